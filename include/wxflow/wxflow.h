@@ -1,0 +1,110 @@
+/*
+ * wxflow: a discrete-event simulator of people flowing through the WeChat
+ * ecosystem.  This header is the whole public API of libwxflow and its
+ * reference: if it is not here, it is not published.
+ *
+ * Conventions
+ *  - Every function that can fail returns an int status: WX_OK (0) or a
+ *    negative WX_E* code from the table below; wx_strerror() names it.
+ *  - Handles are opaque.  Every *_alloc / *_load has a *_free; *_free(NULL)
+ *    is a harmless no-op.
+ *  - The library never prints and never aborts.  Detail about a failure goes
+ *    into a caller-owned wx_diags list as file:line:col: message.
+ *  - No global mutable state: models are immutable once loaded and may be
+ *    shared by any number of threads; each run owns its engines.
+ */
+#ifndef WXFLOW_H
+#define WXFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WX_VERSION_MAJOR 0
+#define WX_VERSION_MINOR 1
+#define WX_VERSION_PATCH 0
+
+/* Error codes: one table feeds the enum, wx_strerror() and wx_err_name(). */
+#define WX_ERRNO_MAP(X)                                                  \
+  X(OK, 0, "success")                                                    \
+  X(NOMEM, -1, "out of memory")                                          \
+  X(IO, -2, "input/output error")                                        \
+  X(YAML, -3, "malformed YAML")                                          \
+  X(SCENARIO, -4, "invalid scenario")                                    \
+  X(INVAL, -5, "invalid argument")                                       \
+  X(TOOBIG, -6, "model too large for memory")                            \
+  X(EXISTS, -7, "output already exists")                                 \
+  X(INTERRUPTED, -8, "interrupted")                                      \
+  X(RUNTIME, -9, "simulation failed")                                    \
+  X(NOTFOUND, -10, "not found")
+
+typedef enum {
+#define WX_ERRNO_ENUM(name, value, text) WX_E##name = (value),
+  WX_ERRNO_MAP(WX_ERRNO_ENUM)
+#undef WX_ERRNO_ENUM
+  WX_OK = 0
+} wx_status;
+
+/* A human-readable text for a status code; never NULL. */
+const char *wx_strerror(int code);
+/* The symbolic name of a status code ("WX_ESCENARIO"); never NULL. */
+const char *wx_err_name(int code);
+/* "MAJOR.MINOR.PATCH" of the library that is linked. */
+const char *wx_version(void);
+
+/* ---------------------------------------------------------------- errors */
+
+#define WX_MSG_MAX 512
+#define WX_FILE_MAX 512
+
+/* One diagnostic.  line and col are 1-based; 0 means "not known". */
+typedef struct wx_error {
+  int code;
+  int line;
+  int col;
+  char file[WX_FILE_MAX];
+  char msg[WX_MSG_MAX];
+} wx_error;
+
+/* A list of diagnostics, so that every error in a file is reported at once.
+ * It keeps at most `limit` entries and counts the rest. */
+typedef struct wx_diags wx_diags;
+
+wx_diags *wx_diags_alloc(size_t limit);
+void wx_diags_free(wx_diags *d);
+size_t wx_diags_count(const wx_diags *d);
+/* Diagnostics that did not fit under the limit. */
+size_t wx_diags_dropped(const wx_diags *d);
+const wx_error *wx_diags_get(const wx_diags *d, size_t i);
+void wx_diags_clear(wx_diags *d);
+/* Formats e as "file:line:col: message" into buf; returns what snprintf does. */
+int wx_error_format(const wx_error *e, char *buf, size_t size);
+
+/* ----------------------------------------------------------------- model */
+
+/* A compiled scenario: immutable, engine-independent, shareable by threads. */
+typedef struct wx_model wx_model;
+
+/* Loads and validates a scenario file.  On failure *out is NULL, the return
+ * is negative and diags (if not NULL) holds every problem found. */
+int wx_model_load(const char *path, wx_model **out, wx_diags *diags);
+/* The same from memory; `name` is used in diagnostics as the file name. */
+int wx_model_load_buffer(const char *name, const char *data, size_t len,
+                         wx_model **out, wx_diags *diags);
+void wx_model_free(wx_model *m);
+
+double wx_model_horizon(const wx_model *m);     /* days */
+double wx_model_sample_dt(const wx_model *m);   /* days */
+uint64_t wx_model_seed(const wx_model *m);
+unsigned wx_model_replications(const wx_model *m);
+/* Hex digest of the scenario file's bytes (FNV-1a 64). */
+const char *wx_model_hash(const wx_model *m);
+const char *wx_model_path(const wx_model *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WXFLOW_H */

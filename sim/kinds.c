@@ -1,0 +1,36 @@
+#include <string.h>
+
+#include "kinds.h"
+
+/* Default labels are the names planners use in China; see DOMAIN.md. */
+static const wx_kind_info kinds[WX_KIND_COUNT] = {
+    {WX_KIND_OFFICIAL_ACCOUNT, "official_account", "公众号",
+     "subscription channel; articles pushed on a schedule"},
+    {WX_KIND_VIDEO_ACCOUNT, "video_account", "视频号",
+     "short videos and live streams, recommended to non-followers"},
+    {WX_KIND_PERSONAL_ACCOUNT, "personal_account", "个人号",
+     "a staff member's own WeChat; one-to-one chat"},
+    {WX_KIND_WECOM, "wecom", "企业微信",
+     "company-verified staff accounts that add customers as friends"},
+    {WX_KIND_GROUP, "group", "社群", "many-to-many chat groups"},
+    {WX_KIND_MINI_PROGRAM, "mini_program", "小程序",
+     "an app inside WeChat: shop, booking, course"},
+    {WX_KIND_OUTSIDE, "outside", "外部平台",
+     "Douyin, Zhihu, e-commerce, offline stores, an own app"},
+};
+
+const wx_kind_info *wx__kind_info(wx_kind k) {
+  if ((unsigned)k >= WX_KIND_COUNT) return NULL;
+  return &kinds[k];
+}
+
+const char *wx__kind_name(wx_kind k) {
+  const wx_kind_info *info = wx__kind_info(k);
+  return info ? info->name : "?";
+}
+
+wx_kind wx__kind_parse(const char *name) {
+  for (int k = 0; k < WX_KIND_COUNT; k++)
+    if (strcmp(kinds[k].name, name) == 0) return (wx_kind)k;
+  return WX_KIND_COUNT;
+}

@@ -1,0 +1,21 @@
+/*
+ * The registry of module kinds: one table row per kind holds its scenario
+ * name and its defaults.  Adding a kind touches kinds.c and nothing else in
+ * the loader; the engine never switches on a kind's name.
+ */
+#ifndef WX_KINDS_H
+#define WX_KINDS_H
+
+#include "model.h"
+
+typedef struct {
+  wx_kind kind;
+  const char *name;          /* as written in YAML: "official_account" */
+  const char *default_label; /* UTF-8, used when a module has no label */
+  const char *summary;       /* one line for docs and `wxflow init` */
+} wx_kind_info;
+
+/* The row for k; NULL when k is out of range. */
+const wx_kind_info *wx__kind_info(wx_kind k);
+
+#endif

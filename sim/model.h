@@ -1,0 +1,209 @@
+/*
+ * The compiled model: what a scenario means once units are resolved and
+ * names are turned into indices.  It is built by the loader through the
+ * wx__model_* functions below, frozen by wx__model_finalize(), and then only
+ * read, by any number of engines in any number of threads.
+ *
+ * Every number the engine uses lives in the parameter vector (params[]) and
+ * is referred to by index, so that any of them can be uncertain: a runner
+ * draws a fresh vector per replication (wx__params_draw) while the model
+ * itself never changes.
+ *
+ * Time is in days; rates are per day; probabilities are in [0, 1].
+ */
+#ifndef WX_MODEL_H
+#define WX_MODEL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "wxflow/wxflow.h"
+
+#define WX_NONE UINT32_MAX
+
+/* Where something was written in the scenario, for messages at run time. */
+typedef struct {
+  int line;
+  int col;
+} wx_pos;
+
+typedef enum {
+  WX_KIND_OFFICIAL_ACCOUNT,
+  WX_KIND_VIDEO_ACCOUNT,
+  WX_KIND_PERSONAL_ACCOUNT,
+  WX_KIND_WECOM,
+  WX_KIND_GROUP,
+  WX_KIND_MINI_PROGRAM,
+  WX_KIND_OUTSIDE,
+  WX_KIND_COUNT
+} wx_kind;
+
+/* Delay distributions.  The meaning of p[0], p[1] (parameter indices):
+ *   FIXED        value
+ *   EXPONENTIAL  mean
+ *   UNIFORM      low, high
+ *   GAMMA        shape k, mean  (Erlang when k is a whole number)
+ *   LOGNORMAL    median, sigma  (sigma of the log)
+ *   WEIBULL      shape k, scale lambda
+ *   EMPIRICAL    unused: a histogram, uniform within each bin */
+typedef enum {
+  WX_DIST_FIXED,
+  WX_DIST_EXPONENTIAL,
+  WX_DIST_UNIFORM,
+  WX_DIST_GAMMA,
+  WX_DIST_LOGNORMAL,
+  WX_DIST_WEIBULL,
+  WX_DIST_EMPIRICAL,
+  WX_DIST_COUNT
+} wx_dist_kind;
+
+typedef struct {
+  wx_dist_kind kind;
+  uint32_t p[2];
+  uint32_t n_bins;
+  double *edges;   /* n_bins + 1 ascending bin edges, days */
+  double *weights; /* n_bins non-negative weights, not all zero */
+} wx_dist;
+
+/* Flow semantics (documented for users in docs/scenario.md):
+ *  - MOVE and CHURN flows out of a module are exclusive branches: on joining,
+ *    at most one is chosen with its probability (the rest of the mass is
+ *    "stay"), and it fires after its own delay.  MOVE ends the membership of
+ *    `from` and enters `to`; CHURN just ends it.
+ *  - JOIN flows are independent Bernoulli trials drawn on joining; each fires
+ *    after its own delay and keeps the membership of `from`.
+ *  - Leaving a module cancels every pending flow out of it, JOIN included.
+ *  - Entering a module the user already belongs to changes nothing. */
+typedef enum { WX_FLOW_MOVE, WX_FLOW_JOIN, WX_FLOW_CHURN } wx_flow_kind;
+typedef enum { WX_TARGET_NONE, WX_TARGET_MODULE, WX_TARGET_OUTCOME } wx_target;
+
+typedef struct {
+  char *name;
+  wx_flow_kind kind;
+  uint32_t from;       /* module index */
+  wx_target target;    /* NONE for churn */
+  uint32_t to;         /* module or outcome index */
+  uint32_t p;          /* param: probability of ever happening */
+  wx_dist delay;
+  wx_pos pos;
+} wx_flow;
+
+typedef struct {
+  char *name;
+  char *label;         /* UTF-8 display label; never NULL (defaults to name) */
+  wx_kind kind;
+  wx_pos pos;
+  /* Filled by wx__model_finalize: flows out of this module by kind. */
+  uint32_t *exclusive; /* MOVE and CHURN flow indices */
+  uint32_t n_exclusive;
+  uint32_t *joins;     /* JOIN flow indices */
+  uint32_t n_joins;
+} wx_module;
+
+typedef enum { WX_SOURCE_INITIAL, WX_SOURCE_POISSON } wx_source_kind;
+
+/* A piece of a piecewise-constant arrival rate: from `from` days on (until
+ * the next step), arrivals come at params[rate] per day. */
+typedef struct {
+  double from;
+  uint32_t rate;
+} wx_rate_step;
+
+typedef struct {
+  char *name;
+  wx_source_kind kind;
+  uint32_t to;          /* module index */
+  uint32_t count;       /* INITIAL: param, number of people at t = 0 */
+  wx_rate_step *steps;  /* POISSON: ascending `from`, steps[0].from == 0 */
+  uint32_t n_steps;
+  wx_pos pos;
+} wx_source;
+
+typedef struct {
+  char *name;
+  char *label;
+  wx_pos pos;
+} wx_outcome;
+
+/* Parameter uncertainty: a distribution drawn once per replication. */
+typedef enum {
+  WX_PRIOR_NONE,
+  WX_PRIOR_BETA,      /* a = alpha, b = beta */
+  WX_PRIOR_GAMMA,     /* a = shape, b = scale */
+  WX_PRIOR_LOGNORMAL, /* a = mu, b = sigma (of the log) */
+  WX_PRIOR_UNIFORM,   /* a = low, b = high */
+  WX_PRIOR_NORMAL     /* a = mean, b = sd; clamped to [lo, hi] */
+} wx_prior_kind;
+
+typedef struct {
+  wx_prior_kind kind;
+  double a, b;
+  double lo, hi;      /* the parameter's valid range, for clamping draws */
+} wx_prior;
+
+typedef struct {
+  double value;       /* the nominal value (the prior's mean if uncertain) */
+  wx_prior prior;
+  char *path;         /* dotted scenario path, e.g. "flows.oa_to_sdr.p" */
+  wx_pos pos;
+} wx_param;
+
+struct wx_model {
+  char *path;
+  char hash[17];
+  char *title;
+  double horizon;     /* days, > 0 */
+  double sample_dt;   /* days, in (0, horizon] */
+  uint64_t seed;
+  uint32_t replications;
+
+  wx_module *modules;
+  uint32_t n_modules;
+  wx_flow *flows;
+  uint32_t n_flows;
+  wx_source *sources;
+  uint32_t n_sources;
+  wx_outcome *outcomes;
+  uint32_t n_outcomes;
+  wx_param *params;
+  uint32_t n_params;
+};
+
+/* ------------------------------------------------------------- building */
+
+/* An empty model with the defaults: horizon 90 d, sample every 1 d,
+ * seed 1, 1 replication.  NULL when out of memory. */
+wx_model *wx__model_new(void);
+
+/* Each adder copies its strings, returns the new index, or WX_NONE when out
+ * of memory.  Names must be unique per table: the loader checks that. */
+uint32_t wx__model_add_param(wx_model *m, double value, const char *path,
+                             wx_pos pos);
+uint32_t wx__model_add_module(wx_model *m, const char *name,
+                              const char *label, wx_kind kind, wx_pos pos);
+uint32_t wx__model_add_outcome(wx_model *m, const char *name,
+                               const char *label, wx_pos pos);
+/* `flow` is copied; its name is duplicated; delay edges/weights are taken
+ * over (the model frees them). */
+uint32_t wx__model_add_flow(wx_model *m, const wx_flow *flow);
+/* `src` is copied; its name is duplicated; steps are copied. */
+uint32_t wx__model_add_source(wx_model *m, const wx_source *src);
+
+/* Lookups by name; WX_NONE when absent. */
+uint32_t wx__model_find_module(const wx_model *m, const char *name);
+uint32_t wx__model_find_outcome(const wx_model *m, const char *name);
+
+/* Derives the per-module flow lists.  Returns WX_OK or WX_ENOMEM. */
+int wx__model_finalize(wx_model *m);
+
+/* ------------------------------------------------------------ parameters */
+
+/* Copies the nominal values into out[n_params]. */
+void wx__params_nominal(const wx_model *m, double *out);
+
+const char *wx__kind_name(wx_kind k);
+/* Parses a kind name; returns WX_KIND_COUNT when unknown. */
+wx_kind wx__kind_parse(const char *name);
+const char *wx__dist_name(wx_dist_kind k);
+
+#endif /* WX_MODEL_H */

@@ -1,0 +1,89 @@
+#include <math.h>
+#include <stdlib.h>
+
+#include "series.h"
+
+static const char *scope_names[WX_SCOPE_COUNT] = {"module", "flow", "outcome",
+                                                  "source"};
+static const char *module_metrics[WX_MODULE_METRICS] = {"members", "joins",
+                                                        "leaves"};
+
+const char *wx__scope_name(wx_scope s) {
+  return (unsigned)s < WX_SCOPE_COUNT ? scope_names[s] : "?";
+}
+
+const char *wx__column_entity(const wx_model *m, const wx_column *c) {
+  switch (c->scope) {
+    case WX_SCOPE_MODULE: return m->modules[c->index].name;
+    case WX_SCOPE_FLOW: return m->flows[c->index].name;
+    case WX_SCOPE_OUTCOME: return m->outcomes[c->index].name;
+    case WX_SCOPE_SOURCE: return m->sources[c->index].name;
+    default: return "?";
+  }
+}
+
+/* The grid is 0, dt, 2 dt, ... up to the horizon, with the horizon itself
+ * added when it is not a multiple of dt.  Times are computed as k * dt, not
+ * by summing, so they are exact where dt is. */
+static int init_times(wx_layout *l, const wx_model *m) {
+  double steps = floor(m->horizon / m->sample_dt + 1e-9);
+  uint32_t n = (uint32_t)steps + 1;
+  int extra = fabs(steps * m->sample_dt - m->horizon) > 1e-9 * m->horizon;
+  l->n_samples = n + (uint32_t)extra;
+  l->times = malloc(l->n_samples * sizeof *l->times);
+  if (!l->times) return WX_ENOMEM;
+  for (uint32_t k = 0; k < n; k++) l->times[k] = k * m->sample_dt;
+  if (extra) l->times[n] = m->horizon;
+  return WX_OK;
+}
+
+static void add(wx_layout *l, wx_scope scope, uint32_t index,
+                const char *metric) {
+  wx_column *c = &l->cols[l->n_cols++];
+  c->scope = scope;
+  c->index = index;
+  c->metric = metric;
+}
+
+int wx__layout_init(wx_layout *l, const wx_model *m) {
+  *l = (wx_layout){0};
+  size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
+             m->n_outcomes + m->n_sources;
+  l->cols = malloc((n ? n : 1) * sizeof *l->cols);
+  if (!l->cols || init_times(l, m) != WX_OK) {
+    wx__layout_free(l);
+    return WX_ENOMEM;
+  }
+  l->module_base = 0;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    for (int k = 0; k < WX_MODULE_METRICS; k++)
+      add(l, WX_SCOPE_MODULE, i, module_metrics[k]);
+  l->flow_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_flows; i++) add(l, WX_SCOPE_FLOW, i, "fired");
+  l->outcome_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    add(l, WX_SCOPE_OUTCOME, i, "count");
+  l->source_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_sources; i++)
+    add(l, WX_SCOPE_SOURCE, i, "arrivals");
+  return WX_OK;
+}
+
+void wx__layout_free(wx_layout *l) {
+  free(l->cols);
+  free(l->times);
+  *l = (wx_layout){0};
+}
+
+int wx__series_init(wx_series *s, const wx_layout *l) {
+  s->n_samples = l->n_samples;
+  s->n_cols = l->n_cols;
+  s->v = calloc((size_t)l->n_samples * (l->n_cols ? l->n_cols : 1),
+                sizeof *s->v);
+  return s->v ? WX_OK : WX_ENOMEM;
+}
+
+void wx__series_free(wx_series *s) {
+  free(s->v);
+  s->v = NULL;
+}

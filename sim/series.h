@@ -1,0 +1,60 @@
+/*
+ * Time series of one replication: a fixed grid of sample times and, per
+ * time, one value per column.  The layout (which columns exist) is derived
+ * from the model once and shared by every engine and writer.
+ *
+ * Levels (members) are the state right after every event at or before the
+ * sample time; counters (joins, leaves, fired, count, arrivals) are
+ * cumulative since t = 0.
+ */
+#ifndef WX_SERIES_H
+#define WX_SERIES_H
+
+#include <stdint.h>
+
+#include "model.h"
+
+typedef enum {
+  WX_SCOPE_MODULE,
+  WX_SCOPE_FLOW,
+  WX_SCOPE_OUTCOME,
+  WX_SCOPE_SOURCE,
+  WX_SCOPE_COUNT
+} wx_scope;
+
+typedef struct {
+  wx_scope scope;
+  uint32_t index;     /* into the model's table for that scope */
+  const char *metric; /* static string */
+} wx_column;
+
+/* Column offsets: module i metric k is module_base + i * WX_MODULE_METRICS
+ * + k; flow i is flow_base + i; outcome i is outcome_base + i; source i is
+ * source_base + i. */
+enum { WX_M_MEMBERS, WX_M_JOINS, WX_M_LEAVES, WX_MODULE_METRICS };
+
+typedef struct {
+  uint32_t n_cols;
+  wx_column *cols;
+  uint32_t module_base, flow_base, outcome_base, source_base;
+  uint32_t n_samples;
+  double *times;      /* n_samples sample times, days */
+} wx_layout;
+
+typedef struct {
+  uint32_t n_samples, n_cols;
+  double *v;          /* row-major: v[sample * n_cols + col] */
+} wx_series;
+
+/* Builds the layout of m.  Returns WX_OK or WX_ENOMEM. */
+int wx__layout_init(wx_layout *l, const wx_model *m);
+void wx__layout_free(wx_layout *l);
+
+const char *wx__scope_name(wx_scope s);
+/* Name of the entity a column is about (module, flow, ... name). */
+const char *wx__column_entity(const wx_model *m, const wx_column *c);
+
+int wx__series_init(wx_series *s, const wx_layout *l);
+void wx__series_free(wx_series *s);
+
+#endif
