@@ -1,8 +1,48 @@
 #include <stdio.h>
+#include <string.h>
 
-#include "wxflow/wxflow.h"
+#include "cli.h"
 
-int main(void) {
-  printf("wxflow %s\n", wx_version());
-  return 0;
+static void usage(FILE *fp) {
+  fprintf(fp,
+"Usage: wxflow COMMAND [OPTIONS] ...\n"
+"\n"
+"Simulates how people flow through a WeChat channel matrix (official\n"
+"account, video account, staff accounts, groups, mini program, outside\n"
+"platforms) described in a YAML scenario.\n"
+"\n"
+"Commands:\n"
+"  run FILE        simulate a scenario; writes CSVs, a summary and charts\n"
+"  validate FILE   check a scenario without running it\n"
+"  plot DIR        re-draw the charts of an existing results directory\n"
+"\n"
+"Options:\n"
+"  -h, --help      show this help (also: wxflow COMMAND --help)\n"
+"  -V, --version   show the version\n"
+"\n"
+"Exit codes: 0 success, 1 simulation failed, 2 bad command line,\n"
+"3 invalid scenario, 4 file not readable/writable, 5 results directory in\n"
+"use (see --force), 6 too large for memory, 130/143 interrupted by\n"
+"SIGINT/SIGTERM (finished replications are kept).\n");
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return WX_EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return WX_EXIT_OK;
+  }
+  if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    printf("wxflow %s\n", wx_version());
+    return WX_EXIT_OK;
+  }
+  if (!strcmp(cmd, "run")) return wx_cli_run(argc - 1, argv + 1);
+  if (!strcmp(cmd, "validate")) return wx_cli_validate(argc - 1, argv + 1);
+  if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
+  fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
+  return WX_EXIT_USAGE;
 }

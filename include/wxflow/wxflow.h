@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -103,6 +104,48 @@ unsigned wx_model_replications(const wx_model *m);
 /* Hex digest of the scenario file's bytes (FNV-1a 64). */
 const char *wx_model_hash(const wx_model *m);
 const char *wx_model_path(const wx_model *m);
+
+/* ------------------------------------------------------------------ runs */
+
+/* Called after each replication is written, in replication order. */
+typedef void (*wx_progress_cb)(void *ctx, unsigned done, unsigned total);
+
+typedef struct wx_run_options {
+  const char *out_dir;     /* results directory (created); required */
+  int force;               /* replace files in an existing results dir */
+  int resume;              /* continue the partial run in out_dir */
+  int seed_set;            /* use `seed` instead of the scenario's */
+  uint64_t seed;
+  unsigned replications;   /* 0: the scenario's */
+  unsigned threads;        /* 0: every online core */
+  int no_series;           /* skip the per-replication series.csv */
+  wx_progress_cb progress;
+  void *progress_ctx;
+  const volatile int *stop; /* raise to stop; finished replications kept */
+} wx_run_options;
+
+/* What a run produced: KPI summaries for display, and where it wrote. */
+typedef struct wx_results wx_results;
+
+/* Runs every replication and writes the results directory:
+ *   manifest.json      what produced it (version, scenario hash, seed, ...)
+ *   entities.csv       scope,name,label,kind
+ *   series.csv         replication,time,scope,name,metric,value
+ *   series_stats.csv   time,scope,name,metric,n,mean,sd,p5,p25,p50,p75,p95
+ *   kpis.csv           replication,kpi,value
+ *   kpi_summary.csv    kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95
+ *   params.csv         replication,param,value (uncertain parameters only)
+ * Each file is written under a temporary name and renamed into place.
+ * Returns WX_OK, WX_EINTERRUPTED (outputs hold the finished replications
+ * and the manifest says "partial"), WX_EEXISTS, WX_EIO, WX_ENOMEM. *out
+ * (may be NULL) receives the results even when interrupted. */
+int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
+           wx_diags *diags);
+void wx_results_free(wx_results *r);
+
+/* Writes the KPI summary as an aligned text table to `fp`. */
+int wx_results_print(const wx_results *r, FILE *fp);
+unsigned wx_results_replications(const wx_results *r);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs, on Debian 12, whatever wxflow needs to build, test and chart that
+# is not there yet.  Safe to run again; does nothing when all is present.
+set -eu
+pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
+      gnuplot-nox fonts-noto-cjk clang valgrind"
+missing=""
+for p in $pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "wxflow: installing$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,50 @@
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "accum.h"
+#include "wxflow/wxflow.h"
+
+int wx__accum_init(wx_accum *a, uint32_t n_cells, uint32_t replications) {
+  *a = (wx_accum){.n_cells = n_cells, .cap = replications};
+  size_t n = (size_t)n_cells * replications;
+  a->values = malloc((n ? n : 1) * sizeof *a->values);
+  return a->values ? WX_OK : WX_ENOMEM;
+}
+
+void wx__accum_free(wx_accum *a) {
+  free(a->values);
+  *a = (wx_accum){0};
+}
+
+int wx__accum_add(wx_accum *a, const double *row) {
+  if (a->n >= a->cap) return WX_EINVAL;
+  for (uint32_t c = 0; c < a->n_cells; c++)
+    a->values[(size_t)c * a->cap + a->n] = row[c];
+  a->n++;
+  return WX_OK;
+}
+
+void wx__accum_summary(const wx_accum *a, uint32_t c, const double *probs,
+                       size_t nq, double *scratch, wx_cell_summary *out) {
+  const double *v = a->values + (size_t)c * a->cap;
+  size_t n = 0;
+  for (uint32_t r = 0; r < a->n; r++)
+    if (!isnan(v[r])) scratch[n++] = v[r];
+  *out = (wx_cell_summary){.n = (uint32_t)n};
+  out->mean = out->sd = out->ci_low = out->ci_high = NAN;
+  for (size_t k = 0; k < nq && k < 16; k++) out->q[k] = NAN;
+  if (n == 0) return;
+  out->mean = gsl_stats_mean(scratch, 1, n);
+  out->sd = n > 1 ? gsl_stats_sd_m(scratch, 1, n, out->mean) : 0.0;
+  double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) *
+                            out->sd / sqrt((double)n)
+                      : NAN;
+  out->ci_low = out->mean - half;
+  out->ci_high = out->mean + half;
+  gsl_sort(scratch, 1, n);
+  for (size_t k = 0; k < nq && k < 16; k++)
+    out->q[k] = gsl_stats_quantile_from_sorted_data(scratch, 1, n, probs[k]);
+}

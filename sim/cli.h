@@ -1,0 +1,48 @@
+/* The command-line front end: the only code that prints. */
+#ifndef WX_CLI_H
+#define WX_CLI_H
+
+#include <stdio.h>
+
+#include "wxflow/wxflow.h"
+
+/* Exit codes, documented in `wxflow --help` and docs/wxflow.1. */
+enum {
+  WX_EXIT_OK = 0,
+  WX_EXIT_FAILURE = 1,     /* the simulation failed */
+  WX_EXIT_USAGE = 2,       /* bad command line */
+  WX_EXIT_SCENARIO = 3,    /* the scenario is invalid (YAML or meaning) */
+  WX_EXIT_IO = 4,          /* a file could not be read or written */
+  WX_EXIT_EXISTS = 5,      /* results directory in use; see --force */
+  WX_EXIT_NOMEM = 6,       /* too large for memory */
+  WX_EXIT_SIGINT = 130,    /* interrupted by Ctrl-C; partial results kept */
+  WX_EXIT_SIGTERM = 143    /* terminated; partial results kept */
+};
+
+int wx_cli_run(int argc, char **argv);
+int wx_cli_validate(int argc, char **argv);
+int wx_cli_plot(int argc, char **argv);
+
+/* Prints every diagnostic as "file:line:col: error: message". */
+void wx_cli_print_diags(const wx_diags *d);
+/* Maps a library status to an exit code. */
+int wx_cli_exit_code(int status);
+/* Parses a whole unsigned number; returns 0 on success. */
+int wx_cli_parse_u64(const char *s, unsigned long long max,
+                     unsigned long long *out);
+
+/* Signal handling: SIGINT/SIGTERM raise the returned flag. */
+const volatile int *wx_cli_signals_install(void);
+int wx_cli_signal_exit_code(void);
+
+/* Progress on stderr when it is a terminal. */
+typedef struct {
+  int enabled;
+  double start;
+  int drawn;
+} wx_cli_progress;
+void wx_cli_progress_init(wx_cli_progress *p, int quiet);
+void wx_cli_progress_cb(void *ctx, unsigned done, unsigned total);
+void wx_cli_progress_end(wx_cli_progress *p);
+
+#endif

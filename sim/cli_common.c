@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void wx_cli_print_diags(const wx_diags *d) {
+  /* "file:line:col: error: message", the form editors jump to. */
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const wx_error *e = wx_diags_get(d, i);
+    if (e->line > 0)
+      fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col,
+              e->msg);
+    else
+      fprintf(stderr, "%s: error: %s\n", e->file[0] ? e->file : "wxflow",
+              e->msg);
+  }
+  if (wx_diags_dropped(d))
+    fprintf(stderr, "wxflow: %zu more error(s) not shown\n",
+            wx_diags_dropped(d));
+}
+
+int wx_cli_exit_code(int status) {
+  switch (status) {
+    case WX_OK: return WX_EXIT_OK;
+    case WX_EYAML:
+    case WX_ESCENARIO: return WX_EXIT_SCENARIO;
+    case WX_EIO:
+    case WX_ENOTFOUND: return WX_EXIT_IO;
+    case WX_EEXISTS: return WX_EXIT_EXISTS;
+    case WX_ENOMEM:
+    case WX_ETOOBIG: return WX_EXIT_NOMEM;
+    case WX_EINVAL: return WX_EXIT_USAGE;
+    case WX_EINTERRUPTED: return wx_cli_signal_exit_code();
+    default: return WX_EXIT_FAILURE;
+  }
+}
+
+int wx_cli_parse_u64(const char *s, unsigned long long max,
+                     unsigned long long *out) {
+  if (!s || !*s || *s == '-' || *s == '+') return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || *end || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+/* A signal handler cannot take a context pointer, so the CLI (never the
+ * library) keeps the one flag it sets. */
+static volatile int stop_flag;
+static volatile int stop_signal;
+
+static void on_signal(int sig) {
+  stop_signal = sig;
+  stop_flag = 1;
+}
+
+const volatile int *wx_cli_signals_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  return &stop_flag;
+}
+
+int wx_cli_signal_exit_code(void) {
+  return stop_signal == SIGTERM ? WX_EXIT_SIGTERM : WX_EXIT_SIGINT;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void wx_cli_progress_init(wx_cli_progress *p, int quiet) {
+  p->enabled = !quiet && isatty(STDERR_FILENO);
+  p->start = now();
+  p->drawn = 0;
+}
+
+void wx_cli_progress_cb(void *ctx, unsigned done, unsigned total) {
+  wx_cli_progress *p = ctx;
+  if (!p->enabled || total == 0) return;
+  double elapsed = now() - p->start;
+  double eta = done ? elapsed * (total - done) / done : 0;
+  int width = 30, fill = (int)((double)done / total * width);
+  char bar[64];
+  for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+  bar[width] = '\0';
+  fprintf(stderr, "\r[%s] %u/%u replications  %.0fs elapsed  ETA %.0fs ",
+          bar, done, total, elapsed, eta);
+  p->drawn = 1;
+}
+
+void wx_cli_progress_end(wx_cli_progress *p) {
+  if (p->enabled && p->drawn) fputs("\r\033[K", stderr);
+}

@@ -1,0 +1,136 @@
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *fp) {
+  fprintf(fp,
+"Usage: wxflow run FILE [OPTIONS]\n"
+"\n"
+"Runs the scenario FILE and writes a results directory: series.csv (every\n"
+"replication), series_stats.csv (mean, sd, quantiles), kpis.csv,\n"
+"kpi_summary.csv, summary.json, params.csv, entities.csv, manifest.json;\n"
+"prints the KPI summary table.\n"
+"\n"
+"Options:\n"
+"  -o, --output DIR        results directory (default: results/<scenario>)\n"
+"  -s, --seed N            seed (default: the scenario's)\n"
+"  -r, --replications N    replications (default: the scenario's)\n"
+"  -j, --jobs N            threads (default: every core); results do not\n"
+"                          depend on it\n"
+"  -f, --force             overwrite an existing results directory\n"
+"      --no-series         skip the per-replication series.csv\n"
+"  -q, --quiet             no progress bar and no summary table\n"
+"  -h, --help              show this help\n");
+}
+
+typedef struct {
+  const char *file;
+  char *default_out;
+  wx_run_options run;
+  int quiet;
+} run_args;
+
+/* results/<scenario file name without extension> */
+static char *default_output(const char *file) {
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  size_t n = strcspn(base, ".");
+  char *out = malloc(n + 16);
+  if (out) snprintf(out, n + 16, "results/%.*s", (int)n, base);
+  return out;
+}
+
+static int parse_number(const char *opt, const char *arg,
+                        unsigned long long max, unsigned long long *out) {
+  if (wx_cli_parse_u64(arg, max, out) == 0) return 0;
+  fprintf(stderr, "wxflow run: %s expects a whole number up to %llu, got '%s'\n",
+          opt, max, arg);
+  return -1;
+}
+
+/* Returns -1 to continue, or an exit code. */
+static int parse_args(int argc, char **argv, run_args *a) {
+  static const struct option longs[] = {
+      {"output", required_argument, 0, 'o'},
+      {"seed", required_argument, 0, 's'},
+      {"replications", required_argument, 0, 'r'},
+      {"jobs", required_argument, 0, 'j'},
+      {"force", no_argument, 0, 'f'},
+      {"no-series", no_argument, 0, 'S'},
+      {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  unsigned long long v;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:s:r:j:fqh", longs, NULL)) != -1) {
+    switch (c) {
+      case 'o': a->run.out_dir = optarg; break;
+      case 's':
+        if (parse_number("--seed", optarg, UINT64_MAX, &v)) return WX_EXIT_USAGE;
+        a->run.seed = v;
+        a->run.seed_set = 1;
+        break;
+      case 'r':
+        if (parse_number("--replications", optarg, 10000000, &v) || v == 0)
+          return WX_EXIT_USAGE;
+        a->run.replications = (unsigned)v;
+        break;
+      case 'j':
+        if (parse_number("--jobs", optarg, 1024, &v) || v == 0)
+          return WX_EXIT_USAGE;
+        a->run.threads = (unsigned)v;
+        break;
+      case 'f': a->run.force = 1; break;
+      case 'S': a->run.no_series = 1; break;
+      case 'q': a->quiet = 1; break;
+      case 'h': usage(stdout); return WX_EXIT_OK;
+      default: usage(stderr); return WX_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    fprintf(stderr, "wxflow run: expected one scenario FILE\n");
+    usage(stderr);
+    return WX_EXIT_USAGE;
+  }
+  a->file = argv[optind];
+  return -1;
+}
+
+static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
+  wx_cli_progress progress;
+  wx_cli_progress_init(&progress, a->quiet);
+  a->run.progress = wx_cli_progress_cb;
+  a->run.progress_ctx = &progress;
+  a->run.stop = wx_cli_signals_install();
+  wx_results *res = NULL;
+  int rc = wx_run(m, &a->run, &res, d);
+  wx_cli_progress_end(&progress);
+  if (res && !a->quiet) wx_results_print(res, stdout);
+  if (res && !a->quiet) printf("results in %s/\n", a->run.out_dir);
+  wx_results_free(res);
+  if (rc == WX_EINTERRUPTED)
+    fprintf(stderr, "wxflow run: interrupted; finished replications kept in "
+                    "%s (manifest.json says \"partial\")\n", a->run.out_dir);
+  return rc;
+}
+
+int wx_cli_run(int argc, char **argv) {
+  run_args a;
+  memset(&a, 0, sizeof a);
+  int code = parse_args(argc, argv, &a);
+  if (code >= 0) return code;
+  if (!a.run.out_dir) a.run.out_dir = a.default_out = default_output(a.file);
+  wx_diags *d = wx_diags_alloc(100);
+  wx_model *m = NULL;
+  int rc = (d && a.run.out_dir) ? wx_model_load(a.file, &m, d) : WX_ENOMEM;
+  if (rc == WX_OK) rc = simulate(&a, m, d);
+  wx_cli_print_diags(d);
+  if (rc == WX_ENOMEM && !d) fprintf(stderr, "wxflow: out of memory\n");
+  wx_model_free(m);
+  wx_diags_free(d);
+  free(a.default_out);
+  return wx_cli_exit_code(rc);
+}

@@ -1,0 +1,70 @@
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kpi.h"
+
+static wx_kpi_def *add(wx_kpi_set *k, const char *unit, wx_reduce reduce,
+                       uint32_t col) {
+  wx_kpi_def *d = &k->defs[k->n++];
+  *d = (wx_kpi_def){.reduce = reduce, .col = col, .n_cols = 1, .stride = 1};
+  snprintf(d->unit, sizeof d->unit, "%s", unit);
+  return d;
+}
+
+int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
+  uint32_t cap = 1 + 2 * m->n_modules + m->n_outcomes;
+  *k = (wx_kpi_set){0};
+  k->defs = calloc(cap, sizeof *k->defs);
+  if (!k->defs) return WX_ENOMEM;
+  if (m->n_sources) {
+    wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LAST, l->source_base);
+    d->n_cols = m->n_sources;
+    snprintf(d->name, sizeof d->name, "people_in");
+  }
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    uint32_t col = l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS;
+    wx_kpi_def *d = add(k, "people", WX_REDUCE_LAST, col);
+    snprintf(d->name, sizeof d->name, "members_end.%s", m->modules[i].name);
+    d = add(k, "people", WX_REDUCE_MAX, col);
+    snprintf(d->name, sizeof d->name, "members_peak.%s", m->modules[i].name);
+  }
+  for (uint32_t i = 0; i < m->n_outcomes; i++) {
+    wx_kpi_def *d = add(k, "count", WX_REDUCE_LAST, l->outcome_base + i);
+    snprintf(d->name, sizeof d->name, "outcome.%s", m->outcomes[i].name);
+  }
+  return WX_OK;
+}
+
+void wx__kpis_free(wx_kpi_set *k) {
+  free(k->defs);
+  *k = (wx_kpi_set){0};
+}
+
+static double reduce(const wx_kpi_def *d, const wx_layout *l,
+                     const wx_series *s) {
+  const double *last = s->v + (size_t)(s->n_samples - 1) * s->n_cols;
+  double acc = 0.0;
+  switch (d->reduce) {
+    case WX_REDUCE_LAST: return last[d->col];
+    case WX_REDUCE_SUM_LAST:
+      for (uint32_t j = 0; j < d->n_cols; j++) acc += last[d->col + j * d->stride];
+      return acc;
+    case WX_REDUCE_MAX:
+      acc = -INFINITY;
+      for (uint32_t t = 0; t < s->n_samples; t++)
+        acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
+      return acc;
+    case WX_REDUCE_FIRST_AT:
+      for (uint32_t t = 0; t < s->n_samples; t++)
+        if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold)
+          return l->times[t];
+      return NAN;
+  }
+  return NAN;
+}
+
+void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l,
+                   const wx_series *s, double *out) {
+  for (uint32_t i = 0; i < k->n; i++) out[i] = reduce(&k->defs[i], l, s);
+}

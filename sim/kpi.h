@@ -1,0 +1,44 @@
+/*
+ * Key figures per replication, computed from its series: what planners read
+ * first (people in, members per module at the horizon, outcomes, time to a
+ * target).  A KPI is a column of the series and a reduction over time, so
+ * new mechanics add KPIs by adding columns, not code here.
+ */
+#ifndef WX_KPI_H
+#define WX_KPI_H
+
+#include <stdint.h>
+
+#include "model.h"
+#include "series.h"
+
+typedef enum {
+  WX_REDUCE_LAST,       /* value at the horizon */
+  WX_REDUCE_MAX,        /* largest sampled value */
+  WX_REDUCE_FIRST_AT,   /* first sample time with value >= threshold; NaN
+                           when never reached */
+  WX_REDUCE_SUM_LAST    /* sum of several columns at the horizon */
+} wx_reduce;
+
+typedef struct {
+  char name[96];
+  char unit[16];
+  wx_reduce reduce;
+  uint32_t col;          /* column, or first of `n_cols` for SUM_LAST */
+  uint32_t n_cols;
+  uint32_t stride;       /* SUM_LAST: distance between summed columns */
+  double threshold;
+} wx_kpi_def;
+
+typedef struct {
+  uint32_t n;
+  wx_kpi_def *defs;
+} wx_kpi_set;
+
+int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l);
+void wx__kpis_free(wx_kpi_set *k);
+/* out[k->n] for one replication's series. */
+void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l,
+                   const wx_series *s, double *out);
+
+#endif

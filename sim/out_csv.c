@@ -1,0 +1,130 @@
+#include <stdlib.h>
+
+#include "kinds.h"
+#include "results.h"
+
+const double wx__quantile_probs[WX_NQ] = {0.05, 0.25, 0.50, 0.75, 0.95};
+const char *const wx__quantile_names[WX_NQ] = {"p5", "p25", "p50", "p75",
+                                               "p95"};
+
+/* Labels are free UTF-8 text: quote them when CSV needs it. */
+static void csv_field(FILE *fp, const char *s) {
+  int quote = 0;
+  for (const char *p = s; *p; p++)
+    if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r') quote = 1;
+  if (!quote) {
+    fputs(s, fp);
+    return;
+  }
+  fputc('"', fp);
+  for (const char *p = s; *p; p++) {
+    if (*p == '"') fputc('"', fp);
+    fputc(*p, fp);
+  }
+  fputc('"', fp);
+}
+
+static void entity_row(FILE *fp, const char *scope, const char *name,
+                       const char *label, const char *kind) {
+  fprintf(fp, "%s,%s,", scope, name);
+  csv_field(fp, label);
+  fprintf(fp, ",%s\n", kind);
+}
+
+int wx__write_entities(const wx_run_ctx *c, const char *dir) {
+  char *path = wx__path_join(dir, "entities.csv");
+  wx_outfile f;
+  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
+  free(path);
+  if (rc != WX_OK) return rc;
+  const wx_model *m = c->m;
+  fputs("scope,name,label,kind\n", f.fp);
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    entity_row(f.fp, "module", m->modules[i].name, m->modules[i].label,
+               wx__kind_name(m->modules[i].kind));
+  for (uint32_t i = 0; i < m->n_flows; i++)
+    entity_row(f.fp, "flow", m->flows[i].name, m->flows[i].name, "");
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    entity_row(f.fp, "outcome", m->outcomes[i].name, m->outcomes[i].label, "");
+  for (uint32_t i = 0; i < m->n_sources; i++)
+    entity_row(f.fp, "source", m->sources[i].name, m->sources[i].name, "");
+  return wx__outfile_commit(&f, c->diags);
+}
+
+void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
+                           const wx_series *s) {
+  const wx_layout *l = &c->layout;
+  char t[32], v[32];
+  for (uint32_t k = 0; k < s->n_samples; k++) {
+    wx__fmt_num(t, l->times[k]);
+    const double *row = s->v + (size_t)k * s->n_cols;
+    for (uint32_t j = 0; j < s->n_cols; j++) {
+      const wx_column *col = &l->cols[j];
+      fprintf(fp, "%u,%s,%s,%s,%s,%s\n", rep, t, wx__scope_name(col->scope),
+              wx__column_entity(c->m, col), col->metric,
+              wx__fmt_num(v, row[j]));
+    }
+  }
+}
+
+static void summary_fields(FILE *fp, const wx_cell_summary *s) {
+  char b[32];
+  fprintf(fp, "%u,%s", s->n, wx__fmt_num(b, s->mean));
+  fprintf(fp, ",%s", wx__fmt_num(b, s->sd));
+}
+
+int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
+  char *path = wx__path_join(dir, "series_stats.csv");
+  double *scratch = malloc((c->series_acc.cap + 1) * sizeof *scratch);
+  wx_outfile f;
+  int rc = (path && scratch) ? wx__outfile_open(&f, path, c->diags)
+                             : WX_ENOMEM;
+  free(path);
+  if (rc != WX_OK) {
+    free(scratch);
+    return rc;
+  }
+  const wx_layout *l = &c->layout;
+  fputs("time,scope,name,metric,n,mean,sd", f.fp);
+  for (int q = 0; q < WX_NQ; q++) fprintf(f.fp, ",%s", wx__quantile_names[q]);
+  fputc('\n', f.fp);
+  char b[32];
+  for (uint32_t k = 0; k < l->n_samples; k++) {
+    for (uint32_t j = 0; j < l->n_cols; j++) {
+      wx_cell_summary s;
+      wx__accum_summary(&c->series_acc, k * l->n_cols + j, wx__quantile_probs,
+                        WX_NQ, scratch, &s);
+      fprintf(f.fp, "%s,%s,%s,%s,", wx__fmt_num(b, l->times[k]),
+              wx__scope_name(l->cols[j].scope),
+              wx__column_entity(c->m, &l->cols[j]), l->cols[j].metric);
+      summary_fields(f.fp, &s);
+      for (int q = 0; q < WX_NQ; q++)
+        fprintf(f.fp, ",%s", wx__fmt_num(b, s.q[q]));
+      fputc('\n', f.fp);
+    }
+  }
+  free(scratch);
+  return wx__outfile_commit(&f, c->diags);
+}
+
+int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
+                          const char *dir) {
+  char *path = wx__path_join(dir, "kpi_summary.csv");
+  wx_outfile f;
+  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
+  free(path);
+  if (rc != WX_OK) return rc;
+  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95\n", f.fp);
+  char b[32];
+  for (uint32_t i = 0; i < r->n_kpis; i++) {
+    const wx_cell_summary *s = &r->kpi[i];
+    fprintf(f.fp, "%s,%s,", r->defs[i].name, r->defs[i].unit);
+    summary_fields(f.fp, s);
+    fprintf(f.fp, ",%s", wx__fmt_num(b, s->ci_low));
+    fprintf(f.fp, ",%s", wx__fmt_num(b, s->ci_high));
+    fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[0]));
+    fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[2]));
+    fprintf(f.fp, ",%s\n", wx__fmt_num(b, s->q[4]));
+  }
+  return wx__outfile_commit(&f, c->diags);
+}

@@ -1,0 +1,99 @@
+#include <math.h>
+#include <stdlib.h>
+
+#include "results.h"
+
+void wx__json_string(FILE *fp, const char *s) {
+  fputc('"', fp);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') fprintf(fp, "\\%c", *p);
+    else if (*p == '\n') fputs("\\n", fp);
+    else if (*p < 0x20) fprintf(fp, "\\u%04x", *p);
+    else fputc(*p, fp);
+  }
+  fputc('"', fp);
+}
+
+static const char *prior_name(wx_prior_kind k) {
+  static const char *names[] = {"none", "beta", "gamma", "lognormal",
+                                "uniform", "normal"};
+  return (unsigned)k <= WX_PRIOR_NORMAL ? names[k] : "?";
+}
+
+static void write_params(FILE *fp, const wx_model *m) {
+  char a[32], b[32];
+  fputs("  \"parameters\": [", fp);
+  for (uint32_t i = 0; i < m->n_params; i++) {
+    const wx_param *p = &m->params[i];
+    fputs(i ? ",\n    {\"path\": " : "\n    {\"path\": ", fp);
+    wx__json_string(fp, p->path);
+    fprintf(fp, ", \"value\": %s", wx__fmt_num(a, p->value));
+    if (p->prior.kind != WX_PRIOR_NONE)
+      fprintf(fp, ", \"prior\": {\"dist\": \"%s\", \"a\": %s, \"b\": %s}",
+              prior_name(p->prior.kind), wx__fmt_num(a, p->prior.a),
+              wx__fmt_num(b, p->prior.b));
+    fputc('}', fp);
+  }
+  fputs(m->n_params ? "\n  ],\n" : "],\n", fp);
+}
+
+int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
+                       const char *dir) {
+  char *path = wx__path_join(dir, "manifest.json");
+  wx_outfile f;
+  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
+  free(path);
+  if (rc != WX_OK) return rc;
+  const wx_model *m = c->m;
+  char a[32], b[32];
+  fprintf(f.fp, "{\n  \"wxflow_version\": \"%s\",\n  \"scenario\": ",
+          wx_version());
+  wx__json_string(f.fp, wx_model_path(m));
+  fprintf(f.fp, ",\n  \"scenario_hash\": \"fnv1a64:%s\",\n  \"title\": ",
+          m->hash);
+  wx__json_string(f.fp, m->title ? m->title : "");
+  fprintf(f.fp, ",\n  \"status\": \"%s\",\n", r->partial ? "partial" : "complete");
+  fprintf(f.fp, "  \"seed\": %llu,\n", (unsigned long long)r->seed);
+  fprintf(f.fp, "  \"seed_derivation\": \"replication r uses splitmix64 "
+                "streams of (seed, r)\",\n");
+  fprintf(f.fp, "  \"replications_requested\": %u,\n", r->n_requested);
+  fprintf(f.fp, "  \"replications_completed\": %u,\n", r->n_reps);
+  fprintf(f.fp, "  \"threads\": %u,\n", r->threads);
+  fprintf(f.fp, "  \"wall_time_s\": %.3f,\n", r->wall_seconds);
+  fprintf(f.fp, "  \"events\": %llu,\n", (unsigned long long)r->events);
+  fprintf(f.fp, "  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
+          wx__fmt_num(a, m->horizon), wx__fmt_num(b, m->sample_dt));
+  write_params(f.fp, m);
+  fputs("  \"files\": [\"entities.csv\", \"series.csv\", \"series_stats.csv\", "
+        "\"kpis.csv\", \"kpi_summary.csv\", \"params.csv\", \"summary.json\"]\n}\n",
+        f.fp);
+  return wx__outfile_commit(&f, c->diags);
+}
+
+int wx__write_summary_json(const wx_results *r, const char *dir,
+                           wx_diags *diags) {
+  char *path = wx__path_join(dir, "summary.json");
+  wx_outfile f;
+  int rc = path ? wx__outfile_open(&f, path, diags) : WX_ENOMEM;
+  free(path);
+  if (rc != WX_OK) return rc;
+  char b[32];
+  fprintf(f.fp, "{\n  \"replications\": %u,\n  \"partial\": %s,\n  \"kpis\": [",
+          r->n_reps, r->partial ? "true" : "false");
+  for (uint32_t i = 0; i < r->n_kpis; i++) {
+    const wx_cell_summary *s = &r->kpi[i];
+    fputs(i ? ",\n    {\"kpi\": " : "\n    {\"kpi\": ", f.fp);
+    wx__json_string(f.fp, r->defs[i].name);
+    fprintf(f.fp, ", \"unit\": \"%s\", \"n\": %u", r->defs[i].unit, s->n);
+    const double v[] = {s->mean, s->sd, s->ci_low, s->ci_high,
+                        s->q[0], s->q[2], s->q[4]};
+    const char *k[] = {"mean", "sd", "ci_low", "ci_high", "p5", "p50", "p95"};
+    for (int j = 0; j < 7; j++) {
+      wx__fmt_num(b, v[j]);
+      fprintf(f.fp, ", \"%s\": %s", k[j], isfinite(v[j]) ? b : "null");
+    }
+    fputc('}', f.fp);
+  }
+  fputs("\n  ]\n}\n", f.fp);
+  return wx__outfile_commit(&f, diags);
+}

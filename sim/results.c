@@ -1,0 +1,199 @@
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "results.h"
+#include "util.h"
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static uint32_t default_threads(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (uint32_t)n : 1;
+}
+
+/* A results directory is "in use" when it holds anything at all. */
+static int dir_has_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  struct dirent *e;
+  int found = 0;
+  while (!found && (e = readdir(d)) != NULL)
+    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return found;
+}
+
+static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
+  if (!o->out_dir || !*o->out_dir)
+    return wx__diag(diags, WX_EINVAL, "", 0, 0, "no results directory given");
+  if (!o->force && !o->resume && dir_has_entries(o->out_dir))
+    return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
+                    "results directory is not empty; use --force to "
+                    "overwrite it or choose another with -o");
+  return wx__mkdir_p(o->out_dir, diags);
+}
+
+static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
+                    const char *header) {
+  char *path = wx__path_join(c->o->out_dir, name);
+  int rc = path ? wx__outfile_open(f, path, c->diags) : WX_ENOMEM;
+  free(path);
+  if (rc == WX_OK) fputs(header, f->fp);
+  return rc;
+}
+
+static void write_params_rows(wx_run_ctx *c, uint32_t rep, const double *p) {
+  char b[32];
+  for (uint32_t i = 0; i < c->m->n_params; i++) {
+    if (c->m->params[i].prior.kind == WX_PRIOR_NONE) continue;
+    fprintf(c->params_csv.fp, "%u,%s,%s\n", rep, c->m->params[i].path,
+            wx__fmt_num(b, p[i]));
+  }
+}
+
+static int sink(void *ctx, const wx_rep_result *r) {
+  wx_run_ctx *c = ctx;
+  if (c->series_csv.fp) wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series);
+  int rc = wx__accum_add(&c->series_acc, r->series->v);
+  wx__kpis_eval(&c->kpis, &c->layout, r->series, c->kpi_row);
+  if (rc == WX_OK) rc = wx__accum_add(&c->kpi_acc, c->kpi_row);
+  char b[32];
+  for (uint32_t k = 0; k < c->kpis.n; k++)
+    fprintf(c->kpis_csv.fp, "%u,%s,%s\n", r->rep, c->kpis.defs[k].name,
+            wx__fmt_num(b, c->kpi_row[k]));
+  write_params_rows(c, r->rep, r->params);
+  c->events += r->stats->events;
+  return rc;
+}
+
+static int ctx_init(wx_run_ctx *c, uint32_t reps) {
+  int rc = wx__layout_init(&c->layout, c->m);
+  if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, c->m, &c->layout);
+  if (rc == WX_OK)
+    rc = wx__accum_init(&c->series_acc,
+                        c->layout.n_samples * c->layout.n_cols, reps);
+  if (rc == WX_OK) rc = wx__accum_init(&c->kpi_acc, c->kpis.n, reps);
+  if (rc == WX_OK) {
+    c->kpi_row = malloc((c->kpis.n + 1) * sizeof *c->kpi_row);
+    if (!c->kpi_row) rc = WX_ENOMEM;
+  }
+  return rc;
+}
+
+static int ctx_open(wx_run_ctx *c) {
+  int rc = WX_OK;
+  if (!c->o->no_series)
+    rc = open_out(c, &c->series_csv, "series.csv",
+                  "replication,time,scope,name,metric,value\n");
+  if (rc == WX_OK)
+    rc = open_out(c, &c->kpis_csv, "kpis.csv", "replication,kpi,value\n");
+  if (rc == WX_OK)
+    rc = open_out(c, &c->params_csv, "params.csv", "replication,param,value\n");
+  if (rc == WX_OK) rc = wx__write_entities(c, c->o->out_dir);
+  return rc;
+}
+
+static void ctx_free(wx_run_ctx *c) {
+  if (c->series_csv.fp) wx__outfile_abort(&c->series_csv);
+  if (c->kpis_csv.fp) wx__outfile_abort(&c->kpis_csv);
+  if (c->params_csv.fp) wx__outfile_abort(&c->params_csv);
+  wx__layout_free(&c->layout);
+  wx__kpis_free(&c->kpis);
+  wx__accum_free(&c->series_acc);
+  wx__accum_free(&c->kpi_acc);
+  free(c->kpi_row);
+}
+
+static wx_results *summarise(const wx_run_ctx *c) {
+  wx_results *r = calloc(1, sizeof *r);
+  uint32_t n = c->kpis.n;
+  double *scratch = malloc((c->kpi_acc.cap + 1) * sizeof *scratch);
+  if (r) {
+    r->defs = malloc((n + 1) * sizeof *r->defs);
+    r->kpi = calloc(n + 1, sizeof *r->kpi);
+  }
+  if (!r || !scratch || !r->defs || !r->kpi) {
+    free(scratch);
+    wx_results_free(r);
+    return NULL;
+  }
+  r->n_kpis = n;
+  memcpy(r->defs, c->kpis.defs, n * sizeof *r->defs);
+  for (uint32_t k = 0; k < n; k++)
+    wx__accum_summary(&c->kpi_acc, k, wx__quantile_probs, WX_NQ, scratch,
+                      &r->kpi[k]);
+  r->n_reps = c->kpi_acc.n;
+  r->events = c->events;
+  free(scratch);
+  return r;
+}
+
+static int commit_all(wx_run_ctx *c, wx_results *r) {
+  const char *dir = c->o->out_dir;
+  int rc = WX_OK;
+  if (c->series_csv.fp) rc = wx__outfile_commit(&c->series_csv, c->diags);
+  if (rc == WX_OK) rc = wx__outfile_commit(&c->kpis_csv, c->diags);
+  if (rc == WX_OK) rc = wx__outfile_commit(&c->params_csv, c->diags);
+  if (rc == WX_OK) rc = wx__write_series_stats(c, dir);
+  if (rc == WX_OK) rc = wx__write_kpi_summary(c, r, dir);
+  if (rc == WX_OK) rc = wx__write_summary_json(r, dir, c->diags);
+  if (rc == WX_OK) rc = wx__write_manifest(c, r, dir);
+  return rc;
+}
+
+int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
+           wx_diags *diags) {
+  if (out) *out = NULL;
+  double t0 = now_seconds();
+  int rc = prepare_dir(o, diags);
+  if (rc != WX_OK) return rc;
+  wx_runner_opts ro = {
+      .seed = o->seed_set ? o->seed : m->seed,
+      .replications = o->replications ? o->replications : m->replications,
+      .threads = o->threads ? o->threads : default_threads(),
+      .stop = o->stop, .progress = o->progress,
+      .progress_ctx = o->progress_ctx};
+  if (ro.threads > ro.replications) ro.threads = ro.replications;
+  wx_run_ctx c = {.m = m, .o = o, .diags = diags};
+  rc = ctx_init(&c, ro.replications);
+  if (rc == WX_OK) rc = ctx_open(&c);
+  int run_rc = rc == WX_OK ? wx__run_replications(m, &c.layout, &ro, sink, &c)
+                           : rc;
+  wx_results *r = NULL;
+  if (run_rc == WX_OK || run_rc == WX_EINTERRUPTED) {
+    r = summarise(&c);
+    rc = r ? WX_OK : WX_ENOMEM;
+    if (r) {
+      r->partial = run_rc == WX_EINTERRUPTED;
+      r->n_requested = ro.replications;
+      r->threads = ro.threads;
+      r->seed = ro.seed;
+      r->wall_seconds = now_seconds() - t0;
+      rc = commit_all(&c, r);
+    }
+    if (rc == WX_OK) rc = run_rc;
+  } else {
+    rc = run_rc;
+  }
+  ctx_free(&c);
+  if (out) *out = r;
+  else wx_results_free(r);
+  return rc;
+}
+
+void wx_results_free(wx_results *r) {
+  if (!r) return;
+  free(r->defs);
+  free(r->kpi);
+  free(r);
+}
+
+unsigned wx_results_replications(const wx_results *r) { return r->n_reps; }

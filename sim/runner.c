@@ -1,0 +1,160 @@
+#include <gsl/gsl_rng.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "params.h"
+#include "runner.h"
+#include "util.h"
+
+/* A finished replication waiting for its turn to be delivered. */
+typedef struct {
+  int ready;
+  int status;
+  wx_series series;
+  double *params;
+  wx_engine_stats stats;
+} slot;
+
+/* Shared by the workers and the collector; guarded by `lock`.  At most
+ * `window` replications are in flight, so memory does not grow with the
+ * number of replications. */
+typedef struct {
+  const wx_model *m;
+  const wx_layout *l;
+  const wx_runner_opts *o;
+  pthread_mutex_t lock;
+  pthread_cond_t changed;
+  uint32_t next_to_start;
+  uint32_t next_to_deliver;
+  uint32_t window;
+  slot *slots;                 /* window entries, indexed rep % window */
+  int abort;                   /* collector gave up: workers stop */
+} pool;
+
+int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
+                       double *out) {
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  if (!r) return WX_ENOMEM;
+  gsl_rng_set(r, wx__stream_seed(seed, rep, WX_STREAM_PARAMS));
+  int rc = wx__params_draw(m, r, out);
+  gsl_rng_free(r);
+  return rc;
+}
+
+static int run_one(pool *p, wx_engine *e, uint32_t rep, slot *s) {
+  int rc = wx__params_for_rep(p->m, p->o->seed, rep, s->params);
+  if (rc != WX_OK) return rc;
+  uint64_t seed = wx__stream_seed(p->o->seed, rep, WX_STREAM_ENGINE);
+  rc = wx__engine_run(e, s->params, seed, &s->series, p->o->stop);
+  wx__engine_stats(e, &s->stats);
+  return rc;
+}
+
+/* Takes the next replication to run, waiting while the window is full;
+ * returns 0 when there is nothing left. */
+static int claim(pool *p, uint32_t *rep) {
+  pthread_mutex_lock(&p->lock);
+  while (!p->abort && p->next_to_start < p->o->replications &&
+         p->next_to_start >= p->next_to_deliver + p->window)
+    pthread_cond_wait(&p->changed, &p->lock);
+  int ok = !p->abort && p->next_to_start < p->o->replications;
+  if (ok) *rep = p->next_to_start++;
+  pthread_mutex_unlock(&p->lock);
+  return ok;
+}
+
+static void *worker(void *arg) {
+  pool *p = arg;
+  wx_engine *e = wx__engine_alloc(p->m, p->l);
+  uint32_t rep;
+  while (claim(p, &rep)) {
+    slot *s = &p->slots[rep % p->window];
+    int rc = e ? run_one(p, e, rep, s) : WX_ENOMEM;
+    pthread_mutex_lock(&p->lock);
+    s->status = rc;
+    s->ready = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+  }
+  wx__engine_free(e);
+  return NULL;
+}
+
+static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
+  const wx_runner_opts *o = p->o;
+  int rc = WX_OK;
+  while (rc == WX_OK && p->next_to_deliver < o->replications) {
+    uint32_t rep = p->next_to_deliver;
+    slot *s = &p->slots[rep % p->window];
+    pthread_mutex_lock(&p->lock);
+    while (!s->ready) pthread_cond_wait(&p->changed, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+    rc = s->status;
+    if (rc == WX_OK) {
+      wx_rep_result r = {rep, &s->series, s->params, &s->stats};
+      rc = sink(ctx, &r);
+    }
+    pthread_mutex_lock(&p->lock);
+    s->ready = 0;
+    if (rc == WX_OK) p->next_to_deliver++;
+    else p->abort = 1;
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    if (rc == WX_OK && o->progress)
+      o->progress(o->progress_ctx, p->next_to_deliver, o->replications);
+  }
+  return rc;
+}
+
+static void free_slots(pool *p) {
+  for (uint32_t i = 0; p->slots && i < p->window; i++) {
+    wx__series_free(&p->slots[i].series);
+    free(p->slots[i].params);
+  }
+  free(p->slots);
+}
+
+static int alloc_slots(pool *p) {
+  p->slots = calloc(p->window, sizeof *p->slots);
+  if (!p->slots) return WX_ENOMEM;
+  size_t np = p->m->n_params ? p->m->n_params : 1;
+  for (uint32_t i = 0; i < p->window; i++) {
+    p->slots[i].params = malloc(np * sizeof(double));
+    if (!p->slots[i].params ||
+        wx__series_init(&p->slots[i].series, p->l) != WX_OK)
+      return WX_ENOMEM;
+  }
+  return WX_OK;
+}
+
+int wx__run_replications(const wx_model *m, const wx_layout *l,
+                         const wx_runner_opts *o, wx_rep_sink sink,
+                         void *ctx) {
+  uint32_t threads = o->threads ? o->threads : 1;
+  pool p = {.m = m, .l = l, .o = o, .window = 2 * threads,
+            .next_to_start = o->first_rep, .next_to_deliver = o->first_rep};
+  int rc = alloc_slots(&p);
+  pthread_t *tids = calloc(threads, sizeof *tids);
+  if (rc != WX_OK || !tids) {
+    free(tids);
+    free_slots(&p);
+    return WX_ENOMEM;
+  }
+  pthread_mutex_init(&p.lock, NULL);
+  pthread_cond_init(&p.changed, NULL);
+  uint32_t started = 0;
+  while (started < threads &&
+         pthread_create(&tids[started], NULL, worker, &p) == 0)
+    started++;
+  rc = started ? deliver_all(&p, sink, ctx) : WX_ENOMEM;
+  pthread_mutex_lock(&p.lock);
+  p.abort = 1;
+  pthread_cond_broadcast(&p.changed);
+  pthread_mutex_unlock(&p.lock);
+  for (uint32_t i = 0; i < started; i++) pthread_join(tids[i], NULL);
+  pthread_cond_destroy(&p.changed);
+  pthread_mutex_destroy(&p.lock);
+  free(tids);
+  free_slots(&p);
+  return rc;
+}

@@ -1,0 +1,54 @@
+/*
+ * Runs replications of one model on a pool of threads and hands each
+ * replication's series to a sink in replication order (0, 1, 2, ...), so
+ * that everything downstream is byte-identical whatever the thread count.
+ *
+ * Replication r draws its uncertain parameters from the stream
+ * wx__stream_seed(seed, r, WX_STREAM_PARAMS) and runs its engine with seed
+ * wx__stream_seed(seed, r, WX_STREAM_ENGINE): both depend on (seed, r) only.
+ */
+#ifndef WX_RUNNER_H
+#define WX_RUNNER_H
+
+#include "engine.h"
+#include "model.h"
+#include "series.h"
+
+enum { WX_STREAM_ENGINE = 1, WX_STREAM_PARAMS = 2 };
+
+/* One finished replication, as the sink sees it. */
+typedef struct {
+  uint32_t rep;
+  const wx_series *series;
+  const double *params;        /* the parameter values it ran with */
+  const wx_engine_stats *stats;
+} wx_rep_result;
+
+/* Called on the thread that called wx__run_replications, in order.  A
+ * non-zero return stops the run and is returned by it. */
+typedef int (*wx_rep_sink)(void *ctx, const wx_rep_result *r);
+
+/* Progress callback, called in order after each sink call. */
+typedef void (*wx_progress_fn)(void *ctx, uint32_t done, uint32_t total);
+
+typedef struct {
+  uint64_t seed;
+  uint32_t first_rep;          /* to resume: replications before it are done */
+  uint32_t replications;       /* total, including those before first_rep */
+  uint32_t threads;            /* >= 1 */
+  const volatile int *stop;    /* polled; may be NULL */
+  wx_progress_fn progress;
+  void *progress_ctx;
+} wx_runner_opts;
+
+/* Returns WX_OK when every replication was delivered, WX_EINTERRUPTED when
+ * *stop was raised (the replications delivered so far are complete), the
+ * sink's status, or WX_ENOMEM. */
+int wx__run_replications(const wx_model *m, const wx_layout *l,
+                         const wx_runner_opts *o, wx_rep_sink sink, void *ctx);
+
+/* The parameter vector of replication `rep` (nominal when no prior). */
+int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
+                       double *out);
+
+#endif
