@@ -71,6 +71,10 @@ static int sink(void *ctx, const wx_rep_result *r) {
             wx__fmt_num(b, c->kpi_row[k]));
   write_params_rows(c, r->rep, r->params);
   c->events += r->stats->events;
+  if (r->stats->peak_live > c->peak_live) {
+    c->peak_live = r->stats->peak_live;
+    c->peak_bytes = r->stats->peak_bytes;
+  }
   return rc;
 }
 
@@ -132,6 +136,8 @@ static wx_results *summarise(const wx_run_ctx *c) {
                       &r->kpi[k]);
   r->n_reps = c->kpi_acc.n;
   r->events = c->events;
+  r->peak_live = c->peak_live;
+  r->peak_bytes = c->peak_bytes;
   free(scratch);
   return r;
 }

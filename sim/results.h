@@ -26,6 +26,8 @@ struct wx_results {
   uint32_t threads;
   uint64_t seed;
   uint64_t events;          /* summed over replications */
+  uint64_t peak_live;       /* largest over replications */
+  uint64_t peak_bytes;      /* engine bytes at that peak */
 };
 
 /* Everything a run keeps between replications. */
@@ -40,6 +42,7 @@ typedef struct {
   double *kpi_row;
   wx_outfile series_csv, kpis_csv, params_csv;
   uint64_t events;
+  uint64_t peak_live, peak_bytes;
 } wx_run_ctx;
 
 /* out_csv.c */
