@@ -18,20 +18,21 @@ ncol = (nkpi <= 3) ? nkpi : ((nkpi == 4) ? 2 : 3)
 nrow = int((nkpi + ncol - 1) / ncol)
 unset key
 set grid noxtics
-set xtics scale 0
+_xf = sprintf(",%g", (nkpi > 2 ? 16 : 20)*fontscale)
+set xtics scale 0 font _xf
 set boxwidth 0.6
 set offsets 0.5, 0.5, 0, 0
 set lmargin 12
 set rmargin 3
 set tmargin 4
 set bmargin 4
-set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.06, 0.98, 0.1, 0.88 spacing 0.08, 0.12
+set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.06, 0.98, 0.1, 0.82 spacing 0.08, 0.16
 do for [k=1:nkpi] {
   set title kpi_titles[k] font sprintf(",%g", 24*fontscale)
   set yrange [*:*]  # stats on one column filters by the y range
   stats datafile index (k-1) using 5 nooutput
   set yrange [0:(STATS_max > 0 ? STATS_max*1.18 : 1)]
-  plot datafile index (k-1) using 1:3:(deck_color($1+1)):xtic(2) with boxes fc rgb variable fs solid 0.85 noborder,        '' index (k-1) using 1:3:4:5 with yerrorbars lc rgb '#333333' lw 2 pt -1,        '' index (k-1) using 1:5:(sprintf("%.4g%s", $3, $6 != 0 ? " *" : "")) with labels offset 0,1 textcolor rgb '#222222'
+  plot datafile index (k-1) using 1:3:(int($1)%10+1):xtic(2) with boxes lc variable fs solid 0.85 noborder,        '' index (k-1) using 1:3:4:5 with yerrorbars lc rgb '#333333' lw 2 pt -1,        '' index (k-1) using 1:5:(sprintf(abs($3) >= 1000 ? "%.0f%s" : "%.4g%s", $3, $6 != 0 ? " *" : "")) with labels offset 0,1 textcolor rgb '#222222'
 }
 unset multiplot
 set output
