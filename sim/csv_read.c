@@ -179,14 +179,15 @@ static void read_row(parser *ps) {
   size_t keep_fields = c->nfields, keep_text = c->text_len;
   int first_line = ps->line, at_eof;
   ps->bad = 0;
-  if (eat_newline(ps)) {
+  if (*ps->p == '\n' || *ps->p == '\r') {
     fail(ps, "blank line between rows");
+    if (!eat_newline(ps)) ps->p++; /* a lone CR */
     return;
   }
   size_t n = read_record(ps, &at_eof);
   if (!ps->bad && n != c->ncols) {
     char msg[96];
-    snprintf(msg, sizeof msg, "row has %zu fields, the header has %zu", n,
+    snprintf(msg, sizeof msg, "row has %zu field(s), the header has %zu", n,
              c->ncols);
     int next_line = ps->line;
     ps->line = first_line;

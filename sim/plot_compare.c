@@ -97,7 +97,7 @@ static int write_overlay(wx__plot_ctx *ctx, const compare_table *t,
   if (!f) return WX_EIO;
   fputs("time", f);
   for (size_t i = 0; i < t->nvar; i++) {
-    const char *parts[3] = {" p25\t", "\t", " p75"};
+    const char *parts[3] = {" p25", "", " p75"};
     for (int k = 0; k < 3; k++) {
       fputc('\t', f);
       wx__plot_put_label(f, t->variants[i]);
