@@ -175,9 +175,11 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
   if (rc != WX_OK && rc != WX_ENOTFOUND) first = rc;
   const char *why = rc == WX_ENOTFOUND ? "series_stats.csv not found"
                                        : "series_stats.csv unreadable";
+  rc = WX_OK;
   if (charts & WX_PLOT_FAN)
     rc = have ? wx__plot_fans(ctx, &r) : (wx__plot_skip(ctx, "fan", why), 0);
   if (first == WX_OK) first = rc;
+  rc = WX_OK;
   if (charts & WX_PLOT_STACKED)
     rc = have ? wx__plot_stacked(ctx, &r)
               : (wx__plot_skip(ctx, "stacked_members", why), 0);
