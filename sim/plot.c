@@ -166,33 +166,39 @@ static int init_ctx(wx__plot_ctx *ctx, const char *dir,
   return WX_OK;
 }
 
+/* The two charts that need series_stats.csv of results_dir itself. */
+static int draw_series(wx__plot_ctx *ctx, unsigned charts,
+                       const wx__plot_results *r, const char *why) {
+  int rc = WX_OK, one;
+  if (charts & WX_PLOT_FAN) {
+    if (r) rc = wx__plot_fans(ctx, r); else wx__plot_skip(ctx, "fan", why);
+  }
+  if (charts & WX_PLOT_STACKED) {
+    one = WX_OK;
+    if (r) one = wx__plot_stacked(ctx, r);
+    else wx__plot_skip(ctx, "stacked_members", why);
+    if (rc == WX_OK) rc = one;
+  }
+  return rc;
+}
+
 /* Runs every selected chart; keeps going after a failure, returns the
  * first error. */
 static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
   wx__plot_results r;
-  int rc = wx__plot_results_load(ctx, ctx->dir, &r), first = WX_OK;
-  int have = rc == WX_OK;
-  if (rc != WX_OK && rc != WX_ENOTFOUND) first = rc;
-  const char *why = rc == WX_ENOTFOUND ? "series_stats.csv not found"
-                                       : "series_stats.csv unreadable";
-  rc = WX_OK;
-  if (charts & WX_PLOT_FAN)
-    rc = have ? wx__plot_fans(ctx, &r) : (wx__plot_skip(ctx, "fan", why), 0);
-  if (first == WX_OK) first = rc;
-  rc = WX_OK;
-  if (charts & WX_PLOT_STACKED)
-    rc = have ? wx__plot_stacked(ctx, &r)
-              : (wx__plot_skip(ctx, "stacked_members", why), 0);
-  if (first == WX_OK) first = rc;
-  rc = (charts & WX_PLOT_FUNNEL) ? wx__plot_funnel(ctx) : WX_OK;
-  if (first == WX_OK) first = rc;
-  rc = (charts & WX_PLOT_CONSTRAINTS)
-           ? wx__plot_constraints(ctx, have ? &r : NULL) : WX_OK;
-  if (first == WX_OK) first = rc;
-  rc = (charts & WX_PLOT_COMPARE) ? wx__plot_compare(ctx) : WX_OK;
-  if (first == WX_OK) first = rc;
-  rc = (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK;
-  if (first == WX_OK) first = rc;
+  int load = wx__plot_results_load(ctx, ctx->dir, &r);
+  const wx__plot_results *have = load == WX_OK ? &r : NULL;
+  int first = load == WX_ENOTFOUND ? WX_OK : load;
+  int rc[5] = {
+      draw_series(ctx, charts, have, load == WX_ENOTFOUND
+                                         ? "series_stats.csv not found"
+                                         : "series_stats.csv unreadable"),
+      (charts & WX_PLOT_FUNNEL) ? wx__plot_funnel(ctx) : WX_OK,
+      (charts & WX_PLOT_CONSTRAINTS) ? wx__plot_constraints(ctx, have) : WX_OK,
+      (charts & WX_PLOT_COMPARE) ? wx__plot_compare(ctx) : WX_OK,
+      (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK};
+  for (int i = 0; i < 5; i++)
+    if (first == WX_OK) first = rc[i];
   if (have) wx__plot_results_free(&r);
   return first;
 }

@@ -98,6 +98,13 @@ static void check_svg(const char *path, ...) {
   free(b);
 }
 
+static void check_svg_lacks(const char *path, const char *text) {
+  size_t n;
+  char *b = slurp(path, &n);
+  if (strstr(b, text)) fail_msg("%s contains \"%s\"", path, text);
+  free(b);
+}
+
 static int exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -174,6 +181,9 @@ static void comparison_fixture_renders_overlay_and_kpi_bars(void **st) {
   }
   check_svg(chart_path(dir, "compare_purchase_count", "svg"),
             "下单 purchase", (char *)NULL);
+  /* The key names each variant's median, not its band columns. */
+  check_svg_lacks(chart_path(dir, "compare_purchase_count", "svg"),
+                  "baseline p75");
   check_svg(chart_path(dir, "kpi_bars", "svg"), "customers (people)",
             "revenue (CNY)", (char *)NULL);
   check_no_leftovers(dir);
