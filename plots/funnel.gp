@@ -28,5 +28,5 @@ set yrange [-nstage+0.4:0.6]
 set lmargin 22
 h = 0.36
 
-plot datafile using (0):(-$1):(-$3/2):($3/2):(-$1-h):(-$1+h):(deck_color($1+1)):ytic(2)        with boxxyerror lc variable fs solid 0.9 noborder,      '' using ($3/2):(-$1):($4/2):($5/2) with xerrorbars lc rgb '#333333' lw 2 pt -1,      '' using (0.55*fmax):(-$1):($1 > 0 ? sprintf("%.0f   %.1f%% of previous", $3, $6) : sprintf("%.0f", $3))        with labels left textcolor rgb '#222222'
+plot datafile using (0):(-$1):(-$3/2):($3/2):(-$1-h):(-$1+h):(int($1)%10+1):ytic(2)        with boxxyerror lc variable fs solid 0.9 noborder,      '' using ($3/2):(-$1):($4/2):($5/2) with xerrorbars lc rgb '#333333' lw 2 pt -1,      '' using (0.55*fmax):(-$1):($1 > 0 ? sprintf("%.0f   %.1f%% of previous", $3, $6) : sprintf("%.0f", $3))        with labels left textcolor rgb '#222222'
 set output
