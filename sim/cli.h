@@ -23,6 +23,13 @@ int wx_cli_run(int argc, char **argv);
 int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
 
+struct wx_plot_options;
+/* Renders charts with the CLI's template directory; prints diagnostics. */
+int wx_cli_render(const char *dir, const struct wx_plot_options *opt);
+const char *wx_cli_templates_dir(void);
+/* "png,svg" -> WX_PLOT_* format bits; 0 (after a message) when invalid. */
+unsigned wx_cli_parse_formats(const char *opt, const char *arg);
+
 /* Prints every diagnostic as "file:line:col: error: message". */
 void wx_cli_print_diags(const wx_diags *d);
 /* Maps a library status to an exit code. */

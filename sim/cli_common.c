@@ -8,14 +8,16 @@
 #include "cli.h"
 
 void wx_cli_print_diags(const wx_diags *d) {
-  /* "file:line:col: error: message", the form editors jump to. */
+  /* "file:line:col: error: message", the form editors jump to.  A
+   * diagnostic with code WX_OK is a note (a chart skipped, a warning). */
   for (size_t i = 0; i < wx_diags_count(d); i++) {
     const wx_error *e = wx_diags_get(d, i);
+    const char *kind = e->code == WX_OK ? "note" : "error";
     if (e->line > 0)
-      fprintf(stderr, "%s:%d:%d: error: %s\n", e->file, e->line, e->col,
+      fprintf(stderr, "%s:%d:%d: %s: %s\n", e->file, e->line, e->col, kind,
               e->msg);
     else
-      fprintf(stderr, "%s: error: %s\n", e->file[0] ? e->file : "wxflow",
+      fprintf(stderr, "%s: %s: %s\n", e->file[0] ? e->file : "wxflow", kind,
               e->msg);
   }
   if (wx_diags_dropped(d))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "plot.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
@@ -21,6 +22,8 @@ static void usage(FILE *fp) {
 "                          depend on it\n"
 "  -f, --force             overwrite an existing results directory\n"
 "      --no-series         skip the per-replication series.csv\n"
+"      --no-charts         do not draw charts (see `wxflow plot`)\n"
+"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
 "  -q, --quiet             no progress bar and no summary table\n"
 "  -h, --help              show this help\n");
 }
@@ -30,6 +33,8 @@ typedef struct {
   char *default_out;
   wx_run_options run;
   int quiet;
+  int no_charts;
+  unsigned formats;
 } run_args;
 
 /* results/<scenario file name without extension> */
@@ -60,12 +65,14 @@ static int parse_args(int argc, char **argv, run_args *a) {
       {"force", no_argument, 0, 'f'},
       {"no-series", no_argument, 0, 'S'},
       {"quiet", no_argument, 0, 'q'},
+      {"no-charts", no_argument, 0, 'C'},
+      {"format", required_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   unsigned long long v;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:s:r:j:fqh", longs, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:s:r:j:fqF:h", longs, NULL)) != -1) {
     switch (c) {
       case 'o': a->run.out_dir = optarg; break;
       case 's':
@@ -86,6 +93,11 @@ static int parse_args(int argc, char **argv, run_args *a) {
       case 'f': a->run.force = 1; break;
       case 'S': a->run.no_series = 1; break;
       case 'q': a->quiet = 1; break;
+      case 'C': a->no_charts = 1; break;
+      case 'F':
+        if (!(a->formats = wx_cli_parse_formats("--format", optarg)))
+          return WX_EXIT_USAGE;
+        break;
       case 'h': usage(stdout); return WX_EXIT_OK;
       default: usage(stderr); return WX_EXIT_USAGE;
     }
@@ -111,6 +123,14 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   if (res && !a->quiet) wx_results_print(res, stdout);
   if (res && !a->quiet) printf("results in %s/\n", a->run.out_dir);
   wx_results_free(res);
+  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts) {
+    /* Charts are a convenience: without gnuplot the CSVs still stand and
+     * the message says how to install it. */
+    wx_plot_options po;
+    memset(&po, 0, sizeof po);
+    po.formats = a->formats;
+    wx_cli_render(a->run.out_dir, &po);
+  }
   if (rc == WX_EINTERRUPTED)
     fprintf(stderr, "wxflow run: interrupted; finished replications kept in "
                     "%s (manifest.json says \"partial\")\n", a->run.out_dir);

@@ -1,0 +1,122 @@
+#include <getopt.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "plot.h"
+
+static void usage(FILE *fp) {
+  fprintf(fp,
+"Usage: wxflow plot DIR [OPTIONS]\n"
+"\n"
+"Re-draws the charts of the results directory DIR (written by `wxflow run`\n"
+"or `wxflow compare`) into DIR/charts/, without simulating again.  Charts\n"
+"come from the gnuplot templates in plots/, which you may edit.\n"
+"\n"
+"Options:\n"
+"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints or all\n"
+"                        (default: all whose data exist)\n"
+"  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
+"  -t, --title TEXT      chart title (default: the scenario's title)\n"
+"      --templates DIR   gnuplot templates (default: the installed plots/)\n"
+"      --gnuplot PROG    gnuplot program (default: gnuplot on PATH)\n"
+"  -h, --help            show this help\n");
+}
+
+typedef struct {
+  const char *name;
+  unsigned bit;
+} flag_name;
+
+static const flag_name chart_names[] = {
+    {"fan", WX_PLOT_FAN},         {"stacked", WX_PLOT_STACKED},
+    {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
+    {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
+    {"all", WX_PLOT_ALL},         {NULL, 0}};
+static const flag_name format_names[] = {
+    {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
+    {NULL, 0}};
+
+/* "a,b,c" -> bits; returns 0 and prints when a word is unknown. */
+static unsigned parse_list(const char *opt, const char *arg,
+                           const flag_name *names) {
+  unsigned bits = 0;
+  char word[32];
+  for (const char *p = arg; *p;) {
+    size_t n = strcspn(p, ",");
+    snprintf(word, sizeof word, "%.*s", (int)(n < 31 ? n : 31), p);
+    unsigned bit = 0;
+    for (const flag_name *f = names; f->name; f++)
+      if (!strcmp(f->name, word)) bit = f->bit;
+    if (!bit) {
+      fprintf(stderr, "wxflow: %s: unknown '%s'\n", opt, word);
+      return 0;
+    }
+    bits |= bit;
+    p += n + (p[n] == ',');
+  }
+  return bits;
+}
+
+unsigned wx_cli_parse_formats(const char *opt, const char *arg) {
+  return parse_list(opt, arg, format_names);
+}
+
+const char *wx_cli_templates_dir(void) {
+  if (access(WX_SOURCE_DIR "/plots/deck_style.gp", R_OK) == 0)
+    return WX_SOURCE_DIR "/plots";
+  return WX_DATADIR "/plots";
+}
+
+int wx_cli_render(const char *dir, const wx_plot_options *opt) {
+  wx_diags *d = wx_diags_alloc(100);
+  wx_plot_options o = *opt;
+  if (!o.templates_dir) o.templates_dir = wx_cli_templates_dir();
+  int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
+  wx_cli_print_diags(d);
+  wx_diags_free(d);
+  return rc;
+}
+
+int wx_cli_plot(int argc, char **argv) {
+  static const struct option longs[] = {
+      {"charts", required_argument, 0, 'c'},
+      {"format", required_argument, 0, 'F'},
+      {"title", required_argument, 0, 't'},
+      {"templates", required_argument, 0, 'T'},
+      {"gnuplot", required_argument, 0, 'G'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  wx_plot_options o;
+  memset(&o, 0, sizeof o);
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "c:F:t:h", longs, NULL)) != -1) {
+    switch (c) {
+      case 'c':
+        if (!(o.charts = parse_list("--charts", optarg, chart_names)))
+          return WX_EXIT_USAGE;
+        break;
+      case 'F':
+        if (!(o.formats = wx_cli_parse_formats("--format", optarg)))
+          return WX_EXIT_USAGE;
+        break;
+      case 't': o.title = optarg; break;
+      case 'T': o.templates_dir = optarg; break;
+      case 'G': o.gnuplot = optarg; break;
+      case 'h': usage(stdout); return WX_EXIT_OK;
+      default: usage(stderr); return WX_EXIT_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    fprintf(stderr, "wxflow plot: expected one results DIR\n");
+    return WX_EXIT_USAGE;
+  }
+  wx_plot_report report = {0};
+  o.report = &report;
+  int rc = wx_cli_render(argv[optind], &o);
+  if (rc == WX_OK)
+    printf("%u chart(s), %u file(s) in %s/charts/\n", report.charts,
+           report.files, argv[optind]);
+  return wx_cli_exit_code(rc);
+}
