@@ -43,7 +43,7 @@ static void misspelt_module_reference_suggests_the_closest(void **state) {
   wxt_load_fails(MODS "flows:\n  f: {from: oa, to: purchse, delay: 2d}\n",
                  WX_ESCENARIO, 5, 21, "did you mean `purchase`?");
   wxt_load_fails(MODS "sources:\n  s: {into: od, rate: 1/d}\n", WX_ESCENARIO,
-                 5, 12, "unknown module `od`; did you mean `oa`?");
+                 5, 13, "unknown module `od`; did you mean `oa`?");
 }
 
 static void missing_required_keys_are_named(void **state) {
