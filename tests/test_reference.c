@@ -70,10 +70,37 @@ static void every_key_in_the_table_appears_in_the_reference(void **state) {
   free(g);
 }
 
+static void the_reference_example_loads(void **state) {
+  (void)state;
+  FILE *gen = tmpfile();
+  wx__scenario_reference_md(gen);
+  rewind(gen);
+  size_t len;
+  char *g = slurp(gen, &len);
+  fclose(gen);
+  g = realloc(g, len + 1);
+  g[len] = '\0';
+  char *start = strstr(g, "```yaml\n");
+  assert_non_null(start);
+  start += 8;
+  char *end = strstr(start, "```");
+  assert_non_null(end);
+  wx_model *m = NULL;
+  wx_diags *d = wx_diags_alloc(8);
+  assert_int_equal(wx_model_load_buffer("example", start,
+                                        (size_t)(end - start), &m, d),
+                   WX_OK);
+  assert_int_equal(m->n_flows, 3);
+  wx_model_free(m);
+  wx_diags_free(d);
+  free(g);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(checked_in_reference_equals_the_generated_one),
       cmocka_unit_test(every_key_in_the_table_appears_in_the_reference),
+      cmocka_unit_test(the_reference_example_loads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
