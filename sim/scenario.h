@@ -1,0 +1,175 @@
+/*
+ * The scenario compiler: a wx_node tree -> a validated wx_model.  Split by
+ * section (scenario_modules.c, scenario_sources.c, scenario_flows.c, ...);
+ * they share the compile context and value helpers declared here.
+ *
+ * Every helper reports a problem into the context and carries on, so that
+ * one run reports every error in the file (up to the diags limit).
+ */
+#ifndef WX_SCENARIO_H
+#define WX_SCENARIO_H
+
+#include <stdio.h>
+
+#include "model.h"
+#include "yaml_tree.h"
+
+/* ------------------------------------------------------------ key table */
+
+enum { WX_KEY_REQUIRED = 1, WX_KEY_PRIOR = 2 };
+
+/* One documented key.  This table drives unknown-key detection and the
+ * generated reference (docs/scenario.md), so the two cannot drift. */
+typedef struct {
+  const char *section; /* "top", "module", "outcome", "source", "step",
+                          "flow", "delay" */
+  const char *key;
+  const char *type;    /* duration, rate, probability, count, ... */
+  const char *def;     /* default as written, or "" when none */
+  const char *range;   /* allowed values */
+  const char *meaning; /* one line */
+  const char *example;
+  unsigned flags;
+} wx_key_info;
+
+typedef struct {
+  const char *id;    /* as in wx_key_info.section */
+  const char *title; /* heading in the reference */
+  const char *where; /* where the keys are written, for the reference */
+} wx_section_info;
+
+const wx_key_info *wx__keys(size_t *n);
+const wx_section_info *wx__key_sections(size_t *n);
+const wx_key_info *wx__key_find(const char *section, const char *key);
+
+/* Writes the scenario reference as Markdown (the text of
+ * docs/scenario.md).  Returns WX_OK or WX_EIO. */
+int wx__scenario_reference_md(FILE *out);
+
+/* ------------------------------------------------------------- context */
+
+typedef struct {
+  const char *file;
+  wx_diags *d;
+  wx_model *m;
+  unsigned errors;
+  int nomem;
+  const wx_node *modules_map; /* the `modules` mapping, disabled ones too */
+  char **disabled;            /* names of modules with enabled: false */
+  size_t n_disabled;
+} wx_sctx;
+
+/* Reports an error at node n (may be NULL: no position). */
+void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* The closest candidate to word by edit distance, or NULL when none is
+ * close enough to be a likely typo. */
+const char *wx__suggest(const char *word, const char *const *cands,
+                        size_t n);
+/* Writes "; did you mean `x`?" (or "") into buf. */
+void wx__did_you_mean(char *buf, size_t cap, const char *word,
+                      const char *const *cands, size_t n);
+
+/* Reports unknown keys of a mapping (with a suggestion) and missing
+ * required ones.  `where` reads like "module `oa`" or "the top level". */
+void wx__check_keys(wx_sctx *c, const wx_node *map, const char *section,
+                    const char *where);
+
+/* A valid name: [A-Za-z_][A-Za-z0-9_]*, at most 64 bytes.  Reports and
+ * returns 0 otherwise. */
+int wx__check_name(wx_sctx *c, const wx_node *key, const char *what);
+
+/* ------------------------------------------------------------- values */
+
+/* What a number means, which decides its parser and its valid range. */
+typedef enum {
+  WX_Q_DURATION,     /* days, >= 0 */
+  WX_Q_DURATION_POS, /* days, > 0 */
+  WX_Q_RATE,         /* per day, >= 0 */
+  WX_Q_PROB,         /* [0, 1] */
+  WX_Q_COUNT,        /* whole, >= 0 */
+  WX_Q_POSITIVE,     /* plain number > 0 */
+  WX_Q_NONNEG,       /* plain number >= 0 */
+  WX_Q_WEIGHT        /* number or percent >= 0 */
+} wx_qty;
+
+/* Parses text as q, range included.  WX_OK or WX_ESCENARIO + msg. */
+int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg,
+                  size_t cap);
+/* The valid range of q, used to clamp prior draws. */
+void wx__qty_range(wx_qty q, double *lo, double *hi);
+
+/* Scalar getters: report (naming `path`) and return 0 on a problem. */
+int wx__get_scalar(wx_sctx *c, const wx_node *n, const char *path,
+                   const char *expected, const char **out);
+int wx__get_bool(wx_sctx *c, const wx_node *n, const char *path, int *out);
+int wx__get_qty(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
+                double *out);
+/* `enabled:` of a mapping; 1 when absent. */
+int wx__enabled(wx_sctx *c, const wx_node *map, const char *path);
+
+/* Adds a model parameter from a scalar: a plain value of quantity q, or
+ * (when allow_prior) a prior such as beta(2, 48).  Returns its index, or
+ * WX_NONE after reporting a problem (or running out of memory). */
+uint32_t wx__param(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
+                   int allow_prior);
+/* Adds a certain parameter with a default value. */
+uint32_t wx__param_default(wx_sctx *c, double value, const char *path,
+                           const wx_node *pos);
+
+/* -------------------------------------------------------- function calls */
+
+#define WX_CALL_MAX_ARGS 6
+#define WX_CALL_TEXT 96
+
+typedef struct {
+  char name[WX_CALL_TEXT];
+  int n;
+  char key[WX_CALL_MAX_ARGS][WX_CALL_TEXT]; /* "" when positional */
+  char val[WX_CALL_MAX_ARGS][WX_CALL_TEXT];
+} wx_call;
+
+/* 1 if text looks like a call ("name(...)"), else 0. */
+int wx__is_call(const char *text);
+/* Parses "name(a, key=b)"; WX_OK or WX_ESCENARIO + msg. */
+int wx__call_parse(const char *text, wx_call *call, char *msg, size_t cap);
+/* Binds arguments to the parameter names (positional first, then named):
+ * vals[i] is the text for names[i] or NULL.  WX_OK or WX_ESCENARIO. */
+int wx__call_bind(const wx_call *call, const char *const *names, int n,
+                  const char **vals, char *msg, size_t cap);
+
+/* A prior from a call such as gamma(shape=4, mean=200/d) for a parameter
+ * of quantity q.  Sets *prior and *mean; WX_OK or WX_ESCENARIO + msg. */
+int wx__prior_parse(const wx_call *call, wx_qty q, wx_prior *prior,
+                    double *mean, char *msg, size_t cap);
+/* 1 if name is a prior distribution (beta, gamma, ...). */
+int wx__is_prior_name(const char *name);
+
+/* ------------------------------------------------------------- sections */
+
+/* Compiles `delay` (any form) into *out; returns 0 after reporting. */
+int wx__delay_compile(wx_sctx *c, const wx_node *n, const char *path,
+                      wx_dist *out);
+void wx__modules_compile(wx_sctx *c, const wx_node *modules);
+void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes);
+void wx__sources_compile(wx_sctx *c, const wx_node *sources);
+void wx__flows_compile(wx_sctx *c, const wx_node *flows);
+/* 1 if name is a module that was written with enabled: false. */
+int wx__module_disabled(const wx_sctx *c, const char *name);
+/* Whole-model checks once every section compiled. */
+void wx__check_exclusive(wx_sctx *c);
+void wx__check_zero_delay_cycles(wx_sctx *c);
+/* WX_OK or WX_ETOOBIG (reported) for a population too large for memory. */
+int wx__check_size(wx_sctx *c);
+
+/* Compiles a parsed tree.  `bytes` are hashed into m->hash (pass the file
+ * contents, or those plus any overrides).  On failure *out is NULL and the
+ * return is WX_ESCENARIO, WX_ETOOBIG or WX_ENOMEM. */
+int wx__scenario_compile(const wx_tree *t, const void *bytes, size_t len,
+                         wx_model **out, wx_diags *d);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * The loader's driver: file -> bytes -> tree -> model.  Reads the top-level
+ * settings, compiles each section in dependency order (modules, outcomes,
+ * sources, flows), runs the whole-model checks and freezes the model.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+#include "units.h"
+#include "util.h"
+
+static void top_settings(wx_sctx *c, const wx_node *root) {
+  wx_model *m = c->m;
+  const wx_node *n;
+  double x;
+  if ((n = wx__node_get(root, "wxflow")) &&
+      (n->type != WX_NODE_SCALAR || strcmp(n->str, "1") != 0))
+    wx__serr(c, n, "`wxflow`: this is format version 1; got `%.40s`",
+             n->type == WX_NODE_SCALAR ? n->str : wx__node_type_name(n));
+  const char *title = NULL;
+  if ((n = wx__node_get(root, "title")) &&
+      wx__get_scalar(c, n, "title", "a text title", &title) &&
+      !(m->title = wx__strdup(title)))
+    c->nomem = 1;
+  if ((n = wx__node_get(root, "horizon")) &&
+      wx__get_qty(c, n, WX_Q_DURATION_POS, "horizon", &x))
+    m->horizon = x;
+  if ((n = wx__node_get(root, "sample_every")) &&
+      wx__get_qty(c, n, WX_Q_DURATION_POS, "sample_every", &x)) {
+    m->sample_dt = x;
+    if (x > m->horizon)
+      wx__serr(c, n, "`sample_every` (%gd) is longer than the horizon (%gd)",
+               x, m->horizon);
+  }
+  if ((n = wx__node_get(root, "seed")) &&
+      wx__get_qty(c, n, WX_Q_COUNT, "seed", &x)) {
+    uint64_t seed;
+    char msg[8];
+    if (wx__parse_count(n->str, &seed, msg, sizeof msg) == WX_OK)
+      m->seed = seed;
+  }
+  if ((n = wx__node_get(root, "replications")) &&
+      wx__get_qty(c, n, WX_Q_COUNT, "replications", &x)) {
+    if (x < 1 || x > 1e6)
+      wx__serr(c, n, "`replications` must be between 1 and 1000000, got %g",
+               x);
+    else
+      m->replications = (uint32_t)x;
+  }
+}
+
+static void sections(wx_sctx *c, const wx_node *root) {
+  const wx_node *n;
+  if ((n = wx__node_get(root, "modules"))) wx__modules_compile(c, n);
+  if ((n = wx__node_get(root, "outcomes"))) wx__outcomes_compile(c, n);
+  if ((n = wx__node_get(root, "sources"))) wx__sources_compile(c, n);
+  if ((n = wx__node_get(root, "flows"))) wx__flows_compile(c, n);
+  if (c->errors || c->nomem) return;
+  wx__check_exclusive(c);
+  wx__check_zero_delay_cycles(c);
+}
+
+static int compile_root(wx_sctx *c, const wx_node *root) {
+  if (root->type != WX_NODE_MAP) {
+    wx__serr(c, root, "a scenario is a mapping of keys such as horizon, "
+             "modules, sources and flows; got %s",
+             wx__node_type_name(root));
+    return WX_ESCENARIO;
+  }
+  wx__check_keys(c, root, "top", "the top level");
+  top_settings(c, root);
+  sections(c, root);
+  if (c->nomem) return WX_ENOMEM;
+  if (c->errors) return WX_ESCENARIO;
+  int rc = wx__check_size(c);
+  if (rc != WX_OK) return rc;
+  return wx__model_finalize(c->m);
+}
+
+int wx__scenario_compile(const wx_tree *t, const void *bytes, size_t len,
+                         wx_model **out, wx_diags *d) {
+  *out = NULL;
+  wx_sctx c = {.file = t->name, .d = d, .m = wx__model_new()};
+  if (!c.m) return wx__diag(d, WX_ENOMEM, t->name, 0, 0, "out of memory");
+  c.m->replications = 10; /* the scenario language's default */
+  wx__hex64(wx__fnv1a64(bytes, len), c.m->hash);
+  int rc = (c.m->path = wx__strdup(t->name)) ? compile_root(&c, t->root)
+                                              : WX_ENOMEM;
+  for (size_t i = 0; i < c.n_disabled; i++) free(c.disabled[i]);
+  free(c.disabled);
+  if (rc == WX_ENOMEM) wx__diag(d, rc, t->name, 0, 0, "out of memory");
+  if (rc != WX_OK) {
+    wx_model_free(c.m);
+    return rc;
+  }
+  *out = c.m;
+  return WX_OK;
+}
+
+int wx_model_load_buffer(const char *name, const char *data, size_t len,
+                         wx_model **out, wx_diags *diags) {
+  if (!out) return WX_EINVAL;
+  *out = NULL;
+  if (!data && len) return WX_EINVAL;
+  if (!name) name = "<buffer>";
+  wx_tree *t = NULL;
+  int rc = wx__tree_parse(name, data ? data : "", len, &t, diags);
+  if (rc != WX_OK) return rc;
+  rc = wx__scenario_compile(t, data, len, out, diags);
+  wx__tree_free(t);
+  return rc;
+}
+
+/* Reads a whole file; WX_EIO (reported) when it cannot. */
+static int read_file(const char *path, char **data, size_t *len,
+                     wx_diags *d) {
+  errno = 0;
+  FILE *f = fopen(path, "rb");
+  size_t cap = 1 << 16, n = 0;
+  char *buf = f ? malloc(cap) : NULL;
+  while (buf) {
+    n += fread(buf + n, 1, cap - n, f);
+    if (n < cap) break;
+    char *grown = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
+    if (!grown) {
+      free(buf);
+      buf = NULL;
+      errno = cap < ((size_t)1 << 30) ? ENOMEM : EFBIG;
+      break;
+    }
+    buf = grown;
+    cap *= 2;
+  }
+  int err = !f || !buf ? errno : ferror(f) ? (errno ? errno : EIO) : 0;
+  if (f) fclose(f);
+  if (err) {
+    free(buf);
+    return wx__diag(d, err == ENOMEM ? WX_ENOMEM : WX_EIO, path, 0, 0,
+                    "cannot read %s: %s", path, strerror(err));
+  }
+  *data = buf;
+  *len = n;
+  return WX_OK;
+}
+
+int wx_model_load(const char *path, wx_model **out, wx_diags *diags) {
+  if (!out) return WX_EINVAL;
+  *out = NULL;
+  if (!path) return WX_EINVAL;
+  char *data = NULL;
+  size_t len = 0;
+  int rc = read_file(path, &data, &len, diags);
+  if (rc != WX_OK) return rc;
+  rc = wx_model_load_buffer(path, data, len, out, diags);
+  free(data);
+  return rc;
+}

@@ -1,0 +1,152 @@
+/*
+ * `sources:`: an initial population, a constant Poisson rate, or a
+ * piecewise-constant schedule of rates.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario.h"
+
+static int step_ok(wx_sctx *c, const wx_node *step, const char *path,
+                   size_t i, double prev, double *from) {
+  const wx_node *fn = wx__node_get(step, "from");
+  if (!fn || !wx__get_qty(c, fn, WX_Q_DURATION, path, from)) return 0;
+  if (i == 0 && *from != 0) {
+    wx__serr(c, fn, "`%s`: the first step of a schedule must start at 0d, "
+             "got %gd", path, *from);
+    return 0;
+  }
+  if (i > 0 && *from <= prev) {
+    wx__serr(c, fn, "`%s`: schedule steps must have increasing `from`: %gd "
+             "comes after %gd", path, *from, prev);
+    return 0;
+  }
+  return 1;
+}
+
+/* Fills s->steps (malloc'd) from a schedule; 0 after reporting. */
+static int schedule(wx_sctx *c, const wx_node *sched, const char *path,
+                    wx_source *s) {
+  if (sched->type != WX_NODE_SEQ || sched->n == 0) {
+    wx__serr(c, sched, "`%s`: expected a non-empty sequence of steps such as "
+             "[{from: 0d, rate: 100/d}]", path);
+    return 0;
+  }
+  s->steps = calloc(sched->n, sizeof *s->steps);
+  if (!s->steps) return c->nomem = 1, 0;
+  int ok = 1;
+  double prev = 0;
+  for (size_t i = 0; i < sched->n; i++) {
+    const wx_node *step = sched->vals[i];
+    char sub[240], where[280];
+    snprintf(sub, sizeof sub, "%s.%zu", path, i);
+    if (step->type != WX_NODE_MAP) {
+      wx__serr(c, step, "`%s`: expected a step such as {from: 0d, rate: "
+               "100/d}, got %s", sub, wx__node_type_name(step));
+      ok = 0;
+      continue;
+    }
+    snprintf(where, sizeof where, "schedule step `%s`", sub);
+    wx__check_keys(c, step, "step", where);
+    double from = 0;
+    ok &= step_ok(c, step, sub, i, prev, &from);
+    prev = from;
+    const wx_node *rn = wx__node_get(step, "rate");
+    snprintf(sub, sizeof sub, "%s.%zu.rate", path, i);
+    s->steps[i].from = from;
+    s->steps[i].rate = rn ? wx__param(c, rn, WX_Q_RATE, sub, 1) : WX_NONE;
+    ok &= s->steps[i].rate != WX_NONE;
+  }
+  s->n_steps = (uint32_t)sched->n;
+  return ok;
+}
+
+/* Exactly one of initial, rate, schedule; 0 after reporting. */
+static int one_form(wx_sctx *c, const wx_node *src, const wx_node *key) {
+  static const char *const forms[] = {"initial", "rate", "schedule"};
+  const char *given[3];
+  int n = 0;
+  for (int i = 0; i < 3; i++)
+    if (wx__node_get(src, forms[i])) given[n++] = forms[i];
+  if (n == 1) return 1;
+  if (n == 0)
+    wx__serr(c, src, "source `%s` needs one of `initial`, `rate` or "
+             "`schedule`", key->str);
+  else
+    wx__serr(c, src, "source `%s` has both `%s` and `%s`; give exactly one "
+             "of initial, rate, schedule", key->str, given[0], given[1]);
+  return 0;
+}
+
+static int compile_body(wx_sctx *c, const wx_node *src, const char *path,
+                        wx_source *s) {
+  char sub[200];
+  const wx_node *n;
+  if ((n = wx__node_get(src, "initial"))) {
+    snprintf(sub, sizeof sub, "%s.initial", path);
+    s->kind = WX_SOURCE_INITIAL;
+    s->count = wx__param(c, n, WX_Q_COUNT, sub, 1);
+    return s->count != WX_NONE;
+  }
+  s->kind = WX_SOURCE_POISSON;
+  if ((n = wx__node_get(src, "schedule"))) {
+    snprintf(sub, sizeof sub, "%s.schedule", path);
+    return schedule(c, n, sub, s);
+  }
+  n = wx__node_get(src, "rate");
+  snprintf(sub, sizeof sub, "%s.rate", path);
+  s->steps = calloc(1, sizeof *s->steps);
+  if (!s->steps) return c->nomem = 1, 0;
+  s->n_steps = 1;
+  s->steps[0].rate = wx__param(c, n, WX_Q_RATE, sub, 1);
+  return s->steps[0].rate != WX_NONE;
+}
+
+static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
+  char path[160], where[160];
+  snprintf(path, sizeof path, "sources.%s", key->str);
+  snprintf(where, sizeof where, "source `%s`", key->str);
+  if (src->type != WX_NODE_MAP) {
+    wx__serr(c, src, "`%s`: expected a mapping such as {into: oa, rate: "
+             "200/d}, got %s", path, wx__node_type_name(src));
+    return;
+  }
+  wx__check_keys(c, src, "source", where);
+  wx_source s = {0};
+  s.name = key->str;
+  s.pos = (wx_pos){key->line, key->col};
+  const wx_node *in = wx__node_get(src, "into");
+  const char *into = NULL;
+  char sub[200];
+  snprintf(sub, sizeof sub, "%s.into", path);
+  if (in && !wx__get_scalar(c, in, sub, "a module name", &into)) in = NULL;
+  if (!wx__enabled(c, src, path) || (into && wx__module_disabled(c, into)))
+    return;
+  int ok = in != NULL;
+  if (into && (s.to = wx__model_find_module(c->m, into)) == WX_NONE) {
+    char hint[160] = "";
+    const char **names = malloc((c->m->n_modules + 1) * sizeof *names);
+    for (uint32_t i = 0; names && i < c->m->n_modules; i++)
+      names[i] = c->m->modules[i].name;
+    if (names) wx__did_you_mean(hint, sizeof hint, into, names, c->m->n_modules);
+    free(names);
+    wx__serr(c, in, "`%s`: unknown module `%.60s`%s", sub, into, hint);
+    ok = 0;
+  }
+  ok &= one_form(c, src, key) && compile_body(c, src, path, &s);
+  if (ok && wx__model_add_source(c->m, &s) == WX_NONE) c->nomem = 1;
+  free(s.steps);
+}
+
+void wx__sources_compile(wx_sctx *c, const wx_node *sources) {
+  if (sources->type != WX_NODE_MAP) {
+    wx__serr(c, sources, "`sources`: expected a mapping of source names, got "
+             "%s", wx__node_type_name(sources));
+    return;
+  }
+  for (size_t i = 0; i < sources->n; i++) {
+    if (!wx__check_name(c, sources->keys[i], "source")) continue;
+    add_source(c, sources->keys[i], sources->vals[i]);
+  }
+}
