@@ -40,8 +40,8 @@ static const char *flows =
     "  shop_churn:  {from: shop, type: churn, p: 80%, delay: exponential(2d)}\n";
 
 static char *write_scenario(double arrivals) {
-  char *path = strdup("/tmp/wxbench_XXXXXX.yaml");
-  int fd = mkstemps(path, 5);
+  char *path = strdup("/tmp/wxbench_scenario_XXXXXX");
+  int fd = mkstemp(path);
   FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
   if (!fp) {
     perror("bench_run: scenario");

@@ -1,3 +1,4 @@
+#include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,8 @@ int main(int argc, char **argv) {
     usage(stderr);
     return WX_EXIT_USAGE;
   }
+  /* GSL's default handler aborts; the library checks return codes. */
+  gsl_set_error_handler_off();
   const char *cmd = argv[1];
   if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
     usage(stdout);
