@@ -1,0 +1,203 @@
+/* The event loop of the agent engine: arrivals, fates, flows, samples. */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "dist.h"
+#include "engine_agent.h"
+
+/* *stop is read once per this many events + 1. */
+#define STOP_POLL_MASK 4095u
+
+static inline double *module_col(wx_engine *e, uint32_t m, int metric) {
+  return &e->cur[e->l->module_base + m * WX_MODULE_METRICS + metric];
+}
+
+/* Queues flow f for person p at time t unless t is after the horizon. */
+static inline int schedule(wx_engine *e, double t, uint32_t p, uint32_t f,
+                           uint16_t epoch) {
+  if (!(t <= e->horizon)) return WX_OK;
+  if (wx__queue_push(&e->q, t, p, (uint16_t)f, epoch) != WX_OK)
+    return WX_ENOMEM;
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]++;
+  return WX_OK;
+}
+
+static inline double delay(wx_engine *e, uint32_t f, gsl_rng *r) {
+  const wx_flow *fl = &e->m->flows[f];
+  if (fl->delay.kind == WX_DIST_EXPONENTIAL) /* the common case, inlined */
+    return gsl_ran_exponential(r, e->params[fl->delay.p[0]]);
+  return wx__dist_draw_pdf(&fl->delay, e->params, e->pdf[f], r);
+}
+
+/* Draws what will happen to p, who has just joined module m at time t. */
+static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
+                      uint16_t epoch) {
+  const wx_module *mod = &e->m->modules[m];
+  gsl_rng *r = e->rng[e->m->n_sources + m];
+  if (mod->n_exclusive) {
+    const double *cum = e->cum + e->excl_off[m];
+    double u = gsl_rng_uniform(r);
+    for (uint32_t k = 0; k < mod->n_exclusive; k++) {
+      if (u >= cum[k]) continue;
+      uint32_t f = mod->exclusive[k];
+      if (schedule(e, t + delay(e, f, r), p, f, epoch) != WX_OK)
+        return WX_ENOMEM;
+      break;
+    }
+  }
+  for (uint32_t k = 0; k < mod->n_joins; k++) {
+    uint32_t f = mod->joins[k];
+    if (!(gsl_rng_uniform(r) < e->join_p[f])) continue;
+    if (schedule(e, t + delay(e, f, r), p, f, epoch) != WX_OK)
+      return WX_ENOMEM;
+  }
+  return WX_OK;
+}
+
+/* Entering a module one already belongs to changes nothing. */
+static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[2 + m] & 1) return WX_OK;
+  uint16_t epoch = ++rec[2 + m];
+  rec[0]++;
+  *module_col(e, m, WX_M_MEMBERS) += 1;
+  *module_col(e, m, WX_M_JOINS) += 1;
+  return draw_fates(e, p, m, t, epoch);
+}
+
+/* Ends p's membership of m; pending flows from m become stale. */
+static void leave(wx_engine *e, uint32_t p, uint32_t m) {
+  uint16_t *rec = wx__person(&e->pp, p);
+  rec[2 + m]++;
+  rec[0]--;
+  *module_col(e, m, WX_M_MEMBERS) -= 1;
+  *module_col(e, m, WX_M_LEAVES) += 1;
+}
+
+/* After an event about p: the dead leave the living count, and a slot no
+ * event names any more goes back to the free list. */
+static void settle(wx_engine *e, uint32_t p, int was_alive) {
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[0]) return;
+  if (was_alive) e->pp.live--;
+  if (rec[1] == 0) wx__people_release(&e->pp, p);
+}
+
+static int arrive(wx_engine *e, uint32_t src, double t) {
+  int toobig = 0;
+  uint32_t p = wx__people_new(&e->pp, &toobig);
+  if (p == WX_NONE) return toobig ? WX_ETOOBIG : WX_ENOMEM;
+  e->cur[e->l->source_base + src] += 1;
+  e->st.arrivals++;
+  e->st.events++;
+  return enter(e, p, e->m->sources[src].to, t);
+}
+
+/* Time of the next arrival after t of a piecewise-constant Poisson source:
+ * the integrated rate must grow by x ~ Exp(1).  INFINITY when none before
+ * the horizon. */
+static double next_arrival(wx_engine *e, uint32_t s, double t, double x) {
+  const wx_source *src = &e->m->sources[s];
+  uint32_t i = e->src_step[s];
+  for (;;) {
+    double rate = e->params[src->steps[i].rate];
+    double end = i + 1 < src->n_steps ? src->steps[i + 1].from : INFINITY;
+    if (rate > 0) {
+      double need = x / rate;
+      if (t + need <= end) return t + need;
+      x -= rate * (end - t);
+    }
+    if (i + 1 >= src->n_steps || end > e->horizon) return INFINITY;
+    t = end;
+    e->src_step[s] = ++i;
+  }
+}
+
+static int schedule_arrival(wx_engine *e, uint32_t s, double t) {
+  if (e->m->sources[s].n_steps == 0) return WX_OK;
+  double next = next_arrival(e, s, t, gsl_ran_exponential(e->rng[s], 1.0));
+  if (!(next <= e->horizon)) return WX_OK;
+  return wx__queue_push(&e->q, next, s, WX_EV_SOURCE, 0);
+}
+
+int wx__agent_start(wx_engine *e) {
+  const wx_model *m = e->m;
+  for (uint32_t s = 0; s < m->n_sources; s++) {
+    if (m->sources[s].kind != WX_SOURCE_INITIAL) continue;
+    double n = floor(e->params[m->sources[s].count] + 0.5);
+    if (n > (double)UINT32_MAX) return WX_ETOOBIG;
+    for (uint64_t k = 0; k < (uint64_t)(n > 0 ? n : 0); k++) {
+      int rc = arrive(e, s, 0.0);
+      if (rc != WX_OK) return rc;
+    }
+  }
+  for (uint32_t s = 0; s < m->n_sources; s++) {
+    if (m->sources[s].kind != WX_SOURCE_POISSON) continue;
+    int rc = schedule_arrival(e, s, 0.0);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+/* Ends flow f's effect on its target for person p at time t. */
+static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p,
+                        double t) {
+  if (fl->target == WX_TARGET_OUTCOME) {
+    e->cur[e->l->outcome_base + fl->to] += 1;
+    return WX_OK;
+  }
+  if (fl->target == WX_TARGET_MODULE) return enter(e, p, fl->to, t);
+  return WX_OK;
+}
+
+/* A flow event: stale if p's membership of `from` changed since it was
+ * scheduled.  A move leaves `from` before entering `to`, so a move from a
+ * module to itself is a fresh join with fresh fates. */
+static int fire(wx_engine *e, const wx_event *ev) {
+  uint32_t p = ev->person, f = ev->what;
+  const wx_flow *fl = &e->m->flows[f];
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]--;
+  if (rec[2 + fl->from] != ev->epoch) {
+    e->st.stale++;
+    settle(e, p, 0);
+    return WX_OK;
+  }
+  e->st.events++;
+  e->cur[e->l->flow_base + f] += 1;
+  if (fl->kind != WX_FLOW_JOIN) leave(e, p, fl->from);
+  int rc = reach_target(e, fl, p, ev->t);
+  settle(e, p, 1);
+  return rc;
+}
+
+/* Writes the current state into every sample row before time t. */
+static void sample_until(wx_engine *e, double t) {
+  const double *times = e->l->times;
+  uint32_t n = e->l->n_samples, cols = e->l->n_cols;
+  while (e->next_sample < n && times[e->next_sample] < t) {
+    memcpy(e->out->v + (size_t)e->next_sample * cols, e->cur,
+           cols * sizeof *e->cur);
+    e->next_sample++;
+  }
+}
+
+int wx__agent_loop(wx_engine *e) {
+  wx_event ev;
+  uint64_t handled = 0;
+  while (wx__queue_pop(&e->q, &ev)) {
+    if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
+      return WX_EINTERRUPTED;
+    sample_until(e, ev.t);
+    int rc = ev.what == WX_EV_SOURCE ? arrive(e, ev.person, ev.t)
+                                     : fire(e, &ev);
+    if (rc == WX_OK && ev.what == WX_EV_SOURCE)
+      rc = schedule_arrival(e, ev.person, ev.t);
+    if (rc != WX_OK) return rc;
+  }
+  sample_until(e, INFINITY);
+  return WX_OK;
+}

@@ -1,0 +1,174 @@
+/*
+ * The agent engine (engine.h): people in a compact table (people.h), events
+ * in a heap (queue.h), fates drawn on joining a module.
+ *
+ * Random streams, one mt19937 each, seeded from the replication seed:
+ *   source i  -> stream tag (1 << 32) | i   arrival times of the source
+ *   module j  -> stream tag (2 << 32) | j   fates of people joining module j
+ * Tags name entities, not positions in a list of streams, so a variant that
+ * changes one module's flows leaves every other stream as it was (common
+ * random numbers for comparisons).
+ *
+ * Fates on joining module m (stream of m): if m has exclusive (move/churn)
+ * flows, one uniform picks at most one by cumulative probability, then its
+ * delay is drawn; then for each join flow in order, one uniform decides it
+ * and, if taken, its delay is drawn.  Delays are drawn even when the event
+ * would fall after the horizon (it is then not queued), so that the number
+ * of draws does not depend on the horizon.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+
+#include "dist.h"
+#include "engine.h"
+#include "engine_agent.h"
+#include "util.h"
+
+#define STREAM_SOURCE (UINT64_C(1) << 32)
+#define STREAM_MODULE (UINT64_C(2) << 32)
+
+static void free_tables(wx_engine *e) {
+  if (e->rng)
+    for (uint32_t i = 0; i < e->n_rng; i++)
+      if (e->rng[i]) gsl_rng_free(e->rng[i]);
+  if (e->pdf)
+    for (uint32_t i = 0; i < e->m->n_flows; i++)
+      if (e->pdf[i]) gsl_histogram_pdf_free(e->pdf[i]);
+  free(e->rng);
+  free(e->pdf);
+  free(e->cum);
+  free(e->excl_off);
+  free(e->join_p);
+  free(e->src_step);
+  free(e->cur);
+}
+
+void wx__engine_free(wx_engine *e) {
+  if (!e) return;
+  free_tables(e);
+  wx__queue_free(&e->q);
+  wx__people_free(&e->pp);
+  free(e);
+}
+
+static int alloc_rngs(wx_engine *e) {
+  e->n_rng = e->m->n_sources + e->m->n_modules;
+  e->rng = calloc(e->n_rng ? e->n_rng : 1, sizeof *e->rng);
+  if (!e->rng) return WX_ENOMEM;
+  for (uint32_t i = 0; i < e->n_rng; i++)
+    if (!(e->rng[i] = gsl_rng_alloc(gsl_rng_mt19937))) return WX_ENOMEM;
+  return WX_OK;
+}
+
+/* Tables that depend on the model only: histograms, offsets. */
+static int alloc_tables(wx_engine *e) {
+  const wx_model *m = e->m;
+  size_t nf = m->n_flows ? m->n_flows : 1, nm = m->n_modules + 1;
+  e->pdf = calloc(nf, sizeof *e->pdf);
+  e->cum = calloc(nf, sizeof *e->cum);
+  e->join_p = calloc(nf, sizeof *e->join_p);
+  e->excl_off = calloc(nm, sizeof *e->excl_off);
+  e->src_step = calloc(m->n_sources + 1, sizeof *e->src_step);
+  e->cur = calloc(e->l->n_cols + 1, sizeof *e->cur);
+  if (!e->pdf || !e->cum || !e->join_p || !e->excl_off || !e->src_step ||
+      !e->cur)
+    return WX_ENOMEM;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    if (m->flows[f].delay.kind != WX_DIST_EMPIRICAL) continue;
+    if (!(e->pdf[f] = wx__dist_pdf_new(&m->flows[f].delay))) return WX_ENOMEM;
+  }
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    e->excl_off[i + 1] = e->excl_off[i] + m->modules[i].n_exclusive;
+  return alloc_rngs(e);
+}
+
+wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
+  wx_engine *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->m = m;
+  e->l = l;
+  wx__queue_init(&e->q);
+  wx__people_init(&e->pp, m->n_modules);
+  if (alloc_tables(e) != WX_OK) {
+    wx__engine_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+void wx__engine_stats(const wx_engine *e, wx_engine_stats *out) {
+  *out = e->st;
+}
+
+static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
+
+/* Per-run tables from the parameter values: cumulative probabilities of
+ * each module's exclusive branches, normalised when uncertain draws push
+ * their sum above 1, and the join probabilities. */
+static void derive_params(wx_engine *e, const double *params) {
+  const wx_model *m = e->m;
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    const wx_module *mod = &m->modules[i];
+    double *cum = e->cum + e->excl_off[i], acc = 0;
+    for (uint32_t k = 0; k < mod->n_exclusive; k++)
+      cum[k] = acc += clamp01(params[m->flows[mod->exclusive[k]].p]);
+    if (acc > 1)
+      for (uint32_t k = 0; k < mod->n_exclusive; k++) cum[k] /= acc;
+  }
+  for (uint32_t f = 0; f < m->n_flows; f++)
+    e->join_p[f] = clamp01(params[m->flows[f].p]);
+}
+
+static void seed_streams(wx_engine *e, uint64_t seed) {
+  for (uint32_t i = 0; i < e->n_rng; i++) {
+    uint64_t tag = i < e->m->n_sources
+                       ? STREAM_SOURCE | i
+                       : STREAM_MODULE | (i - e->m->n_sources);
+    uint64_t s = wx__mix64(seed ^ wx__mix64(tag));
+    /* mt19937 takes 32 bits of seed: fold the 64 in. */
+    gsl_rng_set(e->rng[i], (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
+  }
+}
+
+static int check_sizes(const wx_engine *e, const wx_series *out) {
+  if (out->n_cols != e->l->n_cols || out->n_samples != e->l->n_samples)
+    return WX_EINVAL;
+  if (e->m->n_flows >= WX_EV_SOURCE || e->m->n_modules >= 0xFFFFu)
+    return WX_ETOOBIG;
+  return WX_OK;
+}
+
+static void reset(wx_engine *e, const double *params, uint64_t seed,
+                  wx_series *out, const volatile int *stop) {
+  wx__queue_clear(&e->q);
+  wx__people_reset(&e->pp);
+  memset(&e->st, 0, sizeof e->st);
+  memset(e->cur, 0, e->l->n_cols * sizeof *e->cur);
+  memset(e->src_step, 0, e->m->n_sources * sizeof *e->src_step);
+  derive_params(e, params);
+  seed_streams(e, seed);
+  e->params = params;
+  e->out = out;
+  e->stop = stop;
+  e->next_sample = 0;
+  e->horizon = e->m->horizon;
+}
+
+static void finish_stats(wx_engine *e) {
+  e->st.peak_live = e->pp.peak_live;
+  e->st.peak_queue = e->q.peak;
+  e->st.peak_bytes = wx__people_used_bytes(&e->pp) +
+                     (uint64_t)e->q.peak * sizeof(wx_event);
+}
+
+int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
+                   wx_series *out, const volatile int *stop) {
+  int rc = check_sizes(e, out);
+  if (rc != WX_OK) return rc;
+  reset(e, params, seed, out, stop);
+  rc = wx__agent_start(e);
+  if (rc == WX_OK) rc = wx__agent_loop(e);
+  finish_stats(e);
+  return rc;
+}
