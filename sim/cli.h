@@ -25,13 +25,16 @@ int wx_cli_plot(int argc, char **argv);
 
 struct wx_plot_options;
 /* Renders charts with the CLI's template directory; prints diagnostics. */
-int wx_cli_render(const char *dir, const struct wx_plot_options *opt);
+int wx_cli_render(const char *dir, const struct wx_plot_options *opt,
+                  int notes);
 const char *wx_cli_templates_dir(void);
 /* "png,svg" -> WX_PLOT_* format bits; 0 (after a message) when invalid. */
 unsigned wx_cli_parse_formats(const char *opt, const char *arg);
 
 /* Prints every diagnostic as "file:line:col: error: message". */
 void wx_cli_print_diags(const wx_diags *d);
+/* The same, leaving out notes (code WX_OK) unless `notes`. */
+void wx_cli_print_diags_ex(const wx_diags *d, int notes);
 /* Maps a library status to an exit code. */
 int wx_cli_exit_code(int status);
 /* Parses a whole unsigned number; returns 0 on success. */

@@ -7,11 +7,14 @@
 
 #include "cli.h"
 
-void wx_cli_print_diags(const wx_diags *d) {
+void wx_cli_print_diags(const wx_diags *d) { wx_cli_print_diags_ex(d, 1); }
+
+void wx_cli_print_diags_ex(const wx_diags *d, int notes) {
   /* "file:line:col: error: message", the form editors jump to.  A
    * diagnostic with code WX_OK is a note (a chart skipped, a warning). */
   for (size_t i = 0; i < wx_diags_count(d); i++) {
     const wx_error *e = wx_diags_get(d, i);
+    if (e->code == WX_OK && !notes) continue;
     const char *kind = e->code == WX_OK ? "note" : "error";
     if (e->line > 0)
       fprintf(stderr, "%s:%d:%d: %s: %s\n", e->file, e->line, e->col, kind,

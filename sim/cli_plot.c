@@ -68,12 +68,12 @@ const char *wx_cli_templates_dir(void) {
   return WX_DATADIR "/plots";
 }
 
-int wx_cli_render(const char *dir, const wx_plot_options *opt) {
+int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   wx_diags *d = wx_diags_alloc(100);
   wx_plot_options o = *opt;
   if (!o.templates_dir) o.templates_dir = wx_cli_templates_dir();
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
-  wx_cli_print_diags(d);
+  wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
   return rc;
 }
@@ -114,7 +114,7 @@ int wx_cli_plot(int argc, char **argv) {
   }
   wx_plot_report report = {0};
   o.report = &report;
-  int rc = wx_cli_render(argv[optind], &o);
+  int rc = wx_cli_render(argv[optind], &o, 1);
   if (rc == WX_OK)
     printf("%u chart(s), %u file(s) in %s/charts/\n", report.charts,
            report.files, argv[optind]);

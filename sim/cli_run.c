@@ -121,7 +121,6 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   int rc = wx_run(m, &a->run, &res, d);
   wx_cli_progress_end(&progress);
   if (res && !a->quiet) wx_results_print(res, stdout);
-  if (res && !a->quiet) printf("results in %s/\n", a->run.out_dir);
   wx_results_free(res);
   if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts) {
     /* Charts are a convenience: without gnuplot the CSVs still stand and
@@ -129,8 +128,10 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
     wx_plot_options po;
     memset(&po, 0, sizeof po);
     po.formats = a->formats;
-    wx_cli_render(a->run.out_dir, &po);
+    wx_cli_render(a->run.out_dir, &po, 0);
   }
+  if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
+    printf("results in %s\n", a->run.out_dir);
   if (rc == WX_EINTERRUPTED)
     fprintf(stderr, "wxflow run: interrupted; finished replications kept in "
                     "%s (manifest.json says \"partial\")\n", a->run.out_dir);
