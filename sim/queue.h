@@ -2,15 +2,22 @@
  * The engine's pending-event queue: a min-priority queue on (time, seq).
  * The sequence number is assigned by the queue at push, so events at the
  * same time come out in the order they were pushed (FIFO) and a run is
- * deterministic whatever the heap shape.
+ * deterministic whatever the internal layout.
  *
  * An entry is 24 bytes: double time, uint64 seq, uint32 person, uint16 what
  * and uint16 epoch.  8 + 4 + 4 + 2 + 2 = 20 would be padded to 24 anyway
  * because of the double, so the seq takes the 4 spare bytes and becomes 64
  * bits wide: it can never wrap, whatever the run length.
  *
- * Structure: a binary implicit heap with hole-based sifting, chosen by
- * measurement over 4-ary and 8-ary heaps (bench/bench_queue.c).
+ * Structure: a binary heap (chosen by measurement over 4-ary and 8-ary
+ * heaps, bench/bench_queue.c) in front of time buckets.  With
+ * wx__queue_set_span(q, span, n) the time axis [0, span) is cut into n
+ * buckets; an event for a later bucket than the current one is appended,
+ * unsorted, to that bucket, and a bucket is heapified only when the heap
+ * runs dry.  The heap then holds one bucket's events and stays in cache,
+ * which the engine's far-future events (stays of weeks) would otherwise
+ * defeat.  Order is exact: buckets are a monotone function of time, and
+ * the heap orders on (time, seq).  Without a span the queue is a plain heap.
  */
 #ifndef WX_QUEUE_H
 #define WX_QUEUE_H
@@ -26,24 +33,37 @@ typedef struct {
   uint16_t epoch;  /* membership epoch of the flow's `from` at scheduling */
 } wx_event;
 
+typedef struct wx_chunk wx_chunk;
+
 typedef struct {
-  wx_event *a;
-  size_t n, cap;
-  size_t peak;     /* most entries held since the last clear */
-  uint64_t seq;    /* next sequence number */
+  wx_event *a;        /* the heap */
+  size_t n_heap, cap;
+  size_t n;           /* entries in heap and buckets */
+  size_t peak;        /* most entries held since the last clear */
+  uint64_t seq;       /* next sequence number */
+  /* Buckets: chunk lists, n_buckets of them, bucket `cur` is in the heap. */
+  wx_chunk **head, **tail;
+  uint32_t n_buckets, cur;
+  double inv_width;
+  wx_chunk *pool;     /* drained chunks, for reuse */
+  size_t n_chunks;    /* chunks allocated */
 } wx_queue;
 
 void wx__queue_init(wx_queue *q);
 void wx__queue_free(wx_queue *q);
+/* Cuts [0, span) into n_buckets time buckets (later times go to the last
+ * one).  Only on an empty queue.  WX_OK, WX_ENOMEM or WX_EINVAL. */
+int wx__queue_set_span(wx_queue *q, double span, uint32_t n_buckets);
 /* Empties the queue and restarts sequence numbers; keeps the memory. */
 void wx__queue_clear(wx_queue *q);
 /* WX_OK or WX_ENOMEM (the queue is then unchanged). */
 int wx__queue_push(wx_queue *q, double t, uint32_t person, uint16_t what,
                    uint16_t epoch);
-/* Removes the least entry into *out; 0 when the queue was empty. */
+/* Removes the least entry into *out; 0 when the queue was empty (or, with
+ * buckets, when memory for the heap ran out: see wx__queue_size). */
 int wx__queue_pop(wx_queue *q, wx_event *out);
 /* The least entry, or NULL when empty; valid until the next push/pop. */
-const wx_event *wx__queue_peek(const wx_queue *q);
+const wx_event *wx__queue_peek(wx_queue *q);
 size_t wx__queue_size(const wx_queue *q);
 /* Bytes of memory the queue holds. */
 size_t wx__queue_bytes(const wx_queue *q);

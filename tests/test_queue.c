@@ -65,13 +65,16 @@ static void equal_times_come_out_fifo(void **state) {
 }
 
 /* Pushes n keys from `gen` and checks the pops against qsort. */
-static void check_against_qsort(size_t n, int distinct, unsigned long seed) {
+static void check_against_qsort(size_t n, int distinct, unsigned long seed,
+                                uint32_t n_buckets) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, seed);
   key *k = malloc(n * sizeof *k);
   assert_non_null(k);
   wx_queue q;
   wx__queue_init(&q);
+  /* Keys lie in [0, 1) or {0..3}; a span of 0.75 leaves some beyond it. */
+  if (n_buckets) assert_int_equal(wx__queue_set_span(&q, 0.75, n_buckets), 0);
   for (size_t i = 0; i < n; i++) {
     k[i].t = distinct ? gsl_rng_uniform(r) : (double)gsl_rng_uniform_int(r, 4);
     k[i].seq = i;
@@ -92,24 +95,31 @@ static void check_against_qsort(size_t n, int distinct, unsigned long seed) {
 
 static void matches_qsort_on_random_keys(void **state) {
   (void)state;
-  check_against_qsort(100000, 1, 11);
-  check_against_qsort(17, 1, 12);
+  check_against_qsort(100000, 1, 11, 0);
+  check_against_qsort(17, 1, 12, 0);
 }
 
 static void matches_qsort_on_many_equal_keys(void **state) {
   (void)state;
-  check_against_qsort(100000, 0, 13);
+  check_against_qsort(100000, 0, 13, 0);
+}
+
+static void buckets_keep_the_order(void **state) {
+  (void)state;
+  check_against_qsort(100000, 1, 14, 64);
+  check_against_qsort(100000, 0, 15, 64);
+  check_against_qsort(1000, 1, 16, 1);
 }
 
 /* A hold-model run: pop the least, push it back later, mixed with extra
  * pushes and pops; every pop must be >= the previous one and the (t, seq)
  * order must hold whenever a later push has an equal time. */
-static void interleaved_push_pop_keeps_order(void **state) {
-  (void)state;
+static void interleave(uint32_t n_buckets) {
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 5);
   wx_queue q;
   wx__queue_init(&q);
+  if (n_buckets) assert_int_equal(wx__queue_set_span(&q, 500, n_buckets), 0);
   for (uint32_t i = 0; i < 500; i++)
     assert_int_equal(wx__queue_push(&q, gsl_rng_uniform(r), i, 0, 0), 0);
   wx_event ev;
@@ -138,12 +148,19 @@ static void interleaved_push_pop_keeps_order(void **state) {
   gsl_rng_free(r);
 }
 
+static void interleaved_push_pop_keeps_order(void **state) {
+  (void)state;
+  interleave(0);
+  interleave(100); /* time runs well past the span */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(pops_in_time_order),
       cmocka_unit_test(equal_times_come_out_fifo),
       cmocka_unit_test(matches_qsort_on_random_keys),
       cmocka_unit_test(matches_qsort_on_many_equal_keys),
+      cmocka_unit_test(buckets_keep_the_order),
       cmocka_unit_test(interleaved_push_pop_keeps_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
