@@ -12,8 +12,22 @@ static wx_kpi_def *add(wx_kpi_set *k, const char *unit, wx_reduce reduce,
   return d;
 }
 
+/* Two KPIs per target: the day it is first reached (NaN when not, so the
+ * summary averages over replications that reached it) and whether it was
+ * reached (0/1: its mean is the share of replications). */
+static void add_target(wx_kpi_set *k, const wx_layout *l, const wx_kpi_target *t) {
+  uint32_t col = wx__layout_find(l, t->scope, t->index, t->metric);
+  if (col == WX_NONE) return; /* the loader checked; defensive */
+  wx_kpi_def *d = add(k, "day", WX_REDUCE_FIRST_AT, col);
+  d->threshold = t->value;
+  snprintf(d->name, sizeof d->name, "target_day.%s", t->name);
+  d = add(k, "share", WX_REDUCE_REACHED, col);
+  d->threshold = t->value;
+  snprintf(d->name, sizeof d->name, "target_reached.%s", t->name);
+}
+
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 2 * m->n_modules + m->n_outcomes;
+  uint32_t cap = 1 + 2 * m->n_modules + m->n_outcomes + 2 * m->n_targets;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   if (!k->defs) return WX_ENOMEM;
@@ -33,6 +47,7 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
     wx_kpi_def *d = add(k, "count", WX_REDUCE_LAST, l->outcome_base + i);
     snprintf(d->name, sizeof d->name, "outcome.%s", m->outcomes[i].name);
   }
+  for (uint32_t i = 0; i < m->n_targets; i++) add_target(k, l, &m->targets[i]);
   return WX_OK;
 }
 
@@ -55,6 +70,10 @@ static double reduce(const wx_kpi_def *d, const wx_layout *l,
       for (uint32_t t = 0; t < s->n_samples; t++)
         acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
       return acc;
+    case WX_REDUCE_REACHED:
+      for (uint32_t t = 0; t < s->n_samples; t++)
+        if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold) return 1.0;
+      return 0.0;
     case WX_REDUCE_FIRST_AT:
       for (uint32_t t = 0; t < s->n_samples; t++)
         if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold)

@@ -123,6 +123,22 @@ uint32_t wx__model_add_source(wx_model *m, const wx_source *src) {
   return m->n_sources - 1;
 }
 
+uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t) {
+  char *n = wx__strdup(t->name), *metric = wx__strdup(t->metric);
+  wx_kpi_target *slot = (n && metric) ? push((void **)&m->targets, &m->n_targets,
+                                         sizeof *slot)
+                                  : NULL;
+  if (!slot) {
+    free(n);
+    free(metric);
+    return WX_NONE;
+  }
+  *slot = *t;
+  slot->name = n;
+  slot->metric = metric;
+  return m->n_targets - 1;
+}
+
 uint32_t wx__model_find_module(const wx_model *m, const char *name) {
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (strcmp(m->modules[i].name, name) == 0) return i;
@@ -188,6 +204,11 @@ void wx_model_free(wx_model *m) {
     free(m->outcomes[i].label);
   }
   for (uint32_t i = 0; i < m->n_params; i++) free(m->params[i].path);
+  for (uint32_t i = 0; i < m->n_targets; i++) {
+    free(m->targets[i].name);
+    free(m->targets[i].metric);
+  }
+  free(m->targets);
   free(m->modules);
   free(m->flows);
   free(m->sources);

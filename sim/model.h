@@ -125,6 +125,26 @@ typedef struct {
   wx_pos pos;
 } wx_outcome;
 
+/* What a series column is about. */
+typedef enum {
+  WX_SCOPE_MODULE,
+  WX_SCOPE_FLOW,
+  WX_SCOPE_OUTCOME,
+  WX_SCOPE_SOURCE,
+  WX_SCOPE_COUNT
+} wx_scope;
+
+/* A planner's target, e.g. 50,000 WeCom friends: the KPIs report when a
+ * series first reaches `value` (or that it never did). */
+typedef struct {
+  char *name;
+  wx_scope scope;      /* MODULE or OUTCOME */
+  uint32_t index;
+  char *metric;        /* a metric of that scope, e.g. "members" */
+  double value;
+  wx_pos pos;
+} wx_kpi_target;
+
 /* Parameter uncertainty: a distribution drawn once per replication. */
 typedef enum {
   WX_PRIOR_NONE,
@@ -167,6 +187,8 @@ struct wx_model {
   uint32_t n_outcomes;
   wx_param *params;
   uint32_t n_params;
+  wx_kpi_target *targets;
+  uint32_t n_targets;
 };
 
 /* ------------------------------------------------------------- building */
@@ -188,6 +210,9 @@ uint32_t wx__model_add_outcome(wx_model *m, const char *name,
 uint32_t wx__model_add_flow(wx_model *m, const wx_flow *flow);
 /* `src` is copied; its name is duplicated; steps are copied. */
 uint32_t wx__model_add_source(wx_model *m, const wx_source *src);
+
+/* `t` is copied; name and metric are duplicated. */
+uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t);
 
 /* Lookups by name; WX_NONE when absent. */
 uint32_t wx__model_find_module(const wx_model *m, const char *name);

@@ -18,6 +18,7 @@ static const wx_section_info sections[] = {
     {"step", "Schedule steps", "`sources: {NAME: {schedule: [{...}, ...]}}`"},
     {"flow", "Flows", "`flows: {NAME: {...}}`"},
     {"delay", "Delay (mapping form)", "`flows: {NAME: {delay: {...}}}`"},
+    {"target", "Targets", "`targets: {NAME: {...}}`"},
 };
 
 static const wx_key_info keys[] = {
@@ -46,6 +47,9 @@ static const wx_key_info keys[] = {
     {"top", "flows", "mapping", "", "",
      "movements between modules and to outcomes",
      "`flows: {oa_to_sdr: {from: oa, to: sdr, p: 4%, delay: 3d}}`", 0},
+    {"top", "targets", "mapping", "", "names [A-Za-z_][A-Za-z0-9_]*",
+     "levels to reach; KPIs report when each is first reached",
+     "`targets: {wecom_50k: {module: sdr, value: 50000}}`", 0},
 
     {"module", "kind", "kind", "", "official_account, video_account, "
      "personal_account, wecom, group, mini_program, outside",
@@ -118,6 +122,16 @@ static const wx_key_info keys[] = {
     {"delay", "weights", "sequence of weights", "",
      ">= 0, not all 0, one per bin", "empirical: weight of each bin",
      "`weights: [30%, 50%, 20%]`", 0},
+    {"target", "module", "module name", "", "a module; or give `outcome`",
+     "the module whose series is watched", "`module: sdr`", 0},
+    {"target", "outcome", "outcome name", "", "an outcome; or give `module`",
+     "the outcome whose series is watched", "`outcome: purchase`", 0},
+    {"target", "metric", "metric name", "members (module), count (outcome)",
+     "a metric of that module or outcome in series.csv",
+     "which series of it is watched", "`metric: joins`", 0},
+    {"target", "value", "number", "", ">= 0",
+     "the level to reach (first sample time at or above it)",
+     "`value: 50000`", REQ},
 };
 
 const wx_key_info *wx__keys(size_t *n) {

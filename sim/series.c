@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "series.h"
 
@@ -67,6 +68,15 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   for (uint32_t i = 0; i < m->n_sources; i++)
     add(l, WX_SCOPE_SOURCE, i, "arrivals");
   return WX_OK;
+}
+
+uint32_t wx__layout_find(const wx_layout *l, wx_scope scope, uint32_t index,
+                         const char *metric) {
+  for (uint32_t j = 0; j < l->n_cols; j++)
+    if (l->cols[j].scope == scope && l->cols[j].index == index &&
+        strcmp(l->cols[j].metric, metric) == 0)
+      return j;
+  return WX_NONE;
 }
 
 void wx__layout_free(wx_layout *l) {

@@ -14,14 +14,6 @@
 
 #include "model.h"
 
-typedef enum {
-  WX_SCOPE_MODULE,
-  WX_SCOPE_FLOW,
-  WX_SCOPE_OUTCOME,
-  WX_SCOPE_SOURCE,
-  WX_SCOPE_COUNT
-} wx_scope;
-
 typedef struct {
   wx_scope scope;
   uint32_t index;     /* into the model's table for that scope */
@@ -51,6 +43,10 @@ int wx__layout_init(wx_layout *l, const wx_model *m);
 void wx__layout_free(wx_layout *l);
 
 const char *wx__scope_name(wx_scope s);
+/* The column of (scope, index, metric), or WX_NONE. */
+uint32_t wx__layout_find(const wx_layout *l, wx_scope scope, uint32_t index,
+                         const char *metric);
+
 /* Name of the entity a column is about (module, flow, ... name). */
 const char *wx__column_entity(const wx_model *m, const wx_column *c);
 

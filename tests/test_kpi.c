@@ -1,0 +1,89 @@
+/* KPIs from a series: levels at the horizon, peaks, and targets (first
+ * day reached, share of replications reaching it). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "kpi.h"
+#include "scenario_support.h"
+
+static const char *scenario =
+    "horizon: 4d\n"
+    "modules:\n"
+    "  sdr: {kind: wecom}\n"
+    "flows:\n"
+    "  buy: {from: sdr, to: purchase, type: join, p: 10%, delay: 1d}\n"
+    "targets:\n"
+    "  friends_3: {module: sdr, value: 3}\n"
+    "  buyers_9:  {outcome: purchase, value: 9}\n";
+
+static uint32_t find(const wx_kpi_set *k, const char *name) {
+  for (uint32_t i = 0; i < k->n; i++)
+    if (!strcmp(k->defs[i].name, name)) return i;
+  fail_msg("no KPI %s", name);
+  return 0;
+}
+
+static void targets_report_first_day_and_whether_reached(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(scenario);
+  wx_layout l;
+  wx_kpi_set k;
+  wx_series s;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
+  assert_int_equal(wx__series_init(&s, &l), WX_OK);
+  uint32_t members = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "members");
+  uint32_t count = wx__layout_find(&l, WX_SCOPE_OUTCOME, 0, "count");
+  const double level[5] = {0, 1, 3, 2, 5}, bought[5] = {0, 0, 1, 2, 2};
+  for (uint32_t t = 0; t < 5; t++) {
+    s.v[t * s.n_cols + members] = level[t];
+    s.v[t * s.n_cols + count] = bought[t];
+  }
+  double out[32];
+  assert_true(k.n <= 32);
+  wx__kpis_eval(&k, &l, &s, out);
+  assert_true(out[find(&k, "target_day.friends_3")] == 2.0);
+  assert_true(out[find(&k, "target_reached.friends_3")] == 1.0);
+  assert_true(isnan(out[find(&k, "target_day.buyers_9")]));
+  assert_true(out[find(&k, "target_reached.buyers_9")] == 0.0);
+  assert_true(out[find(&k, "members_end.sdr")] == 5.0);
+  assert_true(out[find(&k, "members_peak.sdr")] == 5.0);
+  assert_true(out[find(&k, "outcome.purchase")] == 2.0);
+  wx__series_free(&s);
+  wx__kpis_free(&k);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
+static void target_with_unknown_metric_is_reported_with_position(void **s) {
+  (void)s;
+  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
+                 "targets:\n"
+                 "  t: {module: sdr, metric: memebrs, value: 3}\n",
+                 WX_ESCENARIO, 3, 28, "no metric `memebrs`");
+}
+
+static void target_needs_exactly_one_entity(void **s) {
+  (void)s;
+  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
+                 "targets:\n"
+                 "  t: {value: 3}\n",
+                 WX_ESCENARIO, 3, 6, "exactly one of `module` or `outcome`");
+  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
+                 "targets:\n"
+                 "  t: {module: sdx, value: 3}\n",
+                 WX_ESCENARIO, 3, 15, "did you mean `sdr`");
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(targets_report_first_day_and_whether_reached),
+      cmocka_unit_test(target_with_unknown_metric_is_reported_with_position),
+      cmocka_unit_test(target_needs_exactly_one_entity),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
