@@ -22,6 +22,8 @@ static void usage(FILE *fp) {
 "                          depend on it\n"
 "  -f, --force             overwrite an existing results directory\n"
 "      --no-series         skip the per-replication series.csv\n"
+"      --quantiles LIST    percentiles in series_stats.csv (default\n"
+"                          5,25,50,75,95; fan charts need those five)\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
 "  -q, --quiet             no progress bar and no summary table\n"
@@ -35,6 +37,7 @@ typedef struct {
   int quiet;
   int no_charts;
   unsigned formats;
+  double quantiles[16];
 } run_args;
 
 /* results/<scenario file name without extension> */
@@ -55,6 +58,25 @@ static int parse_number(const char *opt, const char *arg,
   return -1;
 }
 
+/* "5,50,95" (percent) -> probabilities; 0 on success. */
+static int parse_quantiles(const char *arg, run_args *a) {
+  unsigned n = 0;
+  for (const char *p = arg; *p && n < 16;) {
+    char *end;
+    double v = strtod(p, &end);
+    if (end == p || v < 0 || v > 100 || (*end && *end != ',')) {
+      fprintf(stderr, "wxflow run: --quantiles takes percentiles 0..100 "
+                      "separated by commas, e.g. 5,50,95; got '%s'\n", arg);
+      return -1;
+    }
+    a->quantiles[n++] = v / 100.0;
+    p = *end ? end + 1 : end;
+  }
+  a->run.quantiles = a->quantiles;
+  a->run.n_quantiles = n;
+  return 0;
+}
+
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, run_args *a) {
   static const struct option longs[] = {
@@ -66,6 +88,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       {"no-series", no_argument, 0, 'S'},
       {"quiet", no_argument, 0, 'q'},
       {"no-charts", no_argument, 0, 'C'},
+      {"quantiles", required_argument, 0, 'Q'},
       {"format", required_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
@@ -94,6 +117,9 @@ static int parse_args(int argc, char **argv, run_args *a) {
       case 'S': a->run.no_series = 1; break;
       case 'q': a->quiet = 1; break;
       case 'C': a->no_charts = 1; break;
+      case 'Q':
+        if (parse_quantiles(optarg, a)) return WX_EXIT_USAGE;
+        break;
       case 'F':
         if (!(a->formats = wx_cli_parse_formats("--format", optarg)))
           return WX_EXIT_USAGE;

@@ -85,20 +85,25 @@ int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
     return rc;
   }
   const wx_layout *l = &c->layout;
+  const double *probs = c->o->n_quantiles ? c->o->quantiles : wx__quantile_probs;
+  size_t nq = c->o->n_quantiles ? c->o->n_quantiles : WX_NQ;
+  if (nq > WX_MAX_QUANTILES) nq = WX_MAX_QUANTILES;
+  char name[32];
   fputs("time,scope,name,metric,n,mean,sd", f.fp);
-  for (int q = 0; q < WX_NQ; q++) fprintf(f.fp, ",%s", wx__quantile_names[q]);
+  for (size_t q = 0; q < nq; q++)
+    fprintf(f.fp, ",p%s", wx__fmt_num(name, probs[q] * 100));
   fputc('\n', f.fp);
   char b[32];
   for (uint32_t k = 0; k < l->n_samples; k++) {
     for (uint32_t j = 0; j < l->n_cols; j++) {
       wx_cell_summary s;
-      wx__accum_summary(&c->series_acc, k * l->n_cols + j, wx__quantile_probs,
-                        WX_NQ, scratch, &s);
+      wx__accum_summary(&c->series_acc, k * l->n_cols + j, probs, nq, scratch,
+                        &s);
       fprintf(f.fp, "%s,%s,%s,%s,", wx__fmt_num(b, l->times[k]),
               wx__scope_name(l->cols[j].scope),
               wx__column_entity(c->m, &l->cols[j]), l->cols[j].metric);
       summary_fields(f.fp, &s);
-      for (int q = 0; q < WX_NQ; q++)
+      for (size_t q = 0; q < nq; q++)
         fprintf(f.fp, ",%s", wx__fmt_num(b, s.q[q]));
       fputc('\n', f.fp);
     }

@@ -27,20 +27,21 @@ int wx_results_print(const wx_results *r, FILE *fp) {
   size_t w = 3;
   for (uint32_t i = 0; i < r->n_kpis; i++)
     if (strlen(r->defs[i].name) > w) w = strlen(r->defs[i].name);
-  fprintf(fp, "%-*s  %14s  %27s  %12s  %12s  %12s\n", (int)w, "KPI", "mean",
-          "95% CI of mean", "p5", "median", "p95");
+  fprintf(fp, "%-*s  %5s  %14s  %27s  %12s  %12s  %12s\n", (int)w, "KPI", "n",
+          "mean", "95% CI of mean", "p5", "median", "p95");
   char a[40], b[40], c[40], ci[80];
   for (uint32_t i = 0; i < r->n_kpis; i++) {
     const wx_cell_summary *s = &r->kpi[i];
     snprintf(ci, sizeof ci, "%s .. %s", pretty(a, s->ci_low),
              pretty(b, s->ci_high));
-    fprintf(fp, "%-*s  %14s  %27s  ", (int)w, r->defs[i].name,
+    fprintf(fp, "%-*s  %5u  %14s  %27s  ", (int)w, r->defs[i].name, s->n,
             pretty(c, s->mean), ci);
     fprintf(fp, "%12s  ", pretty(a, s->q[0]));
     fprintf(fp, "%12s  ", pretty(a, s->q[2]));
     fprintf(fp, "%12s\n", pretty(a, s->q[4]));
   }
-  fprintf(fp, "%u replication%s%s\n", r->n_reps, r->n_reps == 1 ? "" : "s",
-          r->partial ? " (partial: interrupted)" : "");
+  fprintf(fp, "%u replication%s%s.  n counts replications with a value "
+          "(target_day: those that reached the target).\n", r->n_reps,
+          r->n_reps == 1 ? "" : "s", r->partial ? " (partial: interrupted)" : "");
   return ferror(fp) ? WX_EIO : WX_OK;
 }

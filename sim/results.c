@@ -1,5 +1,6 @@
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -116,6 +117,18 @@ static void ctx_free(wx_run_ctx *c) {
   free(c->kpi_row);
 }
 
+/* A share of replications (0/1 values) gets the Wilson score interval,
+ * which stays inside [0, 1] and behaves near 0 and 1 where the t interval
+ * does not. */
+static void wilson(wx_cell_summary *s) {
+  if (s->n == 0) return;
+  double n = s->n, p = s->mean, z = 1.959963984540054;
+  double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
+  double half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  s->ci_low = centre - half;
+  s->ci_high = centre + half;
+}
+
 static wx_results *summarise(const wx_run_ctx *c) {
   wx_results *r = calloc(1, sizeof *r);
   uint32_t n = c->kpis.n;
@@ -131,9 +144,11 @@ static wx_results *summarise(const wx_run_ctx *c) {
   }
   r->n_kpis = n;
   memcpy(r->defs, c->kpis.defs, n * sizeof *r->defs);
-  for (uint32_t k = 0; k < n; k++)
+  for (uint32_t k = 0; k < n; k++) {
     wx__accum_summary(&c->kpi_acc, k, wx__quantile_probs, WX_NQ, scratch,
                       &r->kpi[k]);
+    if (r->defs[k].reduce == WX_REDUCE_REACHED) wilson(&r->kpi[k]);
+  }
   r->n_reps = c->kpi_acc.n;
   r->events = c->events;
   r->peak_live = c->peak_live;

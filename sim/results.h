@@ -11,7 +11,9 @@
 #include "runner.h"
 #include "series.h"
 
+/* Default quantiles of series_stats.csv (KPIs always use these). */
 #define WX_NQ 5
+#define WX_MAX_QUANTILES 16
 extern const double wx__quantile_probs[WX_NQ];
 extern const char *const wx__quantile_names[WX_NQ];
 
