@@ -1,0 +1,37 @@
+#!/bin/sh
+# `cmake --install` puts the program, library, header, pkg-config file,
+# scenarios and templates in place, and a program builds against them.
+# Usage: install.sh WXFLOW SOURCE_DIR   (WXFLOW's directory is the build tree)
+set -u
+WX=$1; SRC=$2
+BUILD=$(dirname "$WX")
+T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+cmake --install "$BUILD" --prefix "$T/prefix" >"$T/log" 2>&1 || { cat "$T/log"; fail "install"; }
+P="$T/prefix"
+[ -x "$P/bin/wxflow" ] || fail "no bin/wxflow"
+[ -f "$P/include/wxflow/wxflow.h" ] || fail "no header"
+PC=$(find "$P" -name wxflow.pc | head -1)
+[ -n "$PC" ] || fail "no wxflow.pc"
+ls "$P"/lib*/libwxflow.* >/dev/null 2>&1 || ls "$P"/lib/*/libwxflow.* >/dev/null 2>&1 || fail "no library"
+[ -f "$P/share/wxflow/scenarios/quickstart.yaml" ] || fail "no scenarios"
+[ -f "$P/share/wxflow/plots/fan.gp" ] || fail "no plot templates"
+cat > "$T/use.c" <<'C'
+#include <wxflow/wxflow.h>
+#include <stdio.h>
+int main(void) {
+  wx_diags *d = wx_diags_alloc(4);
+  wx_model *m = NULL;
+  int rc = wx_model_load_buffer("x.yaml", "modules: {oa: {kind: official_account}}\n", 40, &m, d);
+  printf("%s %s\n", wx_version(), wx_strerror(rc));
+  wx_model_free(m);
+  wx_diags_free(d);
+  return rc != 0;
+}
+C
+PKG_CONFIG_PATH=$(dirname "$PC") cc "$T/use.c" -o "$T/use" \
+  $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --static --cflags --libs wxflow) \
+  >"$T/cc.log" 2>&1 || { cat "$T/cc.log"; fail "cannot build against the installed library"; }
+"$T/use" | grep -q "^0\.[0-9]*\.[0-9]* success$" || fail "installed library does not work"
+"$P/bin/wxflow" --version | grep -q wxflow || fail "installed program"
+echo "cli install: ok"
