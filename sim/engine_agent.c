@@ -3,11 +3,11 @@
  * in a heap (queue.h), fates drawn on joining a module.
  *
  * Random streams, one mt19937 each, seeded from the replication seed:
- *   source i  -> stream tag (1 << 32) | i   arrival times of the source
- *   module j  -> stream tag (2 << 32) | j   fates of people joining module j
- * Tags name entities, not positions in a list of streams, so a variant that
- * changes one module's flows leaves every other stream as it was (common
- * random numbers for comparisons).
+ *   source s  -> stream tag (1 << 32) | fnv32(name of s)   arrival times
+ *   module m  -> stream tag (2 << 32) | fnv32(name of m)   fates on joining
+ * Tags come from entity *names*, not indices: a variant that disables a
+ * module (so later indices shift) or changes one module's flows leaves
+ * every other stream as it was (common random numbers for comparisons).
  *
  * Fates on joining module m (stream of m): if m has exclusive (move/churn)
  * flows, one uniform picks at most one by cumulative probability, then its
@@ -120,11 +120,18 @@ static void derive_params(wx_engine *e, const double *params) {
     e->join_p[f] = clamp01(params[m->flows[f].p]);
 }
 
+/* 32 bits of a name's FNV-1a hash: stable across variants. */
+static uint64_t name_tag(const char *name) {
+  uint64_t h = wx__fnv1a64(name, strlen(name));
+  return (h ^ (h >> 32)) & 0xFFFFFFFFu;
+}
+
 static void seed_streams(wx_engine *e, uint64_t seed) {
   for (uint32_t i = 0; i < e->n_rng; i++) {
     uint64_t tag = i < e->m->n_sources
-                       ? STREAM_SOURCE | i
-                       : STREAM_MODULE | (i - e->m->n_sources);
+                       ? STREAM_SOURCE | name_tag(e->m->sources[i].name)
+                       : STREAM_MODULE |
+                             name_tag(e->m->modules[i - e->m->n_sources].name);
     uint64_t s = wx__mix64(seed ^ wx__mix64(tag));
     /* mt19937 takes 32 bits of seed: fold the 64 in. */
     gsl_rng_set(e->rng[i], (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
