@@ -32,18 +32,21 @@ static inline double delay(wx_engine *e, uint32_t f, gsl_rng *r) {
   return wx__dist_draw_pdf(&fl->delay, e->params, e->pdf[f], r);
 }
 
-/* Draws what will happen to p, who has just joined module m at time t. */
+/* Draws what will happen to p, who has just joined module m at time t:
+ * choices from m's choice stream (a fixed count per person), delays from
+ * its delay stream. */
 static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
                       uint16_t epoch) {
   const wx_module *mod = &e->m->modules[m];
   gsl_rng *r = e->rng[e->m->n_sources + m];
+  gsl_rng *rd = e->rng[e->m->n_sources + e->m->n_modules + m];
   if (mod->n_exclusive) {
     const double *cum = e->cum + e->excl_off[m];
     double u = gsl_rng_uniform(r);
     for (uint32_t k = 0; k < mod->n_exclusive; k++) {
       if (u >= cum[k]) continue;
       uint32_t f = mod->exclusive[k];
-      if (schedule(e, t + delay(e, f, r), p, f, epoch) != WX_OK)
+      if (schedule(e, t + delay(e, f, rd), p, f, epoch) != WX_OK)
         return WX_ENOMEM;
       break;
     }
@@ -51,7 +54,7 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
   for (uint32_t k = 0; k < mod->n_joins; k++) {
     uint32_t f = mod->joins[k];
     if (!(gsl_rng_uniform(r) < e->join_p[f])) continue;
-    if (schedule(e, t + delay(e, f, r), p, f, epoch) != WX_OK)
+    if (schedule(e, t + delay(e, f, rd), p, f, epoch) != WX_OK)
       return WX_ENOMEM;
   }
   return WX_OK;

@@ -22,6 +22,7 @@ enum {
 int wx_cli_run(int argc, char **argv);
 int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
+int wx_cli_compare(int argc, char **argv);
 
 struct wx_plot_options;
 /* Renders charts with the CLI's template directory; prints diagnostics. */

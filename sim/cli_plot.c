@@ -1,4 +1,6 @@
+#include <dirent.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -78,6 +80,34 @@ int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   return rc;
 }
 
+/* A comparison directory (compare.csv) also holds variants/<name>/, each a
+ * results directory: re-draw those as well.  Adds their counts to *total. */
+static int render_variants(const char *dir, const wx_plot_options *o,
+                           wx_plot_report *total) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/compare.csv", dir);
+  if (access(path, F_OK) != 0) return WX_OK;
+  snprintf(path, sizeof path, "%s/variants", dir);
+  DIR *d = opendir(path);
+  struct dirent *e;
+  int rc = WX_OK;
+  while (d && (e = readdir(d))) {
+    if (e->d_name[0] == '.') continue;
+    char sub[4096 + 256];
+    snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+    wx_plot_report one = {0};
+    wx_plot_options vo = *o;
+    vo.report = &one;
+    vo.charts = o->charts ? o->charts : WX_PLOT_ALL;
+    int r = wx_cli_render(sub, &vo, 0);
+    if (rc == WX_OK) rc = r;
+    total->charts += one.charts;
+    total->files += one.files;
+  }
+  if (d) closedir(d);
+  return rc;
+}
+
 int wx_cli_plot(int argc, char **argv) {
   static const struct option longs[] = {
       {"charts", required_argument, 0, 'c'},
@@ -114,9 +144,20 @@ int wx_cli_plot(int argc, char **argv) {
   }
   wx_plot_report report = {0};
   o.report = &report;
-  int rc = wx_cli_render(argv[optind], &o, 1);
+  char probe[4096];
+  snprintf(probe, sizeof probe, "%s/compare.csv", argv[optind]);
+  wx_plot_options top = o;
+  /* A comparison directory has no series of its own: only its charts. */
+  if (!o.charts && access(probe, F_OK) == 0)
+    top.charts = WX_PLOT_COMPARE | WX_PLOT_KPI;
+  int rc = wx_cli_render(argv[optind], &top, 1);
+  wx_plot_report variants = {0};
+  if (rc == WX_OK) rc = render_variants(argv[optind], &o, &variants);
   if (rc == WX_OK)
     printf("%u chart(s), %u file(s) in %s/charts/\n", report.charts,
            report.files, argv[optind]);
+  if (rc == WX_OK && variants.files)
+    printf("%u chart(s), %u file(s) in %s/variants/*/charts/\n",
+           variants.charts, variants.files, argv[optind]);
   return wx_cli_exit_code(rc);
 }

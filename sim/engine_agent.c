@@ -3,13 +3,18 @@
  * in a heap (queue.h), fates drawn on joining a module.
  *
  * Random streams, one mt19937 each, seeded from the replication seed:
- *   source i  -> stream tag (1 << 32) | i   arrival times of the source
- *   module j  -> stream tag (2 << 32) | j   fates of people joining module j
- * Tags name entities, not positions in a list of streams, so a variant that
- * changes one module's flows leaves every other stream as it was (common
- * random numbers for comparisons).
+ *   source s  -> stream tag (1 << 32) | fnv32(name of s)   arrival times
+ *   module m  -> stream tag (2 << 32) | fnv32(name of m)   which fates
+ *   module m  -> stream tag (3 << 32) | fnv32(name of m)   their delays
+ * Tags come from entity *names*, not indices: a variant that disables a
+ * module (so later indices shift) or changes one module's flows leaves
+ * every other stream as it was (common random numbers for comparisons).
+ * Choices and delays have separate streams because a person draws a delay
+ * only for a flow taken: with one stream, a variant that raises a
+ * probability would shift every later person's choices; this way each
+ * person's choice uniforms are the same in every variant.
  *
- * Fates on joining module m (stream of m): if m has exclusive (move/churn)
+ * Fates on joining module m (streams of m): if m has exclusive (move/churn)
  * flows, one uniform picks at most one by cumulative probability, then its
  * delay is drawn; then for each join flow in order, one uniform decides it
  * and, if taken, its delay is drawn.  Delays are drawn even when the event
@@ -34,6 +39,7 @@
 
 #define STREAM_SOURCE (UINT64_C(1) << 32)
 #define STREAM_MODULE (UINT64_C(2) << 32)
+#define STREAM_DELAY (UINT64_C(3) << 32)
 
 static void free_tables(wx_engine *e) {
   if (e->rng)
@@ -60,7 +66,7 @@ void wx__engine_free(wx_engine *e) {
 }
 
 static int alloc_rngs(wx_engine *e) {
-  e->n_rng = e->m->n_sources + e->m->n_modules;
+  e->n_rng = e->m->n_sources + 2 * e->m->n_modules;
   e->rng = calloc(e->n_rng ? e->n_rng : 1, sizeof *e->rng);
   if (!e->rng) return WX_ENOMEM;
   for (uint32_t i = 0; i < e->n_rng; i++)
@@ -128,11 +134,20 @@ static void derive_params(wx_engine *e, const double *params) {
     e->join_p[f] = clamp01(params[m->flows[f].p]);
 }
 
+/* 32 bits of a name's FNV-1a hash: stable across variants. */
+static uint64_t name_tag(const char *name) {
+  uint64_t h = wx__fnv1a64(name, strlen(name));
+  return (h ^ (h >> 32)) & 0xFFFFFFFFu;
+}
+
 static void seed_streams(wx_engine *e, uint64_t seed) {
   for (uint32_t i = 0; i < e->n_rng; i++) {
-    uint64_t tag = i < e->m->n_sources
-                       ? STREAM_SOURCE | i
-                       : STREAM_MODULE | (i - e->m->n_sources);
+    uint32_t ns = e->m->n_sources, nm = e->m->n_modules;
+    uint64_t tag =
+        i < ns ? STREAM_SOURCE | name_tag(e->m->sources[i].name)
+        : i < ns + nm
+            ? STREAM_MODULE | name_tag(e->m->modules[i - ns].name)
+            : STREAM_DELAY | name_tag(e->m->modules[i - ns - nm].name);
     uint64_t s = wx__mix64(seed ^ wx__mix64(tag));
     /* mt19937 takes 32 bits of seed: fold the 64 in. */
     gsl_rng_set(e->rng[i], (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));

@@ -18,7 +18,7 @@ struct wx_engine {
   const wx_layout *l;
   wx_queue q;
   wx_people pp;
-  gsl_rng **rng;            /* sources first, then modules */
+  gsl_rng **rng;            /* sources, module choices, module delays */
   uint32_t n_rng;
   gsl_histogram_pdf **pdf;  /* per flow; NULL unless EMPIRICAL */
   double *cum;              /* cumulative exclusive p, at excl_off[module] */
