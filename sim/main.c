@@ -16,6 +16,7 @@ static void usage(FILE *fp) {
 "  run FILE        simulate a scenario; writes CSVs, a summary and charts\n"
 "  validate FILE   check a scenario without running it\n"
 "  plot DIR        re-draw the charts of an existing results directory\n"
+"  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -46,6 +47,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "run")) return wx_cli_run(argc - 1, argv + 1);
   if (!strcmp(cmd, "validate")) return wx_cli_validate(argc - 1, argv + 1);
   if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
+  if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }
