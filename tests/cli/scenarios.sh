@@ -26,7 +26,7 @@ for f in "$SRC"/scenarios/*.yaml; do
   [ -s "$T/$name/kpi_summary.csv" ] || fail "$name: no KPIs"
   n=$((n + 1))
 done
-[ "$n" -ge 5 ] || fail "only $n scenarios found"
+[ "$n" -ge 6 ] || fail "only $n scenarios found"
 
 # Every number in a shipped scenario is cited or marked: each file says so.
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/pending/*.yaml; do
@@ -41,6 +41,16 @@ block retail >"$T/shared"
 [ -s "$T/shared" ] || fail "retail.yaml has no shared block"
 for p in education ecommerce b2b; do
   block $p | cmp -s - "$T/shared" || fail "$p.yaml: shared block differs from retail.yaml"
+done
+
+# paths.yaml (the base of matrices.yaml) is generated from the four paths.
+if python3 -c "import yaml" 2>/dev/null; then
+  python3 "$SRC/scripts/make_paths.py" --check || fail "scenarios/paths.yaml is stale"
+fi
+grep -q "base: paths.yaml" "$SRC/scenarios/matrices.yaml" || fail "matrices.yaml base"
+for v in retail education ecommerce b2b; do
+  grep -q "^  pick_$v:" "$SRC/scenarios/paths.yaml" || fail "paths.yaml lacks pick_$v"
+  grep -q "^    $v:" "$SRC/scenarios/matrices.yaml" || fail "matrices.yaml lacks variant $v"
 done
 
 # --horizon is checked like any duration.
