@@ -23,6 +23,9 @@ int wx_cli_run(int argc, char **argv);
 int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
+int wx_cli_init(int argc, char **argv);
+/* The shipped scenarios: the source tree's, else the installed copy. */
+const char *wx_cli_scenarios_dir(void);
 
 struct wx_plot_options;
 /* Renders charts with the CLI's template directory; prints diagnostics. */
