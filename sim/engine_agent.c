@@ -54,6 +54,7 @@ static void free_tables(wx_engine *e) {
 void wx__engine_free(wx_engine *e) {
   if (!e) return;
   free_tables(e);
+  wx__units_free(e->ux);
   wx__queue_free(&e->q);
   wx__people_free(&e->pp);
   free(e);
@@ -97,7 +98,9 @@ wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
   e->l = l;
   wx__queue_init(&e->q);
   wx__people_init(&e->pp, m->n_modules);
-  if (alloc_tables(e) != WX_OK ||
+  int urc;
+  e->ux = wx__units_alloc(e, &urc);
+  if (urc != WX_OK || alloc_tables(e) != WX_OK ||
       wx__queue_set_span(&e->q, m->horizon, QUEUE_BUCKETS) != WX_OK) {
     wx__engine_free(e);
     return NULL;
@@ -142,7 +145,7 @@ static void seed_streams(wx_engine *e, uint64_t seed) {
 static int check_sizes(const wx_engine *e, const wx_series *out) {
   if (out->n_cols != e->l->n_cols || out->n_samples != e->l->n_samples)
     return WX_EINVAL;
-  if (e->m->n_flows >= WX_EV_SOURCE || e->m->n_modules >= 0xFFFFu)
+  if (e->m->n_flows >= WX_EV_RETRY || e->m->n_modules >= 0xFFFFu)
     return WX_ETOOBIG;
   return WX_OK;
 }
@@ -175,7 +178,8 @@ int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
   int rc = check_sizes(e, out);
   if (rc != WX_OK) return rc;
   reset(e, params, seed, out, stop);
-  rc = wx__agent_start(e);
+  if (e->ux) rc = wx__units_reset(e, seed);
+  if (rc == WX_OK) rc = wx__agent_start(e);
   if (rc == WX_OK) rc = wx__agent_loop(e);
   finish_stats(e);
   return rc;
