@@ -34,9 +34,10 @@ static inline double delay(wx_engine *e, uint32_t f, gsl_rng *r) {
 
 /* Draws what will happen to p, who has just joined module m at time t:
  * choices from m's choice stream (a fixed count per person), delays from
- * its delay stream. */
+ * its delay stream.  `un`: m's units (groups may thin early churn:
+ * agent_groups.c). */
 static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
-                      uint16_t epoch) {
+                      uint16_t epoch, wx_units_rt *un) {
   const wx_module *mod = &e->m->modules[m];
   gsl_rng *r = e->rng[e->m->n_sources + m];
   gsl_rng *rd = e->rng[e->m->n_sources + e->m->n_modules + m];
@@ -46,8 +47,11 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
     for (uint32_t k = 0; k < mod->n_exclusive; k++) {
       if (u >= cum[k]) continue;
       uint32_t f = mod->exclusive[k];
-      if (schedule(e, t + delay(e, f, rd), p, f, epoch) != WX_OK)
-        return WX_ENOMEM;
+      double d = delay(e, f, rd);
+      if (un && e->m->flows[f].kind == WX_FLOW_CHURN &&
+          un->cfg->welcome_window > 0 && wx__groups_welcome_keeps(e, un, d))
+        break;
+      if (schedule(e, t + d, p, f, epoch) != WX_OK) return WX_ENOMEM;
       break;
     }
   }
@@ -64,11 +68,16 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
 static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[2 + m] & 1) return WX_OK;
+  wx_units_rt *u = e->ux ? e->ux->of[m] : NULL;
+  if (u) { /* a friend request or a group with a cap: may be refused */
+    int rc = wx__units_admit(e, u, p, t);
+    if (rc != 1) return rc < 0 ? rc : WX_OK;
+  }
   uint16_t epoch = ++rec[2 + m];
   rec[0]++;
   *module_col(e, m, WX_M_MEMBERS) += 1;
   *module_col(e, m, WX_M_JOINS) += 1;
-  return draw_fates(e, p, m, t, epoch);
+  return draw_fates(e, p, m, t, epoch, u);
 }
 
 /* Ends p's membership of m; pending flows from m become stale. */
@@ -78,6 +87,7 @@ static void leave(wx_engine *e, uint32_t p, uint32_t m) {
   rec[0]--;
   *module_col(e, m, WX_M_MEMBERS) -= 1;
   *module_col(e, m, WX_M_LEAVES) += 1;
+  if (e->ux && e->ux->of[m]) wx__units_leave(e, e->ux->of[m], p);
 }
 
 /* After an event about p: the dead leave the living count, and a slot no
@@ -96,7 +106,37 @@ static int arrive(wx_engine *e, uint32_t src, double t) {
   e->cur[e->l->source_base + src] += 1;
   e->st.arrivals++;
   e->st.events++;
-  return enter(e, p, e->m->sources[src].to, t);
+  int rc = enter(e, p, e->m->sources[src].to, t);
+  if (e->ux) settle(e, p, 1); /* refused: nobody, unless a retry waits */
+  return rc;
+}
+
+void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m) {
+  leave(e, p, m);
+  settle(e, p, 1);
+}
+
+/* p tries again to join module ev->epoch (on_refused / on_full: retry). */
+static int retry(wx_engine *e, const wx_event *ev) {
+  uint32_t p = ev->person;
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]--;
+  int was_alive = rec[0] != 0;
+  e->st.events++;
+  e->ux->retrying = 1;
+  int rc = enter(e, p, ev->epoch, ev->t);
+  e->ux->retrying = 0;
+  if (!was_alive && rec[0] && ++e->pp.live > e->pp.peak_live)
+    e->pp.peak_live = e->pp.live;
+  settle(e, p, was_alive);
+  return rc;
+}
+
+/* An event of the units mechanics (unit_pool.h). */
+static int unit_event(wx_engine *e, const wx_event *ev) {
+  if (ev->what == WX_EV_RETRY) return retry(e, ev);
+  e->st.events++;
+  return wx__units_event(e, ev->epoch, ev->person, ev->t);
 }
 
 /* Time of the next arrival after t of a piecewise-constant Poisson source:
@@ -182,6 +222,7 @@ static void sample_until(wx_engine *e, double t) {
   const double *times = e->l->times;
   uint32_t n = e->l->n_samples, cols = e->l->n_cols;
   while (e->next_sample < n && times[e->next_sample] < t) {
+    if (e->ux) wx__units_levels(e, times[e->next_sample]);
     memcpy(e->out->v + (size_t)e->next_sample * cols, e->cur,
            cols * sizeof *e->cur);
     e->next_sample++;
@@ -195,8 +236,9 @@ int wx__agent_loop(wx_engine *e) {
     if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
       return WX_EINTERRUPTED;
     sample_until(e, ev.t);
-    int rc = ev.what == WX_EV_SOURCE ? arrive(e, ev.person, ev.t)
-                                     : fire(e, &ev);
+    int rc = ev.what < WX_EV_RETRY    ? fire(e, &ev)
+             : ev.what == WX_EV_SOURCE ? arrive(e, ev.person, ev.t)
+                                       : unit_event(e, &ev);
     if (rc == WX_OK && ev.what == WX_EV_SOURCE)
       rc = schedule_arrival(e, ev.person, ev.t);
     if (rc != WX_OK) return rc;

@@ -6,6 +6,8 @@
  *   source s  -> stream tag (1 << 32) | fnv32(name of s)   arrival times
  *   module m  -> stream tag (2 << 32) | fnv32(name of m)   which fates
  *   module m  -> stream tag (3 << 32) | fnv32(name of m)   their delays
+ *   module m  -> stream tag (4 << 32) | fnv32(name of m)   accounts/groups
+ *                                                          (agent_units.c)
  * Tags come from entity *names*, not indices: a variant that disables a
  * module (so later indices shift) or changes one module's flows leaves
  * every other stream as it was (common random numbers for comparisons).
@@ -60,6 +62,7 @@ static void free_tables(wx_engine *e) {
 void wx__engine_free(wx_engine *e) {
   if (!e) return;
   free_tables(e);
+  wx__units_free(e->ux);
   wx__queue_free(&e->q);
   wx__people_free(&e->pp);
   free(e);
@@ -103,7 +106,9 @@ wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
   e->l = l;
   wx__queue_init(&e->q);
   wx__people_init(&e->pp, m->n_modules);
-  if (alloc_tables(e) != WX_OK ||
+  int urc;
+  e->ux = wx__units_alloc(e, &urc);
+  if (urc != WX_OK || alloc_tables(e) != WX_OK ||
       wx__queue_set_span(&e->q, m->horizon, QUEUE_BUCKETS) != WX_OK) {
     wx__engine_free(e);
     return NULL;
@@ -134,20 +139,14 @@ static void derive_params(wx_engine *e, const double *params) {
     e->join_p[f] = clamp01(params[m->flows[f].p]);
 }
 
-/* 32 bits of a name's FNV-1a hash: stable across variants. */
-static uint64_t name_tag(const char *name) {
-  uint64_t h = wx__fnv1a64(name, strlen(name));
-  return (h ^ (h >> 32)) & 0xFFFFFFFFu;
-}
-
 static void seed_streams(wx_engine *e, uint64_t seed) {
   for (uint32_t i = 0; i < e->n_rng; i++) {
     uint32_t ns = e->m->n_sources, nm = e->m->n_modules;
     uint64_t tag =
-        i < ns ? STREAM_SOURCE | name_tag(e->m->sources[i].name)
+        i < ns ? STREAM_SOURCE | wx__name_tag(e->m->sources[i].name)
         : i < ns + nm
-            ? STREAM_MODULE | name_tag(e->m->modules[i - ns].name)
-            : STREAM_DELAY | name_tag(e->m->modules[i - ns - nm].name);
+            ? STREAM_MODULE | wx__name_tag(e->m->modules[i - ns].name)
+            : STREAM_DELAY | wx__name_tag(e->m->modules[i - ns - nm].name);
     uint64_t s = wx__mix64(seed ^ wx__mix64(tag));
     /* mt19937 takes 32 bits of seed: fold the 64 in. */
     gsl_rng_set(e->rng[i], (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
@@ -157,7 +156,7 @@ static void seed_streams(wx_engine *e, uint64_t seed) {
 static int check_sizes(const wx_engine *e, const wx_series *out) {
   if (out->n_cols != e->l->n_cols || out->n_samples != e->l->n_samples)
     return WX_EINVAL;
-  if (e->m->n_flows >= WX_EV_SOURCE || e->m->n_modules >= 0xFFFFu)
+  if (e->m->n_flows >= WX_EV_RETRY || e->m->n_modules >= 0xFFFFu)
     return WX_ETOOBIG;
   return WX_OK;
 }
@@ -190,7 +189,8 @@ int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
   int rc = check_sizes(e, out);
   if (rc != WX_OK) return rc;
   reset(e, params, seed, out, stop);
-  rc = wx__agent_start(e);
+  if (e->ux) rc = wx__units_reset(e, seed);
+  if (rc == WX_OK) rc = wx__agent_start(e);
   if (rc == WX_OK) rc = wx__agent_loop(e);
   finish_stats(e);
   return rc;

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "people.h"
 #include "queue.h"
+#include "unit_pool.h"
 
 /* `what` of an arrival event; its `person` is the source index. */
 #define WX_EV_SOURCE 0xFFFFu
@@ -33,6 +34,7 @@ struct wx_engine {
   uint32_t next_sample;
   double horizon;
   wx_engine_stats st;
+  wx_units_all *ux;         /* staff accounts / groups; NULL when none */
 };
 
 /* People at t = 0 and the first arrival of each Poisson source. */

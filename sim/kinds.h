@@ -13,7 +13,14 @@ typedef struct {
   const char *name;          /* as written in YAML: "official_account" */
   const char *default_label; /* UTF-8, used when a module has no label */
   const char *summary;       /* one line for docs and `wxflow init` */
+  /* Units inside a module of this kind (model.h wx_units_cfg). */
+  wx_units_type units;       /* NONE, STAFF (accounts) or GROUPS */
+  double unit_cap;           /* default friend_cap / group_cap; 0 = none */
+  const char *cap_source;    /* where unit_cap comes from (DOMAIN.md) */
 } wx_kind_info;
+
+/* Members of an ordinary (non-WeCom) WeChat group (assumption). */
+#define WX_ORDINARY_GROUP_CAP 500.0
 
 /* The row for k; NULL when k is out of range. */
 const wx_kind_info *wx__kind_info(wx_kind k);

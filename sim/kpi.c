@@ -26,8 +26,35 @@ static void add_target(wx_kpi_set *k, const wx_layout *l, const wx_kpi_target *t
   snprintf(d->name, sizeof d->name, "target_reached.%s", t->name);
 }
 
+/* Staff modules: accounts needed for the peak friends at friend_cap,
+ * accounts that ever had a friend, refusals (cap + daily limit) and
+ * declined requests; group modules: refusals (group full). */
+static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
+                      uint32_t i) {
+  const wx_module *mod = &m->modules[i];
+  uint32_t base = l->unit_col[i];
+  if (base == WX_NONE) return;
+  wx_kpi_def *d;
+  if (mod->units.type == WX_UNITS_GROUPS) {
+    d = add(k, "count", WX_REDUCE_LAST, base + WX_G_REFUSED_FULL);
+    snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
+    return;
+  }
+  d = add(k, "accounts", WX_REDUCE_CEIL_MAX_DIV,
+          l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS);
+  d->threshold = mod->units.cap;
+  snprintf(d->name, sizeof d->name, "staff_needed.%s", mod->name);
+  d = add(k, "accounts", WX_REDUCE_LAST, base + WX_S_ACCOUNTS_USED);
+  snprintf(d->name, sizeof d->name, "accounts_used.%s", mod->name);
+  d = add(k, "count", WX_REDUCE_SUM_LAST, base + WX_S_REFUSED_CAP);
+  d->n_cols = 2; /* refused_cap, refused_daily */
+  snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
+  d = add(k, "count", WX_REDUCE_LAST, base + WX_S_DECLINED);
+  snprintf(d->name, sizeof d->name, "declined.%s", mod->name);
+}
+
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 2 * m->n_modules + m->n_outcomes + 2 * m->n_targets;
+  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   if (!k->defs) return WX_ENOMEM;
@@ -43,6 +70,7 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
     d = add(k, "people", WX_REDUCE_MAX, col);
     snprintf(d->name, sizeof d->name, "members_peak.%s", m->modules[i].name);
   }
+  for (uint32_t i = 0; i < m->n_modules; i++) add_units(k, m, l, i);
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     wx_kpi_def *d = add(k, "count", WX_REDUCE_LAST, l->outcome_base + i);
     snprintf(d->name, sizeof d->name, "outcome.%s", m->outcomes[i].name);
@@ -70,6 +98,11 @@ static double reduce(const wx_kpi_def *d, const wx_layout *l,
       for (uint32_t t = 0; t < s->n_samples; t++)
         acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
       return acc;
+    case WX_REDUCE_CEIL_MAX_DIV:
+      acc = 0;
+      for (uint32_t t = 0; t < s->n_samples; t++)
+        acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
+      return d->threshold > 0 ? ceil(acc / d->threshold) : NAN;
     case WX_REDUCE_REACHED:
       for (uint32_t t = 0; t < s->n_samples; t++)
         if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold) return 1.0;

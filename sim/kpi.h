@@ -18,7 +18,8 @@ typedef enum {
   WX_REDUCE_FIRST_AT,   /* first sample time with value >= threshold; NaN
                            when never reached */
   WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
-  WX_REDUCE_REACHED     /* 1 when the value ever reached threshold, else 0 */
+  WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
+  WX_REDUCE_CEIL_MAX_DIV /* ceil(largest sampled value / threshold) */
 } wx_reduce;
 
 typedef struct {

@@ -88,6 +88,49 @@ typedef struct {
   wx_pos pos;
 } wx_flow;
 
+/* Units: staff accounts (personal_account, wecom) or chat groups (group)
+ * inside a module, each with a cap on its members (units_pool.c).  A module
+ * uses them when units.type != WX_UNITS_NONE (set by the loader for every
+ * module of those kinds; models built in C leave it NONE).  Structural
+ * numbers (counts, caps, durations, costs) are plain values; behavioural
+ * probabilities and rates are parameters (priors allowed).  WX_NONE marks
+ * an absent parameter. */
+typedef enum { WX_UNITS_NONE, WX_UNITS_STAFF, WX_UNITS_GROUPS } wx_units_type;
+typedef enum { WX_ASSIGN_LEAST_LOADED, WX_ASSIGN_ROUND_ROBIN } wx_assign;
+/* on_refused (staff) / on_full (groups). */
+typedef enum {
+  WX_REFUSE_OVERFLOW, /* staff: next account with room */
+  WX_REFUSE_NEW_GROUP,/* groups: open a new group */
+  WX_REFUSE_DROP,
+  WX_REFUSE_RETRY
+} wx_refuse;
+typedef enum { WX_GROUP_COMMUNICATION, WX_GROUP_FUNCTIONAL } wx_group_type;
+
+typedef struct {
+  wx_units_type type;
+  wx_refuse on_refused;
+  double retry_after;    /* days, > 0 with RETRY */
+  double units;          /* accounts (staff) or initial groups, >= 1 */
+  double cap;            /* friend_cap / group_cap */
+  double cost;           /* per unit per month (30 d) */
+  /* staff */
+  double daily_adds;     /* per account per calendar day; INFINITY = none */
+  uint32_t accept;       /* param: friend-request acceptance */
+  wx_assign assign;
+  uint32_t ban_rate;     /* param, per day; WX_NONE = no bans */
+  uint32_t ban_per_post; /* param, hazard per post that day; WX_NONE */
+  double replace_after;  /* days */
+  /* groups */
+  wx_group_type group_type;
+  double lifetime;       /* functional: days; INFINITY = never dissolve */
+  double welcome_x;      /* churn thinning in the window, in [0, 1] */
+  double welcome_window; /* days; 0 = no welcome effect */
+  double act_initial, act_decay;          /* activity, decay per day */
+  double shills, shill_boost, shill_withdraw;
+  uint32_t nf_rate;      /* param, events per group per day; WX_NONE */
+  uint32_t nf_leave;     /* param, P(a member leaves in an event) */
+} wx_units_cfg;
+
 typedef struct {
   char *name;
   char *label;         /* UTF-8 display label; never NULL (defaults to name) */
@@ -98,6 +141,7 @@ typedef struct {
   uint32_t n_exclusive;
   uint32_t *joins;     /* JOIN flow indices */
   uint32_t n_joins;
+  wx_units_cfg units;  /* staff accounts / groups; type NONE when unused */
 } wx_module;
 
 typedef enum { WX_SOURCE_INITIAL, WX_SOURCE_POISSON } wx_source_kind;

@@ -8,7 +8,7 @@ const char *const wx__quantile_names[WX_NQ] = {"p5", "p25", "p50", "p75",
                                                "p95"};
 
 /* Labels are free UTF-8 text: quote them when CSV needs it. */
-static void csv_field(FILE *fp, const char *s) {
+void wx__csv_field(FILE *fp, const char *s) {
   int quote = 0;
   for (const char *p = s; *p; p++)
     if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r') quote = 1;
@@ -27,7 +27,7 @@ static void csv_field(FILE *fp, const char *s) {
 static void entity_row(FILE *fp, const char *scope, const char *name,
                        const char *label, const char *kind) {
   fprintf(fp, "%s,%s,", scope, name);
-  csv_field(fp, label);
+  wx__csv_field(fp, label);
   fprintf(fp, ",%s\n", kind);
 }
 

@@ -65,7 +65,8 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
           wx__fmt_num(a, m->horizon), wx__fmt_num(b, m->sample_dt));
   write_params(f.fp, m);
   fputs("  \"files\": [\"entities.csv\", \"series.csv\", \"series_stats.csv\", "
-        "\"kpis.csv\", \"kpi_summary.csv\", \"params.csv\", \"summary.json\"]\n}\n",
+        "\"kpis.csv\", \"kpi_summary.csv\", \"params.csv\", \"summary.json\", "
+        "\"constraints.csv\"]\n}\n",
         f.fp);
   return wx__outfile_commit(&f, c->diags);
 }

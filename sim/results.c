@@ -165,6 +165,7 @@ static int commit_all(wx_run_ctx *c, wx_results *r) {
   if (rc == WX_OK) rc = wx__outfile_commit(&c->params_csv, c->diags);
   if (rc == WX_OK) rc = wx__write_series_stats(c, dir);
   if (rc == WX_OK) rc = wx__write_kpi_summary(c, r, dir);
+  if (rc == WX_OK) rc = wx__write_constraints(c, dir);
   if (rc == WX_OK) rc = wx__write_summary_json(r, dir, c->diags);
   if (rc == WX_OK) rc = wx__write_manifest(c, r, dir);
   return rc;

@@ -55,6 +55,12 @@ int wx__write_series_stats(const wx_run_ctx *c, const char *dir);
 int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
                           const char *dir);
 
+/* A CSV field, quoted when it needs to be. */
+void wx__csv_field(FILE *fp, const char *s);
+
+/* out_constraints.c: constraints.csv from the replications' series. */
+int wx__write_constraints(const wx_run_ctx *c, const char *dir);
+
 /* out_manifest.c */
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
                        const char *dir);

@@ -19,6 +19,16 @@ static const wx_section_info sections[] = {
     {"flow", "Flows", "`flows: {NAME: {...}}`"},
     {"delay", "Delay (mapping form)", "`flows: {NAME: {delay: {...}}}`"},
     {"target", "Targets", "`targets: {NAME: {...}}`"},
+    {"ban", "Staff account bans",
+     "`modules: {NAME: {kind: personal_account, ban: {...}}}`"},
+    {"welcome", "Group welcome message",
+     "`modules: {NAME: {kind: group, welcome: {...}}}`"},
+    {"activity", "Group activity", "`modules: {NAME: {kind: group, activity: "
+     "{...}}}`"},
+    {"shills", "Group shills (company agents)",
+     "`modules: {NAME: {kind: group, activity: {shills: {...}}}}`"},
+    {"negative_feedback", "Group negative feedback",
+     "`modules: {NAME: {kind: group, negative_feedback: {...}}}`"},
 };
 
 static const wx_key_info keys[] = {
@@ -60,6 +70,108 @@ static const wx_key_info keys[] = {
     {"module", "enabled", "boolean", "true", "true, false",
      "false removes the module and every flow and source touching it",
      "`enabled: false`", 0},
+
+    /* Staff accounts: modules of kind personal_account and wecom. */
+    {"module", "accounts", "count", "1", ">= 1",
+     "staff accounts (personal_account, wecom). The limit of 5 WeCom "
+     "accounts per enterprise (source) is on company registrations, not on "
+     "employees, so it is not checked here",
+     "`accounts: 3`", 0},
+    {"module", "friend_cap", "count", "personal_account 5000 (assumption), "
+     "wecom 50000 (source)", ">= 1",
+     "friends per staff account; requests beyond it are refused (cap)",
+     "`friend_cap: 5000`", 0},
+    {"module", "daily_adds", "count", "unlimited", ">= 1",
+     "friends added per account per calendar day (unpublished; assumption)",
+     "`daily_adds: 300`", 0},
+    {"module", "accept", "probability", "100%", "0 to 1",
+     "friend-request acceptance; declined people do not join",
+     "`accept: 60%`", PRI},
+    {"module", "assign", "assignment", "least_loaded",
+     "least_loaded, round_robin", "which staff account takes a new friend",
+     "`assign: round_robin`", 0},
+    {"module", "on_refused", "policy", "overflow", "overflow, drop, retry",
+     "staff: a request the chosen account cannot take goes to the next "
+     "account with room (overflow), is lost (drop), or is retried after "
+     "retry_after (retry)",
+     "`on_refused: retry`", 0},
+    {"module", "retry_after", "duration", "1d", "> 0",
+     "with on_refused / on_full retry: delay before trying again",
+     "`retry_after: 1d`", 0},
+    {"module", "ban", "mapping", "no bans", "see Staff account bans",
+     "staff accounts may be banned, losing all their friends",
+     "`ban: {rate: 0.05%/d, replace_after: 7d}`", 0},
+    {"module", "cost", "money per month", "0", ">= 0",
+     "per staff account or per open group per month (30 d); `300/month`, a "
+     "bare number is per month, `10/d` per day",
+     "`cost: 300/month`", 0},
+    /* Groups: modules of kind group. */
+    {"module", "group_type", "group type", "communication",
+     "communication, functional",
+     "functional groups live briefly (lifetime); communication groups live "
+     "long and have activity", "`group_type: functional`", 0},
+    {"module", "group_kind", "group kind", "wecom", "wecom, ordinary",
+     "sets the default group_cap: WeCom customer group 100 (source), "
+     "ordinary group 500 (assumption)", "`group_kind: ordinary`", 0},
+    {"module", "group_cap", "count", "100 (wecom), 500 (ordinary)", ">= 1",
+     "members per group", "`group_cap: 200`", 0},
+    {"module", "groups", "count", "1", ">= 1",
+     "with on_full drop or retry: the number of groups", "`groups: 3`", 0},
+    {"module", "on_full", "policy", "new_group", "new_group, drop, retry",
+     "a newcomer finding the newest group full opens a new group, is lost, "
+     "or retries after retry_after", "`on_full: drop`", 0},
+    {"module", "lifetime", "duration", "never", "> 0",
+     "functional groups dissolve this long after opening (all leave)",
+     "`lifetime: 7d`", 0},
+    {"module", "welcome", "mapping", "none", "see Group welcome message",
+     "an automatic welcome lowers early churn", "`welcome: {churn_x: 0.7, "
+     "window: 3d}`", 0},
+    {"module", "activity", "mapping", "initial 1, no decay",
+     "see Group activity", "how lively a group is; damps negative feedback",
+     "`activity: {initial: 1, decay: 5%/d}`", 0},
+    {"module", "negative_feedback", "mapping", "none",
+     "see Group negative feedback",
+     "events in which several members leave at once",
+     "`negative_feedback: {rate: 0.02/d, leave: 10%}`", 0},
+
+    {"ban", "rate", "rate", "0", ">= 0",
+     "ban hazard per account per day (drawn at each whole day)",
+     "`rate: 0.05%/d`", PRI},
+    {"ban", "per_post", "probability", "0", "0 to 1",
+     "added ban hazard per marketing post by the account that day",
+     "`per_post: 0.02%`", PRI},
+    {"ban", "replace_after", "duration", "7d (assumption)", ">= 0",
+     "a new empty account replaces a banned one after this delay",
+     "`replace_after: 7d`", 0},
+
+    {"welcome", "churn_x", "probability", "", "0 to 1",
+     "churn due within the window happens with this probability (the rest "
+     "stay)", "`churn_x: 0.7`", REQ},
+    {"welcome", "window", "duration", "", "> 0",
+     "how long after joining the welcome acts", "`window: 3d`", REQ},
+
+    {"activity", "initial", "probability", "1", "0 to 1",
+     "activity of a new group", "`initial: 1.0`", 0},
+    {"activity", "decay", "rate", "0", ">= 0",
+     "exponential decay per day without upkeep", "`decay: 5%/d`", 0},
+    {"activity", "shills", "mapping", "none", "see Group shills",
+     "company agents keep activity up, then withdraw",
+     "`shills: {count: 2, boost: 0.5, withdraw: 21d}`", 0},
+
+    {"shills", "count", "count", "", ">= 0", "agents per group",
+     "`count: 2`", REQ},
+    {"shills", "boost", "number", "", ">= 0", "activity added per agent",
+     "`boost: 0.5`", REQ},
+    {"shills", "withdraw", "duration", "", "> 0",
+     "the agents' effect falls linearly to 0 over this time",
+     "`withdraw: 21d`", REQ},
+
+    {"negative_feedback", "rate", "rate", "", ">= 0",
+     "events per group per day at activity 0 (times 1 - activity)",
+     "`rate: 0.02/d`", REQ | PRI},
+    {"negative_feedback", "leave", "probability", "", "0 to 1",
+     "each member leaves with this probability in an event",
+     "`leave: 10%`", REQ | PRI},
 
     {"outcome", "label", "text", "the name", "any UTF-8 text",
      "display label", "`label: 购买`", 0},

@@ -9,6 +9,7 @@
 
 #include "kinds.h"
 #include "scenario.h"
+#include "scenario_units.h"
 #include "util.h"
 
 int wx__module_disabled(const wx_sctx *c, const char *name) {
@@ -88,8 +89,9 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     lab = label;
   }
   wx_pos pos = {key->line, key->col};
-  if (wx__model_add_module(c->m, key->str, lab, k, pos) == WX_NONE)
-    c->nomem = 1;
+  uint32_t index = wx__model_add_module(c->m, key->str, lab, k, pos);
+  if (index == WX_NONE) c->nomem = 1;
+  else wx__units_compile(c, mod, key->str, index);
 }
 
 void wx__modules_compile(wx_sctx *c, const wx_node *modules) {

@@ -9,6 +9,26 @@ static const char *scope_names[WX_SCOPE_COUNT] = {"module", "flow", "outcome",
 static const char *module_metrics[WX_MODULE_METRICS] = {"members", "joins",
                                                         "leaves"};
 
+const char *const wx__staff_metrics[WX_STAFF_METRICS] = {
+    "accounts_active", "friends_max", "accounts_used", "declined",
+    "refused_cap",     "refused_daily", "retries",     "bans",
+    "ban_losses",      "cost"};
+const char *const wx__group_metrics[WX_GROUP_METRICS] = {
+    "groups_open", "groups_full", "refused_full", "retries",
+    "dissolved",   "nf_events",   "nf_leaves",    "welcome_kept",
+    "activity_mean", "cost"};
+
+static uint32_t unit_metrics(const wx_module *mod) {
+  switch (mod->units.type) {
+    case WX_UNITS_STAFF: return WX_STAFF_METRICS;
+    case WX_UNITS_GROUPS: return WX_GROUP_METRICS;
+    default: return 0;
+  }
+}
+
+/* Appends the units columns of every module that has units. */
+static void add_unit_cols(wx_layout *l, const wx_model *m);
+
 const char *wx__scope_name(wx_scope s) {
   return (unsigned)s < WX_SCOPE_COUNT ? scope_names[s] : "?";
 }
@@ -50,8 +70,10 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   *l = (wx_layout){0};
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
              m->n_outcomes + m->n_sources;
+  for (uint32_t i = 0; i < m->n_modules; i++) n += unit_metrics(&m->modules[i]);
   l->cols = malloc((n ? n : 1) * sizeof *l->cols);
-  if (!l->cols || init_times(l, m) != WX_OK) {
+  l->unit_col = malloc((m->n_modules + 1) * sizeof *l->unit_col);
+  if (!l->cols || !l->unit_col || init_times(l, m) != WX_OK) {
     wx__layout_free(l);
     return WX_ENOMEM;
   }
@@ -67,7 +89,20 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   l->source_base = l->n_cols;
   for (uint32_t i = 0; i < m->n_sources; i++)
     add(l, WX_SCOPE_SOURCE, i, "arrivals");
+  add_unit_cols(l, m);
   return WX_OK;
+}
+
+static void add_unit_cols(wx_layout *l, const wx_model *m) {
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    const wx_module *mod = &m->modules[i];
+    uint32_t k = unit_metrics(mod);
+    const char *const *names = mod->units.type == WX_UNITS_STAFF
+                                   ? wx__staff_metrics
+                                   : wx__group_metrics;
+    l->unit_col[i] = k ? l->n_cols : WX_NONE;
+    for (uint32_t j = 0; j < k; j++) add(l, WX_SCOPE_MODULE, i, names[j]);
+  }
 }
 
 uint32_t wx__layout_find(const wx_layout *l, wx_scope scope, uint32_t index,
@@ -81,6 +116,7 @@ uint32_t wx__layout_find(const wx_layout *l, wx_scope scope, uint32_t index,
 
 void wx__layout_free(wx_layout *l) {
   free(l->cols);
+  free(l->unit_col);
   free(l->times);
   *l = (wx_layout){0};
 }

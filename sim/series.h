@@ -25,10 +25,29 @@ typedef struct {
  * source_base + i. */
 enum { WX_M_MEMBERS, WX_M_JOINS, WX_M_LEAVES, WX_MODULE_METRICS };
 
+/* Extra columns of modules with units (model.h wx_units_cfg), after the
+ * sources: staff module i has WX_STAFF_METRICS columns from unit_col[i],
+ * a group module WX_GROUP_METRICS.  Levels: accounts_active, friends_max,
+ * groups_open, groups_full, activity_mean; cost is cumulative (CNY); the
+ * rest are counters. */
+enum {
+  WX_S_ACCOUNTS_ACTIVE, WX_S_FRIENDS_MAX, WX_S_ACCOUNTS_USED, WX_S_DECLINED,
+  WX_S_REFUSED_CAP, WX_S_REFUSED_DAILY, WX_S_RETRIES, WX_S_BANS,
+  WX_S_BAN_LOSSES, WX_S_COST, WX_STAFF_METRICS
+};
+enum {
+  WX_G_GROUPS_OPEN, WX_G_GROUPS_FULL, WX_G_REFUSED_FULL, WX_G_RETRIES,
+  WX_G_DISSOLVED, WX_G_NF_EVENTS, WX_G_NF_LEAVES, WX_G_WELCOME_KEPT,
+  WX_G_ACTIVITY_MEAN, WX_G_COST, WX_GROUP_METRICS
+};
+extern const char *const wx__staff_metrics[WX_STAFF_METRICS];
+extern const char *const wx__group_metrics[WX_GROUP_METRICS];
+
 typedef struct {
   uint32_t n_cols;
   wx_column *cols;
   uint32_t module_base, flow_base, outcome_base, source_base;
+  uint32_t *unit_col; /* per module: first units column, or WX_NONE */
   uint32_t n_samples;
   double *times;      /* n_samples sample times, days */
 } wx_layout;

@@ -120,6 +120,10 @@ int wx__parse_rate(const char *s, double *per_day, char *msg, size_t cap) {
   double x, u = 1.0;
   const char *rest;
   if (!lead_number(s, &x, &rest)) return expected(msg, cap, EXPECT_RATE, s);
+  if (rest[0] == '%' && rest[1] == '/') { /* "0.05%/d": a percent per day */
+    x /= 100.0;
+    rest++;
+  }
   if (*rest) {
     if (*rest == '/') rest++;
     else if (strncmp(rest, "per ", 4) == 0) rest += 4;

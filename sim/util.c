@@ -40,3 +40,8 @@ uint64_t wx__mix64(uint64_t x) {
 uint64_t wx__stream_seed(uint64_t seed, uint64_t rep, uint64_t stream) {
   return wx__mix64(wx__mix64(wx__mix64(seed) ^ rep) ^ stream);
 }
+
+uint64_t wx__name_tag(const char *name) {
+  uint64_t h = wx__fnv1a64(name, strlen(name));
+  return (h ^ (h >> 32)) & 0xFFFFFFFFu;
+}

@@ -20,6 +20,11 @@ uint64_t wx__mix64(uint64_t x);
 /* The seed of stream `stream` of replication `rep` for a scenario seed. */
 uint64_t wx__stream_seed(uint64_t seed, uint64_t rep, uint64_t stream);
 
+/* 32 bits of a name's FNV-1a hash.  Random streams are tagged by entity
+ * name, (kind << 32) | tag, so that a variant adding or removing one
+ * entity leaves every other entity's stream as it was. */
+uint64_t wx__name_tag(const char *name);
+
 /* Appends a diagnostic (printf-style message); a NULL list is ignored.
  * Returns `code` so callers can write `return wx__diag(...)`. */
 int wx__diag(wx_diags *d, int code, const char *file, int line, int col,

@@ -138,6 +138,9 @@ typedef struct wx_results wx_results;
  *   kpis.csv           replication,kpi,value
  *   kpi_summary.csv    kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95
  *   params.csv         replication,param,value (uncertain parameters only)
+ *   constraints.csv    constraint,label,first_bind_day,refused (caps and
+ *                      limits of staff and group modules; header only when
+ *                      there are none)
  * Each file is written under a temporary name and renamed into place.
  * Returns WX_OK, WX_EINTERRUPTED (outputs hold the finished replications
  * and the manifest says "partial"), WX_EEXISTS, WX_EIO, WX_ENOMEM. *out

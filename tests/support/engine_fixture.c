@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "engine_fixture.h"
+#include "scenario_units.h"
 #include "util.h"
 
 static const wx_pos nowhere = {0, 0};
@@ -114,4 +115,18 @@ uint32_t fx_sample(const fx_run *r, double t) {
   for (uint32_t k = 0; k < r->l.n_samples; k++)
     if (fabs(r->l.times[k] - t) < 1e-9) return k;
   return r->l.n_samples - 1;
+}
+
+wx_units_cfg *fx_units(wx_model *m, uint32_t mod, wx_kind k) {
+  m->modules[mod].kind = k;
+  wx__units_defaults(&m->modules[mod].units, k);
+  return &m->modules[mod].units;
+}
+
+uint32_t fx_param(wx_model *m, double x) {
+  return wx__model_add_param(m, x, "x", nowhere);
+}
+
+uint32_t fx_unit_col(const fx_run *r, uint32_t mod, uint32_t k) {
+  return r->l.unit_col[mod] + k;
 }

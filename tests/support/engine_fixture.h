@@ -19,7 +19,12 @@ uint32_t fx_initial(wx_model *m, uint32_t to, double count);
 uint32_t fx_poisson(wx_model *m, uint32_t to, uint32_t n, const double *from,
                     const double *rate);
 
-typedef struct {
+/* Gives module `mod` the units of kind k (staff accounts or groups) with
+ * the loader's defaults; returns the config to adjust. */
+wx_units_cfg *fx_units(wx_model *m, uint32_t mod, wx_kind k);
+/* A parameter with value x (for wx_units_cfg parameter fields). */
+uint32_t fx_param(wx_model *m, double x);
+typedef struct fx_run_s {
   wx_model *m;
   wx_layout l;
   wx_engine *e;
@@ -35,6 +40,8 @@ void fx_teardown(fx_run *r);
 int fx_go(fx_run *r, uint64_t seed, uint64_t rep);
 double fx_at(const fx_run *r, uint32_t sample, uint32_t col);
 uint32_t fx_members(const fx_run *r, uint32_t module);
+/* Column of units metric k of module mod (series.h WX_S_* / WX_G_*). */
+uint32_t fx_unit_col(const fx_run *r, uint32_t mod, uint32_t k);
 uint32_t fx_joins(const fx_run *r, uint32_t module);
 uint32_t fx_leaves(const fx_run *r, uint32_t module);
 /* Index of the sample at time t (exact grid time). */

@@ -1,0 +1,166 @@
+/*
+ * The glue between the agent engine and the units mechanics (unit_pool.h):
+ * per-run setup, admission and leaving hooks, the mechanics' own events,
+ * and the levels written into each sample.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "engine_agent.h"
+#include "unit_pool.h"
+#include "util.h"
+
+#define STREAM_UNITS (UINT64_C(4) << 32) /* see engine_agent.c */
+
+static uint32_t count_units_modules(const wx_model *m) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    n += m->modules[i].units.type != WX_UNITS_NONE;
+  return n;
+}
+
+static uint32_t clamp_u32(double x) {
+  if (!(x < 4294967295.0)) return UINT32_MAX;
+  return x > 0 ? (uint32_t)x : 0;
+}
+
+static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m, uint32_t k) {
+  const wx_units_cfg *cfg = &e->m->modules[m].units;
+  u->cfg = cfg;
+  u->module = m;
+  u->col = e->l->unit_col[m];
+  u->off = 2 + e->m->n_modules + 4 * k;
+  u->cap = clamp_u32(cfg->cap);
+  u->daily = cfg->type == WX_UNITS_STAFF ? clamp_u32(cfg->daily_adds)
+                                         : UINT32_MAX;
+  u->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  return u->rng ? WX_OK : WX_ENOMEM;
+}
+
+wx_units_all *wx__units_alloc(wx_engine *e, int *rc) {
+  const wx_model *m = e->m;
+  uint32_t n = count_units_modules(m);
+  *rc = WX_OK;
+  if (n == 0) return NULL;
+  wx_units_all *ux = calloc(1, sizeof *ux);
+  if (ux) ux->mods = calloc(n, sizeof *ux->mods);
+  if (ux) ux->of = calloc(m->n_modules, sizeof *ux->of);
+  if (!ux || !ux->mods || !ux->of) goto fail;
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    if (m->modules[i].units.type == WX_UNITS_NONE) continue;
+    wx_units_rt *u = &ux->mods[ux->n];
+    ux->of[i] = u;
+    if (init_module(e, u, i, ux->n++) != WX_OK) goto fail;
+  }
+  e->pp.stride += 4 * n; /* the unit and position words (unit_pool.h) */
+  return ux;
+fail:
+  wx__units_free(ux);
+  *rc = WX_ENOMEM;
+  return NULL;
+}
+
+void wx__units_free(wx_units_all *ux) {
+  if (!ux) return;
+  for (uint32_t i = 0; ux->mods && i < ux->n; i++) {
+    wx__pool_free(&ux->mods[i]);
+    if (ux->mods[i].rng) gsl_rng_free(ux->mods[i].rng);
+  }
+  free(ux->mods);
+  free(ux->of);
+  free(ux);
+}
+
+static double param_or(const wx_engine *e, uint32_t p, double def) {
+  if (p == WX_NONE) return def;
+  double x = e->params[p];
+  return x > 0 ? x : 0;
+}
+
+static int needs_tick(const wx_units_cfg *c) {
+  if (c->type == WX_UNITS_STAFF)
+    return c->ban_rate != WX_NONE || c->ban_per_post != WX_NONE;
+  return c->nf_rate != WX_NONE;
+}
+
+static int tick_at(wx_engine *e, const wx_units_rt *u, double t) {
+  if (!(t <= e->horizon)) return WX_OK;
+  return wx__queue_push(&e->q, t, WX_NONE, WX_EV_UNIT, (uint16_t)u->module);
+}
+
+static int reset_module(wx_engine *e, wx_units_rt *u, uint64_t seed) {
+  const wx_units_cfg *c = u->cfg;
+  const char *name = e->m->modules[u->module].name;
+  uint64_t s = wx__mix64(seed ^ wx__mix64(STREAM_UNITS | wx__name_tag(name)));
+  gsl_rng_set(u->rng, (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
+  wx__pool_clear(u);
+  u->day = -1;
+  u->accept = fmin(param_or(e, c->accept, 1), 1);
+  u->ban_rate = param_or(e, c->ban_rate, 0);
+  u->ban_per_post = param_or(e, c->ban_per_post, 0);
+  u->nf_rate = param_or(e, c->nf_rate, 0);
+  u->nf_leave = fmin(param_or(e, c->nf_leave, 0), 1);
+  u->cost_acc = u->cost_t = 0;
+  u->n_open = 0;
+  int open_now = c->type == WX_UNITS_STAFF || c->on_refused != WX_REFUSE_NEW_GROUP;
+  uint32_t n = open_now ? clamp_u32(c->units) : 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (wx__pool_open(u, 0.0) == WX_NONE) return WX_ENOMEM;
+    u->n_open++;
+    if (c->type == WX_UNITS_GROUPS && c->group_type == WX_GROUP_FUNCTIONAL &&
+        c->lifetime <= e->horizon &&
+        wx__queue_push(&e->q, c->lifetime, i, WX_EV_UNIT,
+                       (uint16_t)u->module) != WX_OK)
+      return WX_ENOMEM;
+  }
+  return needs_tick(c) ? tick_at(e, u, 1.0) : WX_OK;
+}
+
+int wx__units_reset(wx_engine *e, uint64_t seed) {
+  wx_units_all *ux = e->ux;
+  ux->retrying = 0;
+  for (uint32_t i = 0; i < ux->n; i++) {
+    int rc = reset_module(e, &ux->mods[i], seed);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+int wx__units_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
+  return u->cfg->type == WX_UNITS_STAFF ? wx__staff_admit(e, u, p, t)
+                                        : wx__groups_admit(e, u, p, t);
+}
+
+void wx__units_leave(wx_engine *e, wx_units_rt *u, uint32_t p) {
+  wx__pool_remove(e, u, p);
+}
+
+int wx__units_event(wx_engine *e, uint32_t m, uint32_t unit, double t) {
+  wx_units_rt *u = e->ux->of[m];
+  int staff = u->cfg->type == WX_UNITS_STAFF;
+  if (unit != WX_NONE) {
+    if (!staff) return wx__groups_dissolve(e, u, unit, t);
+    wx__staff_replace(e, u, unit, t);
+    return WX_OK;
+  }
+  int rc = staff ? wx__staff_tick(e, u, t) : wx__groups_tick(e, u, t);
+  return rc == WX_OK ? tick_at(e, u, t + 1.0) : rc;
+}
+
+void wx__units_levels(wx_engine *e, double t) {
+  for (uint32_t i = 0; i < e->ux->n; i++) {
+    wx_units_rt *u = &e->ux->mods[i];
+    if (u->cfg->type == WX_UNITS_STAFF) wx__staff_levels(e, u, t);
+    else wx__groups_levels(e, u, t);
+  }
+}
+
+int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
+  double at = t + u->cfg->retry_after;
+  if (!(at <= e->horizon)) return WX_OK;
+  if (wx__queue_push(&e->q, at, p, WX_EV_RETRY, (uint16_t)u->module) != WX_OK)
+    return WX_ENOMEM;
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]++;
+  return WX_OK;
+}

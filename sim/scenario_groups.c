@@ -1,0 +1,112 @@
+/* Group keys of modules of kind group (the engine's side:
+ * agent_groups.c). */
+#include <stdio.h>
+
+#include "kinds.h"
+#include "scenario_units.h"
+
+static const char *const types[] = {"communication", "functional"};
+static const char *const kinds[] = {"wecom", "ordinary"};
+static const char *const policies[] = {"new_group", "drop", "retry"};
+static const wx_refuse policy_of[] = {WX_REFUSE_NEW_GROUP, WX_REFUSE_DROP,
+                                      WX_REFUSE_RETRY};
+
+static int choice(wx_sctx *c, const wx_node *mod, const char *key,
+                  const char *path, const char *const *names, size_t n,
+                  int *out) {
+  const wx_node *v = wx__node_get(mod, key);
+  char p[200];
+  if (!v) return 1;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  return wx__units_choice(c, v, p, names, n, out);
+}
+
+static int number(wx_sctx *c, const wx_node *map, const char *key,
+                  wx_qty q, const char *path, double *out) {
+  const wx_node *n = wx__node_get(map, key);
+  char p[320];
+  if (!n) return 1;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  return wx__get_qty(c, n, q, p, out);
+}
+
+static int param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                 const char *path, uint32_t *out) {
+  const wx_node *n = wx__node_get(map, key);
+  char p[320];
+  if (!n) return 1;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  return (*out = wx__param(c, n, q, p, 1)) != WX_NONE;
+}
+
+static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
+                   wx_units_cfg *u) {
+  const wx_node *w = wx__units_submap(c, mod, "welcome", path,
+                                      "{churn_x: 0.7, window: 3d}");
+  if (!w) return !wx__node_get(mod, "welcome");
+  char p[200];
+  snprintf(p, sizeof p, "%s.welcome", path);
+  int ok = number(c, w, "churn_x", WX_Q_PROB, p, &u->welcome_x);
+  ok &= wx__units_duration(c, w, "window", p, 1, &u->welcome_window);
+  return ok;
+}
+
+static int activity(wx_sctx *c, const wx_node *mod, const char *path,
+                    wx_units_cfg *u) {
+  const wx_node *a = wx__units_submap(c, mod, "activity", path,
+                                      "{initial: 1.0, decay: 5%/d}");
+  if (!a) return !wx__node_get(mod, "activity");
+  char p[200], q[240];
+  snprintf(p, sizeof p, "%s.activity", path);
+  int ok = number(c, a, "initial", WX_Q_PROB, p, &u->act_initial);
+  ok &= number(c, a, "decay", WX_Q_RATE, p, &u->act_decay);
+  const wx_node *s = wx__units_submap(c, a, "shills", p,
+                                      "{count: 2, boost: 0.5, withdraw: 21d}");
+  if (!s) return ok && !wx__node_get(a, "shills");
+  snprintf(q, sizeof q, "%s.shills", p);
+  ok &= number(c, s, "count", WX_Q_COUNT, q, &u->shills);
+  ok &= number(c, s, "boost", WX_Q_NONNEG, q, &u->shill_boost);
+  ok &= wx__units_duration(c, s, "withdraw", q, 1, &u->shill_withdraw);
+  return ok;
+}
+
+static int feedback(wx_sctx *c, const wx_node *mod, const char *path,
+                    wx_units_cfg *u) {
+  const wx_node *f = wx__units_submap(c, mod, "negative_feedback", path,
+                                      "{rate: 0.02/d, leave: 10%}");
+  if (!f) return !wx__node_get(mod, "negative_feedback");
+  char p[200];
+  snprintf(p, sizeof p, "%s.negative_feedback", path);
+  int ok = param(c, f, "rate", WX_Q_RATE, p, &u->nf_rate);
+  return ok & param(c, f, "leave", WX_Q_PROB, p, &u->nf_leave);
+}
+
+static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
+                    wx_units_cfg *u) {
+  const wx_node *n = wx__node_get(mod, "lifetime");
+  if (!n) return 1;
+  if (u->group_type != WX_GROUP_FUNCTIONAL) {
+    wx__serr(c, n, "`%s.lifetime`: only functional groups dissolve; add "
+             "`group_type: functional`", path);
+    return 0;
+  }
+  return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime);
+}
+
+int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,
+                       wx_units_cfg *u) {
+  int type = 0, kind = 0, pol = 0;
+  int ok = choice(c, mod, "group_type", path, types, 2, &type);
+  ok &= choice(c, mod, "group_kind", path, kinds, 2, &kind);
+  ok &= choice(c, mod, "on_full", path, policies, 3, &pol);
+  u->group_type = (wx_group_type)type;
+  u->on_refused = policy_of[pol];
+  if (kind == 1) u->cap = WX_ORDINARY_GROUP_CAP;
+  ok &= wx__units_count(c, mod, "group_cap", path, &u->cap);
+  ok &= wx__units_count(c, mod, "groups", path, &u->units);
+  ok &= lifetime(c, mod, path, u);
+  ok &= welcome(c, mod, path, u);
+  ok &= activity(c, mod, path, u);
+  ok &= feedback(c, mod, path, u);
+  return ok;
+}

@@ -1,0 +1,145 @@
+/*
+ * Units inside a module: staff accounts (agent_staff.c) and chat groups
+ * (agent_groups.c), sharing one pool of capped member lists
+ * (units_pool.c) and one glue layer to the engine (agent_units.c).
+ *
+ * Every units module has its own random stream (tag (3 << 32) | module), so
+ * acceptance, bans, negative feedback and welcome thinning never shift the
+ * fates drawn for the module's members.
+ *
+ * Per person, a units module keeps 4 extra uint16 words at the end of the
+ * person record (people.h): the unit index (2 words) and the position in
+ * that unit's member list (2 words).  They are allocated only when units
+ * modules exist, so the core record is unchanged otherwise.
+ *
+ * Events of the mechanics go through the engine's queue:
+ *   what WX_EV_RETRY, person p, epoch m   p retries joining module m
+ *   what WX_EV_UNIT,  person u, epoch m   unit u of module m: a functional
+ *                                         group dissolves / a banned account
+ *                                         is replaced
+ *   what WX_EV_UNIT,  person WX_NONE      daily tick of module m (bans,
+ *                                         negative feedback), at whole days
+ */
+#ifndef WX_UNIT_POOL_H
+#define WX_UNIT_POOL_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "engine.h"
+#include "model.h"
+
+#define WX_EV_UNIT 0xFFFEu
+#define WX_EV_RETRY 0xFFFDu
+
+enum { WX_UNIT_OPEN, WX_UNIT_BANNED, WX_UNIT_CLOSED };
+
+typedef struct {
+  uint32_t *list; /* person slots */
+  uint32_t n, cap;
+} wx_unit_members;
+
+typedef struct {
+  const wx_units_cfg *cfg;
+  uint32_t module;
+  uint32_t col;          /* first series column (series.h unit_col) */
+  uint32_t off;          /* word offset of the unit slot in a record */
+  uint32_t cap;          /* members per unit */
+  uint32_t daily;        /* adds per account per day (UINT32_MAX: none) */
+  uint32_t n, room;      /* units in use, allocated */
+  wx_unit_members *mem;
+  uint32_t *adds;        /* staff: adds on calendar day `day` */
+  uint32_t *posts;       /* staff: marketing posts since the last tick */
+  uint8_t *state;        /* WX_UNIT_* */
+  uint8_t *used;         /* staff: ever had a friend */
+  double *opened;        /* time the unit (re)opened */
+  uint32_t cursor;       /* round robin: next account; groups: newest */
+  double day;            /* calendar day of `adds` */
+  double accept, ban_rate, ban_per_post, nf_rate, nf_leave; /* this run */
+  double cost_acc, cost_t; /* groups: cost up to cost_t */
+  uint32_t n_open;
+  gsl_rng *rng;
+} wx_units_rt;
+
+typedef struct {
+  wx_units_rt *mods;
+  uint32_t n;
+  wx_units_rt **of;      /* per module; NULL when it has no units */
+  int retrying;          /* the current entry is a retry */
+} wx_units_all;
+
+/* ------------------------------------------------------- agent_units.c */
+
+/* NULL (and *rc = WX_OK) when the model has no units modules.  Adds the
+ * per-person words to e->pp (call before any person exists). */
+wx_units_all *wx__units_alloc(wx_engine *e, int *rc);
+void wx__units_free(wx_units_all *ux);
+/* Empties every pool and opens the initial units; seeds the streams and
+ * schedules the first ticks.  WX_OK or WX_ENOMEM. */
+int wx__units_reset(wx_engine *e, uint64_t seed);
+/* Admission of p into u's module at t: 1 admitted (unit stored), 0
+ * refused (counted; a retry may be queued), or a negative error. */
+int wx__units_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
+/* p leaves u's module: out of its unit's member list. */
+void wx__units_leave(wx_engine *e, wx_units_rt *u, uint32_t p);
+/* A WX_EV_UNIT event. */
+int wx__units_event(wx_engine *e, uint32_t m, uint32_t unit, double t);
+/* Levels and costs of every units module at time t, into e->cur. */
+void wx__units_levels(wx_engine *e, double t);
+/* Queues a retry of p joining u's module after retry_after. */
+int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
+/* Counts one marketing post by account `account` of staff module m today
+ * (for the per-post ban hazard); for touchpoint and Moments code. */
+void wx__staff_post(wx_engine *e, uint32_t m, uint32_t account);
+/* The unit of p in u's module (p must be a member). */
+uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p);
+
+/* ------------------------------------------------------- units_pool.c */
+
+/* Opens one more unit (state OPEN, no members); its index or WX_NONE. */
+uint32_t wx__pool_open(wx_units_rt *u, double t);
+/* Forgets every unit; keeps the memory. */
+void wx__pool_clear(wx_units_rt *u);
+void wx__pool_free(wx_units_rt *u);
+/* 1 when unit i is open and below the member cap. */
+int wx__pool_has_room(const wx_units_rt *u, uint32_t i);
+/* Adds p to unit i (stored in p's record).  WX_OK or WX_ENOMEM. */
+int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p);
+void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p);
+/* Swaps k members of unit i chosen uniformly without replacement to the
+ * end of its list (partial Fisher-Yates). */
+void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
+                          uint32_t k);
+/* Every member of unit i leaves the module (via the engine's leave). */
+uint32_t wx__pool_evict_all(wx_engine *e, wx_units_rt *u, uint32_t i);
+/* The last k members of unit i leave the module. */
+void wx__pool_evict_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
+                         uint32_t k);
+
+/* ------------------------------------------------------- agent_staff.c */
+
+int wx__staff_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
+/* The daily tick: bans drawn from the day's hazard. */
+int wx__staff_tick(wx_engine *e, wx_units_rt *u, double t);
+/* A banned account comes back empty. */
+void wx__staff_replace(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
+void wx__staff_levels(wx_engine *e, wx_units_rt *u, double t);
+
+/* ------------------------------------------------------- agent_groups.c */
+
+int wx__groups_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
+int wx__groups_tick(wx_engine *e, wx_units_rt *u, double t);
+int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
+void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t);
+/* Activity of group i at time t, in [0, 1]. */
+double wx__group_activity(const wx_units_rt *u, uint32_t i, double t);
+/* 1 when a churn due `d` days after joining is thinned by the welcome. */
+int wx__groups_welcome_keeps(wx_engine *e, wx_units_rt *u, double d);
+
+/* ------------------------------------------------------- agent_step.c */
+
+/* p leaves module m now (pending flows out of it go stale). */
+void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m);
+
+#endif
