@@ -30,6 +30,8 @@ interrupt() {
     sleep 0.05
   done
   kill -$sig $pid
+  # A second signal while the run is writing its outputs changes nothing.
+  sleep 0.02; kill -$sig $pid 2>/dev/null
   wait $pid; echo $? >"$T/code"
 }
 
