@@ -8,7 +8,7 @@ WX=$1; SRC=$2
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 S="$SRC/tests/data/busy.yaml"
-REPS=100
+REPS=60
 COMPARED="entities.csv series.csv series_stats.csv kpis.csv kpi_summary.csv
 params.csv summary.json"
 
