@@ -53,28 +53,39 @@ static int field_u64(const char *json, const char *key, uint64_t *out) {
   return 0;
 }
 
-/* Decodes the JSON string at p (as wx__json_string writes it). */
+/* One escaped character at p (just after the backslash) into *out;
+ * returns how many bytes it took.  Only the escapes wx__json_string
+ * writes: \" \\ \n \u00XX. */
+static size_t unescape(const char *p, char *out) {
+  if (*p == 'n') {
+    *out = '\n';
+    return 1;
+  }
+  if (*p == 'u' && strlen(p) >= 5) {
+    char hex[3] = {p[3], p[4], '\0'};
+    *out = (char)strtol(hex, NULL, 16);
+    return 5;
+  }
+  *out = *p;
+  return *p ? 1 : 0;
+}
+
+/* Decodes the JSON string value of `key`; NULL when absent or cut off. */
 static char *field_string(const char *json, const char *key) {
   const char *p = field(json, key);
   if (!p || *p++ != '"') return NULL;
   char *out = malloc(strlen(p) + 1);
+  if (!out) return NULL;
   size_t n = 0;
-  for (; out && *p && *p != '"'; p++) {
-    if (*p != '\\') {
-      out[n++] = *p;
-    } else if (p[1] == 'n') {
-      out[n++] = '\n', p++;
-    } else if (p[1] == 'u' && strlen(p) >= 6) {
-      out[n++] = (char)strtol((char[]){p[4], p[5], 0}, NULL, 16), p += 5;
-    } else if (p[1]) {
-      out[n++] = *++p;
-    }
+  while (*p && *p != '"') {
+    if (*p == '\\') p += 1 + unescape(p + 1, &out[n++]);
+    else out[n++] = *p++;
   }
-  if (out && *p != '"') {
+  if (*p != '"') {
     free(out);
     return NULL;
   }
-  if (out) out[n] = '\0';
+  out[n] = '\0';
   return out;
 }
 

@@ -119,6 +119,26 @@ static void interrupted_before_any_replication_resumes_exactly(void **st) {
   resumed_run_is_byte_identical(0, 1);
 }
 
+static void a_resumed_run_interrupted_again_resumes_exactly(void **st) {
+  (void)st;
+  wx_model *m = quickstart();
+  char *ref = tmpdir(), *cut = tmpdir();
+  assert_int_equal(run(m, ref, 0, 2, NULL, NULL), WX_OK);
+  stopper first = {0, 2}, second = {0, 4};
+  assert_int_equal(run(m, cut, 0, 2, &first, NULL), WX_EINTERRUPTED);
+  assert_int_equal(run(m, cut, 1, 2, &second, NULL), WX_EINTERRUPTED);
+  wx_resume_info info;
+  assert_int_equal(wx__resume_read(cut, &info, NULL), WX_OK);
+  assert_int_equal(info.completed, 4);
+  wx__resume_info_free(&info);
+  assert_int_equal(run(m, cut, 1, 1, NULL, NULL), WX_OK);
+  for (size_t i = 0; i < sizeof compared / sizeof *compared; i++)
+    assert_same_file(ref, cut, compared[i]);
+  rm_rf(ref);
+  rm_rf(cut);
+  wx_model_free(m);
+}
+
 /* Runs once, interrupted after 2 replications; returns the directory. */
 static char *partial_run(const wx_model *m) {
   char *dir = tmpdir();
@@ -199,6 +219,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(interrupted_after_some_replications_resumes_exactly),
       cmocka_unit_test(interrupted_before_any_replication_resumes_exactly),
+      cmocka_unit_test(a_resumed_run_interrupted_again_resumes_exactly),
       cmocka_unit_test(a_complete_run_is_not_resumed),
       cmocka_unit_test(a_changed_scenario_is_not_resumed),
       cmocka_unit_test(a_directory_without_manifest_is_not_resumed),
