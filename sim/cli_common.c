@@ -70,6 +70,8 @@ const volatile int *wx_cli_signals_install(void) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
+  /* Writes and waits carry on after the handler; only the flag matters. */
+  sa.sa_flags = SA_RESTART;
   sigaction(SIGINT, &sa, NULL);
   sigaction(SIGTERM, &sa, NULL);
   return &stop_flag;

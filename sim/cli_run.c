@@ -5,16 +5,25 @@
 #include "cli.h"
 #include "model.h"
 #include "plot.h"
+#include "resume.h"
 #include "units.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow run FILE [OPTIONS]\n"
+"       wxflow run --resume DIR [FILE] [-j N] [--no-charts] [-q]\n"
 "\n"
 "Runs the scenario FILE and writes a results directory: series.csv (every\n"
 "replication), series_stats.csv (mean, sd, quantiles), kpis.csv,\n"
 "kpi_summary.csv, summary.json, params.csv, entities.csv, manifest.json;\n"
 "prints the KPI summary table.\n"
+"\n"
+"Ctrl-C (SIGINT) or SIGTERM stops a run within a second: the finished\n"
+"replications are written, manifest.json says \"partial\" and the exit code\n"
+"is 130 or 143.  `--resume DIR` continues such a run (same seed, same\n"
+"replications, the scenario recorded in the manifest unless FILE is given)\n"
+"and gives outputs byte-identical to a run never interrupted.  It refuses\n"
+"when the scenario changed, the run is complete, or it used --no-series.\n"
 "\n"
 "Options:\n"
 "  -o, --output DIR        results directory (default: results/<scenario>)\n"
@@ -25,9 +34,11 @@ static void usage(FILE *fp) {
 "  -f, --force             overwrite an existing results directory\n"
 "      --horizon DURATION  simulate this long instead of the scenario's\n"
 "                          horizon (e.g. 14d for a quick check)\n"
-"      --no-series         skip the per-replication series.csv\n"
+"      --no-series         skip the per-replication series.csv (such a\n"
+"                          run cannot be resumed)\n"
 "      --quantiles LIST    percentiles in series_stats.csv (default\n"
 "                          5,25,50,75,95; fan charts need those five)\n"
+"      --resume DIR        continue the interrupted run in DIR\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
 "  -q, --quiet             no progress bar and no summary table\n"
@@ -37,6 +48,7 @@ static void usage(FILE *fp) {
 typedef struct {
   const char *file;
   char *default_out;
+  char *resume_file;       /* scenario named by the manifest */
   wx_run_options run;
   int quiet;
   int no_charts;
@@ -99,6 +111,20 @@ static void override_horizon(wx_model *m, double days) {
   if (m->sample_dt > days) m->sample_dt = days;
 }
 
+/* --resume DIR [FILE]: everything that shapes the results comes from the
+ * interrupted run, so options that would change them are refused. */
+static int check_resume_args(int argc, char **argv, run_args *a) {
+  if (optind < argc - 1 || a->run.seed_set || a->run.replications ||
+      a->run.no_series || a->run.force || a->horizon > 0) {
+    fprintf(stderr, "wxflow run: --resume DIR takes at most a scenario "
+                    "FILE, -j, -q, --no-charts and -F; the seed and "
+                    "replications come from DIR/manifest.json\n");
+    return WX_EXIT_USAGE;
+  }
+  a->file = optind < argc ? argv[optind] : NULL;
+  return -1;
+}
+
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, run_args *a) {
   static const struct option longs[] = {
@@ -114,6 +140,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       {"format", required_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {"horizon", required_argument, 0, 'H'},
+      {"resume", required_argument, 0, 'R'},
       {0, 0, 0, 0}};
   unsigned long long v;
   int c;
@@ -150,10 +177,15 @@ static int parse_args(int argc, char **argv, run_args *a) {
       case 'H':
         if (parse_horizon(optarg, &a->horizon)) return WX_EXIT_USAGE;
         break;
+      case 'R':
+        a->run.out_dir = optarg;
+        a->run.resume = 1;
+        break;
       case 'h': usage(stdout); return WX_EXIT_OK;
       default: usage(stderr); return WX_EXIT_USAGE;
     }
   }
+  if (a->run.resume) return check_resume_args(argc, argv, a);
   if (optind != argc - 1) {
     fprintf(stderr, "wxflow run: expected one scenario FILE\n");
     usage(stderr);
@@ -190,15 +222,30 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   return rc;
 }
 
+/* --resume without FILE: the scenario the manifest names. */
+static int resume_scenario(run_args *a, wx_diags *d) {
+  wx_resume_info info;
+  int rc = wx__resume_read(a->run.out_dir, &info, d);
+  if (rc != WX_OK) return rc;
+  a->file = a->resume_file = info.scenario;
+  info.scenario = NULL;
+  wx__resume_info_free(&info);
+  return WX_OK;
+}
+
 int wx_cli_run(int argc, char **argv) {
   run_args a;
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  if (!a.run.out_dir) a.run.out_dir = a.default_out = default_output(a.file);
   wx_diags *d = wx_diags_alloc(100);
+  int rc = d ? WX_OK : WX_ENOMEM;
+  if (rc == WX_OK && !a.file) rc = resume_scenario(&a, d);
+  if (rc == WX_OK && !a.run.out_dir)
+    a.run.out_dir = a.default_out = default_output(a.file);
   wx_model *m = NULL;
-  int rc = (d && a.run.out_dir) ? wx_model_load(a.file, &m, d) : WX_ENOMEM;
+  if (rc == WX_OK)
+    rc = a.run.out_dir ? wx_model_load(a.file, &m, d) : WX_ENOMEM;
   if (rc == WX_OK) override_horizon(m, a.horizon);
   if (rc == WX_OK) rc = simulate(&a, m, d);
   wx_cli_print_diags(d);
@@ -206,5 +253,6 @@ int wx_cli_run(int argc, char **argv) {
   wx_model_free(m);
   wx_diags_free(d);
   free(a.default_out);
+  free(a.resume_file);
   return wx_cli_exit_code(rc);
 }

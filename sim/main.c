@@ -14,6 +14,7 @@ static void usage(FILE *fp) {
 "\n"
 "Commands:\n"
 "  run FILE        simulate a scenario; writes CSVs, a summary and charts\n"
+"  run --resume DIR  finish a run that was interrupted\n"
 "  validate FILE   check a scenario without running it\n"
 "  plot DIR        re-draw the charts of an existing results directory\n"
 "  compare FILE... compare variants of a scenario (KPI table, charts)\n"

@@ -61,12 +61,15 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
   fprintf(f.fp, "  \"threads\": %u,\n", r->threads);
   fprintf(f.fp, "  \"wall_time_s\": %.3f,\n", r->wall_seconds);
   fprintf(f.fp, "  \"events\": %llu,\n", (unsigned long long)r->events);
+  fprintf(f.fp, "  \"series_written\": %s,\n",
+          c->o->no_series ? "false" : "true");
   fprintf(f.fp, "  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
           wx__fmt_num(a, m->horizon), wx__fmt_num(b, m->sample_dt));
   write_params(f.fp, m);
-  fputs("  \"files\": [\"entities.csv\", \"series.csv\", \"series_stats.csv\", "
-        "\"kpis.csv\", \"kpi_summary.csv\", \"params.csv\", \"summary.json\", "
-        "\"constraints.csv\"]\n}\n",
+  fputs("  \"files\": [\"entities.csv\", ", f.fp);
+  if (!c->o->no_series) fputs("\"series.csv\", ", f.fp);
+  fputs("\"series_stats.csv\", \"kpis.csv\", \"kpi_summary.csv\", "
+        "\"params.csv\", \"summary.json\", \"constraints.csv\"]\n}\n",
         f.fp);
   return wx__outfile_commit(&f, c->diags);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "resume.h"
 #include "util.h"
 
 static double now_seconds(void) {
@@ -39,7 +40,8 @@ static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
     return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
                     "results directory is not empty; use --force to "
                     "overwrite it or choose another with -o");
-  return wx__mkdir_p(o->out_dir, diags);
+  /* A resumed directory must already hold a run: do not create it. */
+  return o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
 }
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
@@ -171,6 +173,37 @@ static int commit_all(wx_run_ctx *c, wx_results *r) {
   return rc;
 }
 
+/* --resume: the seed, replications and finished ones come from the
+ * manifest; the finished replications are replayed through the sink. */
+static int resume_start(wx_run_ctx *c, wx_runner_opts *ro,
+                        wx_resume_info *info) {
+  int rc = wx__resume_read(c->o->out_dir, info, c->diags);
+  if (rc == WX_OK) rc = wx__resume_check(info, c->m, c->o->out_dir, c->diags);
+  if (rc != WX_OK) return rc;
+  ro->seed = info->seed;
+  ro->replications = info->requested;
+  ro->first_rep = info->completed;
+  return WX_OK;
+}
+
+static int run_all(wx_run_ctx *c, wx_runner_opts *ro) {
+  const wx_run_options *o = c->o;
+  wx_resume_info info = {0};
+  int rc = o->resume ? resume_start(c, ro, &info) : WX_OK;
+  uint32_t left = ro->replications - ro->first_rep;
+  if (ro->threads > left) ro->threads = left ? left : 1;
+  if (rc == WX_OK) rc = ctx_init(c, ro->replications);
+  if (rc == WX_OK) rc = ctx_open(c);
+  if (rc == WX_OK && o->resume) {
+    c->events = info.events;
+    rc = wx__resume_replay(c->m, &c->layout, o->out_dir, &info, sink, c,
+                           c->diags);
+  }
+  wx__resume_info_free(&info);
+  return rc == WX_OK ? wx__run_replications(c->m, &c->layout, ro, sink, c)
+                     : rc;
+}
+
 int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
            wx_diags *diags) {
   if (out) *out = NULL;
@@ -183,12 +216,8 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
       .threads = o->threads ? o->threads : default_threads(),
       .stop = o->stop, .progress = o->progress,
       .progress_ctx = o->progress_ctx};
-  if (ro.threads > ro.replications) ro.threads = ro.replications;
   wx_run_ctx c = {.m = m, .o = o, .diags = diags};
-  rc = ctx_init(&c, ro.replications);
-  if (rc == WX_OK) rc = ctx_open(&c);
-  int run_rc = rc == WX_OK ? wx__run_replications(m, &c.layout, &ro, sink, &c)
-                           : rc;
+  int run_rc = run_all(&c, &ro);
   wx_results *r = NULL;
   if (run_rc == WX_OK || run_rc == WX_EINTERRUPTED) {
     r = summarise(&c);

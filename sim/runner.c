@@ -84,6 +84,9 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
   const wx_runner_opts *o = p->o;
   int rc = WX_OK;
   while (rc == WX_OK && p->next_to_deliver < o->replications) {
+    /* Once stopped, deliver nothing more, even replications that are
+     * already done: the run ends at a point the caller can know. */
+    if (o->stop && *o->stop) return WX_EINTERRUPTED;
     uint32_t rep = p->next_to_deliver;
     slot *s = &p->slots[rep % p->window];
     pthread_mutex_lock(&p->lock);

@@ -51,7 +51,7 @@ static int parse_weight(const char *text, double *x, char *msg, size_t cap) {
 
 int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg,
                   size_t cap) {
-  uint64_t n;
+  uint64_t n = 0; /* read even when the count does not parse */
   int rc;
   switch (q) {
     case WX_Q_DURATION: return wx__parse_duration(text, x, msg, cap);

@@ -236,6 +236,12 @@ static int check_key(pctx *c, const wx_node *map, const wx_node *key) {
   return 1;
 }
 
+/* Forgets the anchors defined since `mark`: their nodes are being freed,
+ * and a later alias must not reach them. */
+static void drop_anchors_since(pctx *c, size_t mark) {
+  while (c->n_anchors > mark) free(c->anchors[--c->n_anchors].name);
+}
+
 /* Reads the children of a collection up to its end event. */
 static int parse_children(pctx *c, wx_node *n, int depth) {
   yaml_event_type_t end = n->type == WX_NODE_MAP ? YAML_MAPPING_END_EVENT
@@ -249,6 +255,7 @@ static int parse_children(pctx *c, wx_node *n, int depth) {
       return WX_OK;
     }
     wx_node *k = NULL, *v = NULL;
+    size_t anchors = c->n_anchors;
     if (n->type == WX_NODE_MAP) {
       rc = parse_node(c, &ev, depth + 1, &k);
       if (rc == WX_OK) rc = next(c, &ev);
@@ -259,6 +266,7 @@ static int parse_children(pctx *c, wx_node *n, int depth) {
     }
     rc = parse_node(c, &ev, depth + 1, &v);
     if (rc == WX_OK && k && !check_key(c, n, k)) {
+      drop_anchors_since(c, anchors);
       wx__node_free(k);
       wx__node_free(v);
       continue;

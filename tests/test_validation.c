@@ -122,6 +122,32 @@ static void move_without_to_and_churn_with_to_are_rejected(void **state) {
                  "delay: 1d}\n", WX_ESCENARIO, 5, 32, "did you mean `join`?");
 }
 
+static void flows_and_sources_into_nothing_are_rejected(void **state) {
+  (void)state;
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, type: join, delay: 1d}\n",
+                 WX_ESCENARIO, 5, 23, "has type join but no `to`");
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: \"\", delay: 1d}\n",
+                 WX_ESCENARIO, 5, 21, "unknown module or outcome ``");
+  wxt_load_fails(MODS "sources:\n  s: {rate: 1/d}\n", WX_ESCENARIO, 5, 6,
+                 "missing required key `into` in source `s`");
+}
+
+static void a_zero_delay_self_loop_is_a_cycle(void **state) {
+  (void)state;
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: oa, delay: 0d}\n",
+                 WX_ESCENARIO, 5, 3, "time would never advance");
+}
+
+static void odd_numbers_are_rejected_where_they_matter(void **state) {
+  (void)state;
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, p: .nan, "
+                 "delay: 1d}\n", WX_ESCENARIO, 5, 29, "expected a probability");
+  wxt_load_fails("horizon: -3d\n" MODS, WX_ESCENARIO, 1, 10,
+                 "must not be negative");
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: .inf}\n",
+                 WX_ESCENARIO, 5, 33, "expected a duration");
+}
+
 static void zero_delay_cycles_are_named(void **state) {
   (void)state;
   wxt_load_fails(MODS "flows:\n"
@@ -292,6 +318,9 @@ int main(void) {
       cmocka_unit_test(nan_and_infinity_are_rejected),
       cmocka_unit_test(move_without_to_and_churn_with_to_are_rejected),
       cmocka_unit_test(zero_delay_cycles_are_named),
+      cmocka_unit_test(flows_and_sources_into_nothing_are_rejected),
+      cmocka_unit_test(a_zero_delay_self_loop_is_a_cycle),
+      cmocka_unit_test(odd_numbers_are_rejected_where_they_matter),
       cmocka_unit_test(horizon_and_sample_every_are_checked),
       cmocka_unit_test(name_clashes_and_invalid_names_are_rejected),
       cmocka_unit_test(schedules_must_start_at_zero_and_increase),

@@ -98,6 +98,21 @@ static void duplicate_keys_are_reported_each(void **state) {
   wx_diags_free(d);
 }
 
+/* Found by fuzzing: a duplicate entry is dropped, and an anchor defined in
+ * it must go with it rather than leave a dangling pointer for a later
+ * alias (a use after free). */
+static void anchors_in_a_dropped_duplicate_are_forgotten(void **state) {
+  (void)state;
+  const char *text = "b: 1\nb: &x [1, 2]\nc: *x\n";
+  parse_fails(text, strlen(text), WX_EYAML, 2, 1, "duplicate key `b`");
+  wx_diags *d = wx_diags_alloc(10);
+  wx_tree *t;
+  assert_int_equal(wx__tree_parse("t", text, strlen(text), &t, d), WX_EYAML);
+  assert_int_equal(wx_diags_count(d), 2);
+  assert_non_null(strstr(wx_diags_get(d, 1)->msg, "unknown alias *x"));
+  wx_diags_free(d);
+}
+
 static void non_utf8_bytes_are_reported_at_their_position(void **state) {
   (void)state;
   /* 公 is three bytes but one column; the bad byte follows it. */
@@ -187,6 +202,7 @@ int main(void) {
       cmocka_unit_test(empty_and_comment_only_files_are_empty),
       cmocka_unit_test(a_second_document_is_rejected),
       cmocka_unit_test(duplicate_keys_are_reported_each),
+      cmocka_unit_test(anchors_in_a_dropped_duplicate_are_forgotten),
       cmocka_unit_test(non_utf8_bytes_are_reported_at_their_position),
       cmocka_unit_test(aliases_are_expanded),
       cmocka_unit_test(billion_laughs_is_rejected_quickly),

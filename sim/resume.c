@@ -1,0 +1,157 @@
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "outfile.h"
+#include "resume.h"
+#include "util.h"
+
+/* A manifest is a few kilobytes; anything far larger is not ours. */
+#define MANIFEST_MAX (16u << 20)
+
+static char *read_small_file(const char *path, wx_diags *d, int *rc) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    *rc = wx__diag(d, errno == ENOENT ? WX_ENOTFOUND : WX_EIO, path, 0, 0,
+                   "cannot read: %s (is this a results directory?)",
+                   strerror(errno));
+    return NULL;
+  }
+  char *buf = malloc(MANIFEST_MAX + 1);
+  size_t n = buf ? fread(buf, 1, MANIFEST_MAX, fp) : 0;
+  int bad = !buf || ferror(fp);
+  fclose(fp);
+  if (bad) {
+    free(buf);
+    *rc = buf ? wx__diag(d, WX_EIO, path, 0, 0, "cannot read") : WX_ENOMEM;
+    return NULL;
+  }
+  buf[n] = '\0';
+  *rc = WX_OK;
+  return buf;
+}
+
+/* The text just after `"key": `, or NULL. */
+static const char *field(const char *json, const char *key) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *p = strstr(json, pat);
+  return p ? p + strlen(pat) : NULL;
+}
+
+static int field_u64(const char *json, const char *key, uint64_t *out) {
+  const char *p = field(json, key);
+  if (!p || *p < '0' || *p > '9') return -1;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(p, &end, 10);
+  if (errno) return -1;
+  *out = v;
+  return 0;
+}
+
+/* One escaped character at p (just after the backslash) into *out;
+ * returns how many bytes it took.  Only the escapes wx__json_string
+ * writes: \" \\ \n \u00XX. */
+static size_t unescape(const char *p, char *out) {
+  if (*p == 'n') {
+    *out = '\n';
+    return 1;
+  }
+  if (*p == 'u' && strlen(p) >= 5) {
+    char hex[3] = {p[3], p[4], '\0'};
+    *out = (char)strtol(hex, NULL, 16);
+    return 5;
+  }
+  *out = *p;
+  return *p ? 1 : 0;
+}
+
+/* Decodes the JSON string value of `key`; NULL when absent or cut off. */
+static char *field_string(const char *json, const char *key) {
+  const char *p = field(json, key);
+  if (!p || *p++ != '"') return NULL;
+  char *out = malloc(strlen(p) + 1);
+  if (!out) return NULL;
+  size_t n = 0;
+  while (*p && *p != '"') {
+    if (*p == '\\') p += 1 + unescape(p + 1, &out[n++]);
+    else out[n++] = *p++;
+  }
+  if (*p != '"') {
+    free(out);
+    return NULL;
+  }
+  out[n] = '\0';
+  return out;
+}
+
+static int parse_manifest(const char *json, wx_resume_info *info) {
+  uint64_t req, done;
+  char *hash = field_string(json, "scenario_hash");
+  const char *status = field(json, "status");
+  const char *series = field(json, "series_written");
+  info->scenario = field_string(json, "scenario");
+  int bad = !hash || !status || !info->scenario ||
+            strlen(hash) >= sizeof info->hash ||
+            field_u64(json, "seed", &info->seed) ||
+            field_u64(json, "replications_requested", &req) ||
+            field_u64(json, "replications_completed", &done) ||
+            req > UINT32_MAX || done > req;
+  if (!bad) {
+    snprintf(info->hash, sizeof info->hash, "%s", hash);
+    info->requested = (uint32_t)req;
+    info->completed = (uint32_t)done;
+    info->partial = !strncmp(status, "\"partial\"", 9);
+    /* Manifests older than the field always wrote series.csv. */
+    info->series = !series || !strncmp(series, "true", 4);
+    if (field_u64(json, "events", &info->events)) info->events = 0;
+  }
+  free(hash);
+  return bad ? -1 : 0;
+}
+
+int wx__resume_read(const char *dir, wx_resume_info *info, wx_diags *d) {
+  *info = (wx_resume_info){0};
+  char *path = wx__path_join(dir, "manifest.json");
+  if (!path) return WX_ENOMEM;
+  int rc;
+  char *json = read_small_file(path, d, &rc);
+  if (json && parse_manifest(json, info) != 0)
+    rc = wx__diag(d, WX_EINVAL, path, 0, 0,
+                  "not a wxflow manifest: a field is missing or malformed");
+  free(json);
+  free(path);
+  if (rc != WX_OK) wx__resume_info_free(info);
+  return rc;
+}
+
+void wx__resume_info_free(wx_resume_info *info) {
+  free(info->scenario);
+  info->scenario = NULL;
+}
+
+int wx__resume_check(const wx_resume_info *info, const wx_model *m,
+                     const char *dir, wx_diags *d) {
+  char want[64];
+  snprintf(want, sizeof want, "fnv1a64:%s", m->hash);
+  if (!info->partial)
+    return wx__diag(d, WX_EINVAL, dir, 0, 0,
+                    "the run in this directory is complete (%u of %u "
+                    "replications); there is nothing to resume",
+                    info->completed, info->requested);
+  if (strcmp(want, info->hash) != 0)
+    return wx__diag(d, WX_EINVAL, dir, 0, 0,
+                    "the scenario has changed since the run started "
+                    "(hash %s, the run used %s); resuming would mix two "
+                    "scenarios: start a new run with --force instead",
+                    want, info->hash);
+  if (!info->series && info->completed > 0)
+    return wx__diag(d, WX_EINVAL, dir, 0, 0,
+                    "the run was made with --no-series, so its finished "
+                    "replications cannot be rebuilt; start it again");
+  return WX_OK;
+}
