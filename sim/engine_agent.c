@@ -20,6 +20,7 @@
 #include <string.h>
 
 
+#include "agent_x.h"
 #include "dist.h"
 #include "engine.h"
 #include "engine_agent.h"
@@ -53,6 +54,7 @@ static void free_tables(wx_engine *e) {
 
 void wx__engine_free(wx_engine *e) {
   if (!e) return;
+  wx__x_free(e->x);
   free_tables(e);
   wx__queue_free(&e->q);
   wx__people_free(&e->pp);
@@ -98,6 +100,7 @@ wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
   wx__queue_init(&e->q);
   wx__people_init(&e->pp, m->n_modules);
   if (alloc_tables(e) != WX_OK ||
+      (wx__model_has_extras(m) && !(e->x = wx__x_alloc(e))) ||
       wx__queue_set_span(&e->q, m->horizon, QUEUE_BUCKETS) != WX_OK) {
     wx__engine_free(e);
     return NULL;
@@ -142,7 +145,8 @@ static void seed_streams(wx_engine *e, uint64_t seed) {
 static int check_sizes(const wx_engine *e, const wx_series *out) {
   if (out->n_cols != e->l->n_cols || out->n_samples != e->l->n_samples)
     return WX_EINVAL;
-  if (e->m->n_flows >= WX_EV_SOURCE || e->m->n_modules >= 0xFFFFu)
+  if (e->m->n_flows >= WX_EV_SPECIAL || e->m->n_modules >= 0xFFFFu ||
+      e->m->n_outcomes >= 0xFFFFu)
     return WX_ETOOBIG;
   return WX_OK;
 }
@@ -161,6 +165,7 @@ static void reset(wx_engine *e, const double *params, uint64_t seed,
   e->stop = stop;
   e->next_sample = 0;
   e->horizon = e->m->horizon;
+  if (e->x) wx__x_reset(e, seed);
 }
 
 static void finish_stats(wx_engine *e) {
