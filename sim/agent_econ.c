@@ -78,16 +78,19 @@ int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t) {
   wx_xstate *x = e->x;
   uint32_t bit = x->econ_bit[o];
   if (bit == WX_NONE) return WX_OK;
+  double *total = &e->cur[e->l->total_base];
   uint8_t *flags = x->flags + (size_t)p * x->flag_bytes + bit / 8;
+  total[WX_T_PURCHASES] += 1;
   if (!(*flags & (1u << (bit % 8)))) {
     *flags |= (uint8_t)(1u << (bit % 8));
     e->cur[e->l->customers_base + bit] += 1;
+    total[WX_T_CUSTOMERS] += 1;
   }
   gsl_rng *r = x->oc_rng[o];
   if (oc->has_value) {
     double v = wx__dist_draw(&oc->value, e->params, r);
     e->cur[e->l->revenue_base + bit] += v;
-    e->cur[e->l->total_base + WX_T_REVENUE] += v;
+    total[WX_T_REVENUE] += v;
   }
   if (!oc->has_repeat || !(gsl_rng_uniform(r) < e->params[oc->repeat_p]))
     return WX_OK;

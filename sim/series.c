@@ -9,7 +9,9 @@ static const char *scope_names[WX_SCOPE_COUNT] = {
 static const char *tp_metrics[WX_TP_METRICS] = {
     "posts", "reached", "unfollows", "shares", "fission_arrivals", "views",
     "cost"};
-static const char *total_metrics[WX_TOTAL_METRICS] = {"cost", "revenue"};
+static const char *total_metrics[WX_TOTAL_METRICS] = {"cost", "revenue",
+                                                      "purchases",
+                                                      "customers"};
 static const char *module_metrics[WX_MODULE_METRICS] = {"members", "joins",
                                                         "leaves"};
 

@@ -42,7 +42,13 @@ enum {
   WX_TP_COST,
   WX_TP_METRICS
 };
-enum { WX_T_COST, WX_T_REVENUE, WX_TOTAL_METRICS };
+enum {
+  WX_T_COST,
+  WX_T_REVENUE,
+  WX_T_PURCHASES, /* counts of economic outcomes, repeats included */
+  WX_T_CUSTOMERS, /* first-time customers, summed over economic outcomes */
+  WX_TOTAL_METRICS
+};
 
 typedef struct {
   uint32_t n_cols;
