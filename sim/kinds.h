@@ -13,6 +13,8 @@ typedef struct {
   const char *name;          /* as written in YAML: "official_account" */
   const char *default_label; /* UTF-8, used when a module has no label */
   const char *summary;       /* one line for docs and `wxflow init` */
+  double default_reach;      /* P(a member is reached by one touchpoint
+                                post); see kinds.c for sources */
 } wx_kind_info;
 
 /* The row for k; NULL when k is out of range. */
