@@ -123,7 +123,7 @@ static int shrink(wx_sctx *c, const wx_node *n, const char *path,
                   : h                         ? &f->half_life
                                               : &f->cap;
   snprintf(sub, sizeof sub, "%s.%s", path, h ? "half_life" : "cap");
-  *dst = wx__param(c, h ? h : cap, h ? WX_Q_DURATION_POS : WX_Q_POSITIVE,
+  *dst = wx__param(c, h ? h : cap, h ? WX_Q_DURATION_POS : WX_Q_COUNT,
                    sub, 1);
   return *dst != WX_NONE;
 }
