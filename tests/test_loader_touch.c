@@ -202,7 +202,7 @@ static void money_errors_have_positions(void **state) {
   wxt_load_fails(MODS "outcomes:\n  purchase: {value: exponential(-3)}\n",
                  WX_ESCENARIO, 5, 21, "purchase.value");
   wxt_load_fails(MODS "outcomes:\n  purchase: {repeat: {p: 30%}}\n",
-                 WX_ESCENARIO, 5, 23, "missing required key `delay`");
+                 WX_ESCENARIO, 5, 22, "missing required key `delay`");
 }
 
 int main(void) {
