@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -170,6 +171,30 @@ static void same_seed_same_series_with_touchpoints(void **state) {
   fx_teardown(&r);
 }
 
+/* Mondays and Thursdays at 20:00 from a Monday start, plus dates 10 d
+ * (a Thursday: the same firing, counted once) and 12 d, horizon 14 d:
+ * posts at 0.83, 3.83, 7.83, 10.83, 12.83. */
+static void posts_fire_on_schedule_in_the_engine(void **state) {
+  (void)state;
+  wx_model *m = fx_model(14, 1);
+  uint32_t a = fx_module(m, "A");
+  uint32_t tp = fx_touch(m, a, 0, 0.5);
+  static double dates[] = {10, 12};
+  wx_schedule *s = &m->touchpoints[tp].sched;
+  s->weekdays = 1u | 1u << 3;
+  s->at = 20.0 / 24;
+  s->dates = malloc(sizeof dates);
+  memcpy(s->dates, dates, sizeof dates);
+  s->n_dates = 2;
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(fx_go(&r, 1, 0), WX_OK);
+  double want[15] = {0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 4, 5, 5};
+  uint32_t col = fx_tp_col(&r, tp, WX_TP_POSTS);
+  for (uint32_t k = 0; k < 15; k++) assert_true(fx_at(&r, k, col) == want[k]);
+  fx_teardown(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reach_per_post_is_binomial),
@@ -178,6 +203,7 @@ int main(void) {
       cmocka_unit_test(recommended_viewers_arrive_poisson),
       cmocka_unit_test(a_touchpoint_does_not_shift_other_streams),
       cmocka_unit_test(same_seed_same_series_with_touchpoints),
+      cmocka_unit_test(posts_fire_on_schedule_in_the_engine),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
