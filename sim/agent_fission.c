@@ -53,8 +53,8 @@ static double effective_mean(const wx_engine *e, const wx_fission *f,
   return mean;
 }
 
-static unsigned offspring(const wx_engine *e, const wx_fission *f,
-                          double mean, gsl_rng *r) {
+static unsigned offspring(const wx_engine *e, const wx_fission *f, double mean,
+                          gsl_rng *r) {
   if (!(mean > 0)) return 0;
   if (f->offspring == WX_OFFSPRING_POISSON) return gsl_ran_poisson(r, mean);
   double size = e->params[f->size];

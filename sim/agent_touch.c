@@ -22,8 +22,8 @@ static double *tp_col(wx_engine *e, uint32_t i, int k) {
 }
 
 int wx__touch_next(wx_engine *e, uint32_t i, double after) {
-  double t = wx__schedule_next(&e->m->touchpoints[i].sched, e->m->start_day,
-                               after);
+  double t =
+      wx__schedule_next(&e->m->touchpoints[i].sched, e->m->start_day, after);
   if (!(t <= e->horizon)) return WX_OK;
   return wx__queue_push(&e->q, t, i, WX_EV_TOUCH, 0);
 }
@@ -40,8 +40,7 @@ static double response_delay(wx_engine *e, uint32_t f, gsl_rng *r) {
 }
 
 /* What one reached member q does. */
-static int reached(wx_engine *e, uint32_t i, uint32_t q, double t,
-                   gsl_rng *r) {
+static int reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   if (gsl_rng_uniform(r) < e->params[tp->unfollow]) {
     *tp_col(e, i, WX_TP_UNFOLLOWS) += 1;
@@ -56,8 +55,7 @@ static int reached(wx_engine *e, uint32_t i, uint32_t q, double t,
     double d = response_delay(e, f, r);
     if (wx__agent_schedule(e, t + d, q, f, epoch) != WX_OK) return WX_ENOMEM;
   }
-  if (tp->fission.on &&
-      gsl_rng_uniform(r) < e->params[tp->fission.share])
+  if (tp->fission.on && gsl_rng_uniform(r) < e->params[tp->fission.share])
     return wx__fission_share(e, i, t);
   return WX_OK;
 }
@@ -73,8 +71,7 @@ static int scratch(wx_xstate *x, uint32_t k) {
 
 /* A viewer who takes at least one recommend response becomes a person
  * now, counted as living only from the first response on. */
-static int viewer(wx_engine *e, const wx_touchpoint *tp, double t,
-                  gsl_rng *r) {
+static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
   uint32_t p = WX_NONE;
   for (uint32_t k = 0; k < tp->n_rec; k++) {
     uint32_t f = tp->rec[k];

@@ -62,8 +62,7 @@ static int alloc_audiences(wx_xstate *x, const wx_model *m) {
   return WX_OK;
 }
 
-static int alloc_columns(wx_xstate *x, const wx_model *m,
-                         const wx_layout *l) {
+static int alloc_columns(wx_xstate *x, const wx_model *m, const wx_layout *l) {
   size_t ns = m->n_sources + 1, no = m->n_touchpoints + m->n_sources + 1;
   x->src_cost = malloc(ns * sizeof *x->src_cost);
   x->src_shares = malloc(ns * sizeof *x->src_shares);
@@ -140,12 +139,18 @@ int wx__x_event(wx_engine *e, const wx_event *ev) {
       int rc = wx__touch_fire(e, ev->person, ev->t);
       return rc != WX_OK ? rc : wx__touch_next(e, ev->person, ev->t);
     }
-    case WX_EV_FISSION: return wx__fission_arrival(e, ev->person, ev->t);
-    case WX_EV_REC: return wx__touch_rec_event(e, ev);
-    case WX_EV_REPEAT: return wx__econ_repeat(e, ev);
-    case WX_EV_ADS: return wx__econ_ads(e, ev->person, ev->t);
-    case WX_EV_CAMPAIGN: return wx__econ_campaign(e, ev->person, ev->t);
-    default: return WX_EINVAL;
+    case WX_EV_FISSION:
+      return wx__fission_arrival(e, ev->person, ev->t);
+    case WX_EV_REC:
+      return wx__touch_rec_event(e, ev);
+    case WX_EV_REPEAT:
+      return wx__econ_repeat(e, ev);
+    case WX_EV_ADS:
+      return wx__econ_ads(e, ev->person, ev->t);
+    case WX_EV_CAMPAIGN:
+      return wx__econ_campaign(e, ev->person, ev->t);
+    default:
+      return WX_EINVAL;
   }
 }
 

@@ -28,20 +28,20 @@ enum {
 };
 
 struct wx_xstate {
-  uint32_t *aud_of;      /* per module: index into aud, or WX_NONE */
+  uint32_t *aud_of; /* per module: index into aud, or WX_NONE */
   wx_members *aud;
   uint32_t n_aud;
-  uint32_t *scratch;     /* chosen members of one post */
+  uint32_t *scratch; /* chosen members of one post */
   uint32_t scratch_cap;
   gsl_rng **tp_rng, **oc_rng;
   uint32_t n_tp_rng, n_oc_rng;
-  uint32_t *econ_bit;    /* per outcome: its customer flag bit or WX_NONE */
-  uint8_t *flags;        /* per person slot: flag_bytes of customer bits */
+  uint32_t *econ_bit; /* per outcome: its customer flag bit or WX_NONE */
+  uint8_t *flags;     /* per person slot: flag_bytes of customer bits */
   uint32_t flag_bytes, flags_cap;
   uint32_t *src_cost, *src_shares, *src_fission; /* columns or WX_NONE */
-  double *first;         /* per fission origin: first firing, NAN before */
-  double *committed;     /* per fission origin: offspring so far */
-  double cost_discrete;  /* every cost but the ads' (accrued at samples) */
+  double *first;        /* per fission origin: first firing, NAN before */
+  double *committed;    /* per fission origin: offspring so far */
+  double cost_discrete; /* every cost but the ads' (accrued at samples) */
 };
 
 wx_xstate *wx__x_alloc(wx_engine *e);

@@ -66,8 +66,8 @@ int32_t wx__month_index(int32_t start_day, double t) {
 }
 
 int wx__weekday_parse(const char *s) {
-  static const char *const names[7] = {"monday", "tuesday", "wednesday",
-                                       "thursday", "friday", "saturday",
+  static const char *const names[7] = {"monday",   "tuesday", "wednesday",
+                                       "thursday", "friday",  "saturday",
                                        "sunday"};
   size_t n = strlen(s);
   for (int i = 0; i < 7; i++)

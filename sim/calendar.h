@@ -29,7 +29,6 @@ int wx__weekday_parse(const char *s);
 
 /* The first firing of s strictly after `after` (pass -INFINITY for the
  * first one), or INFINITY when none. */
-double wx__schedule_next(const wx_schedule *s, int32_t start_day,
-                         double after);
+double wx__schedule_next(const wx_schedule *s, int32_t start_day, double after);
 
 #endif

@@ -36,8 +36,7 @@ void wx__members_remove(wx_members *a, uint32_t p) {
   a->pos[last] = i;
 }
 
-void wx__members_sample(wx_members *a, uint32_t k, gsl_rng *r,
-                        uint32_t *out) {
+void wx__members_sample(wx_members *a, uint32_t k, gsl_rng *r, uint32_t *out) {
   for (uint32_t i = 0; i < k; i++) {
     uint32_t j = i + (uint32_t)gsl_rng_uniform_int(r, a->n - i);
     uint32_t pi = a->list[i], pj = a->list[j];

@@ -12,9 +12,9 @@
 #include <gsl/gsl_rng.h>
 
 typedef struct {
-  uint32_t *list;  /* n members, in no particular order */
+  uint32_t *list; /* n members, in no particular order */
   uint32_t n, cap;
-  uint32_t *pos;   /* pos[p]: index of person slot p in list (members) */
+  uint32_t *pos; /* pos[p]: index of person slot p in list (members) */
   uint32_t pos_cap;
 } wx_members;
 
@@ -26,7 +26,6 @@ int wx__members_add(wx_members *a, uint32_t p);
 void wx__members_remove(wx_members *a, uint32_t p);
 /* Copies k <= n distinct members, uniformly chosen, into out[k]; the
  * list's order changes (positions are kept up to date). */
-void wx__members_sample(wx_members *a, uint32_t k, gsl_rng *r,
-                        uint32_t *out);
+void wx__members_sample(wx_members *a, uint32_t k, gsl_rng *r, uint32_t *out);
 
 #endif

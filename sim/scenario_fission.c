@@ -40,16 +40,14 @@ int wx__module_ref(wx_sctx *c, const wx_node *n, const char *path,
   return 0;
 }
 
-int wx__get_time(wx_sctx *c, const wx_node *n, const char *path,
-                 double *out) {
+int wx__get_time(wx_sctx *c, const wx_node *n, const char *path, double *out) {
   const char *s;
   int32_t z;
   if (!wx__get_scalar(c, n, path, "a duration or a date", &s)) return 0;
   if (strlen(s) != 10 || s[4] != '-')
     return wx__get_qty(c, n, WX_Q_DURATION, path, out);
   if (wx__date_parse(s, &z) != 0) {
-    wx__serr(c, n, "`%s`: expected a date YYYY-MM-DD, got \"%.40s\"", path,
-             s);
+    wx__serr(c, n, "`%s`: expected a date YYYY-MM-DD, got \"%.40s\"", path, s);
     return 0;
   }
   if (z < c->m->start_day) {
@@ -72,8 +70,10 @@ static int offspring(wx_sctx *c, const wx_node *n, const char *path,
   int ok = wx__is_call(s) && wx__call_parse(s, &call, msg, sizeof msg) == 0;
   int nb = ok && !strcmp(call.name, "negbin");
   if (!ok || (!nb && strcmp(call.name, "poisson"))) {
-    wx__serr(c, n, "`%s`: expected poisson(mean) or negbin(mean, size), got "
-             "\"%.60s\"", path, s);
+    wx__serr(c, n,
+             "`%s`: expected poisson(mean) or negbin(mean, size), got "
+             "\"%.60s\"",
+             path, s);
     return 0;
   }
   if (wx__call_bind(&call, args, nb ? 2 : 1, vals, msg, sizeof msg) != 0 ||
@@ -104,8 +104,7 @@ static int shrink(wx_sctx *c, const wx_node *n, const char *path,
                   const char *section, wx_fission *f) {
   char sub[240];
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {half_life: 14d}",
-             path);
+    wx__serr(c, n, "`%s`: expected a mapping such as {half_life: 14d}", path);
     return 0;
   }
   wx__check_keys(c, n, section, path);
@@ -123,8 +122,7 @@ static int shrink(wx_sctx *c, const wx_node *n, const char *path,
                   : h                         ? &f->half_life
                                               : &f->cap;
   snprintf(sub, sizeof sub, "%s.%s", path, h ? "half_life" : "cap");
-  *dst = wx__param(c, h ? h : cap, h ? WX_Q_DURATION_POS : WX_Q_COUNT,
-                   sub, 1);
+  *dst = wx__param(c, h ? h : cap, h ? WX_Q_DURATION_POS : WX_Q_COUNT, sub, 1);
   return *dst != WX_NONE;
 }
 
@@ -135,12 +133,15 @@ int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
   f->half_life = f->cap = f->decline = WX_NONE;
   f->into = into;
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {share: 5%%, "
-             "offspring: poisson(3), generation_delay: 1d}", path);
+    wx__serr(c, n,
+             "`%s`: expected a mapping such as {share: 5%%, "
+             "offspring: poisson(3), generation_delay: 1d}",
+             path);
     return 0;
   }
   wx__check_keys(c, n, "fission", path);
-  const wx_node *sh = wx__node_get(n, "share"), *of = wx__node_get(n, "offspring");
+  const wx_node *sh = wx__node_get(n, "share"),
+                *of = wx__node_get(n, "offspring");
   const wx_node *gd = wx__node_get(n, "generation_delay");
   const wx_node *in = wx__node_get(n, "into"), *x;
   if (!sh || !of || !gd) return 0; /* reported by wx__check_keys */
@@ -153,7 +154,8 @@ int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
   wx__subpath(sub, sizeof sub, path, "into");
   if (in) ok &= wx__module_ref(c, in, sub, &f->into) == 1;
   wx__subpath(sub, sizeof sub, path, "saturation");
-  if ((x = wx__node_get(n, "saturation"))) ok &= shrink(c, x, sub, "saturation", f);
+  if ((x = wx__node_get(n, "saturation")))
+    ok &= shrink(c, x, sub, "saturation", f);
   wx__subpath(sub, sizeof sub, path, "decline");
   if ((x = wx__node_get(n, "decline"))) ok &= shrink(c, x, sub, "decline", f);
   f->on = ok;

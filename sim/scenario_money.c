@@ -10,10 +10,9 @@
 
 #include "scenario.h"
 
-static const char *const ads_keys[] = {"budget", "cpm", "ctr", "convert",
-                                       "from", "until"};
-static const char *const campaign_keys[] = {"count", "at", "cost",
-                                            "fission"};
+static const char *const ads_keys[] = {"budget",  "cpm",  "ctr",
+                                       "convert", "from", "until"};
+static const char *const campaign_keys[] = {"count", "at", "cost", "fission"};
 static const char *const plain_keys[] = {"initial", "rate", "schedule"};
 
 /* Keys of the other source forms are mistakes here. */
@@ -30,20 +29,21 @@ static int foreign(wx_sctx *c, const wx_node *src, const char *path,
   return ok;
 }
 
-static uint32_t need(wx_sctx *c, const wx_node *src, const char *key,
-                     wx_qty q, const char *path) {
+static uint32_t need(wx_sctx *c, const wx_node *src, const char *key, wx_qty q,
+                     const char *path) {
   char sub[300];
   wx__subpath(sub, sizeof sub, path, key);
   const wx_node *n = wx__node_get(src, key);
   if (n) return wx__param(c, n, q, sub, 1);
   wx__serr(c, src, "`%s`: type %s needs `%s`", path,
            wx__node_get(src, "budget") || !wx__node_get(src, "count")
-               ? "ads" : "campaign", key);
+               ? "ads"
+               : "campaign",
+           key);
   return WX_NONE;
 }
 
-static int ads(wx_sctx *c, const wx_node *src, const char *path,
-               wx_source *s) {
+static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   char sub[300];
   const wx_node *n;
   s->kind = WX_SOURCE_ADS;
@@ -99,9 +99,10 @@ int wx__typed_source(wx_sctx *c, const wx_node *src, const char *path,
   if (!strcmp(t, "campaign")) return campaign(c, src, path, s) && ok;
   char hint[120];
   wx__did_you_mean(hint, sizeof hint, t, types, 2);
-  wx__serr(c, tn, "`%s`: expected ads or campaign, got `%.40s`%s (plain "
-           "sources need no type: give initial, rate or schedule)", sub, t,
-           hint);
+  wx__serr(c, tn,
+           "`%s`: expected ads or campaign, got `%.40s`%s (plain "
+           "sources need no type: give initial, rate or schedule)",
+           sub, t, hint);
   return 0;
 }
 
@@ -109,8 +110,10 @@ static int repeat(wx_sctx *c, const wx_node *n, const char *path,
                   wx_outcome *o) {
   char sub[300];
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {p: 30%%, delay: "
-             "exponential(30d)}", path);
+    wx__serr(c, n,
+             "`%s`: expected a mapping such as {p: 30%%, delay: "
+             "exponential(30d)}",
+             path);
     return 0;
   }
   wx__check_keys(c, n, "repeat", path);

@@ -21,8 +21,10 @@ static int time_of_day(wx_sctx *c, const wx_node *n, const char *path,
   if (!wx__get_scalar(c, n, path, "a time of day hh:mm", &s)) return 0;
   if (sscanf(s, "%2u:%2u%c", &h, &mi, &end) != 2 || h > 23 || mi > 59 ||
       strlen(s) < 4 || strlen(s) > 5) {
-    wx__serr(c, n, "`%s`: expected a time of day hh:mm such as \"20:00\", "
-             "got \"%.40s\"", path, s);
+    wx__serr(c, n,
+             "`%s`: expected a time of day hh:mm such as \"20:00\", "
+             "got \"%.40s\"",
+             path, s);
     return 0;
   }
   *out = (h * 60 + mi) / 1440.0;
@@ -41,8 +43,10 @@ static int weekdays(wx_sctx *c, const wx_node *n, const char *path,
     if (!wx__get_scalar(c, n->vals[i], path, "a weekday", &s)) return 0;
     int d = wx__weekday_parse(s);
     if (d < 0) {
-      wx__serr(c, n->vals[i], "`%s`: unknown weekday `%.40s`; use mon, tue, "
-               "wed, thu, fri, sat, sun", path, s);
+      wx__serr(c, n->vals[i],
+               "`%s`: unknown weekday `%.40s`; use mon, tue, "
+               "wed, thu, fri, sat, sun",
+               path, s);
       return 0;
     }
     *mask |= 1u << d;
@@ -87,7 +91,8 @@ static int schedule(wx_sctx *c, const wx_node *n, const char *path,
   if ((x = wx__node_get(n, "weekdays")))
     ok &= weekdays(c, x, SUB("weekdays"), &s->weekdays);
   if ((x = wx__node_get(n, "dates"))) ok &= dates(c, x, SUB("dates"), s);
-  if ((x = wx__node_get(n, "from"))) ok &= wx__get_time(c, x, SUB("from"), &s->from);
+  if ((x = wx__node_get(n, "from")))
+    ok &= wx__get_time(c, x, SUB("from"), &s->from);
   if ((x = wx__node_get(n, "until")))
     ok &= wx__get_time(c, x, SUB("until"), &s->until);
   if ((x = wx__node_get(n, "at"))) ok &= time_of_day(c, x, SUB("at"), &s->at);
@@ -102,8 +107,10 @@ static int schedule(wx_sctx *c, const wx_node *n, const char *path,
     return 0;
   }
   if (ok && s->until < s->from) {
-    wx__serr(c, wx__node_get(n, "until"), "`%s.until` (%gd) is before "
-             "`from` (%gd)", path, s->until, s->from);
+    wx__serr(c, wx__node_get(n, "until"),
+             "`%s.until` (%gd) is before "
+             "`from` (%gd)",
+             path, s->until, s->from);
     return 0;
   }
   return ok;
@@ -116,7 +123,8 @@ static int pulses(wx_sctx *c, const wx_node *n, const char *path,
              path);
     return 0;
   }
-  if (!(t->pulses = calloc(n->n + 1, sizeof *t->pulses))) return c->nomem = 1, 0;
+  if (!(t->pulses = calloc(n->n + 1, sizeof *t->pulses)))
+    return c->nomem = 1, 0;
   int ok = 1;
   for (size_t i = 0; i < n->n; i++) {
     const wx_node *p = n->vals[i];
@@ -150,8 +158,7 @@ static int response(wx_sctx *c, const wx_node *key, const wx_node *n,
                     int rec) {
   char sub[320], name[200];
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {to: sdr, p: 3%%}",
-             path);
+    wx__serr(c, n, "`%s`: expected a mapping such as {to: sdr, p: 3%%}", path);
     return 0;
   }
   wx__check_keys(c, n, "response", path);
@@ -168,7 +175,8 @@ static int response(wx_sctx *c, const wx_node *key, const wx_node *n,
   const char *s = "join";
   wx__subpath(sub, sizeof sub, path, "type");
   if (ty && wx__get_scalar(c, ty, sub, "join or move", &s) &&
-      ((strcmp(s, "join") && strcmp(s, "move")) || (rec && strcmp(s, "join")))) {
+      ((strcmp(s, "join") && strcmp(s, "move")) ||
+       (rec && strcmp(s, "join")))) {
     wx__serr(c, ty, "`%s`: expected %s, got `%.40s`", sub,
              rec ? "join (viewers are new people)" : "join or move", s);
     return 0;
@@ -221,12 +229,15 @@ static int recommend(wx_sctx *c, const wx_node *n, const char *path,
                      wx_touchpoint *t, uint32_t ti) {
   char sub[300];
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {views: 5000, "
-             "responses: {...}}", path);
+    wx__serr(c, n,
+             "`%s`: expected a mapping such as {views: 5000, "
+             "responses: {...}}",
+             path);
     return 0;
   }
   wx__check_keys(c, n, "recommend", path);
-  const wx_node *v = wx__node_get(n, "views"), *r = wx__node_get(n, "responses");
+  const wx_node *v = wx__node_get(n, "views"),
+                *r = wx__node_get(n, "responses");
   if (!v || !r) return 0;
   wx__subpath(sub, sizeof sub, path, "views");
   t->views = wx__param(c, v, WX_Q_NONNEG, sub, 1);
@@ -258,8 +269,10 @@ static int tp_type(wx_sctx *c, const wx_node *n, const char *path,
   for (int i = 0; i < WX_TP_COUNT; i++) {
     if (strcmp(s, names[i])) continue;
     if (i >= WX_TP_STAFF_MOMENTS) {
-      wx__serr(c, n, "`%s`: %s is not supported yet (it comes with staff "
-               "accounts); use broadcast", path, s);
+      wx__serr(c, n,
+               "`%s`: %s is not supported yet (it comes with staff "
+               "accounts); use broadcast",
+               path, s);
       return 0;
     }
     *out = (wx_tp_type)i;
@@ -292,7 +305,8 @@ static int body(wx_sctx *c, const wx_node *n, const char *path,
   wx__subpath(sub, sizeof sub, path, "schedule");
   if ((x = wx__node_get(n, "schedule"))) ok &= schedule(c, x, sub, &t->sched);
   double reach = wx__kind_info(c->m->modules[t->module].kind)->default_reach;
-  ok &= (t->reach = opt_param(c, n, "reach", WX_Q_PROB, reach, path)) != WX_NONE;
+  ok &=
+      (t->reach = opt_param(c, n, "reach", WX_Q_PROB, reach, path)) != WX_NONE;
   ok &= (t->unfollow = opt_param(c, n, "unfollow", WX_Q_PROB, 0, path)) !=
         WX_NONE;
   ok &= (t->cost = opt_param(c, n, "cost", WX_Q_NONNEG, 0, path)) != WX_NONE;
@@ -324,8 +338,10 @@ static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {
   char path[200], sub[260];
   snprintf(path, sizeof path, "touchpoints.%s", key->str);
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "`%s`: expected a mapping such as {module: oa, schedule: "
-             "{every: 7d}}", path);
+    wx__serr(c, n,
+             "`%s`: expected a mapping such as {module: oa, schedule: "
+             "{every: 7d}}",
+             path);
     return;
   }
   wx__check_keys(c, n, "touchpoint", path);
@@ -345,8 +361,10 @@ static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {
 
 void wx__touchpoints_compile(wx_sctx *c, const wx_node *tps) {
   if (tps->type != WX_NODE_MAP) {
-    wx__serr(c, tps, "`touchpoints`: expected a mapping of touchpoint "
-             "names, got %s", wx__node_type_name(tps));
+    wx__serr(c, tps,
+             "`touchpoints`: expected a mapping of touchpoint "
+             "names, got %s",
+             wx__node_type_name(tps));
     return;
   }
   for (size_t i = 0; i < tps->n; i++) {

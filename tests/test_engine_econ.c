@@ -163,10 +163,11 @@ static void costs_add_up_exactly(void **state) {
   assert_int_equal(fx_go(&r, 1, 0), WX_OK);
   assert_true(fx_at(&r, 20, fx_tp_col(&r, tp, WX_TP_POSTS)) == 10);
   assert_true(fx_at(&r, 20, fx_tp_col(&r, tp, WX_TP_COST)) == 1000);
-  assert_true(fx_at(&r, 20, wx__layout_find(&r.l, WX_SCOPE_SOURCE, c,
-                                            "cost")) == 500);
-  assert_true(fx_at(&r, 20, wx__layout_find(&r.l, WX_SCOPE_SOURCE, ads,
-                                            "cost")) == 5000);
+  assert_true(
+      fx_at(&r, 20, wx__layout_find(&r.l, WX_SCOPE_SOURCE, c, "cost")) == 500);
+  assert_true(
+      fx_at(&r, 20, wx__layout_find(&r.l, WX_SCOPE_SOURCE, ads, "cost")) ==
+      5000);
   assert_true(fx_at(&r, 20, fx_total_col(&r, WX_T_COST)) == 6500);
   assert_true(fx_at(&r, 2, fx_total_col(&r, WX_T_COST)) == 200);
   assert_true(fx_at(&r, 20, r.l.source_base + c) == 10);
@@ -205,8 +206,8 @@ static void calendar_dates_weekdays_and_months(void **state) {
   int32_t z;
   assert_int_equal(wx__date_parse("2026-01-05", &z), 0);
   assert_int_equal(z, WX_DEFAULT_START_DAY);
-  assert_int_equal(wx__weekday(z, 0), 0);       /* Monday */
-  assert_int_equal(wx__weekday(z, 6.9), 6);     /* Sunday */
+  assert_int_equal(wx__weekday(z, 0), 0);   /* Monday */
+  assert_int_equal(wx__weekday(z, 6.9), 6); /* Sunday */
   assert_int_equal(wx__date_parse("2026-02-10", &z), 0);
   assert_int_equal(z - WX_DEFAULT_START_DAY, 36);
   assert_int_equal(wx__date_parse("2026-02-30", &z), -1);

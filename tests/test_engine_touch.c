@@ -44,7 +44,8 @@ static void reach_per_post_is_binomial(void **state) {
   double v = N * p * (1 - p), m4 = v * (1 + 3 * (N - 2) * p * (1 - p));
   assert_int_equal(fx_at(&r, P - 1, fx_tp_col(&r, tp, WX_TP_POSTS)), P);
   assert_true(fabs(mean - N * p) <= 4 * sqrt(v / P));
-  assert_true(fabs(var - v) <= 4 * sqrt((m4 - v * v * (P - 3.0) / (P - 1)) / P));
+  assert_true(fabs(var - v) <=
+              4 * sqrt((m4 - v * v * (P - 3.0) / (P - 1)) / P));
   assert_int_equal(fx_at(&r, P - 1, fx_members(&r, a)), N);
   fx_teardown(&r);
 }

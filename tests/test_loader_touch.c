@@ -109,12 +109,12 @@ static void calendar_errors_have_positions(void **state) {
   (void)state;
   wxt_load_fails("start: 2026-02-30\n" MODS, WX_ESCENARIO, 1, 8,
                  "expected a date YYYY-MM-DD");
-  wxt_load_fails(MODS TP "    schedule: {dates: [2025-12-31]}\n",
-                 WX_ESCENARIO, 7, 24, "before the scenario's start");
+  wxt_load_fails(MODS TP "    schedule: {dates: [2025-12-31]}\n", WX_ESCENARIO,
+                 7, 24, "before the scenario's start");
   wxt_load_fails(MODS TP "    schedule: {every: 7d, at: \"25:00\"}\n",
                  WX_ESCENARIO, 7, 31, "time of day hh:mm");
-  wxt_load_fails(MODS TP "    schedule: {weekdays: [mon, fry]}\n",
-                 WX_ESCENARIO, 7, 32, "unknown weekday `fry`");
+  wxt_load_fails(MODS TP "    schedule: {weekdays: [mon, fry]}\n", WX_ESCENARIO,
+                 7, 32, "unknown weekday `fry`");
 }
 
 static void schedule_errors_have_positions(void **state) {
@@ -135,8 +135,10 @@ static void schedule_errors_have_positions(void **state) {
 
 static void touchpoint_errors_have_positions(void **state) {
   (void)state;
-  wxt_load_fails(MODS "touchpoints:\n  art: {module: ao, schedule: {every: "
-                 "1d}}\n", WX_ESCENARIO, 5, 17, "did you mean `oa`?");
+  wxt_load_fails(MODS
+                 "touchpoints:\n  art: {module: ao, schedule: {every: "
+                 "1d}}\n",
+                 WX_ESCENARIO, 5, 17, "did you mean `oa`?");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    type: brodcast\n",
                  WX_ESCENARIO, 8, 11, "did you mean `broadcast`?");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    type: staff_moments\n",
@@ -145,18 +147,23 @@ static void touchpoint_errors_have_positions(void **state) {
                  WX_ESCENARIO, 8, 12, "reach");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    solitaire: {x: 0}\n",
                  WX_ESCENARIO, 8, 20, "solitaire.x");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    pulses: [{date: 3d}]\n",
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n    pulses: [{date: 3d}]\n",
                  WX_ESCENARIO, 8, 14, "missing required key `x`");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n"
                  "    responses: {cta: {to: sdrr}}\n",
                  WX_ESCENARIO, 8, 27, "did you mean `sdr`?");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n"
                  "    responses: {cta: {to: sdr, type: churn}}\n",
                  WX_ESCENARIO, 8, 38, "expected join or move");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n"
                  "    recommend: {responses: {f: {to: oa}}}\n",
                  WX_ESCENARIO, 8, 16, "missing required key `views`");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n"
                  "    recommend: {views: 5, responses: {f: {to: oa, type: "
                  "move}}}\n",
                  WX_ESCENARIO, 8, 57, "viewers are new people");
@@ -166,37 +173,50 @@ static void fission_errors_have_positions(void **state) {
   (void)state;
   const char *head = MODS TP "    schedule: {every: 1d}\n    fission:\n";
   char buf[1024];
-  snprintf(buf, sizeof buf, "%s      share: 5%%\n      offspring: pareto(3)\n"
-           "      generation_delay: 1d\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      share: 5%%\n      offspring: pareto(3)\n"
+           "      generation_delay: 1d\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 10, 18, "poisson(mean) or negbin");
-  snprintf(buf, sizeof buf, "%s      share: 5%%\n      offspring: negbin(3)\n"
-           "      generation_delay: 1d\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      share: 5%%\n      offspring: negbin(3)\n"
+           "      generation_delay: 1d\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 10, 18, "offspring");
   snprintf(buf, sizeof buf, "%s      share: 5%%\n      offspring: poisson(3)\n",
            head);
   wxt_load_fails(buf, WX_ESCENARIO, 9, 7,
                  "missing required key `generation_delay`");
-  snprintf(buf, sizeof buf, "%s      share: 5%%\n      offspring: poisson(3)\n"
+  snprintf(buf, sizeof buf,
+           "%s      share: 5%%\n      offspring: poisson(3)\n"
            "      generation_delay: 1d\n      saturation: {cap: 9, "
-           "half_life: 2d}\n", head);
+           "half_life: 2d}\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 12, 19, "not both");
-  snprintf(buf, sizeof buf, "%s      share: 5%%\n      offspring: poisson(3)\n"
-           "      generation_delay: 1d\n      into: nowhere\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      share: 5%%\n      offspring: poisson(3)\n"
+           "      generation_delay: 1d\n      into: nowhere\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 12, 13, "unknown module `nowhere`");
 }
 
 static void money_errors_have_positions(void **state) {
   (void)state;
-  wxt_load_fails(MODS "sources:\n  a: {type: ads, into: oa, cpm: 40, ctr: 1%, "
-                 "convert: 1%}\n", WX_ESCENARIO, 5, 6, "needs `budget`");
-  wxt_load_fails(MODS "sources:\n  a: {type: ad, into: oa}\n", WX_ESCENARIO,
-                 5, 13, "did you mean `ads`?");
+  wxt_load_fails(MODS
+                 "sources:\n  a: {type: ads, into: oa, cpm: 40, ctr: 1%, "
+                 "convert: 1%}\n",
+                 WX_ESCENARIO, 5, 6, "needs `budget`");
+  wxt_load_fails(MODS "sources:\n  a: {type: ad, into: oa}\n", WX_ESCENARIO, 5,
+                 13, "did you mean `ads`?");
   wxt_load_fails(MODS "sources:\n  a: {into: oa, rate: 1/d, budget: 3/d}\n",
                  WX_ESCENARIO, 5, 28, "needs `type: ads`");
-  wxt_load_fails(MODS "sources:\n  a: {type: campaign, into: oa, count: 5, "
-                 "rate: 1/d}\n", WX_ESCENARIO, 5, 43,
+  wxt_load_fails(MODS
+                 "sources:\n  a: {type: campaign, into: oa, count: 5, "
+                 "rate: 1/d}\n",
+                 WX_ESCENARIO, 5, 43,
                  "does not apply to a source of type campaign");
-  wxt_load_fails(MODS "sources:\n  a: {type: ads, into: oa, budget: 1/d, "
+  wxt_load_fails(MODS
+                 "sources:\n  a: {type: ads, into: oa, budget: 1/d, "
                  "cpm: 40, ctr: 1%, convert: 1%, from: 9d, until: 2d}\n",
                  WX_ESCENARIO, 5, 89, "must be after `from`");
   wxt_load_fails(MODS "outcomes:\n  purchase: {value: exponential(-3)}\n",

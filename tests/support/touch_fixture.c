@@ -28,8 +28,8 @@ uint32_t fx_touch(wx_model *m, uint32_t module, double every, double reach) {
 
 uint32_t fx_response(wx_model *m, uint32_t tp, uint32_t to, int outcome,
                      double p, double delay, int recommend) {
-  uint32_t f = fx_flow(m, WX_FLOW_JOIN, m->touchpoints[tp].module, to,
-                       outcome, p, WX_DIST_FIXED, delay, 0);
+  uint32_t f = fx_flow(m, WX_FLOW_JOIN, m->touchpoints[tp].module, to, outcome,
+                       p, WX_DIST_FIXED, delay, 0);
   m->flows[f].tp = tp + 1;
   m->flows[f].recommend = recommend;
   return f;
