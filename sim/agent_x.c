@@ -179,3 +179,10 @@ int wx__x_new_person(wx_engine *e, uint32_t p) {
   memset(x->flags + (size_t)p * x->flag_bytes, 0, x->flag_bytes);
   return WX_OK;
 }
+
+uint64_t wx__x_bytes(const wx_xstate *x) {
+  uint64_t b = (uint64_t)x->flags_cap * x->flag_bytes;
+  for (uint32_t i = 0; i < x->n_aud; i++)
+    b += ((uint64_t)x->aud[i].cap + x->aud[i].pos_cap) * sizeof(uint32_t);
+  return b;
+}

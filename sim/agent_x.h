@@ -55,6 +55,8 @@ int wx__x_new_person(wx_engine *e, uint32_t p);
 /* Outcome o counted for p at t (the count itself is the caller's). */
 int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t);
 void wx__x_before_sample(wx_engine *e, double t);
+/* Bytes held by the member index and the customer flags. */
+uint64_t wx__x_bytes(const wx_xstate *x);
 
 /* agent_touch.c */
 int wx__touch_fire(wx_engine *e, uint32_t i, double t);

@@ -172,7 +172,8 @@ static void finish_stats(wx_engine *e) {
   e->st.peak_live = e->pp.peak_live;
   e->st.peak_queue = e->q.peak;
   e->st.peak_bytes = wx__people_used_bytes(&e->pp) +
-                     (uint64_t)e->q.peak * sizeof(wx_event);
+                     (uint64_t)e->q.peak * sizeof(wx_event) +
+                     (e->x ? wx__x_bytes(e->x) : 0);
 }
 
 int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,

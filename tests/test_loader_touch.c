@@ -225,6 +225,20 @@ static void money_errors_have_positions(void **state) {
                  WX_ESCENARIO, 5, 22, "missing required key `delay`");
 }
 
+static void example_matrix_scenario_loads(void **state) {
+  (void)state;
+  wx_model *m = NULL;
+  wx_diags *d = wx_diags_alloc(20);
+  int rc = wx_model_load(WX_SOURCE_DIR "/scenarios/wechat_matrix.yaml", &m, d);
+  if (rc != WX_OK)
+    for (size_t i = 0; i < wx_diags_count(d); i++)
+      print_message("%s\n", wx_diags_get(d, i)->msg);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(m->n_touchpoints, 3);
+  wx_model_free(m);
+  wx_diags_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(touchpoint_compiles_with_defaults_and_responses),
@@ -234,6 +248,7 @@ int main(void) {
       cmocka_unit_test(touchpoint_errors_have_positions),
       cmocka_unit_test(fission_errors_have_positions),
       cmocka_unit_test(money_errors_have_positions),
+      cmocka_unit_test(example_matrix_scenario_loads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
