@@ -73,7 +73,8 @@ static wx_model *build(double arrivals) {
   flow(m, WX_FLOW_MOVE, sh, buy, WX_TARGET_OUTCOME, 0.15, 1);
   wx_rate_step step = {0, wx__model_add_param(m, arrivals / 90, "rate",
                                               nowhere)};
-  wx_source s = {"organic", WX_SOURCE_POISSON, oa, 0, &step, 1, nowhere};
+  wx_source s = {.name = "organic", .kind = WX_SOURCE_POISSON, .to = oa,
+                 .steps = &step, .n_steps = 1, .pos = nowhere};
   wx__model_add_source(m, &s);
   if (wx__model_finalize(m) != WX_OK) {
     wx_model_free(m);

@@ -5,6 +5,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "dist.h"
+#include "agent_x.h"
 #include "engine_agent.h"
 
 /* *stop is read once per this many events + 1. */
@@ -77,6 +78,7 @@ static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   rec[0]++;
   *module_col(e, m, WX_M_MEMBERS) += 1;
   *module_col(e, m, WX_M_JOINS) += 1;
+  if (e->x && wx__x_enter(e, p, m) != WX_OK) return WX_ENOMEM;
   return draw_fates(e, p, m, t, epoch, u);
 }
 
@@ -88,6 +90,7 @@ static void leave(wx_engine *e, uint32_t p, uint32_t m) {
   *module_col(e, m, WX_M_MEMBERS) -= 1;
   *module_col(e, m, WX_M_LEAVES) += 1;
   if (e->ux && e->ux->of[m]) wx__units_leave(e, e->ux->of[m], p);
+  if (e->x) wx__x_leave(e, p, m);
 }
 
 /* After an event about p: the dead leave the living count, and a slot no
@@ -103,6 +106,7 @@ static int arrive(wx_engine *e, uint32_t src, double t) {
   int toobig = 0;
   uint32_t p = wx__people_new(&e->pp, &toobig);
   if (p == WX_NONE) return toobig ? WX_ETOOBIG : WX_ENOMEM;
+  if (e->x && wx__x_new_person(e, p) != WX_OK) return WX_ENOMEM;
   e->cur[e->l->source_base + src] += 1;
   e->st.arrivals++;
   e->st.events++;
@@ -182,7 +186,7 @@ int wx__agent_start(wx_engine *e) {
     int rc = schedule_arrival(e, s, 0.0);
     if (rc != WX_OK) return rc;
   }
-  return WX_OK;
+  return e->x ? wx__x_start(e) : WX_OK;
 }
 
 /* Ends flow f's effect on its target for person p at time t. */
@@ -190,7 +194,7 @@ static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p,
                         double t) {
   if (fl->target == WX_TARGET_OUTCOME) {
     e->cur[e->l->outcome_base + fl->to] += 1;
-    return WX_OK;
+    return e->x ? wx__x_outcome(e, p, fl->to, t) : WX_OK;
   }
   if (fl->target == WX_TARGET_MODULE) return enter(e, p, fl->to, t);
   return WX_OK;
@@ -223,6 +227,7 @@ static void sample_until(wx_engine *e, double t) {
   uint32_t n = e->l->n_samples, cols = e->l->n_cols;
   while (e->next_sample < n && times[e->next_sample] < t) {
     if (e->ux) wx__units_levels(e, times[e->next_sample]);
+    if (e->x) wx__x_before_sample(e, times[e->next_sample]);
     memcpy(e->out->v + (size_t)e->next_sample * cols, e->cur,
            cols * sizeof *e->cur);
     e->next_sample++;
@@ -236,13 +241,40 @@ int wx__agent_loop(wx_engine *e) {
     if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
       return WX_EINTERRUPTED;
     sample_until(e, ev.t);
-    int rc = ev.what < WX_EV_RETRY    ? fire(e, &ev)
-             : ev.what == WX_EV_SOURCE ? arrive(e, ev.person, ev.t)
-                                       : unit_event(e, &ev);
-    if (rc == WX_OK && ev.what == WX_EV_SOURCE)
-      rc = schedule_arrival(e, ev.person, ev.t);
+    int rc;
+    if (ev.what < WX_EV_FIRST_SPECIAL) {
+      rc = fire(e, &ev);
+    } else if (ev.what == WX_EV_SOURCE) {
+      rc = arrive(e, ev.person, ev.t);
+      if (rc == WX_OK) rc = schedule_arrival(e, ev.person, ev.t);
+    } else if (ev.what == WX_EV_UNIT || ev.what == WX_EV_RETRY) {
+      rc = unit_event(e, &ev);
+    } else {
+      rc = wx__x_event(e, &ev);
+    }
     if (rc != WX_OK) return rc;
   }
   sample_until(e, INFINITY);
   return WX_OK;
+}
+
+/* ------------------------------------------- primitives for agent_*.c */
+
+int wx__agent_enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  return enter(e, p, m, t);
+}
+
+void wx__agent_leave(wx_engine *e, uint32_t p, uint32_t m) { leave(e, p, m); }
+
+int wx__agent_arrive(wx_engine *e, uint32_t src, double t) {
+  return arrive(e, src, t);
+}
+
+int wx__agent_schedule(wx_engine *e, double t, uint32_t p, uint32_t what,
+                       uint16_t tag) {
+  return schedule(e, t, p, what, tag);
+}
+
+void wx__agent_settle(wx_engine *e, uint32_t p, int was_alive) {
+  settle(e, p, was_alive);
 }

@@ -8,9 +8,9 @@
 
 #include "engine_agent.h"
 #include "unit_pool.h"
+#include "rng.h"
 #include "util.h"
 
-#define STREAM_UNITS (UINT64_C(4) << 32) /* see engine_agent.c */
 
 static uint32_t count_units_modules(const wx_model *m) {
   uint32_t n = 0;
@@ -33,7 +33,7 @@ static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m, uint32_t k) {
   u->cap = clamp_u32(cfg->cap);
   u->daily = cfg->type == WX_UNITS_STAFF ? clamp_u32(cfg->daily_adds)
                                          : UINT32_MAX;
-  u->rng = gsl_rng_alloc(gsl_rng_mt19937);
+  u->rng = wx__rng_alloc();
   return u->rng ? WX_OK : WX_ENOMEM;
 }
 
@@ -90,9 +90,8 @@ static int tick_at(wx_engine *e, const wx_units_rt *u, double t) {
 
 static int reset_module(wx_engine *e, wx_units_rt *u, uint64_t seed) {
   const wx_units_cfg *c = u->cfg;
-  const char *name = e->m->modules[u->module].name;
-  uint64_t s = wx__mix64(seed ^ wx__mix64(STREAM_UNITS | wx__name_tag(name)));
-  gsl_rng_set(u->rng, (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
+  wx__rng_seed_stream(u->rng, seed, WX_STREAM_UNITS,
+                      e->m->modules[u->module].name);
   wx__pool_clear(u);
   u->day = -1;
   u->accept = fmin(param_or(e, c->accept, 1), 1);

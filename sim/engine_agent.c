@@ -2,12 +2,10 @@
  * The agent engine (engine.h): people in a compact table (people.h), events
  * in a heap (queue.h), fates drawn on joining a module.
  *
- * Random streams, one mt19937 each, seeded from the replication seed:
- *   source s  -> stream tag (1 << 32) | fnv32(name of s)   arrival times
- *   module m  -> stream tag (2 << 32) | fnv32(name of m)   which fates
- *   module m  -> stream tag (3 << 32) | fnv32(name of m)   their delays
- *   module m  -> stream tag (4 << 32) | fnv32(name of m)   accounts/groups
- *                                                          (agent_units.c)
+ * Random streams (rng.h), one generator each, seeded from the replication
+ * seed, a kind and an entity name: sources (arrival times), modules (which
+ * fates), module delays, and in agent_units.c / agent_x.c accounts and
+ * groups, touchpoints and outcomes.
  * Tags come from entity *names*, not indices: a variant that disables a
  * module (so later indices shift) or changes one module's flows leaves
  * every other stream as it was (common random numbers for comparisons).
@@ -27,9 +25,11 @@
 #include <string.h>
 
 
+#include "agent_x.h"
 #include "dist.h"
 #include "engine.h"
 #include "engine_agent.h"
+#include "rng.h"
 #include "util.h"
 
 /* Time buckets of the event queue over the horizon (queue.h), chosen with
@@ -39,9 +39,6 @@
 #define QUEUE_BUCKETS 4096
 #endif
 
-#define STREAM_SOURCE (UINT64_C(1) << 32)
-#define STREAM_MODULE (UINT64_C(2) << 32)
-#define STREAM_DELAY (UINT64_C(3) << 32)
 
 static void free_tables(wx_engine *e) {
   if (e->rng)
@@ -61,6 +58,7 @@ static void free_tables(wx_engine *e) {
 
 void wx__engine_free(wx_engine *e) {
   if (!e) return;
+  wx__x_free(e->x);
   free_tables(e);
   wx__units_free(e->ux);
   wx__queue_free(&e->q);
@@ -73,7 +71,7 @@ static int alloc_rngs(wx_engine *e) {
   e->rng = calloc(e->n_rng ? e->n_rng : 1, sizeof *e->rng);
   if (!e->rng) return WX_ENOMEM;
   for (uint32_t i = 0; i < e->n_rng; i++)
-    if (!(e->rng[i] = gsl_rng_alloc(gsl_rng_mt19937))) return WX_ENOMEM;
+    if (!(e->rng[i] = wx__rng_alloc())) return WX_ENOMEM;
   return WX_OK;
 }
 
@@ -109,6 +107,7 @@ wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
   int urc;
   e->ux = wx__units_alloc(e, &urc);
   if (urc != WX_OK || alloc_tables(e) != WX_OK ||
+      (wx__model_has_extras(m) && !(e->x = wx__x_alloc(e))) ||
       wx__queue_set_span(&e->q, m->horizon, QUEUE_BUCKETS) != WX_OK) {
     wx__engine_free(e);
     return NULL;
@@ -140,23 +139,26 @@ static void derive_params(wx_engine *e, const double *params) {
 }
 
 static void seed_streams(wx_engine *e, uint64_t seed) {
+  const wx_model *m = e->m;
+  uint32_t ns = m->n_sources, nm = m->n_modules;
   for (uint32_t i = 0; i < e->n_rng; i++) {
-    uint32_t ns = e->m->n_sources, nm = e->m->n_modules;
-    uint64_t tag =
-        i < ns ? STREAM_SOURCE | wx__name_tag(e->m->sources[i].name)
-        : i < ns + nm
-            ? STREAM_MODULE | wx__name_tag(e->m->modules[i - ns].name)
-            : STREAM_DELAY | wx__name_tag(e->m->modules[i - ns - nm].name);
-    uint64_t s = wx__mix64(seed ^ wx__mix64(tag));
-    /* mt19937 takes 32 bits of seed: fold the 64 in. */
-    gsl_rng_set(e->rng[i], (unsigned long)((s ^ (s >> 32)) & 0xFFFFFFFFu));
+    if (i < ns)
+      wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_SOURCE,
+                          m->sources[i].name);
+    else if (i < ns + nm)
+      wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_MODULE,
+                          m->modules[i - ns].name);
+    else
+      wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_DELAY,
+                          m->modules[i - ns - nm].name);
   }
 }
 
 static int check_sizes(const wx_engine *e, const wx_series *out) {
   if (out->n_cols != e->l->n_cols || out->n_samples != e->l->n_samples)
     return WX_EINVAL;
-  if (e->m->n_flows >= WX_EV_RETRY || e->m->n_modules >= 0xFFFFu)
+  if (e->m->n_flows >= WX_EV_FIRST_SPECIAL || e->m->n_modules >= 0xFFFFu ||
+      e->m->n_outcomes >= 0xFFFFu)
     return WX_ETOOBIG;
   return WX_OK;
 }
@@ -175,13 +177,15 @@ static void reset(wx_engine *e, const double *params, uint64_t seed,
   e->stop = stop;
   e->next_sample = 0;
   e->horizon = e->m->horizon;
+  if (e->x) wx__x_reset(e, seed);
 }
 
 static void finish_stats(wx_engine *e) {
   e->st.peak_live = e->pp.peak_live;
   e->st.peak_queue = e->q.peak;
   e->st.peak_bytes = wx__people_used_bytes(&e->pp) +
-                     (uint64_t)e->q.peak * sizeof(wx_event);
+                     (uint64_t)e->q.peak * sizeof(wx_event) +
+                     (e->x ? wx__x_bytes(e->x) : 0);
 }
 
 int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,

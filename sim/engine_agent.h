@@ -11,8 +11,16 @@
 #include "queue.h"
 #include "unit_pool.h"
 
-/* `what` of an arrival event; its `person` is the source index. */
+/* Event codes (`what`) above the flow indices, all in one place:
+ *   0xFFFF          arrival; `person` is the source index
+ *   0xFFF8..0xFFFD  touchpoint/economics mechanics (agent_x.h)
+ *   0xFFF6, 0xFFF7  staff accounts and groups (unit_pool.h)
+ * Flow indices stay below WX_EV_FIRST_SPECIAL. */
 #define WX_EV_SOURCE 0xFFFFu
+#define WX_EV_SPECIAL 0xFFF8u
+#define WX_EV_FIRST_SPECIAL 0xFFF6u
+
+typedef struct wx_xstate wx_xstate;
 
 struct wx_engine {
   const wx_model *m;
@@ -35,11 +43,24 @@ struct wx_engine {
   double horizon;
   wx_engine_stats st;
   wx_units_all *ux;         /* staff accounts / groups; NULL when none */
+  wx_xstate *x;             /* NULL unless wx__model_has_extras */
 };
 
 /* People at t = 0 and the first arrival of each Poisson source. */
 int wx__agent_start(wx_engine *e);
 /* Handles events up to the horizon and fills the series. */
 int wx__agent_loop(wx_engine *e);
+
+/* The event loop's primitives, for the mechanics in agent_*.c. */
+int wx__agent_enter(wx_engine *e, uint32_t p, uint32_t m, double t);
+void wx__agent_leave(wx_engine *e, uint32_t p, uint32_t m);
+int wx__agent_arrive(wx_engine *e, uint32_t src, double t);
+/* Queues flow f (or another event `what` with `tag` in the epoch field)
+ * about person p, counting it as pending on p. */
+int wx__agent_schedule(wx_engine *e, double t, uint32_t p, uint32_t what,
+                       uint16_t tag);
+/* After an event about p that was not a flow: frees p's slot when p is
+ * dead and no event names p. */
+void wx__agent_settle(wx_engine *e, uint32_t p, int was_alive);
 
 #endif

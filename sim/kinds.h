@@ -17,6 +17,8 @@ typedef struct {
   wx_units_type units;       /* NONE, STAFF (accounts) or GROUPS */
   double unit_cap;           /* default friend_cap / group_cap; 0 = none */
   const char *cap_source;    /* where unit_cap comes from (DOMAIN.md) */
+  double default_reach;      /* P(a member is reached by one touchpoint
+                                post); see kinds.c for sources */
 } wx_kind_info;
 
 /* Members of an ordinary (non-WeCom) WeChat group (assumption). */

@@ -53,8 +53,37 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
   snprintf(d->name, sizeof d->name, "declined.%s", mod->name);
 }
 
+static void add2(wx_kpi_set *k, const char *name, const char *unit,
+                 wx_reduce reduce, uint32_t a, uint32_t b) {
+  wx_kpi_def *d = add(k, unit, reduce, a);
+  d->col2 = b;
+  snprintf(d->name, sizeof d->name, "%s", name);
+}
+
+/* Money and reach, from the total columns (series.h). */
+static void add_economics(wx_kpi_set *k, const wx_model *m,
+                          const wx_layout *l) {
+  if (!wx__model_has_extras(m)) return;
+  if (m->n_touchpoints) {
+    wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LAST,
+                        l->touch_base + WX_TP_REACHED);
+    d->n_cols = m->n_touchpoints;
+    d->stride = WX_TP_METRICS;
+    snprintf(d->name, sizeof d->name, "reached");
+  }
+  uint32_t t = l->total_base;
+  add2(k, "customers", "people", WX_REDUCE_LAST, t + WX_T_CUSTOMERS, 0);
+  add2(k, "purchases", "count", WX_REDUCE_LAST, t + WX_T_PURCHASES, 0);
+  add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0);
+  add2(k, "cost", "CNY", WX_REDUCE_LAST, t + WX_T_COST, 0);
+  add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS);
+  add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST);
+  add2(k, "payback_day", "day", WX_REDUCE_FIRST_GE, t + WX_T_REVENUE,
+       t + WX_T_COST);
+}
+
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets;
+  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 8;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   if (!k->defs) return WX_ENOMEM;
@@ -76,12 +105,22 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
     snprintf(d->name, sizeof d->name, "outcome.%s", m->outcomes[i].name);
   }
   for (uint32_t i = 0; i < m->n_targets; i++) add_target(k, l, &m->targets[i]);
+  add_economics(k, m, l);
   return WX_OK;
 }
 
 void wx__kpis_free(wx_kpi_set *k) {
   free(k->defs);
   *k = (wx_kpi_set){0};
+}
+
+static double first_ge(const wx_kpi_def *d, const wx_layout *l,
+                       const wx_series *s) {
+  for (uint32_t t = 0; t < s->n_samples; t++) {
+    const double *row = s->v + (size_t)t * s->n_cols;
+    if (row[d->col2] > 0 && row[d->col] >= row[d->col2]) return l->times[t];
+  }
+  return NAN;
 }
 
 static double reduce(const wx_kpi_def *d, const wx_layout *l,
@@ -112,6 +151,12 @@ static double reduce(const wx_kpi_def *d, const wx_layout *l,
         if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold)
           return l->times[t];
       return NAN;
+    case WX_REDUCE_RATIO:
+      return last[d->col2] != 0 ? last[d->col] / last[d->col2] : NAN;
+    case WX_REDUCE_GAIN:
+      return last[d->col2] != 0 ? (last[d->col] - last[d->col2]) / last[d->col2]
+                                : NAN;
+    case WX_REDUCE_FIRST_GE: return first_ge(d, l, s);
   }
   return NAN;
 }

@@ -19,7 +19,12 @@ typedef enum {
                            when never reached */
   WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
   WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
-  WX_REDUCE_CEIL_MAX_DIV /* ceil(largest sampled value / threshold) */
+  WX_REDUCE_CEIL_MAX_DIV, /* ceil(largest sampled value / threshold) */
+  /* Two operands A = col, B = col2 (each a column): */
+  WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
+  WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */
+  WX_REDUCE_FIRST_GE    /* first sample time with B > 0 and A >= B; NaN
+                           when never */
 } wx_reduce;
 
 typedef struct {
@@ -30,6 +35,7 @@ typedef struct {
   uint32_t n_cols;
   uint32_t stride;       /* SUM_LAST: distance between summed columns */
   double threshold;
+  uint32_t col2;         /* second operand of RATIO, GAIN, FIRST_GE */
 } wx_kpi_def;
 
 typedef struct {

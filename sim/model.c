@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "model.h"
 #include "util.h"
 
@@ -19,6 +20,7 @@ wx_model *wx__model_new(void) {
   m->sample_dt = 1.0;
   m->seed = 1;
   m->replications = 1;
+  m->start_day = WX_DEFAULT_START_DAY;
   return m;
 }
 
@@ -139,6 +141,34 @@ uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t) {
   return m->n_targets - 1;
 }
 
+uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp) {
+  char *n = wx__strdup(tp->name ? tp->name : "");
+  wx_touchpoint *t =
+      n ? push((void **)&m->touchpoints, &m->n_touchpoints, sizeof *t) : NULL;
+  if (!t) {
+    free(n);
+    return WX_NONE;
+  }
+  *t = *tp;
+  t->name = n;
+  t->responses = t->rec = NULL;
+  t->n_responses = t->n_rec = 0;
+  return m->n_touchpoints - 1;
+}
+
+int wx__outcome_economic(const wx_outcome *o) {
+  return o->has_value || o->has_repeat;
+}
+
+int wx__model_has_extras(const wx_model *m) {
+  if (m->n_touchpoints) return 1;
+  for (uint32_t i = 0; i < m->n_sources; i++)
+    if (m->sources[i].kind >= WX_SOURCE_ADS) return 1;
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    if (wx__outcome_economic(&m->outcomes[i])) return 1;
+  return 0;
+}
+
 uint32_t wx__model_find_module(const wx_model *m, const char *name) {
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (strcmp(m->modules[i].name, name) == 0) return i;
@@ -161,7 +191,7 @@ static int collect_flows(wx_model *m, wx_module *mod, uint32_t mi) {
   mod->joins = calloc(m->n_flows + 1, sizeof *mod->joins);
   if (!mod->exclusive || !mod->joins) return WX_ENOMEM;
   for (uint32_t f = 0; f < m->n_flows; f++) {
-    if (m->flows[f].from != mi) continue;
+    if (m->flows[f].from != mi || m->flows[f].tp) continue;
     if (m->flows[f].kind == WX_FLOW_JOIN)
       mod->joins[mod->n_joins++] = f;
     else
@@ -170,7 +200,30 @@ static int collect_flows(wx_model *m, wx_module *mod, uint32_t mi) {
   return WX_OK;
 }
 
+/* Response lists of touchpoint i, in declaration order. */
+static int collect_responses(wx_model *m, uint32_t i) {
+  wx_touchpoint *t = &m->touchpoints[i];
+  free(t->responses);
+  free(t->rec);
+  t->n_responses = t->n_rec = 0;
+  t->responses = calloc(m->n_flows + 1, sizeof *t->responses);
+  t->rec = calloc(m->n_flows + 1, sizeof *t->rec);
+  if (!t->responses || !t->rec) return WX_ENOMEM;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    if (m->flows[f].tp != i + 1) continue;
+    if (m->flows[f].recommend)
+      t->rec[t->n_rec++] = f;
+    else
+      t->responses[t->n_responses++] = f;
+  }
+  return WX_OK;
+}
+
 int wx__model_finalize(wx_model *m) {
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    int rc = collect_responses(m, i);
+    if (rc != WX_OK) return rc;
+  }
   for (uint32_t i = 0; i < m->n_modules; i++) {
     int rc = collect_flows(m, &m->modules[i], i);
     if (rc != WX_OK) return rc;
@@ -180,6 +233,11 @@ int wx__model_finalize(wx_model *m) {
 
 void wx__params_nominal(const wx_model *m, double *out) {
   for (uint32_t i = 0; i < m->n_params; i++) out[i] = m->params[i].value;
+}
+
+static void free_dist(wx_dist *d) {
+  free(d->edges);
+  free(d->weights);
 }
 
 void wx_model_free(wx_model *m) {
@@ -198,11 +256,24 @@ void wx_model_free(wx_model *m) {
   for (uint32_t i = 0; i < m->n_sources; i++) {
     free(m->sources[i].name);
     free(m->sources[i].steps);
+    free_dist(&m->sources[i].fission.delay);
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     free(m->outcomes[i].name);
     free(m->outcomes[i].label);
+    free_dist(&m->outcomes[i].value);
+    free_dist(&m->outcomes[i].repeat_delay);
   }
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    wx_touchpoint *t = &m->touchpoints[i];
+    free(t->name);
+    free(t->sched.dates);
+    free(t->pulses);
+    free(t->responses);
+    free(t->rec);
+    free_dist(&t->fission.delay);
+  }
+  free(m->touchpoints);
   for (uint32_t i = 0; i < m->n_params; i++) free(m->params[i].path);
   for (uint32_t i = 0; i < m->n_targets; i++) {
     free(m->targets[i].name);

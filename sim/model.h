@@ -86,6 +86,14 @@ typedef struct {
   uint32_t p;          /* param: probability of ever happening */
   wx_dist delay;
   wx_pos pos;
+  /* Touchpoint responses (agent_touch.c) are flows too, so that they reuse
+   * the flow columns and the engine's flow events.  tp is 0 for an
+   * ordinary flow, else 1 + the touchpoint's index; such flows are not in
+   * any module's exclusive/joins lists.  `recommend` marks a response of
+   * the touchpoint's recommended viewers (non-members): it creates a new
+   * person entering `to`. */
+  uint32_t tp;
+  int recommend;
 } wx_flow;
 
 /* Units: staff accounts (personal_account, wecom) or chat groups (group)
@@ -144,7 +152,35 @@ typedef struct {
   wx_units_cfg units;  /* staff accounts / groups; type NONE when unused */
 } wx_module;
 
-typedef enum { WX_SOURCE_INITIAL, WX_SOURCE_POISSON } wx_source_kind;
+/* INITIAL, POISSON: see below.  ADS: paid Moments ads, Poisson arrivals at
+ * budget / cpm * 1000 * ctr * convert per day in [from, until), cost
+ * budget per day meanwhile.  CAMPAIGN: `count` people at once at `at`,
+ * one-off `cost`, usually with `fission`. */
+typedef enum {
+  WX_SOURCE_INITIAL,
+  WX_SOURCE_POISSON,
+  WX_SOURCE_ADS,
+  WX_SOURCE_CAMPAIGN
+} wx_source_kind;
+
+/* Referral fission (agent_fission.c): a reached person shares with
+ * params[share]; a share brings offspring ~ Poisson(mean) or NegBin(mean,
+ * size) new people into `into`, each after `delay`; they are reached in
+ * turn (generations).  Optional params (WX_NONE when absent): half_life
+ * (saturation with age since the first firing), cap (saturation with
+ * arrivals so far; never exceeded), decline (half-life over scenario
+ * time). */
+typedef enum { WX_OFFSPRING_POISSON, WX_OFFSPRING_NEGBIN } wx_offspring;
+
+typedef struct {
+  int on;
+  uint32_t share;
+  wx_offspring offspring;
+  uint32_t mean, size;
+  wx_dist delay;
+  uint32_t into;
+  uint32_t half_life, cap, decline;
+} wx_fission;
 
 /* A piece of a piecewise-constant arrival rate: from `from` days on (until
  * the next step), arrivals come at params[rate] per day. */
@@ -161,12 +197,68 @@ typedef struct {
   wx_rate_step *steps;  /* POISSON: ascending `from`, steps[0].from == 0 */
   uint32_t n_steps;
   wx_pos pos;
+  uint32_t budget, cpm, ctr, convert; /* ADS: params */
+  double from, until;                 /* ADS: active window, days */
+  double at;                          /* CAMPAIGN: time, days */
+  uint32_t cost;                      /* CAMPAIGN: param; WX_NONE: free */
+  wx_fission fission;                 /* CAMPAIGN (may be off) */
 } wx_source;
 
+/* When a touchpoint fires (calendar.c).  Firings are the union of: every
+ * `every` days from `from` (every > 0), each day whose weekday bit is set
+ * in `weekdays` (bit 0 = Monday) from `from` on, and the one-off `dates`
+ * (days since t = 0); all shifted by `at` (time of day, days in [0, 1)),
+ * the periodic ones only up to `until`. */
+typedef struct {
+  double every, from, until, at;
+  unsigned weekdays;
+  double *dates;
+  uint32_t n_dates;
+} wx_schedule;
+
+/* Reach multiplied by params[x] on day [day, day + 1). */
+typedef struct {
+  double day;
+  uint32_t x;
+} wx_pulse;
+
+/* Moments types are reserved for the staff-account mechanics. */
+typedef enum {
+  WX_TP_BROADCAST,
+  WX_TP_LIVE,
+  WX_TP_STAFF_MOMENTS,
+  WX_TP_ENTERPRISE_MOMENTS,
+  WX_TP_COUNT
+} wx_tp_type;
+
+/* A scheduled broadcast to the members of `module` (agent_touch.c). */
+typedef struct {
+  char *name;
+  wx_tp_type type;
+  uint32_t module;
+  wx_schedule sched;
+  uint32_t reach, unfollow, solitaire, cost; /* params */
+  wx_pulse *pulses;
+  uint32_t n_pulses;
+  wx_fission fission;
+  uint32_t views;      /* param; WX_NONE without `recommend` */
+  wx_pos pos;
+  /* Filled by wx__model_finalize: response flows of members, and of
+   * recommended viewers, in declaration order. */
+  uint32_t *responses, n_responses;
+  uint32_t *rec, n_rec;
+} wx_touchpoint;
+
+/* An outcome with `value` or `repeat` is "economic": it also gets
+ * customers and revenue series (agent_econ.c). */
 typedef struct {
   char *name;
   char *label;
   wx_pos pos;
+  int has_value, has_repeat;
+  wx_dist value;        /* order value, CNY (a delay form of plain numbers) */
+  uint32_t repeat_p;    /* param: P(another purchase) after each one */
+  wx_dist repeat_delay;
 } wx_outcome;
 
 /* What a series column is about. */
@@ -175,6 +267,8 @@ typedef enum {
   WX_SCOPE_FLOW,
   WX_SCOPE_OUTCOME,
   WX_SCOPE_SOURCE,
+  WX_SCOPE_TOUCHPOINT,
+  WX_SCOPE_TOTAL,      /* one entity, named "all" */
   WX_SCOPE_COUNT
 } wx_scope;
 
@@ -233,6 +327,9 @@ struct wx_model {
   uint32_t n_params;
   wx_kpi_target *targets;
   uint32_t n_targets;
+  wx_touchpoint *touchpoints;
+  uint32_t n_touchpoints;
+  int32_t start_day;  /* calendar date of t = 0, days since 1970-01-01 */
 };
 
 /* ------------------------------------------------------------- building */
@@ -257,6 +354,14 @@ uint32_t wx__model_add_source(wx_model *m, const wx_source *src);
 
 /* `t` is copied; name and metric are duplicated. */
 uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t);
+
+/* `tp` is copied; its name is duplicated; dates, pulses and the fission
+ * delay's arrays are taken over. */
+uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp);
+/* 1 when the model needs the touchpoint/economics machinery: touchpoints,
+ * ads or campaign sources, or economic outcomes. */
+int wx__model_has_extras(const wx_model *m);
+int wx__outcome_economic(const wx_outcome *o);
 
 /* Lookups by name; WX_NONE when absent. */
 uint32_t wx__model_find_module(const wx_model *m, const char *name);

@@ -48,6 +48,10 @@ int wx__write_entities(const wx_run_ctx *c, const char *dir) {
     entity_row(f.fp, "outcome", m->outcomes[i].name, m->outcomes[i].label, "");
   for (uint32_t i = 0; i < m->n_sources; i++)
     entity_row(f.fp, "source", m->sources[i].name, m->sources[i].name, "");
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    entity_row(f.fp, "touchpoint", m->touchpoints[i].name,
+               m->touchpoints[i].name, "");
+  if (wx__model_has_extras(m)) entity_row(f.fp, "total", "all", "total", "");
   return wx__outfile_commit(&f, c->diags);
 }
 

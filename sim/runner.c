@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "params.h"
+#include "rng.h"
 #include "runner.h"
 #include "util.h"
 
@@ -33,7 +34,7 @@ typedef struct {
 
 int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
                        double *out) {
-  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *r = wx__rng_alloc();
   if (!r) return WX_ENOMEM;
   gsl_rng_set(r, wx__stream_seed(seed, rep, WX_STREAM_PARAMS));
   int rc = wx__params_draw(m, r, out);

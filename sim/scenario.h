@@ -167,6 +167,34 @@ void wx__check_zero_delay_cycles(wx_sctx *c);
 /* WX_OK or WX_ETOOBIG (reported) for a population too large for memory. */
 int wx__check_size(wx_sctx *c);
 
+/* ------------------------------------------------ WeChat mechanics */
+
+/* A module name: 1 (index in *out), 0 after reporting an unknown name,
+ * -1 for a module written with enabled: false. */
+int wx__module_ref(wx_sctx *c, const wx_node *n, const char *path,
+                   uint32_t *out);
+/* A module or outcome name as a flow's `to` (implicit outcomes created on
+ * first use); same returns as wx__module_ref. */
+int wx__target_ref(wx_sctx *c, const wx_node *n, const char *path,
+                   wx_target *target, uint32_t *to);
+/* buf = "path.key" (truncated to cap); returns buf. */
+const char *wx__subpath(char *buf, size_t cap, const char *path,
+                        const char *key);
+/* A point in time: a duration (`30d`) or a date (`2026-02-10`, days after
+ * `start`, not before it).  0 after reporting. */
+int wx__get_time(wx_sctx *c, const wx_node *n, const char *path,
+                 double *out);
+/* `fission:` into *out (into defaults to `into`); 0 after reporting. */
+int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
+                        uint32_t into, wx_fission *out);
+void wx__touchpoints_compile(wx_sctx *c, const wx_node *tps);
+/* The body of a source with `type:` (ads, campaign); 0 after reporting. */
+int wx__typed_source(wx_sctx *c, const wx_node *src, const char *path,
+                     wx_source *s);
+/* `value:` and `repeat:` of an outcome into *o; 0 after reporting. */
+int wx__outcome_economics(wx_sctx *c, const wx_node *on, const char *path,
+                          wx_outcome *o);
+
 /* Compiles a parsed tree.  `bytes` are hashed into m->hash (pass the file
  * contents, or those plus any overrides).  On failure *out is NULL and the
  * return is WX_ESCENARIO, WX_ETOOBIG or WX_ENOMEM. */

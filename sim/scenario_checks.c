@@ -28,7 +28,7 @@ static void check_module_sum(wx_sctx *c, uint32_t mi) {
   char list[WX_MSG_MAX / 2] = "";
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->from != mi || fl->kind == WX_FLOW_JOIN) continue;
+    if (fl->from != mi || fl->kind == WX_FLOW_JOIN || fl->tp) continue;
     double p = m->params[fl->p].value;
     sum += p;
     last = f;
@@ -65,7 +65,7 @@ static int dfs(wx_sctx *c, uint32_t mod, char *state, uint32_t *stack,
   state[mod] = 1;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->from != mod || !instant(m, fl)) continue;
+    if (fl->from != mod || fl->tp || !instant(m, fl)) continue;
     stack[depth] = f;
     if (state[fl->to] == 1) {
       char list[WX_MSG_MAX / 2] = "";

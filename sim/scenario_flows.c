@@ -152,3 +152,8 @@ void wx__flows_compile(wx_sctx *c, const wx_node *flows) {
     add_flow(c, flows->keys[i], flows->vals[i]);
   }
 }
+
+int wx__target_ref(wx_sctx *c, const wx_node *n, const char *path,
+                   wx_target *target, uint32_t *to) {
+  return resolve_to(c, n, path, target, to);
+}

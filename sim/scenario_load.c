@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "scenario.h"
 #include "units.h"
 #include "util.h"
@@ -42,6 +43,12 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
     if (wx__parse_count(n->str, &seed, msg, sizeof msg) == WX_OK)
       m->seed = seed;
   }
+  const char *start;
+  if ((n = wx__node_get(root, "start")) &&
+      wx__get_scalar(c, n, "start", "a date such as 2026-01-05", &start) &&
+      wx__date_parse(start, &m->start_day) != 0)
+    wx__serr(c, n, "`start`: expected a date YYYY-MM-DD such as 2026-01-05, "
+             "got \"%.40s\"", start);
   if ((n = wx__node_get(root, "replications")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "replications", &x)) {
     if (x < 1 || x > 1e6)
@@ -58,6 +65,7 @@ static void sections(wx_sctx *c, const wx_node *root) {
   if ((n = wx__node_get(root, "outcomes"))) wx__outcomes_compile(c, n);
   if ((n = wx__node_get(root, "sources"))) wx__sources_compile(c, n);
   if ((n = wx__node_get(root, "flows"))) wx__flows_compile(c, n);
+  if ((n = wx__node_get(root, "touchpoints"))) wx__touchpoints_compile(c, n);
   if ((n = wx__node_get(root, "targets"))) wx__targets_compile(c, n);
   if (c->errors || c->nomem) return;
   wx__check_exclusive(c);

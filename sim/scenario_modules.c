@@ -131,8 +131,12 @@ static void add_outcome(wx_sctx *c, const wx_node *key, const wx_node *o) {
     if (ln && !wx__get_scalar(c, ln, path, "a text label", &lab)) return;
   }
   wx_pos pos = {key->line, key->col};
-  if (wx__model_add_outcome(c->m, key->str, lab, pos) == WX_NONE)
+  uint32_t i = wx__model_add_outcome(c->m, key->str, lab, pos);
+  if (i == WX_NONE) {
     c->nomem = 1;
+    return;
+  }
+  if (!empty) wx__outcome_economics(c, o, path, &c->m->outcomes[i]);
 }
 
 void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes) {

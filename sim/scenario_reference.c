@@ -142,6 +142,66 @@ static const char *const priors =
     "mapping form, as in `{dist: exponential, mean: \"uniform(2d, 4d)\"}`.\n"
     "\n";
 
+static const char *const touchpoints =
+    "## What touchpoints, fission and money mean\n"
+    "\n"
+    "- `start` is the calendar date of t = 0 (00:00); day d is `start` + d. "
+    "Dates in\n"
+    "  schedules, pulses, `at`, `from` and `until` are turned into days "
+    "after `start`.\n"
+    "- A touchpoint fires at the union of its `every` series (from `from`), "
+    "its\n"
+    "  `weekdays` (days from `from`) and its one-off `dates`, all at time "
+    "`at`; the\n"
+    "  regular firings stop after `until`. Firings at the same time count "
+    "once.\n"
+    "- At each firing, with n members in `module`, K ~ Binomial(n, reach x "
+    "pulse x\n"
+    "  solitaire) members are reached, chosen uniformly. Each reached member "
+    "in turn:\n"
+    "  unfollows with `unfollow` (leaves the module, nothing else); "
+    "otherwise takes\n"
+    "  each response independently (a flow from `module`, cancelled if the "
+    "member\n"
+    "  leaves first) and then shares with the fission `share`.\n"
+    "- `recommend`: Poisson(`views`) non-members see each post; each takes "
+    "each of the\n"
+    "  recommend responses independently; a viewer who takes any becomes "
+    "one new\n"
+    "  person.\n"
+    "- Fission: a share brings Poisson(mean) or NegBin(mean, size) new "
+    "people into\n"
+    "  `into`, each after `generation_delay`; they share again with the "
+    "same\n"
+    "  probability (R = share x mean; when R < 1 each seed brings 1/(1 - R) "
+    "people in\n"
+    "  all). `saturation` shrinks the mean with age since the first firing "
+    "or with\n"
+    "  arrivals so far (which never exceed `cap`); `decline` shrinks it "
+    "over\n"
+    "  scenario time.\n"
+    "- Ads: Poisson arrivals at budget / cpm x 1000 x ctr x convert per day "
+    "in\n"
+    "  [from, until); the cost accrues at `budget` per day meanwhile. A "
+    "campaign brings\n"
+    "  `count` people at `at`, each reached for fission, and costs `cost` "
+    "then.\n"
+    "- An outcome with `value` or `repeat` gets `customers` (first time per "
+    "person)\n"
+    "  and `revenue` series; `repeat` schedules another occurrence after "
+    "each one with\n"
+    "  probability p (geometric: 1/(1 - p) per customer), whatever the "
+    "person's\n"
+    "  memberships by then.\n"
+    "- Series `total/all`: cost, revenue, purchases, customers (cumulative). "
+    "KPIs:\n"
+    "  reached, customers, purchases, revenue, cost, cac = cost / customers, "
+    "roi =\n"
+    "  (revenue - cost) / cost, payback_day = first sample with cost > 0 "
+    "and revenue\n"
+    "  >= cost (empty when never).\n"
+    "\n";
+
 static const char *const errors =
     "## Errors\n"
     "\n"
@@ -158,12 +218,13 @@ static const char *const errors =
     "per person) exceeds the machine's memory is refused.\n";
 
 static int kinds_table(FILE *out) {
-  int rc = fputs("## Module kinds\n\n| kind | default label | what it is |\n"
-                 "|---|---|---|\n", out);
+  int rc = fputs("## Module kinds\n\n| kind | default label | what it is "
+                 "| default reach |\n|---|---|---|---|\n", out);
   for (int k = 0; rc >= 0 && k < WX_KIND_COUNT; k++) {
     const wx_kind_info *info = wx__kind_info((wx_kind)k);
-    rc = fprintf(out, "| `%s` | %s | %s |\n", info->name, info->default_label,
-                 info->summary);
+    rc = fprintf(out, "| `%s` | %s | %s | %g%% |\n", info->name,
+                 info->default_label, info->summary,
+                 info->default_reach * 100);
   }
   return rc < 0 ? WX_EIO : (fputs("\n", out) < 0 ? WX_EIO : WX_OK);
 }
@@ -195,7 +256,8 @@ int wx__scenario_reference_md(FILE *out) {
   for (size_t i = 0; i < n; i++)
     if (section_table(out, &s[i]) != WX_OK) return WX_EIO;
   if (kinds_table(out) != WX_OK) return WX_EIO;
-  if (fputs(delays, out) < 0 || fputs(priors, out) < 0 ||
+  if (fputs(delays, out) < 0 || fputs(touchpoints, out) < 0 ||
+      fputs(priors, out) < 0 ||
       fputs(errors, out) < 0)
     return WX_EIO;
   return WX_OK;

@@ -103,6 +103,22 @@ static int compile_body(wx_sctx *c, const wx_node *src, const char *path,
   return s->steps[0].rate != WX_NONE;
 }
 
+/* Keys of ads and campaigns need their `type`. */
+static int plain_only(wx_sctx *c, const wx_node *src, const char *path) {
+  static const char *const typed[] = {"budget", "cpm", "ctr", "convert",
+                                      "from", "until", "count", "at",
+                                      "cost", "fission"};
+  int ok = 1;
+  for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
+    const wx_node *k = wx__node_key(src, typed[i]);
+    if (!k) continue;
+    wx__serr(c, k, "`%s`: `%s` needs `type: ads` or `type: campaign`", path,
+             typed[i]);
+    ok = 0;
+  }
+  return ok;
+}
+
 static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
   char path[160], where[160];
   snprintf(path, sizeof path, "sources.%s", key->str);
@@ -134,8 +150,16 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
     wx__serr(c, in, "`%s`: unknown module `%.60s`%s", sub, into, hint);
     ok = 0;
   }
-  ok &= one_form(c, src, key) && compile_body(c, src, path, &s);
+  if (wx__node_get(src, "type"))
+    ok &= wx__typed_source(c, src, path, &s);
+  else
+    ok &= plain_only(c, src, path) && one_form(c, src, key) &&
+          compile_body(c, src, path, &s);
   if (ok && wx__model_add_source(c->m, &s) == WX_NONE) c->nomem = 1;
+  if (!ok || c->nomem) {
+    free(s.fission.delay.edges);
+    free(s.fission.delay.weights);
+  }
   free(s.steps);
 }
 

@@ -4,8 +4,14 @@
 
 #include "series.h"
 
-static const char *scope_names[WX_SCOPE_COUNT] = {"module", "flow", "outcome",
-                                                  "source"};
+static const char *scope_names[WX_SCOPE_COUNT] = {
+    "module", "flow", "outcome", "source", "touchpoint", "total"};
+static const char *tp_metrics[WX_TP_METRICS] = {
+    "posts", "reached", "unfollows", "shares", "fission_arrivals", "views",
+    "cost"};
+static const char *total_metrics[WX_TOTAL_METRICS] = {"cost", "revenue",
+                                                      "purchases",
+                                                      "customers"};
 static const char *module_metrics[WX_MODULE_METRICS] = {"members", "joins",
                                                         "leaves"};
 
@@ -39,6 +45,8 @@ const char *wx__column_entity(const wx_model *m, const wx_column *c) {
     case WX_SCOPE_FLOW: return m->flows[c->index].name;
     case WX_SCOPE_OUTCOME: return m->outcomes[c->index].name;
     case WX_SCOPE_SOURCE: return m->sources[c->index].name;
+    case WX_SCOPE_TOUCHPOINT: return m->touchpoints[c->index].name;
+    case WX_SCOPE_TOTAL: return "all";
     default: return "?";
   }
 }
@@ -66,10 +74,42 @@ static void add(wx_layout *l, wx_scope scope, uint32_t index,
   c->metric = metric;
 }
 
+/* Columns of the touchpoint and economics mechanics, after the core ones:
+ * none at all for a model without them. */
+static void add_extras(wx_layout *l, const wx_model *m) {
+  l->touch_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    for (int k = 0; k < WX_TP_METRICS; k++)
+      add(l, WX_SCOPE_TOUCHPOINT, i, tp_metrics[k]);
+  for (uint32_t i = 0; i < m->n_sources; i++) {
+    const wx_source *s = &m->sources[i];
+    if (s->kind < WX_SOURCE_ADS) continue;
+    add(l, WX_SCOPE_SOURCE, i, "cost");
+    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on) continue;
+    add(l, WX_SCOPE_SOURCE, i, "shares");
+    add(l, WX_SCOPE_SOURCE, i, "fission_arrivals");
+  }
+  l->customers_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    if (wx__outcome_economic(&m->outcomes[i]))
+      add(l, WX_SCOPE_OUTCOME, i, "customers");
+  l->n_economic = l->n_cols - l->customers_base;
+  l->revenue_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    if (wx__outcome_economic(&m->outcomes[i]))
+      add(l, WX_SCOPE_OUTCOME, i, "revenue");
+  l->total_base = l->n_cols;
+  if (!wx__model_has_extras(m)) return;
+  for (int k = 0; k < WX_TOTAL_METRICS; k++)
+    add(l, WX_SCOPE_TOTAL, 0, total_metrics[k]);
+}
+
 int wx__layout_init(wx_layout *l, const wx_model *m) {
   *l = (wx_layout){0};
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
-             m->n_outcomes + m->n_sources;
+             m->n_outcomes + m->n_sources +
+             (size_t)m->n_touchpoints * WX_TP_METRICS + 3 * m->n_sources +
+             2 * m->n_outcomes + WX_TOTAL_METRICS;
   for (uint32_t i = 0; i < m->n_modules; i++) n += unit_metrics(&m->modules[i]);
   l->cols = malloc((n ? n : 1) * sizeof *l->cols);
   l->unit_col = malloc((m->n_modules + 1) * sizeof *l->unit_col);
@@ -90,6 +130,7 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   for (uint32_t i = 0; i < m->n_sources; i++)
     add(l, WX_SCOPE_SOURCE, i, "arrivals");
   add_unit_cols(l, m);
+  add_extras(l, m);
   return WX_OK;
 }
 

@@ -42,12 +42,38 @@ enum {
 };
 extern const char *const wx__staff_metrics[WX_STAFF_METRICS];
 extern const char *const wx__group_metrics[WX_GROUP_METRICS];
+/* Touchpoint i metric k is touch_base + i * WX_TP_METRICS + k.  Economic
+ * outcomes (model.h) get customers and revenue columns: the j-th economic
+ * outcome's are customers_base + j and revenue_base + j.  When the model
+ * has extras (wx__model_has_extras), total_base + WX_T_* hold the total
+ * cost and revenue (scope total, entity "all"), and ads and campaign
+ * sources have a "cost" column (campaigns with fission also "shares" and
+ * "fission_arrivals"); find those with wx__layout_find.  All cumulative. */
+enum {
+  WX_TP_POSTS,
+  WX_TP_REACHED,
+  WX_TP_UNFOLLOWS,
+  WX_TP_SHARES,
+  WX_TP_FISSION,
+  WX_TP_VIEWS,
+  WX_TP_COST,
+  WX_TP_METRICS
+};
+enum {
+  WX_T_COST,
+  WX_T_REVENUE,
+  WX_T_PURCHASES, /* counts of economic outcomes, repeats included */
+  WX_T_CUSTOMERS, /* first-time customers, summed over economic outcomes */
+  WX_TOTAL_METRICS
+};
 
 typedef struct {
   uint32_t n_cols;
   wx_column *cols;
   uint32_t module_base, flow_base, outcome_base, source_base;
   uint32_t *unit_col; /* per module: first units column, or WX_NONE */
+  uint32_t touch_base, customers_base, revenue_base, total_base;
+  uint32_t n_economic; /* economic outcomes */
   uint32_t n_samples;
   double *times;      /* n_samples sample times, days */
 } wx_layout;

@@ -30,8 +30,8 @@
 #include "engine.h"
 #include "model.h"
 
-#define WX_EV_UNIT 0xFFFEu
-#define WX_EV_RETRY 0xFFFDu
+#define WX_EV_UNIT 0xFFF7u /* see engine_agent.h */
+#define WX_EV_RETRY 0xFFF6u
 
 enum { WX_UNIT_OPEN, WX_UNIT_BANNED, WX_UNIT_CLOSED };
 

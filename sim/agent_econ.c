@@ -1,0 +1,124 @@
+/*
+ * Money and the sources that cost it: paid Moments ads (Poisson arrivals at
+ * budget / cpm x 1000 x ctr x convert per day in [from, until), cost
+ * accruing at `budget` per day, written at each sample), one-off
+ * campaigns (count people at `at`, each reached for fission; one-off
+ * cost), order values, first-time customers and repeat purchases (after
+ * each purchase another with p, after its delay: geometric, not cancelled
+ * by leaving modules).
+ */
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "agent_x.h"
+#include "dist.h"
+
+static double ads_rate(const wx_engine *e, const wx_source *s) {
+  const double *pv = e->params;
+  if (!(pv[s->cpm] > 0)) return 0;
+  return pv[s->budget] / pv[s->cpm] * 1000 * pv[s->ctr] * pv[s->convert];
+}
+
+/* The next ads arrival after t (memoryless, so restarting at `from` is
+ * exact). */
+static int ads_next(wx_engine *e, uint32_t s, double t) {
+  const wx_source *src = &e->m->sources[s];
+  double rate = ads_rate(e, src);
+  if (!(rate > 0)) return WX_OK;
+  double at = (t > src->from ? t : src->from) +
+              gsl_ran_exponential(e->rng[s], 1 / rate);
+  if (!(at < src->until) || !(at <= e->horizon)) return WX_OK;
+  return wx__queue_push(&e->q, at, s, WX_EV_ADS, 0);
+}
+
+int wx__econ_start(wx_engine *e) {
+  const wx_model *m = e->m;
+  for (uint32_t s = 0; s < m->n_sources; s++) {
+    const wx_source *src = &m->sources[s];
+    int rc = WX_OK;
+    if (src->kind == WX_SOURCE_ADS) rc = ads_next(e, s, 0);
+    if (src->kind == WX_SOURCE_CAMPAIGN && src->at <= e->horizon)
+      rc = wx__queue_push(&e->q, src->at, s, WX_EV_CAMPAIGN, 0);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+int wx__econ_ads(wx_engine *e, uint32_t s, double t) {
+  int rc = wx__agent_arrive(e, s, t);
+  return rc != WX_OK ? rc : ads_next(e, s, t);
+}
+
+void wx__econ_add_cost(wx_engine *e, uint32_t col, double c) {
+  e->cur[col] += c;
+  e->x->cost_discrete += c;
+  e->cur[e->l->total_base + WX_T_COST] += c;
+}
+
+int wx__econ_campaign(wx_engine *e, uint32_t s, double t) {
+  const wx_source *src = &e->m->sources[s];
+  uint32_t origin = e->m->n_touchpoints + s;
+  e->x->first[origin] = t;
+  if (src->cost != WX_NONE)
+    wx__econ_add_cost(e, e->x->src_cost[s], e->params[src->cost]);
+  double n = floor(e->params[src->count] + 0.5);
+  for (double k = 0; k < n; k++) {
+    int rc = wx__agent_arrive(e, s, t);
+    if (rc == WX_OK && src->fission.on &&
+        gsl_rng_uniform(e->rng[s]) < e->params[src->fission.share])
+      rc = wx__fission_share(e, origin, t);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t) {
+  const wx_outcome *oc = &e->m->outcomes[o];
+  wx_xstate *x = e->x;
+  uint32_t bit = x->econ_bit[o];
+  if (bit == WX_NONE) return WX_OK;
+  double *total = &e->cur[e->l->total_base];
+  uint8_t *flags = x->flags + (size_t)p * x->flag_bytes + bit / 8;
+  total[WX_T_PURCHASES] += 1;
+  if (!(*flags & (1u << (bit % 8)))) {
+    *flags |= (uint8_t)(1u << (bit % 8));
+    e->cur[e->l->customers_base + bit] += 1;
+    total[WX_T_CUSTOMERS] += 1;
+  }
+  gsl_rng *r = x->oc_rng[o];
+  if (oc->has_value) {
+    double v = wx__dist_draw(&oc->value, e->params, r);
+    e->cur[e->l->revenue_base + bit] += v;
+    total[WX_T_REVENUE] += v;
+  }
+  if (!oc->has_repeat || !(gsl_rng_uniform(r) < e->params[oc->repeat_p]))
+    return WX_OK;
+  double at = t + wx__dist_draw(&oc->repeat_delay, e->params, r);
+  return wx__agent_schedule(e, at, p, WX_EV_REPEAT, (uint16_t)o);
+}
+
+int wx__econ_repeat(wx_engine *e, const wx_event *ev) {
+  uint32_t p = ev->person, o = ev->epoch;
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]--;
+  e->cur[e->l->outcome_base + o] += 1;
+  int rc = wx__x_outcome(e, p, o, ev->t);
+  wx__agent_settle(e, p, 0);
+  return rc;
+}
+
+/* Ads cost accrues continuously: written as budget x active days so far. */
+void wx__x_before_sample(wx_engine *e, double t) {
+  const wx_model *m = e->m;
+  double total = e->x->cost_discrete;
+  for (uint32_t s = 0; s < m->n_sources; s++) {
+    const wx_source *src = &m->sources[s];
+    if (src->kind != WX_SOURCE_ADS) continue;
+    double end = t < src->until ? t : src->until;
+    double c = end > src->from ? e->params[src->budget] * (end - src->from) : 0;
+    e->cur[e->x->src_cost[s]] = c;
+    total += c;
+  }
+  e->cur[e->l->total_base + WX_T_COST] = total;
+}

@@ -1,0 +1,41 @@
+/*
+ * Random streams.  Every engine draws from many independent streams, one per
+ * (replication, kind, entity), so that a comparison variant that adds or
+ * removes one entity leaves every other stream as it was (common random
+ * numbers).  A stream's seed is mixed from the replication seed, the kind
+ * and a hash of the entity's *name*, never its index.
+ *
+ * The generator is xoshiro256** wrapped as a gsl_rng_type, so every GSL
+ * distribution draws from it as usual.  GSL's own generators take at most
+ * 32 bits of seed (mt19937 keeps `seed & 0xffffffff`): with tens of streams
+ * per replication and thousands of replications, two streams would start
+ * from the same state with a real probability.  xoshiro256** is seeded with
+ * all 64 bits (expanded to 256 bits of state by SplitMix64) and is faster.
+ */
+#ifndef WX_RNG_H
+#define WX_RNG_H
+
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+typedef enum {
+  WX_STREAM_SOURCE = 1,  /* arrival times of a source */
+  WX_STREAM_MODULE = 2,  /* which fates people joining a module take */
+  WX_STREAM_DELAY = 3,   /* the delays of those fates */
+  WX_STREAM_UNITS = 4,   /* staff accounts and groups of a module */
+  WX_STREAM_TOUCH = 5,   /* a touchpoint's posts, reach and fission */
+  WX_STREAM_OUTCOME = 6  /* order values and repeats of an outcome */
+} wx_stream_kind;
+
+/* The xoshiro256** generator type: get() returns 32 bits, get_double()
+ * 53 bits; set() uses the whole unsigned long (64 bits on LP64). */
+const gsl_rng_type *wx__rng_type(void);
+
+/* A new xoshiro256** generator, or NULL when out of memory. */
+gsl_rng *wx__rng_alloc(void);
+
+/* Seeds r for stream (kind, entity name) of the replication seed. */
+void wx__rng_seed_stream(gsl_rng *r, uint64_t seed, wx_stream_kind kind,
+                         const char *name);
+
+#endif
