@@ -50,7 +50,7 @@ static char *write_scenario(double arrivals) {
   fprintf(fp,
           "horizon: 90d\nsample_every: 1d\nseed: 1\nreplications: 1\n"
           "modules:\n  oa: {kind: official_account}\n"
-          "  video: {kind: video_account}\n  sdr: {kind: wecom}\n"
+          "  video: {kind: video_account}\n  sdr: {kind: wecom, accounts: 20}\n"
           "  group: {kind: group}\n  shop: {kind: mini_program}\n"
           "sources:\n  ads: {into: oa, rate: %.6f/d}\n%s",
           arrivals / 90.0, flows);

@@ -52,7 +52,7 @@ static double median3(const wx_model *m, unsigned reps, unsigned threads,
 int main(int argc, char **argv) {
   const char *scenario = argc > 1 ? argv[1]
                                   : WX_SOURCE_DIR "/bench/threads.yaml";
-  unsigned reps = argc > 2 ? (unsigned)atoi(argv[2]) : 16;
+  unsigned reps = argc > 2 ? (unsigned)atoi(argv[2]) : 64;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   wx_model *m = NULL;
   wx_diags *d = wx_diags_alloc(10);
