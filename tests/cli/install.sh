@@ -29,7 +29,10 @@ int main(void) {
   return rc != 0;
 }
 C
-PKG_CONFIG_PATH=$(dirname "$PC") cc "$T/use.c" -o "$T/use" \
+# A sanitizer build installs an instrumented library: link the runtime too.
+SAN=""
+[ -n "${WX_SANITIZE:-}" ] && SAN="-fsanitize=$WX_SANITIZE"
+PKG_CONFIG_PATH=$(dirname "$PC") cc $SAN "$T/use.c" -o "$T/use" \
   $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --static --cflags --libs wxflow) \
   >"$T/cc.log" 2>&1 || { cat "$T/cc.log"; fail "cannot build against the installed library"; }
 "$T/use" | grep -q "^0\.[0-9]*\.[0-9]* success$" || fail "installed library does not work"
