@@ -52,8 +52,8 @@ static uint32_t build(stage *st, const wx_model *m, const wx_layout *l) {
 }
 
 /* Per replication, each stage's sum at the horizon, into acc. */
-static int fill(wx_accum *acc, const stage *st, uint32_t n,
-                const wx_run_ctx *c, double *row) {
+static int fill(wx_accum *acc, const stage *st, uint32_t n, const wx_run_ctx *c,
+                double *row) {
   const wx_accum *a = &c->series_acc;
   const wx_layout *l = &c->layout;
   size_t last = (size_t)(l->n_samples - 1) * l->n_cols;
