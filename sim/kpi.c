@@ -82,11 +82,49 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
        t + WX_T_COST);
 }
 
+/* Whether the series counts every person created: a recommend viewer
+ * becomes one person whichever of its responses it takes, and the series
+ * counts responses (flow "fired"), so with several responses it does not. */
+static int people_countable(const wx_model *m) {
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    if (m->touchpoints[i].views != WX_NONE && m->touchpoints[i].n_rec > 1)
+      return 0;
+  return 1;
+}
+
+/* people_new: every person created, i.e. source arrivals, fission arrivals
+ * (touchpoints and campaigns) and recommend viewers who responded, where
+ * people_in counts source arrivals only. */
+static void add_people_new(wx_kpi_set *k, const wx_model *m,
+                           const wx_layout *l) {
+  if (!people_countable(m) || (!m->n_sources && !m->n_touchpoints)) return;
+  uint32_t n = 0, *c = k->list;
+  for (uint32_t i = 0; i < m->n_sources; i++) {
+    c[n++] = l->source_base + i;
+    uint32_t f = wx__layout_find(l, WX_SCOPE_SOURCE, i, "fission_arrivals");
+    if (f != WX_NONE) c[n++] = f;
+  }
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    c[n++] = l->touch_base + i * WX_TP_METRICS + WX_TP_FISSION;
+    if (tp->views != WX_NONE && tp->n_rec == 1)
+      c[n++] = l->flow_base + tp->rec[0];
+  }
+  wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LIST, 0);
+  d->n_cols = n;
+  snprintf(d->name, sizeof d->name, "people_new");
+}
+
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 8;
+  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 9;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
-  if (!k->defs) return WX_ENOMEM;
+  k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *
+                   sizeof *k->list);
+  if (!k->defs || !k->list) {
+    wx__kpis_free(k);
+    return WX_ENOMEM;
+  }
   if (m->n_sources) {
     wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LAST, l->source_base);
     d->n_cols = m->n_sources;
@@ -106,11 +144,13 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   }
   for (uint32_t i = 0; i < m->n_targets; i++) add_target(k, l, &m->targets[i]);
   add_economics(k, m, l);
+  add_people_new(k, m, l);
   return WX_OK;
 }
 
 void wx__kpis_free(wx_kpi_set *k) {
   free(k->defs);
+  free(k->list);
   *k = (wx_kpi_set){0};
 }
 
@@ -123,8 +163,8 @@ static double first_ge(const wx_kpi_def *d, const wx_layout *l,
   return NAN;
 }
 
-static double reduce(const wx_kpi_def *d, const wx_layout *l,
-                     const wx_series *s) {
+static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
+                     const wx_layout *l, const wx_series *s) {
   const double *last = s->v + (size_t)(s->n_samples - 1) * s->n_cols;
   double acc = 0.0;
   switch (d->reduce) {
@@ -157,11 +197,14 @@ static double reduce(const wx_kpi_def *d, const wx_layout *l,
       return last[d->col2] != 0 ? (last[d->col] - last[d->col2]) / last[d->col2]
                                 : NAN;
     case WX_REDUCE_FIRST_GE: return first_ge(d, l, s);
+    case WX_REDUCE_SUM_LIST:
+      for (uint32_t j = 0; j < d->n_cols; j++) acc += last[k->list[d->col + j]];
+      return acc;
   }
   return NAN;
 }
 
 void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l,
                    const wx_series *s, double *out) {
-  for (uint32_t i = 0; i < k->n; i++) out[i] = reduce(&k->defs[i], l, s);
+  for (uint32_t i = 0; i < k->n; i++) out[i] = reduce(k, &k->defs[i], l, s);
 }

@@ -23,8 +23,10 @@ typedef enum {
   /* Two operands A = col, B = col2 (each a column): */
   WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
   WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */
-  WX_REDUCE_FIRST_GE    /* first sample time with B > 0 and A >= B; NaN
+  WX_REDUCE_FIRST_GE,   /* first sample time with B > 0 and A >= B; NaN
                            when never */
+  WX_REDUCE_SUM_LIST    /* sum at the horizon of the n_cols columns
+                           wx_kpi_set.list[col ..] */
 } wx_reduce;
 
 typedef struct {
@@ -41,6 +43,7 @@ typedef struct {
 typedef struct {
   uint32_t n;
   wx_kpi_def *defs;
+  uint32_t *list; /* columns of SUM_LIST KPIs */
 } wx_kpi_set;
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l);

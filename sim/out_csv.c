@@ -73,8 +73,8 @@ void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
 
 static void summary_fields(FILE *fp, const wx_cell_summary *s) {
   char b[32];
-  fprintf(fp, "%u,%s", s->n, wx__fmt_num(b, s->mean));
-  fprintf(fp, ",%s", wx__fmt_num(b, s->sd));
+  fprintf(fp, "%u,%s", s->n, wx__fmt_stat(b, s->mean));
+  fprintf(fp, ",%s", wx__fmt_stat(b, s->sd));
 }
 
 int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
@@ -108,7 +108,7 @@ int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
               wx__column_entity(c->m, &l->cols[j]), l->cols[j].metric);
       summary_fields(f.fp, &s);
       for (size_t q = 0; q < nq; q++)
-        fprintf(f.fp, ",%s", wx__fmt_num(b, s.q[q]));
+        fprintf(f.fp, ",%s", wx__fmt_stat(b, s.q[q]));
       fputc('\n', f.fp);
     }
   }
@@ -129,11 +129,11 @@ int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
     const wx_cell_summary *s = &r->kpi[i];
     fprintf(f.fp, "%s,%s,", r->defs[i].name, r->defs[i].unit);
     summary_fields(f.fp, s);
-    fprintf(f.fp, ",%s", wx__fmt_num(b, s->ci_low));
-    fprintf(f.fp, ",%s", wx__fmt_num(b, s->ci_high));
-    fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[0]));
-    fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[2]));
-    fprintf(f.fp, ",%s\n", wx__fmt_num(b, s->q[4]));
+    fprintf(f.fp, ",%s", wx__fmt_stat(b, s->ci_low));
+    fprintf(f.fp, ",%s", wx__fmt_stat(b, s->ci_high));
+    fprintf(f.fp, ",%s", wx__fmt_stat(b, s->q[0]));
+    fprintf(f.fp, ",%s", wx__fmt_stat(b, s->q[2]));
+    fprintf(f.fp, ",%s\n", wx__fmt_stat(b, s->q[4]));
   }
   return wx__outfile_commit(&f, c->diags);
 }

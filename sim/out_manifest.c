@@ -69,8 +69,9 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
   fputs("  \"files\": [\"entities.csv\", ", f.fp);
   if (!c->o->no_series) fputs("\"series.csv\", ", f.fp);
   fputs("\"series_stats.csv\", \"kpis.csv\", \"kpi_summary.csv\", "
-        "\"params.csv\", \"summary.json\", \"constraints.csv\"]\n}\n",
-        f.fp);
+        "\"params.csv\", \"summary.json\", \"constraints.csv\"", f.fp);
+  if (wx__funnel_written(c)) fputs(", \"funnel.csv\"", f.fp);
+  fputs("]\n}\n", f.fp);
   return wx__outfile_commit(&f, c->diags);
 }
 
@@ -93,7 +94,7 @@ int wx__write_summary_json(const wx_results *r, const char *dir,
                         s->q[0], s->q[2], s->q[4]};
     const char *k[] = {"mean", "sd", "ci_low", "ci_high", "p5", "p50", "p95"};
     for (int j = 0; j < 7; j++) {
-      wx__fmt_num(b, v[j]);
+      wx__fmt_stat(b, v[j]);
       fprintf(f.fp, ", \"%s\": %s", k[j], isfinite(v[j]) ? b : "null");
     }
     fputc('}', f.fp);

@@ -112,6 +112,13 @@ const char *wx__fmt_num(char buf[32], double v) {
   return buf;
 }
 
+const char *wx__fmt_stat(char buf[32], double v) {
+  if (!isfinite(v) || (v == floor(v) && fabs(v) < 1e15))
+    return wx__fmt_num(buf, v);
+  snprintf(buf, 32, "%.12g", v);
+  return buf;
+}
+
 int wx__mkdir_p(const char *dir, wx_diags *diags) {
   char *p = wx__strdup(dir);
   if (!p) return WX_ENOMEM;

@@ -34,6 +34,11 @@ int wx__write_file_atomic(const char *path, const char *text,
  * shortest form (12 to 17 digits) that reads back exactly; NaN as empty.
  * Returns buf. */
 const char *wx__fmt_num(char buf[32], double v);
+/* A statistic (mean, sd, CI, quantile) for people to read: like
+ * wx__fmt_num but at most 12 significant digits, so 0.1 + 0.2 shows as
+ * 0.3.  Only for values nothing re-reads exactly (resume reads series.csv,
+ * which keeps wx__fmt_num). */
+const char *wx__fmt_stat(char buf[32], double v);
 
 /* Joins dir and name with a '/' into a new string (caller frees). */
 char *wx__path_join(const char *dir, const char *name);

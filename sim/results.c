@@ -81,9 +81,27 @@ static int sink(void *ctx, const wx_rep_result *r) {
   return rc;
 }
 
+/* Exact quantiles keep every value (accum.h): refuse up front a run whose
+ * accumulators would not fit rather than swap or die half-way. */
+static int check_memory(const wx_run_ctx *c, uint32_t reps) {
+  const wx_layout *l = &c->layout;
+  double cells = (double)l->n_samples * l->n_cols + c->kpis.n;
+  double need = wx__accum_bytes(cells, reps), budget = wx__memory_budget();
+  if (budget <= 0 || need <= budget) return WX_OK;
+  return wx__diag(
+      c->diags, WX_ETOOBIG, "", 0, 0,
+      "aggregating %u replications x %u samples x %u columns needs about "
+      "%.0f bytes (%.1f MiB) of memory, over the budget of %.0f bytes "
+      "(%.1f MiB: half of physical memory, or WXFLOW_MEMORY_BUDGET); use a "
+      "coarser sample_every or fewer replications",
+      reps, l->n_samples, l->n_cols, need, need / 1048576.0, budget,
+      budget / 1048576.0);
+}
+
 static int ctx_init(wx_run_ctx *c, uint32_t reps) {
   int rc = wx__layout_init(&c->layout, c->m);
   if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, c->m, &c->layout);
+  if (rc == WX_OK) rc = check_memory(c, reps);
   if (rc == WX_OK)
     rc = wx__accum_init(&c->series_acc,
                         c->layout.n_samples * c->layout.n_cols, reps);
@@ -168,6 +186,7 @@ static int commit_all(wx_run_ctx *c, wx_results *r) {
   if (rc == WX_OK) rc = wx__write_series_stats(c, dir);
   if (rc == WX_OK) rc = wx__write_kpi_summary(c, r, dir);
   if (rc == WX_OK) rc = wx__write_constraints(c, dir);
+  if (rc == WX_OK) rc = wx__write_funnel(c, dir);
   if (rc == WX_OK) rc = wx__write_summary_json(r, dir, c->diags);
   if (rc == WX_OK) rc = wx__write_manifest(c, r, dir);
   return rc;

@@ -61,6 +61,11 @@ void wx__csv_field(FILE *fp, const char *s);
 /* out_constraints.c: constraints.csv from the replications' series. */
 int wx__write_constraints(const wx_run_ctx *c, const char *dir);
 
+/* out_funnel.c: funnel.csv (plot.h), when the model has a funnel stage. */
+int wx__write_funnel(const wx_run_ctx *c, const char *dir);
+/* Whether wx__write_funnel writes a file for c's model. */
+int wx__funnel_written(const wx_run_ctx *c);
+
 /* out_manifest.c */
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
                        const char *dir);

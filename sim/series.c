@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,9 +52,21 @@ const char *wx__column_entity(const wx_model *m, const wx_column *c) {
   }
 }
 
+/* k * dt carries the binary error of dt (0.1 d is not a double), so 9 *
+ * 0.1 is 0.8999999999999999; planners read these times in series.csv.
+ * Rounding to 12 significant digits gives the double nearest the decimal
+ * time meant (0.9), and moves a time by far less than any event-time
+ * resolution that matters (1e-12 relative).  The rounded grid is the one
+ * the engine samples at and resume re-reads, so it stays consistent. */
+static double round12(double x) {
+  char b[32];
+  snprintf(b, sizeof b, "%.12g", x);
+  return strtod(b, NULL);
+}
+
 /* The grid is 0, dt, 2 dt, ... up to the horizon, with the horizon itself
  * added when it is not a multiple of dt.  Times are computed as k * dt, not
- * by summing, so they are exact where dt is. */
+ * by summing, so errors do not accumulate. */
 static int init_times(wx_layout *l, const wx_model *m) {
   double steps = floor(m->horizon / m->sample_dt + 1e-9);
   uint32_t n = (uint32_t)steps + 1;
@@ -61,7 +74,7 @@ static int init_times(wx_layout *l, const wx_model *m) {
   l->n_samples = n + (uint32_t)extra;
   l->times = malloc(l->n_samples * sizeof *l->times);
   if (!l->times) return WX_ENOMEM;
-  for (uint32_t k = 0; k < n; k++) l->times[k] = k * m->sample_dt;
+  for (uint32_t k = 0; k < n; k++) l->times[k] = round12(k * m->sample_dt);
   if (extra) l->times[n] = m->horizon;
   return WX_OK;
 }

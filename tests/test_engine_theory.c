@@ -9,7 +9,9 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_odeiv2.h>
 
 #include "engine_fixture.h"
@@ -63,6 +65,62 @@ static void mginf_occupancy_is_poisson(void **state) {
     assert_true(fabs(var[i] - mt) <= 4 * se_var(mt, mt + 3 * mt * mt, R));
   }
   fx_teardown(&r);
+}
+
+/* M/G/inf with a stay of cdf G: occupancy N(t) ~ Poisson(lambda * int_0^t
+ * (1 - G(s)) ds) whatever G (the arrivals still present at t are a thinned
+ * Poisson process).  Mean and variance within 4 standard errors. */
+static void check_mginf(wx_dist_kind dk, double a, double b, const double t[2],
+                        const double mt[2]) {
+  const double lambda = 40;
+  const uint32_t R = 400;
+  wx_model *m = fx_model(10, 1);
+  uint32_t mod = fx_module(m, "A");
+  fx_flow(m, WX_FLOW_CHURN, mod, WX_NONE, 0, 1, dk, a, b);
+  double from[] = {0}, rate[] = {lambda};
+  fx_poisson(m, mod, 1, from, rate);
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  uint32_t k[2] = {fx_sample(&r, t[0]), fx_sample(&r, t[1])};
+  double mean[2], var[2];
+  moments(&r, R, 2, k, fx_members(&r, mod), mean, var);
+  for (int i = 0; i < 2; i++) {
+    double mu = lambda * mt[i];
+    if (fabs(mean[i] - mu) > 4 * sqrt(mu / R))
+      fail_msg("t=%g: mean %.3f, want %.3f", t[i], mean[i], mu);
+    if (fabs(var[i] - mu) > 4 * se_var(mu, mu + 3 * mu * mu, R))
+      fail_msg("t=%g: variance %.3f, want %.3f", t[i], var[i], mu);
+  }
+  fx_teardown(&r);
+}
+
+/* Fixed stay D = 3 d: int_0^t (1 - G) = min(t, D). */
+static void mginf_with_fixed_stay_is_poisson(void **state) {
+  (void)state;
+  const double t[2] = {2, 6}, mt[2] = {2, 3};
+  check_mginf(WX_DIST_FIXED, 3, 0, t, mt);
+}
+
+static double lognormal_survival(double s, void *p) {
+  const double *ms = p; /* median, sigma */
+  return s <= 0 ? 1 : gsl_cdf_lognormal_Q(s, log(ms[0]), ms[1]);
+}
+
+/* Lognormal stay, median 2 d, sigma 0.8: the integral by quadrature. */
+static void mginf_with_lognormal_stay_is_poisson(void **state) {
+  (void)state;
+  double ms[2] = {2, 0.8}, t[2] = {1, 6}, mt[2], err;
+  gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
+  gsl_function f = {lognormal_survival, ms};
+  for (int i = 0; i < 2; i++)
+    assert_int_equal(gsl_integration_qags(&f, 0, t[i], 0, 1e-10, 200, w,
+                                          &mt[i], &err),
+                     GSL_SUCCESS);
+  gsl_integration_workspace_free(w);
+  /* not the exponential answer: the check has power against G */
+  const double mean_stay = 2 * exp(0.32);
+  assert_true(fabs(mt[0] - mean_stay * (1 - exp(-1 / mean_stay))) > 0.05);
+  check_mginf(WX_DIST_LOGNORMAL, 2, 0.8, t, mt);
 }
 
 /* N people start in A; A -move p1-> B -move p2-> C, exponential delays of
@@ -204,6 +262,8 @@ int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(mginf_occupancy_is_poisson),
+      cmocka_unit_test(mginf_with_fixed_stay_is_poisson),
+      cmocka_unit_test(mginf_with_lognormal_stay_is_poisson),
       cmocka_unit_test(chain_thins_binomially),
       cmocka_unit_test(piecewise_rate_counts_are_poisson),
       cmocka_unit_test(linear_network_matches_ode_mean),

@@ -79,8 +79,53 @@ static void target_needs_exactly_one_entity(void **s) {
                  WX_ESCENARIO, 3, 15, "did you mean `sdr`");
 }
 
+/* people_new sums every way a person is created: source arrivals, fission
+ * arrivals of campaigns and touchpoints, recommend responses (one response
+ * per touchpoint, so one per viewer).  Each column gets a distinct power of
+ * two at the horizon, so the sum shows which were taken. */
+static void people_new_counts_sources_fission_and_recommendations(void **st) {
+  (void)st;
+  wx_model *m = wxt_load_ok(
+      "horizon: 10d\nmodules:\n  oa: {kind: official_account}\n"
+      "sources:\n  ads: {into: oa, rate: 5/d}\n"
+      "  vote:\n    type: campaign\n    into: oa\n    at: 1d\n    count: 50\n"
+      "    fission: {share: 20%, offspring: poisson(2), generation_delay: 1d}\n"
+      "touchpoints:\n  vid:\n    module: oa\n    schedule: {every: 2d}\n"
+      "    fission: {share: 5%, offspring: poisson(2), generation_delay: 1d}\n"
+      "    recommend: {views: 100, responses: {f: {to: oa, p: 5%}}}\n");
+  wx_layout l;
+  wx_kpi_set k;
+  wx_series s;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
+  assert_int_equal(wx__series_init(&s, &l), WX_OK);
+  double *last = s.v + (size_t)(s.n_samples - 1) * s.n_cols;
+  for (uint32_t j = 0; j < s.n_cols; j++) last[j] = ldexp(1, (int)j);
+  double want = 0;
+  uint32_t cols[] = {
+      wx__layout_find(&l, WX_SCOPE_SOURCE, 0, "arrivals"),
+      wx__layout_find(&l, WX_SCOPE_SOURCE, 1, "arrivals"),
+      wx__layout_find(&l, WX_SCOPE_SOURCE, 1, "fission_arrivals"),
+      wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "fission_arrivals"),
+      l.flow_base + m->touchpoints[0].rec[0]};
+  for (int i = 0; i < 5; i++) {
+    assert_int_not_equal(cols[i], WX_NONE);
+    want += last[cols[i]];
+  }
+  double out[64];
+  assert_true(k.n <= 64);
+  wx__kpis_eval(&k, &l, &s, out);
+  assert_true(out[find(&k, "people_new")] == want);
+  assert_true(out[find(&k, "people_in")] == last[cols[0]] + last[cols[1]]);
+  wx__series_free(&s);
+  wx__kpis_free(&k);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(people_new_counts_sources_fission_and_recommendations),
       cmocka_unit_test(targets_report_first_day_and_whether_reached),
       cmocka_unit_test(target_with_unknown_metric_is_reported_with_position),
       cmocka_unit_test(target_needs_exactly_one_entity),

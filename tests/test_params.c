@@ -139,6 +139,90 @@ static void gamma_draws_pass_a_ks_test(void **state) {
   wx_model_free(m);
 }
 
+/* --- KS tests of wx__prior_draw for the other priors ------------------ */
+
+typedef double (*cdf_fn)(double x, const wx_prior *p);
+
+static double beta_cdf(double x, const wx_prior *p) {
+  return gsl_cdf_beta_P(x, p->a, p->b);
+}
+static double lognormal_cdf(double x, const wx_prior *p) {
+  return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, p->a, p->b);
+}
+static double uniform_cdf(double x, const wx_prior *p) {
+  return gsl_cdf_flat_P(x, p->a, p->b);
+}
+/* The normal prior clamped to [lo, hi]: atoms at lo and hi. */
+static double clamped_normal_cdf(double x, const wx_prior *p) {
+  if (x < p->lo) return 0;
+  if (x >= p->hi) return 1;
+  return gsl_cdf_gaussian_P(x - p->a, p->b);
+}
+
+/* KS distance of sorted x[n] from cdf, ties (atoms) included: at each
+ * distinct value v, compare F(v) with the share <= v and F(v-) with the
+ * share < v. */
+static double ks_distance(const double *x, int n, cdf_fn cdf,
+                          const wx_prior *p) {
+  double d = 0;
+  for (int i = 0; i < n;) {
+    int j = i;
+    while (j < n && x[j] == x[i]) j++;
+    double f = cdf(x[i], p), f_left = cdf(nextafter(x[i], -INFINITY), p);
+    d = fmax(d, fmax(fabs(f - (double)j / n), fabs(f_left - (double)i / n)));
+    i = j;
+  }
+  return d;
+}
+
+/* Draws n values of prior `p`, passes the KS test at 1% (1.63 / sqrt n)
+ * against its own cdf and fails it against `wrong` (so the test can
+ * fail). */
+static void ks_check(wx_prior p, wx_prior wrong, cdf_fn cdf) {
+  const int n = 5000;
+  gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng_set(r, 777);
+  double *x = malloc(n * sizeof *x);
+  for (int i = 0; i < n; i++) x[i] = wx__prior_draw(&p, r);
+  qsort(x, n, sizeof *x, cmp);
+  double d = ks_distance(x, n, cdf, &p), crit = 1.63 / sqrt(n);
+  if (d >= crit) fail_msg("prior %d: D = %.4f >= %.4f", p.kind, d, crit);
+  double dw = ks_distance(x, n, cdf, &wrong);
+  if (dw <= crit) fail_msg("prior %d: wrong D = %.4f", p.kind, dw);
+  free(x);
+  gsl_rng_free(r);
+}
+
+static void beta_draws_pass_a_ks_test(void **state) {
+  (void)state;
+  wx_prior p = {WX_PRIOR_BETA, 2, 18, 0, 1}, w = p;
+  w.b = 16;
+  ks_check(p, w, beta_cdf);
+}
+
+static void lognormal_draws_pass_a_ks_test(void **state) {
+  (void)state;
+  wx_prior p = {WX_PRIOR_LOGNORMAL, log(30), 0.4, 0, INFINITY}, w = p;
+  w.a = log(31.5);
+  ks_check(p, w, lognormal_cdf);
+}
+
+static void uniform_draws_pass_a_ks_test(void **state) {
+  (void)state;
+  wx_prior p = {WX_PRIOR_UNIFORM, 0.05, 0.15, 0, 1}, w = p;
+  w.b = 0.16;
+  ks_check(p, w, uniform_cdf);
+}
+
+/* Mean 0.1, sd 0.2 in [0, 1]: 31% of draws clamp to 0, an atom the cdf
+ * accounts for. */
+static void clamped_normal_draws_pass_a_ks_test(void **state) {
+  (void)state;
+  wx_prior p = {WX_PRIOR_NORMAL, 0.1, 0.2, 0, 1}, w = p;
+  w.a = 0.12;
+  ks_check(p, w, clamped_normal_cdf);
+}
+
 static void normal_draws_are_clamped_to_the_valid_range(void **state) {
   (void)state;
   wx_prior p = {WX_PRIOR_NORMAL, 0.01, 0.5, 0, 1};
@@ -159,6 +243,10 @@ int main(void) {
       cmocka_unit_test(certain_parameters_are_copied),
       cmocka_unit_test(beta_draws_have_the_beta_mean),
       cmocka_unit_test(gamma_draws_pass_a_ks_test),
+      cmocka_unit_test(beta_draws_pass_a_ks_test),
+      cmocka_unit_test(lognormal_draws_pass_a_ks_test),
+      cmocka_unit_test(uniform_draws_pass_a_ks_test),
+      cmocka_unit_test(clamped_normal_draws_pass_a_ks_test),
       cmocka_unit_test(normal_draws_are_clamped_to_the_valid_range),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,126 @@
+/* funnel.csv (plot.h): the stages people pass through, each the mean over
+ * replications of a count at the horizon with its 95% t CI.  Stages are
+ * sums of series columns at the last sample, read back from the series
+ * accumulator, so they equal the series and KPI values by construction.
+ * A stage without modules (or touchpoints, outcomes) of its kind is left
+ * out. */
+#include <stdlib.h>
+
+#include "results.h"
+
+enum { WX_FUNNEL_STAGES = 5 };
+
+typedef struct {
+  const char *stage, *label;
+  uint32_t n;     /* columns summed */
+  uint32_t *cols; /* into the layout */
+} stage;
+
+static void add_module_joins(stage *s, const wx_model *m, const wx_layout *l,
+                             wx_kind a, wx_kind b) {
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    if (m->modules[i].kind == a || m->modules[i].kind == b)
+      s->cols[s->n++] = l->module_base + i * WX_MODULE_METRICS + WX_M_JOINS;
+}
+
+/* Fills st[] (each with room for `room` columns); returns the stages. */
+static uint32_t build(stage *st, const wx_model *m, const wx_layout *l) {
+  static const char *const names[WX_FUNNEL_STAGES][2] = {
+      {"reached", "触达 reached"},
+      {"followers", "关注 followers"},
+      {"staff_friends", "好友 staff friends"},
+      {"group_members", "群成员 group members"},
+      {"customers", "客户 customers"}};
+  for (int k = 0; k < WX_FUNNEL_STAGES; k++) {
+    st[k].stage = names[k][0];
+    st[k].label = names[k][1];
+  }
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    st[0].cols[st[0].n++] = l->touch_base + i * WX_TP_METRICS + WX_TP_REACHED;
+  add_module_joins(&st[1], m, l, WX_KIND_OFFICIAL_ACCOUNT,
+                   WX_KIND_VIDEO_ACCOUNT);
+  add_module_joins(&st[2], m, l, WX_KIND_PERSONAL_ACCOUNT, WX_KIND_WECOM);
+  add_module_joins(&st[3], m, l, WX_KIND_GROUP, WX_KIND_GROUP);
+  if (l->n_economic && wx__model_has_extras(m))
+    st[4].cols[st[4].n++] = l->total_base + WX_T_CUSTOMERS;
+  else if (m->n_outcomes)
+    st[4].cols[st[4].n++] = l->outcome_base;
+  uint32_t kept = 0;
+  for (int k = 0; k < WX_FUNNEL_STAGES; k++)
+    if (st[k].n) st[kept++] = st[k];
+  return kept;
+}
+
+/* Per replication, each stage's sum at the horizon, into acc. */
+static int fill(wx_accum *acc, const stage *st, uint32_t n, const wx_run_ctx *c,
+                double *row) {
+  const wx_accum *a = &c->series_acc;
+  const wx_layout *l = &c->layout;
+  size_t last = (size_t)(l->n_samples - 1) * l->n_cols;
+  int rc = WX_OK;
+  for (uint32_t r = 0; r < a->n && rc == WX_OK; r++) {
+    for (uint32_t k = 0; k < n; k++) {
+      row[k] = 0;
+      for (uint32_t j = 0; j < st[k].n; j++)
+        row[k] += a->values[(last + st[k].cols[j]) * a->cap + r];
+    }
+    rc = wx__accum_add(acc, row);
+  }
+  return rc;
+}
+
+static void write_rows(FILE *fp, const stage *st, uint32_t n,
+                       const wx_accum *acc, double *scratch) {
+  char b[32];
+  fputs("stage,label,mean,ci_low,ci_high\n", fp);
+  for (uint32_t k = 0; k < n; k++) {
+    wx_cell_summary s;
+    wx__accum_summary(acc, k, NULL, 0, scratch, &s);
+    fprintf(fp, "%s,", st[k].stage);
+    wx__csv_field(fp, st[k].label);
+    fprintf(fp, ",%s", wx__fmt_stat(b, s.mean));
+    fprintf(fp, ",%s", wx__fmt_stat(b, s.ci_low));
+    fprintf(fp, ",%s\n", wx__fmt_stat(b, s.ci_high));
+  }
+}
+
+static int write_file(const wx_run_ctx *c, const char *dir, const stage *st,
+                      uint32_t n) {
+  uint32_t reps = c->series_acc.n;
+  wx_accum acc = {0};
+  double *buf = malloc((reps + n + 2) * sizeof *buf);
+  char *path = wx__path_join(dir, "funnel.csv");
+  int rc = (buf && path) ? wx__accum_init(&acc, n, reps) : WX_ENOMEM;
+  if (rc == WX_OK) rc = fill(&acc, st, n, c, buf);
+  wx_outfile f;
+  if (rc == WX_OK) rc = wx__outfile_open(&f, path, c->diags);
+  if (rc == WX_OK) {
+    write_rows(f.fp, st, n, &acc, buf);
+    rc = wx__outfile_commit(&f, c->diags);
+  }
+  wx__accum_free(&acc);
+  free(path);
+  free(buf);
+  return rc;
+}
+
+int wx__funnel_written(const wx_run_ctx *c) {
+  const wx_model *m = c->m;
+  int any = m->n_touchpoints || m->n_outcomes;
+  for (uint32_t i = 0; i < m->n_modules && !any; i++)
+    any = m->modules[i].kind <= WX_KIND_GROUP;
+  return any;
+}
+
+int wx__write_funnel(const wx_run_ctx *c, const char *dir) {
+  const wx_model *m = c->m;
+  size_t room = (size_t)m->n_modules + m->n_touchpoints + 1;
+  uint32_t *cols = malloc(WX_FUNNEL_STAGES * room * sizeof *cols);
+  if (!cols) return WX_ENOMEM;
+  stage st[WX_FUNNEL_STAGES] = {0};
+  for (int k = 0; k < WX_FUNNEL_STAGES; k++) st[k].cols = cols + k * room;
+  uint32_t n = build(st, m, &c->layout);
+  int rc = n ? write_file(c, dir, st, n) : WX_OK;
+  free(cols);
+  return rc;
+}
