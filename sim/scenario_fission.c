@@ -64,7 +64,7 @@ static int offspring(wx_sctx *c, const wx_node *n, const char *path,
   static const char *const args[] = {"mean", "size"};
   const char *s, *vals[2];
   wx_call call;
-  char msg[WX_MSG_MAX - 100];
+  char msg[WX_MSG_MAX - 100] = "";
   if (!wx__get_scalar(c, n, path, "poisson(mean) or negbin(mean, size)", &s))
     return 0;
   int ok = wx__is_call(s) && wx__call_parse(s, &call, msg, sizeof msg) == 0;
@@ -76,6 +76,7 @@ static int offspring(wx_sctx *c, const wx_node *n, const char *path,
              path, s);
     return 0;
   }
+  msg[0] = '\0'; /* bind leaves it alone when it succeeds */
   if (wx__call_bind(&call, args, nb ? 2 : 1, vals, msg, sizeof msg) != 0 ||
       !vals[0] || (nb && !vals[1])) {
     wx__serr(c, n, "`%s`: %s", path,
