@@ -123,7 +123,7 @@ int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
   int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
   free(path);
   if (rc != WX_OK) return rc;
-  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95\n", f.fp);
+  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n", f.fp);
   char b[32];
   for (uint32_t i = 0; i < r->n_kpis; i++) {
     const wx_cell_summary *s = &r->kpi[i];
@@ -133,7 +133,8 @@ int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
     fprintf(f.fp, ",%s", wx__fmt_num(b, s->ci_high));
     fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[0]));
     fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[2]));
-    fprintf(f.fp, ",%s\n", wx__fmt_num(b, s->q[4]));
+    fprintf(f.fp, ",%s", wx__fmt_num(b, s->q[4]));
+    fprintf(f.fp, ",%s\n", wx__kpi_better_name(r->defs[i].better));
   }
   return wx__outfile_commit(&f, c->diags);
 }
