@@ -41,6 +41,10 @@ void wx_cli_print_diags(const wx_diags *d);
 void wx_cli_print_diags_ex(const wx_diags *d, int notes);
 /* Maps a library status to an exit code. */
 int wx_cli_exit_code(int status);
+/* getopt_long returned '?' or ':' (callers pass a ':'-led optstring and
+ * set opterr = 0): prints one line naming the option and the --help to
+ * read, returns WX_EXIT_USAGE. */
+int wx_cli_bad_option(const char *cmd, int c, int argc, char **argv);
 /* Parses a whole unsigned number; returns 0 on success. */
 int wx_cli_parse_u64(const char *s, unsigned long long max,
                      unsigned long long *out);

@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,19 @@ int wx_cli_exit_code(int status) {
     case WX_EINTERRUPTED: return wx_cli_signal_exit_code();
     default: return WX_EXIT_FAILURE;
   }
+}
+
+int wx_cli_bad_option(const char *cmd, int c, int argc, char **argv) {
+  char shortopt[3] = {'-', (char)optopt, '\0'};
+  const char *opt = optopt ? shortopt
+                    : optind - 1 < argc ? argv[optind - 1] : "?";
+  if (c == ':')
+    fprintf(stderr, "wxflow %s: option '%s' needs a value; see 'wxflow %s "
+                    "--help'\n", cmd, opt, cmd);
+  else
+    fprintf(stderr, "wxflow %s: unknown option '%s'; see 'wxflow %s "
+                    "--help'\n", cmd, opt, cmd);
+  return WX_EXIT_USAGE;
 }
 
 int wx_cli_parse_u64(const char *s, unsigned long long max,

@@ -139,13 +139,14 @@ static int parse_args(int argc, char **argv, init_args *a) {
                                         {0, 0, 0, 0}};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:flh", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:flh", longs, NULL)) != -1) {
     switch (c) {
       case 'o': a->out = optarg; break;
       case 'f': a->force = 1; break;
       case 'l': a->list = 1; break;
       case 'h': usage(stdout); return WX_EXIT_OK;
-      default: usage(stderr); return WX_EXIT_USAGE;
+      default: return wx_cli_bad_option("init", c, argc, argv);
     }
   }
   if (optind < argc - 1) {
