@@ -67,16 +67,12 @@ unsigned wx_cli_parse_formats(const char *opt, const char *arg) {
   return parse_list(opt, arg, format_names);
 }
 
-const char *wx_cli_templates_dir(void) {
-  if (access(WX_SOURCE_DIR "/plots/deck_style.gp", R_OK) == 0)
-    return WX_SOURCE_DIR "/plots";
-  return WX_DATADIR "/plots";
-}
-
 int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   wx_diags *d = wx_diags_alloc(100);
   wx_plot_options o = *opt;
-  if (!o.templates_dir) o.templates_dir = wx_cli_templates_dir();
+  char tpl[4096];
+  if (!o.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
+    o.templates_dir = tpl;
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
   wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
