@@ -162,6 +162,26 @@ static void results_fixture_renders_every_chart_in_every_format(void **st) {
   scratch_free(dir);
 }
 
+/* Variants with different KPI sets: a KPI only one variant has, and one
+ * with no value at all (a target nobody reached), which is left out. */
+static void kpi_bars_survive_different_kpi_sets(void **st) {
+  (void)st;
+  char *dir = scratch_copy(DATA "/compare_mixed_fixture");
+  wx_plot_report rep;
+  wx_plot_options opt = {.templates_dir = PLOTS, .charts = WX_PLOT_KPI};
+  opt.report = &rep;
+  wx_diags *d = wx_diags_alloc(64);
+  int rc = wx__plot_render(dir, &opt, d);
+  for (size_t i = 0; i < wx_diags_count(d); i++)
+    fprintf(stderr, "%s\n", wx_diags_get(d, i)->msg);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(rep.failed, 0);
+  assert_int_equal(rep.charts, 1);
+  check_png(chart_path(dir, "kpi_bars", "png"));
+  wx_diags_free(d);
+  scratch_free(dir);
+}
+
 static void comparison_fixture_renders_overlay_and_kpi_bars(void **st) {
   (void)st;
   char *dir = scratch_copy(DATA "/compare_fixture");
@@ -323,6 +343,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(results_fixture_renders_every_chart_in_every_format),
       cmocka_unit_test(comparison_fixture_renders_overlay_and_kpi_bars),
+      cmocka_unit_test(kpi_bars_survive_different_kpi_sets),
       cmocka_unit_test(compare_series_option_picks_the_series),
       cmocka_unit_test(missing_gnuplot_is_not_found_and_writes_nothing),
       cmocka_unit_test(failing_gnuplot_leaves_no_partial_charts),
