@@ -67,6 +67,20 @@ unsigned wx_cli_parse_formats(const char *opt, const char *arg) {
   return parse_list(opt, arg, format_names);
 }
 
+/* During `run` and `compare` (notes == 0) the CSVs are already written, so
+ * a chart that fails is a warning, with gnuplot's text kept as notes. */
+static void chart_warning(const char *dir, const wx_diags *d) {
+  fprintf(stderr, "wxflow: warning: some charts could not be drawn in "
+                  "%s/charts; the CSV files are complete (re-draw with "
+                  "'wxflow plot %s')\n", dir, dir);
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const wx_error *e = wx_diags_get(d, i);
+    if (e->code != WX_OK)
+      fprintf(stderr, "%s: note: %s\n", e->file[0] ? e->file : "wxflow",
+              e->msg);
+  }
+}
+
 int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   wx_diags *d = wx_diags_alloc(100);
   wx_plot_options o = *opt;
@@ -74,7 +88,8 @@ int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   if (!o.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
     o.templates_dir = tpl;
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
-  wx_cli_print_diags_ex(d, notes);
+  if (rc != WX_OK && !notes && d) chart_warning(dir, d);
+  else wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
   return rc;
 }
