@@ -30,8 +30,11 @@ set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) ma
 do for [k=1:nkpi] {
   set title kpi_titles[k] font sprintf(",%g", 24*fontscale)
   set yrange [*:*]  # stats on one column filters by the y range
+  undefine STATS_max
   stats datafile index (k-1) using 5 nooutput
-  set yrange [0:(STATS_max > 0 ? STATS_max*1.18 : 1)]
+  # A panel without one finite value leaves STATS_max unset: draw it empty.
+  _ymax = exists("STATS_max") ? STATS_max : 0
+  set yrange [0:(_ymax > 0 ? _ymax*1.18 : 1)]
   plot datafile index (k-1) using 1:3:(int($1)%10+1):xtic(2) with boxes lc variable fs solid 0.85 noborder,        '' index (k-1) using 1:3:4:5 with yerrorbars lc rgb '#333333' lw 2 pt -1,        '' index (k-1) using 1:5:(sprintf(abs($3) >= 1000 ? "%.0f%s" : "%.4g%s", $3, $6 != 0 ? " *" : "")) with labels offset 0,1 textcolor rgb '#222222'
 }
 unset multiplot

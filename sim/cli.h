@@ -24,14 +24,16 @@ int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
 int wx_cli_init(int argc, char **argv);
-/* The shipped scenarios: the source tree's, else the installed copy. */
-const char *wx_cli_scenarios_dir(void);
+/* DIR/sub for the data directory (scenarios/, plots/): $WXFLOW_DATADIR if
+ * set; the source tree when this program runs from its build tree; the
+ * installation next to the program (BIN/../share/wxflow) when it exists;
+ * else the configured WX_DATADIR.  Returns 0, or -1 if buf is too small. */
+int wx_cli_data_dir(const char *sub, char *buf, size_t n);
 
 struct wx_plot_options;
 /* Renders charts with the CLI's template directory; prints diagnostics. */
 int wx_cli_render(const char *dir, const struct wx_plot_options *opt,
                   int notes);
-const char *wx_cli_templates_dir(void);
 /* "png,svg" -> WX_PLOT_* format bits; 0 (after a message) when invalid. */
 unsigned wx_cli_parse_formats(const char *opt, const char *arg);
 
@@ -41,6 +43,10 @@ void wx_cli_print_diags(const wx_diags *d);
 void wx_cli_print_diags_ex(const wx_diags *d, int notes);
 /* Maps a library status to an exit code. */
 int wx_cli_exit_code(int status);
+/* getopt_long returned '?' or ':' (callers pass a ':'-led optstring and
+ * set opterr = 0): prints one line naming the option and the --help to
+ * read, returns WX_EXIT_USAGE. */
+int wx_cli_bad_option(const char *cmd, int c, int argc, char **argv);
 /* Parses a whole unsigned number; returns 0 on success. */
 int wx_cli_parse_u64(const char *s, unsigned long long max,
                      unsigned long long *out);

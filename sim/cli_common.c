@@ -1,4 +1,7 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +45,53 @@ int wx_cli_exit_code(int status) {
     case WX_EINTERRUPTED: return wx_cli_signal_exit_code();
     default: return WX_EXIT_FAILURE;
   }
+}
+
+/* Whether `path` lies inside directory `dir` (both resolved). */
+static int inside(const char *path, const char *dir) {
+  char rd[PATH_MAX];
+  if (!realpath(dir, rd)) return 0;
+  size_t n = strlen(rd);
+  return !strncmp(path, rd, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+static int put(char *buf, size_t n, const char *root, const char *sub) {
+  int len = snprintf(buf, n, "%s/%s", root, sub);
+  return len > 0 && (size_t)len < n ? 0 : -1;
+}
+
+int wx_cli_data_dir(const char *sub, char *buf, size_t n) {
+  const char *env = getenv("WXFLOW_DATADIR");
+  if (env && *env) return put(buf, n, env, sub);
+  char exe[PATH_MAX];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len <= 0) return put(buf, n, WX_DATADIR, sub);
+  exe[len] = '\0';
+  if (inside(exe, WX_BINARY_DIR)) return put(buf, n, WX_SOURCE_DIR, sub);
+  /* An installation moved to another prefix keeps share/ beside bin/. */
+  char *slash = strrchr(exe, '/');
+  if (slash) {
+    *slash = '\0';
+    char rel[PATH_MAX];
+    if (snprintf(rel, sizeof rel, "%s/../share/wxflow", exe) <
+            (int)sizeof rel &&
+        access(rel, R_OK) == 0)
+      return put(buf, n, rel, sub);
+  }
+  return put(buf, n, WX_DATADIR, sub);
+}
+
+int wx_cli_bad_option(const char *cmd, int c, int argc, char **argv) {
+  char shortopt[3] = {'-', (char)optopt, '\0'};
+  const char *opt = optopt ? shortopt
+                    : optind - 1 < argc ? argv[optind - 1] : "?";
+  if (c == ':')
+    fprintf(stderr, "wxflow %s: option '%s' needs a value; see 'wxflow %s "
+                    "--help'\n", cmd, opt, cmd);
+  else
+    fprintf(stderr, "wxflow %s: unknown option '%s'; see 'wxflow %s "
+                    "--help'\n", cmd, opt, cmd);
+  return WX_EXIT_USAGE;
 }
 
 int wx_cli_parse_u64(const char *s, unsigned long long max,

@@ -50,6 +50,11 @@ static int number(const char *opt, const char *arg, unsigned long long max,
   return -1;
 }
 
+static int at_least_one(const char *opt) {
+  fprintf(stderr, "wxflow compare: %s must be at least 1\n", opt);
+  return WX_EXIT_USAGE;
+}
+
 static int option(cmp_args *a, int c) {
   unsigned long long v;
   switch (c) {
@@ -60,12 +65,13 @@ static int option(cmp_args *a, int c) {
       a->o.seed_set = 1;
       return -1;
     case 'r':
-      if (number("--replications", optarg, 10000000, &v) || !v)
-        return WX_EXIT_USAGE;
+      if (number("--replications", optarg, 10000000, &v)) return WX_EXIT_USAGE;
+      if (!v) return at_least_one("--replications");
       a->o.replications = (unsigned)v;
       return -1;
     case 'j':
-      if (number("--jobs", optarg, 1024, &v) || !v) return WX_EXIT_USAGE;
+      if (number("--jobs", optarg, 1024, &v)) return WX_EXIT_USAGE;
+      if (!v) return at_least_one("--jobs");
       a->o.threads = (unsigned)v;
       return -1;
     case 'f': a->o.force = 1; return -1;
@@ -75,7 +81,7 @@ static int option(cmp_args *a, int c) {
       a->formats = wx_cli_parse_formats("--format", optarg);
       return a->formats ? -1 : WX_EXIT_USAGE;
     case 'h': usage(stdout); return WX_EXIT_OK;
-    default: usage(stderr); return WX_EXIT_USAGE;
+    default: return -2; /* unknown: the caller names it */
   }
 }
 
@@ -94,8 +100,10 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
       {0, 0, 0, 0}};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:s:r:j:fqF:h", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:s:r:j:fqF:h", longs, NULL)) != -1) {
     int code = option(a, c);
+    if (code == -2) return wx_cli_bad_option("compare", c, argc, argv);
     if (code >= 0) return code;
   }
   if (optind >= argc) {

@@ -29,12 +29,6 @@ static void usage(FILE *fp) {
 "  -h, --help          show this help\n");
 }
 
-const char *wx_cli_scenarios_dir(void) {
-  if (access(WX_SOURCE_DIR "/scenarios/quickstart.yaml", R_OK) == 0)
-    return WX_SOURCE_DIR "/scenarios";
-  return WX_DATADIR "/scenarios";
-}
-
 /* Reads a whole small text file; NULL when unreadable or too large. */
 static char *read_text(const char *path) {
   FILE *fp = fopen(path, "rb");
@@ -139,13 +133,14 @@ static int parse_args(int argc, char **argv, init_args *a) {
                                         {0, 0, 0, 0}};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:flh", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:flh", longs, NULL)) != -1) {
     switch (c) {
       case 'o': a->out = optarg; break;
       case 'f': a->force = 1; break;
       case 'l': a->list = 1; break;
       case 'h': usage(stdout); return WX_EXIT_OK;
-      default: usage(stderr); return WX_EXIT_USAGE;
+      default: return wx_cli_bad_option("init", c, argc, argv);
     }
   }
   if (optind < argc - 1) {
@@ -199,7 +194,11 @@ int wx_cli_init(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  const char *dir = wx_cli_scenarios_dir();
+  char dir[4096];
+  if (wx_cli_data_dir("scenarios", dir, sizeof dir) != 0) {
+    fprintf(stderr, "wxflow init: data directory path too long\n");
+    return WX_EXIT_USAGE;
+  }
   if (a.list) return list_templates(dir);
   char *default_out = a.out ? NULL : template_path(NULL, a.name);
   const char *out = a.out ? a.out : default_out;

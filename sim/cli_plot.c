@@ -51,7 +51,10 @@ static unsigned parse_list(const char *opt, const char *arg,
     for (const flag_name *f = names; f->name; f++)
       if (!strcmp(f->name, word)) bit = f->bit;
     if (!bit) {
-      fprintf(stderr, "wxflow: %s: unknown '%s'\n", opt, word);
+      fprintf(stderr, "wxflow: %s: unknown '%s'; choose from", opt, word);
+      for (const flag_name *f = names; f->name; f++)
+        fprintf(stderr, "%s %s", f == names ? "" : ",", f->name);
+      fputc('\n', stderr);
       return 0;
     }
     bits |= bit;
@@ -64,18 +67,29 @@ unsigned wx_cli_parse_formats(const char *opt, const char *arg) {
   return parse_list(opt, arg, format_names);
 }
 
-const char *wx_cli_templates_dir(void) {
-  if (access(WX_SOURCE_DIR "/plots/deck_style.gp", R_OK) == 0)
-    return WX_SOURCE_DIR "/plots";
-  return WX_DATADIR "/plots";
+/* During `run` and `compare` (notes == 0) the CSVs are already written, so
+ * a chart that fails is a warning, with gnuplot's text kept as notes. */
+static void chart_warning(const char *dir, const wx_diags *d) {
+  fprintf(stderr, "wxflow: warning: some charts could not be drawn in "
+                  "%s/charts; the CSV files are complete (re-draw with "
+                  "'wxflow plot %s')\n", dir, dir);
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const wx_error *e = wx_diags_get(d, i);
+    if (e->code != WX_OK)
+      fprintf(stderr, "%s: note: %s\n", e->file[0] ? e->file : "wxflow",
+              e->msg);
+  }
 }
 
 int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   wx_diags *d = wx_diags_alloc(100);
   wx_plot_options o = *opt;
-  if (!o.templates_dir) o.templates_dir = wx_cli_templates_dir();
+  char tpl[4096];
+  if (!o.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
+    o.templates_dir = tpl;
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
-  wx_cli_print_diags_ex(d, notes);
+  if (rc != WX_OK && !notes && d) chart_warning(dir, d);
+  else wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
   return rc;
 }
@@ -108,6 +122,19 @@ static int render_variants(const char *dir, const wx_plot_options *o,
   return rc;
 }
 
+/* A results directory holds what `wxflow run` or `wxflow compare` wrote;
+ * anything else is refused before charts/ is made in it. */
+static int is_results_dir(const char *dir) {
+  static const char *const marks[] = {"entities.csv", "series_stats.csv",
+                                      "compare.csv"};
+  char path[4096];
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
+    if (access(path, F_OK) == 0) return 1;
+  }
+  return 0;
+}
+
 int wx_cli_plot(int argc, char **argv) {
   static const struct option longs[] = {
       {"charts", required_argument, 0, 'c'},
@@ -121,7 +148,8 @@ int wx_cli_plot(int argc, char **argv) {
   memset(&o, 0, sizeof o);
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "c:F:t:h", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":c:F:t:h", longs, NULL)) != -1) {
     switch (c) {
       case 'c':
         if (!(o.charts = parse_list("--charts", optarg, chart_names)))
@@ -135,12 +163,18 @@ int wx_cli_plot(int argc, char **argv) {
       case 'T': o.templates_dir = optarg; break;
       case 'G': o.gnuplot = optarg; break;
       case 'h': usage(stdout); return WX_EXIT_OK;
-      default: usage(stderr); return WX_EXIT_USAGE;
+      default: return wx_cli_bad_option("plot", c, argc, argv);
     }
   }
   if (optind != argc - 1) {
     fprintf(stderr, "wxflow plot: expected one results DIR\n");
     return WX_EXIT_USAGE;
+  }
+  if (access(argv[optind], F_OK) == 0 && !is_results_dir(argv[optind])) {
+    fprintf(stderr, "wxflow plot: %s is not a wxflow results directory (no "
+                    "entities.csv, series_stats.csv or compare.csv)\n",
+            argv[optind]);
+    return WX_EXIT_IO;
   }
   wx_plot_report report = {0};
   o.report = &report;

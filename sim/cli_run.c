@@ -36,8 +36,8 @@ static void usage(FILE *fp) {
 "                          horizon (e.g. 14d for a quick check)\n"
 "      --no-series         skip the per-replication series.csv (such a\n"
 "                          run cannot be resumed)\n"
-"      --quantiles LIST    percentiles in series_stats.csv (default\n"
-"                          5,25,50,75,95; fan charts need those five)\n"
+"      --quantiles LIST    extra percentiles in series_stats.csv, e.g.\n"
+"                          10,90 (5,25,50,75,95 are always written)\n"
 "      --resume DIR        continue the interrupted run in DIR\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
@@ -73,6 +73,11 @@ static int parse_number(const char *opt, const char *arg,
   fprintf(stderr, "wxflow run: %s expects a whole number up to %llu, got '%s'\n",
           opt, max, arg);
   return -1;
+}
+
+static int at_least_one(const char *opt) {
+  fprintf(stderr, "wxflow run: %s must be at least 1\n", opt);
+  return WX_EXIT_USAGE;
 }
 
 /* "5,50,95" (percent) -> probabilities; 0 on success. */
@@ -145,7 +150,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
   unsigned long long v;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:s:r:j:fqF:h", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":o:s:r:j:fqF:h", longs, NULL)) != -1) {
     switch (c) {
       case 'o': a->run.out_dir = optarg; break;
       case 's':
@@ -154,13 +160,14 @@ static int parse_args(int argc, char **argv, run_args *a) {
         a->run.seed_set = 1;
         break;
       case 'r':
-        if (parse_number("--replications", optarg, 10000000, &v) || v == 0)
+        if (parse_number("--replications", optarg, 10000000, &v))
           return WX_EXIT_USAGE;
+        if (v == 0) return at_least_one("--replications");
         a->run.replications = (unsigned)v;
         break;
       case 'j':
-        if (parse_number("--jobs", optarg, 1024, &v) || v == 0)
-          return WX_EXIT_USAGE;
+        if (parse_number("--jobs", optarg, 1024, &v)) return WX_EXIT_USAGE;
+        if (v == 0) return at_least_one("--jobs");
         a->run.threads = (unsigned)v;
         break;
       case 'f': a->run.force = 1; break;
@@ -182,7 +189,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
         a->run.resume = 1;
         break;
       case 'h': usage(stdout); return WX_EXIT_OK;
-      default: usage(stderr); return WX_EXIT_USAGE;
+      default: return wx_cli_bad_option("run", c, argc, argv);
     }
   }
   if (a->run.resume) return check_resume_args(argc, argv, a);

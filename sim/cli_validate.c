@@ -22,14 +22,14 @@ int wx_cli_validate(int argc, char **argv) {
                                         {0, 0, 0, 0}};
   int quiet = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, ":qh", longs, NULL)) != -1) {
     if (c == 'q') quiet = 1;
     else if (c == 'h') {
       usage(stdout);
       return WX_EXIT_OK;
     } else {
-      usage(stderr);
-      return WX_EXIT_USAGE;
+      return wx_cli_bad_option("validate", c, argc, argv);
     }
   }
   if (optind >= argc) {

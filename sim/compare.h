@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kpi.h"
 #include "wxflow/wxflow.h"
 
 /* ------------------------------------------------------------------ spec */
@@ -90,8 +91,22 @@ void wx__ci_paired(const double *a, const double *b, size_t n, wx_ci *out);
 /* Unpaired (Welch-Satterthwaite) interval of mean(a) - mean(b). */
 void wx__ci_welch(const double *a, size_t na, const double *b, size_t nb,
                   wx_ci *out);
-/* 1 if a lower value of this KPI is better (costs, per-day burdens). */
-int wx__kpi_lower_is_better(const char *kpi);
+/* A share of the finite 0/1 values of x[n] with its 95% Wilson score
+ * interval (never zero-width, stays inside [0, 1]). */
+void wx__ci_wilson(const double *x, size_t n, wx_ci *out);
+/* Paired 0/1 data: a[r] - b[r] over the r where both are finite, with
+ * Newcombe's hybrid score interval for a difference of paired proportions
+ * (Newcombe 1998, method 10: Wilson intervals of both shares combined with
+ * the phi correlation of the pairs). */
+void wx__ci_paired_binary(const double *a, const double *b, size_t n,
+                          wx_ci *out);
+/* Whether a paired interval may be called significant: it excludes 0, has
+ * a positive width and rests on at least WX_MIN_PAIRS pairs. */
+#define WX_MIN_PAIRS 5
+int wx__ci_significant(const wx_ci *c);
+/* "higher" / "lower" / "neutral" (kpi_summary.csv's `better`); higher
+ * when NULL or unknown, as files written before the column was added. */
+wx_kpi_better wx__kpi_better_parse(const char *s);
 
 /* ------------------------------------------------------------------- run */
 
@@ -114,7 +129,9 @@ typedef struct {
 typedef struct {
   int present;     /* the variant has this KPI */
   wx_ci value;     /* mean and CI */
-  wx_ci diff;      /* paired difference to the base (not for the base) */
+  wx_ci diff;      /* paired difference to the base (not for the base);
+                      diff.n counts the replications where both are finite
+                      (for target_day.*: where both reached the target) */
   wx_ci welch;     /* unpaired difference, for reference */
   int significant; /* diff CI excludes 0 */
 } wx_compare_cell;
@@ -122,7 +139,9 @@ typedef struct {
 typedef struct {
   char kpi[96];
   char unit[16];
-  int lower_better;
+  wx_kpi_better better; /* from the variants' kpi_summary.csv */
+  int share;           /* 0/1 per replication (unit "share"): Wilson and
+                          Newcombe intervals */
   int winner;          /* variant index; -1 when no variant differs */
   int winner_sig;      /* see wx__compare_run */
   wx_compare_cell *cell; /* one per variant */
@@ -164,7 +183,7 @@ int wx__comparison_build(const char *const *names, const char *const *dirs,
 int wx__comparison_markdown(const wx_comparison *c, FILE *fp);
 /* compare.csv as sim/plot.h reads it:
  *   kpi,variant,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,
- *   significant,n,unpaired_ci_low,unpaired_ci_high,better,winner
+ *   significant,n,unpaired_ci_low,unpaired_ci_high,better,winner,diff_n
  * (diff fields empty for the base). */
 int wx__comparison_csv(const wx_comparison *c, FILE *fp);
 /* compare.csv, compare.md and manifest.json into dir, atomically. */

@@ -40,7 +40,8 @@ static void md_header(const wx_comparison *c, FILE *fp) {
 static void md_row(const wx_comparison *c, const wx_compare_row *r,
                    FILE *fp) {
   fprintf(fp, "| %s%s%s%s%s |", r->kpi, r->unit[0] ? " (" : "", r->unit,
-          r->unit[0] ? ")" : "", r->lower_better ? " ↓" : "");
+          r->unit[0] ? ")" : "",
+          r->better == WX_BETTER_LOWER ? " ↓" : "");
   for (size_t v = 0; v < c->n_var; v++) {
     const wx_compare_cell *x = &r->cell[v];
     if (!x->present) {
@@ -54,9 +55,12 @@ static void md_row(const wx_comparison *c, const wx_compare_row *r,
       continue;
     }
     char a[32], b[32], m[32];
-    fprintf(fp, " %s%s [%s, %s] %s |", x->diff.mean > 0 ? "+" : "",
+    fprintf(fp, " %s%s [%s, %s] %s", x->diff.mean > 0 ? "+" : "",
             human(m, x->diff.mean), human(a, x->diff.lo), human(b, x->diff.hi),
             x->significant ? "✓" : "✗");
+    /* Censored KPIs pair fewer replications: say how many. */
+    if (x->diff.n != c->replications) fprintf(fp, " (n=%u)", x->diff.n);
+    fputs(" |", fp);
   }
   if (r->winner < 0)
     fputs(" — |\n", fp);
@@ -70,13 +74,17 @@ int wx__comparison_markdown(const wx_comparison *c, FILE *fp) {
   fprintf(fp,
           "\nMean [95%% CI] over %u replications (seed %llu); every variant "
           "ran with common random numbers.\n"
-          "Δ: paired difference to %s [95%% CI, Student t]; ✓ significant "
-          "(the CI excludes 0), ✗ not.\n"
+          "Δ: paired difference to %s [95%% CI, Student t; shares: Wilson "
+          "and Newcombe's paired interval]; ✓ significant (the CI excludes "
+          "0, has a width and rests on at least %d pairs), ✗ not; (n=K): "
+          "only K replications had a value in both (e.g. reached the "
+          "target).\n"
           "Winner: the best mean (↓ marks KPIs where lower is better); ✓ "
           "when its paired difference to %s is significant (for %s itself: "
-          "when the runner-up's is); — when no variant differs.\n",
+          "when the runner-up's is); — when no variant differs or the KPI "
+          "is neutral.\n",
           c->replications, (unsigned long long)c->seed, c->names[0],
-          c->names[0], c->names[0]);
+          WX_MIN_PAIRS, c->names[0], c->names[0]);
   return ferror(fp) ? WX_EIO : WX_OK;
 }
 
@@ -108,13 +116,16 @@ static void csv_cell(const wx_comparison *c, const wx_compare_row *r,
     csv_num(fp, x->welch.lo);
     csv_num(fp, x->welch.hi);
   }
-  fprintf(fp, ",%s,%s\n", r->lower_better ? "lower" : "higher",
+  fprintf(fp, ",%s,%s,", wx__kpi_better_name(r->better),
           r->winner == (int)v ? "true" : "false");
+  if (v && r->cell[0].present) fprintf(fp, "%u", x->diff.n);
+  fputc('\n', fp);
 }
 
 int wx__comparison_csv(const wx_comparison *c, FILE *fp) {
   fputs("kpi,variant,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,"
-        "significant,n,unpaired_ci_low,unpaired_ci_high,better,winner\n",
+        "significant,n,unpaired_ci_low,unpaired_ci_high,better,winner,"
+        "diff_n\n",
         fp);
   for (size_t i = 0; i < c->n_rows; i++)
     for (size_t v = 0; v < c->n_var; v++)

@@ -75,22 +75,60 @@ void wx__ci_welch(const double *a, size_t na, const double *b, size_t nb,
   interval(ka < kb ? ka : kb, ma - mb, se, ka > 1 && kb > 1 ? df : 0, out);
 }
 
-/* Which KPIs are better low: costs and per-day burdens.  One table, so a
- * new kind of KPI is one line here. */
-typedef enum { AT_START, AT_END } where;
-static const struct {
-  const char *text;
-  where at;
-} lower_better[] = {{"cost", AT_START}, {"cac", AT_START}, {"_day", AT_END}};
+/* Wilson score bounds of k successes in n at 95%. */
+static void wilson(double k, double n, double *lo, double *hi) {
+  const double z = 1.959963984540054;
+  double p = k / n, z2 = z * z;
+  double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  *lo = fmax(0.0, centre - half);
+  *hi = fmin(1.0, centre + half);
+}
 
-int wx__kpi_lower_is_better(const char *kpi) {
-  size_t n = strlen(kpi);
-  for (size_t i = 0; i < sizeof lower_better / sizeof lower_better[0]; i++) {
-    const char *t = lower_better[i].text;
-    size_t k = strlen(t);
-    if (k > n) continue;
-    if (lower_better[i].at == AT_START && !strncmp(kpi, t, k)) return 1;
-    if (lower_better[i].at == AT_END && !strcmp(kpi + n - k, t)) return 1;
+void wx__ci_wilson(const double *x, size_t n, wx_ci *out) {
+  double k = 0;
+  uint32_t c = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(x[i])) continue;
+    c++;
+    k += x[i] != 0;
   }
-  return 0;
+  *out = (wx_ci){.n = c, .mean = c ? k / c : NAN, .lo = NAN, .hi = NAN};
+  if (c) wilson(k, c, &out->lo, &out->hi);
+}
+
+void wx__ci_paired_binary(const double *a, const double *b, size_t n,
+                          wx_ci *out) {
+  double t[2][2] = {{0, 0}, {0, 0}}; /* t[a][b] counts of pairs */
+  uint32_t c = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(a[i]) || !isfinite(b[i])) continue;
+    c++;
+    t[a[i] != 0][b[i] != 0] += 1;
+  }
+  *out = (wx_ci){.n = c, .mean = NAN, .lo = NAN, .hi = NAN};
+  if (!c) return;
+  double p1 = (t[1][0] + t[1][1]) / c, p2 = (t[0][1] + t[1][1]) / c;
+  double l1, u1, l2, u2;
+  wilson(p1 * c, c, &l1, &u1);
+  wilson(p2 * c, c, &l2, &u2);
+  double den = (t[1][0] + t[1][1]) * (t[0][0] + t[0][1]) *
+               (t[0][1] + t[1][1]) * (t[0][0] + t[1][0]);
+  double phi = den > 0 ? (t[1][1] * t[0][0] - t[1][0] * t[0][1]) / sqrt(den)
+                       : 0.0;
+  double e1 = p1 - l1, f1 = u1 - p1, e2 = p2 - l2, f2 = u2 - p2;
+  out->mean = p1 - p2;
+  out->lo = out->mean - sqrt(fmax(0, e1 * e1 - 2 * phi * e1 * f2 + f2 * f2));
+  out->hi = out->mean + sqrt(fmax(0, f1 * f1 - 2 * phi * f1 * e2 + e2 * e2));
+}
+
+int wx__ci_significant(const wx_ci *c) {
+  if (c->n < WX_MIN_PAIRS || !(c->hi > c->lo)) return 0;
+  return c->lo > 0 || c->hi < 0;
+}
+
+wx_kpi_better wx__kpi_better_parse(const char *s) {
+  if (s && !strcmp(s, "lower")) return WX_BETTER_LOWER;
+  if (s && !strcmp(s, "neutral")) return WX_BETTER_NEUTRAL;
+  return WX_BETTER_HIGHER;
 }

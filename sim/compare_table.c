@@ -13,8 +13,10 @@ typedef struct {
   size_t n_var, n_kpi, reps;
   char (*kpi)[96];
   char (*unit)[16];
+  wx_kpi_better *better; /* from kpi_summary.csv's `better` column */
   wx_csv **csv;  /* kpis.csv per variant */
-  wx_csv **sum;  /* kpi_summary.csv per variant, for units (may be NULL) */
+  wx_csv **sum;  /* kpi_summary.csv per variant, for units and which way
+                    is better (may be NULL) */
   double *vals;  /* [v][k][r] */
 } build_ctx;
 
@@ -33,7 +35,7 @@ static int load_csvs(build_ctx *b, const char *const *dirs, wx_diags *d) {
     char *p = wx__path_join(dirs[v], "kpis.csv");
     char *q = wx__path_join(dirs[v], "kpi_summary.csv");
     int rc = p && q ? wx__csv_load(p, &b->csv[v], d) : WX_ENOMEM;
-    if (rc == WX_OK) wx__csv_load(q, &b->sum[v], NULL); /* units only */
+    if (rc == WX_OK) wx__csv_load(q, &b->sum[v], NULL); /* optional */
     free(p);
     free(q);
     if (rc != WX_OK) return rc;
@@ -53,7 +55,8 @@ static int collect_kpis(build_ctx *b, const char *const *want, size_t n_want,
   for (size_t v = 0; v < b->n_var; v++) cap += wx__csv_rows(b->csv[v]);
   b->kpi = calloc(cap + 1, sizeof *b->kpi);
   b->unit = calloc(cap + 1, sizeof *b->unit);
-  if (!b->kpi || !b->unit) return WX_ENOMEM;
+  b->better = calloc(cap + 1, sizeof *b->better);
+  if (!b->kpi || !b->unit || !b->better) return WX_ENOMEM;
   for (size_t i = 0; i < n_want; i++)
     snprintf(b->kpi[b->n_kpi++], sizeof b->kpi[0], "%s", want[i]);
   for (size_t v = 0; v < b->n_var; v++) {
@@ -71,17 +74,26 @@ static int collect_kpis(build_ctx *b, const char *const *want, size_t n_want,
   return WX_OK;
 }
 
+/* Units and directions from the first variant that has the KPI; a file
+ * without the `better` column (older runs) reads as higher-better. */
 static void fill_units(build_ctx *b) {
+  char *seen = calloc(b->n_kpi + 1, 1);
+  if (!seen) return;
   for (size_t v = 0; v < b->n_var; v++) {
     const wx_csv *s = b->sum[v];
     long ck = s ? wx__csv_col(s, "kpi") : -1, cu = s ? wx__csv_col(s, "unit") : -1;
+    long cb = s ? wx__csv_col(s, "better") : -1;
     for (size_t i = 0; ck >= 0 && cu >= 0 && i < wx__csv_rows(s); i++) {
       long k = kpi_index(b, wx__csv_get(s, i, (size_t)ck));
-      if (k >= 0 && !b->unit[k][0])
-        snprintf(b->unit[k], sizeof b->unit[0], "%s",
-                 wx__csv_get(s, i, (size_t)cu));
+      if (k < 0 || seen[k]) continue;
+      seen[k] = 1;
+      snprintf(b->unit[k], sizeof b->unit[0], "%s",
+               wx__csv_get(s, i, (size_t)cu));
+      b->better[k] = wx__kpi_better_parse(
+          cb >= 0 ? wx__csv_get(s, i, (size_t)cb) : NULL);
     }
   }
+  free(seen);
 }
 
 static int fill_values(build_ctx *b, char *present, wx_diags *d) {
@@ -108,7 +120,7 @@ static int fill_values(build_ctx *b, char *present, wx_diags *d) {
 }
 
 static int better(const wx_compare_row *row, double a, double b) {
-  return row->lower_better ? a < b : a > b;
+  return row->better == WX_BETTER_LOWER ? a < b : a > b;
 }
 
 /* The best of the present variants other than `skip`; -1 when none. */
@@ -130,7 +142,7 @@ static void pick_winner(wx_compare_row *row, size_t n) {
   int runner = best_of(row, n, best);
   row->winner = -1;
   row->winner_sig = 0;
-  if (best < 0 || runner < 0) return;
+  if (best < 0 || runner < 0 || row->better == WX_BETTER_NEUTRAL) return;
   int all_equal = 1;
   for (size_t v = 0; v < n; v++)
     if (row->cell[v].present && isfinite(row->cell[v].value.mean) &&
@@ -148,18 +160,23 @@ static void make_row(const build_ctx *b, const char *present, size_t k,
                      wx_compare_row *row) {
   snprintf(row->kpi, sizeof row->kpi, "%s", b->kpi[k]);
   snprintf(row->unit, sizeof row->unit, "%s", b->unit[k]);
-  row->lower_better = wx__kpi_lower_is_better(row->kpi);
+  row->better = b->better[k];
+  row->share = !strcmp(row->unit, "share");
   const double *base = cell_vals(b, 0, k);
   for (size_t v = 0; v < b->n_var; v++) {
     wx_compare_cell *c = &row->cell[v];
     c->present = present[v * b->n_kpi + k];
     if (!c->present) continue;
     const double *x = cell_vals(b, v, k);
-    wx__ci_mean(x, b->reps, &c->value);
+    if (row->share) wx__ci_wilson(x, b->reps, &c->value);
+    else wx__ci_mean(x, b->reps, &c->value);
     if (v == 0 || !present[k]) continue;
-    wx__ci_paired(x, base, b->reps, &c->diff);
+    /* Censored KPIs (NaN: target never reached) pair only replications
+     * where both variants have a value; diff.n says how many. */
+    if (row->share) wx__ci_paired_binary(x, base, b->reps, &c->diff);
+    else wx__ci_paired(x, base, b->reps, &c->diff);
     wx__ci_welch(x, b->reps, base, b->reps, &c->welch);
-    c->significant = c->diff.lo > 0 || c->diff.hi < 0;
+    c->significant = wx__ci_significant(&c->diff);
   }
   pick_winner(row, b->n_var);
 }
@@ -210,6 +227,7 @@ static void build_free(build_ctx *b) {
   free(b->sum);
   free(b->kpi);
   free(b->unit);
+  free(b->better);
   free(b->vals);
 }
 

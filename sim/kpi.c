@@ -4,6 +4,16 @@
 
 #include "kpi.h"
 
+const char *wx__kpi_better_name(wx_kpi_better b) {
+  switch (b) {
+    case WX_BETTER_LOWER: return "lower";
+    case WX_BETTER_NEUTRAL: return "neutral";
+    case WX_BETTER_HIGHER: break;
+  }
+  return "higher";
+}
+
+/* Higher-better unless the caller says otherwise (d->better). */
 static wx_kpi_def *add(wx_kpi_set *k, const char *unit, wx_reduce reduce,
                        uint32_t col) {
   wx_kpi_def *d = &k->defs[k->n++];
@@ -20,6 +30,7 @@ static void add_target(wx_kpi_set *k, const wx_layout *l, const wx_kpi_target *t
   if (col == WX_NONE) return; /* the loader checked; defensive */
   wx_kpi_def *d = add(k, "day", WX_REDUCE_FIRST_AT, col);
   d->threshold = t->value;
+  d->better = WX_BETTER_LOWER; /* sooner is better */
   snprintf(d->name, sizeof d->name, "target_day.%s", t->name);
   d = add(k, "share", WX_REDUCE_REACHED, col);
   d->threshold = t->value;
@@ -37,26 +48,33 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
   wx_kpi_def *d;
   if (mod->units.type == WX_UNITS_GROUPS) {
     d = add(k, "count", WX_REDUCE_LAST, base + WX_G_REFUSED_FULL);
+    d->better = WX_BETTER_LOWER;
     snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
     return;
   }
   d = add(k, "accounts", WX_REDUCE_CEIL_MAX_DIV,
           l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS);
   d->threshold = mod->units.cap;
+  d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "staff_needed.%s", mod->name);
   d = add(k, "accounts", WX_REDUCE_LAST, base + WX_S_ACCOUNTS_USED);
+  d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "accounts_used.%s", mod->name);
   d = add(k, "count", WX_REDUCE_SUM_LAST, base + WX_S_REFUSED_CAP);
   d->n_cols = 2; /* refused_cap, refused_daily */
+  d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
   d = add(k, "count", WX_REDUCE_LAST, base + WX_S_DECLINED);
+  d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "declined.%s", mod->name);
 }
 
 static void add2(wx_kpi_set *k, const char *name, const char *unit,
-                 wx_reduce reduce, uint32_t a, uint32_t b) {
+                 wx_reduce reduce, uint32_t a, uint32_t b,
+                 wx_kpi_better better) {
   wx_kpi_def *d = add(k, unit, reduce, a);
   d->col2 = b;
+  d->better = better;
   snprintf(d->name, sizeof d->name, "%s", name);
 }
 
@@ -72,14 +90,17 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
     snprintf(d->name, sizeof d->name, "reached");
   }
   uint32_t t = l->total_base;
-  add2(k, "customers", "people", WX_REDUCE_LAST, t + WX_T_CUSTOMERS, 0);
-  add2(k, "purchases", "count", WX_REDUCE_LAST, t + WX_T_PURCHASES, 0);
-  add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0);
-  add2(k, "cost", "CNY", WX_REDUCE_LAST, t + WX_T_COST, 0);
-  add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS);
-  add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST);
+  const wx_kpi_better hi = WX_BETTER_HIGHER, lo = WX_BETTER_LOWER;
+  add2(k, "customers", "people", WX_REDUCE_LAST, t + WX_T_CUSTOMERS, 0, hi);
+  add2(k, "purchases", "count", WX_REDUCE_LAST, t + WX_T_PURCHASES, 0, hi);
+  add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0, hi);
+  add2(k, "cost", "CNY", WX_REDUCE_LAST, t + WX_T_COST, 0, lo);
+  add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS,
+       lo);
+  add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST,
+       hi);
   add2(k, "payback_day", "day", WX_REDUCE_FIRST_GE, t + WX_T_REVENUE,
-       t + WX_T_COST);
+       t + WX_T_COST, lo);
 }
 
 /* Whether the series counts every person created: a recommend viewer
@@ -128,6 +149,7 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   if (m->n_sources) {
     wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LAST, l->source_base);
     d->n_cols = m->n_sources;
+    d->better = WX_BETTER_NEUTRAL; /* an input of the scenario */
     snprintf(d->name, sizeof d->name, "people_in");
   }
   for (uint32_t i = 0; i < m->n_modules; i++) {

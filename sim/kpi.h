@@ -29,9 +29,24 @@ typedef enum {
                            wx_kpi_set.list[col ..] */
 } wx_reduce;
 
+/* Which way a KPI is better, decided where the KPI is defined (not from its
+ * name) and written to kpi_summary.csv's `better` column, which `wxflow
+ * compare` reads to pick winners.  Staff accounts needed or used are
+ * lower-better: each is a person to hire and a phone to manage for the same
+ * flow.  People in is neutral: an input of the scenario, not a result. */
+typedef enum {
+  WX_BETTER_HIGHER = 0,
+  WX_BETTER_LOWER,
+  WX_BETTER_NEUTRAL /* no winner is picked */
+} wx_kpi_better;
+
+/* "higher", "lower", "neutral". */
+const char *wx__kpi_better_name(wx_kpi_better b);
+
 typedef struct {
   char name[96];
   char unit[16];
+  wx_kpi_better better;
   wx_reduce reduce;
   uint32_t col;          /* column, or first of `n_cols` for SUM_LAST */
   uint32_t n_cols;

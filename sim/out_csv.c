@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 
 #include "kinds.h"
@@ -77,6 +78,26 @@ static void summary_fields(FILE *fp, const wx_cell_summary *s) {
   fprintf(fp, ",%s", wx__fmt_stat(b, s->sd));
 }
 
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* The five default quantiles (the fan and stacked charts read them) plus
+ * any requested ones, sorted and unique; at most WX_MAX_QUANTILES, the
+ * defaults kept first.  Returns the count. */
+static size_t quantile_list(const wx_run_options *o, double *out) {
+  size_t n = 0;
+  for (size_t q = 0; q < WX_NQ; q++) out[n++] = wx__quantile_probs[q];
+  for (unsigned i = 0; o->quantiles && i < o->n_quantiles; i++) {
+    int dup = 0;
+    for (size_t q = 0; q < n; q++) dup |= fabs(out[q] - o->quantiles[i]) < 1e-12;
+    if (!dup && n < WX_MAX_QUANTILES) out[n++] = o->quantiles[i];
+  }
+  qsort(out, n, sizeof *out, by_value);
+  return n;
+}
+
 int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
   char *path = wx__path_join(dir, "series_stats.csv");
   double *scratch = malloc((c->series_acc.cap + 1) * sizeof *scratch);
@@ -89,9 +110,8 @@ int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
     return rc;
   }
   const wx_layout *l = &c->layout;
-  const double *probs = c->o->n_quantiles ? c->o->quantiles : wx__quantile_probs;
-  size_t nq = c->o->n_quantiles ? c->o->n_quantiles : WX_NQ;
-  if (nq > WX_MAX_QUANTILES) nq = WX_MAX_QUANTILES;
+  double probs[WX_MAX_QUANTILES];
+  size_t nq = quantile_list(c->o, probs);
   char name[32];
   fputs("time,scope,name,metric,n,mean,sd", f.fp);
   for (size_t q = 0; q < nq; q++)
@@ -123,7 +143,7 @@ int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
   int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
   free(path);
   if (rc != WX_OK) return rc;
-  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95\n", f.fp);
+  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n", f.fp);
   char b[32];
   for (uint32_t i = 0; i < r->n_kpis; i++) {
     const wx_cell_summary *s = &r->kpi[i];
@@ -133,7 +153,8 @@ int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
     fprintf(f.fp, ",%s", wx__fmt_stat(b, s->ci_high));
     fprintf(f.fp, ",%s", wx__fmt_stat(b, s->q[0]));
     fprintf(f.fp, ",%s", wx__fmt_stat(b, s->q[2]));
-    fprintf(f.fp, ",%s\n", wx__fmt_stat(b, s->q[4]));
+    fprintf(f.fp, ",%s", wx__fmt_stat(b, s->q[4]));
+    fprintf(f.fp, ",%s\n", wx__kpi_better_name(r->defs[i].better));
   }
   return wx__outfile_commit(&f, c->diags);
 }

@@ -12,10 +12,6 @@
 #include "plot_int.h"
 #include "util.h"
 
-#ifndef WX_SOURCE_DIR
-#define WX_SOURCE_DIR "."
-#endif
-
 static const char *const templates[] = {"deck_style.gp", "fan.gp",
                                         "stacked.gp",    "funnel.gp",
                                         "compare.gp",    "kpi_bars.gp",
@@ -154,8 +150,12 @@ static int init_ctx(wx__plot_ctx *ctx, const char *dir,
   ctx->fan_metric = opt->fan_metric ? opt->fan_metric : "members";
   ctx->compare_series = opt->compare_series;
   ctx->formats = opt->formats ? opt->formats : WX_PLOT_PNG;
-  const char *tpl = opt->templates_dir ? opt->templates_dir
-                                       : WX_SOURCE_DIR "/plots";
+  /* The library cannot know where it was installed: the caller (the CLI
+   * resolves it, see wx_cli_data_dir) names the templates. */
+  const char *tpl = opt->templates_dir;
+  if (!tpl || !*tpl)
+    return wx__diag(diags, WX_EINVAL, "", 0, 0,
+                    "no chart templates directory given");
   int n = snprintf(ctx->tpl_dir, sizeof ctx->tpl_dir, "%s", tpl);
   if (n < 0 || n >= (int)sizeof ctx->tpl_dir)
     return wx__diag(diags, WX_EINVAL, tpl, 0, 0, "path too long");

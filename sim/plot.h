@@ -46,7 +46,7 @@ typedef struct wx_plot_report {
 typedef struct wx_plot_options {
   unsigned charts;           /* WX_PLOT_* bits; 0 = WX_PLOT_ALL */
   unsigned formats;          /* wx_plot_format bits; 0 = WX_PLOT_PNG */
-  const char *templates_dir; /* holds fan.gp ...; NULL = WX_SOURCE_DIR/plots */
+  const char *templates_dir; /* holds fan.gp ...; required */
   const char *gnuplot;       /* program to run; NULL = "gnuplot" (PATH) */
   const char *title;         /* deck title; NULL = manifest.json "title" */
   const char *fan_metric;    /* module metric of fan charts; NULL "members" */

@@ -249,6 +249,22 @@ static int kpi_block(wx__plot_ctx *ctx, const compare_table *t,
   return WX_OK;
 }
 
+/* Whether any variant has a finite mean for this KPI: an all-missing panel
+ * (a target nobody reached, a KPI of another variant only, with no value)
+ * has nothing to draw and is left out of the data. */
+static int kpi_has_value(const compare_table *t, const char *kpi) {
+  const wx_csv *c = t->csv;
+  for (size_t i = 0; i < wx__csv_rows(c); i++) {
+    if (strcmp(wx__csv_get(c, i, (size_t)t->col[C_KPI]), kpi)) continue;
+    double x;
+    if (wx__csv_number(c, i, (size_t)t->col[C_MEAN], NAN, &x, NULL) ==
+            WX_OK &&
+        isfinite(x))
+      return 1;
+  }
+  return 0;
+}
+
 /* The unit of a KPI from the first variant's kpi_summary.csv, or "". */
 static const char *kpi_unit(const wx_csv *summary, const char *kpi) {
   long ck = summary ? wx__csv_col(summary, "kpi") : -1;
@@ -260,38 +276,41 @@ static const char *kpi_unit(const wx_csv *summary, const char *kpi) {
 }
 
 static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
-                     const wx_csv *summary, const char *path, wx__sbuf *v) {
+                     const wx_csv *summary, const char *path,
+                     const char *keep, size_t n_keep, wx__sbuf *v) {
   char title[700];
   wx__plot_title(ctx, "KPIs by variant (mean, 95% CI; * significant)", title,
                  sizeof title);
   wx__sb_gpvar(v, "datafile", path);
   wx__sb_gpvar(v, "title", title);
-  wx__sb_printf(v, "nkpi = %zu\narray kpi_titles[%zu]\n", t->nkpi, t->nkpi);
-  for (size_t k = 0; k < t->nkpi; k++) {
+  wx__sb_printf(v, "nkpi = %zu\narray kpi_titles[%zu]\n", n_keep, n_keep);
+  for (size_t k = 0, j = 0; k < t->nkpi; k++) {
+    if (!keep[k]) continue;
     const char *unit = kpi_unit(summary, t->kpis[k]);
     snprintf(title, sizeof title, "%s%s%s%s", t->kpis[k], *unit ? " (" : "",
              unit, *unit ? ")" : "");
-    wx__sb_printf(v, "kpi_titles[%zu] = ", k + 1);
+    wx__sb_printf(v, "kpi_titles[%zu] = ", ++j);
     wx__sb_gpstr(v, title);
     wx__sb_printf(v, "\n");
   }
 }
 
 static int kpi_draw(wx__plot_ctx *ctx, const compare_table *t,
-                    const wx_csv *summary) {
+                    const wx_csv *summary, const char *keep, size_t n_keep) {
   char path[WX_PLOT_PATH];
   FILE *f = wx__plot_datafile(ctx, path);
   if (!f) return WX_EIO;
   fputs("# index\tvariant\tmean\tci_low\tci_high\tsignificant\n", f);
   int rc = WX_OK;
-  for (size_t k = 0; k < t->nkpi && rc == WX_OK; k++) {
-    if (k) fputs("\n\n", f);
+  for (size_t k = 0, j = 0; k < t->nkpi && rc == WX_OK; k++) {
+    if (!keep[k]) continue;
+    if (j++) fputs("\n\n", f);
     rc = kpi_block(ctx, t, t->kpis[k], f);
   }
   int crc = wx__plot_close(ctx, f, path);
   if (rc != WX_OK || crc != WX_OK) return rc ? rc : crc;
   wx__sbuf v = {0};
-  kpi_vars(ctx, t, summary, path, &v);
+  kpi_vars(ctx, t, summary, path, keep, n_keep, &v);
   rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "kpi_bars.gp", "kpi_bars", v.s);
   wx__sb_free(&v);
   return rc;
@@ -316,7 +335,14 @@ int wx__plot_kpi(wx__plot_ctx *ctx) {
       !wx__plot_path(path, ctx->dir, sub) &&
       !wx__plot_path(sub, path, "kpi_summary.csv") && access(sub, F_OK) == 0)
     wx__csv_load(sub, &summary, NULL); /* units only: optional */
-  rc = kpi_draw(ctx, &t, summary);
+  char *keep = calloc(t.nkpi, 1);
+  size_t n_keep = 0;
+  for (size_t k = 0; keep && k < t.nkpi; k++)
+    n_keep += (keep[k] = (char)kpi_has_value(&t, t.kpis[k]));
+  if (!keep) rc = WX_ENOMEM;
+  else if (!n_keep) wx__plot_skip(ctx, "kpi_bars", "no KPI has a value");
+  else rc = kpi_draw(ctx, &t, summary, keep, n_keep);
+  free(keep);
   wx__csv_free(summary);
   table_free(&t);
   return rc;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
 #include "scenario.h"
 
 typedef struct {
@@ -75,8 +76,10 @@ static int check_values(wx_sctx *c, const dist_info *di, const wx_dist *out,
     }
   }
   if (di->kind == WX_DIST_UNIFORM && p[out->p[0]].value > p[out->p[1]].value) {
-    wx__serr(c, at, "`%s`: uniform low (%gd) is above high (%gd)", path,
-             p[out->p[0]].value, p[out->p[1]].value);
+    char lo[32], hi[32];
+    wx__serr(c, at, "`%s`: uniform low (%s) is above high (%s)", path,
+             wx__fmt_duration(lo, p[out->p[0]].value),
+             wx__fmt_duration(hi, p[out->p[1]].value));
     return 0;
   }
   return 1;
@@ -161,8 +164,11 @@ static int empirical_ok(wx_sctx *c, const wx_node *map, const wx_dist *out,
   }
   for (uint32_t i = 1; i < n_edges; i++) {
     if (out->edges[i] > out->edges[i - 1]) continue;
+    char a[32], b[32];
     wx__serr(c, bins->vals[i], "`%s.bins`: bin edges must be strictly "
-             "ascending (%gd after %gd)", path, out->edges[i], out->edges[i - 1]);
+             "ascending (%s after %s)", path,
+             wx__fmt_duration(a, out->edges[i]),
+             wx__fmt_duration(b, out->edges[i - 1]));
     return 0;
   }
   if (n_weights != n_edges - 1) {

@@ -32,9 +32,10 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
   if ((n = wx__node_get(root, "sample_every")) &&
       wx__get_qty(c, n, WX_Q_DURATION_POS, "sample_every", &x)) {
     m->sample_dt = x;
+    char a[32], b[32];
     if (x > m->horizon)
-      wx__serr(c, n, "`sample_every` (%gd) is longer than the horizon (%gd)",
-               x, m->horizon);
+      wx__serr(c, n, "`sample_every` (%s) is longer than the horizon (%s)",
+               wx__fmt_duration(a, x), wx__fmt_duration(b, m->horizon));
   }
   if ((n = wx__node_get(root, "seed")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "seed", &x)) {

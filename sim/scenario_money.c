@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
 #include "scenario.h"
 
 static const char *const ads_keys[] = {"budget",  "cpm",  "ctr",
@@ -60,8 +61,9 @@ static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   if ((n = wx__node_get(src, "until")))
     ok &= wx__get_time(c, n, sub, &s->until);
   if (ok && s->until <= s->from) {
-    wx__serr(c, n, "`%s`: `until` (%gd) must be after `from` (%gd)", path,
-             s->until, s->from);
+    char a[32], b[32];
+    wx__serr(c, n, "`%s`: `until` (%s) must be after `from` (%s)", path,
+             wx__fmt_duration(a, s->until), wx__fmt_duration(b, s->from));
     return 0;
   }
   return ok;

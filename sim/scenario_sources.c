@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "units.h"
 #include "scenario.h"
 
 static int step_ok(wx_sctx *c, const wx_node *step, const char *path,
@@ -13,13 +14,16 @@ static int step_ok(wx_sctx *c, const wx_node *step, const char *path,
   const wx_node *fn = wx__node_get(step, "from");
   if (!fn || !wx__get_qty(c, fn, WX_Q_DURATION, path, from)) return 0;
   if (i == 0 && *from != 0) {
+    char a[32];
     wx__serr(c, fn, "`%s`: the first step of a schedule must start at 0d, "
-             "got %gd", path, *from);
+             "got %s", path, wx__fmt_duration(a, *from));
     return 0;
   }
   if (i > 0 && *from <= prev) {
-    wx__serr(c, fn, "`%s`: schedule steps must have increasing `from`: %gd "
-             "comes after %gd", path, *from, prev);
+    char a[32], b[32];
+    wx__serr(c, fn, "`%s`: schedule steps must have increasing `from`: %s "
+             "comes after %s", path, wx__fmt_duration(a, *from),
+             wx__fmt_duration(b, prev));
     return 0;
   }
   return 1;

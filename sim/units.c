@@ -201,3 +201,22 @@ int wx__parse_number(const char *s, double *x, char *msg, size_t cap) {
     return expected(msg, cap, EXPECT_NUMBER, s);
   return WX_OK;
 }
+
+const char *wx__fmt_duration(char buf[32], double days) {
+  static const struct {
+    const char *unit;
+    double per_day;
+  } units[] = {{"d", 1}, {"h", 24}, {"min", 1440}, {"s", 86400}};
+  double a = fabs(days);
+  double w = days / 7;
+  if (a >= 7 && fabs(w - round(w)) < 1e-9) {
+    snprintf(buf, 32, "%.0fw", w);
+    return buf;
+  }
+  size_t i = 0;
+  while (i + 1 < sizeof units / sizeof units[0] &&
+         a * units[i].per_day < 1 - 1e-9 && a > 0)
+    i++;
+  snprintf(buf, 32, "%.3g%s", days * units[i].per_day, units[i].unit);
+  return buf;
+}

@@ -30,6 +30,11 @@ int wx__parse_count(const char *s, uint64_t *n, char *msg, size_t cap);
 /* A plain finite number (any sign). */
 int wx__parse_number(const char *s, double *x, char *msg, size_t cap);
 
+/* A duration in days as a planner writes it, for messages: 2w, 2.5d, 1h,
+ * 30min, 45s (the largest unit giving a value >= 1; weeks only when whole;
+ * at most 3 significant digits).  Returns buf. */
+const char *wx__fmt_duration(char buf[32], double days);
+
 /* Length of the number at the start of s ([-+]digits[_digits][.digits]
  * [e[-+]digits]), written without underscores into buf; 0 if none. */
 size_t wx__scan_number(const char *s, char *buf, size_t cap);

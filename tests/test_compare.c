@@ -229,13 +229,118 @@ static void intervals_match_known_answers(void **state) {
   assert_true(ci.mean == 1 && isnan(ci.lo));
 }
 
-static void cost_like_kpis_are_better_low(void **state) {
+/* Writes DIR/kpis.csv (values[r] of `kpi` per replication, NaN as empty)
+ * and DIR/kpi_summary.csv (its unit and `better`). */
+static void write_variant(const char *dir, const char *kpi, const char *unit,
+                          const char *better, const double *x, size_t n) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/kpis.csv", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("replication,kpi,value\n", fp);
+  for (size_t r = 0; r < n; r++)
+    if (isfinite(x[r])) fprintf(fp, "%zu,%s,%.17g\n", r, kpi, x[r]);
+    else fprintf(fp, "%zu,%s,\n", r, kpi);
+  fclose(fp);
+  snprintf(path, sizeof path, "%s/kpi_summary.csv", dir);
+  fp = fopen(path, "w");
+  assert_non_null(fp);
+  fprintf(fp, "kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
+              "%s,%s,%zu,,,,,,,,%s\n", kpi, unit, n, better);
+  fclose(fp);
+}
+
+/* A two-variant table of one KPI built from per-replication files. */
+static wx_comparison *table_of(const char *kpi, const char *unit,
+                               const char *better, const double *base,
+                               const double *var, size_t n) {
+  static const char *const names[2] = {"base", "var"};
+  char dirs[2][64];
+  const char *dp[2] = {dirs[0], dirs[1]};
+  const double *x[2] = {base, var};
+  for (int v = 0; v < 2; v++) {
+    snprintf(dirs[v], sizeof dirs[v], "/tmp/wxtab-XXXXXX");
+    assert_non_null(mkdtemp(dirs[v]));
+    write_variant(dirs[v], kpi, unit, better, x[v], n);
+  }
+  wx_diags *d = wx_diags_alloc(10);
+  wx_comparison *c = NULL;
+  assert_int_equal(wx__comparison_build(names, dp, 2, NULL, 0, &c, d), WX_OK);
+  wx_diags_free(d);
+  for (int v = 0; v < 2; v++) nftw(dirs[v], rm_one, 8, FTW_DEPTH | FTW_PHYS);
+  assert_int_equal(c->n_rows, 1);
+  return c;
+}
+
+/* target_day.* names do not end in `_day`: the direction must come from
+ * kpi_summary.csv, and the variant reaching the target sooner wins. */
+static void sooner_target_day_wins(void **state) {
   (void)state;
-  assert_true(wx__kpi_lower_is_better("cost.total"));
-  assert_true(wx__kpi_lower_is_better("cac.sdr"));
-  assert_true(wx__kpi_lower_is_better("refused_per_day"));
-  assert_false(wx__kpi_lower_is_better("outcome.purchase"));
-  assert_false(wx__kpi_lower_is_better("members_end.cost_center"));
+  double base[8] = {20, 21, 22, 23, 24, 25, 26, 27};
+  double var[8] = {10, 11, 12, 13, 14, 15, 16, 18};
+  wx_comparison *c = table_of("target_day.buyers", "day", "lower", base,
+                              var, 8);
+  assert_int_equal(c->rows[0].better, WX_BETTER_LOWER);
+  assert_int_equal(c->rows[0].winner, 1);
+  wx__comparison_free(c);
+  c = table_of("people_in", "people", "neutral", base, var, 8);
+  assert_int_equal(c->rows[0].winner, -1); /* neutral: no winner */
+  wx__comparison_free(c);
+}
+
+/* Shares get Wilson intervals: 10 of 10 is not "1 [1, 1]". */
+static void shares_get_wilson_intervals(void **state) {
+  (void)state;
+  double base[10] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
+  double var[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+  wx_comparison *c = table_of("target_reached.buyers", "share", "higher",
+                              base, var, 10);
+  const wx_compare_cell *v = &c->rows[0].cell[1];
+  double z = 1.959963984540054;
+  assert_true(fabs(v->value.lo - 10 / (10 + z * z)) < 1e-9);
+  assert_true(fabs(v->value.hi - 1.0) < 1e-12);
+  assert_true(v->diff.lo < v->diff.hi && fabs(v->diff.mean - 0.9) < 1e-12);
+  assert_true(v->diff.hi <= 1.0 && v->diff.lo > 0);
+  assert_true(v->significant);
+  wx__comparison_free(c);
+}
+
+/* Newcombe's interval: containment of the estimate, symmetry under
+ * swapping the variants, and no significance for balanced discordance. */
+static void paired_binary_interval_behaves(void **state) {
+  (void)state;
+  double a[20], b[20];
+  for (int i = 0; i < 20; i++) {
+    a[i] = i < 12;               /* 12 of 20 */
+    b[i] = i >= 4 && i < 14;     /* 10 of 20 */
+  }
+  wx_ci ab, ba;
+  wx__ci_paired_binary(a, b, 20, &ab);
+  wx__ci_paired_binary(b, a, 20, &ba);
+  assert_int_equal(ab.n, 20);
+  assert_true(fabs(ab.mean - 0.1) < 1e-12);
+  assert_true(ab.lo < 0.1 && ab.hi > 0.1 && ab.lo > -1 && ab.hi < 1);
+  assert_true(fabs(ab.lo + ba.hi) < 1e-12 && fabs(ab.hi + ba.lo) < 1e-12);
+  assert_false(wx__ci_significant(&ab));
+}
+
+/* target_day.* differences pair only replications where both reached the
+ * target; fewer than 5 such pairs, or no spread, is never significant. */
+static void censored_differences_need_enough_pairs(void **state) {
+  (void)state;
+  double base[8] = {20, 21, 22, 23, NAN, NAN, NAN, NAN};
+  double var[8] = {10, 11, 12, 13, 14, 15, 16, 17};
+  wx_comparison *c = table_of("target_day.buyers", "day", "lower", base,
+                              var, 8);
+  const wx_compare_cell *v = &c->rows[0].cell[1];
+  assert_int_equal(v->diff.n, 4);
+  assert_true(v->diff.hi < 0); /* the interval excludes 0 ... */
+  assert_false(v->significant); /* ... but rests on 4 pairs */
+  wx__comparison_free(c);
+  double b2[6] = {20, 21, 22, 23, 24, 25}, v2[6] = {19, 20, 21, 22, 23, 24};
+  c = table_of("cost", "CNY", "lower", b2, v2, 6);
+  assert_false(c->rows[0].cell[1].significant); /* sd 0: zero width */
+  wx__comparison_free(c);
 }
 
 int main(void) {
@@ -248,7 +353,10 @@ int main(void) {
       cmocka_unit_test(bad_override_value_points_at_the_override),
       cmocka_unit_test(comparison_file_errors_have_positions),
       cmocka_unit_test(intervals_match_known_answers),
-      cmocka_unit_test(cost_like_kpis_are_better_low),
+      cmocka_unit_test(sooner_target_day_wins),
+      cmocka_unit_test(shares_get_wilson_intervals),
+      cmocka_unit_test(paired_binary_interval_behaves),
+      cmocka_unit_test(censored_differences_need_enough_pairs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

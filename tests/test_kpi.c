@@ -123,10 +123,35 @@ static void people_new_counts_sources_fission_and_recommendations(void **st) {
   wx_model_free(m);
 }
 
+/* Compare picks winners from this field (kpi_summary.csv `better`), so
+ * time-to-target must be lower-better whatever its name. */
+static void kpis_know_which_way_is_better(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(scenario);
+  wx_layout l;
+  wx_kpi_set k;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
+  assert_int_equal(k.defs[find(&k, "target_day.friends_3")].better,
+                   WX_BETTER_LOWER);
+  assert_int_equal(k.defs[find(&k, "target_reached.friends_3")].better,
+                   WX_BETTER_HIGHER);
+  assert_int_equal(k.defs[find(&k, "members_end.sdr")].better,
+                   WX_BETTER_HIGHER);
+  assert_int_equal(k.defs[find(&k, "outcome.purchase")].better,
+                   WX_BETTER_HIGHER);
+  assert_string_equal(wx__kpi_better_name(WX_BETTER_LOWER), "lower");
+  assert_string_equal(wx__kpi_better_name(WX_BETTER_NEUTRAL), "neutral");
+  wx__kpis_free(&k);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(people_new_counts_sources_fission_and_recommendations),
       cmocka_unit_test(targets_report_first_day_and_whether_reached),
+      cmocka_unit_test(kpis_know_which_way_is_better),
       cmocka_unit_test(target_with_unknown_metric_is_reported_with_position),
       cmocka_unit_test(target_needs_exactly_one_entity),
   };

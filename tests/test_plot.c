@@ -134,7 +134,7 @@ static void results_fixture_renders_every_chart_in_every_format(void **st) {
   (void)st;
   char *dir = scratch_copy(DATA "/results_fixture");
   wx_plot_report rep;
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.formats = WX_PLOT_PNG | WX_PLOT_SVG | WX_PLOT_PDF;
   opt.report = &rep;
   wx_diags *d = wx_diags_alloc(64);
@@ -162,11 +162,31 @@ static void results_fixture_renders_every_chart_in_every_format(void **st) {
   scratch_free(dir);
 }
 
+/* Variants with different KPI sets: a KPI only one variant has, and one
+ * with no value at all (a target nobody reached), which is left out. */
+static void kpi_bars_survive_different_kpi_sets(void **st) {
+  (void)st;
+  char *dir = scratch_copy(DATA "/compare_mixed_fixture");
+  wx_plot_report rep;
+  wx_plot_options opt = {.templates_dir = PLOTS, .charts = WX_PLOT_KPI};
+  opt.report = &rep;
+  wx_diags *d = wx_diags_alloc(64);
+  int rc = wx__plot_render(dir, &opt, d);
+  for (size_t i = 0; i < wx_diags_count(d); i++)
+    fprintf(stderr, "%s\n", wx_diags_get(d, i)->msg);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(rep.failed, 0);
+  assert_int_equal(rep.charts, 1);
+  check_png(chart_path(dir, "kpi_bars", "png"));
+  wx_diags_free(d);
+  scratch_free(dir);
+}
+
 static void comparison_fixture_renders_overlay_and_kpi_bars(void **st) {
   (void)st;
   char *dir = scratch_copy(DATA "/compare_fixture");
   wx_plot_report rep;
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.formats = WX_PLOT_PNG | WX_PLOT_SVG | WX_PLOT_PDF;
   opt.report = &rep;
   assert_int_equal(wx__plot_render(dir, &opt, NULL), WX_OK);
@@ -193,7 +213,7 @@ static void comparison_fixture_renders_overlay_and_kpi_bars(void **st) {
 static void compare_series_option_picks_the_series(void **st) {
   (void)st;
   char *dir = scratch_copy(DATA "/compare_fixture");
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.charts = WX_PLOT_COMPARE;
   opt.compare_series = "module/wecom/members";
   assert_int_equal(wx__plot_render(dir, &opt, NULL), WX_OK);
@@ -206,7 +226,7 @@ static void compare_series_option_picks_the_series(void **st) {
 static void missing_gnuplot_is_not_found_and_writes_nothing(void **st) {
   (void)st;
   char *dir = scratch_copy(DATA "/results_fixture");
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.gnuplot = "wx-no-such-gnuplot-program";
   wx_diags *d = wx_diags_alloc(8);
   assert_int_equal(wx__plot_render(dir, &opt, d), WX_ENOTFOUND);
@@ -232,7 +252,7 @@ static void failing_gnuplot_leaves_no_partial_charts(void **st) {
   fclose(f);
   chmod(fake, 0755);
   wx_plot_report rep;
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.gnuplot = fake;
   opt.charts = WX_PLOT_STACKED | WX_PLOT_FUNNEL;
   opt.report = &rep;
@@ -257,7 +277,7 @@ static void missing_inputs_are_skipped_not_errors(void **st) {
   snprintf(path, sizeof path, "%s/constraints.csv", dir);
   assert_int_equal(unlink(path), 0);
   wx_plot_report rep;
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.charts = WX_PLOT_FUNNEL | WX_PLOT_CONSTRAINTS | WX_PLOT_STACKED;
   opt.report = &rep;
   wx_diags *d = wx_diags_alloc(8);
@@ -283,7 +303,7 @@ static void malformed_input_is_an_error_with_its_line(void **st) {
         "customers,客户,5\n",
         f);
   fclose(f);
-  wx_plot_options opt = {0};
+  wx_plot_options opt = {.templates_dir = PLOTS};
   opt.charts = WX_PLOT_FUNNEL;
   wx_diags *d = wx_diags_alloc(8);
   assert_int_equal(wx__plot_render(dir, &opt, d), WX_EINVAL);
@@ -323,6 +343,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(results_fixture_renders_every_chart_in_every_format),
       cmocka_unit_test(comparison_fixture_renders_overlay_and_kpi_bars),
+      cmocka_unit_test(kpi_bars_survive_different_kpi_sets),
       cmocka_unit_test(compare_series_option_picks_the_series),
       cmocka_unit_test(missing_gnuplot_is_not_found_and_writes_nothing),
       cmocka_unit_test(failing_gnuplot_leaves_no_partial_charts),

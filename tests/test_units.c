@@ -177,8 +177,22 @@ static void numbers_are_strict(void **state) {
                      WX_ESCENARIO);
 }
 
+/* Messages print durations as planners write them, not 0.0416667d. */
+static void durations_print_in_planner_units(void **state) {
+  (void)state;
+  char b[32];
+  assert_string_equal(wx__fmt_duration(b, 1.0 / 24), "1h");
+  assert_string_equal(wx__fmt_duration(b, 30.0 / 1440), "30min");
+  assert_string_equal(wx__fmt_duration(b, 2.5), "2.5d");
+  assert_string_equal(wx__fmt_duration(b, 14), "2w");
+  assert_string_equal(wx__fmt_duration(b, 10), "10d");
+  assert_string_equal(wx__fmt_duration(b, 45.0 / 86400), "45s");
+  assert_string_equal(wx__fmt_duration(b, 0), "0d");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(durations_print_in_planner_units),
       cmocka_unit_test(durations_in_every_unit_convert_to_days),
       cmocka_unit_test(bad_durations_are_rejected_with_what_was_expected),
       cmocka_unit_test(rates_convert_to_per_day),

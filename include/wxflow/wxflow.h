@@ -119,8 +119,9 @@ typedef struct wx_run_options {
   unsigned replications;   /* 0: the scenario's */
   unsigned threads;        /* 0: every online core */
   int no_series;           /* skip the per-replication series.csv */
-  const double *quantiles; /* series_stats.csv quantiles, in [0, 1]; NULL:
-                              0.05 0.25 0.5 0.75 0.95 (at most 16) */
+  const double *quantiles; /* extra series_stats.csv quantiles, in [0, 1],
+                              besides 0.05 0.25 0.5 0.75 0.95 which are
+                              always written (at most 16 in all) */
   unsigned n_quantiles;
   wx_progress_cb progress;
   void *progress_ctx;

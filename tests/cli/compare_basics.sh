@@ -21,7 +21,7 @@ cat >"$T/cmp.yaml" <<'YAML'
 compare:
   title: 路径对比
   base: base.yaml
-  replications: 4
+  replications: 6
   seed: 7
   kpis: [outcome.purchase, members_end.sdr]
   variants:
@@ -45,7 +45,7 @@ done
 head -1 "$T/c/compare.csv" | grep -q \
   "^kpi,variant,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,significant" \
   || fail "compare.csv header"
-grep -q "^outcome.purchase,double_cta,.*,true,4," "$T/c/compare.csv" \
+grep -q "^outcome.purchase,double_cta,.*,true,6," "$T/c/compare.csv" \
   || fail "doubling the CTA is not a significant gain"
 for png in kpi_bars compare_purchase_count; do
   f="$T/c/charts/$png.png"

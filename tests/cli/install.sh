@@ -37,4 +37,17 @@ PKG_CONFIG_PATH=$(dirname "$PC") cc $SAN "$T/use.c" -o "$T/use" \
   >"$T/cc.log" 2>&1 || { cat "$T/cc.log"; fail "cannot build against the installed library"; }
 "$T/use" | grep -q "^0\.[0-9]*\.[0-9]* success$" || fail "installed library does not work"
 "$P/bin/wxflow" --version | grep -q wxflow || fail "installed program"
+# The installed program reads its own data, never the build machine's
+# source tree: a template only the installed copy has must be listed.
+sed 's/^title:.*/title: installed only/' "$P/share/wxflow/scenarios/quickstart.yaml" \
+  >"$P/share/wxflow/scenarios/zz_installed_only.yaml"
+env -u WXFLOW_DATADIR "$P/bin/wxflow" init --list >"$T/list" 2>&1 \
+  || { cat "$T/list"; fail "installed init --list"; }
+grep -q zz_installed_only "$T/list" || { cat "$T/list"; fail "installed program uses the source tree"; }
+# WXFLOW_DATADIR wins over both.
+mkdir -p "$T/data/scenarios"
+cp "$P/share/wxflow/scenarios/quickstart.yaml" "$T/data/scenarios/only_env.yaml"
+WXFLOW_DATADIR="$T/data" "$P/bin/wxflow" init --list >"$T/list" 2>&1
+grep -q only_env "$T/list" || { cat "$T/list"; fail "WXFLOW_DATADIR ignored"; }
+grep -q zz_installed_only "$T/list" && fail "WXFLOW_DATADIR not exclusive"
 echo "cli install: ok"
