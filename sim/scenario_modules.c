@@ -81,7 +81,13 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     remember_disabled(c, key->str);
     return;
   }
-  if (k == WX_KIND_COUNT) return;
+  if (k == WX_KIND_COUNT) {
+    /* Already reported; its references are passed over like those of a
+     * disabled module, not reported again as unknown modules.  The model
+     * is rejected anyway, so nothing runs without them. */
+    remember_disabled(c, key->str);
+    return;
+  }
   if (!lab) {
     const char *def = wx__kind_info(k)->default_label;
     if (per_kind[k] > 1) snprintf(label, sizeof label, "%s (%s)", def, key->str);

@@ -303,6 +303,18 @@ static void priors_are_validated(void **state) {
                  "\n", WX_ESCENARIO, 5, 23, "low <= high");
 }
 
+/* A misspelt kind is one error, not one more per flow or source that
+ * names the module. */
+static void misspelt_kind_does_not_cascade(void **state) {
+  (void)state;
+  size_t n = wxt_load_fails("modules:\n  oa: {kind: oficial_account}\n"
+                            "  sdr: {kind: wecom}\n"
+                            "sources:\n  ads: {into: oa, rate: 5/d}\n"
+                            "flows:\n  f: {from: oa, to: sdr, delay: 1d}\n",
+                            WX_ESCENARIO, 2, 14, "did you mean `official_account`");
+  assert_int_equal(n, 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_top_key_suggests_the_closest),
@@ -332,6 +344,7 @@ int main(void) {
       cmocka_unit_test(diags_limit_counts_the_rest),
       cmocka_unit_test(yaml_errors_come_through_the_loader),
       cmocka_unit_test(priors_are_validated),
+      cmocka_unit_test(misspelt_kind_does_not_cascade),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
