@@ -169,6 +169,22 @@ int wx__model_has_extras(const wx_model *m) {
   return 0;
 }
 
+uint32_t wx__model_add_stage(wx_model *m, const wx_funnel_stage *s) {
+  char *n = wx__strdup(s->name), *l = wx__strdup(s->label ? s->label : s->name);
+  wx_funnel_stage *slot = (n && l) ? push((void **)&m->funnel, &m->n_funnel,
+                                          sizeof *slot)
+                                   : NULL;
+  if (!slot) {
+    free(n);
+    free(l);
+    return WX_NONE;
+  }
+  *slot = *s;
+  slot->name = n;
+  slot->label = l;
+  return m->n_funnel - 1;
+}
+
 uint32_t wx__model_find_module(const wx_model *m, const char *name) {
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (strcmp(m->modules[i].name, name) == 0) return i;
@@ -280,6 +296,11 @@ void wx_model_free(wx_model *m) {
     free(m->targets[i].metric);
   }
   free(m->targets);
+  for (uint32_t i = 0; i < m->n_funnel; i++) {
+    free(m->funnel[i].name);
+    free(m->funnel[i].label);
+  }
+  free(m->funnel);
   free(m->modules);
   free(m->flows);
   free(m->sources);

@@ -306,6 +306,21 @@ typedef struct {
   wx_pos pos;
 } wx_param;
 
+/* A stage of the planner's funnel (top-level `funnel:`); without one the
+ * results writer derives stages from the module kinds. */
+typedef enum {
+  WX_STAGE_REACHED,   /* people reached by touchpoints */
+  WX_STAGE_MODULE,    /* joins of one module */
+  WX_STAGE_CUSTOMERS  /* first-time customers (or the first outcome) */
+} wx_stage_kind;
+
+typedef struct {
+  wx_stage_kind kind;
+  uint32_t module;    /* MODULE: its index */
+  char *name;         /* "reached", "customers" or the module name */
+  char *label;        /* UTF-8, shown in the chart */
+} wx_funnel_stage;
+
 struct wx_model {
   char *path;
   char hash[17];
@@ -327,6 +342,8 @@ struct wx_model {
   uint32_t n_params;
   wx_kpi_target *targets;
   uint32_t n_targets;
+  wx_funnel_stage *funnel;
+  uint32_t n_funnel;
   wx_touchpoint *touchpoints;
   uint32_t n_touchpoints;
   int32_t start_day;  /* calendar date of t = 0, days since 1970-01-01 */
@@ -351,6 +368,9 @@ uint32_t wx__model_add_outcome(wx_model *m, const char *name,
 uint32_t wx__model_add_flow(wx_model *m, const wx_flow *flow);
 /* `src` is copied; its name is duplicated; steps are copied. */
 uint32_t wx__model_add_source(wx_model *m, const wx_source *src);
+
+/* `s` is copied; name and label are duplicated. */
+uint32_t wx__model_add_stage(wx_model *m, const wx_funnel_stage *s);
 
 /* `t` is copied; name and metric are duplicated. */
 uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t);

@@ -2,8 +2,9 @@
  * replications of a count at the horizon with its 95% t CI.  Stages are
  * sums of series columns at the last sample, read back from the series
  * accumulator, so they equal the series and KPI values by construction.
- * A stage without modules (or touchpoints, outcomes) of its kind is left
- * out. */
+ * The scenario's `funnel:` decides the stages; without it they come from
+ * the module kinds, and a stage without modules (or touchpoints, outcomes)
+ * of its kind is left out. */
 #include <stdlib.h>
 
 #include "results.h"
@@ -23,8 +24,37 @@ static void add_module_joins(stage *s, const wx_model *m, const wx_layout *l,
       s->cols[s->n++] = l->module_base + i * WX_MODULE_METRICS + WX_M_JOINS;
 }
 
+static void add_customers(stage *s, const wx_model *m, const wx_layout *l) {
+  if (l->n_economic && wx__model_has_extras(m))
+    s->cols[s->n++] = l->total_base + WX_T_CUSTOMERS;
+  else if (m->n_outcomes)
+    s->cols[s->n++] = l->outcome_base;
+}
+
+static void add_reached(stage *s, const wx_model *m, const wx_layout *l) {
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    s->cols[s->n++] = l->touch_base + i * WX_TP_METRICS + WX_TP_REACHED;
+}
+
+/* The scenario's own `funnel:` stages, in its order. */
+static uint32_t build_declared(stage *st, const wx_model *m,
+                               const wx_layout *l) {
+  for (uint32_t k = 0; k < m->n_funnel; k++) {
+    const wx_funnel_stage *fs = &m->funnel[k];
+    st[k].stage = fs->name;
+    st[k].label = fs->label;
+    if (fs->kind == WX_STAGE_REACHED) add_reached(&st[k], m, l);
+    else if (fs->kind == WX_STAGE_CUSTOMERS) add_customers(&st[k], m, l);
+    else
+      st[k].cols[st[k].n++] =
+          l->module_base + fs->module * WX_MODULE_METRICS + WX_M_JOINS;
+  }
+  return m->n_funnel;
+}
+
 /* Fills st[] (each with room for `room` columns); returns the stages. */
 static uint32_t build(stage *st, const wx_model *m, const wx_layout *l) {
+  if (m->n_funnel) return build_declared(st, m, l);
   static const char *const names[WX_FUNNEL_STAGES][2] = {
       {"reached", "触达 reached"},
       {"followers", "关注 followers"},
@@ -35,16 +65,12 @@ static uint32_t build(stage *st, const wx_model *m, const wx_layout *l) {
     st[k].stage = names[k][0];
     st[k].label = names[k][1];
   }
-  for (uint32_t i = 0; i < m->n_touchpoints; i++)
-    st[0].cols[st[0].n++] = l->touch_base + i * WX_TP_METRICS + WX_TP_REACHED;
+  add_reached(&st[0], m, l);
   add_module_joins(&st[1], m, l, WX_KIND_OFFICIAL_ACCOUNT,
                    WX_KIND_VIDEO_ACCOUNT);
   add_module_joins(&st[2], m, l, WX_KIND_PERSONAL_ACCOUNT, WX_KIND_WECOM);
   add_module_joins(&st[3], m, l, WX_KIND_GROUP, WX_KIND_GROUP);
-  if (l->n_economic && wx__model_has_extras(m))
-    st[4].cols[st[4].n++] = l->total_base + WX_T_CUSTOMERS;
-  else if (m->n_outcomes)
-    st[4].cols[st[4].n++] = l->outcome_base;
+  add_customers(&st[4], m, l);
   uint32_t kept = 0;
   for (int k = 0; k < WX_FUNNEL_STAGES; k++)
     if (st[k].n) st[kept++] = st[k];
@@ -106,7 +132,7 @@ static int write_file(const wx_run_ctx *c, const char *dir, const stage *st,
 
 int wx__funnel_written(const wx_run_ctx *c) {
   const wx_model *m = c->m;
-  int any = m->n_touchpoints || m->n_outcomes;
+  int any = m->n_funnel || m->n_touchpoints || m->n_outcomes;
   for (uint32_t i = 0; i < m->n_modules && !any; i++)
     any = m->modules[i].kind <= WX_KIND_GROUP;
   return any;
@@ -115,12 +141,18 @@ int wx__funnel_written(const wx_run_ctx *c) {
 int wx__write_funnel(const wx_run_ctx *c, const char *dir) {
   const wx_model *m = c->m;
   size_t room = (size_t)m->n_modules + m->n_touchpoints + 1;
-  uint32_t *cols = malloc(WX_FUNNEL_STAGES * room * sizeof *cols);
-  if (!cols) return WX_ENOMEM;
-  stage st[WX_FUNNEL_STAGES] = {0};
-  for (int k = 0; k < WX_FUNNEL_STAGES; k++) st[k].cols = cols + k * room;
+  size_t n_st = m->n_funnel > WX_FUNNEL_STAGES ? m->n_funnel : WX_FUNNEL_STAGES;
+  uint32_t *cols = malloc(n_st * room * sizeof *cols);
+  stage *st = calloc(n_st, sizeof *st);
+  if (!cols || !st) {
+    free(cols);
+    free(st);
+    return WX_ENOMEM;
+  }
+  for (size_t k = 0; k < n_st; k++) st[k].cols = cols + k * room;
   uint32_t n = build(st, m, &c->layout);
   int rc = n ? write_file(c, dir, st, n) : WX_OK;
+  free(st);
   free(cols);
   return rc;
 }

@@ -159,6 +159,7 @@ void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes);
 void wx__sources_compile(wx_sctx *c, const wx_node *sources);
 void wx__flows_compile(wx_sctx *c, const wx_node *flows);
 void wx__targets_compile(wx_sctx *c, const wx_node *targets);
+void wx__funnel_compile(wx_sctx *c, const wx_node *funnel);
 /* 1 if name is a module that was written with enabled: false. */
 int wx__module_disabled(const wx_sctx *c, const char *name);
 /* Whole-model checks once every section compiled. */

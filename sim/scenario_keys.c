@@ -19,6 +19,7 @@ static const wx_section_info sections[] = {
     {"flow", "Flows", "`flows: {NAME: {...}}`"},
     {"delay", "Delay (mapping form)", "`flows: {NAME: {delay: {...}}}`"},
     {"target", "Targets", "`targets: {NAME: {...}}`"},
+    {"stage", "Funnel stages", "`funnel: [{...}, ...]`"},
     {"ban", "Staff account bans",
      "`modules: {NAME: {kind: personal_account, ban: {...}}}`"},
     {"welcome", "Group welcome message",
@@ -81,6 +82,10 @@ static const wx_key_info keys[] = {
     {"top", "targets", "mapping", "", "names [A-Za-z_][A-Za-z0-9_]*",
      "levels to reach; KPIs report when each is first reached",
      "`targets: {wecom_50k: {module: sdr, value: 50000}}`", 0},
+    {"top", "funnel", "sequence of stages", "stages by module kind",
+     "`reached`, `customers`, module names, or {stage, label} mappings",
+     "the stages of funnel.csv and the funnel chart, in order",
+     "`funnel: [reached, oa, sdr, {stage: customers, label: 客户}]`", 0},
 
     {"module", "kind", "kind", "", "official_account, video_account, "
      "personal_account, wecom, group, mini_program, outside",
@@ -396,6 +401,12 @@ static const wx_key_info keys[] = {
     {"target", "metric", "metric name", "members (module), count (outcome)",
      "a metric of that module or outcome in series.csv",
      "which series of it is watched", "`metric: joins`", 0},
+    {"stage", "stage", "stage name", "", "`reached`, `customers` or a module",
+     "what the stage counts: people reached by touchpoints, first-time "
+     "customers, or joins of a module", "`stage: sdr`", REQ},
+    {"stage", "label", "text", "the module's label, or 触达 reached / 客户 "
+     "customers", "any UTF-8 text", "the stage's name in the chart",
+     "`label: 加企业微信`", 0},
     {"target", "value", "number", "", ">= 0",
      "the level to reach (first sample time at or above it)",
      "`value: 50000`", REQ},

@@ -68,6 +68,7 @@ static void sections(wx_sctx *c, const wx_node *root) {
   if ((n = wx__node_get(root, "flows"))) wx__flows_compile(c, n);
   if ((n = wx__node_get(root, "touchpoints"))) wx__touchpoints_compile(c, n);
   if ((n = wx__node_get(root, "targets"))) wx__targets_compile(c, n);
+  if ((n = wx__node_get(root, "funnel"))) wx__funnel_compile(c, n);
   if (c->errors || c->nomem) return;
   wx__check_exclusive(c);
   wx__check_zero_delay_cycles(c);

@@ -81,11 +81,14 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     remember_disabled(c, key->str);
     return;
   }
+  wx_pos pos = {key->line, key->col};
   if (k == WX_KIND_COUNT) {
-    /* Already reported; its references are passed over like those of a
-     * disabled module, not reported again as unknown modules.  The model
-     * is rejected anyway, so nothing runs without them. */
-    remember_disabled(c, key->str);
+    /* The kind was reported.  A stand-in keeps the module's name known so
+     * that its references are checked as usual and not reported again as
+     * unknown; the model is rejected anyway. */
+    if (wx__model_add_module(c->m, key->str, key->str, WX_KIND_OUTSIDE, pos) ==
+        WX_NONE)
+      c->nomem = 1;
     return;
   }
   if (!lab) {
@@ -94,7 +97,6 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     else snprintf(label, sizeof label, "%s", def);
     lab = label;
   }
-  wx_pos pos = {key->line, key->col};
   uint32_t index = wx__model_add_module(c->m, key->str, lab, k, pos);
   if (index == WX_NONE) c->nomem = 1;
   else wx__units_compile(c, mod, key->str, index);

@@ -215,6 +215,43 @@ static void model_without_funnel_stages_writes_no_funnel(void **state) {
   wx_model_free(m);
 }
 
+/* A declared `funnel:` decides the stages, their order and labels: here
+ * mini program joins, then WeCom joins relabelled, then customers. */
+static void declared_funnel_stages_come_in_their_order(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text, "%s  mpj: {from: oa, to: mp, type: join, "
+           "p: 20%%, delay: 0.1d}\n"
+           "funnel: [mp, {stage: sdr, label: 加企业微信}, customers]\n",
+           scenario);
+  wx_model *m = wxt_load_ok(text);
+  char *dir = temp_dir();
+  assert_int_equal(run_into(m, dir, NULL), WX_OK);
+  wx_csv *f = load(dir, "funnel.csv"), *st = load(dir, "series_stats.csv");
+  assert_int_equal(wx__csv_rows(f), 3);
+  const char *stages[] = {"mp", "sdr", "customers"};
+  const char *labels[] = {"小程序", "加企业微信", "客户 customers"};
+  for (int i = 0; i < 3; i++) {
+    assert_string_equal(wx__csv_get(f, i, 0), stages[i]);
+    assert_string_equal(wx__csv_get(f, i, 1), labels[i]);
+  }
+  double want = stat_mean(st, "mp", "joins", "1");
+  assert_true(fabs(atof(wx__csv_get(f, 0, 2)) - want) <= 1e-9 * (1 + want));
+  wx__csv_free(f);
+  wx__csv_free(st);
+  remove_dir(dir);
+  wx_model_free(m);
+}
+
+static void funnel_stage_errors_have_positions(void **state) {
+  (void)state;
+  char text[2048];
+  snprintf(text, sizeof text, "%sfunnel: [oa, sdx]\n", scenario);
+  wxt_load_fails(text, WX_ESCENARIO, 14, 14, "did you mean `sdr`");
+  snprintf(text, sizeof text, "%sfunnel: [reached, oa]\n", scenario);
+  wxt_load_fails(text, WX_ESCENARIO, 14, 10, "needs touchpoints");
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -223,6 +260,8 @@ int main(void) {
       cmocka_unit_test(statistics_have_at_most_12_significant_digits),
       cmocka_unit_test(funnel_has_the_model_stages_with_series_means),
       cmocka_unit_test(model_without_funnel_stages_writes_no_funnel),
+      cmocka_unit_test(declared_funnel_stages_come_in_their_order),
+      cmocka_unit_test(funnel_stage_errors_have_positions),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
