@@ -7,6 +7,7 @@
  * cancels it) and then shares per `fission`.  Then Poisson(views)
  * recommended non-members, each taking each recommend response
  * independently; a viewer with any response becomes one new person.
+ * Moments posts (staff and enterprise) are in agent_moments.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #include "calendar.h"
 #include "dist.h"
 
-static double *tp_col(wx_engine *e, uint32_t i, int k) {
+double *wx__touch_col(wx_engine *e, uint32_t i, int k) {
   return &e->cur[e->l->touch_base + i * WX_TP_METRICS + k];
 }
 
@@ -40,10 +41,10 @@ static double response_delay(wx_engine *e, uint32_t f, gsl_rng *r) {
 }
 
 /* What one reached member q does. */
-static int reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
+int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   if (gsl_rng_uniform(r) < e->params[tp->unfollow]) {
-    *tp_col(e, i, WX_TP_UNFOLLOWS) += 1;
+    *wx__touch_col(e, i, WX_TP_UNFOLLOWS) += 1;
     wx__agent_leave(e, q, tp->module);
     wx__agent_settle(e, q, 1);
     return WX_OK;
@@ -60,7 +61,7 @@ static int reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
   return WX_OK;
 }
 
-static int scratch(wx_xstate *x, uint32_t k) {
+int wx__touch_scratch(wx_xstate *x, uint32_t k) {
   if (k <= x->scratch_cap) return WX_OK;
   uint32_t *s = realloc(x->scratch, (size_t)k * sizeof *s);
   if (!s) return WX_ENOMEM;
@@ -95,9 +96,35 @@ static int recommend(wx_engine *e, uint32_t i, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   if (tp->views == WX_NONE) return WX_OK;
   unsigned v = gsl_ran_poisson(r, e->params[tp->views]);
-  *tp_col(e, i, WX_TP_VIEWS) += v;
+  *wx__touch_col(e, i, WX_TP_VIEWS) += v;
   for (unsigned k = 0; k < v; k++) {
     int rc = viewer(e, tp, t, r);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+void wx__touch_post(wx_engine *e, uint32_t i) {
+  *wx__touch_col(e, i, WX_TP_POSTS) += 1;
+  wx__econ_add_cost(e, e->l->touch_base + i * WX_TP_METRICS + WX_TP_COST,
+                    e->params[e->m->touchpoints[i].cost]);
+}
+
+/* One post to the whole module: K ~ Binomial(n, p) distinct members. */
+static int broadcast(wx_engine *e, uint32_t i, double t, double p) {
+  const wx_touchpoint *tp = &e->m->touchpoints[i];
+  wx_xstate *x = e->x;
+  gsl_rng *r = x->tp_rng[i];
+  wx__touch_post(e, i);
+  wx_members *a = &x->aud[x->aud_of[tp->module]];
+  if (tp->type == WX_TP_ENTERPRISE_MOMENTS)
+    *wx__touch_col(e, i, WX_TP_SELECTED) += a->n;
+  uint32_t k = a->n ? gsl_ran_binomial(r, p, a->n) : 0;
+  if (wx__touch_scratch(x, k) != WX_OK) return WX_ENOMEM;
+  wx__members_sample(a, k, r, x->scratch);
+  *wx__touch_col(e, i, WX_TP_REACHED) += k;
+  for (uint32_t j = 0; j < k; j++) {
+    int rc = wx__touch_reached(e, i, x->scratch[j], t, r);
     if (rc != WX_OK) return rc;
   }
   return WX_OK;
@@ -106,23 +133,15 @@ static int recommend(wx_engine *e, uint32_t i, double t, gsl_rng *r) {
 int wx__touch_fire(wx_engine *e, uint32_t i, double t) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   wx_xstate *x = e->x;
-  gsl_rng *r = x->tp_rng[i];
+  if (tp->type == WX_TP_ENTERPRISE_MOMENTS &&
+      !wx__moments_enterprise_ok(e, i, t))
+    return WX_OK;
   if (isnan(x->first[i])) x->first[i] = t;
-  *tp_col(e, i, WX_TP_POSTS) += 1;
-  wx__econ_add_cost(e, e->l->touch_base + i * WX_TP_METRICS + WX_TP_COST,
-                    e->params[tp->cost]);
-  wx_members *a = &x->aud[x->aud_of[tp->module]];
   double p = wx__clamp01(e->params[tp->reach] * pulse(e, tp, t) *
                          e->params[tp->solitaire]);
-  uint32_t k = a->n ? gsl_ran_binomial(r, p, a->n) : 0;
-  if (scratch(x, k) != WX_OK) return WX_ENOMEM;
-  wx__members_sample(a, k, r, x->scratch);
-  *tp_col(e, i, WX_TP_REACHED) += k;
-  for (uint32_t j = 0; j < k; j++) {
-    int rc = reached(e, i, x->scratch[j], t, r);
-    if (rc != WX_OK) return rc;
-  }
-  return recommend(e, i, t, r);
+  int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__moments_staff(e, i, t, p)
+                                           : broadcast(e, i, t, p);
+  return rc != WX_OK ? rc : recommend(e, i, t, x->tp_rng[i]);
 }
 
 /* A recommend response: the viewer enters `to` (or counts the outcome). */

@@ -35,6 +35,10 @@ void wx__x_free(wx_xstate *x) {
   free(x->src_fission);
   free(x->first);
   free(x->committed);
+  free(x->day_of);
+  free(x->last_day);
+  free(x->ent_month);
+  free(x->ent_posts);
   free(x);
 }
 
@@ -94,7 +98,7 @@ wx_xstate *wx__x_alloc(wx_engine *e) {
   x->tp_rng = alloc_rngs(x->n_tp_rng);
   x->oc_rng = alloc_rngs(x->n_oc_rng);
   if (!x->tp_rng || !x->oc_rng || alloc_audiences(x, m) != WX_OK ||
-      alloc_columns(x, m, e->l) != WX_OK) {
+      alloc_columns(x, m, e->l) != WX_OK || wx__moments_alloc(x, m) != WX_OK) {
     if (!x->tp_rng) x->n_tp_rng = 0;
     if (!x->oc_rng) x->n_oc_rng = 0;
     wx__x_free(x);
@@ -118,6 +122,7 @@ void wx__x_reset(wx_engine *e, uint64_t s) {
     x->committed[i] = 0;
   }
   x->cost_discrete = 0;
+  wx__moments_reset(x, m);
 }
 
 int wx__x_start(wx_engine *e) {
@@ -163,6 +168,7 @@ void wx__x_leave(wx_engine *e, uint32_t p, uint32_t m) {
 /* Clears the customer flags of a (possibly recycled) slot. */
 int wx__x_new_person(wx_engine *e, uint32_t p) {
   wx_xstate *x = e->x;
+  if (wx__moments_new_person(x, p) != WX_OK) return WX_ENOMEM;
   if (!x->flag_bytes) return WX_OK;
   if (p >= x->flags_cap) {
     uint64_t cap = x->flags_cap ? x->flags_cap : 1024;
@@ -177,7 +183,8 @@ int wx__x_new_person(wx_engine *e, uint32_t p) {
 }
 
 uint64_t wx__x_bytes(const wx_xstate *x) {
-  uint64_t b = (uint64_t)x->flags_cap * x->flag_bytes;
+  uint64_t b = (uint64_t)x->flags_cap * x->flag_bytes +
+               (uint64_t)x->day_cap * x->n_day * sizeof(int32_t);
   for (uint32_t i = 0; i < x->n_aud; i++)
     b += ((uint64_t)x->aud[i].cap + x->aud[i].pos_cap) * sizeof(uint32_t);
   return b;

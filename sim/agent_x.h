@@ -42,6 +42,14 @@ struct wx_xstate {
   double *first;        /* per fission origin: first firing, NAN before */
   double *committed;    /* per fission origin: offspring so far */
   double cost_discrete; /* every cost but the ads' (accrued at samples) */
+  /* Moments (agent_moments.c).  Per module with staff_moments: the
+   * calendar day each person slot was last selected by a staff post
+   * (last_day[slot * n_day + day_of[module]]); per module: the month and
+   * count of enterprise posts. */
+  uint32_t *day_of, n_day, day_cap;
+  int32_t *last_day;
+  int32_t *ent_month;
+  uint32_t *ent_posts;
 };
 
 wx_xstate *wx__x_alloc(wx_engine *e);
@@ -62,6 +70,23 @@ uint64_t wx__x_bytes(const wx_xstate *x);
 int wx__touch_fire(wx_engine *e, uint32_t i, double t);
 int wx__touch_next(wx_engine *e, uint32_t i, double after);
 int wx__touch_rec_event(wx_engine *e, const wx_event *ev);
+/* Shared with agent_moments.c: one post counted (posts, cost), and what
+ * a reached member q does. */
+void wx__touch_post(wx_engine *e, uint32_t i);
+int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t,
+                      gsl_rng *r);
+int wx__touch_scratch(wx_xstate *x, uint32_t k);
+double *wx__touch_col(wx_engine *e, uint32_t i, int k);
+/* agent_moments.c: 1 when the enterprise post i at t is within the monthly
+ * quota (counted), else 0 (refused and counted). */
+int wx__moments_enterprise_ok(wx_engine *e, uint32_t i, double t);
+/* Every open account of the module posts once (staff_moments). */
+int wx__moments_staff(wx_engine *e, uint32_t i, double t, double p);
+int wx__moments_alloc(wx_xstate *x, const wx_model *m);
+void wx__moments_reset(wx_xstate *x, const wx_model *m);
+/* Marks slot p never reached (a new or recycled person). */
+int wx__moments_new_person(wx_xstate *x, uint32_t p);
+
 /* agent_fission.c */
 int wx__fission_share(wx_engine *e, uint32_t origin, double t);
 int wx__fission_arrival(wx_engine *e, uint32_t origin, double t);

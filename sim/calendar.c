@@ -94,6 +94,8 @@ static double next_weekday(const wx_schedule *s, int32_t start_day,
   double first = ceil(s->from - s->at);
   if (d < first) d = first;
   if (d < 0) d = 0;
+  /* (d + at) - at may round below d: never return `after` itself */
+  if (!isinf(after) && d + s->at <= after) d++;
   for (int i = 0; i < 7; i++, d++) {
     if (d + s->at > s->until) return INFINITY;
     if (s->weekdays & (1u << wx__weekday(start_day, d))) return d + s->at;

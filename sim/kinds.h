@@ -24,6 +24,11 @@ typedef struct {
 /* Members of an ordinary (non-WeCom) WeChat group (assumption). */
 #define WX_ORDINARY_GROUP_CAP 500.0
 
+/* WeCom Moments quotas (source, DOMAIN.md): friends a member may select
+ * per post, and enterprise posts per calendar month. */
+#define WX_MOMENTS_RECIPIENTS_PER_POST 200.0
+#define WX_MOMENTS_POSTS_PER_MONTH 4.0
+
 /* The row for k; NULL when k is out of range. */
 const wx_kind_info *wx__kind_info(wx_kind k);
 

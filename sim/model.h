@@ -222,7 +222,7 @@ typedef struct {
   uint32_t x;
 } wx_pulse;
 
-/* Moments types are reserved for the staff-account mechanics. */
+/* Moments types need a staff module (agent_moments.c). */
 typedef enum {
   WX_TP_BROADCAST,
   WX_TP_LIVE,
@@ -247,6 +247,12 @@ typedef struct {
    * recommended viewers, in declaration order. */
   uint32_t *responses, n_responses;
   uint32_t *rec, n_rec;
+  /* Moments quotas (agent_moments.c); structural, 0 = no limit.
+   * staff_moments: friends selected per account per post (default 200,
+   * source); enterprise_moments: posts per calendar month, shared by the
+   * enterprise Moments touchpoints of the module (default 4, source). */
+  double recipients_per_post;
+  double posts_per_month;
 } wx_touchpoint;
 
 /* An outcome with `value` or `repeat` is "economic": it also gets

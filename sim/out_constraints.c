@@ -8,7 +8,9 @@
  * Rows: per staff module `<m>.friend_cap` (refused_cap), `<m>.daily_adds`
  * (refused_daily; only with a daily limit) and `<m>.accept` (declined; only
  * with an acceptance rate), per group module `<m>.group_cap`
- * (refused_full).  first_bind_day is the median over replications of the
+ * (refused_full); per Moments touchpoint `<tp>.posts_per_month` (refused
+ * posts, enterprise) or `<tp>.recipients_per_post` and `<tp>.once_per_day`
+ * (refused recipients by reason, staff).  first_bind_day is the median over replications of the
  * first sample time whose refused counter is > 0, a replication where it
  * never bound counting as +infinity; it is empty when that median is
  * infinite (the constraint bound in fewer than half the replications).
@@ -58,17 +60,43 @@ static double mean_last(const wx_run_ctx *c, uint32_t col) {
   return n ? acc / n : 0;
 }
 
-static void row(FILE *fp, const wx_run_ctx *c, const wx_module *mod,
-                const char *what, const char *label, uint32_t col,
-                double *scratch) {
+static void row_named(FILE *fp, const wx_run_ctx *c, const char *name,
+                      const char *prefix, const char *what,
+                      const char *label, uint32_t col, double *scratch) {
   char b[32], text[400];
   double day = first_bind(c, col, scratch);
-  fprintf(fp, "%s.%s,", mod->name, what);
-  snprintf(text, sizeof text, "%s %s", mod->label, label);
+  fprintf(fp, "%s.%s,", name, what);
+  snprintf(text, sizeof text, "%s %s", prefix, label);
   wx__csv_field(fp, text);
   fputc(',', fp);
   if (isfinite(day)) fputs(wx__fmt_num(b, day), fp);
   fprintf(fp, ",%s\n", wx__fmt_num(b, mean_last(c, col)));
+}
+
+static void row(FILE *fp, const wx_run_ctx *c, const wx_module *mod,
+                const char *what, const char *label, uint32_t col,
+                double *scratch) {
+  row_named(fp, c, mod->name, mod->label, what, label, col, scratch);
+}
+
+/* Moments quotas: refused posts (enterprise) or refused recipients
+ * (staff, by reason). */
+static void touch_rows(FILE *fp, const wx_run_ctx *c, uint32_t i,
+                       double *scratch) {
+  const wx_touchpoint *tp = &c->m->touchpoints[i];
+  uint32_t base = c->layout.touch_base + i * WX_TP_METRICS;
+  if (tp->type == WX_TP_ENTERPRISE_MOMENTS) {
+    row_named(fp, c, tp->name, tp->name, "posts_per_month",
+              "enterprise Moments posts per month", base + WX_TP_REFUSED_POSTS,
+              scratch);
+  } else if (tp->type == WX_TP_STAFF_MOMENTS) {
+    row_named(fp, c, tp->name, tp->name, "recipients_per_post",
+              "Moments recipients per post", base + WX_TP_REFUSED_LIMIT,
+              scratch);
+    row_named(fp, c, tp->name, tp->name, "once_per_day",
+              "Moments once per customer per day", base + WX_TP_REFUSED_ONCE,
+              scratch);
+  }
 }
 
 static void module_rows(FILE *fp, const wx_run_ctx *c, uint32_t i,
@@ -105,6 +133,8 @@ int wx__write_constraints(const wx_run_ctx *c, const char *dir) {
   fputs("constraint,label,first_bind_day,refused\n", f.fp);
   for (uint32_t i = 0; i < c->m->n_modules; i++)
     module_rows(f.fp, c, i, scratch);
+  for (uint32_t i = 0; i < c->m->n_touchpoints; i++)
+    touch_rows(f.fp, c, i, scratch);
   free(scratch);
   return wx__outfile_commit(&f, c->diags);
 }

@@ -303,8 +303,12 @@ static const wx_key_info keys[] = {
     {"touchpoint", "module", "module name", "", "an enabled module",
      "whose members are the audience", "`module: oa`", REQ},
     {"touchpoint", "type", "touchpoint type", "broadcast",
-     "broadcast, live (staff_moments, enterprise_moments: reserved)",
-     "what kind of post it is", "`type: live`", 0},
+     "broadcast, live, staff_moments, enterprise_moments",
+     "what kind of post it is; Moments types need a staff module "
+     "(personal_account, wecom): staff_moments = every account posts to up "
+     "to recipients_per_post friends not yet reached by a staff post that "
+     "day; enterprise_moments = to all friends, posts_per_month quota",
+     "`type: staff_moments`", 0},
     {"touchpoint", "schedule", "mapping", "", "see Touchpoint schedule",
      "when it fires; each firing is one post",
      "`schedule: {every: 7d, at: \"20:00\"}`", REQ},
@@ -331,7 +335,17 @@ static const wx_key_info keys[] = {
     {"touchpoint", "solitaire", "mapping", "", "{x: number > 0}",
      "a solitaire (接龙) chain before the session: reach multiplied by x",
      "`solitaire: {x: 1.5}`", 0},
-    {"touchpoint", "cost", "number (CNY)", "0", ">= 0", "cost per post",
+    {"touchpoint", "recipients_per_post", "count", "200 (source)", ">= 1",
+     "staff_moments only: friends each account may select per post (WeCom: "
+     "200); eligible friends beyond it are refused (recipients_limit)",
+     "`recipients_per_post: 200`", 0},
+    {"touchpoint", "posts_per_month", "count", "4 (source)", ">= 1",
+     "enterprise_moments only: enterprise posts per calendar month, shared "
+     "by the module's enterprise Moments touchpoints; firings beyond it are "
+     "refused (quota_month)",
+     "`posts_per_month: 4`", 0},
+    {"touchpoint", "cost", "number (CNY)", "0", ">= 0", "cost per post "
+     "(staff_moments: per account post)",
      "`cost: 500`", PRI},
     {"touchpoint", "enabled", "boolean", "true", "true, false",
      "false removes the touchpoint", "`enabled: false`", 0},

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "kinds.h"
 #include "scenario.h"
+#include "scenario_units.h"
 
 static int time_of_day(wx_sctx *c, const wx_node *n, const char *path,
                        double *out) {
@@ -268,20 +269,15 @@ static int tp_type(wx_sctx *c, const wx_node *n, const char *path,
   if (!wx__get_scalar(c, n, path, "a touchpoint type", &s)) return 0;
   for (int i = 0; i < WX_TP_COUNT; i++) {
     if (strcmp(s, names[i])) continue;
-    if (i >= WX_TP_STAFF_MOMENTS) {
-      wx__serr(c, n,
-               "`%s`: %s is not supported yet (it comes with staff "
-               "accounts); use broadcast",
-               path, s);
-      return 0;
-    }
     *out = (wx_tp_type)i;
     return 1;
   }
   char hint[120];
   wx__did_you_mean(hint, sizeof hint, s, names, WX_TP_COUNT);
-  wx__serr(c, n, "`%s`: expected broadcast or live, got `%.40s`%s", path, s,
-           hint);
+  wx__serr(c, n,
+           "`%s`: expected broadcast, live, staff_moments or "
+           "enterprise_moments, got `%.40s`%s",
+           path, s, hint);
   return 0;
 }
 
@@ -294,6 +290,48 @@ static uint32_t opt_param(wx_sctx *c, const wx_node *map, const char *key,
   return n ? wx__param(c, n, q, sub, 1) : wx__param_default(c, def, sub, map);
 }
 
+static int is_staff(wx_kind k) {
+  return k == WX_KIND_PERSONAL_ACCOUNT || k == WX_KIND_WECOM;
+}
+
+/* An optional quota key: a whole number >= 1, only for touchpoints of type
+ * `type`. */
+static int quota(wx_sctx *c, const wx_node *n, const char *key,
+                 const char *path, const wx_touchpoint *t, wx_tp_type type,
+                 double *out) {
+  const wx_node *x = wx__node_get(n, key);
+  if (!x) return 1;
+  if (t->type != type) {
+    wx__serr(c, x, "`%s.%s` applies only to type %s", path, key,
+             type == WX_TP_STAFF_MOMENTS ? "staff_moments"
+                                         : "enterprise_moments");
+    return 0;
+  }
+  return wx__units_count(c, n, key, path, out);
+}
+
+/* Moments need a staff module; their quotas default to WeCom's (source). */
+static int moments(wx_sctx *c, const wx_node *n, const char *path,
+                   wx_touchpoint *t) {
+  const wx_module *mod = &c->m->modules[t->module];
+  int moments = t->type == WX_TP_STAFF_MOMENTS ||
+                t->type == WX_TP_ENTERPRISE_MOMENTS;
+  t->recipients_per_post = WX_MOMENTS_RECIPIENTS_PER_POST;
+  t->posts_per_month = WX_MOMENTS_POSTS_PER_MONTH;
+  if (moments && !is_staff(mod->kind)) {
+    wx__serr(c, wx__node_get(n, "type"),
+             "`%s.type`: Moments posts need a staff module (personal_account "
+             "or wecom); `%s` is %s",
+             path, mod->name, wx__kind_name(mod->kind));
+    return 0;
+  }
+  int ok = quota(c, n, "recipients_per_post", path, t, WX_TP_STAFF_MOMENTS,
+                 &t->recipients_per_post);
+  ok &= quota(c, n, "posts_per_month", path, t, WX_TP_ENTERPRISE_MOMENTS,
+              &t->posts_per_month);
+  return ok;
+}
+
 /* The parts of a touchpoint after its module is known. */
 static int body(wx_sctx *c, const wx_node *n, const char *path,
                 wx_touchpoint *t, uint32_t ti) {
@@ -301,7 +339,10 @@ static int body(wx_sctx *c, const wx_node *n, const char *path,
   const wx_node *x;
   int ok = 1;
   wx__subpath(sub, sizeof sub, path, "type");
-  ok &= tp_type(c, wx__node_get(n, "type"), sub, &t->type);
+  if (tp_type(c, wx__node_get(n, "type"), sub, &t->type))
+    ok &= moments(c, n, path, t);
+  else
+    ok = 0;
   wx__subpath(sub, sizeof sub, path, "schedule");
   if ((x = wx__node_get(n, "schedule"))) ok &= schedule(c, x, sub, &t->sched);
   double reach = wx__kind_info(c->m->modules[t->module].kind)->default_reach;

@@ -9,7 +9,8 @@ static const char *scope_names[WX_SCOPE_COUNT] = {
     "module", "flow", "outcome", "source", "touchpoint", "total"};
 static const char *tp_metrics[WX_TP_METRICS] = {
     "posts", "reached", "unfollows", "shares", "fission_arrivals", "views",
-    "cost"};
+    "cost", "selected", "refused_posts", "refused_recipients_limit",
+    "refused_daily_once"};
 static const char *total_metrics[WX_TOTAL_METRICS] = {"cost", "revenue",
                                                       "purchases",
                                                       "customers"};

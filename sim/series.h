@@ -57,6 +57,10 @@ enum {
   WX_TP_FISSION,
   WX_TP_VIEWS,
   WX_TP_COST,
+  WX_TP_SELECTED,      /* Moments: friends selected as recipients */
+  WX_TP_REFUSED_POSTS, /* enterprise Moments: firings over posts_per_month */
+  WX_TP_REFUSED_LIMIT, /* staff Moments: eligible beyond recipients_per_post */
+  WX_TP_REFUSED_ONCE,  /* staff Moments: skipped, already reached that day */
   WX_TP_METRICS
 };
 enum {

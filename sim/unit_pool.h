@@ -111,6 +111,9 @@ void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p);
  * end of its list (partial Fisher-Yates). */
 void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
                           uint32_t k);
+/* Swaps positions a and b of unit i's member list. */
+void wx__pool_swap(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t a,
+                   uint32_t b);
 /* Every member of unit i leaves the module (via the engine's leave). */
 uint32_t wx__pool_evict_all(wx_engine *e, wx_units_rt *u, uint32_t i);
 /* The last k members of unit i leave the module. */

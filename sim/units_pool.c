@@ -109,6 +109,11 @@ static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm,
   put(wx__person(&e->pp, pa) + u->off + 2, b);
 }
 
+void wx__pool_swap(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t a,
+                   uint32_t b) {
+  if (a != b) swap(e, u, &u->mem[i], a, b);
+}
+
 void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
                           uint32_t k) {
   wx_unit_members *mm = &u->mem[i];

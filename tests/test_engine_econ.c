@@ -194,6 +194,15 @@ static void schedules_fire_on_the_right_times(void **state) {
     assert_true(t == wd[i]);
   }
   assert_true(isinf(wx__schedule_next(&w, start, t)));
+  /* Fridays at 20:00: (d + at) - at rounds below d for some d; each next
+   * firing must still be a week later (it once returned `after` again). */
+  wx_schedule f = {.weekdays = 1u << 4, .until = 400, .at = 20.0 / 24};
+  t = -INFINITY;
+  for (int i = 0; i < 57; i++) {
+    double n = wx__schedule_next(&f, start, t);
+    assert_true(fabs(n - (4 + 7 * i + 20.0 / 24)) < 1e-9);
+    t = n;
+  }
   double dates[] = {30, 36};
   wx_schedule d = {.dates = dates, .n_dates = 2, .until = 0, .at = 0.5};
   assert_true(wx__schedule_next(&d, start, -INFINITY) == 30.5);

@@ -142,7 +142,7 @@ static void touchpoint_errors_have_positions(void **state) {
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    type: brodcast\n",
                  WX_ESCENARIO, 8, 11, "did you mean `broadcast`?");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    type: staff_moments\n",
-                 WX_ESCENARIO, 8, 11, "not supported yet");
+                 WX_ESCENARIO, 8, 11, "need a staff module");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    reach: 130%\n",
                  WX_ESCENARIO, 8, 12, "reach");
   wxt_load_fails(MODS TP "    schedule: {every: 1d}\n    solitaire: {x: 0}\n",
@@ -167,6 +167,50 @@ static void touchpoint_errors_have_positions(void **state) {
                  "    recommend: {views: 5, responses: {f: {to: oa, type: "
                  "move}}}\n",
                  WX_ESCENARIO, 8, 57, "viewers are new people");
+}
+
+#define MOM "touchpoints:\n  mo:\n    module: sdr\n    schedule: {every: 1d}\n"
+/* MOM takes lines 4-7 after MODS; further keys start on line 8. */
+
+static void moments_compile_with_wecom_quota_defaults(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(MODS MOM "    type: staff_moments\n"
+                            "  ent:\n    module: sdr\n"
+                            "    type: enterprise_moments\n"
+                            "    schedule: {every: 1d}\n"
+                            "    posts_per_month: 2\n");
+  assert_non_null(m);
+  assert_int_equal(m->touchpoints[0].type, WX_TP_STAFF_MOMENTS);
+  assert_true(m->touchpoints[0].recipients_per_post == 200);
+  assert_int_equal(m->touchpoints[1].type, WX_TP_ENTERPRISE_MOMENTS);
+  assert_true(m->touchpoints[1].posts_per_month == 2);
+  wx_model_free(m);
+  m = wxt_load_ok(MODS MOM "    type: staff_moments\n"
+                  "    recipients_per_post: 50\n");
+  assert_non_null(m);
+  assert_true(m->touchpoints[0].recipients_per_post == 50);
+  wx_model_free(m);
+}
+
+static void moments_errors_have_positions(void **state) {
+  (void)state;
+  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+                 "    recipients_per_post: 0\n",
+                 WX_ESCENARIO, 9, 26, "at least 1");
+  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+                 "    recipients_per_post: 2.5\n",
+                 WX_ESCENARIO, 9, 26, "recipients_per_post");
+  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+                 "    posts_per_month: 4\n",
+                 WX_ESCENARIO, 9, 22, "only to type enterprise_moments");
+  wxt_load_fails(MODS MOM "    recipients_per_post: 200\n", WX_ESCENARIO, 8,
+                 26, "only to type staff_moments");
+  wxt_load_fails(MODS MOM "    type: enterprise_moments\n"
+                 "    posts_per_month: -1\n",
+                 WX_ESCENARIO, 9, 22, "posts_per_month");
+  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+                 "    type: enterprise_moments\n",
+                 WX_ESCENARIO, 8, 11, "`oa` is official_account");
 }
 
 static void fission_errors_have_positions(void **state) {
@@ -246,6 +290,8 @@ int main(void) {
       cmocka_unit_test(calendar_errors_have_positions),
       cmocka_unit_test(schedule_errors_have_positions),
       cmocka_unit_test(touchpoint_errors_have_positions),
+      cmocka_unit_test(moments_compile_with_wecom_quota_defaults),
+      cmocka_unit_test(moments_errors_have_positions),
       cmocka_unit_test(fission_errors_have_positions),
       cmocka_unit_test(money_errors_have_positions),
       cmocka_unit_test(example_matrix_scenario_loads),

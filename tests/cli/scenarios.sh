@@ -2,7 +2,6 @@
 # Every shipped scenario validates and runs (a short horizon keeps it fast);
 # the four paths share one inflow block; `wxflow init` writes a template that
 # validates, refuses to overwrite, and lists the templates.
-# scenarios/pending/ waits for mechanics not yet in the language: not tested.
 # Usage: scenarios.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
@@ -29,7 +28,7 @@ done
 [ "$n" -ge 6 ] || fail "only $n scenarios found"
 
 # Every number in a shipped scenario is cited or marked: each file says so.
-for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/pending/*.yaml; do
+for f in "$SRC"/scenarios/*.yaml; do
   [ -e "$f" ] || continue
   grep -q '(source)' "$f" && grep -q '(assumption)' "$f" \
     || fail "$f: no (source)/(assumption) marks"

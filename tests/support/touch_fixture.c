@@ -21,6 +21,17 @@ uint32_t fx_touch(wx_model *m, uint32_t module, double every, double reach) {
   return wx__model_add_touchpoint(m, &t);
 }
 
+uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type,
+                    double every, double from, double reach, double limit) {
+  uint32_t i = fx_touch(m, module, every, reach);
+  wx_touchpoint *t = &m->touchpoints[i];
+  t->type = type;
+  t->sched.from = from;
+  if (type == WX_TP_STAFF_MOMENTS) t->recipients_per_post = limit;
+  else t->posts_per_month = limit;
+  return i;
+}
+
 uint32_t fx_response(wx_model *m, uint32_t tp, uint32_t to, int outcome,
                      double p, double delay, int recommend) {
   uint32_t f = fx_flow(m, WX_FLOW_JOIN, m->touchpoints[tp].module, to, outcome,
