@@ -108,10 +108,25 @@ int wx__econ_repeat(wx_engine *e, const wx_event *ev) {
   return rc;
 }
 
-/* Ads cost accrues continuously: written as budget x active days so far. */
+/* Staff accounts and groups cost per month; wx__units_levels has written
+ * their cost columns for this sample already. */
+static double units_cost(const wx_engine *e) {
+  const wx_model *m = e->m;
+  double total = 0;
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    uint32_t base = e->l->unit_col[i];
+    if (base == WX_NONE) continue;
+    int groups = m->modules[i].units.type == WX_UNITS_GROUPS;
+    total += e->cur[base + (groups ? WX_G_COST : WX_S_COST)];
+  }
+  return total;
+}
+
+/* Ads cost accrues continuously: written as budget x active days so far.
+ * The total adds posts, campaigns, staff accounts and groups. */
 void wx__x_before_sample(wx_engine *e, double t) {
   const wx_model *m = e->m;
-  double total = e->x->cost_discrete;
+  double total = e->x->cost_discrete + units_cost(e);
   for (uint32_t s = 0; s < m->n_sources; s++) {
     const wx_source *src = &m->sources[s];
     if (src->kind != WX_SOURCE_ADS) continue;

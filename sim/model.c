@@ -166,6 +166,9 @@ int wx__model_has_extras(const wx_model *m) {
     if (m->sources[i].kind >= WX_SOURCE_ADS) return 1;
   for (uint32_t i = 0; i < m->n_outcomes; i++)
     if (wx__outcome_economic(&m->outcomes[i])) return 1;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    if (m->modules[i].units.type != WX_UNITS_NONE && m->modules[i].units.cost > 0)
+      return 1;
   return 0;
 }
 
