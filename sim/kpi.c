@@ -52,8 +52,14 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
     snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
     return;
   }
+  /* Friends plus requests refused by the cap so far, at their peak, over
+   * the cap: with no refusals, the accounts the friends fill; with some,
+   * what it takes to have refused nobody (an upper bound: every refused
+   * person is counted as if they had stayed). */
   d = add(k, "accounts", WX_REDUCE_CEIL_MAX_DIV,
           l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS);
+  d->col2 = base + WX_S_REFUSED_CAP;
+  d->n_cols = 2;
   d->threshold = mod->units.cap;
   d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "staff_needed.%s", mod->name);
@@ -201,8 +207,10 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
       return acc;
     case WX_REDUCE_CEIL_MAX_DIV:
       acc = 0;
-      for (uint32_t t = 0; t < s->n_samples; t++)
-        acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
+      for (uint32_t t = 0; t < s->n_samples; t++) {
+        const double *row = s->v + (size_t)t * s->n_cols;
+        acc = fmax(acc, row[d->col] + (d->n_cols == 2 ? row[d->col2] : 0));
+      }
       return d->threshold > 0 ? ceil(acc / d->threshold) : NAN;
     case WX_REDUCE_REACHED:
       for (uint32_t t = 0; t < s->n_samples; t++)

@@ -19,7 +19,8 @@ typedef enum {
                            when never reached */
   WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
   WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
-  WX_REDUCE_CEIL_MAX_DIV, /* ceil(largest sampled value / threshold) */
+  WX_REDUCE_CEIL_MAX_DIV, /* ceil(largest sampled value / threshold); with
+                             n_cols 2 the value is col + col2 */
   /* Two operands A = col, B = col2 (each a column): */
   WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
   WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */

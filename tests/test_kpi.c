@@ -147,11 +147,45 @@ static void kpis_know_which_way_is_better(void **state) {
   wx_model_free(m);
 }
 
+/* staff_needed counts the friends plus the requests the cap refused: one
+ * account of 10 holding 10 friends after refusing 7 needs 2 accounts. */
+static void staff_needed_counts_refused_demand(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok("horizon: 2d\nmodules:\n"
+                            "  sdr: {kind: wecom, friend_cap: 10}\n");
+  wx_layout l;
+  wx_kpi_set k;
+  wx_series s;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
+  assert_int_equal(wx__series_init(&s, &l), WX_OK);
+  uint32_t members = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "members");
+  uint32_t refused = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "refused_cap");
+  assert_int_not_equal(refused, WX_NONE);
+  const double level[3] = {0, 10, 10}, ref[3] = {0, 0, 7};
+  for (uint32_t t = 0; t < 3; t++) {
+    s.v[t * s.n_cols + members] = level[t];
+    s.v[t * s.n_cols + refused] = ref[t];
+  }
+  double out[64];
+  assert_true(k.n <= 64);
+  wx__kpis_eval(&k, &l, &s, out);
+  assert_true(out[find(&k, "staff_needed.sdr")] == 2.0);
+  s.v[2 * s.n_cols + refused] = 0;
+  wx__kpis_eval(&k, &l, &s, out);
+  assert_true(out[find(&k, "staff_needed.sdr")] == 1.0);
+  wx__series_free(&s);
+  wx__kpis_free(&k);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(people_new_counts_sources_fission_and_recommendations),
       cmocka_unit_test(targets_report_first_day_and_whether_reached),
       cmocka_unit_test(kpis_know_which_way_is_better),
+      cmocka_unit_test(staff_needed_counts_refused_demand),
       cmocka_unit_test(target_with_unknown_metric_is_reported_with_position),
       cmocka_unit_test(target_needs_exactly_one_entity),
   };
