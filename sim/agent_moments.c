@@ -4,7 +4,7 @@
  *
  * staff_moments: at each firing every open account posts once.  Its
  *   candidates are its friends not yet selected by a staff post on this
- *   calendar day (floor(t)); up to recipients_per_post of them are chosen
+ *   calendar day (floor(t); WeCom only: once_per_day); up to recipients_per_post of them are chosen
  *   uniformly (partition, then partial Fisher-Yates on the account's
  *   member list), each reached with p (K ~ Binomial(selected, p), the
  *   first K of the random selection).  Being selected uses the customer's
@@ -120,14 +120,16 @@ static void choose_front(wx_engine *e, wx_units_rt *u, uint32_t j,
 static uint32_t select_recipients(wx_engine *e, uint32_t i, wx_units_rt *u,
                                   uint32_t j, int32_t day, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
-  uint32_t n = u->mem[j].n, el = partition_eligible(e, u, j, day), s = el;
+  uint32_t n = u->mem[j].n;
+  uint32_t el = tp->once_per_day ? partition_eligible(e, u, j, day) : n;
+  uint32_t s = el;
   if (tp->recipients_per_post > 0 && s > tp->recipients_per_post)
     s = (uint32_t)tp->recipients_per_post;
   choose_front(e, u, j, el, s, r);
   *wx__touch_col(e, i, WX_TP_REFUSED_ONCE) += n - el;
   *wx__touch_col(e, i, WX_TP_REFUSED_LIMIT) += el - s;
   *wx__touch_col(e, i, WX_TP_SELECTED) += s;
-  for (uint32_t k = 0; k < s; k++)
+  for (uint32_t k = 0; tp->once_per_day && k < s; k++)
     *last_day(e->x, u->module, u->mem[j].list[k]) = day;
   return s;
 }

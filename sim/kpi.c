@@ -73,6 +73,14 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
   d = add(k, "count", WX_REDUCE_LAST, base + WX_S_DECLINED);
   d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "declined.%s", mod->name);
+  if (mod->units.ban_rate == WX_NONE && mod->units.ban_per_post == WX_NONE)
+    return;
+  d = add(k, "count", WX_REDUCE_LAST, base + WX_S_BANS);
+  d->better = WX_BETTER_LOWER;
+  snprintf(d->name, sizeof d->name, "bans.%s", mod->name);
+  d = add(k, "people", WX_REDUCE_LAST, base + WX_S_BAN_LOSSES);
+  d->better = WX_BETTER_LOWER;
+  snprintf(d->name, sizeof d->name, "ban_losses.%s", mod->name);
 }
 
 static void add2(wx_kpi_set *k, const char *name, const char *unit,
@@ -143,7 +151,7 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
 }
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 6 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 9;
+  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 9;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *

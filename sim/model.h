@@ -253,6 +253,9 @@ typedef struct {
    * enterprise Moments touchpoints of the module (default 4, source). */
   double recipients_per_post;
   double posts_per_month;
+  /* staff_moments: a customer is selected at most once per calendar day
+   * (WeCom, source); personal accounts have no such rule. */
+  int once_per_day;
 } wx_touchpoint;
 
 /* An outcome with `value` or `repeat` is "economic": it also gets

@@ -335,10 +335,16 @@ static const wx_key_info keys[] = {
     {"touchpoint", "solitaire", "mapping", "", "{x: number > 0}",
      "a solitaire (接龙) chain before the session: reach multiplied by x",
      "`solitaire: {x: 1.5}`", 0},
-    {"touchpoint", "recipients_per_post", "count", "200 (source)", ">= 1",
+    {"touchpoint", "recipients_per_post", "count",
+     "wecom: 200 (source); personal_account: no limit", ">= 1",
      "staff_moments only: friends each account may select per post (WeCom: "
      "200); eligible friends beyond it are refused (recipients_limit)",
      "`recipients_per_post: 200`", 0},
+    {"touchpoint", "once_per_day", "boolean",
+     "wecom: true (source); personal_account: false", "true, false",
+     "staff_moments only: a customer is selected by staff posts at most once "
+     "a calendar day; the rest are refused (daily_once)",
+     "`once_per_day: false`", 0},
     {"touchpoint", "posts_per_month", "count", "4 (source)", ">= 1",
      "enterprise_moments only: enterprise posts per calendar month, shared "
      "by the module's enterprise Moments touchpoints; firings beyond it are "

@@ -310,14 +310,20 @@ static int quota(wx_sctx *c, const wx_node *n, const char *key,
   return wx__units_count(c, n, key, path, out);
 }
 
-/* Moments need a staff module; their quotas default to WeCom's (source). */
+/* Moments need a staff module.  The quotas are WeCom's (source): on a
+ * wecom module they default to 200 recipients per post, once a day per
+ * customer and 4 enterprise posts a month; a personal account's Moments
+ * have no such quotas (its risk is a ban instead), and enterprise Moments
+ * exist only in WeCom. */
 static int moments(wx_sctx *c, const wx_node *n, const char *path,
                    wx_touchpoint *t) {
   const wx_module *mod = &c->m->modules[t->module];
   int moments = t->type == WX_TP_STAFF_MOMENTS ||
                 t->type == WX_TP_ENTERPRISE_MOMENTS;
-  t->recipients_per_post = WX_MOMENTS_RECIPIENTS_PER_POST;
+  int wecom = mod->kind == WX_KIND_WECOM;
+  t->recipients_per_post = wecom ? WX_MOMENTS_RECIPIENTS_PER_POST : 0;
   t->posts_per_month = WX_MOMENTS_POSTS_PER_MONTH;
+  t->once_per_day = wecom;
   if (moments && !is_staff(mod->kind)) {
     wx__serr(c, wx__node_get(n, "type"),
              "`%s.type`: Moments posts need a staff module (personal_account "
@@ -325,6 +331,19 @@ static int moments(wx_sctx *c, const wx_node *n, const char *path,
              path, mod->name, wx__kind_name(mod->kind));
     return 0;
   }
+  if (t->type == WX_TP_ENTERPRISE_MOMENTS && !wecom) {
+    wx__serr(c, wx__node_get(n, "type"),
+             "`%s.type`: enterprise Moments are a WeCom feature; `%s` is a "
+             "personal account (use staff_moments)", path, mod->name);
+    return 0;
+  }
+  const wx_node *once = wx__node_get(n, "once_per_day");
+  if (once && t->type != WX_TP_STAFF_MOMENTS) {
+    wx__serr(c, once, "`%s.once_per_day` applies only to type "
+             "staff_moments", path);
+    return 0;
+  }
+  if (once && !wx__get_bool(c, once, path, &t->once_per_day)) return 0;
   int ok = quota(c, n, "recipients_per_post", path, t, WX_TP_STAFF_MOMENTS,
                  &t->recipients_per_post);
   ok &= quota(c, n, "posts_per_month", path, t, WX_TP_ENTERPRISE_MOMENTS,

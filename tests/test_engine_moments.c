@@ -32,6 +32,27 @@ static wx_model *staff_model(double horizon, uint32_t accounts,
   return m;
 }
 
+/* Without the once-a-day rule (personal accounts), the same 4 posts a day
+ * select 200 each from all 500 friends: 8 posts x 200 = 1600 a day, none
+ * refused as daily_once, 300 per post beyond the limit. */
+static void without_once_a_day_every_post_selects_afresh(void **state) {
+  (void)state;
+  uint32_t s, t;
+  wx_model *m = staff_model(3, 2, 1000, &s, &t);
+  uint32_t tp = fx_moments(m, s, WX_TP_STAFF_MOMENTS, 0.25, 0.1, 1, 200);
+  m->touchpoints[tp].once_per_day = 0;
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(fx_go(&r, 3, 0), WX_OK);
+  for (uint32_t k = 1; k <= 3; k++) {
+    assert_true(fx_at(&r, k, fx_tp_col(&r, tp, WX_TP_SELECTED)) == 1600.0 * k);
+    assert_true(fx_at(&r, k, fx_tp_col(&r, tp, WX_TP_REFUSED_ONCE)) == 0);
+    assert_true(fx_at(&r, k, fx_tp_col(&r, tp, WX_TP_REFUSED_LIMIT)) ==
+                2400.0 * k);
+  }
+  fx_teardown(&r);
+}
+
 /* 2 accounts of 500 friends, 4 staff posts a day (every 0.25 d from
  * 0.1), reach 1, limit 200: each day each account selects 200, 200, 100,
  * 0 (all 500 friends exactly once); the daily-once rule refuses 0, 200,
@@ -209,6 +230,7 @@ static void staff_posts_raise_the_ban_hazard(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(staff_posts_reach_each_friend_once_a_day),
+      cmocka_unit_test(without_once_a_day_every_post_selects_afresh),
       cmocka_unit_test(staff_limits_hold_under_churn_and_arrivals),
       cmocka_unit_test(enterprise_posts_four_per_calendar_month),
       cmocka_unit_test(staff_and_enterprise_quotas_are_independent),

@@ -180,12 +180,43 @@ static void staff_needed_counts_refused_demand(void **state) {
   wx_model_free(m);
 }
 
+/* Staff modules with a ban hazard report bans and the friends they cost. */
+static void bans_are_kpis_where_bans_can_happen(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok("horizon: 2d\nmodules:\n"
+                            "  p: {kind: personal_account, ban: {rate: 1%/d}}\n"
+                            "  w: {kind: wecom}\n");
+  wx_layout l;
+  wx_kpi_set k;
+  wx_series s;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
+  assert_int_equal(wx__series_init(&s, &l), WX_OK);
+  uint32_t bans = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "bans");
+  uint32_t lost = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "ban_losses");
+  double *last = s.v + (size_t)(s.n_samples - 1) * s.n_cols;
+  last[bans] = 3;
+  last[lost] = 1234;
+  double out[64];
+  assert_true(k.n <= 64);
+  wx__kpis_eval(&k, &l, &s, out);
+  assert_true(out[find(&k, "bans.p")] == 3);
+  assert_true(out[find(&k, "ban_losses.p")] == 1234);
+  for (uint32_t i = 0; i < k.n; i++)
+    assert_null(strstr(k.defs[i].name, "bans.w"));
+  wx__series_free(&s);
+  wx__kpis_free(&k);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(people_new_counts_sources_fission_and_recommendations),
       cmocka_unit_test(targets_report_first_day_and_whether_reached),
       cmocka_unit_test(kpis_know_which_way_is_better),
       cmocka_unit_test(staff_needed_counts_refused_demand),
+      cmocka_unit_test(bans_are_kpis_where_bans_can_happen),
       cmocka_unit_test(target_with_unknown_metric_is_reported_with_position),
       cmocka_unit_test(target_needs_exactly_one_entity),
   };

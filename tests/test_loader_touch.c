@@ -192,6 +192,30 @@ static void moments_compile_with_wecom_quota_defaults(void **state) {
   wx_model_free(m);
 }
 
+
+/* WeCom's quotas are WeCom's: a personal account's staff Moments have no
+ * recipient limit and no once-a-day rule, and it has no enterprise
+ * Moments. */
+static void personal_account_moments_have_no_wecom_quotas(void **state) {
+  (void)state;
+  const char *mods = "modules:\n  oa: {kind: official_account}\n"
+                     "  sdr: {kind: personal_account}\n";
+  char text[1024];
+  snprintf(text, sizeof text, "%s%s    type: staff_moments\n", mods, MOM);
+  wx_model *m = wxt_load_ok(text);
+  assert_true(m->touchpoints[0].recipients_per_post == 0);
+  assert_int_equal(m->touchpoints[0].once_per_day, 0);
+  wx_model_free(m);
+  m = wxt_load_ok(MODS MOM "    type: staff_moments\n");
+  assert_int_equal(m->touchpoints[0].once_per_day, 1);
+  wx_model_free(m);
+  m = wxt_load_ok(MODS MOM "    type: staff_moments\n    once_per_day: false\n");
+  assert_int_equal(m->touchpoints[0].once_per_day, 0);
+  wx_model_free(m);
+  snprintf(text, sizeof text, "%s%s    type: enterprise_moments\n", mods, MOM);
+  wxt_load_fails(text, WX_ESCENARIO, 8, 11, "a WeCom feature");
+}
+
 static void moments_errors_have_positions(void **state) {
   (void)state;
   wxt_load_fails(MODS MOM "    type: staff_moments\n"
@@ -292,6 +316,7 @@ int main(void) {
       cmocka_unit_test(touchpoint_errors_have_positions),
       cmocka_unit_test(moments_compile_with_wecom_quota_defaults),
       cmocka_unit_test(moments_errors_have_positions),
+      cmocka_unit_test(personal_account_moments_have_no_wecom_quotas),
       cmocka_unit_test(fission_errors_have_positions),
       cmocka_unit_test(money_errors_have_positions),
       cmocka_unit_test(example_matrix_scenario_loads),

@@ -27,6 +27,7 @@ uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type,
   wx_touchpoint *t = &m->touchpoints[i];
   t->type = type;
   t->sched.from = from;
+  t->once_per_day = 1; /* WeCom's rule, as the loader sets for wecom */
   if (type == WX_TP_STAFF_MOMENTS) t->recipients_per_post = limit;
   else t->posts_per_month = limit;
   return i;
