@@ -105,10 +105,15 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   }
   uint32_t t = l->total_base;
   const wx_kpi_better hi = WX_BETTER_HIGHER, lo = WX_BETTER_LOWER;
+  add2(k, "cost", "CNY", WX_REDUCE_LAST, t + WX_T_COST, 0, lo);
+  /* Customers, revenue and what derives from them exist only where some
+   * outcome has an order value or repeats: without one they would read
+   * 0 customers and an ROI of -100% next to outcome counts that are not
+   * zero. */
+  if (!l->n_economic) return;
   add2(k, "customers", "people", WX_REDUCE_LAST, t + WX_T_CUSTOMERS, 0, hi);
   add2(k, "purchases", "count", WX_REDUCE_LAST, t + WX_T_PURCHASES, 0, hi);
   add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0, hi);
-  add2(k, "cost", "CNY", WX_REDUCE_LAST, t + WX_T_COST, 0, lo);
   add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS,
        lo);
   add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST,

@@ -236,6 +236,11 @@ static void economic_kpis_reduce_the_total_columns(void **state) {
   wx_model *m = fx_model(3, 1);
   uint32_t a = fx_module(m, "A");
   fx_campaign(m, a, 0, 1, 0);
+  /* An outcome with an order value: customers and revenue exist. */
+  uint32_t o = wx__model_add_outcome(m, "purchase", NULL, (wx_pos){0, 0});
+  m->outcomes[o].has_value = 1;
+  m->outcomes[o].value.kind = WX_DIST_FIXED;
+  m->outcomes[o].value.p[0] = fx_param(m, 10);
   fx_run r;
   assert_int_equal(fx_setup(&r, m), 0);
   wx_kpi_set k;
@@ -264,8 +269,34 @@ static void economic_kpis_reduce_the_total_columns(void **state) {
   fx_teardown(&r);
 }
 
+/* Without an outcome that has an order value, there are no customers,
+ * revenue, CAC, ROI or payback to report: only the cost. */
+static void money_kpis_need_an_order_value(void **state) {
+  (void)state;
+  wx_model *m = fx_model(3, 1);
+  uint32_t a = fx_module(m, "A");
+  fx_campaign(m, a, 0, 1, 0);
+  wx__model_add_outcome(m, "purchase", NULL, (wx_pos){0, 0});
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  wx_kpi_set k;
+  assert_int_equal(wx__kpis_init(&k, m, &r.l), WX_OK);
+  int cost = 0;
+  for (uint32_t i = 0; i < k.n; i++) {
+    const char *n = k.defs[i].name;
+    cost += !strcmp(n, "cost");
+    assert_true(strcmp(n, "roi") && strcmp(n, "customers") &&
+                strcmp(n, "revenue") && strcmp(n, "cac") &&
+                strcmp(n, "payback_day"));
+  }
+  assert_int_equal(cost, 1);
+  wx__kpis_free(&k);
+  fx_teardown(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(money_kpis_need_an_order_value),
       cmocka_unit_test(poisson_fission_progeny_is_n_over_one_minus_r),
       cmocka_unit_test(negbin_fission_progeny_is_n_over_one_minus_r),
       cmocka_unit_test(saturation_cap_is_never_exceeded),
