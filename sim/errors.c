@@ -77,6 +77,24 @@ int wx_error_format(const wx_error *e, char *buf, size_t size) {
   return snprintf(buf, size, "%s: %s", e->file, e->msg);
 }
 
+static int before(const wx_error *a, const wx_error *b) {
+  int fa = strcmp(a->file, b->file);
+  if (fa) return fa < 0;
+  if (!a->line || !b->line) return 0; /* unpositioned: keep the order */
+  return a->line < b->line || (a->line == b->line && a->col < b->col);
+}
+
+void wx__diags_sort(wx_diags *d) {
+  if (!d) return;
+  for (size_t i = 1; i < d->count; i++) {
+    wx_error e = d->items[i];
+    size_t j = i;
+    for (; j > 0 && before(&e, &d->items[j - 1]); j--)
+      d->items[j] = d->items[j - 1];
+    d->items[j] = e;
+  }
+}
+
 int wx__diag(wx_diags *d, int code, const char *file, int line, int col,
              const char *fmt, ...) {
   if (!d) return code;

@@ -69,7 +69,9 @@ static void sections(wx_sctx *c, const wx_node *root) {
   if ((n = wx__node_get(root, "touchpoints"))) wx__touchpoints_compile(c, n);
   if ((n = wx__node_get(root, "targets"))) wx__targets_compile(c, n);
   if ((n = wx__node_get(root, "funnel"))) wx__funnel_compile(c, n);
-  if (c->errors || c->nomem) return;
+  /* Whole-model checks see only the flows that compiled, so they run even
+   * when other keys had errors: the planner gets every problem at once. */
+  if (c->nomem) return;
   wx__check_exclusive(c);
   wx__check_zero_delay_cycles(c);
 }
@@ -119,9 +121,9 @@ int wx_model_load_buffer(const char *name, const char *data, size_t len,
   if (!name) name = "<buffer>";
   wx_tree *t = NULL;
   int rc = wx__tree_parse(name, data ? data : "", len, &t, diags);
-  if (rc != WX_OK) return rc;
-  rc = wx__scenario_compile(t, data, len, out, diags);
+  if (rc == WX_OK) rc = wx__scenario_compile(t, data, len, out, diags);
   wx__tree_free(t);
+  wx__diags_sort(diags);
   return rc;
 }
 

@@ -25,6 +25,10 @@ uint64_t wx__stream_seed(uint64_t seed, uint64_t rep, uint64_t stream);
  * entity leaves every other entity's stream as it was. */
 uint64_t wx__name_tag(const char *name);
 
+/* Orders diagnostics by file, line and column (stable; those without a
+ * line keep their place after the others), so they read top to bottom. */
+void wx__diags_sort(wx_diags *d);
+
 /* Appends a diagnostic (printf-style message); a NULL list is ignored.
  * Returns `code` so callers can write `return wx__diag(...)`. */
 int wx__diag(wx_diags *d, int code, const char *file, int line, int col,

@@ -315,6 +315,31 @@ static void misspelt_kind_does_not_cascade(void **state) {
   assert_int_equal(n, 1);
 }
 
+/* Whole-model checks run even when keys elsewhere are wrong, and every
+ * problem comes out in file order: the unknown key on line 9 after the
+ * exclusive sum reported at line 6. */
+static void model_checks_run_despite_key_errors_in_file_order(void **state) {
+  (void)state;
+  const char *text =
+      "modules:\n  a: {kind: official_account}\n  b: {kind: wecom}\n"
+      "flows:\n"
+      "  f: {from: a, to: b, p: 70%, delay: 1d}\n"
+      "  g: {from: a, type: churn, p: 50%, delay: 1d}\n"
+      "sources:\n"
+      "  s: {into: a, rate: 5/d}\n"
+      "horizn: 30d\n";
+  wx_diags *d = wx_diags_alloc(10);
+  wx_model *m = NULL;
+  assert_int_equal(wx_model_load_buffer("x.yaml", text, strlen(text), &m, d),
+                   WX_ESCENARIO);
+  assert_int_equal(wx_diags_count(d), 2);
+  assert_int_equal(wx_diags_get(d, 0)->line, 6);
+  assert_non_null(strstr(wx_diags_get(d, 0)->msg, "add up to 120%"));
+  assert_int_equal(wx_diags_get(d, 1)->line, 9);
+  assert_non_null(strstr(wx_diags_get(d, 1)->msg, "horizon"));
+  wx_diags_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_top_key_suggests_the_closest),
@@ -345,6 +370,7 @@ int main(void) {
       cmocka_unit_test(yaml_errors_come_through_the_loader),
       cmocka_unit_test(priors_are_validated),
       cmocka_unit_test(misspelt_kind_does_not_cascade),
+      cmocka_unit_test(model_checks_run_despite_key_errors_in_file_order),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
