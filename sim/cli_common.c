@@ -18,7 +18,7 @@ void wx_cli_print_diags_ex(const wx_diags *d, int notes) {
   for (size_t i = 0; i < wx_diags_count(d); i++) {
     const wx_error *e = wx_diags_get(d, i);
     if (e->code == WX_OK && !notes) continue;
-    const char *kind = e->code == WX_OK ? "note" : "error";
+    const char *kind = e->code == WX_OK ? "warning" : "error";
     if (e->line > 0)
       fprintf(stderr, "%s:%d:%d: %s: %s\n", e->file, e->line, e->col, kind,
               e->msg);

@@ -23,6 +23,10 @@ typedef struct {
 
 /* Members of an ordinary (non-WeCom) WeChat group (assumption). */
 #define WX_ORDINARY_GROUP_CAP 500.0
+/* Published WeCom limits (source: DOMAIN.md); the kinds table uses the
+ * same figures as defaults, and the loader warns above them. */
+#define WX_WECOM_FRIEND_CAP 50000.0
+#define WX_WECOM_GROUP_CAP 100.0
 
 /* WeCom Moments quotas (source, DOMAIN.md): friends a member may select
  * per post, and enterprise posts per calendar month. */

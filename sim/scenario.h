@@ -66,6 +66,14 @@ void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...)
 #endif
     ;
 
+/* A warning (a diagnostic with code WX_OK): the scenario is valid but a
+ * planner should look, e.g. a value above a published WeChat limit. */
+void wx__swarn(wx_sctx *c, const wx_node *n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 /* The closest candidate to word by edit distance, or NULL when none is
  * close enough to be a likely typo. */
 const char *wx__suggest(const char *word, const char *const *cands,

@@ -103,6 +103,11 @@ int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,
   u->on_refused = policy_of[pol];
   if (kind == 1) u->cap = WX_ORDINARY_GROUP_CAP;
   ok &= wx__units_count(c, mod, "group_cap", path, &u->cap);
+  if (kind == 0 && u->cap > WX_WECOM_GROUP_CAP)
+    wx__swarn(c, wx__node_get(mod, "group_cap"),
+              "`%s.group_cap` %g is above the %g members of a WeCom customer "
+              "group (source); use group_kind: ordinary for a WeChat group",
+              path, u->cap, (double)WX_WECOM_GROUP_CAP);
   ok &= wx__units_count(c, mod, "groups", path, &u->units);
   ok &= lifetime(c, mod, path, u);
   ok &= welcome(c, mod, path, u);

@@ -348,6 +348,16 @@ static int moments(wx_sctx *c, const wx_node *n, const char *path,
                  &t->recipients_per_post);
   ok &= quota(c, n, "posts_per_month", path, t, WX_TP_ENTERPRISE_MOMENTS,
               &t->posts_per_month);
+  if (ok && wecom && t->recipients_per_post > WX_MOMENTS_RECIPIENTS_PER_POST)
+    wx__swarn(c, wx__node_get(n, "recipients_per_post"),
+              "`%s.recipients_per_post` %g is above WeCom's %g customers per "
+              "staff Moments post (source)", path, t->recipients_per_post,
+              WX_MOMENTS_RECIPIENTS_PER_POST);
+  if (ok && t->posts_per_month > WX_MOMENTS_POSTS_PER_MONTH)
+    wx__swarn(c, wx__node_get(n, "posts_per_month"),
+              "`%s.posts_per_month` %g is above WeCom's %g enterprise Moments "
+              "posts a month (source)", path, t->posts_per_month,
+              WX_MOMENTS_POSTS_PER_MONTH);
   return ok;
 }
 

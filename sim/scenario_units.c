@@ -168,5 +168,10 @@ void wx__units_compile(wx_sctx *c, const wx_node *mod, const char *name,
   int ok = wx__units_shared(c, mod, path, &u);
   ok &= u.type == WX_UNITS_STAFF ? wx__staff_compile(c, mod, path, &u)
                                  : wx__groups_compile(c, mod, path, &u);
+  if (ok && m->kind == WX_KIND_WECOM && u.cap > WX_WECOM_FRIEND_CAP)
+    wx__swarn(c, wx__node_get(mod, "friend_cap"),
+              "`%s.friend_cap` %g is above WeCom's %g customers per employee "
+              "(source); the run uses it as written",
+              path, u.cap, (double)WX_WECOM_FRIEND_CAP);
   if (ok) m->units = u;
 }

@@ -22,6 +22,16 @@ void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
            msg);
 }
 
+void wx__swarn(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
+  char msg[WX_MSG_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  wx__diag(c->d, WX_OK, c->file, n ? n->line : 0, n ? n->col : 0,
+           "%s", msg);
+}
+
 static int below(const char *what, double x, double lo, int strict,
                  const char *text, char *msg, size_t cap) {
   if (strict ? x > lo : x >= lo) return WX_OK;

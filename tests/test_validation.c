@@ -340,6 +340,27 @@ static void model_checks_run_despite_key_errors_in_file_order(void **state) {
   wx_diags_free(d);
 }
 
+/* Above a published WeCom limit the scenario still loads, with a warning
+ * (a diagnostic of code WX_OK) at the value. */
+static void values_above_wecom_limits_warn(void **state) {
+  (void)state;
+  const char *text = "modules:\n  sdr: {kind: wecom, friend_cap: 60000}\n"
+                     "  g: {kind: group, group_cap: 300}\n"
+                     "  p: {kind: personal_account, friend_cap: 60000}\n";
+  wx_diags *d = wx_diags_alloc(10);
+  wx_model *m = NULL;
+  assert_int_equal(wx_model_load_buffer("x.yaml", text, strlen(text), &m, d),
+                   WX_OK);
+  assert_int_equal(wx_diags_count(d), 2);
+  assert_int_equal(wx_diags_get(d, 0)->code, WX_OK);
+  assert_int_equal(wx_diags_get(d, 0)->line, 2);
+  assert_non_null(strstr(wx_diags_get(d, 0)->msg, "50000"));
+  assert_int_equal(wx_diags_get(d, 1)->line, 3);
+  assert_non_null(strstr(wx_diags_get(d, 1)->msg, "group_kind: ordinary"));
+  wx_model_free(m);
+  wx_diags_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(unknown_top_key_suggests_the_closest),
@@ -371,6 +392,7 @@ int main(void) {
       cmocka_unit_test(priors_are_validated),
       cmocka_unit_test(misspelt_kind_does_not_cascade),
       cmocka_unit_test(model_checks_run_despite_key_errors_in_file_order),
+      cmocka_unit_test(values_above_wecom_limits_warn),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
