@@ -73,7 +73,23 @@ int wx__econ_campaign(wx_engine *e, uint32_t s, double t) {
   return WX_OK;
 }
 
-int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t) {
+/* Purchases and revenue of the module the flow left and the touchpoint it
+ * answered, where the layout has columns for them. */
+static void attribute(wx_engine *e, uint32_t flow, double value) {
+  if (flow == WX_NONE) return;
+  const wx_flow *fl = &e->m->flows[flow];
+  const uint32_t *attr = e->l->attr_col;
+  uint32_t cols[2] = {fl->from != WX_NONE ? attr[fl->from] : WX_NONE,
+                      fl->tp ? attr[e->m->n_modules + fl->tp - 1] : WX_NONE};
+  for (int k = 0; k < 2; k++) {
+    if (cols[k] == WX_NONE) continue;
+    e->cur[cols[k]] += 1;
+    e->cur[cols[k] + 1] += value;
+  }
+}
+
+int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                  uint32_t flow) {
   const wx_outcome *oc = &e->m->outcomes[o];
   wx_xstate *x = e->x;
   uint32_t bit = x->econ_bit[o];
@@ -87,11 +103,10 @@ int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t) {
     total[WX_T_CUSTOMERS] += 1;
   }
   gsl_rng *r = x->oc_rng[o];
-  if (oc->has_value) {
-    double v = wx__dist_draw(&oc->value, e->params, r);
-    e->cur[e->l->revenue_base + bit] += v;
-    total[WX_T_REVENUE] += v;
-  }
+  double v = oc->has_value ? wx__dist_draw(&oc->value, e->params, r) : 0;
+  e->cur[e->l->revenue_base + bit] += v;
+  total[WX_T_REVENUE] += v;
+  attribute(e, flow, v);
   if (!oc->has_repeat || !(gsl_rng_uniform(r) < e->params[oc->repeat_p]))
     return WX_OK;
   double at = t + wx__dist_draw(&oc->repeat_delay, e->params, r);
@@ -103,7 +118,7 @@ int wx__econ_repeat(wx_engine *e, const wx_event *ev) {
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[1] != WX_PENDING_MAX) rec[1]--;
   e->cur[e->l->outcome_base + o] += 1;
-  int rc = wx__x_outcome(e, p, o, ev->t);
+  int rc = wx__x_outcome(e, p, o, ev->t, WX_NONE);
   wx__agent_settle(e, p, 0);
   return rc;
 }

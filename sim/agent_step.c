@@ -194,7 +194,8 @@ static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p,
                         double t) {
   if (fl->target == WX_TARGET_OUTCOME) {
     e->cur[e->l->outcome_base + fl->to] += 1;
-    return e->x ? wx__x_outcome(e, p, fl->to, t) : WX_OK;
+    return e->x ? wx__x_outcome(e, p, fl->to, t, (uint32_t)(fl - e->m->flows))
+                : WX_OK;
   }
   if (fl->target == WX_TARGET_MODULE) return enter(e, p, fl->to, t);
   return WX_OK;

@@ -158,7 +158,7 @@ int wx__touch_rec_event(wx_engine *e, const wx_event *ev) {
     rc = wx__agent_enter(e, p, fl->to, ev->t);
   } else if (fl->target == WX_TARGET_OUTCOME) {
     e->cur[e->l->outcome_base + fl->to] += 1;
-    rc = wx__x_outcome(e, p, fl->to, ev->t);
+    rc = wx__x_outcome(e, p, fl->to, ev->t, f);
   }
   wx__agent_settle(e, p, 1);
   return rc;

@@ -61,7 +61,10 @@ int wx__x_enter(wx_engine *e, uint32_t p, uint32_t m);
 void wx__x_leave(wx_engine *e, uint32_t p, uint32_t m);
 int wx__x_new_person(wx_engine *e, uint32_t p);
 /* Outcome o counted for p at t (the count itself is the caller's). */
-int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t);
+/* Counts outcome o for p; `flow` is the flow that led to it (for the
+ * attribution columns), or WX_NONE for a repeat purchase. */
+int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                  uint32_t flow);
 void wx__x_before_sample(wx_engine *e, double t);
 /* Bytes held by the member index and the customer flags. */
 uint64_t wx__x_bytes(const wx_xstate *x);

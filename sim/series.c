@@ -90,6 +90,28 @@ static void add(wx_layout *l, wx_scope scope, uint32_t index,
 
 /* Columns of the touchpoint and economics mechanics, after the core ones:
  * none at all for a model without them. */
+/* Which modules and touchpoints lead straight into an economic outcome. */
+static void add_attribution(wx_layout *l, const wx_model *m) {
+  uint32_t nm = m->n_modules;
+  for (uint32_t i = 0; i < nm + m->n_touchpoints; i++) l->attr_col[i] = WX_NONE;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (fl->target != WX_TARGET_OUTCOME ||
+        !wx__outcome_economic(&m->outcomes[fl->to]))
+      continue;
+    if (fl->from != WX_NONE) l->attr_col[fl->from] = 1; /* mark */
+    if (fl->tp) l->attr_col[nm + fl->tp - 1] = 1;
+  }
+  for (uint32_t i = 0; i < nm + m->n_touchpoints; i++) {
+    if (l->attr_col[i] == WX_NONE) continue;
+    wx_scope sc = i < nm ? WX_SCOPE_MODULE : WX_SCOPE_TOUCHPOINT;
+    uint32_t idx = i < nm ? i : i - nm;
+    l->attr_col[i] = l->n_cols;
+    add(l, sc, idx, "purchases");
+    add(l, sc, idx, "revenue");
+  }
+}
+
 static void add_extras(wx_layout *l, const wx_model *m) {
   l->touch_base = l->n_cols;
   for (uint32_t i = 0; i < m->n_touchpoints; i++)
@@ -112,6 +134,7 @@ static void add_extras(wx_layout *l, const wx_model *m) {
   for (uint32_t i = 0; i < m->n_outcomes; i++)
     if (wx__outcome_economic(&m->outcomes[i]))
       add(l, WX_SCOPE_OUTCOME, i, "revenue");
+  add_attribution(l, m);
   l->total_base = l->n_cols;
   if (!wx__model_has_extras(m)) return;
   for (int k = 0; k < WX_TOTAL_METRICS; k++)
@@ -123,11 +146,15 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
              m->n_outcomes + m->n_sources +
              (size_t)m->n_touchpoints * WX_TP_METRICS + 3 * m->n_sources +
-             2 * m->n_outcomes + WX_TOTAL_METRICS;
+             2 * m->n_outcomes + WX_TOTAL_METRICS +
+             2 * ((size_t)m->n_modules + m->n_touchpoints);
   for (uint32_t i = 0; i < m->n_modules; i++) n += unit_metrics(&m->modules[i]);
   l->cols = malloc((n ? n : 1) * sizeof *l->cols);
   l->unit_col = malloc((m->n_modules + 1) * sizeof *l->unit_col);
-  if (!l->cols || !l->unit_col || init_times(l, m) != WX_OK) {
+  l->attr_col = malloc(((size_t)m->n_modules + m->n_touchpoints + 1) *
+                       sizeof *l->attr_col);
+  if (!l->cols || !l->unit_col || !l->attr_col ||
+      init_times(l, m) != WX_OK) {
     wx__layout_free(l);
     return WX_ENOMEM;
   }
@@ -172,6 +199,7 @@ uint32_t wx__layout_find(const wx_layout *l, wx_scope scope, uint32_t index,
 void wx__layout_free(wx_layout *l) {
   free(l->cols);
   free(l->unit_col);
+  free(l->attr_col);
   free(l->times);
   *l = (wx_layout){0};
 }

@@ -78,6 +78,11 @@ typedef struct {
   uint32_t *unit_col; /* per module: first units column, or WX_NONE */
   uint32_t touch_base, customers_base, revenue_base, total_base;
   uint32_t n_economic; /* economic outcomes */
+  /* Attribution: per module, then per touchpoint, the first of two columns
+   * (purchases, revenue) of economic outcomes reached by flows out of that
+   * module or responses to that touchpoint; WX_NONE where there are none.
+   * Repeat purchases are counted only in the outcome's and total columns. */
+  uint32_t *attr_col;
   uint32_t n_samples;
   double *times;      /* n_samples sample times, days */
 } wx_layout;
