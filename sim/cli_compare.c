@@ -5,7 +5,9 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "model.h"
 #include "plot.h"
+#include "units.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
@@ -24,6 +26,8 @@ static void usage(FILE *fp) {
 "  -s, --seed N            seed (default: the comparison's or the base's)\n"
 "  -r, --replications N    replications per variant\n"
 "  -j, --jobs N            threads (default: every core)\n"
+"      --horizon DURATION  simulate every variant this long instead of its\n"
+"                          scenario's horizon (e.g. 14d for a quick check)\n"
 "  -f, --force             overwrite an existing output directory\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
@@ -38,6 +42,7 @@ typedef struct {
   wx_compare_options o;
   int quiet, no_charts;
   unsigned formats;
+  double horizon; /* days; 0: each scenario's */
   wx_cli_progress progress;
 } cmp_args;
 
@@ -53,6 +58,26 @@ static int number(const char *opt, const char *arg, unsigned long long max,
 static int at_least_one(const char *opt) {
   fprintf(stderr, "wxflow compare: %s must be at least 1\n", opt);
   return WX_EXIT_USAGE;
+}
+
+/* --horizon: a duration > 0 in the scenario's units (14d, 2w, 36h). */
+static int parse_horizon(const char *arg, double *days) {
+  char msg[256];
+  if (wx__parse_duration(arg, days, msg, sizeof msg) == WX_OK && *days > 0)
+    return 0;
+  fprintf(stderr, "wxflow compare: --horizon expects a duration > 0 such as "
+                  "14d, got '%s'\n", arg);
+  return -1;
+}
+
+/* Applied after compiling, so variants keep one horizon and sample grid
+ * (the overlay charts need the same grid). */
+static void override_horizons(wx_model **models, size_t n, double days) {
+  if (!(days > 0)) return;
+  for (size_t i = 0; i < n; i++) {
+    models[i]->horizon = days;
+    if (models[i]->sample_dt > days) models[i]->sample_dt = days;
+  }
 }
 
 static int option(cmp_args *a, int c) {
@@ -75,6 +100,8 @@ static int option(cmp_args *a, int c) {
       a->o.threads = (unsigned)v;
       return -1;
     case 'f': a->o.force = 1; return -1;
+    case 'H':
+      return parse_horizon(optarg, &a->horizon) ? WX_EXIT_USAGE : -1;
     case 'q': a->quiet = 1; return -1;
     case 'C': a->no_charts = 1; return -1;
     case 'F':
@@ -92,6 +119,7 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
       {"seed", required_argument, 0, 's'},
       {"replications", required_argument, 0, 'r'},
       {"jobs", required_argument, 0, 'j'},
+      {"horizon", required_argument, 0, 'H'},
       {"force", no_argument, 0, 'f'},
       {"quiet", no_argument, 0, 'q'},
       {"no-charts", no_argument, 0, 'C'},
@@ -158,6 +186,7 @@ static int run(cmp_args *a, const wx_compare_spec *s, wx_diags *d) {
   wx_model **models = calloc(s->n, sizeof *models);
   int rc = models ? wx__compare_models(s, models, d) : WX_ENOMEM;
   wx_comparison *c = NULL;
+  if (rc == WX_OK) override_horizons(models, s->n, a->horizon);
   if (rc == WX_OK) {
     a->o.on_variant = on_variant;
     a->o.on_variant_ctx = a;

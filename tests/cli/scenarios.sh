@@ -52,6 +52,14 @@ for v in retail education ecommerce b2b; do
   grep -q "^    $v:" "$SRC/scenarios/matrices.yaml" || fail "matrices.yaml lacks variant $v"
 done
 
+# The comparison of the four paths runs (shortened by compare --horizon).
+expect 0 "$WX" compare "$SRC/scenarios/matrices.yaml" --horizon 14d -r 2 \
+  --no-charts -q -o "$T/m"
+[ -s "$T/m/compare.csv" ] || fail "matrices: no compare.csv"
+grep -q '"horizon_days": 14,' "$T/m/variants/retail/manifest.json" \
+  || fail "matrices: compare --horizon not applied"
+expect 2 "$WX" compare "$SRC/scenarios/matrices.yaml" --horizon 0d -q -o "$T/m0"
+
 # --horizon is checked like any duration.
 Q="$SRC/scenarios/quickstart.yaml"
 expect 2 "$WX" run "$Q" --horizon 0d -q -o "$T/h"

@@ -69,7 +69,7 @@ done <"$T/steps"
 [ "$ncmd" -ge 15 ] || fail "only $ncmd tutorial commands ran"
 # The tutorial's goal: a comparison chart for the deck.
 if command -v gnuplot >/dev/null 2>&1; then
-  for f in kpi_bars.svg kpi_bars.pdf compare_purchase_count.pdf; do
+  for f in kpi_bars.svg kpi_bars.pdf compare_r_purchase_count.pdf; do
     [ -s "results/matrices/charts/$f" ] || fail "tutorial chart $f missing"
   done
 fi
