@@ -127,6 +127,23 @@ static int shrink(wx_sctx *c, const wx_node *n, const char *path,
   return *dst != WX_NONE;
 }
 
+/* R = share x mean offspring is the mean number of new people each
+ * person brings.  At R >= 1 the chain never dies out on its own: without
+ * a saturation or a decline the population grows until memory runs out,
+ * so that is refused here rather than killed later. */
+static int bounded(wx_sctx *c, const wx_node *n, const char *path,
+                   const wx_fission *f) {
+  if (f->half_life != WX_NONE || f->cap != WX_NONE || f->decline != WX_NONE)
+    return 1;
+  double r = c->m->params[f->share].value * c->m->params[f->mean].value;
+  if (r < 1) return 1;
+  wx__serr(c, n, "`%s`: each person brings share x offspring = %g new "
+           "people on average (R >= 1), so the chain grows without end; add "
+           "`saturation: {cap: N}` (a campaign's reach) or `{half_life: ...}`, "
+           "or `decline`, or lower share or offspring", path, r);
+  return 0;
+}
+
 int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
                         uint32_t into, wx_fission *f) {
   char sub[240];
@@ -159,6 +176,7 @@ int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
     ok &= shrink(c, x, sub, "saturation", f);
   wx__subpath(sub, sizeof sub, path, "decline");
   if ((x = wx__node_get(n, "decline"))) ok &= shrink(c, x, sub, "decline", f);
+  if (ok) ok = bounded(c, n, path, f);
   f->on = ok;
   if (!ok) {
     free(f->delay.edges);

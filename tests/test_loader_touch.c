@@ -241,6 +241,18 @@ static void fission_errors_have_positions(void **state) {
   (void)state;
   const char *head = MODS TP "    schedule: {every: 1d}\n    fission:\n";
   char buf[1024];
+  /* R = 50% x 3 = 1.5 without saturation grows without end. */
+  snprintf(buf, sizeof buf,
+           "%s      share: 50%%\n      offspring: poisson(3)\n"
+           "      generation_delay: 1d\n",
+           head);
+  wxt_load_fails(buf, WX_ESCENARIO, 9, 7, "grows without end");
+  snprintf(buf, sizeof buf,
+           "%s      share: 50%%\n      offspring: poisson(3)\n"
+           "      generation_delay: 1d\n      saturation: {cap: 1000}\n",
+           head);
+  wx_model *m = wxt_load_ok(buf);
+  wx_model_free(m);
   snprintf(buf, sizeof buf,
            "%s      share: 5%%\n      offspring: pareto(3)\n"
            "      generation_delay: 1d\n",
