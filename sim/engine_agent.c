@@ -29,6 +29,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "engine_agent.h"
+#include "accum.h"
 #include "rng.h"
 #include "util.h"
 
@@ -104,6 +105,10 @@ wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
   e->l = l;
   wx__queue_init(&e->q);
   wx__people_init(&e->pp, m->n_modules);
+  /* A run whose population outgrows memory stops with WX_ETOOBIG instead
+   * of being killed: the person table may take a quarter of the budget
+   * (the event queue and the other threads' engines need the rest). */
+  e->pp.max_bytes = wx__memory_budget() / 4;
   int urc;
   e->ux = wx__units_alloc(e, &urc);
   if (urc != WX_OK || alloc_tables(e) != WX_OK ||

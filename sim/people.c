@@ -35,7 +35,8 @@ static int grow(wx_people *pp, int *toobig) {
   uint64_t cap = pp->cap < 1024 ? 1024 : (uint64_t)pp->cap + pp->cap / 2;
   if (cap > MAX_SLOTS) cap = MAX_SLOTS;
   size_t bytes = (size_t)cap * pp->stride * sizeof *pp->rec;
-  if (bytes / pp->stride / sizeof *pp->rec != cap) {
+  if (bytes / pp->stride / sizeof *pp->rec != cap ||
+      (pp->max_bytes > 0 && (double)bytes > pp->max_bytes)) {
     *toobig = 1;
     return -1;
   }

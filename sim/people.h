@@ -31,6 +31,7 @@ typedef struct {
   uint32_t cap;
   uint32_t free_head; /* WX_NONE when the free list is empty */
   uint64_t live, peak_live;
+  double max_bytes;   /* the table may not grow past this; 0 = no limit */
 } wx_people;
 
 void wx__people_init(wx_people *pp, uint32_t n_modules);

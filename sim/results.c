@@ -219,8 +219,15 @@ static int run_all(wx_run_ctx *c, wx_runner_opts *ro) {
                            c->diags);
   }
   wx__resume_info_free(&info);
-  return rc == WX_OK ? wx__run_replications(c->m, &c->layout, ro, sink, c)
-                     : rc;
+  if (rc != WX_OK) return rc;
+  rc = wx__run_replications(c->m, &c->layout, ro, sink, c);
+  if (rc == WX_ETOOBIG)
+    wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
+             "the simulated population outgrew the memory budget (a "
+             "quarter of %.0f MiB for the people of one replication): "
+             "fewer arrivals, a fission saturation cap, or a larger "
+             "WXFLOW_MEMORY_BUDGET", wx__memory_budget() / 1048576.0);
+  return rc;
 }
 
 int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,

@@ -23,4 +23,19 @@ grep -q '"funnel.csv"' "$T/a/manifest.json" || fail "manifest lacks funnel.csv"
 if command -v gnuplot >/dev/null 2>&1; then
   [ -s "$T/a/charts/funnel.png" ] || fail "no charts/funnel.png"
 fi
+# A population that outgrows the budget while running stops with exit 6 and
+# a clear message, instead of being killed for lack of memory.
+cat >"$T/big.yaml" <<'YAML'
+horizon: 1d
+replications: 1
+modules:
+  oa: {kind: official_account}
+sources:
+  everyone: {into: oa, initial: 400000}
+YAML
+WXFLOW_MEMORY_BUDGET=4000000 "$WX" run "$T/big.yaml" -o "$T/big" -q --no-charts \
+  >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 6 ] || { cat "$T/err"; fail "outgrown population exited $got, expected 6"; }
+grep -q "outgrew the memory budget" "$T/err" || fail "no message in: $(cat "$T/err")"
 echo ok
