@@ -10,17 +10,6 @@
 #include "outfile.h"
 #include "util.h"
 
-static int dir_in_use(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return 0;
-  struct dirent *e;
-  int found = 0;
-  while (!found && (e = readdir(d)) != NULL)
-    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-  closedir(d);
-  return found;
-}
-
 static int same_grid(wx_model *const *models, size_t n) {
   for (size_t i = 1; i < n; i++)
     if (models[i]->horizon != models[0]->horizon ||
@@ -79,7 +68,7 @@ static int run_all(const wx_compare_spec *s, wx_model *const *models,
 static int prepare(const wx_compare_options *o, wx_diags *d) {
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(d, WX_EINVAL, "", 0, 0, "no output directory given");
-  if (!o->force && dir_in_use(o->out_dir))
+  if (!o->force && wx__dir_in_use(o->out_dir))
     return wx__diag(d, WX_EEXISTS, o->out_dir, 0, 0,
                     "output directory is not empty; use --force to "
                     "overwrite it or choose another with -o");

@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -117,6 +118,17 @@ const char *wx__fmt_stat(char buf[32], double v) {
     return wx__fmt_num(buf, v);
   snprintf(buf, 32, "%.12g", v);
   return buf;
+}
+
+int wx__dir_in_use(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  struct dirent *e;
+  int found = 0;
+  while (!found && (e = readdir(d)) != NULL)
+    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return found;
 }
 
 int wx__mkdir_p(const char *dir, wx_diags *diags) {

@@ -21,22 +21,10 @@ static uint32_t default_threads(void) {
   return n > 0 ? (uint32_t)n : 1;
 }
 
-/* A results directory is "in use" when it holds anything at all. */
-static int dir_has_entries(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return 0;
-  struct dirent *e;
-  int found = 0;
-  while (!found && (e = readdir(d)) != NULL)
-    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-  closedir(d);
-  return found;
-}
-
 static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(diags, WX_EINVAL, "", 0, 0, "no results directory given");
-  if (!o->force && !o->resume && dir_has_entries(o->out_dir))
+  if (!o->force && !o->resume && wx__dir_in_use(o->out_dir))
     return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
                     "results directory is not empty; use --force to "
                     "overwrite it or choose another with -o");
