@@ -1,7 +1,6 @@
 /* Runs every variant of a comparison with common random numbers: the same
  * seed and replication count, so replication r of each variant uses the
  * same streams (seeded from (seed, r) and tagged by entity name). */
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
