@@ -11,16 +11,6 @@ static const char *const policies[] = {"new_group", "drop", "retry"};
 static const wx_refuse policy_of[] = {WX_REFUSE_NEW_GROUP, WX_REFUSE_DROP,
                                       WX_REFUSE_RETRY};
 
-static int choice(wx_sctx *c, const wx_node *mod, const char *key,
-                  const char *path, const char *const *names, size_t n,
-                  int *out) {
-  const wx_node *v = wx__node_get(mod, key);
-  char p[200];
-  if (!v) return 1;
-  snprintf(p, sizeof p, "%s.%s", path, key);
-  return wx__units_choice(c, v, p, names, n, out);
-}
-
 static int number(wx_sctx *c, const wx_node *map, const char *key,
                   wx_qty q, const char *path, double *out) {
   const wx_node *n = wx__node_get(map, key);
@@ -28,15 +18,6 @@ static int number(wx_sctx *c, const wx_node *map, const char *key,
   if (!n) return 1;
   snprintf(p, sizeof p, "%s.%s", path, key);
   return wx__get_qty(c, n, q, p, out);
-}
-
-static int param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
-                 const char *path, uint32_t *out) {
-  const wx_node *n = wx__node_get(map, key);
-  char p[320];
-  if (!n) return 1;
-  snprintf(p, sizeof p, "%s.%s", path, key);
-  return (*out = wx__param(c, n, q, p, 1)) != WX_NONE;
 }
 
 static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
@@ -77,8 +58,8 @@ static int feedback(wx_sctx *c, const wx_node *mod, const char *path,
   if (!f) return !wx__node_get(mod, "negative_feedback");
   char p[200];
   snprintf(p, sizeof p, "%s.negative_feedback", path);
-  int ok = param(c, f, "rate", WX_Q_RATE, p, &u->nf_rate);
-  return ok & param(c, f, "leave", WX_Q_PROB, p, &u->nf_leave);
+  int ok = wx__units_param(c, f, "rate", WX_Q_RATE, p, &u->nf_rate);
+  return ok & wx__units_param(c, f, "leave", WX_Q_PROB, p, &u->nf_leave);
 }
 
 static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
@@ -96,9 +77,9 @@ static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
 int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,
                        wx_units_cfg *u) {
   int type = 0, kind = 0, pol = 0;
-  int ok = choice(c, mod, "group_type", path, types, 2, &type);
-  ok &= choice(c, mod, "group_kind", path, kinds, 2, &kind);
-  ok &= choice(c, mod, "on_full", path, policies, 3, &pol);
+  int ok = wx__units_pick(c, mod, "group_type", path, types, 2, &type);
+  ok &= wx__units_pick(c, mod, "group_kind", path, kinds, 2, &kind);
+  ok &= wx__units_pick(c, mod, "on_full", path, policies, 3, &pol);
   u->group_type = (wx_group_type)type;
   u->on_refused = policy_of[pol];
   if (kind == 1) u->cap = WX_ORDINARY_GROUP_CAP;

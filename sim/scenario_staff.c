@@ -9,17 +9,6 @@ static const char *const policies[] = {"overflow", "drop", "retry"};
 static const wx_refuse policy_of[] = {WX_REFUSE_OVERFLOW, WX_REFUSE_DROP,
                                       WX_REFUSE_RETRY};
 
-/* An optional parameter at map.key; 0 after reporting. */
-static int opt_param(wx_sctx *c, const wx_node *map, const char *key,
-                     wx_qty q, const char *path, uint32_t *out) {
-  const wx_node *n = wx__node_get(map, key);
-  char p[320];
-  if (!n) return 1;
-  snprintf(p, sizeof p, "%s.%s", path, key);
-  *out = wx__param(c, n, q, p, 1);
-  return *out != WX_NONE;
-}
-
 static int ban(wx_sctx *c, const wx_node *mod, const char *path,
                wx_units_cfg *u) {
   const wx_node *b = wx__units_submap(c, mod, "ban", path,
@@ -27,26 +16,19 @@ static int ban(wx_sctx *c, const wx_node *mod, const char *path,
   if (!b) return !wx__node_get(mod, "ban");
   char p[200];
   snprintf(p, sizeof p, "%s.ban", path);
-  int ok = opt_param(c, b, "rate", WX_Q_RATE, p, &u->ban_rate);
-  ok &= opt_param(c, b, "per_post", WX_Q_PROB, p, &u->ban_per_post);
+  int ok = wx__units_param(c, b, "rate", WX_Q_RATE, p, &u->ban_rate);
+  ok &= wx__units_param(c, b, "per_post", WX_Q_PROB, p, &u->ban_per_post);
   ok &= wx__units_duration(c, b, "replace_after", p, 0, &u->replace_after);
   return ok;
 }
 
 static int choices(wx_sctx *c, const wx_node *mod, const char *path,
                    wx_units_cfg *u) {
-  const wx_node *n;
-  char p[200];
-  int ok = 1, i;
-  if ((n = wx__node_get(mod, "assign"))) {
-    snprintf(p, sizeof p, "%s.assign", path);
-    if ((ok &= wx__units_choice(c, n, p, assigns, 2, &i))) u->assign = i;
-  }
-  if ((n = wx__node_get(mod, "on_refused"))) {
-    snprintf(p, sizeof p, "%s.on_refused", path);
-    if (wx__units_choice(c, n, p, policies, 3, &i)) u->on_refused = policy_of[i];
-    else ok = 0;
-  }
+  int assign = (int)u->assign, pol = -1;
+  int ok = wx__units_pick(c, mod, "assign", path, assigns, 2, &assign);
+  ok &= wx__units_pick(c, mod, "on_refused", path, policies, 3, &pol);
+  u->assign = assign;
+  if (pol >= 0) u->on_refused = policy_of[pol];
   return ok;
 }
 
@@ -55,7 +37,7 @@ int wx__staff_compile(wx_sctx *c, const wx_node *mod, const char *path,
   int ok = wx__units_count(c, mod, "accounts", path, &u->units);
   ok &= wx__units_count(c, mod, "friend_cap", path, &u->cap);
   ok &= wx__units_count(c, mod, "daily_adds", path, &u->daily_adds);
-  ok &= opt_param(c, mod, "accept", WX_Q_PROB, path, &u->accept);
+  ok &= wx__units_param(c, mod, "accept", WX_Q_PROB, path, &u->accept);
   ok &= choices(c, mod, path, u);
   ok &= ban(c, mod, path, u);
   if (u->units > 65535) {

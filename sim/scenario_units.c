@@ -44,6 +44,25 @@ int wx__units_kind_keys(wx_sctx *c, const wx_node *mod, const char *name,
   return c->errors == before;
 }
 
+int wx__units_pick(wx_sctx *c, const wx_node *map, const char *key,
+                   const char *path, const char *const *names, size_t count,
+                   int *out) {
+  const wx_node *v = wx__node_get(map, key);
+  char p[320];
+  if (!v) return 1;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  return wx__units_choice(c, v, p, names, count, out);
+}
+
+int wx__units_param(wx_sctx *c, const wx_node *map, const char *key,
+                    wx_qty q, const char *path, uint32_t *out) {
+  const wx_node *n = wx__node_get(map, key);
+  char p[320];
+  if (!n) return 1;
+  snprintf(p, sizeof p, "%s.%s", path, key);
+  return (*out = wx__param(c, n, q, p, 1)) != WX_NONE;
+}
+
 int wx__units_choice(wx_sctx *c, const wx_node *n, const char *path,
                      const char *const *names, size_t count, int *out) {
   const char *s;

@@ -19,6 +19,14 @@ int wx__units_shared(wx_sctx *c, const wx_node *mod, const char *path,
 int wx__units_choice(wx_sctx *c, const wx_node *n, const char *path,
                      const char *const *names, size_t count, int *out);
 /* An optional count >= 1 at mod.key; 0 after reporting. */
+/* map.key (optional) as one of names; 1 when absent or valid. */
+int wx__units_pick(wx_sctx *c, const wx_node *map, const char *key,
+                   const char *path, const char *const *names, size_t count,
+                   int *out);
+/* map.key (optional) as a parameter, priors allowed; *out is left alone
+ * when absent.  1 when absent or valid, 0 after reporting. */
+int wx__units_param(wx_sctx *c, const wx_node *map, const char *key,
+                    wx_qty q, const char *path, uint32_t *out);
 int wx__units_count(wx_sctx *c, const wx_node *mod, const char *key,
                     const char *path, double *out);
 /* An optional duration at map.key (> 0 when `positive`). */
