@@ -182,10 +182,8 @@ static int write_one(const wx_comparison *c, const wx_compare_spec *s,
                      wx_diags *d) {
   static const char *const names[] = {"compare.csv", "compare.md",
                                       "manifest.json"};
-  char *path = wx__path_join(dir, names[k]);
   wx_outfile f;
-  int rc = path ? wx__outfile_open(&f, path, d) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(&f, dir, names[k], d);
   if (rc != WX_OK) return rc;
   if (k == OUT_CSV) rc = wx__comparison_csv(c, f.fp);
   if (k == OUT_MD) rc = wx__comparison_markdown(c, f.fp);

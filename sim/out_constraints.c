@@ -120,12 +120,10 @@ static void module_rows(FILE *fp, const wx_run_ctx *c, uint32_t i,
 }
 
 int wx__write_constraints(const wx_run_ctx *c, const char *dir) {
-  char *path = wx__path_join(dir, "constraints.csv");
   double *scratch = malloc((c->series_acc.cap + 1) * sizeof *scratch);
   wx_outfile f;
-  int rc = (path && scratch) ? wx__outfile_open(&f, path, c->diags)
-                             : WX_ENOMEM;
-  free(path);
+  int rc = scratch ? wx__outfile_open_in(&f, dir, "constraints.csv", c->diags)
+                   : WX_ENOMEM;
   if (rc != WX_OK) {
     free(scratch);
     return rc;

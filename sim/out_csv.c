@@ -33,10 +33,8 @@ static void entity_row(FILE *fp, const char *scope, const char *name,
 }
 
 int wx__write_entities(const wx_run_ctx *c, const char *dir) {
-  char *path = wx__path_join(dir, "entities.csv");
   wx_outfile f;
-  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(&f, dir, "entities.csv", c->diags);
   if (rc != WX_OK) return rc;
   const wx_model *m = c->m;
   fputs("scope,name,label,kind\n", f.fp);
@@ -99,12 +97,10 @@ static size_t quantile_list(const wx_run_options *o, double *out) {
 }
 
 int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
-  char *path = wx__path_join(dir, "series_stats.csv");
   double *scratch = malloc((c->series_acc.cap + 1) * sizeof *scratch);
   wx_outfile f;
-  int rc = (path && scratch) ? wx__outfile_open(&f, path, c->diags)
-                             : WX_ENOMEM;
-  free(path);
+  int rc = scratch ? wx__outfile_open_in(&f, dir, "series_stats.csv", c->diags)
+                   : WX_ENOMEM;
   if (rc != WX_OK) {
     free(scratch);
     return rc;
@@ -138,10 +134,8 @@ int wx__write_series_stats(const wx_run_ctx *c, const char *dir) {
 
 int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
                           const char *dir) {
-  char *path = wx__path_join(dir, "kpi_summary.csv");
   wx_outfile f;
-  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(&f, dir, "kpi_summary.csv", c->diags);
   if (rc != WX_OK) return rc;
   fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n", f.fp);
   char b[32];

@@ -115,17 +115,15 @@ static int write_file(const wx_run_ctx *c, const char *dir, const stage *st,
   uint32_t reps = c->series_acc.n;
   wx_accum acc = {0};
   double *buf = malloc((reps + n + 2) * sizeof *buf);
-  char *path = wx__path_join(dir, "funnel.csv");
-  int rc = (buf && path) ? wx__accum_init(&acc, n, reps) : WX_ENOMEM;
+  int rc = buf ? wx__accum_init(&acc, n, reps) : WX_ENOMEM;
   if (rc == WX_OK) rc = fill(&acc, st, n, c, buf);
   wx_outfile f;
-  if (rc == WX_OK) rc = wx__outfile_open(&f, path, c->diags);
+  if (rc == WX_OK) rc = wx__outfile_open_in(&f, dir, "funnel.csv", c->diags);
   if (rc == WX_OK) {
     write_rows(f.fp, st, n, &acc, buf);
     rc = wx__outfile_commit(&f, c->diags);
   }
   wx__accum_free(&acc);
-  free(path);
   free(buf);
   return rc;
 }

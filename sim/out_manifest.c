@@ -39,10 +39,8 @@ static void write_params(FILE *fp, const wx_model *m) {
 
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
                        const char *dir) {
-  char *path = wx__path_join(dir, "manifest.json");
   wx_outfile f;
-  int rc = path ? wx__outfile_open(&f, path, c->diags) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(&f, dir, "manifest.json", c->diags);
   if (rc != WX_OK) return rc;
   const wx_model *m = c->m;
   char a[32], b[32];
@@ -77,10 +75,8 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
 
 int wx__write_summary_json(const wx_results *r, const char *dir,
                            wx_diags *diags) {
-  char *path = wx__path_join(dir, "summary.json");
   wx_outfile f;
-  int rc = path ? wx__outfile_open(&f, path, diags) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(&f, dir, "summary.json", diags);
   if (rc != WX_OK) return rc;
   char b[32];
   fprintf(f.fp, "{\n  \"replications\": %u,\n  \"partial\": %s,\n  \"kpis\": [",

@@ -55,6 +55,14 @@ int wx__outfile_open(wx_outfile *f, const char *path, wx_diags *diags) {
   return WX_OK;
 }
 
+int wx__outfile_open_in(wx_outfile *f, const char *dir, const char *name,
+                        wx_diags *diags) {
+  char *path = wx__path_join(dir, name);
+  int rc = path ? wx__outfile_open(f, path, diags) : WX_ENOMEM;
+  free(path);
+  return rc;
+}
+
 void wx__outfile_abort(wx_outfile *f) {
   if (f->fp) fclose(f->fp);
   if (f->tmp) unlink(f->tmp);

@@ -19,6 +19,9 @@ typedef struct {
 
 /* Creates the temporary file.  WX_OK or WX_EIO (with a message in diags). */
 int wx__outfile_open(wx_outfile *f, const char *path, wx_diags *diags);
+/* wx__outfile_open for dir/name. */
+int wx__outfile_open_in(wx_outfile *f, const char *dir, const char *name,
+                        wx_diags *diags);
 /* Flushes, syncs and renames into place; on any write error reports it,
  * removes the temporary file and returns WX_EIO.  Always releases f. */
 int wx__outfile_commit(wx_outfile *f, wx_diags *diags);

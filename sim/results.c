@@ -33,9 +33,7 @@ static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
                     const char *header) {
-  char *path = wx__path_join(c->o->out_dir, name);
-  int rc = path ? wx__outfile_open(f, path, c->diags) : WX_ENOMEM;
-  free(path);
+  int rc = wx__outfile_open_in(f, c->o->out_dir, name, c->diags);
   if (rc == WX_OK) fputs(header, f->fp);
   return rc;
 }
