@@ -63,7 +63,7 @@ typedef struct {
 /* The factor's value at unit coordinate u in [0, 1]: RANGE linear or
  * logarithmic in u (integer: each whole value lo..hi gets an equal share of
  * [0, 1]); LEVELS level floor(u * n); DIST the quantile (u kept inside
- * [1e-9, 1 - 1e-9], so that u = 0 of a quasi-random sequence is finite). */
+ * [1e-9, 1 - 1e-9], so that the ends of a grid or an OAT stay finite). */
 double wx__factor_value(const wx_study_factor *f, double u);
 /* The unit coordinates of the factor's low and high end in OAT and
  * tornado: 0 and 1, or the 5% and 95% quantiles of a distribution. */
@@ -162,7 +162,8 @@ void wx__study_design_free(wx_study_design *p);
 /* Low-level generators (used by the designs; exposed for tests and for
  * calibration).  Each writes n x k row-major unit coordinates. */
 int wx__design_lhs(double *u, size_t n, size_t k, uint64_t seed);
-/* Points 1..n of GSL's Sobol sequence (point 0, the origin, is skipped);
+/* The first n points of GSL's Sobol sequence (GSL starts after the
+ * origin, at (1/2, ..., 1/2), so every point is inside the open cube);
  * WX_EINVAL when k > WX_SOBOL_MAX_DIM. */
 int wx__design_sobol_seq(double *u, size_t n, size_t k);
 /* r Morris trajectories of k + 1 points on a p-level grid (Morris 1991):

@@ -54,8 +54,7 @@ int wx__design_sobol_seq(double *u, size_t n, size_t k) {
   if (k == 0 || k > WX_SOBOL_MAX_DIM) return WX_EINVAL;
   gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)k);
   if (!q) return WX_ENOMEM;
-  double skip[WX_SOBOL_MAX_DIM];
-  int rc = gsl_qrng_get(q, skip) ? WX_ERUNTIME : WX_OK;
+  int rc = WX_OK;
   for (size_t j = 0; rc == WX_OK && j < n; j++)
     if (gsl_qrng_get(q, u + j * k)) rc = WX_ERUNTIME;
   gsl_qrng_free(q);
