@@ -212,11 +212,15 @@ static int saltelli_count(const wx_study_spec *s, size_t *n, char *msg,
  * are independent; beyond 20 factors pseudo-random. */
 static int saltelli_fill(const wx_study_spec *s, double *u, size_t n) {
   size_t k = s->n_factors, N = s->n;
-  double *ab = malloc(N * 2 * k * sizeof *ab);
-  if (!ab) return WX_ENOMEM;
+  double *all = malloc((N + 1) * 2 * k * sizeof *all), *ab = all;
+  if (!all) return WX_ENOMEM;
   int rc = WX_OK;
-  if (2 * k <= WX_SOBOL_MAX_DIM) rc = wx__design_sobol_seq(ab, N, 2 * k);
-  else {
+  /* GSL's first point is (1/2, ..., 1/2), which would make A and B equal
+   * in their first row; start at the second */
+  if (2 * k <= WX_SOBOL_MAX_DIM) {
+    rc = wx__design_sobol_seq(all, N + 1, 2 * k);
+    ab = all + 2 * k;
+  } else {
     wx_study_spec t = *s;
     t.n_factors = 2 * k;
     rc = random_fill(&t, ab, N);
@@ -231,7 +235,7 @@ static int saltelli_fill(const wx_study_spec *s, double *u, size_t n) {
     }
   }
   (void)n;
-  free(ab);
+  free(all);
   return rc;
 }
 
