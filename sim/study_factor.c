@@ -72,7 +72,7 @@ static int read_number(fctx *c, const wx_node *n, const char *what,
                        double *x) {
   if (n->type == WX_NODE_SCALAR && planner_number(n->str, x)) return 1;
   if (n->type != WX_NODE_SCALAR)
-    ferr(c, n, "%s must be a number; got a %s", what, wx__node_type_name(n));
+    ferr(c, n, "%s must be a number; got %s", what, wx__node_type_name(n));
   else
     ferr(c, n, "%s must be a number such as 0.3, 1.3%%, 3d, 12h, 0.5/d or "
          "200k; got `%.40s`", what, n->str);
@@ -233,18 +233,21 @@ static void check_keys(fctx *c, const wx_node *m, const char *path) {
   }
 }
 
-static void read_kind(fctx *c, const wx_node *key, const wx_node *m,
-                      wx_study_factor *f) {
+/* 0 when the factor has no single kind (its options are not checked). */
+static int read_kind(fctx *c, const wx_node *key, const wx_node *m,
+                     wx_study_factor *f) {
   const wx_node *r = wx__node_get(m, "range"), *l = wx__node_get(m, "levels"),
                 *d = wx__node_get(m, "dist");
   if ((r != NULL) + (l != NULL) + (d != NULL) != 1) {
     ferr(c, key, "factor `%s` needs exactly one of `range: [low, high]`, "
          "`levels: [...]` or `dist: normal(mean, sd)`", key->str);
-    return;
+    return 0;
   }
+  int before = c->errors;
   if (r) read_range(c, r, f);
   if (l) read_levels(c, l, f);
   if (d) read_dist(c, d, f);
+  return c->errors == before;
 }
 
 int wx__study_factor_read(const char *file, const struct wx_node *key,
@@ -259,11 +262,10 @@ int wx__study_factor_read(const char *file, const struct wx_node *key,
     ferr(&c, key, "`%s` is not a dotted path such as flows.oa_to_sdr.p", p);
   if (val->type != WX_NODE_MAP) {
     ferr(&c, val, "factor `%s` must be a mapping such as "
-         "{range: [1%%, 5%%]}; got a %s", p, wx__node_type_name(val));
+         "{range: [1%%, 5%%]}; got %s", p, wx__node_type_name(val));
   } else {
     check_keys(&c, val, p);
-    read_kind(&c, key, val, f);
-    if (!c.nomem) read_options(&c, val, f);
+    if (read_kind(&c, key, val, f) && !c.nomem) read_options(&c, val, f);
   }
   if (!c.nomem && !f->name && !(f->name = wx__strdup(p))) c.nomem = 1;
   if (c.nomem) return wx__diag(d, WX_ENOMEM, file, 0, 0, "out of memory");

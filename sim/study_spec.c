@@ -79,7 +79,7 @@ int wx__study_factor_find(const wx_study_spec *s, const char *path) {
 
 static const char *scalar(sctx *c, const wx_node *n, const char *what) {
   if (n->type == WX_NODE_SCALAR) return n->str;
-  err(c, n, "`%s` must be a scalar; got a %s", what, wx__node_type_name(n));
+  err(c, n, "`%s` must be a scalar; got %s", what, wx__node_type_name(n));
   return NULL;
 }
 
