@@ -6,10 +6,12 @@
  * common random numbers) into a matrix Y; a method turns Y into index rows
  * (factor, KPI, index, value, 95% interval).
  *
- * Nothing here knows about engines: points are plain numbers in the units
- * the scenario compiler uses (days, per day, shares in [0, 1], counts), and
- * evaluation is either done by the caller (fill Y in the layout below) or
- * through a callback (wx__study_evaluate).
+ * Nothing here knows about engines: points are plain numbers in the unit a
+ * bare number has in a scenario (days, per day, shares in [0, 1], counts,
+ * per month for monthly costs), so a structural factor can be written back
+ * into the scenario tree as "%.17g" text, and evaluation is either done by
+ * the caller (fill Y in the layout below) or through a callback
+ * (wx__study_evaluate).
  *
  * Y layout: Y[(point * n_kpi + kpi) * n_rep + rep], one value per
  * replication (NaN = not available).  Methods other than tornado use the

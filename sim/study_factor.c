@@ -43,22 +43,29 @@ static void ferr(fctx *c, const wx_node *n, const char *fmt, ...) {
            "%s", msg);
 }
 
-/* A number in planner units, converted to the compiler's units: 3d and 12h
- * (days), 0.5/d (per day), 1.3% (a share), 200k (a count), or plain. */
+/* The number before `suffix` at the end of s, times scale. */
+static int number_before(const char *s, const char *suffix, double scale,
+                         double *x) {
+  char buf[64], msg[160];
+  size_t n = strlen(s), t = strlen(suffix);
+  if (n <= t || n - t >= sizeof buf || strcmp(s + n - t, suffix)) return 0;
+  memcpy(buf, s, n - t);
+  buf[n - t] = '\0';
+  if (wx__parse_number(buf, x, msg, sizeof msg) != WX_OK) return 0;
+  *x *= scale;
+  return 1;
+}
+
+/* A number in planner units, converted to the unit a bare number has in a
+ * scenario (so a value can be written back into the scenario as a plain
+ * number): 3d and 12h (days), 0.5/d (per day), 1.3% (a share), 200k (a
+ * count), 3000/month (a monthly cost, per month), or plain. */
 static int planner_number(const char *s, double *x) {
   char msg[160];
-  size_t n = strlen(s);
   uint64_t cnt;
   if (wx__parse_number(s, x, msg, sizeof msg) == WX_OK) return 1;
-  if (n > 1 && s[n - 1] == '%') {
-    char buf[64];
-    if (n - 1 >= sizeof buf) return 0;
-    memcpy(buf, s, n - 1);
-    buf[n - 1] = '\0';
-    if (wx__parse_number(buf, x, msg, sizeof msg) != WX_OK) return 0;
-    *x /= 100.0;
-    return 1;
-  }
+  if (number_before(s, "%", 0.01, x)) return 1;
+  if (number_before(s, "/month", 1.0, x)) return 1;
   if (strchr(s, '/') || strstr(s, " per "))
     return wx__parse_rate(s, x, msg, sizeof msg) == WX_OK;
   if (wx__parse_count(s, &cnt, msg, sizeof msg) == WX_OK) {

@@ -225,7 +225,8 @@ static void test_factor_values(void **state) {
       "    d: {range: [1, 4], integer: true}\n"
       "    e: {levels: [200k, 1, 7]}\n"
       "    f: {dist: 'lognormal(3, 0.5)'}\n"
-      "    g: {dist: 'triangular(0, 1, 4)'}\n");
+      "    g: {dist: 'triangular(0, 1, 4)'}\n"
+      "    h: {range: [2000/month, 4k], base: 3000/month}\n");
   const wx_study_factor *f = s->f;
   assert_true(f[0].lo == 0.5 && f[0].hi == 3);
   assert_true(fabs(f[1].lo - 0.013) < 1e-15 && fabs(f[1].hi - 0.026) < 1e-15);
@@ -244,6 +245,7 @@ static void test_factor_values(void **state) {
   assert_true(fabs(wx__factor_value(&f[6], 0.25) - 1) < 1e-12);
   /* and F(2.5) = 1 - (4 - 2.5)^2 / (4 * 3) = 0.8125 */
   assert_true(fabs(wx__factor_value(&f[6], 0.8125) - 2.5) < 1e-9);
+  assert_true(f[7].lo == 2000 && f[7].hi == 4000 && f[7].base == 3000);
   assert_true(isfinite(wx__factor_value(&f[5], 0)) &&
               isfinite(wx__factor_value(&f[5], 1)));
   wx__study_spec_free(s);
