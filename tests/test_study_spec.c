@@ -213,6 +213,41 @@ static void test_load_file(void **state) {
   wx__study_spec_free(s);
 }
 
+/* Every prefix of a valid file, and the file with each byte replaced by a
+ * few troublesome ones, gives a spec exactly when the status is WX_OK and
+ * never crashes (the ASan build runs this too). */
+static void test_mangled_files_never_crash(void **state) {
+  (void)state;
+  static const char good[] =
+      HEAD "  seed: 9\n  method: {type: sobol, n: 8, bootstrap: 4}\n"
+      "  kpis: [customers]\n  factors:\n"
+      "    a.p: {range: [1%, 5%], scale: log}\n"
+      "    b.n: {levels: [1, 2, 3], integer: true}\n"
+      "    c.d: {dist: 'triangular(1d, 2d, 4d)', base: 2d}\n";
+  static const char subst[] = {'\0', ':', '[', '{', ',', '-', ' ', '9', '\n'};
+  size_t n = strlen(good);
+  char buf[sizeof good];
+  for (size_t len = 0; len <= n; len++) {
+    wx_study_spec *s = NULL;
+    int rc = wx__study_spec_parse("m.yaml", good, len, &s, NULL);
+    assert_true((rc == WX_OK) == (s != NULL));
+    wx__study_spec_free(s);
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t c = 0; c < sizeof subst; c++) {
+      memcpy(buf, good, n);
+      buf[i] = subst[c];
+      wx_study_spec *s = NULL;
+      int rc = wx__study_spec_parse("m.yaml", buf, n, &s, NULL);
+      assert_true((rc == WX_OK) == (s != NULL));
+      wx_study_design *p = NULL;
+      if (s && wx__study_points(s, NULL, &p, NULL) == WX_OK)
+        assert_int_equal(p->n_points, s->n * (s->n_factors + 2));
+      wx__study_design_free(p);
+      wx__study_spec_free(s);
+    }
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -223,6 +258,7 @@ int main(void) {
       cmocka_unit_test(test_design_size_errors),
       cmocka_unit_test(test_factor_errors),
       cmocka_unit_test(test_load_file),
+      cmocka_unit_test(test_mangled_files_never_crash),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
