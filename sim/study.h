@@ -141,7 +141,12 @@ struct wx_study_design_type {
   int (*fill)(const wx_study_spec *s, double *u, size_t n_points);
 };
 
-/* Designs: grid, oat, lhs, sobol, random, morris, saltelli. */
+/* Designs: grid, oat, lhs, sobol, random, morris, saltelli.  Point order
+ * (the methods and charts rely on it):
+ *   grid      every combination, the last factor varying fastest
+ *   oat       0 the base; 1 + 2i factor i at its low end, 2 + 2i high
+ *   morris    trajectory t is points t (k + 1) .. t (k + 1) + k
+ *   saltelli  A (N rows), B (N), then AB_i (N each) for i = 0..k-1 */
 const wx_study_design_type *wx__study_design_find(const char *name);
 size_t wx__study_design_count(void);
 const wx_study_design_type *wx__study_design_at(size_t i);
@@ -178,8 +183,9 @@ int wx__design_morris(double *u, size_t r, size_t k, unsigned p,
 typedef struct {
   unsigned factor;     /* index into the spec's factors */
   unsigned kpi;        /* column of Y */
-  const char *index;   /* static: S1, ST, mu_star, mu, sigma, prcc, low,
-                          high, swing */
+  const char *index;   /* static: S1, ST (sobol); mu_star, mu, sigma
+                          (morris); prcc; low, high, low_change,
+                          high_change, swing (tornado) */
   double value, lo, hi; /* 95% interval; NaN when there is none */
   double p;            /* p-value of a test of 0 (prcc, swing), else NaN */
 } wx_study_index;

@@ -193,6 +193,54 @@ static void test_saltelli_matrices(void **state) {
   wx__study_spec_free(s);
 }
 
+/* Beyond 20 factors A and B cannot be halves of one Sobol sequence (40
+ * dimensions at most): they are pseudo-random, still independent. */
+static void test_saltelli_many_factors(void **state) {
+  (void)state;
+  char text[4096] = "study:\n  base: s.yaml\n  method: {type: sobol, n: 64}\n"
+                    "  factors:\n";
+  for (int i = 0; i < 25; i++)
+    snprintf(text + strlen(text), sizeof text - strlen(text),
+             "    f%d: {range: [0, 1]}\n", i);
+  wx_study_spec *s = spec_ok(text);
+  wx_study_design *p = points(s, NULL);
+  const size_t N = 64, K = 25;
+  assert_int_equal(p->n_points, N * (K + 2));
+  double mean = 0;
+  for (size_t j = 0; j < 2 * N * K; j++) mean += p->u[j];
+  mean /= 2.0 * N * K;
+  /* 3200 uniforms: sd of the mean 0.29 / sqrt(3200) = 0.005 */
+  assert_true(fabs(mean - 0.5) < 4 * sqrt(1.0 / 12 / (2.0 * N * K)));
+  for (size_t i = 0; i < K; i++)
+    assert_true(p->u[(2 + i) * N * K + i] == p->u[N * K + i]);
+  wx__study_design_free(p);
+  wx__study_spec_free(s);
+}
+
+static int failing_eval(void *ctx, const double *x, double *y) {
+  int *calls = ctx;
+  (void)x;
+  y[0] = 1;
+  return ++*calls == 3 ? WX_ERUNTIME : WX_OK;
+}
+
+/* An evaluation error stops the study and frees Y. */
+static void test_evaluate_stops_on_error(void **state) {
+  (void)state;
+  wx_study_spec *s = spec_ok("study:\n  base: s.yaml\n  design: oat\n"
+                             "  factors:\n    a: {range: [0, 1]}\n"
+                             "    b: {range: [0, 1]}\n");
+  wx_study_design *p = points(s, NULL);
+  int calls = 0;
+  double *Y = (double *)1;
+  assert_int_equal(wx__study_evaluate(p, 1, 1, failing_eval, &calls, &Y),
+                   WX_ERUNTIME);
+  assert_null(Y);
+  assert_int_equal(calls, 3);
+  wx__study_design_free(p);
+  wx__study_spec_free(s);
+}
+
 static void test_design_sizes(void **state) {
   (void)state;
   wx_study_spec *s = spec_ok(
@@ -260,6 +308,8 @@ int main(void) {
       cmocka_unit_test(test_sobol_sequence),
       cmocka_unit_test(test_morris_trajectories),
       cmocka_unit_test(test_saltelli_matrices),
+      cmocka_unit_test(test_saltelli_many_factors),
+      cmocka_unit_test(test_evaluate_stops_on_error),
       cmocka_unit_test(test_design_sizes),
       cmocka_unit_test(test_factor_values),
   };
