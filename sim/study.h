@@ -15,7 +15,11 @@
  *
  * Y layout: Y[(point * n_kpi + kpi) * n_rep + rep], one value per
  * replication (NaN = not available).  Methods other than tornado use the
- * mean over the finite replications of a point.
+ * mean over the finite replications of a point.  A point with no finite
+ * value (e.g. not run after an interrupt) is skipped: Sobol drops its row
+ * of A/B/AB_i, Morris its elementary effects, PRCC its row, the tornado
+ * its pairs.  A point's KPI mean and 95% interval for study.csv is
+ * wx__ci_mean(Y + (point * n_kpi + kpi) * n_rep, n_rep, &ci) (compare.h).
  *
  * Files: study_spec.c (the file), study_factor.c (factors: reading one and
  * mapping the unit cube to its values), study_design.c (designs),

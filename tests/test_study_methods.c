@@ -66,6 +66,12 @@ static int morris_fn(void *ctx, const double *x, double *y) {
   return WX_OK;
 }
 
+static int morris_fn_ab(void *ctx, const double *x, double *y) {
+  (void)ctx;
+  y[0] = 10 * x[0] - 5 * x[1];
+  return WX_OK;
+}
+
 static void test_morris_known_effects(void **state) {
   (void)state;
   wx_study_spec *s = spec_ok(
@@ -93,6 +99,29 @@ static void test_morris_known_effects(void **state) {
   assert_true(ms[0] > ms[3] && ms[3] > ms[1] && ms[1] > ms[2] &&
               ms[1] > ms[4] && ms[2] > ms[5] && ms[4] > ms[5]);
   wx__study_indices_free(&ix);
+  wx__study_spec_free(s);
+}
+
+/* Points never evaluated (NaN, e.g. after an interrupt) are skipped: a
+ * linear function's effects stay exact on the trajectories left. */
+static void test_morris_skips_missing_points(void **state) {
+  (void)state;
+  wx_study_spec *s = spec_ok(
+      "study:\n  base: s.yaml\n  method: {type: morris, r: 6}\n"
+      "  factors:\n    a: {range: [0, 2]}\n    b: {range: [0, 1]}\n");
+  wx_study_design *p = NULL;
+  double *Y = NULL;
+  wx_study_indices ix = {0};
+  assert_int_equal(wx__study_points(s, NULL, &p, NULL), WX_OK);
+  assert_int_equal(wx__study_evaluate(p, 1, 1, morris_fn_ab, NULL, &Y), WX_OK);
+  for (size_t j = 9; j < p->n_points; j++) Y[j] = NAN; /* 3 of 6 done */
+  assert_int_equal(wx__study_analyse(s, p, Y, 1, 1, &ix), WX_OK);
+  assert_true(fabs(row(&ix, 0, "mu")->value - 20) < 1e-9);
+  assert_true(fabs(row(&ix, 1, "mu_star")->value - 5) < 1e-9);
+  assert_true(row(&ix, 0, "sigma")->value < 1e-9);
+  wx__study_indices_free(&ix);
+  free(Y);
+  wx__study_design_free(p);
   wx__study_spec_free(s);
 }
 
@@ -284,6 +313,7 @@ int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_morris_known_effects),
+      cmocka_unit_test(test_morris_skips_missing_points),
       cmocka_unit_test(test_prcc_linear_model),
       cmocka_unit_test(test_prcc_degenerate),
       cmocka_unit_test(test_tornado_paired_swings),
