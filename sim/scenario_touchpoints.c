@@ -198,13 +198,13 @@ static int response(wx_sctx *c, const wx_node *key, const wx_node *n,
     f.delay.p[0] = wx__param_default(c, 0, sub, key);
     f.delay.p[1] = WX_NONE;
   }
-  if (!to_ok || !d_ok || f.p == WX_NONE ||
-      wx__model_add_flow(c->m, &f) == WX_NONE) {
-    free(f.delay.edges);
-    free(f.delay.weights);
-    return 0;
+  if (to_ok && d_ok && f.p != WX_NONE) {
+    if (wx__model_add_flow(c->m, &f) != WX_NONE) return 1;
+    c->nomem = 1;
   }
-  return 1;
+  free(f.delay.edges);
+  free(f.delay.weights);
+  return 0;
 }
 
 static int responses(wx_sctx *c, const wx_node *n, const char *path,
@@ -424,9 +424,11 @@ static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {
   int mod = mn ? wx__module_ref(c, mn, sub, &t.module) : 0;
   if (mod < 0 || !wx__enabled(c, n, path)) return;
   uint32_t ti = c->m->n_touchpoints;
-  if (mod == 0 || !body(c, n, path, &t, ti) ||
-      wx__model_add_touchpoint(c->m, &t) == WX_NONE)
-    free_parts(&t);
+  if (mod != 0 && body(c, n, path, &t, ti)) {
+    if (wx__model_add_touchpoint(c->m, &t) != WX_NONE) return;
+    c->nomem = 1;
+  }
+  free_parts(&t);
 }
 
 void wx__touchpoints_compile(wx_sctx *c, const wx_node *tps) {
