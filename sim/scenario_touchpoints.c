@@ -290,9 +290,7 @@ static uint32_t opt_param(wx_sctx *c, const wx_node *map, const char *key,
   return n ? wx__param(c, n, q, sub, 1) : wx__param_default(c, def, sub, map);
 }
 
-static int is_staff(wx_kind k) {
-  return k == WX_KIND_PERSONAL_ACCOUNT || k == WX_KIND_WECOM;
-}
+static int is_staff(wx_kind k) { return wx__kind_info(k)->staff; }
 
 /* An optional quota key: a whole number >= 1, only for touchpoints of type
  * `type`. */
