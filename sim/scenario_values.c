@@ -12,24 +12,17 @@
 #include "util.h"
 
 void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_ESCENARIO, &c->errors, fmt, ap);
   va_end(ap);
-  c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
-           msg);
 }
 
 void wx__swarn(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_OK, NULL, fmt, ap);
   va_end(ap);
-  wx__diag(c->d, WX_OK, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
 }
 
 static int below(const char *what, double x, double lo, int strict,
