@@ -207,10 +207,11 @@ static void roll_back(const wx_run_options *o) {
 }
 
 /* Allocation failures deep in a writer carry no message of their own. */
-static void say_nomem(wx_diags *d, size_t had, const char *doing) {
+static void say_nomem(wx_diags *d, size_t had, const char *dir,
+                      const char *doing) {
   for (size_t i = had; i < wx_diags_count(d); i++)
     if (wx_diags_get(d, i)->code == WX_ENOMEM) return;
-  wx__diag(d, WX_ENOMEM, "", 0, 0, "out of memory while %s", doing);
+  wx__diag(d, WX_ENOMEM, dir, 0, 0, "out of memory while %s", doing);
 }
 
 /* --resume: the seed, replications and finished ones come from the
@@ -262,7 +263,7 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
   size_t had = diags ? wx_diags_count(diags) : 0;
   int rc = prepare_dir(o, diags);
   if (rc == WX_ENOMEM && diags)
-    say_nomem(diags, had, "creating the results directory");
+    say_nomem(diags, had, o->out_dir, "creating the results directory");
   if (rc != WX_OK) return rc;
   wx_runner_opts ro = {
       .seed = o->seed_set ? o->seed : m->seed,
@@ -291,7 +292,7 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
     rc = run_rc;
   }
   ctx_free(&c);
-  if (rc == WX_ENOMEM && diags) say_nomem(diags, had, doing);
+  if (rc == WX_ENOMEM && diags) say_nomem(diags, had, o->out_dir, doing);
   if (rc != WX_OK && rc != WX_EINTERRUPTED) roll_back(o);
   if (out) *out = r;
   else wx_results_free(r);
