@@ -198,10 +198,8 @@ static int response(wx_sctx *c, const wx_node *key, const wx_node *n,
     f.delay.p[0] = wx__param_default(c, 0, sub, key);
     f.delay.p[1] = WX_NONE;
   }
-  if (to_ok && d_ok && f.p != WX_NONE) {
-    if (wx__model_add_flow(c->m, &f) != WX_NONE) return 1;
-    c->nomem = 1;
-  }
+  if (to_ok && d_ok && f.p != WX_NONE && wx__sc_add_flow(c, &f) != WX_NONE)
+    return 1;
   free(f.delay.edges);
   free(f.delay.weights);
   return 0;
@@ -422,10 +420,9 @@ static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {
   int mod = mn ? wx__module_ref(c, mn, sub, &t.module) : 0;
   if (mod < 0 || !wx__enabled(c, n, path)) return;
   uint32_t ti = c->m->n_touchpoints;
-  if (mod != 0 && body(c, n, path, &t, ti)) {
-    if (wx__model_add_touchpoint(c->m, &t) != WX_NONE) return;
-    c->nomem = 1;
-  }
+  if (mod != 0 && body(c, n, path, &t, ti) &&
+      wx__sc_add_touchpoint(c, &t) != WX_NONE)
+    return;
   free_parts(&t);
 }
 
