@@ -26,6 +26,10 @@ static int refuse_kind(wx_diags *d, const char *path, mode_t mode) {
                   "cannot read: it is %s, not a regular file", kind_of(mode));
 }
 
+static int no_memory(wx_diags *d, const char *path) {
+  return wx__diag(d, WX_ENOMEM, path, 0, 0, "out of memory while reading it");
+}
+
 static int too_big(wx_diags *d, const char *path, size_t limit) {
   return wx__diag(d, WX_EIO, path, 0, 0,
                   "cannot read: larger than the limit of %zu bytes", limit);
@@ -57,7 +61,7 @@ static int read_all(int fd, const char *path, size_t limit, size_t hint,
   size_t cap = (hint < limit ? hint : limit) + 1, n = 0;
   if (cap < 4096 && limit >= 4096) cap = 4096; /* st_size 0: /proc, ... */
   char *buf = malloc(cap + 1);
-  if (!buf) return wx__diag(d, WX_ENOMEM, path, 0, 0, "out of memory");
+  if (!buf) return no_memory(d, path);
   for (;;) {
     if (n == cap) {
       if (cap > limit) break; /* one byte over the limit was read */
@@ -82,8 +86,7 @@ static int read_all(int fd, const char *path, size_t limit, size_t hint,
     n += (size_t)got;
   }
   free(buf);
-  return n > limit ? too_big(d, path, limit)
-                   : wx__diag(d, WX_ENOMEM, path, 0, 0, "out of memory");
+  return n > limit ? too_big(d, path, limit) : no_memory(d, path);
 }
 
 int wx__read_file(const char *path, size_t limit, char **data, size_t *len,

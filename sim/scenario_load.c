@@ -98,14 +98,17 @@ int wx__scenario_compile(const wx_tree *t, const void *bytes, size_t len,
                          wx_model **out, wx_diags *d) {
   *out = NULL;
   wx_sctx c = {.file = t->name, .d = d, .m = wx__model_new()};
-  if (!c.m) return wx__diag(d, WX_ENOMEM, t->name, 0, 0, "out of memory");
+  if (!c.m)
+    return wx__diag(d, WX_ENOMEM, t->name, 0, 0,
+                    "out of memory while compiling the scenario");
   c.m->replications = 10; /* the scenario language's default */
   wx__hex64(wx__fnv1a64(bytes, len), c.m->hash);
   int rc = (c.m->path = wx__strdup(t->name)) ? compile_root(&c, t->root)
                                               : WX_ENOMEM;
   for (size_t i = 0; i < c.n_disabled; i++) free(c.disabled[i]);
   free(c.disabled);
-  if (rc == WX_ENOMEM) wx__diag(d, rc, t->name, 0, 0, "out of memory");
+  if (rc == WX_ENOMEM)
+    wx__diag(d, rc, t->name, 0, 0, "out of memory while compiling the scenario");
   if (rc != WX_OK) {
     wx_model_free(c.m);
     return rc;
