@@ -238,7 +238,8 @@ static void sample_until(wx_engine *e, double t) {
 int wx__agent_loop(wx_engine *e) {
   wx_event ev;
   uint64_t handled = 0;
-  while (wx__queue_pop(&e->q, &ev)) {
+  int got;
+  while ((got = wx__queue_pop(&e->q, &ev)) > 0) {
     if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
       return WX_EINTERRUPTED;
     sample_until(e, ev.t);
@@ -255,6 +256,7 @@ int wx__agent_loop(wx_engine *e) {
     }
     if (rc != WX_OK) return rc;
   }
+  if (got < 0) return got; /* out of memory with events still queued */
   sample_until(e, INFINITY);
   return WX_OK;
 }

@@ -5,12 +5,13 @@
  * agent_x.c.  None of it exists (e->x is NULL) in a model without them, so
  * the core loop pays one predictable branch per hook.
  *
- * Random streams, seeded like engine_agent.c's by entity tag:
- *   touchpoint i -> (3 << 32) | i   reach, choice, unfollow, responses,
- *                                   fission of its reached people,
- *                                   recommended viewers
- *   outcome j    -> (4 << 32) | j   order values and repeat purchases
- *   ads and campaign sources use their own source stream (1 << 32 | s).
+ * Random streams, seeded like engine_agent.c's by kind and entity *name*
+ * (wx__rng_seed_stream, rng.h), so adding an entity shifts no other one:
+ *   touchpoint  WX_STREAM_TOUCH    reach, choice, unfollow, responses,
+ *                                  fission of its reached people,
+ *                                  recommended viewers
+ *   outcome     WX_STREAM_OUTCOME  order values and repeat purchases
+ *   ads and campaign sources draw from their own WX_STREAM_SOURCE stream.
  */
 #ifndef WX_AGENT_X_H
 #define WX_AGENT_X_H
@@ -18,14 +19,8 @@
 #include "engine_agent.h"
 #include "members.h"
 
-enum {
-  WX_EV_TOUCH = WX_EV_SPECIAL, /* person = touchpoint */
-  WX_EV_FISSION,               /* person = origin (touchpoint, or n_tp + s) */
-  WX_EV_REC,                   /* person = slot, epoch = response flow */
-  WX_EV_REPEAT,                /* person = slot, epoch = outcome */
-  WX_EV_ADS,                   /* person = source */
-  WX_EV_CAMPAIGN               /* person = source */
-};
+/* Its events, WX_EV_TOUCH .. WX_EV_CAMPAIGN, are in engine_agent.h's
+ * table. */
 
 struct wx_xstate {
   uint32_t *aud_of; /* per module: index into aud, or WX_NONE */

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "outfile.h"
+#include "readfile.h"
 
 #define TEMPLATE_MAX (1u << 20) /* a scenario is far smaller */
 
@@ -29,19 +30,11 @@ static void usage(FILE *fp) {
 "  -h, --help          show this help\n");
 }
 
-/* Reads a whole small text file; NULL when unreadable or too large. */
+/* Reads a whole template; NULL when unreadable or too large. */
 static char *read_text(const char *path) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return NULL;
-  char *buf = malloc(TEMPLATE_MAX + 1);
-  size_t n = buf ? fread(buf, 1, TEMPLATE_MAX + 1, fp) : 0;
-  int bad = !buf || ferror(fp) || n > TEMPLATE_MAX;
-  fclose(fp);
-  if (bad) {
-    free(buf);
-    return NULL;
-  }
-  buf[n] = '\0';
+  char *buf = NULL;
+  size_t len;
+  wx__read_file(path, TEMPLATE_MAX, &buf, &len, NULL);
   return buf;
 }
 

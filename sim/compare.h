@@ -65,9 +65,6 @@ int wx__compare_spec_load(const char *path, wx_compare_spec **out,
 int wx__compare_spec_files(const char *const *files, size_t n,
                            wx_compare_spec **out, wx_diags *d);
 void wx__compare_spec_free(wx_compare_spec *s);
-/* Reads a whole file into a malloc'd buffer; WX_EIO/WX_ENOMEM reported. */
-int wx__compare_read_file(const char *path, char **data, size_t *len,
-                          wx_diags *d);
 
 /* Compiles every variant: models[i] for s->v[i] (models has s->n slots,
  * all NULL on failure).  Errors in an override point at the override in

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "readfile.h"
 #include "scenario.h"
 #include "util.h"
 #include "yaml_tree.h"
@@ -119,7 +120,7 @@ static int from_overrides(const wx_compare_spec *s, wx_model **models,
                           wx_diags *d) {
   char *data = NULL;
   size_t len = 0;
-  int rc = wx__compare_read_file(s->v[0].scenario, &data, &len, d);
+  int rc = wx__read_file(s->v[0].scenario, WX__SCENARIO_MAX, &data, &len, d);
   if (rc != WX_OK) return rc;
   rc = compile_variant(s, &s->v[0], data, len, &models[0], d);
   for (size_t i = 1; rc == WX_OK || rc == WX_ESCENARIO; i++) {

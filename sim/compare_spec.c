@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "scenario.h"
 #include "units.h"
+#include "readfile.h"
 #include "util.h"
 #include "yaml_tree.h"
 
@@ -29,14 +30,10 @@ static void err(spec_ctx *c, const wx_node *n, const char *fmt, ...)
 #endif
     ;
 static void err(spec_ctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_ESCENARIO, &c->errors, fmt, ap);
   va_end(ap);
-  c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
 }
 
 void wx__compare_spec_free(wx_compare_spec *s) {
@@ -255,33 +252,6 @@ static void read_compare(spec_ctx *c, const wx_node *root) {
   read_variants(c, cmp);
 }
 
-int wx__compare_read_file(const char *path, char **data, size_t *len,
-                          wx_diags *d) {
-  errno = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return wx__diag(d, WX_EIO, path, 0, 0, "cannot read %s: %s", path,
-                    strerror(errno));
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
-  while (buf && (n += fread(buf + n, 1, cap - n, f)) == cap) {
-    char *g = cap < ((size_t)1 << 28) ? realloc(buf, cap * 2) : NULL;
-    if (!g) free(buf);
-    buf = g;
-    cap *= 2;
-  }
-  int bad = ferror(f);
-  fclose(f);
-  if (!buf || bad) {
-    free(buf);
-    return wx__diag(d, buf ? WX_EIO : WX_ENOMEM, path, 0, 0,
-                    "cannot read %s", path);
-  }
-  *data = buf;
-  *len = n;
-  return WX_OK;
-}
-
 static int parse_spec(const char *path, const char *data, size_t len,
                       wx_compare_spec *s, wx_diags *d) {
   wx__hex64(wx__fnv1a64(data, len), s->hash);
@@ -305,7 +275,7 @@ int wx__compare_spec_load(const char *path, wx_compare_spec **out,
   }
   char *data = NULL;
   size_t len = 0;
-  int rc = wx__compare_read_file(path, &data, &len, d);
+  int rc = wx__read_file(path, WX__SCENARIO_MAX, &data, &len, d);
   if (rc == WX_OK) rc = parse_spec(path, data, len, s, d);
   free(data);
   if (rc != WX_OK) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "readfile.h"
 #include "util.h"
 
 struct wx_csv {
@@ -239,40 +240,12 @@ int wx__csv_parse(const char *name, const char *data, size_t len,
   return WX_OK;
 }
 
-static int read_file(const char *path, char **data, size_t *len,
-                     wx_diags *diags) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return wx__diag(diags, errno == ENOENT ? WX_ENOTFOUND : WX_EIO, path, 0, 0,
-                    "cannot open: %s", strerror(errno));
-  char *buf = NULL;
-  size_t n = 0, cap = 0, got;
-  do {
-    if (grow((void **)&buf, &cap, n + 65536, 1)) {
-      free(buf);
-      fclose(f);
-      return wx__diag(diags, WX_ENOMEM, path, 0, 0, "out of memory");
-    }
-    got = fread(buf + n, 1, cap - n, f);
-    n += got;
-  } while (got > 0);
-  int err = ferror(f);
-  fclose(f);
-  if (err) {
-    free(buf);
-    return wx__diag(diags, WX_EIO, path, 0, 0, "read error");
-  }
-  *data = buf;
-  *len = n;
-  return WX_OK;
-}
-
 int wx__csv_load(const char *path, wx_csv **out, wx_diags *diags) {
   if (!path || !out) return WX_EINVAL;
   *out = NULL;
   char *data = NULL;
   size_t len = 0;
-  int rc = read_file(path, &data, &len, diags);
+  int rc = wx__read_file(path, WX__TABLE_MAX, &data, &len, diags);
   if (rc != WX_OK) return rc;
   rc = wx__csv_parse(path, data, len, out, diags);
   free(data);

@@ -11,14 +11,29 @@
 #include "queue.h"
 #include "unit_pool.h"
 
-/* Event codes (`what`) above the flow indices, all in one place:
- *   0xFFFF          arrival; `person` is the source index
- *   0xFFF8..0xFFFD  touchpoint/economics mechanics (agent_x.h)
- *   0xFFF6, 0xFFF7  staff accounts and groups (unit_pool.h)
- * Flow indices stay below WX_EV_FIRST_SPECIAL. */
-#define WX_EV_SOURCE 0xFFFFu
-#define WX_EV_SPECIAL 0xFFF8u
-#define WX_EV_FIRST_SPECIAL 0xFFF6u
+/* Every event code (`what` of a queued event), in one table.  A flow's
+ * index is its own event (`person` the slot, `epoch` the membership epoch
+ * of its `from`); flow indices stay below WX_EV_FIRST_SPECIAL, and the
+ * codes above them name the other events.  The loop (agent_step.c)
+ * dispatches on the ranges: flows, WX_EV_SOURCE, the units pair, and the
+ * mechanics of agent_x.h. */
+enum {
+  WX_EV_FIRST_SPECIAL = 0xFFF6u,
+  /* Staff accounts and groups (unit_pool.h). */
+  WX_EV_RETRY = 0xFFF6u, /* person p retries joining module `epoch` */
+  WX_EV_UNIT = 0xFFF7u,  /* unit `person` of module `epoch` dissolves or is
+                            replaced; person WX_NONE: the module's daily
+                            tick (bans, negative feedback) */
+  /* Touchpoints, fission and economics (agent_x.h). */
+  WX_EV_TOUCH = 0xFFF8u,    /* person = touchpoint: a post */
+  WX_EV_FISSION = 0xFFF9u,  /* person = origin (touchpoint, or n_tp + s) */
+  WX_EV_REC = 0xFFFAu,      /* person = slot, epoch = response flow */
+  WX_EV_REPEAT = 0xFFFBu,   /* person = slot, epoch = outcome */
+  WX_EV_ADS = 0xFFFCu,      /* person = source */
+  WX_EV_CAMPAIGN = 0xFFFDu, /* person = source */
+  /* 0xFFFE is free. */
+  WX_EV_SOURCE = 0xFFFFu /* an arrival; person = source index */
+};
 
 typedef struct wx_xstate wx_xstate;
 

@@ -8,6 +8,16 @@
 
 #include "model.h"
 
+/* The stage of the default funnel (out_funnel.c, when a scenario has no
+ * `funnel:`) that joins of a module of the kind count toward.  The values
+ * are the stages' places in that funnel, after "reached". */
+typedef enum {
+  WX_KSTAGE_NONE = 0,          /* not a funnel stage (mini program, ...) */
+  WX_KSTAGE_FOLLOWERS = 1,     /* 关注: official and video accounts */
+  WX_KSTAGE_STAFF_FRIENDS = 2, /* 好友: staff accounts */
+  WX_KSTAGE_GROUP_MEMBERS = 3  /* 群成员: groups */
+} wx_kind_stage;
+
 typedef struct {
   wx_kind kind;
   const char *name;          /* as written in YAML: "official_account" */
@@ -19,6 +29,9 @@ typedef struct {
   const char *cap_source;    /* where unit_cap comes from (DOMAIN.md) */
   double default_reach;      /* P(a member is reached by one touchpoint
                                 post); see kinds.c for sources */
+  wx_kind_stage stage;       /* default funnel stage of its joins */
+  int staff;                 /* a staff member's own account, one-to-one,
+                                with staff Moments (touchpoints) */
 } wx_kind_info;
 
 /* Members of an ordinary (non-WeCom) WeChat group (assumption). */

@@ -7,6 +7,7 @@
  * of its kind is left out. */
 #include <stdlib.h>
 
+#include "kinds.h"
 #include "results.h"
 
 enum { WX_FUNNEL_STAGES = 5 };
@@ -17,10 +18,14 @@ typedef struct {
   uint32_t *cols; /* into the layout */
 } stage;
 
+static wx_kind_stage stage_of(const wx_module *mod) {
+  return wx__kind_info(mod->kind)->stage;
+}
+
 static void add_module_joins(stage *s, const wx_model *m, const wx_layout *l,
-                             wx_kind a, wx_kind b) {
+                             wx_kind_stage ks) {
   for (uint32_t i = 0; i < m->n_modules; i++)
-    if (m->modules[i].kind == a || m->modules[i].kind == b)
+    if (stage_of(&m->modules[i]) == ks)
       s->cols[s->n++] = l->module_base + i * WX_MODULE_METRICS + WX_M_JOINS;
 }
 
@@ -66,10 +71,8 @@ static uint32_t build(stage *st, const wx_model *m, const wx_layout *l) {
     st[k].label = names[k][1];
   }
   add_reached(&st[0], m, l);
-  add_module_joins(&st[1], m, l, WX_KIND_OFFICIAL_ACCOUNT,
-                   WX_KIND_VIDEO_ACCOUNT);
-  add_module_joins(&st[2], m, l, WX_KIND_PERSONAL_ACCOUNT, WX_KIND_WECOM);
-  add_module_joins(&st[3], m, l, WX_KIND_GROUP, WX_KIND_GROUP);
+  for (int k = WX_KSTAGE_FOLLOWERS; k <= WX_KSTAGE_GROUP_MEMBERS; k++)
+    add_module_joins(&st[k], m, l, (wx_kind_stage)k);
   add_customers(&st[4], m, l);
   uint32_t kept = 0;
   for (int k = 0; k < WX_FUNNEL_STAGES; k++)
@@ -132,7 +135,7 @@ int wx__funnel_written(const wx_run_ctx *c) {
   const wx_model *m = c->m;
   int any = m->n_funnel || m->n_touchpoints || m->n_outcomes;
   for (uint32_t i = 0; i < m->n_modules && !any; i++)
-    any = m->modules[i].kind <= WX_KIND_GROUP;
+    any = stage_of(&m->modules[i]) != WX_KSTAGE_NONE;
   return any;
 }
 

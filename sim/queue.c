@@ -160,10 +160,12 @@ int wx__queue_push(wx_queue *q, double t, uint32_t person, uint16_t what,
 /* Loads the next non-empty bucket into the (empty) heap and heapifies. */
 static int refill(wx_queue *q) {
   while (q->n_heap == 0 && q->cur + 1 < q->n_buckets) {
-    uint32_t b = ++q->cur;
+    uint32_t b = q->cur + 1;
     size_t need = 0;
     for (wx_chunk *c = q->head[b]; c; c = c->next) need += c->n;
+    /* On failure the bucket stays where it was, so a retry finds it. */
     if (reserve(q, need) != WX_OK) return WX_ENOMEM;
+    q->cur = b;
     for (wx_chunk *c = q->head[b]; c; c = c->next)
       for (uint32_t i = 0; i < c->n; i++) q->a[q->n_heap++] = c->ev[i];
     drop_bucket(q, b);
@@ -174,7 +176,10 @@ static int refill(wx_queue *q) {
 }
 
 int wx__queue_pop(wx_queue *q, wx_event *out) {
-  if (q->n_heap == 0 && (q->n == 0 || refill(q) != WX_OK)) return 0;
+  if (q->n_heap == 0) {
+    if (q->n == 0) return 0;
+    if (refill(q) != WX_OK) return WX_ENOMEM;
+  }
   wx_event *a = q->a;
   *out = a[0];
   q->n--;

@@ -59,10 +59,13 @@ void wx__queue_clear(wx_queue *q);
 /* WX_OK or WX_ENOMEM (the queue is then unchanged). */
 int wx__queue_push(wx_queue *q, double t, uint32_t person, uint16_t what,
                    uint16_t epoch);
-/* Removes the least entry into *out; 0 when the queue was empty (or, with
- * buckets, when memory for the heap ran out: see wx__queue_size). */
+/* Removes the least entry into *out: 1 when it did, 0 when the queue was
+ * empty, WX_ENOMEM (negative) when a bucket could not be moved into the
+ * heap; the queue is then unchanged and a later pop may succeed.  Loop with
+ * `while ((rc = wx__queue_pop(q, &ev)) > 0)` and check rc after. */
 int wx__queue_pop(wx_queue *q, wx_event *out);
-/* The least entry, or NULL when empty; valid until the next push/pop. */
+/* The least entry, or NULL when empty or out of memory (wx__queue_size
+ * tells which); valid until the next push/pop. */
 const wx_event *wx__queue_peek(wx_queue *q);
 size_t wx__queue_size(const wx_queue *q);
 /* Bytes of memory the queue holds. */

@@ -162,19 +162,56 @@ static wx_results *summarise(const wx_run_ctx *c) {
   return r;
 }
 
-static int commit_all(wx_run_ctx *c, wx_results *r) {
+/* *doing names the step under way, for the out-of-memory message. */
+static int commit_all(wx_run_ctx *c, wx_results *r, const char **doing) {
   const char *dir = c->o->out_dir;
   int rc = WX_OK;
+  *doing = "writing series.csv";
   if (c->series_csv.fp) rc = wx__outfile_commit(&c->series_csv, c->diags);
-  if (rc == WX_OK) rc = wx__outfile_commit(&c->kpis_csv, c->diags);
-  if (rc == WX_OK) rc = wx__outfile_commit(&c->params_csv, c->diags);
-  if (rc == WX_OK) rc = wx__write_series_stats(c, dir);
-  if (rc == WX_OK) rc = wx__write_kpi_summary(c, r, dir);
-  if (rc == WX_OK) rc = wx__write_constraints(c, dir);
-  if (rc == WX_OK) rc = wx__write_funnel(c, dir);
-  if (rc == WX_OK) rc = wx__write_summary_json(r, dir, c->diags);
-  if (rc == WX_OK) rc = wx__write_manifest(c, r, dir);
+  if (rc == WX_OK) *doing = "writing kpis.csv",
+                   rc = wx__outfile_commit(&c->kpis_csv, c->diags);
+  if (rc == WX_OK) *doing = "writing params.csv",
+                   rc = wx__outfile_commit(&c->params_csv, c->diags);
+  if (rc == WX_OK) *doing = "writing series_stats.csv",
+                   rc = wx__write_series_stats(c, dir);
+  if (rc == WX_OK) *doing = "writing kpi_summary.csv",
+                   rc = wx__write_kpi_summary(c, r, dir);
+  if (rc == WX_OK) *doing = "writing constraints.csv",
+                   rc = wx__write_constraints(c, dir);
+  if (rc == WX_OK) *doing = "writing funnel.csv",
+                   rc = wx__write_funnel(c, dir);
+  if (rc == WX_OK) *doing = "writing summary.json",
+                   rc = wx__write_summary_json(r, dir, c->diags);
+  if (rc == WX_OK) *doing = "writing manifest.json",
+                   rc = wx__write_manifest(c, r, dir);
   return rc;
+}
+
+/* A fresh run that failed leaves no half set of results (entities.csv
+ * without a manifest): its directory was empty, so every result file goes.
+ * With --force an earlier run's complete files are kept instead (the one
+ * in use stays whole, see outfile.h), and a resumed directory keeps what
+ * it held. */
+static void roll_back(const wx_run_options *o) {
+  static const char *const names[] = {
+      "manifest.json",    "summary.json",    "entities.csv",
+      "series.csv",       "kpis.csv",        "params.csv",
+      "series_stats.csv", "kpi_summary.csv", "constraints.csv",
+      "funnel.csv"};
+  if (o->resume || o->force) return;
+  char path[4096];
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", o->out_dir, names[i]) <
+        sizeof path)
+      unlink(path);
+}
+
+/* Allocation failures deep in a writer carry no message of their own. */
+static void say_nomem(wx_diags *d, size_t had, const char *dir,
+                      const char *doing) {
+  for (size_t i = had; i < wx_diags_count(d); i++)
+    if (wx_diags_get(d, i)->code == WX_ENOMEM) return;
+  wx__diag(d, WX_ENOMEM, dir, 0, 0, "out of memory while %s", doing);
 }
 
 /* --resume: the seed, replications and finished ones come from the
@@ -190,21 +227,25 @@ static int resume_start(wx_run_ctx *c, wx_runner_opts *ro,
   return WX_OK;
 }
 
-static int run_all(wx_run_ctx *c, wx_runner_opts *ro) {
+static int run_all(wx_run_ctx *c, wx_runner_opts *ro, const char **doing) {
   const wx_run_options *o = c->o;
   wx_resume_info info = {0};
+  *doing = "reading the partial run";
   int rc = o->resume ? resume_start(c, ro, &info) : WX_OK;
   uint32_t left = ro->replications - ro->first_rep;
   if (ro->threads > left) ro->threads = left ? left : 1;
-  if (rc == WX_OK) rc = ctx_init(c, ro->replications);
-  if (rc == WX_OK) rc = ctx_open(c);
+  if (rc == WX_OK) *doing = "preparing the results",
+                   rc = ctx_init(c, ro->replications);
+  if (rc == WX_OK) *doing = "writing entities.csv", rc = ctx_open(c);
   if (rc == WX_OK && o->resume) {
     c->events = info.events;
+    *doing = "replaying the finished replications";
     rc = wx__resume_replay(c->m, &c->layout, o->out_dir, &info, sink, c,
                            c->diags);
   }
   wx__resume_info_free(&info);
   if (rc != WX_OK) return rc;
+  *doing = "running the replications";
   rc = wx__run_replications(c->m, &c->layout, ro, sink, c);
   if (rc == WX_ETOOBIG)
     wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
@@ -219,7 +260,10 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
            wx_diags *diags) {
   if (out) *out = NULL;
   double t0 = now_seconds();
+  size_t had = diags ? wx_diags_count(diags) : 0;
   int rc = prepare_dir(o, diags);
+  if (rc == WX_ENOMEM && diags)
+    say_nomem(diags, had, o->out_dir, "creating the results directory");
   if (rc != WX_OK) return rc;
   wx_runner_opts ro = {
       .seed = o->seed_set ? o->seed : m->seed,
@@ -228,9 +272,11 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
       .stop = o->stop, .progress = o->progress,
       .progress_ctx = o->progress_ctx};
   wx_run_ctx c = {.m = m, .o = o, .diags = diags};
-  int run_rc = run_all(&c, &ro);
+  const char *doing = "";
+  int run_rc = run_all(&c, &ro, &doing);
   wx_results *r = NULL;
   if (run_rc == WX_OK || run_rc == WX_EINTERRUPTED) {
+    doing = "summarising the replications";
     r = summarise(&c);
     rc = r ? WX_OK : WX_ENOMEM;
     if (r) {
@@ -239,13 +285,15 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
       r->threads = ro.threads;
       r->seed = ro.seed;
       r->wall_seconds = now_seconds() - t0;
-      rc = commit_all(&c, r);
+      rc = commit_all(&c, r, &doing);
     }
     if (rc == WX_OK) rc = run_rc;
   } else {
     rc = run_rc;
   }
   ctx_free(&c);
+  if (rc == WX_ENOMEM && diags) say_nomem(diags, had, o->out_dir, doing);
+  if (rc != WX_OK && rc != WX_EINTERRUPTED) roll_back(o);
   if (out) *out = r;
   else wx_results_free(r);
   return rc;

@@ -6,33 +6,9 @@
 #include <string.h>
 
 #include "outfile.h"
+#include "readfile.h"
 #include "resume.h"
 #include "util.h"
-
-/* A manifest is a few kilobytes; anything far larger is not ours. */
-#define MANIFEST_MAX (16u << 20)
-
-static char *read_small_file(const char *path, wx_diags *d, int *rc) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    *rc = wx__diag(d, errno == ENOENT ? WX_ENOTFOUND : WX_EIO, path, 0, 0,
-                   "cannot read: %s (is this a results directory?)",
-                   strerror(errno));
-    return NULL;
-  }
-  char *buf = malloc(MANIFEST_MAX + 1);
-  size_t n = buf ? fread(buf, 1, MANIFEST_MAX, fp) : 0;
-  int bad = !buf || ferror(fp);
-  fclose(fp);
-  if (bad) {
-    free(buf);
-    *rc = buf ? wx__diag(d, WX_EIO, path, 0, 0, "cannot read") : WX_ENOMEM;
-    return NULL;
-  }
-  buf[n] = '\0';
-  *rc = WX_OK;
-  return buf;
-}
 
 /* The text just after `"key": `, or NULL. */
 static const char *field(const char *json, const char *key) {
@@ -118,9 +94,12 @@ int wx__resume_read(const char *dir, wx_resume_info *info, wx_diags *d) {
   *info = (wx_resume_info){0};
   char *path = wx__path_join(dir, "manifest.json");
   if (!path) return WX_ENOMEM;
-  int rc;
-  char *json = read_small_file(path, d, &rc);
-  if (json && parse_manifest(json, info) != 0)
+  char *json = NULL;
+  size_t len;
+  int rc = wx__read_file(path, WX__MANIFEST_MAX, &json, &len, d);
+  if (rc == WX_ENOTFOUND)
+    wx__diag(d, rc, path, 0, 0, "is this a results directory?");
+  if (rc == WX_OK && parse_manifest(json, info) != 0)
     rc = wx__diag(d, WX_EINVAL, path, 0, 0,
                   "not a wxflow manifest: a field is missing or malformed");
   free(json);

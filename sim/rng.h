@@ -18,13 +18,26 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+/* Every kind of random stream, in one place.  Two families, told apart by
+ * how the seed is derived rather than by value, so equal numbers in the
+ * two families do not give equal streams:
+ *  - per replication r of scenario seed S: wx__stream_seed(S, r, kind)
+ *    (runner.c) -- the engine's seed and the uncertain parameters' draws;
+ *  - per entity of a replication: wx__rng_seed_stream(r, engine seed,
+ *    kind, name) mixes (kind << 32) | hash(name) into the engine's seed.
+ * The numbers feed the seeds: changing one changes every output (the
+ * golden test in tests/cli/golden.sh says so).  Add new kinds at the end
+ * of their family. */
 typedef enum {
-  WX_STREAM_SOURCE = 1,  /* arrival times of a source */
-  WX_STREAM_MODULE = 2,  /* which fates people joining a module take */
-  WX_STREAM_DELAY = 3,   /* the delays of those fates */
-  WX_STREAM_UNITS = 4,   /* staff accounts and groups of a module */
-  WX_STREAM_TOUCH = 5,   /* a touchpoint's posts, reach and fission */
-  WX_STREAM_OUTCOME = 6  /* order values and repeats of an outcome */
+  WX_STREAM_ENGINE = 1,  /* replication: the engine's seed */
+  WX_STREAM_PARAMS = 2,  /* replication: draws of uncertain parameters */
+
+  WX_STREAM_SOURCE = 1,  /* entity: arrival times of a source */
+  WX_STREAM_MODULE = 2,  /* entity: fates of people joining a module */
+  WX_STREAM_DELAY = 3,   /* entity: the delays of those fates */
+  WX_STREAM_UNITS = 4,   /* entity: staff accounts and groups of a module */
+  WX_STREAM_TOUCH = 5,   /* entity: a touchpoint's posts, reach, fission */
+  WX_STREAM_OUTCOME = 6  /* entity: order values and repeats of an outcome */
 } wx_stream_kind;
 
 /* The xoshiro256** generator type: get() returns 32 bits, get_double()

@@ -12,9 +12,8 @@
 
 #include "engine.h"
 #include "model.h"
+#include "rng.h" /* WX_STREAM_ENGINE, WX_STREAM_PARAMS */
 #include "series.h"
-
-enum { WX_STREAM_ENGINE = 1, WX_STREAM_PARAMS = 2 };
 
 /* One finished replication, as the sink sees it. */
 typedef struct {

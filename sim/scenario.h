@@ -120,6 +120,18 @@ int wx__get_qty(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
 /* `enabled:` of a mapping; 1 when absent. */
 int wx__enabled(wx_sctx *c, const wx_node *map, const char *path);
 
+/* The loader's side of the model's adders (model.h): each sets c->nomem
+ * itself when it returns WX_NONE, so no caller can forget to. */
+uint32_t wx__sc_add_module(wx_sctx *c, const char *name, const char *label,
+                           wx_kind kind, wx_pos pos);
+uint32_t wx__sc_add_outcome(wx_sctx *c, const char *name, const char *label,
+                            wx_pos pos);
+uint32_t wx__sc_add_flow(wx_sctx *c, const wx_flow *f);
+uint32_t wx__sc_add_source(wx_sctx *c, const wx_source *s);
+uint32_t wx__sc_add_stage(wx_sctx *c, const wx_funnel_stage *s);
+uint32_t wx__sc_add_target(wx_sctx *c, const wx_kpi_target *t);
+uint32_t wx__sc_add_touchpoint(wx_sctx *c, const wx_touchpoint *t);
+
 /* Adds a model parameter from a scalar: a plain value of quantity q, or
  * (when allow_prior) a prior such as beta(2, 48).  Returns its index, or
  * WX_NONE after reporting a problem (or running out of memory). */

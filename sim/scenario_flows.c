@@ -48,8 +48,7 @@ static int resolve_to(wx_sctx *c, const wx_node *n, const char *path,
   for (size_t i = 0; i < N_IMPLICIT; i++) {
     if (strcmp(s, implicit_outcomes[i]) != 0) continue;
     wx_pos none = {0, 0};
-    *to = wx__model_add_outcome(c->m, s, NULL, none);
-    if (*to == WX_NONE) c->nomem = 1;
+    *to = wx__sc_add_outcome(c, s, NULL, none);
     return *to != WX_NONE;
   }
   unknown_name(c, n, path, "module or outcome", 1);
@@ -134,10 +133,9 @@ static void add_flow(wx_sctx *c, const wx_node *key, const wx_node *flow) {
   }
   f.kind = (wx_flow_kind)kind;
   if (!tn) f.target = WX_TARGET_NONE, f.to = WX_NONE;
-  if (wx__model_add_flow(c->m, &f) == WX_NONE) {
+  if (wx__sc_add_flow(c, &f) == WX_NONE) {
     free(f.delay.edges);
     free(f.delay.weights);
-    c->nomem = 1;
   }
 }
 

@@ -61,7 +61,7 @@ static void add_stage(wx_sctx *c, const wx_node *item, size_t i) {
   const char *text = NULL;
   if (label && !wx__get_scalar(c, label, path, "a text label", &text)) return;
   s.label = (char *)(text ? text : default_label(c, &s));
-  if (wx__model_add_stage(c->m, &s) == WX_NONE) c->nomem = 1;
+  wx__sc_add_stage(c, &s);
 }
 
 void wx__funnel_compile(wx_sctx *c, const wx_node *funnel) {

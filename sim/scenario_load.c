@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "readfile.h"
 #include "scenario.h"
 #include "units.h"
 #include "util.h"
@@ -97,14 +98,17 @@ int wx__scenario_compile(const wx_tree *t, const void *bytes, size_t len,
                          wx_model **out, wx_diags *d) {
   *out = NULL;
   wx_sctx c = {.file = t->name, .d = d, .m = wx__model_new()};
-  if (!c.m) return wx__diag(d, WX_ENOMEM, t->name, 0, 0, "out of memory");
+  if (!c.m)
+    return wx__diag(d, WX_ENOMEM, t->name, 0, 0,
+                    "out of memory while compiling the scenario");
   c.m->replications = 10; /* the scenario language's default */
   wx__hex64(wx__fnv1a64(bytes, len), c.m->hash);
   int rc = (c.m->path = wx__strdup(t->name)) ? compile_root(&c, t->root)
                                               : WX_ENOMEM;
   for (size_t i = 0; i < c.n_disabled; i++) free(c.disabled[i]);
   free(c.disabled);
-  if (rc == WX_ENOMEM) wx__diag(d, rc, t->name, 0, 0, "out of memory");
+  if (rc == WX_ENOMEM)
+    wx__diag(d, rc, t->name, 0, 0, "out of memory while compiling the scenario");
   if (rc != WX_OK) {
     wx_model_free(c.m);
     return rc;
@@ -127,45 +131,13 @@ int wx_model_load_buffer(const char *name, const char *data, size_t len,
   return rc;
 }
 
-/* Reads a whole file; WX_EIO (reported) when it cannot. */
-static int read_file(const char *path, char **data, size_t *len,
-                     wx_diags *d) {
-  errno = 0;
-  FILE *f = fopen(path, "rb");
-  size_t cap = 1 << 16, n = 0;
-  char *buf = f ? malloc(cap) : NULL;
-  while (buf) {
-    n += fread(buf + n, 1, cap - n, f);
-    if (n < cap) break;
-    char *grown = cap < ((size_t)1 << 30) ? realloc(buf, cap * 2) : NULL;
-    if (!grown) {
-      free(buf);
-      buf = NULL;
-      errno = cap < ((size_t)1 << 30) ? ENOMEM : EFBIG;
-      break;
-    }
-    buf = grown;
-    cap *= 2;
-  }
-  int err = !f || !buf ? errno : ferror(f) ? (errno ? errno : EIO) : 0;
-  if (f) fclose(f);
-  if (err) {
-    free(buf);
-    return wx__diag(d, err == ENOMEM ? WX_ENOMEM : WX_EIO, path, 0, 0,
-                    "cannot read %s: %s", path, strerror(err));
-  }
-  *data = buf;
-  *len = n;
-  return WX_OK;
-}
-
 int wx_model_load(const char *path, wx_model **out, wx_diags *diags) {
   if (!out) return WX_EINVAL;
   *out = NULL;
   if (!path) return WX_EINVAL;
   char *data = NULL;
   size_t len = 0;
-  int rc = read_file(path, &data, &len, diags);
+  int rc = wx__read_file(path, WX__SCENARIO_MAX, &data, &len, diags);
   if (rc != WX_OK) return rc;
   rc = wx_model_load_buffer(path, data, len, out, diags);
   free(data);

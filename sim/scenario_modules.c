@@ -86,9 +86,7 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     /* The kind was reported.  A stand-in keeps the module's name known so
      * that its references are checked as usual and not reported again as
      * unknown; the model is rejected anyway. */
-    if (wx__model_add_module(c->m, key->str, key->str, WX_KIND_OUTSIDE, pos) ==
-        WX_NONE)
-      c->nomem = 1;
+    wx__sc_add_module(c, key->str, key->str, WX_KIND_OUTSIDE, pos);
     return;
   }
   if (!lab) {
@@ -97,9 +95,8 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
     else snprintf(label, sizeof label, "%s", def);
     lab = label;
   }
-  uint32_t index = wx__model_add_module(c->m, key->str, lab, k, pos);
-  if (index == WX_NONE) c->nomem = 1;
-  else wx__units_compile(c, mod, key->str, index);
+  uint32_t index = wx__sc_add_module(c, key->str, lab, k, pos);
+  if (index != WX_NONE) wx__units_compile(c, mod, key->str, index);
 }
 
 void wx__modules_compile(wx_sctx *c, const wx_node *modules) {
@@ -139,11 +136,8 @@ static void add_outcome(wx_sctx *c, const wx_node *key, const wx_node *o) {
     if (ln && !wx__get_scalar(c, ln, path, "a text label", &lab)) return;
   }
   wx_pos pos = {key->line, key->col};
-  uint32_t i = wx__model_add_outcome(c->m, key->str, lab, pos);
-  if (i == WX_NONE) {
-    c->nomem = 1;
-    return;
-  }
+  uint32_t i = wx__sc_add_outcome(c, key->str, lab, pos);
+  if (i == WX_NONE) return;
   if (!empty) wx__outcome_economics(c, o, path, &c->m->outcomes[i]);
 }
 

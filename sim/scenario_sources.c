@@ -159,7 +159,7 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
   else
     ok &= plain_only(c, src, path) && one_form(c, src, key) &&
           compile_body(c, src, path, &s);
-  if (ok && wx__model_add_source(c->m, &s) == WX_NONE) c->nomem = 1;
+  if (ok) wx__sc_add_source(c, &s);
   if (!ok || c->nomem) {
     free(s.fission.delay.edges);
     free(s.fission.delay.weights);

@@ -77,7 +77,7 @@ static void add_target(wx_sctx *c, const wx_node *key, const wx_node *t) {
   if (mn && !wx__get_scalar(c, mn, path, "a metric name", &metric)) ok = 0;
   tg.metric = (char *)metric;
   if (!ok || !metric_exists(c, mn ? mn : t, path, &tg)) return;
-  if (wx__model_add_target(c->m, &tg) == WX_NONE) c->nomem = 1;
+  wx__sc_add_target(c, &tg);
 }
 
 void wx__targets_compile(wx_sctx *c, const wx_node *targets) {

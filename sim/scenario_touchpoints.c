@@ -198,13 +198,11 @@ static int response(wx_sctx *c, const wx_node *key, const wx_node *n,
     f.delay.p[0] = wx__param_default(c, 0, sub, key);
     f.delay.p[1] = WX_NONE;
   }
-  if (!to_ok || !d_ok || f.p == WX_NONE ||
-      wx__model_add_flow(c->m, &f) == WX_NONE) {
-    free(f.delay.edges);
-    free(f.delay.weights);
-    return 0;
-  }
-  return 1;
+  if (to_ok && d_ok && f.p != WX_NONE && wx__sc_add_flow(c, &f) != WX_NONE)
+    return 1;
+  free(f.delay.edges);
+  free(f.delay.weights);
+  return 0;
 }
 
 static int responses(wx_sctx *c, const wx_node *n, const char *path,
@@ -290,9 +288,7 @@ static uint32_t opt_param(wx_sctx *c, const wx_node *map, const char *key,
   return n ? wx__param(c, n, q, sub, 1) : wx__param_default(c, def, sub, map);
 }
 
-static int is_staff(wx_kind k) {
-  return k == WX_KIND_PERSONAL_ACCOUNT || k == WX_KIND_WECOM;
-}
+static int is_staff(wx_kind k) { return wx__kind_info(k)->staff; }
 
 /* An optional quota key: a whole number >= 1, only for touchpoints of type
  * `type`. */
@@ -424,9 +420,10 @@ static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {
   int mod = mn ? wx__module_ref(c, mn, sub, &t.module) : 0;
   if (mod < 0 || !wx__enabled(c, n, path)) return;
   uint32_t ti = c->m->n_touchpoints;
-  if (mod == 0 || !body(c, n, path, &t, ti) ||
-      wx__model_add_touchpoint(c->m, &t) == WX_NONE)
-    free_parts(&t);
+  if (mod != 0 && body(c, n, path, &t, ti) &&
+      wx__sc_add_touchpoint(c, &t) != WX_NONE)
+    return;
+  free_parts(&t);
 }
 
 void wx__touchpoints_compile(wx_sctx *c, const wx_node *tps) {

@@ -12,24 +12,17 @@
 #include "util.h"
 
 void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_ESCENARIO, &c->errors, fmt, ap);
   va_end(ap);
-  c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
-           msg);
 }
 
 void wx__swarn(wx_sctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_OK, NULL, fmt, ap);
   va_end(ap);
-  wx__diag(c->d, WX_OK, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
 }
 
 static int below(const char *what, double x, double lo, int strict,
@@ -142,14 +135,46 @@ int wx__enabled(wx_sctx *c, const wx_node *map, const char *path) {
   return on;
 }
 
+static uint32_t added(wx_sctx *c, uint32_t index) {
+  if (index == WX_NONE) c->nomem = 1;
+  return index;
+}
+
+uint32_t wx__sc_add_module(wx_sctx *c, const char *name, const char *label,
+                           wx_kind kind, wx_pos pos) {
+  return added(c, wx__model_add_module(c->m, name, label, kind, pos));
+}
+
+uint32_t wx__sc_add_outcome(wx_sctx *c, const char *name, const char *label,
+                            wx_pos pos) {
+  return added(c, wx__model_add_outcome(c->m, name, label, pos));
+}
+
+uint32_t wx__sc_add_flow(wx_sctx *c, const wx_flow *f) {
+  return added(c, wx__model_add_flow(c->m, f));
+}
+
+uint32_t wx__sc_add_source(wx_sctx *c, const wx_source *s) {
+  return added(c, wx__model_add_source(c->m, s));
+}
+
+uint32_t wx__sc_add_stage(wx_sctx *c, const wx_funnel_stage *s) {
+  return added(c, wx__model_add_stage(c->m, s));
+}
+
+uint32_t wx__sc_add_target(wx_sctx *c, const wx_kpi_target *t) {
+  return added(c, wx__model_add_target(c->m, t));
+}
+
+uint32_t wx__sc_add_touchpoint(wx_sctx *c, const wx_touchpoint *t) {
+  return added(c, wx__model_add_touchpoint(c->m, t));
+}
+
 static uint32_t add_param(wx_sctx *c, double value, const wx_prior *prior,
                           const char *path, const wx_node *pos) {
   wx_pos at = {pos ? pos->line : 0, pos ? pos->col : 0};
-  uint32_t i = wx__model_add_param(c->m, value, path, at);
-  if (i == WX_NONE) {
-    c->nomem = 1;
-    return WX_NONE;
-  }
+  uint32_t i = added(c, wx__model_add_param(c->m, value, path, at));
+  if (i == WX_NONE) return WX_NONE;
   if (prior) c->m->params[i].prior = *prior;
   return i;
 }

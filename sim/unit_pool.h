@@ -3,16 +3,17 @@
  * (agent_groups.c), sharing one pool of capped member lists
  * (units_pool.c) and one glue layer to the engine (agent_units.c).
  *
- * Every units module has its own random stream (tag (3 << 32) | module), so
- * acceptance, bans, negative feedback and welcome thinning never shift the
- * fates drawn for the module's members.
+ * Every units module has its own random stream (WX_STREAM_UNITS and the
+ * module's name, rng.h), so acceptance, bans, negative feedback and
+ * welcome thinning never shift the fates drawn for the module's members.
  *
  * Per person, a units module keeps 4 extra uint16 words at the end of the
  * person record (people.h): the unit index (2 words) and the position in
  * that unit's member list (2 words).  They are allocated only when units
  * modules exist, so the core record is unchanged otherwise.
  *
- * Events of the mechanics go through the engine's queue:
+ * Events of the mechanics go through the engine's queue (the codes are in
+ * engine_agent.h's table):
  *   what WX_EV_RETRY, person p, epoch m   p retries joining module m
  *   what WX_EV_UNIT,  person u, epoch m   unit u of module m: a functional
  *                                         group dissolves / a banned account
@@ -29,9 +30,6 @@
 
 #include "engine.h"
 #include "model.h"
-
-#define WX_EV_UNIT 0xFFF7u /* see engine_agent.h */
-#define WX_EV_RETRY 0xFFF6u
 
 enum { WX_UNIT_OPEN, WX_UNIT_BANNED, WX_UNIT_CLOSED };
 

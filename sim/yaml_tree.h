@@ -10,6 +10,7 @@
 #ifndef WX_YAML_TREE_H
 #define WX_YAML_TREE_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "wxflow/wxflow.h"
@@ -72,5 +73,16 @@ int wx__tree_set_path(wx_tree *t, const char *path, const char *value,
 
 /* Frees a node and its subtree. */
 void wx__node_free(wx_node *n);
+
+/* The one reporter of problems in YAML input, for the loader and the
+ * comparison spec alike: a diagnostic with `code` at node n of `file`
+ * (n NULL: no position).  An error (code != WX_OK) also counts in
+ * *errors when errors is not NULL. */
+void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
+                    int code, unsigned *errors, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 0)))
+#endif
+    ;
 
 #endif

@@ -232,7 +232,7 @@ static void files_load_and_unreadable_ones_say_why(void **state) {
   assert_string_equal(wx_model_path(m), path);
   wx_model_free(m);
   unlink(path);
-  assert_int_equal(wx_model_load(path, &m, d), WX_EIO);
+  assert_int_equal(wx_model_load(path, &m, d), WX_ENOTFOUND);
   assert_null(m);
   const wx_error *e = wx_diags_get(d, 0);
   assert_non_null(strstr(e->msg, "cannot read"));

@@ -53,7 +53,7 @@ static void equal_times_come_out_fifo(void **state) {
   uint32_t prev[3] = {0, 0, 0};
   int seen[3] = {0, 0, 0};
   double last = -1;
-  while (wx__queue_pop(&q, &ev)) {
+  while (wx__queue_pop(&q, &ev) > 0) {
     int g = (int)ev.t;
     assert_true(ev.t >= last);
     last = ev.t;
