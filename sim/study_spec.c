@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "readfile.h"
 #include "scenario.h"
 #include "study.h"
 #include "units.h"
@@ -376,7 +377,7 @@ int wx__study_spec_load(const char *path, wx_study_spec **out, wx_diags *d) {
   char *data = NULL;
   size_t len = 0;
   *out = NULL;
-  int rc = wx__compare_read_file(path, &data, &len, d);
+  int rc = wx__read_file(path, WX__SCENARIO_MAX, &data, &len, d);
   if (rc == WX_OK) rc = wx__study_spec_parse(path, data, len, out, d);
   free(data);
   return rc;

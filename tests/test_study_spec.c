@@ -201,7 +201,7 @@ static void test_load_file(void **state) {
   wx_diags *d = wx_diags_alloc(5);
   wx_study_spec *s = NULL;
   assert_int_equal(wx__study_spec_load("/nonexistent/study.yaml", &s, d),
-                   WX_EIO);
+                   WX_ENOTFOUND);
   assert_null(s);
   assert_int_equal(wx_diags_count(d), 1);
   wx_diags_free(d);
