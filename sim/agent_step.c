@@ -239,7 +239,7 @@ int wx__agent_loop(wx_engine *e) {
   wx_event ev;
   uint64_t handled = 0;
   while (wx__queue_pop(&e->q, &ev)) {
-    if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
+    if ((++handled & STOP_POLL_MASK) == 0 && e->stop && atomic_load(e->stop))
       return WX_EINTERRUPTED;
     sample_until(e, ev.t);
     int rc;

@@ -60,7 +60,7 @@ static void run_over_the_memory_budget_is_refused(void **state) {
   (void)state;
   wx_model *m = wxt_load_ok(scenario);
   wx_layout l;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   size_t cells = (size_t)l.n_samples * l.n_cols;
   wx__layout_free(&l);
   char *dir = temp_dir();
@@ -90,7 +90,7 @@ static void grid_times_are_the_decimal_multiples_of_sample_every(void **state) {
   (void)state;
   wx_model *m = wxt_load_ok(scenario);
   wx_layout l;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(l.n_samples, 11);
   const double want[11] = {0, 0.1, 0.2, 0.3, 0.4, 0.5,
                            0.6, 0.7, 0.8, 0.9, 1.0};
