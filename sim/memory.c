@@ -73,7 +73,7 @@ void wx__memory_drivers(const wx_model *m, double horizon,
   }
   for (uint32_t i = 0; i < m->n_modules; i++) {
     const wx_units_cfg *u = &m->modules[i].units;
-    if (u->type == WX_UNITS_NONE) continue;
+    if (!wx__units_open_at_start(u)) continue;
     out->units += u->units;
     if (out->units_module == WX_NONE || u->units > out->module_units) {
       out->units_module = i;
@@ -103,6 +103,12 @@ static double cgroup_limit(void) {
 
 /* Half of physical memory leaves room for the OS and whatever else runs;
  * a cgroup limit is a hard ceiling on top of that. */
+int wx__units_open_at_start(const wx_units_cfg *u) {
+  /* as agent_units.c opens them: groups that open on demand start empty */
+  return u->type == WX_UNITS_STAFF ||
+         (u->type == WX_UNITS_GROUPS && u->on_refused != WX_REFUSE_NEW_GROUP);
+}
+
 double wx__default_memory_budget(void) {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
   double half = pages > 0 && size > 0 ? (double)pages * (double)size / 2 : 0;
@@ -115,7 +121,18 @@ double wx__memory_need(const wx_memory_plan *p) {
   return p->engine_bytes * p->threads + p->series_bytes + p->accum_bytes;
 }
 
-static double gib(double b) { return b / 1073741824.0; }
+/* "3.3 MiB", "12.6 GiB" into buf (at least 16 bytes). */
+static const char *human(char *buf, double b) {
+  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB",
+                                      "PiB", "EiB"};
+  int u = 0;
+  while (b >= 1024 && u < 6) {
+    b /= 1024;
+    u++;
+  }
+  snprintf(buf, 16, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+  return buf;
+}
 
 /* "at the source's `initial` (sources.signup.initial)" and its position. */
 static void name_people(const wx_model *m, const wx_memory_drivers *dr,
@@ -167,14 +184,14 @@ int wx__memory_check(const wx_model *m, const wx_memory_plan *p,
   char cause[512];
   wx_pos pos;
   name_cause(m, p, cause, sizeof cause, &pos);
+  char a[16], b[16], e[16], s[16], x[16];
   return wx__diag(
       d, WX_ETOOBIG, wx_model_path(m), pos.line, pos.col,
-      "the run needs about %.0f bytes (%.2f GiB: the %s engine %.2f GiB "
-      "per thread x %u, series buffers %.2f GiB, accumulators %.2f GiB), "
-      "over the memory budget of %.0f bytes (%.2f GiB); it is made large "
-      "by %s, fewer threads (-j), or a larger budget (--memory-budget or "
-      "WXFLOW_MEMORY_BUDGET)",
-      need, gib(need), p->engine, gib(p->engine_bytes), p->threads,
-      gib(p->series_bytes), gib(p->accum_bytes), p->budget, gib(p->budget),
-      cause);
+      "the run needs about %s (the %s engine %s per thread x %u, series "
+      "buffers %s, accumulators %s), over the memory budget of %.0f bytes "
+      "(%s); it is made large by %s, fewer threads (-j), or a larger "
+      "budget (--memory-budget or WXFLOW_MEMORY_BUDGET)",
+      human(a, need), p->engine, human(e, p->engine_bytes), p->threads,
+      human(s, p->series_bytes), human(x, p->accum_bytes), p->budget,
+      human(b, p->budget), cause);
 }

@@ -37,6 +37,10 @@ int wx__memory_check(const wx_model *m, const wx_memory_plan *p,
  * (fission offspring not included). */
 double wx__source_expected(const wx_model *m, uint32_t i, double horizon);
 
+/* 1 when the units of u all exist from t = 0 (staff accounts, groups
+ * that do not open on demand). */
+int wx__units_open_at_start(const wx_units_cfg *u);
+
 /* What makes a model large, at nominal values. */
 typedef struct {
   double people;          /* expected arrivals, every source */

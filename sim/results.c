@@ -22,8 +22,7 @@ static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
     return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
                     "results directory is not empty; use --force to "
                     "overwrite it or choose another with -o");
-  /* A resumed directory must already hold a run: do not create it. */
-  return o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
+  return WX_OK;
 }
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
@@ -127,6 +126,9 @@ static int run_all(wx_run_ctx *c, wx_runner_opts *ro,
   eval_options(o, &eo);
   if (o->resume) eo.first_rep = info->completed;
   int rc = wx__core_init(c, c->m, &eo, ro, c->diags);
+  /* Created only once the run is known to fit; a resumed directory must
+   * already hold a run. */
+  if (rc == WX_OK && !o->resume) rc = wx__mkdir_p(o->out_dir, c->diags);
   c->hook = write_rows;
   c->hook_ctx = c;
   if (rc == WX_OK) rc = ctx_open(c);
