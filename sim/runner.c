@@ -145,10 +145,44 @@ static int alloc_slots(pool *p) {
   return WX_OK;
 }
 
+/* One thread: the replications run on the caller's thread, one slot, no
+ * pool, so that a study's many one-replication evaluations pay no thread
+ * start-up (bench/bench_evaluate.c).  Same order, seeds and stops. */
+static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
+  const wx_runner_opts *o = p->o;
+  void *e = p->engine->alloc(p->m, p->l);
+  int rc = e ? WX_OK : WX_ENOMEM;
+  for (uint32_t rep = o->first_rep; rc == WX_OK && rep < o->replications;
+       rep++) {
+    if (o->stop && atomic_load(o->stop)) {
+      rc = WX_EINTERRUPTED;
+      break;
+    }
+    slot *s = &p->slots[0];
+    rc = run_one(p, e, rep, s);
+    if (rc == WX_OK) {
+      wx_rep_result r = {rep, &s->series, s->params, &s->stats};
+      rc = sink(ctx, &r);
+    }
+    if (rc == WX_OK && o->progress)
+      o->progress(o->progress_ctx, rep + 1, o->replications);
+  }
+  p->engine->free(e);
+  return rc;
+}
+
 int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink,
                          void *ctx) {
   uint32_t threads = o->threads ? o->threads : 1;
+  if (threads == 1) {
+    pool p = {.m = m, .l = l, .o = o, .window = 1,
+              .engine = o->engine ? o->engine : wx__engine_find("agent")};
+    int rc = alloc_slots(&p);
+    if (rc == WX_OK) rc = run_inline(&p, sink, ctx);
+    free_slots(&p);
+    return rc;
+  }
   pool p = {.m = m, .l = l, .o = o, .window = 2 * threads,
             .engine = o->engine ? o->engine : wx__engine_find("agent"),
             .next_to_start = o->first_rep, .next_to_deliver = o->first_rep};
