@@ -112,8 +112,9 @@ const char *wx_model_path(const wx_model *m);
  * A study sets values per evaluation through wx_eval_options.set without
  * re-parsing YAML.  Structural numbers (caps, account counts, schedules,
  * the horizon's grid) are not parameters: change those by recompiling the
- * scenario with dotted overrides, as `wxflow compare` does for variants
- * (docs/compare.md). */
+ * scenario with dotted overrides, as `wxflow compare` does for the
+ * variants of a comparison file (docs/compare.md; the internal path is
+ * described in docs/architecture.md, "The two seams"). */
 unsigned wx_model_param_count(const wx_model *m);
 /* The index of the parameter at `dotted_path`, or WX_ENOTFOUND.  When two
  * parameters share a path (a piecewise rate has one per step), the first. */
