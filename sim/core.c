@@ -91,10 +91,10 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
     rc = o->engine ? WX_EINVAL : WX_ESCENARIO;
   ro->engine = c->engine;
   if (rc == WX_OK) rc = c->engine->check(m, d);
+  c->horizon = o->horizon > 0 ? o->horizon : m->horizon;
   if (rc == WX_OK) {
     rc = wx__layout_shape(&c->layout, m, o->horizon);
     if (rc == WX_ETOOBIG) rc = grid_too_big(c);
-    c->horizon = c->layout.horizon;
   }
   if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, m, &c->layout);
   if (rc == WX_OK) rc = guard(c, ro);

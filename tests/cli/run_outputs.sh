@@ -28,6 +28,14 @@ got=$?
 [ "$got" -eq 6 ] || { cat "$T/err"; fail "fine grid exited $got, expected 6"; }
 grep -q "fine.yaml: .*sample_every" "$T/err" || fail "fine grid message: $(cat "$T/err")"
 
+# A grid that cannot be indexed at all is refused too (it used to run with
+# one sample after a float-to-unsigned overflow).
+printf 'sample_every: 1e-300d\nmodules: {oa: {kind: official_account}}\n' >"$T/tiny.yaml"
+"$WX" run "$T/tiny.yaml" -o "$T/tiny" -q --no-charts >"$T/out" 2>"$T/err"
+got=$?
+[ "$got" -eq 6 ] || { cat "$T/err"; fail "1e-300d grid exited $got, expected 6"; }
+grep -q "sample_every.*horizon (90 d)" "$T/err" || fail "tiny grid message: $(cat "$T/err")"
+
 # So many groups (open from the start) name the module's key, at its place.
 printf 'modules:\n  oa: {kind: official_account}\n  g: {kind: group, groups: 1e9, on_full: drop}\nsources:\n  s: {into: oa, rate: 10/d}\n' >"$T/groups.yaml"
 "$WX" run "$T/groups.yaml" -o "$T/groups" -q --no-charts --memory-budget 1000000000 >"$T/out" 2>"$T/err"
