@@ -133,7 +133,10 @@ typedef void (*wx_progress_cb)(void *ctx, unsigned done, unsigned total);
 typedef struct wx_run_options {
   const char *out_dir;     /* results directory (created); required */
   int force;               /* replace files in an existing results dir */
-  int resume;              /* continue the partial run in out_dir */
+  int resume;              /* continue the partial run in out_dir: seed,
+                              replications, horizon, engine and quantiles
+                              then come from its manifest.json, whatever
+                              this struct says */
   int seed_set;            /* use `seed` instead of the scenario's */
   uint64_t seed;
   unsigned replications;   /* 0: the scenario's */
