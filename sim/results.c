@@ -1,9 +1,10 @@
-#include <errno.h>
-#include <math.h>
+/*
+ * wx_run: the run core (core.c) with a hook that streams each replication
+ * to series.csv, kpis.csv and params.csv, then the other files from the
+ * same accumulators; --resume takes its options from the manifest.
+ */
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "results.h"
 #include "resume.h"
