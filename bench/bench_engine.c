@@ -102,26 +102,26 @@ static int cmp_wall(const void *x, const void *y) {
 static int one_run(const wx_model *m, const wx_layout *l, const double *par,
                    uint64_t seed, result *out) {
   wx_series s;
-  wx_engine *e = wx__engine_alloc(m, l); /* fresh: honest allocation */
+  wx_engine *e = wx__agent_alloc(m, l); /* fresh: honest allocation */
   if (!e || wx__series_init(&s, l) != WX_OK) return 1;
   double t0 = now();
-  int rc = wx__engine_run(e, par, seed, &s, NULL);
+  int rc = wx__agent_run(e, par, seed, &s, NULL);
   out->wall = now() - t0;
-  wx__engine_stats(e, &out->st);
+  wx__agent_stats(e, &out->st);
   out->eps = out->st.events / out->wall;
   out->bytes_per_live = (double)out->st.peak_bytes / out->st.peak_live;
   out->alloc_per_live =
       (double)(wx__people_bytes(&e->pp) + wx__queue_bytes(&e->q)) /
       out->st.peak_live;
   wx__series_free(&s);
-  wx__engine_free(e);
+  wx__agent_free(e);
   return rc != WX_OK;
 }
 
 static int bench(double arrivals, int runs) {
   wx_model *m = build(arrivals);
   wx_layout l;
-  if (!m || wx__layout_init(&l, m) != WX_OK) return 1;
+  if (!m || wx__layout_init(&l, m, 0) != WX_OK) return 1;
   double *par = malloc(m->n_params * sizeof *par);
   if (!par) return 1;
   wx__params_nominal(m, par);

@@ -3,7 +3,6 @@
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "accum.h"
 #include "wxflow/wxflow.h"
@@ -52,19 +51,4 @@ void wx__accum_summary(const wx_accum *a, uint32_t c, const double *probs,
 
 double wx__accum_bytes(double cells, uint32_t replications) {
   return cells * replications * (double)sizeof(double);
-}
-
-/* Half of physical memory leaves room for the engines of the worker
- * threads, the OS and whatever else runs; the environment variable lets
- * tests and shared machines set a tighter (or looser) budget. */
-double wx__memory_budget(void) {
-  const char *env = getenv("WXFLOW_MEMORY_BUDGET");
-  if (env && *env) {
-    char *end;
-    double v = strtod(env, &end);
-    if (*end == '\0' && v > 0) return v;
-  }
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || size <= 0) return 0;
-  return (double)pages * (double)size / 2;
 }

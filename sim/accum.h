@@ -41,9 +41,4 @@ void wx__accum_summary(const wx_accum *a, uint32_t c, const double *probs,
 /* Bytes the accumulators of a run hold: cells x replications doubles. */
 double wx__accum_bytes(double cells, uint32_t replications);
 
-/* How many bytes a run may spend on accumulators: the environment variable
- * WXFLOW_MEMORY_BUDGET (bytes) when set to a positive number, else half of
- * physical memory; 0 when neither is known (no limit). */
-double wx__memory_budget(void);
-
 #endif

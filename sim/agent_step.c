@@ -240,7 +240,7 @@ int wx__agent_loop(wx_engine *e) {
   uint64_t handled = 0;
   int got;
   while ((got = wx__queue_pop(&e->q, &ev)) > 0) {
-    if ((++handled & STOP_POLL_MASK) == 0 && e->stop && *e->stop)
+    if ((++handled & STOP_POLL_MASK) == 0 && e->stop && atomic_load(e->stop))
       return WX_EINTERRUPTED;
     sample_until(e, ev.t);
     int rc;

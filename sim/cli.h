@@ -52,7 +52,11 @@ int wx_cli_parse_u64(const char *s, unsigned long long max,
                      unsigned long long *out);
 
 /* Signal handling: SIGINT/SIGTERM raise the returned flag. */
-const volatile int *wx_cli_signals_install(void);
+const atomic_int *wx_cli_signals_install(void);
+/* The memory budget of a run: `given` (--memory-budget) when > 0, else the
+ * environment variable WXFLOW_MEMORY_BUDGET (bytes), else 0 (the
+ * library's default).  The library reads no environment; the CLI does. */
+double wx_cli_memory_budget(double given);
 int wx_cli_signal_exit_code(void);
 
 /* Progress on stderr when it is a terminal. */

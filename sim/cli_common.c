@@ -105,17 +105,29 @@ int wx_cli_parse_u64(const char *s, unsigned long long max,
   return 0;
 }
 
+double wx_cli_memory_budget(double given) {
+  if (given > 0) return given;
+  const char *env = getenv("WXFLOW_MEMORY_BUDGET");
+  if (!env || !*env) return 0;
+  char *end;
+  double v = strtod(env, &end);
+  if (*end == '\0' && v > 0 && v < 1e30) return v;
+  fprintf(stderr, "wxflow: ignoring WXFLOW_MEMORY_BUDGET='%s': expected a "
+                  "number of bytes > 0\n", env);
+  return 0;
+}
+
 /* A signal handler cannot take a context pointer, so the CLI (never the
  * library) keeps the one flag it sets. */
-static volatile int stop_flag;
-static volatile int stop_signal;
+static atomic_int stop_flag;
+static volatile sig_atomic_t stop_signal;
 
 static void on_signal(int sig) {
   stop_signal = sig;
-  stop_flag = 1;
+  atomic_store(&stop_flag, 1);
 }
 
-const volatile int *wx_cli_signals_install(void) {
+const atomic_int *wx_cli_signals_install(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;

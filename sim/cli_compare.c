@@ -28,6 +28,10 @@ static void usage(FILE *fp) {
 "  -j, --jobs N            threads (default: every core)\n"
 "      --horizon DURATION  simulate every variant this long instead of its\n"
 "                          scenario's horizon (e.g. 14d for a quick check)\n"
+"      --engine NAME       simulation engine for every variant (default:\n"
+"                          each scenario's `engine:`, else agent)\n"
+"      --memory-budget N   bytes each variant's run may use (default:\n"
+"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
 "  -f, --force             overwrite an existing output directory\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
@@ -42,7 +46,6 @@ typedef struct {
   wx_compare_options o;
   int quiet, no_charts;
   unsigned formats;
-  double horizon; /* days; 0: each scenario's */
   wx_cli_progress progress;
 } cmp_args;
 
@@ -70,16 +73,6 @@ static int parse_horizon(const char *arg, double *days) {
   return -1;
 }
 
-/* Applied after compiling, so variants keep one horizon and sample grid
- * (the overlay charts need the same grid). */
-static void override_horizons(wx_model **models, size_t n, double days) {
-  if (!(days > 0)) return;
-  for (size_t i = 0; i < n; i++) {
-    models[i]->horizon = days;
-    if (models[i]->sample_dt > days) models[i]->sample_dt = days;
-  }
-}
-
 static int option(cmp_args *a, int c) {
   unsigned long long v;
   switch (c) {
@@ -101,7 +94,16 @@ static int option(cmp_args *a, int c) {
       return -1;
     case 'f': a->o.force = 1; return -1;
     case 'H':
-      return parse_horizon(optarg, &a->horizon) ? WX_EXIT_USAGE : -1;
+      /* A run option: every variant gets one horizon and sample grid
+       * (the overlay charts need the same grid); no model is changed. */
+      return parse_horizon(optarg, &a->o.horizon) ? WX_EXIT_USAGE : -1;
+    case 'E': a->o.engine = optarg; return -1;
+    case 'M':
+      if (number("--memory-budget", optarg, UINT64_MAX, &v))
+        return WX_EXIT_USAGE;
+      if (!v) return at_least_one("--memory-budget");
+      a->o.memory_budget = (double)v;
+      return -1;
     case 'q': a->quiet = 1; return -1;
     case 'C': a->no_charts = 1; return -1;
     case 'F':
@@ -120,6 +122,8 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
       {"replications", required_argument, 0, 'r'},
       {"jobs", required_argument, 0, 'j'},
       {"horizon", required_argument, 0, 'H'},
+      {"engine", required_argument, 0, 'E'},
+      {"memory-budget", required_argument, 0, 'M'},
       {"force", no_argument, 0, 'f'},
       {"quiet", no_argument, 0, 'q'},
       {"no-charts", no_argument, 0, 'C'},
@@ -186,7 +190,7 @@ static int run(cmp_args *a, const wx_compare_spec *s, wx_diags *d) {
   wx_model **models = calloc(s->n, sizeof *models);
   int rc = models ? wx__compare_models(s, models, d) : WX_ENOMEM;
   wx_comparison *c = NULL;
-  if (rc == WX_OK) override_horizons(models, s->n, a->horizon);
+  a->o.memory_budget = wx_cli_memory_budget(a->o.memory_budget);
   if (rc == WX_OK) {
     a->o.on_variant = on_variant;
     a->o.on_variant_ctx = a;

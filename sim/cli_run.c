@@ -21,7 +21,8 @@ static void usage(FILE *fp) {
 "Ctrl-C (SIGINT) or SIGTERM stops a run within a second: the finished\n"
 "replications are written, manifest.json says \"partial\" and the exit code\n"
 "is 130 or 143.  `--resume DIR` continues such a run (same seed, same\n"
-"replications, the scenario recorded in the manifest unless FILE is given)\n"
+"replications, horizon, engine and quantiles, the scenario recorded in the\n"
+"manifest unless FILE is given)\n"
 "and gives outputs byte-identical to a run never interrupted.  It refuses\n"
 "when the scenario changed, the run is complete, or it used --no-series.\n"
 "\n"
@@ -34,6 +35,10 @@ static void usage(FILE *fp) {
 "  -f, --force             overwrite an existing results directory\n"
 "      --horizon DURATION  simulate this long instead of the scenario's\n"
 "                          horizon (e.g. 14d for a quick check)\n"
+"      --engine NAME       simulation engine (default: the scenario's\n"
+"                          `engine:`, else agent)\n"
+"      --memory-budget N   bytes the run may use (default:\n"
+"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
 "      --no-series         skip the per-replication series.csv (such a\n"
 "                          run cannot be resumed)\n"
 "      --quantiles LIST    extra percentiles in series_stats.csv, e.g.\n"
@@ -54,7 +59,6 @@ typedef struct {
   int no_charts;
   unsigned formats;
   double quantiles[16];
-  double horizon;          /* days; 0: the scenario's */
 } run_args;
 
 /* results/<scenario file name without extension> */
@@ -109,21 +113,16 @@ static int parse_horizon(const char *arg, double *days) {
   return -1;
 }
 
-/* Shortens (or lengthens) the run; samples stay within the horizon. */
-static void override_horizon(wx_model *m, double days) {
-  if (!(days > 0)) return;
-  m->horizon = days;
-  if (m->sample_dt > days) m->sample_dt = days;
-}
-
 /* --resume DIR [FILE]: everything that shapes the results comes from the
  * interrupted run, so options that would change them are refused. */
 static int check_resume_args(int argc, char **argv, run_args *a) {
   if (optind < argc - 1 || a->run.seed_set || a->run.replications ||
-      a->run.no_series || a->run.force || a->horizon > 0) {
+      a->run.no_series || a->run.force || a->run.horizon > 0 ||
+      a->run.engine || a->run.n_quantiles) {
     fprintf(stderr, "wxflow run: --resume DIR takes at most a scenario "
-                    "FILE, -j, -q, --no-charts and -F; the seed and "
-                    "replications come from DIR/manifest.json\n");
+                    "FILE, -j, -q, --no-charts, -F and --memory-budget; "
+                    "the seed, replications, horizon, engine and quantiles "
+                    "come from DIR/manifest.json\n");
     return WX_EXIT_USAGE;
   }
   a->file = optind < argc ? argv[optind] : NULL;
@@ -146,6 +145,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
       {"help", no_argument, 0, 'h'},
       {"horizon", required_argument, 0, 'H'},
       {"resume", required_argument, 0, 'R'},
+      {"engine", required_argument, 0, 'E'},
+      {"memory-budget", required_argument, 0, 'M'},
       {0, 0, 0, 0}};
   unsigned long long v;
   int c;
@@ -182,7 +183,14 @@ static int parse_args(int argc, char **argv, run_args *a) {
           return WX_EXIT_USAGE;
         break;
       case 'H':
-        if (parse_horizon(optarg, &a->horizon)) return WX_EXIT_USAGE;
+        if (parse_horizon(optarg, &a->run.horizon)) return WX_EXIT_USAGE;
+        break;
+      case 'E': a->run.engine = optarg; break;
+      case 'M':
+        if (parse_number("--memory-budget", optarg, UINT64_MAX, &v))
+          return WX_EXIT_USAGE;
+        if (v == 0) return at_least_one("--memory-budget");
+        a->run.memory_budget = (double)v;
         break;
       case 'R':
         a->run.out_dir = optarg;
@@ -253,7 +261,7 @@ int wx_cli_run(int argc, char **argv) {
   wx_model *m = NULL;
   if (rc == WX_OK)
     rc = a.run.out_dir ? wx_model_load(a.file, &m, d) : WX_ENOMEM;
-  if (rc == WX_OK) override_horizon(m, a.horizon);
+  a.run.memory_budget = wx_cli_memory_budget(a.run.memory_budget);
   if (rc == WX_OK) rc = simulate(&a, m, d);
   wx_cli_print_diags(d);
   if (rc == WX_ENOMEM && !d) fprintf(stderr, "wxflow: out of memory\n");

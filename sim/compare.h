@@ -114,12 +114,15 @@ typedef struct {
   uint64_t seed;
   unsigned replications; /* 0: the spec's, else the base scenario's */
   unsigned threads;
+  const char *engine;    /* NULL: each variant's `engine:` */
+  double horizon;        /* days, every variant; 0: each variant's */
+  double memory_budget;  /* bytes; 0: the default */
   /* Called before each variant runs; progress is handed to wx_run. */
   void (*on_variant)(void *ctx, const char *name, unsigned i, unsigned n);
   void *on_variant_ctx;
   wx_progress_cb progress;
   void *progress_ctx;
-  const volatile int *stop;
+  const atomic_int *stop;
 } wx_compare_options;
 
 /* One variant on one KPI. */

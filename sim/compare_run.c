@@ -9,11 +9,19 @@
 #include "outfile.h"
 #include "util.h"
 
-static int same_grid(wx_model *const *models, size_t n) {
-  for (size_t i = 1; i < n; i++)
-    if (models[i]->horizon != models[0]->horizon ||
-        models[i]->sample_dt != models[0]->sample_dt)
-      return 0;
+/* The horizon and sampling step variant m runs with (series.c). */
+static void grid_of(const wx_model *m, double horizon, double *h, double *dt) {
+  *h = horizon > 0 ? horizon : m->horizon;
+  *dt = m->sample_dt < *h ? m->sample_dt : *h;
+}
+
+static int same_grid(wx_model *const *models, size_t n, double horizon) {
+  double h0, dt0, h, dt;
+  grid_of(models[0], horizon, &h0, &dt0);
+  for (size_t i = 1; i < n; i++) {
+    grid_of(models[i], horizon, &h, &dt);
+    if (h != h0 || dt != dt0) return 0;
+  }
   return 1;
 }
 
@@ -52,7 +60,9 @@ static int run_all(const wx_compare_spec *s, wx_model *const *models,
                       : s->replications ? s->replications
                       : wx_model_replications(models[0]),
       .threads = o->threads, .progress = o->progress,
-      .progress_ctx = o->progress_ctx, .stop = o->stop};
+      .progress_ctx = o->progress_ctx, .stop = o->stop,
+      .engine = o->engine, .horizon = o->horizon,
+      .memory_budget = o->memory_budget};
   for (size_t i = 0; i < s->n; i++) {
     if (o->on_variant)
       o->on_variant(o->on_variant_ctx, s->v[i].name, (unsigned)i,
@@ -95,7 +105,7 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
   }
   if (rc == WX_OK) {
     c->seed = effective_seed(s, models, o);
-    c->same_grid = same_grid(models, s->n);
+    c->same_grid = same_grid(models, s->n, o->horizon);
     rc = wx__comparison_write(c, s, models, o->out_dir, d);
   }
   for (size_t i = 0; dirs && i < s->n; i++) free(dirs[i]);

@@ -1,19 +1,20 @@
 /*
- * The agent engine: one compact record per simulated person and one event
- * queue; runs one replication of a model at a time.  An engine owns all of
- * its state (queue, people, RNG streams, counters), so engines run side by
- * side in threads on one shared, read-only model.  An engine may be reused
- * for many replications; it keeps its allocations between them.
+ * The engine interface: an engine is a table of functions, the way ROSS
+ * makes a model a callback table.  The runner (runner.c) and the memory
+ * guard know engines only through this table; the table of every engine
+ * lives in engines.c.  An engine instance owns all of its state, so
+ * instances run side by side in threads on one shared, read-only model and
+ * layout; an instance may be reused for many replications.
  */
 #ifndef WX_ENGINE_H
 #define WX_ENGINE_H
 
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "model.h"
 #include "series.h"
-
-typedef struct wx_engine wx_engine;
 
 /* Figures of the last run, for benchmarks and the manifest. */
 typedef struct {
@@ -25,19 +26,40 @@ typedef struct {
   uint64_t peak_bytes;    /* bytes held by people and queue at the peak */
 } wx_engine_stats;
 
-/* NULL when out of memory.  m and l must outlive the engine. */
-wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l);
-void wx__engine_free(wx_engine *e);
+/* The agent engine's state (engine_agent.h); its mechanics files take it. */
+typedef struct wx_engine wx_engine;
 
-/* Runs one replication.  `params` holds this replication's parameter values
- * (m->n_params of them); `seed` is the replication's seed (see
- * wx__stream_seed).  `out` must have been initialised with the engine's
- * layout.  Polls *stop (when not NULL) every few thousand events and
- * returns WX_EINTERRUPTED if it became non-zero.  Other returns: WX_OK,
- * WX_ENOMEM, WX_ETOOBIG (more people than the engine can index). */
-int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
-                   wx_series *out, const volatile int *stop);
+typedef struct wx_engine_type {
+  const char *name;      /* "agent", "cohort" */
+  const char *summary;   /* one line, for --help and the unknown-engine error */
+  /* Refuses what this engine cannot model: one positioned diagnostic per
+   * feature (m's wx_pos of the key), naming the feature and a hint (e.g.
+   * "use engine: agent").  WX_OK or WX_ESCENARIO. */
+  int (*check)(const wx_model *m, wx_diags *d);
+  /* Peak bytes one engine instance needs for one replication of m on layout
+   * l (measured constants, documented where they were measured). */
+  double (*memory_estimate)(const wx_model *m, const wx_layout *l);
+  /* NULL when out of memory.  m and l must outlive the engine. */
+  void *(*alloc)(const wx_model *m, const wx_layout *l);
+  /* One replication: params[m->n_params] (already drawn and overridden), the
+   * replication's engine seed, the output series (initialised on l).  Polls
+   * *stop (may be NULL) often; returns WX_OK, WX_EINTERRUPTED, WX_ENOMEM,
+   * WX_ETOOBIG or WX_ERUNTIME (with a message into diags when not NULL). */
+  int (*run)(void *engine, const double *params, uint64_t seed,
+             wx_series *out, const atomic_int *stop, wx_diags *diags);
+  void (*stats)(const void *engine, wx_engine_stats *out);
+  void (*free)(void *engine);
+} wx_engine_type;
 
-void wx__engine_stats(const wx_engine *e, wx_engine_stats *out);
+const wx_engine_type *wx__engine_find(const char *name); /* NULL if unknown */
+size_t wx__engine_count(void);
+const wx_engine_type *wx__engine_at(size_t i);
+
+/* The engine a run uses: `name` when not NULL, else the scenario's
+ * `engine:` key, else "agent".  NULL (with a diagnostic listing every
+ * engine, at the key's position when it came from the scenario) when
+ * unknown. */
+const wx_engine_type *wx__engine_resolve(const wx_model *m, const char *name,
+                                         wx_diags *d);
 
 #endif

@@ -57,7 +57,7 @@ static void free_tables(wx_engine *e) {
   free(e->cur);
 }
 
-void wx__engine_free(wx_engine *e) {
+void wx__agent_free(wx_engine *e) {
   if (!e) return;
   wx__x_free(e->x);
   free_tables(e);
@@ -98,29 +98,28 @@ static int alloc_tables(wx_engine *e) {
   return alloc_rngs(e);
 }
 
-wx_engine *wx__engine_alloc(const wx_model *m, const wx_layout *l) {
+wx_engine *wx__agent_alloc(const wx_model *m, const wx_layout *l) {
   wx_engine *e = calloc(1, sizeof *e);
   if (!e) return NULL;
   e->m = m;
   e->l = l;
   wx__queue_init(&e->q);
   wx__people_init(&e->pp, m->n_modules);
-  /* A run whose population outgrows memory stops with WX_ETOOBIG instead
-   * of being killed: the person table may take a quarter of the budget
-   * (the event queue and the other threads' engines need the rest). */
-  e->pp.max_bytes = wx__memory_budget() / 4;
+  /* A population that outgrows the guard's estimate (fission) stops with
+   * WX_ETOOBIG instead of being killed; the people are most of it. */
+  e->pp.max_bytes = l->engine_bytes_max;
   int urc;
   e->ux = wx__units_alloc(e, &urc);
   if (urc != WX_OK || alloc_tables(e) != WX_OK ||
       (wx__model_has_extras(m) && !(e->x = wx__x_alloc(e))) ||
-      wx__queue_set_span(&e->q, m->horizon, QUEUE_BUCKETS) != WX_OK) {
-    wx__engine_free(e);
+      wx__queue_set_span(&e->q, l->horizon, QUEUE_BUCKETS) != WX_OK) {
+    wx__agent_free(e);
     return NULL;
   }
   return e;
 }
 
-void wx__engine_stats(const wx_engine *e, wx_engine_stats *out) {
+void wx__agent_stats(const wx_engine *e, wx_engine_stats *out) {
   *out = e->st;
 }
 
@@ -169,7 +168,7 @@ static int check_sizes(const wx_engine *e, const wx_series *out) {
 }
 
 static void reset(wx_engine *e, const double *params, uint64_t seed,
-                  wx_series *out, const volatile int *stop) {
+                  wx_series *out, const atomic_int *stop) {
   wx__queue_clear(&e->q);
   wx__people_reset(&e->pp);
   memset(&e->st, 0, sizeof e->st);
@@ -181,7 +180,7 @@ static void reset(wx_engine *e, const double *params, uint64_t seed,
   e->out = out;
   e->stop = stop;
   e->next_sample = 0;
-  e->horizon = e->m->horizon;
+  e->horizon = e->l->horizon;
   if (e->x) wx__x_reset(e, seed);
 }
 
@@ -193,8 +192,8 @@ static void finish_stats(wx_engine *e) {
                      (e->x ? wx__x_bytes(e->x) : 0);
 }
 
-int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
-                   wx_series *out, const volatile int *stop) {
+int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
+                  wx_series *out, const atomic_int *stop) {
   int rc = check_sizes(e, out);
   if (rc != WX_OK) return rc;
   reset(e, params, seed, out, stop);
@@ -204,3 +203,39 @@ int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
   finish_stats(e);
   return rc;
 }
+
+/* ------------------------------------------------- the engine table entry */
+
+/* Everything a scenario can say, the agent engine models. */
+static int agent_check(const wx_model *m, wx_diags *d) {
+  (void)m;
+  (void)d;
+  return WX_OK;
+}
+
+static void *agent_alloc(const wx_model *m, const wx_layout *l) {
+  return wx__agent_alloc(m, l);
+}
+
+static int agent_run(void *e, const double *params, uint64_t seed,
+                     wx_series *out, const atomic_int *stop, wx_diags *d) {
+  (void)d; /* the runner words the agent engine's failures */
+  return wx__agent_run(e, params, seed, out, stop);
+}
+
+static void agent_stats(const void *e, wx_engine_stats *out) {
+  wx__agent_stats(e, out);
+}
+
+static void agent_free(void *e) { wx__agent_free(e); }
+
+const wx_engine_type wx__engine_agent = {
+    .name = "agent",
+    .summary = "one record per person, exact event by event",
+    .check = agent_check,
+    .memory_estimate = wx__agent_memory_estimate,
+    .alloc = agent_alloc,
+    .run = agent_run,
+    .stats = agent_stats,
+    .free = agent_free,
+};

@@ -37,6 +37,19 @@ enum {
 
 typedef struct wx_xstate wx_xstate;
 
+/* The agent engine's entry (engines.c lists it). */
+extern const wx_engine_type wx__engine_agent;
+
+/* The functions behind wx__engine_agent, typed, for the engine's own
+ * tests and benchmarks; everything else goes through the table. */
+wx_engine *wx__agent_alloc(const wx_model *m, const wx_layout *l);
+void wx__agent_free(wx_engine *e);
+int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
+                  wx_series *out, const atomic_int *stop);
+void wx__agent_stats(const wx_engine *e, wx_engine_stats *out);
+/* Peak bytes of one replication of m on l (engine_agent_mem.c). */
+double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l);
+
 struct wx_engine {
   const wx_model *m;
   const wx_layout *l;
@@ -53,7 +66,7 @@ struct wx_engine {
   /* The run in progress. */
   const double *params;
   wx_series *out;
-  const volatile int *stop;
+  const atomic_int *stop;
   uint32_t next_sample;
   double horizon;
   wx_engine_stats st;

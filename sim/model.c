@@ -311,6 +311,7 @@ void wx_model_free(wx_model *m) {
   free(m->params);
   free(m->path);
   free(m->title);
+  free(m->engine);
   free(m);
 }
 

@@ -338,6 +338,8 @@ struct wx_model {
   double sample_dt;   /* days, in (0, horizon] */
   uint64_t seed;
   uint32_t replications;
+  char *engine;       /* the `engine:` key; NULL: the default (agent) */
+  wx_pos engine_pos;
 
   wx_module *modules;
   uint32_t n_modules;

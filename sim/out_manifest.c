@@ -37,13 +37,26 @@ static void write_params(FILE *fp, const wx_model *m) {
   fputs(m->n_params ? "\n  ],\n" : "],\n", fp);
 }
 
+/* The options that shape the outputs, all of them, so that --resume
+ * reuses them (resume.c reads them back). */
+static void write_run_options(FILE *fp, const wx_run_ctx *c) {
+  char a[32], b[32];
+  fputs("  \"engine\": ", fp);
+  wx__json_string(fp, c->engine->name);
+  fprintf(fp, ",\n  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
+          wx__fmt_num(a, c->layout.horizon), wx__fmt_num(b, c->layout.sample_dt));
+  fputs("  \"quantiles\": [", fp);
+  for (unsigned i = 0; i < c->o->n_quantiles; i++)
+    fprintf(fp, "%s%s", i ? ", " : "", wx__fmt_num(a, c->o->quantiles[i]));
+  fputs("],\n", fp);
+}
+
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
                        const char *dir) {
   wx_outfile f;
   int rc = wx__outfile_open_in(&f, dir, "manifest.json", c->diags);
   if (rc != WX_OK) return rc;
   const wx_model *m = c->m;
-  char a[32], b[32];
   fprintf(f.fp, "{\n  \"wxflow_version\": \"%s\",\n  \"scenario\": ",
           wx_version());
   wx__json_string(f.fp, wx_model_path(m));
@@ -61,8 +74,7 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
   fprintf(f.fp, "  \"events\": %llu,\n", (unsigned long long)r->events);
   fprintf(f.fp, "  \"series_written\": %s,\n",
           c->o->no_series ? "false" : "true");
-  fprintf(f.fp, "  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
-          wx__fmt_num(a, m->horizon), wx__fmt_num(b, m->sample_dt));
+  write_run_options(f.fp, c);
   write_params(f.fp, m);
   fputs("  \"files\": [\"entities.csv\", ", f.fp);
   if (!c->o->no_series) fputs("\"series.csv\", ", f.fp);

@@ -1,6 +1,7 @@
 /* Drawing parameter vectors from their priors (see params.h). */
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <string.h>
 
 #include "params.h"
 
@@ -27,4 +28,23 @@ int wx__params_draw(const wx_model *m, gsl_rng *r, double *out) {
                                             : wx__prior_draw(&p->prior, r);
   }
   return WX_OK;
+}
+
+/* ------------------------------------------------- public accessors */
+
+unsigned wx_model_param_count(const wx_model *m) { return m ? m->n_params : 0; }
+
+int wx_model_param_find(const wx_model *m, const char *dotted_path) {
+  for (uint32_t i = 0; m && dotted_path && i < m->n_params; i++)
+    if (m->params[i].path && strcmp(m->params[i].path, dotted_path) == 0)
+      return (int)i;
+  return WX_ENOTFOUND;
+}
+
+const char *wx_model_param_path(const wx_model *m, unsigned i) {
+  return m && i < m->n_params ? m->params[i].path : NULL;
+}
+
+double wx_model_param_value(const wx_model *m, unsigned i) {
+  return m && i < m->n_params ? m->params[i].value : NAN;
 }

@@ -1,7 +1,10 @@
-#include <errno.h>
-#include <math.h>
+/*
+ * wx_run: the run core (core.c) with a hook that streams each replication
+ * to series.csv, kpis.csv and params.csv, then the other files from the
+ * same accumulators; --resume takes its options from the manifest.
+ */
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -15,11 +18,6 @@ static double now_seconds(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static uint32_t default_threads(void) {
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (uint32_t)n : 1;
-}
-
 static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(diags, WX_EINVAL, "", 0, 0, "no results directory given");
@@ -27,8 +25,7 @@ static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
     return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
                     "results directory is not empty; use --force to "
                     "overwrite it or choose another with -o");
-  /* A resumed directory must already hold a run: do not create it. */
-  return o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
+  return WX_OK;
 }
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
@@ -47,55 +44,18 @@ static void write_params_rows(wx_run_ctx *c, uint32_t rep, const double *p) {
   }
 }
 
-static int sink(void *ctx, const wx_rep_result *r) {
+/* The core's hook: the replication's rows of series.csv, kpis.csv and
+ * params.csv (its KPIs are in c->kpi_row). */
+static int write_rows(void *ctx, const wx_rep_result *r) {
   wx_run_ctx *c = ctx;
-  if (c->series_csv.fp) wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series);
-  int rc = wx__accum_add(&c->series_acc, r->series->v);
-  wx__kpis_eval(&c->kpis, &c->layout, r->series, c->kpi_row);
-  if (rc == WX_OK) rc = wx__accum_add(&c->kpi_acc, c->kpi_row);
+  if (c->series_csv.fp)
+    wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series);
   char b[32];
   for (uint32_t k = 0; k < c->kpis.n; k++)
     fprintf(c->kpis_csv.fp, "%u,%s,%s\n", r->rep, c->kpis.defs[k].name,
             wx__fmt_num(b, c->kpi_row[k]));
   write_params_rows(c, r->rep, r->params);
-  c->events += r->stats->events;
-  if (r->stats->peak_live > c->peak_live) {
-    c->peak_live = r->stats->peak_live;
-    c->peak_bytes = r->stats->peak_bytes;
-  }
-  return rc;
-}
-
-/* Exact quantiles keep every value (accum.h): refuse up front a run whose
- * accumulators would not fit rather than swap or die half-way. */
-static int check_memory(const wx_run_ctx *c, uint32_t reps) {
-  const wx_layout *l = &c->layout;
-  double cells = (double)l->n_samples * l->n_cols + c->kpis.n;
-  double need = wx__accum_bytes(cells, reps), budget = wx__memory_budget();
-  if (budget <= 0 || need <= budget) return WX_OK;
-  return wx__diag(
-      c->diags, WX_ETOOBIG, "", 0, 0,
-      "aggregating %u replications x %u samples x %u columns needs about "
-      "%.0f bytes (%.1f MiB) of memory, over the budget of %.0f bytes "
-      "(%.1f MiB: half of physical memory, or WXFLOW_MEMORY_BUDGET); use a "
-      "coarser sample_every or fewer replications",
-      reps, l->n_samples, l->n_cols, need, need / 1048576.0, budget,
-      budget / 1048576.0);
-}
-
-static int ctx_init(wx_run_ctx *c, uint32_t reps) {
-  int rc = wx__layout_init(&c->layout, c->m);
-  if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, c->m, &c->layout);
-  if (rc == WX_OK) rc = check_memory(c, reps);
-  if (rc == WX_OK)
-    rc = wx__accum_init(&c->series_acc,
-                        c->layout.n_samples * c->layout.n_cols, reps);
-  if (rc == WX_OK) rc = wx__accum_init(&c->kpi_acc, c->kpis.n, reps);
-  if (rc == WX_OK) {
-    c->kpi_row = malloc((c->kpis.n + 1) * sizeof *c->kpi_row);
-    if (!c->kpi_row) rc = WX_ENOMEM;
-  }
-  return rc;
+  return WX_OK;
 }
 
 static int ctx_open(wx_run_ctx *c) {
@@ -115,51 +75,7 @@ static void ctx_free(wx_run_ctx *c) {
   if (c->series_csv.fp) wx__outfile_abort(&c->series_csv);
   if (c->kpis_csv.fp) wx__outfile_abort(&c->kpis_csv);
   if (c->params_csv.fp) wx__outfile_abort(&c->params_csv);
-  wx__layout_free(&c->layout);
-  wx__kpis_free(&c->kpis);
-  wx__accum_free(&c->series_acc);
-  wx__accum_free(&c->kpi_acc);
-  free(c->kpi_row);
-}
-
-/* A share of replications (0/1 values) gets the Wilson score interval,
- * which stays inside [0, 1] and behaves near 0 and 1 where the t interval
- * does not. */
-static void wilson(wx_cell_summary *s) {
-  if (s->n == 0) return;
-  double n = s->n, p = s->mean, z = 1.959963984540054;
-  double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-  double half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
-  s->ci_low = centre - half;
-  s->ci_high = centre + half;
-}
-
-static wx_results *summarise(const wx_run_ctx *c) {
-  wx_results *r = calloc(1, sizeof *r);
-  uint32_t n = c->kpis.n;
-  double *scratch = malloc((c->kpi_acc.cap + 1) * sizeof *scratch);
-  if (r) {
-    r->defs = malloc((n + 1) * sizeof *r->defs);
-    r->kpi = calloc(n + 1, sizeof *r->kpi);
-  }
-  if (!r || !scratch || !r->defs || !r->kpi) {
-    free(scratch);
-    wx_results_free(r);
-    return NULL;
-  }
-  r->n_kpis = n;
-  memcpy(r->defs, c->kpis.defs, n * sizeof *r->defs);
-  for (uint32_t k = 0; k < n; k++) {
-    wx__accum_summary(&c->kpi_acc, k, wx__quantile_probs, WX_NQ, scratch,
-                      &r->kpi[k]);
-    if (r->defs[k].reduce == WX_REDUCE_REACHED) wilson(&r->kpi[k]);
-  }
-  r->n_reps = c->kpi_acc.n;
-  r->events = c->events;
-  r->peak_live = c->peak_live;
-  r->peak_bytes = c->peak_bytes;
-  free(scratch);
-  return r;
+  wx__core_free(c);
 }
 
 /* *doing names the step under way, for the out-of-memory message. */
@@ -214,86 +130,100 @@ static void say_nomem(wx_diags *d, size_t had, const char *dir,
   wx__diag(d, WX_ENOMEM, dir, 0, 0, "out of memory while %s", doing);
 }
 
-/* --resume: the seed, replications and finished ones come from the
- * manifest; the finished replications are replayed through the sink. */
-static int resume_start(wx_run_ctx *c, wx_runner_opts *ro,
-                        wx_resume_info *info) {
-  int rc = wx__resume_read(c->o->out_dir, info, c->diags);
-  if (rc == WX_OK) rc = wx__resume_check(info, c->m, c->o->out_dir, c->diags);
+/* The run's options for the core. */
+static void eval_options(const wx_run_options *o, wx_eval_options *eo) {
+  *eo = (wx_eval_options){
+      .engine = o->engine, .seed_set = o->seed_set, .seed = o->seed,
+      .replications = o->replications, .threads = o->threads,
+      .horizon = o->horizon, .memory_budget = o->memory_budget,
+      .keep_series = 1, .progress = o->progress,
+      .progress_ctx = o->progress_ctx, .stop = o->stop};
+}
+
+/* --resume: every option that shapes the outputs comes from the manifest
+ * (seed, replications, finished ones, horizon, engine, quantiles), so the
+ * outputs are those of a run never interrupted. */
+static int resume_options(const wx_model *m, wx_run_options *o,
+                          wx_resume_info *info, wx_diags *d) {
+  int rc = wx__resume_read(o->out_dir, info, d);
+  if (rc == WX_OK) rc = wx__resume_check(info, m, o->out_dir, d);
   if (rc != WX_OK) return rc;
-  ro->seed = info->seed;
-  ro->replications = info->requested;
-  ro->first_rep = info->completed;
+  o->seed_set = 1;
+  o->seed = info->seed;
+  o->replications = info->requested;
+  o->horizon = info->horizon;
+  o->engine = info->engine;
+  o->quantiles = info->quantiles;
+  o->n_quantiles = info->n_quantiles;
+  o->no_series = 0;
   return WX_OK;
 }
 
-static int run_all(wx_run_ctx *c, wx_runner_opts *ro, const char **doing) {
+static int run_all(wx_run_ctx *c, wx_runner_opts *ro,
+                   const wx_resume_info *info, const char **doing) {
   const wx_run_options *o = c->o;
-  wx_resume_info info = {0};
-  *doing = "reading the partial run";
-  int rc = o->resume ? resume_start(c, ro, &info) : WX_OK;
-  uint32_t left = ro->replications - ro->first_rep;
-  if (ro->threads > left) ro->threads = left ? left : 1;
-  if (rc == WX_OK) *doing = "preparing the results",
-                   rc = ctx_init(c, ro->replications);
+  wx_eval_options eo;
+  eval_options(o, &eo);
+  if (o->resume) eo.first_rep = info->completed;
+  *doing = "preparing the results";
+  int rc = wx__core_init(c, c->m, &eo, ro, c->diags);
+  /* Created only once the run is known to fit; a resumed directory must
+   * already hold a run. */
+  if (rc == WX_OK && !o->resume) rc = wx__mkdir_p(o->out_dir, c->diags);
+  c->hook = write_rows;
+  c->hook_ctx = c;
   if (rc == WX_OK) *doing = "writing entities.csv", rc = ctx_open(c);
   if (rc == WX_OK && o->resume) {
-    c->events = info.events;
+    c->events = info->events;
     *doing = "replaying the finished replications";
-    rc = wx__resume_replay(c->m, &c->layout, o->out_dir, &info, sink, c,
-                           c->diags);
+    rc = wx__resume_replay(c->m, &c->layout, o->out_dir, info,
+                           wx__core_sink, c, c->diags);
   }
-  wx__resume_info_free(&info);
   if (rc != WX_OK) return rc;
   *doing = "running the replications";
-  rc = wx__run_replications(c->m, &c->layout, ro, sink, c);
-  if (rc == WX_ETOOBIG)
-    wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
-             "the simulated population outgrew the memory budget (a "
-             "quarter of %.0f MiB for the people of one replication): "
-             "fewer arrivals, a fission saturation cap, or a larger "
-             "WXFLOW_MEMORY_BUDGET", wx__memory_budget() / 1048576.0);
-  return rc;
+  return wx__core_run(c, ro);
 }
 
-int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
+/* Summaries and files of a run that ended with run_rc. */
+static int finish(wx_run_ctx *c, const wx_runner_opts *ro, int run_rc,
+                  double t0, wx_results **out, const char **doing) {
+  *doing = "summarising the replications";
+  wx_results *r = wx__core_summarise(c);
+  int rc = r ? WX_OK : wx__diag(c->diags, WX_ENOMEM, wx_model_path(c->m), 0,
+                                0, "out of memory while summarising the run");
+  if (r) {
+    r->partial = run_rc == WX_EINTERRUPTED;
+    r->n_requested = ro->replications;
+    r->threads = ro->threads;
+    r->seed = ro->seed;
+    r->wall_seconds = now_seconds() - t0;
+    rc = commit_all(c, r, doing);
+  }
+  *out = r;
+  return rc == WX_OK ? run_rc : rc;
+}
+
+int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
            wx_diags *diags) {
   if (out) *out = NULL;
   double t0 = now_seconds();
   size_t had = diags ? wx_diags_count(diags) : 0;
-  int rc = prepare_dir(o, diags);
-  if (rc == WX_ENOMEM && diags)
-    say_nomem(diags, had, o->out_dir, "creating the results directory");
+  int rc = opts ? prepare_dir(opts, diags) : WX_EINVAL;
   if (rc != WX_OK) return rc;
-  wx_runner_opts ro = {
-      .seed = o->seed_set ? o->seed : m->seed,
-      .replications = o->replications ? o->replications : m->replications,
-      .threads = o->threads ? o->threads : default_threads(),
-      .stop = o->stop, .progress = o->progress,
-      .progress_ctx = o->progress_ctx};
-  wx_run_ctx c = {.m = m, .o = o, .diags = diags};
-  const char *doing = "";
-  int run_rc = run_all(&c, &ro, &doing);
+  wx_run_options o = *opts;
+  wx_resume_info info = {0};
+  const char *doing = "reading the partial run";
+  if (o.resume) rc = resume_options(m, &o, &info, diags);
+  wx_runner_opts ro = {0};
+  wx_run_ctx c = {.m = m, .o = &o, .diags = diags};
+  if (rc == WX_OK) rc = run_all(&c, &ro, &info, &doing);
   wx_results *r = NULL;
-  if (run_rc == WX_OK || run_rc == WX_EINTERRUPTED) {
-    doing = "summarising the replications";
-    r = summarise(&c);
-    rc = r ? WX_OK : WX_ENOMEM;
-    if (r) {
-      r->partial = run_rc == WX_EINTERRUPTED;
-      r->n_requested = ro.replications;
-      r->threads = ro.threads;
-      r->seed = ro.seed;
-      r->wall_seconds = now_seconds() - t0;
-      rc = commit_all(&c, r, &doing);
-    }
-    if (rc == WX_OK) rc = run_rc;
-  } else {
-    rc = run_rc;
-  }
+  if (rc == WX_OK || rc == WX_EINTERRUPTED)
+    rc = finish(&c, &ro, rc, t0, &r, &doing);
   ctx_free(&c);
-  if (rc == WX_ENOMEM && diags) say_nomem(diags, had, o->out_dir, doing);
-  if (rc != WX_OK && rc != WX_EINTERRUPTED) roll_back(o);
+  wx__resume_info_free(&info);
+  if (rc == WX_ENOMEM && diags) say_nomem(diags, had, o.out_dir, doing);
+  if (rc != WX_OK && rc != WX_EINTERRUPTED) roll_back(&o);
   if (out) *out = r;
   else wx_results_free(r);
   return rc;

@@ -32,11 +32,19 @@ struct wx_results {
   uint64_t peak_bytes;      /* engine bytes at that peak */
 };
 
-/* Everything a run keeps between replications. */
+/* Everything a run keeps between replications.  The core (core.c) fills
+ * and runs it for wx_evaluate and wx_run alike; wx_run adds the files and
+ * `o` (NULL in memory) through the per-replication hook. */
 typedef struct {
   const wx_model *m;
   const wx_run_options *o;
   wx_diags *diags;
+  const wx_engine_type *engine;
+  double horizon;           /* days: the run's (layout.horizon) */
+  double budget;            /* bytes the run may use; 0: no limit known */
+  int keep_series;          /* series_acc holds every replication's series */
+  wx_rep_sink hook;         /* after a replication is accumulated; may be */
+  void *hook_ctx;           /* NULL; kpi_row holds its KPIs meanwhile */
   wx_layout layout;
   wx_kpi_set kpis;
   wx_accum series_acc;
@@ -46,6 +54,22 @@ typedef struct {
   uint64_t events;
   uint64_t peak_live, peak_bytes;
 } wx_run_ctx;
+
+/* core.c: the one core under wx_evaluate and wx_run.  init resolves the
+ * engine (its check included), the seed, replications and threads into
+ * *ro, runs the memory guard before anything large is allocated, then
+ * builds the layout, KPIs and accumulators. */
+int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
+                  wx_runner_opts *ro, wx_diags *d);
+/* The runner's sink: accumulates r, then calls the hook. */
+int wx__core_sink(void *ctx, const wx_rep_result *r);
+/* Runs ro's replications through wx__core_sink; an engine that runs out
+ * of memory or indices gets a message saying what ran out. */
+int wx__core_run(wx_run_ctx *c, const wx_runner_opts *ro);
+/* KPI summaries of what was accumulated; NULL when out of memory. */
+wx_results *wx__core_summarise(const wx_run_ctx *c);
+void wx__core_free(wx_run_ctx *c);
+
 
 /* out_csv.c */
 int wx__write_entities(const wx_run_ctx *c, const char *dir);

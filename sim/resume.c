@@ -65,6 +65,35 @@ static char *field_string(const char *json, const char *key) {
   return out;
 }
 
+/* `"quantiles": [0.1, 0.9]`: 0 when absent or well formed. */
+static int field_quantiles(const char *json, wx_resume_info *info) {
+  const char *p = field(json, "quantiles");
+  if (!p) return 0;
+  if (*p++ != '[') return -1;
+  while (*p == ' ') p++;
+  while (*p != ']') {
+    char *end;
+    double v = strtod(p, &end);
+    if (end == p || !(v >= 0 && v <= 1) || info->n_quantiles >= 16) return -1;
+    info->quantiles[info->n_quantiles++] = v;
+    p = end;
+    while (*p == ',' || *p == ' ') p++;
+  }
+  return 0;
+}
+
+/* `"horizon_days": 30`: 0 when absent, -1 when malformed. */
+static int field_days(const char *json, const char *key, double *out) {
+  const char *p = field(json, key);
+  *out = 0;
+  if (!p) return 0;
+  char *end;
+  double v = strtod(p, &end);
+  if (end == p || !(v > 0) || !isfinite(v)) return -1;
+  *out = v;
+  return 0;
+}
+
 static int parse_manifest(const char *json, wx_resume_info *info) {
   uint64_t req, done;
   char *hash = field_string(json, "scenario_hash");
@@ -76,7 +105,12 @@ static int parse_manifest(const char *json, wx_resume_info *info) {
             field_u64(json, "seed", &info->seed) ||
             field_u64(json, "replications_requested", &req) ||
             field_u64(json, "replications_completed", &done) ||
-            req > UINT32_MAX || done > req;
+            req > UINT32_MAX || done > req ||
+            field_days(json, "horizon_days", &info->horizon) ||
+            field_quantiles(json, info);
+  if (!bad && field(json, "engine") &&
+      !(info->engine = field_string(json, "engine")))
+    bad = 1;
   if (!bad) {
     snprintf(info->hash, sizeof info->hash, "%s", hash);
     info->requested = (uint32_t)req;
@@ -110,7 +144,9 @@ int wx__resume_read(const char *dir, wx_resume_info *info, wx_diags *d) {
 
 void wx__resume_info_free(wx_resume_info *info) {
   free(info->scenario);
+  free(info->engine);
   info->scenario = NULL;
+  info->engine = NULL;
 }
 
 int wx__resume_check(const wx_resume_info *info, const wx_model *m,

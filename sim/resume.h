@@ -25,6 +25,11 @@ typedef struct {
   uint64_t events;
   int partial;
   int series;             /* series.csv was written (no --no-series) */
+  /* The run options that shape the outputs, reused by --resume. */
+  double horizon;         /* days; 0 when not recorded (the scenario's) */
+  char *engine;           /* NULL when not recorded (the scenario's) */
+  double quantiles[16];   /* extra series_stats.csv quantiles */
+  unsigned n_quantiles;
 } wx_resume_info;
 
 /* Reads DIR/manifest.json.  WX_ENOTFOUND when missing, WX_EINVAL when it

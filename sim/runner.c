@@ -23,6 +23,7 @@ typedef struct {
   const wx_model *m;
   const wx_layout *l;
   const wx_runner_opts *o;
+  const wx_engine_type *engine;
   pthread_mutex_t lock;
   pthread_cond_t changed;
   uint32_t next_to_start;
@@ -42,12 +43,25 @@ int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
   return rc;
 }
 
-static int run_one(pool *p, wx_engine *e, uint32_t rep, slot *s) {
-  int rc = wx__params_for_rep(p->m, p->o->seed, rep, s->params);
+int wx__params_for_rep_set(const wx_model *m, uint64_t seed, uint32_t rep,
+                           const wx_param_set *set, uint32_t n_set,
+                           double *out) {
+  for (uint32_t i = 0; i < n_set; i++)
+    if (set[i].param >= m->n_params) return WX_EINVAL;
+  int rc = wx__params_for_rep(m, seed, rep, out);
+  for (uint32_t i = 0; rc == WX_OK && i < n_set; i++)
+    out[set[i].param] = set[i].value;
+  return rc;
+}
+
+static int run_one(pool *p, void *e, uint32_t rep, slot *s) {
+  const wx_runner_opts *o = p->o;
+  int rc = wx__params_for_rep_set(p->m, o->seed, rep, o->set, o->n_set,
+                                  s->params);
   if (rc != WX_OK) return rc;
-  uint64_t seed = wx__stream_seed(p->o->seed, rep, WX_STREAM_ENGINE);
-  rc = wx__engine_run(e, s->params, seed, &s->series, p->o->stop);
-  wx__engine_stats(e, &s->stats);
+  uint64_t seed = wx__stream_seed(o->seed, rep, WX_STREAM_ENGINE);
+  rc = p->engine->run(e, s->params, seed, &s->series, o->stop, NULL);
+  p->engine->stats(e, &s->stats);
   return rc;
 }
 
@@ -66,7 +80,7 @@ static int claim(pool *p, uint32_t *rep) {
 
 static void *worker(void *arg) {
   pool *p = arg;
-  wx_engine *e = wx__engine_alloc(p->m, p->l);
+  void *e = p->engine->alloc(p->m, p->l);
   uint32_t rep;
   while (claim(p, &rep)) {
     slot *s = &p->slots[rep % p->window];
@@ -77,7 +91,7 @@ static void *worker(void *arg) {
     pthread_cond_broadcast(&p->changed);
     pthread_mutex_unlock(&p->lock);
   }
-  wx__engine_free(e);
+  p->engine->free(e);
   return NULL;
 }
 
@@ -87,7 +101,7 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
   while (rc == WX_OK && p->next_to_deliver < o->replications) {
     /* Once stopped, deliver nothing more, even replications that are
      * already done: the run ends at a point the caller can know. */
-    if (o->stop && *o->stop) return WX_EINTERRUPTED;
+    if (o->stop && atomic_load(o->stop)) return WX_EINTERRUPTED;
     uint32_t rep = p->next_to_deliver;
     slot *s = &p->slots[rep % p->window];
     pthread_mutex_lock(&p->lock);
@@ -131,11 +145,46 @@ static int alloc_slots(pool *p) {
   return WX_OK;
 }
 
+/* One thread: the replications run on the caller's thread, one slot, no
+ * pool, so that a study's many one-replication evaluations pay no thread
+ * start-up (bench/bench_evaluate.c).  Same order, seeds and stops. */
+static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
+  const wx_runner_opts *o = p->o;
+  void *e = p->engine->alloc(p->m, p->l);
+  int rc = e ? WX_OK : WX_ENOMEM;
+  for (uint32_t rep = o->first_rep; rc == WX_OK && rep < o->replications;
+       rep++) {
+    if (o->stop && atomic_load(o->stop)) {
+      rc = WX_EINTERRUPTED;
+      break;
+    }
+    slot *s = &p->slots[0];
+    rc = run_one(p, e, rep, s);
+    if (rc == WX_OK) {
+      wx_rep_result r = {rep, &s->series, s->params, &s->stats};
+      rc = sink(ctx, &r);
+    }
+    if (rc == WX_OK && o->progress)
+      o->progress(o->progress_ctx, rep + 1, o->replications);
+  }
+  p->engine->free(e);
+  return rc;
+}
+
 int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink,
                          void *ctx) {
   uint32_t threads = o->threads ? o->threads : 1;
+  if (threads == 1) {
+    pool p = {.m = m, .l = l, .o = o, .window = 1,
+              .engine = o->engine ? o->engine : wx__engine_find("agent")};
+    int rc = alloc_slots(&p);
+    if (rc == WX_OK) rc = run_inline(&p, sink, ctx);
+    free_slots(&p);
+    return rc;
+  }
   pool p = {.m = m, .l = l, .o = o, .window = 2 * threads,
+            .engine = o->engine ? o->engine : wx__engine_find("agent"),
             .next_to_start = o->first_rep, .next_to_deliver = o->first_rep};
   int rc = alloc_slots(&p);
   pthread_t *tids = calloc(threads, sizeof *tids);

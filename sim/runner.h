@@ -31,11 +31,14 @@ typedef int (*wx_rep_sink)(void *ctx, const wx_rep_result *r);
 typedef void (*wx_progress_fn)(void *ctx, uint32_t done, uint32_t total);
 
 typedef struct {
+  const wx_engine_type *engine; /* NULL: the agent engine */
   uint64_t seed;
   uint32_t first_rep;          /* to resume: replications before it are done */
   uint32_t replications;       /* total, including those before first_rep */
   uint32_t threads;            /* >= 1 */
-  const volatile int *stop;    /* polled; may be NULL */
+  const atomic_int *stop;      /* polled; may be NULL */
+  const wx_param_set *set;     /* values fixed in every replication, */
+  uint32_t n_set;              /* applied after the priors are drawn */
   wx_progress_fn progress;
   void *progress_ctx;
 } wx_runner_opts;
@@ -46,6 +49,11 @@ typedef struct {
 int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink, void *ctx);
 
+/* The parameter vector of replication `rep` (nominal when no prior), then
+ * set[n_set] applied: WX_EINVAL for an index out of range. */
+int wx__params_for_rep_set(const wx_model *m, uint64_t seed, uint32_t rep,
+                           const wx_param_set *set, uint32_t n_set,
+                           double *out);
 /* The parameter vector of replication `rep` (nominal when no prior). */
 int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
                        double *out);

@@ -185,8 +185,7 @@ int wx__module_disabled(const wx_sctx *c, const char *name);
 /* Whole-model checks once every section compiled. */
 void wx__check_exclusive(wx_sctx *c);
 void wx__check_zero_delay_cycles(wx_sctx *c);
-/* WX_OK or WX_ETOOBIG (reported) for a population too large for memory. */
-int wx__check_size(wx_sctx *c);
+
 
 /* ------------------------------------------------ WeChat mechanics */
 

@@ -1,18 +1,14 @@
 /*
  * Whole-model checks that no single key can make: exclusive branches that
- * add up above 100%, cycles of instant flows, and populations too large
- * for this machine's memory.
+ * add up above 100% and cycles of instant flows.  (Whether a run fits in
+ * memory depends on the run: memory.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "scenario.h"
 #include "util.h"
-
-/* Bytes one simulated person costs the agent engine, roughly. */
-#define BYTES_PER_PERSON 64.0
 
 static wx_node at_pos(wx_pos p) {
   wx_node n = {0};
@@ -101,44 +97,4 @@ void wx__check_zero_delay_cycles(wx_sctx *c) {
   }
   free(state);
   free(stack);
-}
-
-/* Expected people created over the horizon (nominal values). */
-static double expected_people(const wx_model *m) {
-  double people = 0;
-  for (uint32_t i = 0; i < m->n_sources; i++) {
-    const wx_source *s = &m->sources[i];
-    if (s->kind == WX_SOURCE_INITIAL) {
-      people += m->params[s->count].value;
-      continue;
-    }
-    for (uint32_t k = 0; k < s->n_steps; k++) {
-      double end = k + 1 < s->n_steps ? s->steps[k + 1].from : m->horizon;
-      if (end > m->horizon) end = m->horizon;
-      if (end > s->steps[k].from)
-        people += m->params[s->steps[k].rate].value * (end - s->steps[k].from);
-    }
-  }
-  return people;
-}
-
-static double physical_memory(void) {
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGESIZE)
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-  if (pages > 0 && size > 0) return (double)pages * (double)size;
-#endif
-  return 0; /* unknown: do not refuse */
-}
-
-int wx__check_size(wx_sctx *c) {
-  double people = expected_people(c->m);
-  double need = people * BYTES_PER_PERSON, have = physical_memory();
-  if (have <= 0 || need <= have) return WX_OK;
-  c->errors++;
-  return wx__diag(c->d, WX_ETOOBIG, c->file, 0, 0,
-                  "the scenario would create about %.3g people over its "
-                  "horizon, needing about %.3g GB at %.0f bytes each, more "
-                  "than this machine's %.3g GB of memory; shorten the "
-                  "horizon or lower the rates",
-                  people, need / 1e9, BYTES_PER_PERSON, have / 1e9);
 }

@@ -60,6 +60,10 @@ static const wx_key_info keys[] = {
     {"top", "replications", "count", "10", ">= 1",
      "independent runs whose results are summarised", "`replications: 20`",
      0},
+    {"top", "engine", "name", "agent", "agent",
+     "simulation engine (`wxflow run --engine` overrides it); agent keeps "
+     "one record per person and handles every key of this reference",
+     "`engine: agent`", 0},
     {"top", "start", "date", "2026-01-05", "YYYY-MM-DD",
      "calendar date of t = 0 (00:00); weekdays and months follow from it",
      "`start: 2026-03-02`", 0},

@@ -9,10 +9,33 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "engine.h"
 #include "readfile.h"
 #include "scenario.h"
 #include "units.h"
 #include "util.h"
+
+/* `engine: NAME` must name an engine of engines.c; the run resolves it
+ * again (wx__engine_resolve), so a model built in code may leave it NULL. */
+static void engine_setting(wx_sctx *c, const wx_node *root) {
+  const wx_node *n = wx__node_get(root, "engine");
+  const char *name = NULL;
+  if (!n || !wx__get_scalar(c, n, "engine", "an engine name such as agent",
+                            &name))
+    return;
+  if (!wx__engine_find(name)) {
+    char list[256] = "";
+    size_t k = 0;
+    for (size_t i = 0; i < wx__engine_count() && k < sizeof list; i++)
+      k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
+                            wx__engine_at(i)->name);
+    wx__serr(c, n, "`engine`: unknown engine `%.40s`; engines: %s", name,
+             list);
+    return;
+  }
+  c->m->engine_pos = (wx_pos){n->line, n->col};
+  if (!(c->m->engine = wx__strdup(name))) c->nomem = 1;
+}
 
 static void top_settings(wx_sctx *c, const wx_node *root) {
   wx_model *m = c->m;
@@ -59,6 +82,7 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
     else
       m->replications = (uint32_t)x;
   }
+  engine_setting(c, root);
 }
 
 static void sections(wx_sctx *c, const wx_node *root) {
@@ -89,8 +113,8 @@ static int compile_root(wx_sctx *c, const wx_node *root) {
   sections(c, root);
   if (c->nomem) return WX_ENOMEM;
   if (c->errors) return WX_ESCENARIO;
-  int rc = wx__check_size(c);
-  if (rc != WX_OK) return rc;
+  /* No memory check here: a run's size depends on its engine, horizon,
+   * threads and budget, so the run's guard (memory.c) judges it. */
   return wx__model_finalize(c->m);
 }
 

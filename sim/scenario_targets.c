@@ -38,7 +38,7 @@ static int target_entity(wx_sctx *c, const wx_node *t, const char *path,
 static int metric_exists(wx_sctx *c, const wx_node *at, const char *path,
                          const wx_kpi_target *t) {
   wx_layout l;
-  if (wx__layout_init(&l, c->m) != WX_OK) {
+  if (wx__layout_init(&l, c->m, 0) != WX_OK) {
     c->nomem = 1;
     return 0;
   }

@@ -68,15 +68,32 @@ static double round12(double x) {
 /* The grid is 0, dt, 2 dt, ... up to the horizon, with the horizon itself
  * added when it is not a multiple of dt.  Times are computed as k * dt, not
  * by summing, so errors do not accumulate. */
-static int init_times(wx_layout *l, const wx_model *m) {
-  double steps = floor(m->horizon / m->sample_dt + 1e-9);
+static double grid_steps(double horizon, double dt) {
+  return floor(horizon / dt + 1e-9);
+}
+
+static int grid_extra(double horizon, double dt) {
+  return fabs(grid_steps(horizon, dt) * dt - horizon) > 1e-9 * horizon;
+}
+
+static double run_dt(const wx_model *m, double horizon) {
+  return m->sample_dt < horizon ? m->sample_dt : horizon;
+}
+
+double wx__layout_samples(const wx_model *m, double horizon) {
+  double h = horizon > 0 ? horizon : m->horizon, dt = run_dt(m, h);
+  return grid_steps(h, dt) + 1 + grid_extra(h, dt);
+}
+
+int wx__layout_times(wx_layout *l) {
+  double h = l->horizon, dt = l->sample_dt, steps = grid_steps(h, dt);
   uint32_t n = (uint32_t)steps + 1;
-  int extra = fabs(steps * m->sample_dt - m->horizon) > 1e-9 * m->horizon;
+  int extra = grid_extra(h, dt);
   l->n_samples = n + (uint32_t)extra;
-  l->times = malloc(l->n_samples * sizeof *l->times);
+  l->times = malloc((size_t)l->n_samples * sizeof *l->times);
   if (!l->times) return WX_ENOMEM;
-  for (uint32_t k = 0; k < n; k++) l->times[k] = round12(k * m->sample_dt);
-  if (extra) l->times[n] = m->horizon;
+  for (uint32_t k = 0; k < n; k++) l->times[k] = round12(k * dt);
+  if (extra) l->times[n] = h;
   return WX_OK;
 }
 
@@ -141,8 +158,11 @@ static void add_extras(wx_layout *l, const wx_model *m) {
     add(l, WX_SCOPE_TOTAL, 0, total_metrics[k]);
 }
 
-int wx__layout_init(wx_layout *l, const wx_model *m) {
+int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon) {
   *l = (wx_layout){0};
+  if (!(horizon >= 0) || !isfinite(horizon)) return WX_EINVAL;
+  l->horizon = horizon > 0 ? horizon : m->horizon;
+  l->sample_dt = run_dt(m, l->horizon);
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
              m->n_outcomes + m->n_sources +
              (size_t)m->n_touchpoints * WX_TP_METRICS + 3 * m->n_sources +
@@ -153,11 +173,15 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   l->unit_col = malloc((m->n_modules + 1) * sizeof *l->unit_col);
   l->attr_col = malloc(((size_t)m->n_modules + m->n_touchpoints + 1) *
                        sizeof *l->attr_col);
-  if (!l->cols || !l->unit_col || !l->attr_col ||
-      init_times(l, m) != WX_OK) {
+  double samples = wx__layout_samples(m, l->horizon);
+  int rc = !l->cols || !l->unit_col || !l->attr_col ? WX_ENOMEM
+           : samples + 1 < UINT32_MAX               ? WX_OK
+                                                    : WX_ETOOBIG;
+  if (rc != WX_OK) {
     wx__layout_free(l);
-    return WX_ENOMEM;
+    return rc;
   }
+  l->n_samples = (uint32_t)samples;
   l->module_base = 0;
   for (uint32_t i = 0; i < m->n_modules; i++)
     for (int k = 0; k < WX_MODULE_METRICS; k++)
@@ -173,6 +197,12 @@ int wx__layout_init(wx_layout *l, const wx_model *m) {
   add_unit_cols(l, m);
   add_extras(l, m);
   return WX_OK;
+}
+
+int wx__layout_init(wx_layout *l, const wx_model *m, double horizon) {
+  int rc = wx__layout_shape(l, m, horizon);
+  if (rc == WX_OK && (rc = wx__layout_times(l)) != WX_OK) wx__layout_free(l);
+  return rc;
 }
 
 static void add_unit_cols(wx_layout *l, const wx_model *m) {

@@ -85,6 +85,10 @@ typedef struct {
   uint32_t *attr_col;
   uint32_t n_samples;
   double *times;      /* n_samples sample times, days */
+  double horizon;     /* days: the run's, which may differ from the model's */
+  double sample_dt;   /* days: the model's, or the horizon when shorter */
+  double engine_bytes_max; /* what one engine may hold (the memory guard's
+                              share of the budget); 0: no limit */
 } wx_layout;
 
 typedef struct {
@@ -92,8 +96,20 @@ typedef struct {
   double *v;          /* row-major: v[sample * n_cols + col] */
 } wx_series;
 
-/* Builds the layout of m.  Returns WX_OK or WX_ENOMEM. */
-int wx__layout_init(wx_layout *l, const wx_model *m);
+/* Builds the layout of m for a run of `horizon` days (0: the model's;
+ * sampling is then at most every `horizon` days).  The horizon is a run
+ * option carried here, never written into the model.  Returns WX_OK,
+ * WX_ENOMEM or WX_EINVAL (horizon not positive and finite). */
+int wx__layout_init(wx_layout *l, const wx_model *m, double horizon);
+/* The two halves of wx__layout_init, so that the memory guard can size a
+ * run before its grid is allocated: shape sets every column and
+ * n_samples (times NULL; WX_ETOOBIG when the grid cannot be indexed);
+ * times allocates and fills the grid (wx__layout_free frees either). */
+int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon);
+int wx__layout_times(wx_layout *l);
+/* Sample times of a run of `horizon` days (0: the model's) without
+ * allocating them: what the memory guard counts before the layout. */
+double wx__layout_samples(const wx_model *m, double horizon);
 void wx__layout_free(wx_layout *l);
 
 const char *wx__scope_name(wx_scope s);

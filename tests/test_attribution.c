@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine.h"
+#include "engine_agent.h"
 #include "scenario_support.h"
 #include "series.h"
 
@@ -50,13 +50,13 @@ static void purchases_and_revenue_are_attributed(void **state) {
   wx_model *m = wxt_load_ok(scenario);
   wx_layout l;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
-  wx_engine *e = wx__engine_alloc(m, &l);
+  wx_engine *e = wx__agent_alloc(m, &l);
   double params[64];
   assert_true(m->n_params <= 64);
   wx__params_nominal(m, params);
-  assert_int_equal(wx__engine_run(e, params, 7, &s, NULL), WX_OK);
+  assert_int_equal(wx__agent_run(e, params, 7, &s, NULL), WX_OK);
   double a = last(&s, wx__layout_find(&l, WX_SCOPE_MODULE, 0, "purchases"));
   double b = last(&s, wx__layout_find(&l, WX_SCOPE_MODULE, 1, "purchases"));
   double tp = last(&s, wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "purchases"));
@@ -75,7 +75,7 @@ static void purchases_and_revenue_are_attributed(void **state) {
   double total = last(&s, wx__layout_find(&l, WX_SCOPE_TOTAL, 0, "revenue"));
   assert_true(rev_a == 10 * a && rev_b == 10 * b);
   assert_true(fabs(total - (rev_a + rev_b)) < 1e-9);
-  wx__engine_free(e);
+  wx__agent_free(e);
   wx__series_free(&s);
   wx__layout_free(&l);
   wx_model_free(m);

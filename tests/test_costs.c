@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "engine.h"
+#include "engine_agent.h"
 #include "scenario_support.h"
 #include "series.h"
 
@@ -37,14 +37,14 @@ static void total_cost_adds_every_part(void **state) {
   wx_model *m = wxt_load_ok(scenario);
   wx_layout l;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
-  wx_engine *e = wx__engine_alloc(m, &l);
+  wx_engine *e = wx__agent_alloc(m, &l);
   assert_non_null(e);
   double params[64];
   assert_true(m->n_params <= 64);
   wx__params_nominal(m, params);
-  assert_int_equal(wx__engine_run(e, params, 11, &s, NULL), WX_OK);
+  assert_int_equal(wx__agent_run(e, params, 11, &s, NULL), WX_OK);
   uint32_t posts = wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "posts");
   uint32_t groups = wx__layout_find(&l, WX_SCOPE_MODULE, 2, "cost");
   uint32_t total = wx__layout_find(&l, WX_SCOPE_TOTAL, 0, "cost");
@@ -59,7 +59,7 @@ static void total_cost_adds_every_part(void **state) {
   assert_true(at_end(&s, groups) > 0);
   if (fabs(at_end(&s, total) - want) > 1e-6)
     fail_msg("total cost %.6f, parts %.6f", at_end(&s, total), want);
-  wx__engine_free(e);
+  wx__agent_free(e);
   wx__series_free(&s);
   wx__layout_free(&l);
   wx_model_free(m);

@@ -29,7 +29,7 @@ static void run_cancel_case(double join_at, double want_b_joins,
   assert_true(fx_at(&r, last, fx_joins(&r, b)) == want_b_joins);
   assert_true(fx_at(&r, last, r.l.flow_base + j) == want_b_joins);
   wx_engine_stats st;
-  wx__engine_stats(r.e, &st);
+  wx__agent_stats(r.e, &st);
   assert_int_equal(st.stale, want_stale);
   assert_int_equal(st.arrivals, 1);
   fx_teardown(&r);
@@ -67,7 +67,7 @@ static void entering_a_module_again_changes_nothing(void **state) {
   assert_true(fx_at(&r, s25, fx_members(&r, b)) == 0);
   assert_true(fx_at(&r, s25, fx_members(&r, a)) == 1);
   wx_engine_stats st;
-  wx__engine_stats(r.e, &st);
+  wx__agent_stats(r.e, &st);
   assert_int_equal(st.stale, 0);
   assert_int_equal(st.events, 1 + 3);
   fx_teardown(&r);
@@ -90,7 +90,7 @@ static void move_to_outcome_counts_and_ends_membership(void **state) {
   assert_true(fx_at(&r, 2, fx_members(&r, b)) == 0);
   assert_true(fx_at(&r, 2, r.l.outcome_base + o) == 10);
   wx_engine_stats st;
-  wx__engine_stats(r.e, &st);
+  wx__agent_stats(r.e, &st);
   assert_int_equal(st.peak_live, 10);
   fx_teardown(&r);
 }
@@ -144,7 +144,7 @@ static void stats_agree_with_series(void **state) {
   assert_int_equal(fx_setup(&r, busy_model()), 0);
   assert_int_equal(fx_go(&r, 7, 0), WX_OK);
   wx_engine_stats st;
-  wx__engine_stats(r.e, &st);
+  wx__agent_stats(r.e, &st);
   uint32_t last = r.l.n_samples - 1;
   double fired = 0, arrivals = 0;
   for (uint32_t f = 0; f < r.m->n_flows; f++)
@@ -168,14 +168,14 @@ static void stop_flag_interrupts(void **state) {
   (void)state;
   fx_run r;
   assert_int_equal(fx_setup(&r, busy_model()), 0);
-  volatile int stop = 1;
-  assert_int_equal(wx__engine_run(r.e, r.params, 1, &r.s, &stop),
+  atomic_int stop = 1;
+  assert_int_equal(wx__agent_run(r.e, r.params, 1, &r.s, &stop),
                    WX_EINTERRUPTED);
   wx_engine_stats st;
-  wx__engine_stats(r.e, &st);
+  wx__agent_stats(r.e, &st);
   assert_true(st.events + st.stale <= 4096 + st.arrivals);
-  stop = 0;
-  assert_int_equal(wx__engine_run(r.e, r.params, 1, &r.s, &stop), WX_OK);
+  atomic_store(&stop, 0);
+  assert_int_equal(wx__agent_run(r.e, r.params, 1, &r.s, &stop), WX_OK);
   fx_teardown(&r);
 }
 
@@ -185,7 +185,7 @@ static void series_of_wrong_shape_is_rejected(void **state) {
   assert_int_equal(fx_setup(&r, busy_model()), 0);
   wx_series bad = r.s;
   bad.n_cols--;
-  assert_int_equal(wx__engine_run(r.e, r.params, 1, &bad, NULL), WX_EINVAL);
+  assert_int_equal(wx__agent_run(r.e, r.params, 1, &bad, NULL), WX_EINVAL);
   fx_teardown(&r);
 }
 

@@ -33,7 +33,7 @@ static void targets_report_first_day_and_whether_reached(void **state) {
   wx_layout l;
   wx_kpi_set k;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
   uint32_t members = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "members");
@@ -96,7 +96,7 @@ static void people_new_counts_sources_fission_and_recommendations(void **st) {
   wx_layout l;
   wx_kpi_set k;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
   double *last = s.v + (size_t)(s.n_samples - 1) * s.n_cols;
@@ -130,7 +130,7 @@ static void kpis_know_which_way_is_better(void **state) {
   wx_model *m = wxt_load_ok(scenario);
   wx_layout l;
   wx_kpi_set k;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
   assert_int_equal(k.defs[find(&k, "target_day.friends_3")].better,
                    WX_BETTER_LOWER);
@@ -156,7 +156,7 @@ static void staff_needed_counts_refused_demand(void **state) {
   wx_layout l;
   wx_kpi_set k;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
   uint32_t members = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "members");
@@ -189,7 +189,7 @@ static void bans_are_kpis_where_bans_can_happen(void **state) {
   wx_layout l;
   wx_kpi_set k;
   wx_series s;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(wx__kpis_init(&k, m, &l), WX_OK);
   assert_int_equal(wx__series_init(&s, &l), WX_OK);
   uint32_t bans = wx__layout_find(&l, WX_SCOPE_MODULE, 0, "bans");

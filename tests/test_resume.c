@@ -17,7 +17,7 @@ static const char *const compared[] = {
     "kpi_summary.csv", "params.csv", "summary.json"};
 
 typedef struct {
-  volatile int stop;
+  atomic_int stop;
   unsigned stop_after;
 } stopper;
 
@@ -26,7 +26,7 @@ typedef struct {
 static void stop_progress(void *ctx, unsigned done, unsigned total) {
   (void)total;
   stopper *s = ctx;
-  if (done >= s->stop_after) s->stop = 1;
+  if (done >= s->stop_after) atomic_store(&s->stop, 1);
 }
 
 static char *slurp(const char *dir, const char *name, size_t *len) {

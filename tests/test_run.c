@@ -185,7 +185,7 @@ static void ci_of_the_mean_covers_the_truth_about_95_percent(void **state) {
   const double truth = 8.0 * 4.0 * (1 - exp(-10.0 / 4.0));
   enum { E = 1000, R = 10 }; /* E large enough that z for t fails */
   wx_layout l;
-  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   collect c = {.l = &l};
   assert_int_equal(wx__kpis_init(&c.kpis, m, &l), WX_OK);
   c.k = 1; /* members_end.oa (after people_in) */

@@ -16,6 +16,7 @@
 #ifndef WXFLOW_H
 #define WXFLOW_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -105,6 +106,25 @@ unsigned wx_model_replications(const wx_model *m);
 const char *wx_model_hash(const wx_model *m);
 const char *wx_model_path(const wx_model *m);
 
+/* Parameters of a compiled model: every number a replication reads
+ * (probabilities, rates, delays, counts, ...), each named by the dotted
+ * path of its key, e.g. "flows.oa_to_sdr.p" or "sources.organic.rate".
+ * A study sets values per evaluation through wx_eval_options.set without
+ * re-parsing YAML.  Structural numbers (caps, account counts, schedules,
+ * the horizon's grid) are not parameters: change those by recompiling the
+ * scenario with dotted overrides, as `wxflow compare` does for the
+ * variants of a comparison file (docs/compare.md; the internal path is
+ * described in docs/architecture.md, "The two seams"). */
+unsigned wx_model_param_count(const wx_model *m);
+/* The index of the parameter at `dotted_path`, or WX_ENOTFOUND.  When two
+ * parameters share a path (a piecewise rate has one per step), the first. */
+int wx_model_param_find(const wx_model *m, const char *dotted_path);
+/* NULL when i is out of range. */
+const char *wx_model_param_path(const wx_model *m, unsigned i);
+/* The nominal value (NaN when i is out of range); replications draw
+ * uncertain parameters from their prior around it. */
+double wx_model_param_value(const wx_model *m, unsigned i);
+
 /* ------------------------------------------------------------------ runs */
 
 /* Called after each replication is written, in replication order. */
@@ -113,7 +133,10 @@ typedef void (*wx_progress_cb)(void *ctx, unsigned done, unsigned total);
 typedef struct wx_run_options {
   const char *out_dir;     /* results directory (created); required */
   int force;               /* replace files in an existing results dir */
-  int resume;              /* continue the partial run in out_dir */
+  int resume;              /* continue the partial run in out_dir: seed,
+                              replications, horizon, engine and quantiles
+                              then come from its manifest.json, whatever
+                              this struct says */
   int seed_set;            /* use `seed` instead of the scenario's */
   uint64_t seed;
   unsigned replications;   /* 0: the scenario's */
@@ -125,13 +148,19 @@ typedef struct wx_run_options {
   unsigned n_quantiles;
   wx_progress_cb progress;
   void *progress_ctx;
-  const volatile int *stop; /* raise to stop; finished replications kept */
+  const atomic_int *stop;  /* raise to stop; finished replications kept */
+  const char *engine;      /* NULL: the scenario's `engine:` (default agent) */
+  double horizon;          /* days; 0: the scenario's (run option: the model
+                              is not changed; recorded in the manifest) */
+  double memory_budget;    /* bytes; 0: the default (half of physical
+                              memory, or the cgroup limit when lower) */
 } wx_run_options;
 
 /* What a run produced: KPI summaries for display, and where it wrote. */
 typedef struct wx_results wx_results;
 
-/* Runs every replication and writes the results directory:
+/* Runs every replication and writes the results directory (built on the
+ * same core as wx_evaluate, streaming each replication to the files):
  *   manifest.json      what produced it (version, scenario hash, seed, ...)
  *   entities.csv       scope,name,label,kind
  *   series.csv         replication,time,scope,name,metric,value
@@ -149,6 +178,87 @@ typedef struct wx_results wx_results;
 int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
            wx_diags *diags);
 void wx_results_free(wx_results *r);
+
+/* ------------------------------------------------------- runs in memory */
+
+/* One parameter fixed to `value` in every replication (after priors are
+ * drawn, so it overrides them). */
+typedef struct {
+  unsigned param;
+  double value;
+} wx_param_set;
+
+typedef struct wx_eval_options {
+  const char *engine;        /* NULL: the scenario's `engine:` (default agent) */
+  int seed_set;              /* use `seed` instead of the scenario's */
+  uint64_t seed;
+  unsigned first_rep;        /* replications [first_rep, replications) */
+  unsigned replications;     /* 0: the scenario's */
+  unsigned threads;          /* 0: every online core */
+  double horizon;            /* days; 0: the scenario's */
+  double memory_budget;      /* bytes; 0: default (min of half of RAM, cgroup limit) */
+  const wx_param_set *set;   /* fixed values for every replication */
+  unsigned n_set;
+  int keep_series;           /* summarise the series too (per sample, per column) */
+  wx_progress_cb progress;
+  void *progress_ctx;
+  const atomic_int *stop;    /* raise to stop; finished replications kept */
+} wx_eval_options;
+
+/* Results of an evaluation, in memory. */
+typedef struct wx_eval wx_eval;
+
+/* Runs replications [first_rep, replications) of m and keeps their KPIs
+ * (and, with keep_series, the series) in memory; writes nothing and reads
+ * no environment variable.  Results depend on (model, seed, set, horizon)
+ * only, never on the thread count.  o may be NULL (all defaults).  Before
+ * anything large is allocated, the engine's measured memory estimate for
+ * the run is compared with the budget: WX_ETOOBIG names the file and key
+ * that make the run too large.  Returns WX_OK, WX_EINTERRUPTED (*out
+ * holds the replications finished before the stop), WX_EINVAL (a bad
+ * option or parameter index), WX_ESCENARIO (unknown engine or a scenario
+ * the engine cannot model), WX_ETOOBIG, WX_ENOMEM.  *out is NULL unless
+ * WX_OK or WX_EINTERRUPTED. */
+int wx_evaluate(const wx_model *m, const wx_eval_options *o, wx_eval **out,
+                wx_diags *d);
+void wx_eval_free(wx_eval *e);
+
+/* Replications evaluated (first_rep onwards). */
+unsigned wx_eval_replications(const wx_eval *e);
+unsigned wx_eval_kpi_count(const wx_eval *e);
+/* The index of the KPI called `name`, or WX_ENOTFOUND. */
+int wx_eval_kpi_find(const wx_eval *e, const char *name);
+/* NULL when k is out of range. */
+const char *wx_eval_kpi_name(const wx_eval *e, unsigned k);
+const char *wx_eval_kpi_unit(const wx_eval *e, unsigned k);
+/* +1 when higher is better, -1 when lower is, 0 neutral (or k out of range). */
+int wx_eval_kpi_better(const wx_eval *e, unsigned k);
+
+/* A summary across replications.  Values that are not available (NaN:
+ * "target never reached") are left out of n.  ci is the 95% interval of
+ * the mean (Wilson for shares of replications); p5/p50/p95 are exact
+ * sample quantiles. */
+typedef struct {
+  unsigned n;
+  double mean, sd, ci_low, ci_high, p5, p50, p95;
+} wx_summary;
+
+/* WX_OK or WX_EINVAL (k out of range). */
+int wx_eval_kpi_summary(const wx_eval *e, unsigned k, wx_summary *out);
+/* Per replication, in order (NaN = n/a); wx_eval_replications() values,
+ * NULL when k is out of range. */
+const double *wx_eval_kpi_values(const wx_eval *e, unsigned k);
+
+/* Series summaries, when keep_series was set (0 samples otherwise). */
+unsigned wx_eval_sample_count(const wx_eval *e);
+double wx_eval_sample_time(const wx_eval *e, unsigned i); /* days; NaN out of range */
+/* The column (scope "module", "flow", "outcome", "source", "touchpoint" or
+ * "total"; entity name; metric, e.g. "members") or WX_ENOTFOUND. */
+int wx_eval_column_find(const wx_eval *e, const char *scope, const char *name,
+                        const char *metric);
+/* WX_OK, WX_EINVAL (out of range or no series kept), WX_ENOMEM. */
+int wx_eval_series_summary(const wx_eval *e, unsigned sample, unsigned col,
+                           wx_summary *out);
 
 /* Writes the KPI summary as an aligned text table to `fp`. */
 int wx_results_print(const wx_results *r, FILE *fp);

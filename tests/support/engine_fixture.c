@@ -72,17 +72,17 @@ int fx_setup(fx_run *r, wx_model *m) {
   *r = (fx_run){0};
   r->m = m;
   if (wx__model_finalize(m) != WX_OK) return -1;
-  if (wx__layout_init(&r->l, m) != WX_OK) return -1;
+  if (wx__layout_init(&r->l, m, 0) != WX_OK) return -1;
   if (wx__series_init(&r->s, &r->l) != WX_OK) return -1;
   r->params = calloc(m->n_params + 1, sizeof *r->params);
   if (!r->params) return -1;
   wx__params_nominal(m, r->params);
-  r->e = wx__engine_alloc(m, &r->l);
+  r->e = wx__agent_alloc(m, &r->l);
   return r->e ? 0 : -1;
 }
 
 void fx_teardown(fx_run *r) {
-  wx__engine_free(r->e);
+  wx__agent_free(r->e);
   wx__series_free(&r->s);
   wx__layout_free(&r->l);
   free(r->params);
@@ -91,7 +91,7 @@ void fx_teardown(fx_run *r) {
 }
 
 int fx_go(fx_run *r, uint64_t seed, uint64_t rep) {
-  return wx__engine_run(r->e, r->params, wx__stream_seed(seed, rep, 0),
+  return wx__agent_run(r->e, r->params, wx__stream_seed(seed, rep, 0),
                         &r->s, NULL);
 }
 

@@ -1,0 +1,63 @@
+/*
+ * The agent engine's memory estimate (engine.h memory_estimate): peak
+ * bytes of one replication, from the expected number of people at nominal
+ * values.  The constants are measured, not guessed: bench/bench_memory.c
+ * runs one replication of each probe model at two sizes, each in a child
+ * process, and prints the growth of the peak resident set (getrusage) per
+ * person, per pending event and per unit next to this estimate.  Measured
+ * on x86-64 Linux, glibc, gcc -O2 Release (2026-12-01, this machine):
+ *   person record, 1 module (a 6-byte record)     6.0 bytes
+ *   + 1 pending event (3 modules, 10-byte record) 58.6 bytes -> 48.6 per
+ *   + 2 pending events                           107.5 bytes    event
+ *   group open at t = 0, no members               49.8 bytes
+ *   staff account, no friends                     29.5 bytes
+ *   person in a group (16-byte record + list)     20.1 bytes
+ * An event costs twice its 24 bytes when its time bucket is heapified
+ * (queue.c: the chunk it waited in and the heap both hold it); units keep
+ * 34 bytes of arrays that grow by doubling.  The person table grows by
+ * half (people.c), but untouched reserve costs no resident memory.
+ * Estimates err high: every arrival over the horizon is counted as alive
+ * at once, each holding the most events a member of any module can.
+ */
+#include "engine_agent.h"
+#include "memory.h"
+
+#define RECORD_FACTOR 1.05     /* bytes per record byte (measured 1.00) */
+#define BYTES_PER_EVENT 49.0   /* a pending event (measured 48.6) */
+#define BYTES_PER_UNIT 50.0    /* a staff account or a group (29.5, 49.8) */
+#define BYTES_PER_FRIEND 4.0   /* a member in a unit's list */
+#define FIXED_BYTES 262144.0   /* tables, streams, queue buckets */
+
+/* uint16 words of a person record (people.h, unit_pool.h). */
+static double record_words(const wx_model *m) {
+  double words = 2 + m->n_modules;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    if (m->modules[i].units.type != WX_UNITS_NONE) words += 4;
+  return words;
+}
+
+/* The most events one person can have pending: one exclusive fate and
+ * each join flow of the module. */
+static double events_per_person(const wx_model *m) {
+  double most = 0;
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    const wx_module *mod = &m->modules[i];
+    double n = (mod->n_exclusive ? 1 : 0) + mod->n_joins;
+    if (n > most) most = n;
+  }
+  return most;
+}
+
+double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
+  wx_memory_drivers dr;
+  wx__memory_drivers(m, l->horizon, &dr);
+  double people = dr.people;
+  double bytes = people * (record_words(m) * 2 * RECORD_FACTOR +
+                           events_per_person(m) * BYTES_PER_EVENT);
+  /* Units open at t = 0 (memory.c), and each member in one list. */
+  bytes += dr.units * BYTES_PER_UNIT;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    if (m->modules[i].units.type != WX_UNITS_NONE)
+      bytes += people * BYTES_PER_FRIEND;
+  return bytes + (double)l->n_cols * sizeof(double) + FIXED_BYTES;
+}
