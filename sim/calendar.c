@@ -76,13 +76,17 @@ int wx__weekday_parse(const char *s) {
   return -1;
 }
 
-/* Periodic firings from + at + k every, k >= 0, up to until. */
+/* Periodic firings from + at + k every for integer k >= 0, up to until:
+ * the first grid point after `after`, found by its index k so that every
+ * firing stays exactly on the grid. */
 static double next_every(const wx_schedule *s, double after) {
   if (!(s->every > 0)) return INFINITY;
   double base = s->from + s->at, k = 0;
   if (after >= base) k = floor((after - base) / s->every) + 1;
+  while (k > 0 && base + (k - 1) * s->every > after) k--;
+  while (base + k * s->every <= after) k++;
   double t = base + k * s->every;
-  if (t <= after) t += s->every; /* rounding */
+  if (t > s->until && t <= s->until + WX__SAME_TIME) t = s->until;
   return t <= s->until ? t : INFINITY;
 }
 
@@ -112,6 +116,9 @@ static double next_date(const wx_schedule *s, double after) {
 
 double wx__schedule_next(const wx_schedule *s, int32_t start_day,
                          double after) {
+  /* firings within WX__SAME_TIME of `after` (from another series, or the
+   * same instant rounded differently) were that firing */
+  after += WX__SAME_TIME;
   double t = next_every(s, after);
   double w = next_weekday(s, start_day, after);
   double d = next_date(s, after);
