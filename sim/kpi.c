@@ -52,15 +52,11 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
     snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
     return;
   }
-  /* Friends plus requests refused by the cap so far, at their peak, over
-   * the cap: with no refusals, the accounts the friends fill; with some,
-   * what it takes to have refused nobody (an upper bound: every refused
-   * person is counted as if they had stayed). */
-  d = add(k, "accounts", WX_REDUCE_CEIL_MAX_DIV,
-          l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS);
-  d->col2 = base + WX_S_REFUSED_CAP;
-  d->n_cols = 2;
+  d = add(k, "accounts", WX_REDUCE_STAFF_NEEDED,
+          l->module_base + i * WX_MODULE_METRICS);
+  d->col2 = base;
   d->threshold = mod->units.cap;
+  d->threshold2 = mod->units.daily_adds;
   d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "staff_needed.%s", mod->name);
   d = add(k, "accounts", WX_REDUCE_LAST, base + WX_S_ACCOUNTS_USED);
@@ -204,6 +200,48 @@ static double first_ge(const wx_kpi_def *d, const wx_layout *l,
   return NAN;
 }
 
+/* Staff accounts for the demand: people who asked (friends, plus those
+ * refused whose request is not being retried, counted as if they had
+ * stayed: an upper bound) over the friend cap at their peak, and the
+ * requests of a calendar day (first attempts: joins + refusals - retries;
+ * a sample at t holds the events up to t) over the daily add limit at the
+ * busiest day.  Samples coarser than a day give that day's mean. */
+static double demand(const double *row, const wx_kpi_def *d, int daily) {
+  const double *u = row + d->col2;
+  double asked = u[WX_S_REFUSED_CAP] + u[WX_S_REFUSED_DAILY] - u[WX_S_RETRIES];
+  return asked + row[d->col + (daily ? WX_M_JOINS : WX_M_MEMBERS)];
+}
+
+static double busiest_day(const wx_kpi_def *d, const wx_layout *l,
+                          const wx_series *s) {
+  double most = 0, t0 = 0, v0 = 0; /* nothing was asked before t = 0 */
+  for (uint32_t i = 0, j = 0; i < s->n_samples; i++) {
+    if (i > 0) {
+      t0 = l->times[i];
+      if (fabs(t0 - round(t0)) > 1e-9) continue; /* days start at midnight */
+      v0 = demand(s->v + (size_t)i * s->n_cols, d, 1);
+    }
+    if (j <= i) j = i + 1;
+    while (j + 1 < s->n_samples && l->times[j] < t0 + 1 - 1e-9) j++;
+    if (j >= s->n_samples) break;
+    double v1 = demand(s->v + (size_t)j * s->n_cols, d, 1);
+    most = fmax(most, (v1 - v0) / fmax(1, l->times[j] - t0));
+  }
+  return most;
+}
+
+static double staff_needed(const wx_kpi_def *d, const wx_layout *l,
+                           const wx_series *s) {
+  if (!(d->threshold > 0)) return NAN;
+  double peak = 0;
+  for (uint32_t t = 0; t < s->n_samples; t++)
+    peak = fmax(peak, demand(s->v + (size_t)t * s->n_cols, d, 0));
+  double n = ceil(peak / d->threshold - 1e-9);
+  if (d->threshold2 > 0 && isfinite(d->threshold2))
+    n = fmax(n, ceil(busiest_day(d, l, s) / d->threshold2 - 1e-9));
+  return n;
+}
+
 static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
                      const wx_layout *l, const wx_series *s) {
   const double *last = s->v + (size_t)(s->n_samples - 1) * s->n_cols;
@@ -218,13 +256,7 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
       for (uint32_t t = 0; t < s->n_samples; t++)
         acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
       return acc;
-    case WX_REDUCE_CEIL_MAX_DIV:
-      acc = 0;
-      for (uint32_t t = 0; t < s->n_samples; t++) {
-        const double *row = s->v + (size_t)t * s->n_cols;
-        acc = fmax(acc, row[d->col] + (d->n_cols == 2 ? row[d->col2] : 0));
-      }
-      return d->threshold > 0 ? ceil(acc / d->threshold) : NAN;
+    case WX_REDUCE_STAFF_NEEDED: return staff_needed(d, l, s);
     case WX_REDUCE_REACHED:
       for (uint32_t t = 0; t < s->n_samples; t++)
         if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold) return 1.0;

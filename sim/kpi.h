@@ -19,8 +19,10 @@ typedef enum {
                            when never reached */
   WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
   WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
-  WX_REDUCE_CEIL_MAX_DIV, /* ceil(largest sampled value / threshold); with
-                             n_cols 2 the value is col + col2 */
+  WX_REDUCE_STAFF_NEEDED, /* staff accounts that serve every request under
+                             both the friend cap (threshold) and the daily
+                             add limit (threshold2): col is the module's
+                             first column, col2 its units' (kpi.c) */
   /* Two operands A = col, B = col2 (each a column): */
   WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
   WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */
@@ -54,6 +56,7 @@ typedef struct {
   uint32_t stride;       /* SUM_LAST: distance between summed columns */
   double threshold;
   uint32_t col2;         /* second operand of RATIO, GAIN, FIRST_GE */
+  double threshold2;     /* STAFF_NEEDED: daily add limit */
 } wx_kpi_def;
 
 typedef struct {
