@@ -112,10 +112,17 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0, hi);
   add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS,
        lo);
+  /* cac is total cost over total customers; a replication without a
+   * customer has none, and how often that happens is a KPI of its own */
+  add2(k, "no_customer", "share", WX_REDUCE_IS_ZERO, t + WX_T_CUSTOMERS, 0,
+       lo);
   add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST,
        hi);
   add2(k, "payback_day", "day", WX_REDUCE_FIRST_GE, t + WX_T_REVENUE,
        t + WX_T_COST, lo);
+  /* payback_day averages the replications that paid back only */
+  add2(k, "payback_reached", "share", WX_REDUCE_EVER_GE, t + WX_T_REVENUE,
+       t + WX_T_COST, hi);
 }
 
 /* Whether the series counts every person created: a recommend viewer
@@ -152,7 +159,7 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
 }
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 9;
+  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 11;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *
@@ -183,6 +190,27 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   add_economics(k, m, l);
   add_people_new(k, m, l);
   return WX_OK;
+}
+
+int wx__kpi_is_share(const wx_kpi_def *d) {
+  return d->reduce == WX_REDUCE_REACHED || d->reduce == WX_REDUCE_IS_ZERO ||
+         d->reduce == WX_REDUCE_EVER_GE;
+}
+
+static uint32_t last_of(const wx_kpi_set *k, uint32_t col) {
+  for (uint32_t i = 0; i < k->n; i++)
+    if (k->defs[i].reduce == WX_REDUCE_LAST && k->defs[i].col == col) return i;
+  return WX_NONE;
+}
+
+int wx__kpi_ratio_parts(const wx_kpi_set *k, uint32_t i, uint32_t *num,
+                        uint32_t *den, double *shift) {
+  wx_reduce r = k->defs[i].reduce;
+  if (r != WX_REDUCE_RATIO && r != WX_REDUCE_GAIN) return 0;
+  *shift = r == WX_REDUCE_GAIN ? -1 : 0;
+  *num = last_of(k, k->defs[i].col);
+  *den = last_of(k, k->defs[i].col2);
+  return *num != WX_NONE && *den != WX_NONE;
 }
 
 void wx__kpis_free(wx_kpi_set *k) {
@@ -272,6 +300,8 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
       return last[d->col2] != 0 ? (last[d->col] - last[d->col2]) / last[d->col2]
                                 : NAN;
     case WX_REDUCE_FIRST_GE: return first_ge(d, l, s);
+    case WX_REDUCE_IS_ZERO: return last[d->col] == 0 ? 1.0 : 0.0;
+    case WX_REDUCE_EVER_GE: return isnan(first_ge(d, l, s)) ? 0.0 : 1.0;
     case WX_REDUCE_SUM_LIST:
       for (uint32_t j = 0; j < d->n_cols; j++) acc += last[k->list[d->col + j]];
       return acc;
