@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -65,15 +66,28 @@ int32_t wx__month_index(int32_t start_day, double t) {
   return y * 12 + (int32_t)m - 1;
 }
 
+static const char *const weekday_names[7] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday"};
+
+/* Case-insensitive: `Fri`, `fri` and `FRIDAY` are the same day. */
+static int same_word(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (tolower((unsigned char)a[i]) != b[i] || !b[i]) return 0;
+  return 1;
+}
+
 int wx__weekday_parse(const char *s) {
-  static const char *const names[7] = {"monday",   "tuesday", "wednesday",
-                                       "thursday", "friday",  "saturday",
-                                       "sunday"};
   size_t n = strlen(s);
   for (int i = 0; i < 7; i++)
-    if ((n == 3 && strncmp(s, names[i], 3) == 0) || strcmp(s, names[i]) == 0)
+    if ((n == 3 || n == strlen(weekday_names[i])) &&
+        same_word(s, weekday_names[i], n))
       return i;
   return -1;
+}
+
+const char *wx__weekday_name(int d) {
+  return d >= 0 && d < 7 ? weekday_names[d] : "";
 }
 
 /* Periodic firings from + at + k every for integer k >= 0, up to until:

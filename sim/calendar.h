@@ -24,8 +24,11 @@ int wx__weekday(int32_t start_day, double t);
 /* Calendar month of t as year * 12 + (month - 1): changes exactly at
  * midnight of each 1st. */
 int32_t wx__month_index(int32_t start_day, double t);
-/* Parses a weekday name (mon, tue, ... or monday ...); -1 when unknown. */
+/* Parses a weekday name (mon, tue, ... or monday ..., in any case); -1
+ * when unknown. */
 int wx__weekday_parse(const char *s);
+/* "monday" ... "sunday" for 0 ... 6. */
+const char *wx__weekday_name(int d);
 
 /* Two firings closer than this (days, ~0.1 ms) are one instant: the
  * series are computed in floating point, so a date, a weekday and a grid

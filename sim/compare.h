@@ -60,6 +60,10 @@ typedef struct {
  * WX_ESCENARIO or WX_ENOMEM. */
 int wx__compare_spec_load(const char *path, wx_compare_spec **out,
                           wx_diags *d);
+/* Whether the file is a comparison file (a YAML mapping with a top-level
+ * `compare`); 0 when it cannot be read or parsed (the scenario loader
+ * then says why). */
+int wx__compare_file_is(const char *path);
 /* A comparison of scenario files: the first is the base, variant names
  * are file stems (they must be distinct names). */
 int wx__compare_spec_files(const char *const *files, size_t n,

@@ -368,3 +368,18 @@ int wx__compare_spec_files(const char *const *files, size_t n,
   *out = s;
   return WX_OK;
 }
+
+int wx__compare_file_is(const char *path) {
+  char *data = NULL;
+  size_t len = 0;
+  if (wx__compare_read_file(path, &data, &len, NULL) != WX_OK) return 0;
+  wx_tree *t = NULL;
+  int is = 0;
+  if (wx__tree_parse(path, data, len, &t, NULL) == WX_OK) {
+    is = t->root && t->root->type == WX_NODE_MAP &&
+         wx__node_get(t->root, "compare") != NULL;
+    wx__tree_free(t);
+  }
+  free(data);
+  return is;
+}
