@@ -211,18 +211,34 @@ static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
   return WX_OK;
 }
 
-/* gnuplot's stderr (warnings, or the error) into one diagnostic. */
+/* How gnuplot ended, for a failure: "exit status 1", "killed by signal 11
+ * (Segmentation fault)". */
+static void describe_status(int status, char *out, size_t size) {
+  if (WIFEXITED(status))
+    snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+  else if (WIFSIGNALED(status))
+    snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status),
+             strsignal(WTERMSIG(status)));
+  else
+    snprintf(out, size, "wait status %#x", (unsigned)status);
+}
+
+/* gnuplot's stderr (warnings, or the error) into one diagnostic; a failure
+ * says how gnuplot ended and which script it ran, whatever it printed. */
 static void report_stderr(wx__plot_ctx *ctx, const run_files *rf, int code,
-                          const char *base) {
+                          int status, const char *base) {
   char text[WX_MSG_MAX - 64];
   FILE *f = fopen(rf->err, "r");
   size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
   if (f) fclose(f);
   text[n] = '\0';
   while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';
+  char how[96];
+  describe_status(status, how, sizeof how);
   if (code != WX_OK)
-    wx__diag(ctx->diags, code, rf->tpl, 0, 0, "gnuplot failed on %s: %s",
-             base, n ? text : "(no message)");
+    wx__diag(ctx->diags, code, rf->tpl, 0, 0, "gnuplot failed on %s (%s)%s%s",
+             base, how, n ? ": " : ", printing nothing",
+             n ? text : "");
   else if (n)
     wx__diag(ctx->diags, WX_OK, rf->tpl, 0, 0, "gnuplot on %s: %s", base,
              text);
@@ -254,7 +270,8 @@ int wx__plot_run(wx__plot_ctx *ctx, const char *tpl, const char *base,
   int rc = prepare(ctx, tpl, base, vars, rf);
   rc = rc ? rc : spawn_gnuplot(ctx, rf, &status);
   int ok = rc == WX_OK && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (rc == WX_OK) report_stderr(ctx, rf, ok ? WX_OK : WX_ERUNTIME, base);
+  if (rc == WX_OK)
+    report_stderr(ctx, rf, ok ? WX_OK : WX_ERUNTIME, status, base);
   if (rc == WX_OK && !ok) rc = WX_ERUNTIME;
   int crc = commit_outputs(ctx, rf, ok);
   rc = rc ? rc : crc;
