@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "plot.h"
+#include "results.h"
+#include "scenario_support.h"
 
 #define DATA WX_SOURCE_DIR "/tests/data"
 #define PLOTS WX_SOURCE_DIR "/plots"
@@ -158,11 +160,49 @@ static void a_crashing_gnuplot_says_how_it_ended(void **st) {
   scratch_free(&s);
 }
 
+/* Buyers who can buy without joining the group are not "x% of group
+ * members"; with the only way to buy through the group, they are. */
+static int nested(const char *yaml, int stage) {
+  wx_model *m = wxt_load_ok(yaml);
+  wx_layout l;
+  assert_int_equal(wx__layout_init(&l, m), WX_OK);
+  uint32_t oa = l.module_base + WX_M_JOINS;
+  uint32_t grp = l.module_base + WX_MODULE_METRICS + WX_M_JOINS;
+  uint32_t cust = l.total_base + WX_T_CUSTOMERS;
+  int r = stage == 1 ? wx__funnel_nested(m, &l, &oa, 1, &grp, 1)
+                     : wx__funnel_nested(m, &l, &grp, 1, &cust, 1);
+  wx__layout_free(&l);
+  wx_model_free(m);
+  return r;
+}
+
+static void funnel_shares_only_where_stages_are_nested(void **st) {
+  (void)st;
+  const char *base =
+      "horizon: 10d\nmodules:\n  oa: {kind: official_account}\n"
+      "  grp: {kind: group}\nsources:\n  s: {into: oa, initial: 10}\n"
+      "outcomes:\n  buy: {value: 100}\nflows:\n"
+      "  j: {from: oa, to: grp, p: 50%, delay: 1d}\n"
+      "  b: {from: grp, to: buy, p: 50%, delay: 1d}\n";
+  char both[1024];
+  snprintf(both, sizeof both, "%s  d: {from: oa, to: buy, p: 5%%, delay: 1d}\n",
+           base);
+  assert_true(nested(base, 1));
+  assert_true(nested(base, 2));
+  assert_false(nested(both, 2)); /* buyers straight from the OA */
+  char src[1024];
+  const char *at = strstr(base, "into: oa");
+  snprintf(src, sizeof src, "%.*sinto: grp%s", (int)(at - base), base,
+           at + strlen("into: oa")); /* people arrive in the group itself */
+  assert_false(nested(src, 1));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(kpi_bars_draw_negatives_many_variants_and_outliers),
       cmocka_unit_test(constraints_chart_with_nothing_bound),
       cmocka_unit_test(a_crashing_gnuplot_says_how_it_ended),
+      cmocka_unit_test(funnel_shares_only_where_stages_are_nested),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
