@@ -50,8 +50,10 @@ void wx__sb_gpstr(wx__sbuf *b, const char *s) {
   for (; *s; s++) {
     if (*s == '\'')
       wx__sb_printf(b, "''"); /* the only escape inside '...' */
+    else if (*s == '\n') /* a line break: '...'."\n".'...' */
+      wx__sb_printf(b, "'.\"\\n\".'");
     else
-      wx__sb_printf(b, "%c", (*s == '\n' || *s == '\r') ? ' ' : *s);
+      wx__sb_printf(b, "%c", *s == '\r' ? ' ' : *s);
   }
   wx__sb_printf(b, "'");
 }
@@ -88,12 +90,32 @@ void wx__plot_safe_name(char *out, size_t size, const char *name) {
   out[i] = '\0';
 }
 
+/* Columns a UTF-8 text takes: CJK (3-byte and longer) characters are
+ * double width. */
+static size_t display_width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x80) w += 1;
+    else if (c >= 0xE0) w += 2;
+    else if (c >= 0xC0) w += 1;
+  }
+  return w;
+}
+
+/* Longer than this, the scenario's title and the chart's go on two lines:
+ * on one they run past the chart's edge and are cut. */
+#define WX_TITLE_COLUMNS 56
+
 void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
                     size_t size) {
-  if (ctx->title[0])
-    snprintf(out, size, "%s · %s", ctx->title, what);
-  else
+  if (!ctx->title[0])
     snprintf(out, size, "%s", what);
+  else if (display_width(ctx->title) + 3 + display_width(what) >
+           WX_TITLE_COLUMNS)
+    snprintf(out, size, "%s\n%s", ctx->title, what);
+  else
+    snprintf(out, size, "%s · %s", ctx->title, what);
 }
 
 void wx__plot_put_label(FILE *f, const char *s) {

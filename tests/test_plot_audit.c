@@ -124,15 +124,18 @@ static void kpi_bars_draw_negatives_many_variants_and_outliers(void **st) {
 }
 
 /* Nothing ever bound (wechat_matrix.yaml): gnuplot 5.4 once crashed on
- * the all-empty label column; the chart shows labels, not ids. */
+ * the all-empty label column; the chart shows labels, not ids; a long
+ * title goes on two lines instead of running off the chart. */
 static void constraints_chart_with_nothing_bound(void **st) {
   (void)st;
   scratch s;
   scratch_init(&s, DATA "/results_fixture");
   put(&s, "constraints.csv", "constraint,label,first_bind_day,refused\n"
                              "sdr.friend_cap,企业微信 friend cap,,0\n");
-  const char *rec = draw(&s, WX_PLOT_CONSTRAINTS, NULL);
+  const char *rec = draw(&s, WX_PLOT_CONSTRAINTS,
+                         "线下零售 Offline retail (WeCom → OA → community)");
   assert_non_null(strstr(rec, "企业微信 friend cap"));
+  assert_non_null(strstr(rec, "community)'.\"\\n\".'when caps and quotas bind"));
   scratch_free(&s);
 }
 
