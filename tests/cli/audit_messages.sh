@@ -25,6 +25,11 @@ mkdir -p "$T/cmp" && cp "$SRC"/scenarios/*.yaml "$T/cmp/"
 printf 'compare:\n  base: paths.yaml\n  variants:\n    a: {flows.no_such_flow.p: 5%%}\n' >"$T/cmp/bad.yaml"
 expect 3 "$WX" validate "$T/cmp/bad.yaml"
 has "bad.yaml:4:"
+# a duplicate key in a comparison file hides no other error either
+printf 'compare:\n  base: paths.yaml\n  base: paths.yaml\n  colour: red\n' >"$T/cmp/dup.yaml"
+expect 3 "$WX" validate "$T/cmp/dup.yaml"
+has "dup.yaml:3:3: error: duplicate key \`base\`"
+has "dup.yaml:4:3: error: unknown key \`colour\`"
 expect 3 "$WX" run "$M" -o "$T/r" -q
 has "is a comparison file"
 has "wxflow compare"
