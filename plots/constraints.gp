@@ -31,6 +31,8 @@ set lmargin label_room
 h = 0.28
 # Annotations of late bindings go left of the marker so they stay inside.
 late(d) = d > 0.65 * xmax
+# A labels plot whose points are all NaN crashes gnuplot 5.4 (segfault):
+# rows without a label get an empty one at x = 0 instead.
 
-plot datafile using ($3 != 0 ? ($4+xmax)/2 : NaN):(-$1):($3 != 0 ? $4 : NaN):(xmax):(-$1-h):(-$1+h)        with boxxyerror fc rgb '#F28E2B' fs transparent solid 0.25 noborder,      '' using ($3 != 0 ? $4 : NaN):(-$1) with points pt 7 ps 2.5 lc rgb '#E15759',      '' using ($3 != 0 && late($4) ? NaN : ($3 != 0 ? $4 : 0)):(-$1):($3 != 0 ? sprintf("  day %.1f · %.0f refused", $4, $5) : "  never bound"):ytic(2)        with labels left textcolor rgb '#222222',      '' using ($3 != 0 && late($4) ? $4 : NaN):(-$1):(sprintf("day %.1f · %.0f refused  ", $4, $5))        with labels right textcolor rgb '#222222'
+plot datafile using ($3 != 0 ? ($4+xmax)/2 : NaN):(-$1):($3 != 0 ? $4 : NaN):(xmax):(-$1-h):(-$1+h)        with boxxyerror fc rgb '#F28E2B' fs transparent solid 0.25 noborder,      '' using ($3 != 0 ? $4 : NaN):(-$1) with points pt 7 ps 2.5 lc rgb '#E15759',      '' using ($3 != 0 && late($4) ? NaN : ($3 != 0 ? $4 : 0)):(-$1):($3 != 0 ? sprintf("  day %.1f · %.0f refused", $4, $5) : "  never bound"):ytic(2)        with labels left textcolor rgb '#222222',      '' using ($3 != 0 && late($4) ? $4 : 0):(-$1):($3 != 0 && late($4) ? sprintf("day %.1f · %.0f refused  ", $4, $5) : "")        with labels right textcolor rgb '#222222'
 set output

@@ -3,8 +3,9 @@
 #
 # Data (tab-separated, '#' comments), one row per stage in funnel order:
 #   index(0-based)  label  mean  ci_low  ci_high  pct_of_previous
-# A stage larger than the one before (people who came another way) shows
-# its count only: a share above 100% would read as a conversion.
+# A stage not nested in the one before (people who came another way;
+# wxflow writes pct_of_previous 1000 for it) shows its count only: a share
+# of people who did not pass through the previous stage is no conversion.
 # Variables: datafile (required), out, term, title, xlabel, plotdir
 #   gnuplot -e "datafile='funnel.tsv'; out='funnel.png'" plots/funnel.gp
 if (!exists("plotdir")) { plotdir = ''; _s = ARG0; while (strstrt(_s, '/') > 0) { _i = strstrt(_s, '/'); plotdir = plotdir._s[1:_i]; _s = _s[_i+1:] } }

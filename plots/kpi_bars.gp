@@ -4,7 +4,11 @@
 # Data (tab-separated, '#' comments): one block per KPI, blocks separated by
 # two blank lines; rows: index(0-based)  variant  mean  ci_low  ci_high  significant(0|1)
 # Variables: datafile (required), out, term, title, plotdir,
-#            nkpi (default: blocks in the file), kpi_titles (array of panel titles)
+#            nkpi (default: blocks in the file), kpi_titles (array of panel titles),
+#            kpi_ymin, kpi_ymax, kpi_log (0|1), kpi_step (0: automatic) (arrays:
+#            each panel's axis; the axis passes through 0 so that negative
+#            means are drawn, or is logarithmic when one value dwarfs the rest),
+#            slant_names (0|1: variant names at an angle, for many variants)
 #   gnuplot -e "datafile='kpi.tsv'; out='kpi.png'" plots/kpi_bars.gp
 if (!exists("plotdir")) { plotdir = ''; _s = ARG0; while (strstrt(_s, '/') > 0) { _i = strstrt(_s, '/'); plotdir = plotdir._s[1:_i]; _s = _s[_i+1:] } }
 reset
@@ -14,28 +18,33 @@ if (!exists("title")) title = ''
 if (!exists("nkpi")) { stats datafile using 3 nooutput; nkpi = STATS_blocks }
 if (!exists("kpi_titles")) { array kpi_titles[nkpi]; do for [k=1:nkpi] { kpi_titles[k] = sprintf('KPI %d', k) } }
 
+if (!exists("kpi_ymin")) { array kpi_ymin[nkpi]; array kpi_ymax[nkpi]; array kpi_log[nkpi]; array kpi_step[nkpi]; do for [k=1:nkpi] { kpi_ymin[k] = NaN; kpi_ymax[k] = NaN; kpi_log[k] = 0; kpi_step[k] = 0 } }
+if (!exists("slant_names")) slant_names = 0
+
 ncol = (nkpi <= 3) ? nkpi : ((nkpi == 4) ? 2 : 3)
 nrow = int((nkpi + ncol - 1) / ncol)
 unset key
 set grid noxtics
 _xf = sprintf(",%g", (nkpi > 2 ? 16 : 20)*fontscale)
-set xtics scale 0 font _xf
+if (slant_names) { set xtics scale 0 font _xf rotate by 25 right } else { set xtics scale 0 font _xf norotate }
+_yf = sprintf(",%g", 16*fontscale)
+set ytics font _yf
 set boxwidth 0.6
 set offsets 0.5, 0.5, 0, 0
-set lmargin 12
-set rmargin 3
-set tmargin 4
-set bmargin 4
-set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.06, 0.98, 0.1, 0.82 spacing 0.08, 0.16
+# Short numbers on the axis (250k, 1.2M) so that tick labels fit the margin.
+si(x) = abs(x) >= 1e6 ? sprintf("%.3gM", x/1e6) : (abs(x) >= 1e4 ? sprintf("%.3gk", x/1e3) : (abs(x) >= 1000 ? sprintf("%.0f", x) : sprintf("%.3g", x)))
+_sp = slant_names ? 0.22 : 0.16
+_lf = sprintf(",%g", (slant_names ? 14 : 18)*fontscale)
+set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.08, 0.98, (slant_names ? 0.14 : 0.1), 0.82 spacing 0.09, _sp
 do for [k=1:nkpi] {
   set title kpi_titles[k] font sprintf(",%g", 24*fontscale)
-  set yrange [*:*]  # stats on one column filters by the y range
-  undefine STATS_max
-  stats datafile index (k-1) using 5 nooutput
-  # A panel without one finite value leaves STATS_max unset: draw it empty.
-  _ymax = exists("STATS_max") ? STATS_max : 0
-  set yrange [0:(_ymax > 0 ? _ymax*1.18 : 1)]
-  plot datafile index (k-1) using 1:3:(int($1)%10+1):xtic(2) with boxes lc variable fs solid 0.85 noborder,        '' index (k-1) using 1:3:4:5 with yerrorbars lc rgb '#333333' lw 2 pt -1,        '' index (k-1) using 1:5:(sprintf(abs($3) >= 1000 ? "%.0f%s" : "%.4g%s", $3, $6 != 0 ? " *" : "")) with labels offset 0,1 textcolor rgb '#222222'
+  if (kpi_log[k]) { set logscale y; set format y '%.0s%c'; set ytics autofreq } else { unset logscale y; set format y '%h' }
+  if (kpi_ymin[k] == kpi_ymin[k] && kpi_ymax[k] == kpi_ymax[k]) { set yrange [kpi_ymin[k]:kpi_ymax[k]] } else { set yrange [*:*] }
+  if (!kpi_log[k] && kpi_step[k] > 0) { set ytics kpi_step[k]; if (kpi_step[k] >= 1e4) { set format y '%.0s%c' } }
+  set xzeroaxis lt -1 lw 1
+  # Labels sit above positive bars, and above the zero line for negative
+  # ones (below them they would meet the variant names).
+  plot datafile index (k-1) using 1:3:(int($1)%10+1):xtic(2) with boxes lc variable fs solid 0.85 noborder,        '' index (k-1) using 1:3:4:5 with yerrorbars lc rgb '#333333' lw 2 pt -1,        '' index (k-1) using 1:($3 >= 0 ? $5 : 0):(si($3).($6 != 0 ? " *" : "")) with labels offset 0,0.8 font _lf textcolor rgb '#222222'
 }
 unset multiplot
 set output

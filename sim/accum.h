@@ -38,6 +38,19 @@ int wx__accum_add(wx_accum *a, const double *row);
 void wx__accum_summary(const wx_accum *a, uint32_t c, const double *probs,
                        size_t nq, double *scratch, wx_cell_summary *out);
 
+/* Summarises the ratio of means mean(cell num) / mean(cell den) over the
+ * replications where both are finite (a replication with den 0 counts):
+ * mean is that ratio, ci its 95% delta-method interval
+ * R +- t sqrt(var(num - R den) / n) / mean(den) and sd the standard
+ * deviation of (num - R den) / mean(den); n, quantiles and NaN handling as
+ * wx__accum_summary of the per-replication ratios (num / den where den is
+ * not 0).  NaN when mean(den) is 0.  `shift` is added to the ratio, its
+ * bounds and quantiles (-1 for a gain (A - B) / B = A / B - 1).
+ * `scratch` holds 2 cap doubles. */
+void wx__accum_ratio(const wx_accum *a, uint32_t num, uint32_t den,
+                     double shift, const double *probs, size_t nq,
+                     double *scratch, wx_cell_summary *out);
+
 /* Bytes the accumulators of a run hold: cells x replications doubles. */
 double wx__accum_bytes(double cells, uint32_t replications);
 

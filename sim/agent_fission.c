@@ -89,8 +89,10 @@ int wx__fission_arrival(wx_engine *e, uint32_t origin, double t) {
   e->st.arrivals++;
   *counter(e, origin, 0) += 1;
   int rc = wx__agent_enter(e, p, f->into, t);
-  if (rc != WX_OK) return rc;
-  if (gsl_rng_uniform(wx__fission_rng(e, origin)) < e->params[f->share])
-    return wx__fission_share(e, origin, t);
-  return WX_OK;
+  /* reached by the campaign, p shares whether `into` took p or not */
+  if (rc == WX_OK &&
+      gsl_rng_uniform(wx__fission_rng(e, origin)) < e->params[f->share])
+    rc = wx__fission_share(e, origin, t);
+  wx__agent_settle(e, p, 1); /* refused (declined, full): nobody */
+  return rc;
 }

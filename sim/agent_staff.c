@@ -63,16 +63,27 @@ static uint32_t round_robin(wx_units_rt *u, int need_ok) {
   return WX_NONE;
 }
 
+/* The account p is offered to (WX_NONE when none is open, or with
+ * overflow/retry when none is ok); p joins it only when it is ok. */
 static uint32_t choose(wx_units_rt *u) {
   int drop = u->cfg->on_refused == WX_REFUSE_DROP;
-  uint32_t i = u->cfg->assign == WX_ASSIGN_ROUND_ROBIN ? round_robin(u, !drop)
-                                                       : least_loaded(u, !drop);
-  return i != WX_NONE && ok(u, i) ? i : WX_NONE;
+  return u->cfg->assign == WX_ASSIGN_ROUND_ROBIN ? round_robin(u, !drop)
+                                                 : least_loaded(u, !drop);
 }
 
-static int refuse(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
-  int daily = 0;
-  for (uint32_t i = 0; i < u->n && !daily; i++) daily = wx__pool_has_room(u, i);
+/* Why p was refused: by the account it was offered to (drop) when there is
+ * one, else by all of them, under the daily limit while some open account
+ * still has room under the cap. */
+static int refused_by_daily_limit(const wx_units_rt *u, uint32_t chosen) {
+  if (chosen != WX_NONE) return wx__pool_has_room(u, chosen);
+  for (uint32_t i = 0; i < u->n; i++)
+    if (wx__pool_has_room(u, i)) return 1;
+  return 0;
+}
+
+static int refuse(wx_engine *e, wx_units_rt *u, uint32_t p, double t,
+                  uint32_t chosen) {
+  int daily = refused_by_daily_limit(u, chosen);
   e->cur[u->col + (daily ? WX_S_REFUSED_DAILY : WX_S_REFUSED_CAP)] += 1;
   if (u->cfg->on_refused != WX_REFUSE_RETRY) return 0;
   int rc = wx__units_retry(e, u, p, t);
@@ -89,7 +100,7 @@ int wx__staff_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
   }
   new_day(u, t);
   uint32_t i = choose(u);
-  if (i == WX_NONE) return refuse(e, u, p, t);
+  if (i == WX_NONE || !ok(u, i)) return refuse(e, u, p, t, i);
   if (!u->used[i]) c[WX_S_ACCOUNTS_USED] += 1;
   if (wx__pool_add(e, u, i, p) != WX_OK) return WX_ENOMEM;
   u->adds[i]++;

@@ -25,6 +25,7 @@ double *wx__touch_col(wx_engine *e, uint32_t i, int k) {
 int wx__touch_next(wx_engine *e, uint32_t i, double after) {
   double t =
       wx__schedule_next(&e->m->touchpoints[i].sched, e->m->start_day, after);
+  if (t > e->horizon && t <= e->horizon + WX__SAME_TIME) t = e->horizon;
   if (!(t <= e->horizon)) return WX_OK;
   return wx__queue_push(&e->q, t, i, WX_EV_TOUCH, 0);
 }

@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <math.h>
 #include <string.h>
 
@@ -65,24 +66,41 @@ int32_t wx__month_index(int32_t start_day, double t) {
   return y * 12 + (int32_t)m - 1;
 }
 
+static const char *const weekday_names[7] = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday"};
+
+/* Case-insensitive: `Fri`, `fri` and `FRIDAY` are the same day. */
+static int same_word(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (tolower((unsigned char)a[i]) != b[i] || !b[i]) return 0;
+  return 1;
+}
+
 int wx__weekday_parse(const char *s) {
-  static const char *const names[7] = {"monday",   "tuesday", "wednesday",
-                                       "thursday", "friday",  "saturday",
-                                       "sunday"};
   size_t n = strlen(s);
   for (int i = 0; i < 7; i++)
-    if ((n == 3 && strncmp(s, names[i], 3) == 0) || strcmp(s, names[i]) == 0)
+    if ((n == 3 || n == strlen(weekday_names[i])) &&
+        same_word(s, weekday_names[i], n))
       return i;
   return -1;
 }
 
-/* Periodic firings from + at + k every, k >= 0, up to until. */
+const char *wx__weekday_name(int d) {
+  return d >= 0 && d < 7 ? weekday_names[d] : "";
+}
+
+/* Periodic firings from + at + k every for integer k >= 0, up to until:
+ * the first grid point after `after`, found by its index k so that every
+ * firing stays exactly on the grid. */
 static double next_every(const wx_schedule *s, double after) {
   if (!(s->every > 0)) return INFINITY;
   double base = s->from + s->at, k = 0;
   if (after >= base) k = floor((after - base) / s->every) + 1;
+  while (k > 0 && base + (k - 1) * s->every > after) k--;
+  while (base + k * s->every <= after) k++;
   double t = base + k * s->every;
-  if (t <= after) t += s->every; /* rounding */
+  if (t > s->until && t <= s->until + WX__SAME_TIME) t = s->until;
   return t <= s->until ? t : INFINITY;
 }
 
@@ -112,6 +130,9 @@ static double next_date(const wx_schedule *s, double after) {
 
 double wx__schedule_next(const wx_schedule *s, int32_t start_day,
                          double after) {
+  /* firings within WX__SAME_TIME of `after` (from another series, or the
+   * same instant rounded differently) were that firing */
+  after += WX__SAME_TIME;
   double t = next_every(s, after);
   double w = next_weekday(s, start_day, after);
   double d = next_date(s, after);

@@ -24,11 +24,21 @@ int wx__weekday(int32_t start_day, double t);
 /* Calendar month of t as year * 12 + (month - 1): changes exactly at
  * midnight of each 1st. */
 int32_t wx__month_index(int32_t start_day, double t);
-/* Parses a weekday name (mon, tue, ... or monday ...); -1 when unknown. */
+/* Parses a weekday name (mon, tue, ... or monday ..., in any case); -1
+ * when unknown. */
 int wx__weekday_parse(const char *s);
+/* "monday" ... "sunday" for 0 ... 6. */
+const char *wx__weekday_name(int d);
+
+/* Two firings closer than this (days, ~0.1 ms) are one instant: the
+ * series are computed in floating point, so a date, a weekday and a grid
+ * point that are the same instant may differ by a rounding step; the same
+ * holds for a grid point on `until` or on the horizon. */
+#define WX__SAME_TIME 1e-9
 
 /* The first firing of s strictly after `after` (pass -INFINITY for the
- * first one), or INFINITY when none. */
+ * first one), or INFINITY when none; firings within WX__SAME_TIME of
+ * `after` are `after` itself and are skipped. */
 double wx__schedule_next(const wx_schedule *s, int32_t start_day, double after);
 
 #endif

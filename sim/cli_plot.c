@@ -181,9 +181,12 @@ int wx_cli_plot(int argc, char **argv) {
   char probe[4096];
   snprintf(probe, sizeof probe, "%s/compare.csv", argv[optind]);
   wx_plot_options top = o;
-  /* A comparison directory has no series of its own: only its charts. */
+  /* A comparison directory has no series of its own: only its charts; a
+   * run directory has no comparison (asked for, they are still tried). */
   if (!o.charts && access(probe, F_OK) == 0)
     top.charts = WX_PLOT_COMPARE | WX_PLOT_KPI;
+  else if (!o.charts)
+    top.charts = WX_PLOT_ALL & ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI);
   int rc = wx_cli_render(argv[optind], &top, 1);
   wx_plot_report variants = {0};
   if (rc == WX_OK) rc = render_variants(argv[optind], &o, &variants);

@@ -1,19 +1,54 @@
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "compare.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow validate FILE...\n"
 "\n"
-"Checks each scenario FILE without running it and reports every problem\n"
-"as file:line:col: error: message.  Exit code 0 when all are valid, 3 when\n"
+"Checks each scenario or comparison FILE without running it and reports\n"
+"every problem as file:line:col: error: message (for a comparison file:\n"
+"the file, its base scenario and every variant's overrides).  Exit code 0 when all are valid, 3 when\n"
 "any is not, 4 when a file cannot be read.\n"
 "\n"
 "Options:\n"
 "  -q, --quiet   print nothing for valid files\n"
 "  -h, --help    show this help\n");
+}
+
+/* A comparison file: its own keys, then every variant compiled (the base
+ * scenario with each variant's overrides). */
+static int validate_comparison(const char *path, wx_diags *d, size_t *n) {
+  wx_compare_spec *s = NULL;
+  int rc = wx__compare_spec_load(path, &s, d);
+  wx_model **models = rc == WX_OK ? calloc(s->n, sizeof *models) : NULL;
+  if (rc == WX_OK) rc = models ? wx__compare_models(s, models, d) : WX_ENOMEM;
+  for (size_t i = 0; models && i < s->n; i++) wx_model_free(models[i]);
+  free(models);
+  *n = s ? s->n : 0;
+  wx__compare_spec_free(s);
+  return rc;
+}
+
+static int validate_one(const char *path, wx_diags *d, int quiet) {
+  size_t n = 0;
+  int rc;
+  if (wx__compare_file_is(path)) {
+    rc = validate_comparison(path, d, &n);
+  } else {
+    wx_model *m = NULL;
+    rc = wx_model_load(path, &m, d);
+    wx_model_free(m);
+  }
+  wx_cli_print_diags(d);
+  if (rc == WX_OK && !quiet) {
+    if (n) printf("%s: ok (a comparison of %zu variants)\n", path, n);
+    else printf("%s: ok\n", path);
+  }
+  return rc;
 }
 
 int wx_cli_validate(int argc, char **argv) {
@@ -39,14 +74,10 @@ int wx_cli_validate(int argc, char **argv) {
   int worst = WX_EXIT_OK;
   wx_diags *d = wx_diags_alloc(100);
   for (int i = optind; i < argc; i++) {
-    wx_model *m = NULL;
     wx_diags_clear(d);
-    int rc = d ? wx_model_load(argv[i], &m, d) : WX_ENOMEM;
-    wx_cli_print_diags(d);
-    if (rc == WX_OK && !quiet) printf("%s: ok\n", argv[i]);
+    int rc = d ? validate_one(argv[i], d, quiet) : WX_ENOMEM;
     int code = wx_cli_exit_code(rc);
     if (code > worst) worst = code;
-    wx_model_free(m);
   }
   wx_diags_free(d);
   return worst;

@@ -60,6 +60,10 @@ typedef struct {
  * WX_ESCENARIO or WX_ENOMEM. */
 int wx__compare_spec_load(const char *path, wx_compare_spec **out,
                           wx_diags *d);
+/* Whether the file is a comparison file (a YAML mapping with a top-level
+ * `compare`); 0 when it cannot be read or parsed (the scenario loader
+ * then says why). */
+int wx__compare_file_is(const char *path);
 /* A comparison of scenario files: the first is the base, variant names
  * are file stems (they must be distinct names). */
 int wx__compare_spec_files(const char *const *files, size_t n,
@@ -97,6 +101,16 @@ void wx__ci_wilson(const double *x, size_t n, wx_ci *out);
  * the phi correlation of the pairs). */
 void wx__ci_paired_binary(const double *a, const double *b, size_t n,
                           wx_ci *out);
+/* Ratio of means mean(x) / mean(y) + shift over the r where both are
+ * finite, with its delta-method interval (compare_ratio.c); z holds n
+ * doubles. */
+void wx__ci_ratio(const double *x, const double *y, size_t n, double shift,
+                  double *z, wx_ci *out);
+/* Paired and Welch intervals of the difference of two ratios of means,
+ * a = xa / ya minus b = xb / yb; z holds 2 n doubles. */
+void wx__ci_ratio_diff(const double *xa, const double *ya, const double *xb,
+                       const double *yb, size_t n, double *z, wx_ci *paired,
+                       wx_ci *welch);
 /* Whether a paired interval may be called significant: it excludes 0, has
  * a positive width and rests on at least WX_MIN_PAIRS pairs. */
 #define WX_MIN_PAIRS 5

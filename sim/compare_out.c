@@ -20,10 +20,14 @@ static const char *human(char buf[32], double x) {
   return buf;
 }
 
-static void md_ci(FILE *fp, const wx_ci *c) {
+/* A value that rests on fewer replications than ran (payback_day: those
+ * that paid back) says how many, the base's as well as the others'. */
+static void md_ci(FILE *fp, const wx_ci *c, uint32_t replications) {
   char a[32], b[32], m[32];
-  fprintf(fp, " %s [%s, %s] |", human(m, c->mean), human(a, c->lo),
+  fprintf(fp, " %s [%s, %s]", human(m, c->mean), human(a, c->lo),
           human(b, c->hi));
+  if (c->n != replications) fprintf(fp, " (n=%u)", c->n);
+  fputs(" |", fp);
 }
 
 static void md_header(const wx_comparison *c, FILE *fp) {
@@ -48,7 +52,7 @@ static void md_row(const wx_comparison *c, const wx_compare_row *r,
       fputs(v ? " – | – |" : " – |", fp);
       continue;
     }
-    md_ci(fp, &x->value);
+    md_ci(fp, &x->value, c->replications);
     if (v == 0) continue;
     if (!r->cell[0].present) {
       fputs(" – |", fp);
@@ -77,8 +81,10 @@ int wx__comparison_markdown(const wx_comparison *c, FILE *fp) {
           "Δ: paired difference to %s [95%% CI, Student t; shares: Wilson "
           "and Newcombe's paired interval]; ✓ significant (the CI excludes "
           "0, has a width and rests on at least %d pairs), ✗ not; (n=K): "
-          "only K replications had a value in both (e.g. reached the "
-          "target).\n"
+          "only K replications had a value (after a Δ: in both; e.g. "
+          "reached the target or paid back).  cac and roi are ratios of "
+          "means (total cost / total customers) with delta-method "
+          "intervals.\n"
           "Winner: the best mean (↓ marks KPIs where lower is better); ✓ "
           "when its paired difference to %s is significant (for %s itself: "
           "when the runner-up's is); — when no variant differs or the KPI "

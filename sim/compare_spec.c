@@ -256,12 +256,14 @@ static int parse_spec(const char *path, const char *data, size_t len,
                       wx_compare_spec *s, wx_diags *d) {
   wx__hex64(wx__fnv1a64(data, len), s->hash);
   wx_tree *t = NULL;
-  int rc = wx__tree_parse(path, data, len, &t, d);
-  if (rc != WX_OK) return rc;
+  /* duplicate keys (rc WX_EYAML with a tree) hide no other error */
+  int rc = wx__tree_parse_all(path, data, len, &t, d);
+  if (!t) return rc;
   spec_ctx c = {.file = path, .d = d, .s = s};
   read_compare(&c, t->root);
   wx__tree_free(t);
   if (c.nomem) return wx__diag(d, WX_ENOMEM, path, 0, 0, "out of memory");
+  if (rc != WX_OK) return rc;
   return c.errors ? WX_ESCENARIO : WX_OK;
 }
 
@@ -337,4 +339,20 @@ int wx__compare_spec_files(const char *const *files, size_t n,
   }
   *out = s;
   return WX_OK;
+}
+
+int wx__compare_file_is(const char *path) {
+  char *data = NULL;
+  size_t len = 0;
+  if (wx__read_file(path, WX__SCENARIO_MAX, &data, &len, NULL) != WX_OK) return 0;
+  wx_tree *t = NULL;
+  int is = 0;
+  wx__tree_parse_all(path, data, len, &t, NULL);
+  if (t) {
+    is = t->root && t->root->type == WX_NODE_MAP &&
+         wx__node_get(t->root, "compare") != NULL;
+    wx__tree_free(t);
+  }
+  free(data);
+  return is;
 }

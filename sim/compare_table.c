@@ -9,8 +9,19 @@
 #include "outfile.h"
 #include "util.h"
 
+/* KPIs that are ratios of two others (kpi.c: cac = cost / customers,
+ * roi = revenue / cost - 1): compared as ratios of means, from the
+ * operands' per-replication values. */
+static const struct {
+  const char *kpi, *num, *den;
+  double shift;
+} ratios[] = {{"cac", "cost", "customers", 0},
+              {"roi", "revenue", "cost", -1}};
+#define N_RATIOS (sizeof ratios / sizeof *ratios)
+
 typedef struct {
   size_t n_var, n_kpi, reps;
+  size_t n_shown; /* the first n_shown KPIs are rows; the rest operands */
   char (*kpi)[96];
   char (*unit)[16];
   wx_kpi_better *better; /* from kpi_summary.csv's `better` column */
@@ -51,7 +62,7 @@ static int load_csvs(build_ctx *b, const char *const *dirs, wx_diags *d) {
  * largest replication count, and units. */
 static int collect_kpis(build_ctx *b, const char *const *want, size_t n_want,
                         wx_diags *d) {
-  size_t cap = n_want;
+  size_t cap = n_want + 2 * N_RATIOS;
   for (size_t v = 0; v < b->n_var; v++) cap += wx__csv_rows(b->csv[v]);
   b->kpi = calloc(cap + 1, sizeof *b->kpi);
   b->unit = calloc(cap + 1, sizeof *b->unit);
@@ -71,6 +82,14 @@ static int collect_kpis(build_ctx *b, const char *const *want, size_t n_want,
     }
   }
   (void)d;
+  b->n_shown = b->n_kpi;
+  for (size_t i = 0; i < N_RATIOS; i++) {
+    if (kpi_index(b, ratios[i].kpi) < 0) continue;
+    const char *op[2] = {ratios[i].num, ratios[i].den};
+    for (int j = 0; j < 2; j++)
+      if (kpi_index(b, op[j]) < 0 && b->n_kpi < cap)
+        snprintf(b->kpi[b->n_kpi++], sizeof b->kpi[0], "%s", op[j]);
+  }
   return WX_OK;
 }
 
@@ -156,45 +175,86 @@ static void pick_winner(wx_compare_row *row, size_t n) {
                               : row->cell[best].significant;
 }
 
+/* The operands of KPI k when it is a ratio every variant has them for. */
+static int ratio_of(const build_ctx *b, const char *present, size_t k,
+                    long *num, long *den, double *shift) {
+  for (size_t i = 0; i < N_RATIOS; i++) {
+    if (strcmp(b->kpi[k], ratios[i].kpi)) continue;
+    *num = kpi_index(b, ratios[i].num);
+    *den = kpi_index(b, ratios[i].den);
+    *shift = ratios[i].shift;
+    for (size_t v = 0; *num >= 0 && *den >= 0 && v < b->n_var; v++)
+      if (present[v * b->n_kpi + k] && (!present[v * b->n_kpi + *num] ||
+                                        !present[v * b->n_kpi + *den]))
+        return 0;
+    return *num >= 0 && *den >= 0;
+  }
+  return 0;
+}
+
+static void ratio_cell(const build_ctx *b, size_t v, int base, long num,
+                       long den, double shift, double *z, wx_compare_cell *c) {
+  const double *x = cell_vals(b, v, (size_t)num);
+  const double *y = cell_vals(b, v, (size_t)den);
+  wx__ci_ratio(x, y, b->reps, shift, z, &c->value);
+  if (v == 0 || !base) return;
+  wx__ci_ratio_diff(x, y, cell_vals(b, 0, (size_t)num),
+                    cell_vals(b, 0, (size_t)den), b->reps, z, &c->diff,
+                    &c->welch);
+}
+
 static void make_row(const build_ctx *b, const char *present, size_t k,
-                     wx_compare_row *row) {
+                     double *z, wx_compare_row *row) {
   snprintf(row->kpi, sizeof row->kpi, "%s", b->kpi[k]);
   snprintf(row->unit, sizeof row->unit, "%s", b->unit[k]);
   row->better = b->better[k];
   row->share = !strcmp(row->unit, "share");
+  long num = -1, den = -1;
+  double shift = 0;
+  int ratio = ratio_of(b, present, k, &num, &den, &shift);
   const double *base = cell_vals(b, 0, k);
   for (size_t v = 0; v < b->n_var; v++) {
     wx_compare_cell *c = &row->cell[v];
     c->present = present[v * b->n_kpi + k];
     if (!c->present) continue;
     const double *x = cell_vals(b, v, k);
-    if (row->share) wx__ci_wilson(x, b->reps, &c->value);
+    if (ratio) ratio_cell(b, v, present[k], num, den, shift, z, c);
+    else if (row->share) wx__ci_wilson(x, b->reps, &c->value);
     else wx__ci_mean(x, b->reps, &c->value);
-    if (v == 0 || !present[k]) continue;
+    if (ratio || v == 0 || !present[k]) continue;
     /* Censored KPIs (NaN: target never reached) pair only replications
      * where both variants have a value; diff.n says how many. */
     if (row->share) wx__ci_paired_binary(x, base, b->reps, &c->diff);
     else wx__ci_paired(x, base, b->reps, &c->diff);
     wx__ci_welch(x, b->reps, base, b->reps, &c->welch);
-    c->significant = wx__ci_significant(&c->diff);
   }
+  for (size_t v = 1; v < b->n_var; v++)
+    row->cell[v].significant = wx__ci_significant(&row->cell[v].diff);
   pick_winner(row, b->n_var);
 }
 
 static int make_rows(const build_ctx *b, const char *present,
                      wx_comparison *c) {
   c->rows = calloc(b->n_kpi + 1, sizeof *c->rows);
-  if (!c->rows) return WX_ENOMEM;
-  for (size_t k = 0; k < b->n_kpi; k++) {
+  double *z = malloc((2 * b->reps + 1) * sizeof *z);
+  if (!c->rows || !z) {
+    free(z);
+    return WX_ENOMEM;
+  }
+  for (size_t k = 0; k < b->n_shown; k++) {
     int any = 0;
     for (size_t v = 0; v < b->n_var; v++) any |= present[v * b->n_kpi + k];
     if (!any) continue; /* asked for, produced by none: noted by caller */
     wx_compare_row *row = &c->rows[c->n_rows];
     row->cell = calloc(b->n_var, sizeof *row->cell);
-    if (!row->cell) return WX_ENOMEM;
+    if (!row->cell) {
+      free(z);
+      return WX_ENOMEM;
+    }
     c->n_rows++;
-    make_row(b, present, k, row);
+    make_row(b, present, k, z, row);
   }
+  free(z);
   return WX_OK;
 }
 
@@ -209,7 +269,7 @@ static int copy_names(wx_comparison *c, const char *const *names, size_t n) {
 
 static void note_missing(const build_ctx *b, const char *present,
                          wx_diags *d) {
-  for (size_t k = 0; k < b->n_kpi; k++) {
+  for (size_t k = 0; k < b->n_shown; k++) {
     int any = 0;
     for (size_t v = 0; v < b->n_var; v++) any |= present[v * b->n_kpi + k];
     if (!any)

@@ -162,7 +162,7 @@ static void wilson(wx_cell_summary *s) {
 wx_results *wx__core_summarise(const wx_run_ctx *c) {
   wx_results *r = calloc(1, sizeof *r);
   uint32_t n = c->kpis.n;
-  double *scratch = malloc((c->kpi_acc.cap + 1) * sizeof *scratch);
+  double *scratch = malloc((2 * (size_t)c->kpi_acc.cap + 1) * sizeof *scratch);
   if (r) {
     r->defs = malloc((n + 1) * sizeof *r->defs);
     r->kpi = calloc(n + 1, sizeof *r->kpi);
@@ -174,10 +174,15 @@ wx_results *wx__core_summarise(const wx_run_ctx *c) {
   }
   r->n_kpis = n;
   memcpy(r->defs, c->kpis.defs, n * sizeof *r->defs);
-  for (uint32_t k = 0; k < n; k++) {
-    wx__accum_summary(&c->kpi_acc, k, wx__quantile_probs, WX_NQ, scratch,
-                      &r->kpi[k]);
-    if (r->defs[k].reduce == WX_REDUCE_REACHED) wilson(&r->kpi[k]);
+  for (uint32_t k = 0, a, b; k < n; k++) {
+    double shift;
+    if (wx__kpi_ratio_parts(&c->kpis, k, &a, &b, &shift))
+      wx__accum_ratio(&c->kpi_acc, a, b, shift, wx__quantile_probs, WX_NQ,
+                      scratch, &r->kpi[k]);
+    else
+      wx__accum_summary(&c->kpi_acc, k, wx__quantile_probs, WX_NQ, scratch,
+                        &r->kpi[k]);
+    if (wx__kpi_is_share(&r->defs[k])) wilson(&r->kpi[k]);
   }
   r->n_reps = c->kpi_acc.n;
   r->events = c->events;

@@ -52,15 +52,11 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
     snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
     return;
   }
-  /* Friends plus requests refused by the cap so far, at their peak, over
-   * the cap: with no refusals, the accounts the friends fill; with some,
-   * what it takes to have refused nobody (an upper bound: every refused
-   * person is counted as if they had stayed). */
-  d = add(k, "accounts", WX_REDUCE_CEIL_MAX_DIV,
-          l->module_base + i * WX_MODULE_METRICS + WX_M_MEMBERS);
-  d->col2 = base + WX_S_REFUSED_CAP;
-  d->n_cols = 2;
+  d = add(k, "accounts", WX_REDUCE_STAFF_NEEDED,
+          l->module_base + i * WX_MODULE_METRICS);
+  d->col2 = base;
   d->threshold = mod->units.cap;
+  d->threshold2 = mod->units.daily_adds;
   d->better = WX_BETTER_LOWER;
   snprintf(d->name, sizeof d->name, "staff_needed.%s", mod->name);
   d = add(k, "accounts", WX_REDUCE_LAST, base + WX_S_ACCOUNTS_USED);
@@ -116,10 +112,17 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0, hi);
   add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS,
        lo);
+  /* cac is total cost over total customers; a replication without a
+   * customer has none, and how often that happens is a KPI of its own */
+  add2(k, "no_customer", "share", WX_REDUCE_IS_ZERO, t + WX_T_CUSTOMERS, 0,
+       lo);
   add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST,
        hi);
   add2(k, "payback_day", "day", WX_REDUCE_FIRST_GE, t + WX_T_REVENUE,
        t + WX_T_COST, lo);
+  /* payback_day averages the replications that paid back only */
+  add2(k, "payback_reached", "share", WX_REDUCE_EVER_GE, t + WX_T_REVENUE,
+       t + WX_T_COST, hi);
 }
 
 /* Whether the series counts every person created: a recommend viewer
@@ -156,7 +159,7 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
 }
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 9;
+  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 11;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *
@@ -189,6 +192,27 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   return WX_OK;
 }
 
+int wx__kpi_is_share(const wx_kpi_def *d) {
+  return d->reduce == WX_REDUCE_REACHED || d->reduce == WX_REDUCE_IS_ZERO ||
+         d->reduce == WX_REDUCE_EVER_GE;
+}
+
+static uint32_t last_of(const wx_kpi_set *k, uint32_t col) {
+  for (uint32_t i = 0; i < k->n; i++)
+    if (k->defs[i].reduce == WX_REDUCE_LAST && k->defs[i].col == col) return i;
+  return WX_NONE;
+}
+
+int wx__kpi_ratio_parts(const wx_kpi_set *k, uint32_t i, uint32_t *num,
+                        uint32_t *den, double *shift) {
+  wx_reduce r = k->defs[i].reduce;
+  if (r != WX_REDUCE_RATIO && r != WX_REDUCE_GAIN) return 0;
+  *shift = r == WX_REDUCE_GAIN ? -1 : 0;
+  *num = last_of(k, k->defs[i].col);
+  *den = last_of(k, k->defs[i].col2);
+  return *num != WX_NONE && *den != WX_NONE;
+}
+
 void wx__kpis_free(wx_kpi_set *k) {
   free(k->defs);
   free(k->list);
@@ -202,6 +226,48 @@ static double first_ge(const wx_kpi_def *d, const wx_layout *l,
     if (row[d->col2] > 0 && row[d->col] >= row[d->col2]) return l->times[t];
   }
   return NAN;
+}
+
+/* Staff accounts for the demand: people who asked (friends, plus those
+ * refused whose request is not being retried, counted as if they had
+ * stayed: an upper bound) over the friend cap at their peak, and the
+ * requests of a calendar day (first attempts: joins + refusals - retries;
+ * a sample at t holds the events up to t) over the daily add limit at the
+ * busiest day.  Samples coarser than a day give that day's mean. */
+static double demand(const double *row, const wx_kpi_def *d, int daily) {
+  const double *u = row + d->col2;
+  double asked = u[WX_S_REFUSED_CAP] + u[WX_S_REFUSED_DAILY] - u[WX_S_RETRIES];
+  return asked + row[d->col + (daily ? WX_M_JOINS : WX_M_MEMBERS)];
+}
+
+static double busiest_day(const wx_kpi_def *d, const wx_layout *l,
+                          const wx_series *s) {
+  double most = 0, t0 = 0, v0 = 0; /* nothing was asked before t = 0 */
+  for (uint32_t i = 0, j = 0; i < s->n_samples; i++) {
+    if (i > 0) {
+      t0 = l->times[i];
+      if (fabs(t0 - round(t0)) > 1e-9) continue; /* days start at midnight */
+      v0 = demand(s->v + (size_t)i * s->n_cols, d, 1);
+    }
+    if (j <= i) j = i + 1;
+    while (j + 1 < s->n_samples && l->times[j] < t0 + 1 - 1e-9) j++;
+    if (j >= s->n_samples) break;
+    double v1 = demand(s->v + (size_t)j * s->n_cols, d, 1);
+    most = fmax(most, (v1 - v0) / fmax(1, l->times[j] - t0));
+  }
+  return most;
+}
+
+static double staff_needed(const wx_kpi_def *d, const wx_layout *l,
+                           const wx_series *s) {
+  if (!(d->threshold > 0)) return NAN;
+  double peak = 0;
+  for (uint32_t t = 0; t < s->n_samples; t++)
+    peak = fmax(peak, demand(s->v + (size_t)t * s->n_cols, d, 0));
+  double n = ceil(peak / d->threshold - 1e-9);
+  if (d->threshold2 > 0 && isfinite(d->threshold2))
+    n = fmax(n, ceil(busiest_day(d, l, s) / d->threshold2 - 1e-9));
+  return n;
 }
 
 static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
@@ -218,13 +284,7 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
       for (uint32_t t = 0; t < s->n_samples; t++)
         acc = fmax(acc, s->v[(size_t)t * s->n_cols + d->col]);
       return acc;
-    case WX_REDUCE_CEIL_MAX_DIV:
-      acc = 0;
-      for (uint32_t t = 0; t < s->n_samples; t++) {
-        const double *row = s->v + (size_t)t * s->n_cols;
-        acc = fmax(acc, row[d->col] + (d->n_cols == 2 ? row[d->col2] : 0));
-      }
-      return d->threshold > 0 ? ceil(acc / d->threshold) : NAN;
+    case WX_REDUCE_STAFF_NEEDED: return staff_needed(d, l, s);
     case WX_REDUCE_REACHED:
       for (uint32_t t = 0; t < s->n_samples; t++)
         if (s->v[(size_t)t * s->n_cols + d->col] >= d->threshold) return 1.0;
@@ -240,6 +300,8 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
       return last[d->col2] != 0 ? (last[d->col] - last[d->col2]) / last[d->col2]
                                 : NAN;
     case WX_REDUCE_FIRST_GE: return first_ge(d, l, s);
+    case WX_REDUCE_IS_ZERO: return last[d->col] == 0 ? 1.0 : 0.0;
+    case WX_REDUCE_EVER_GE: return isnan(first_ge(d, l, s)) ? 0.0 : 1.0;
     case WX_REDUCE_SUM_LIST:
       for (uint32_t j = 0; j < d->n_cols; j++) acc += last[k->list[d->col + j]];
       return acc;

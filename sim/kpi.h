@@ -19,15 +19,19 @@ typedef enum {
                            when never reached */
   WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
   WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
-  WX_REDUCE_CEIL_MAX_DIV, /* ceil(largest sampled value / threshold); with
-                             n_cols 2 the value is col + col2 */
+  WX_REDUCE_STAFF_NEEDED, /* staff accounts that serve every request under
+                             both the friend cap (threshold) and the daily
+                             add limit (threshold2): col is the module's
+                             first column, col2 its units' (kpi.c) */
   /* Two operands A = col, B = col2 (each a column): */
   WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
   WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */
   WX_REDUCE_FIRST_GE,   /* first sample time with B > 0 and A >= B; NaN
                            when never */
-  WX_REDUCE_SUM_LIST    /* sum at the horizon of the n_cols columns
+  WX_REDUCE_SUM_LIST,   /* sum at the horizon of the n_cols columns
                            wx_kpi_set.list[col ..] */
+  WX_REDUCE_IS_ZERO,    /* 1 when the value at the horizon is 0, else 0 */
+  WX_REDUCE_EVER_GE     /* 1 when FIRST_GE has a value, else 0 */
 } wx_reduce;
 
 /* Which way a KPI is better, decided where the KPI is defined (not from its
@@ -54,6 +58,7 @@ typedef struct {
   uint32_t stride;       /* SUM_LAST: distance between summed columns */
   double threshold;
   uint32_t col2;         /* second operand of RATIO, GAIN, FIRST_GE */
+  double threshold2;     /* STAFF_NEEDED: daily add limit */
 } wx_kpi_def;
 
 typedef struct {
@@ -61,6 +66,15 @@ typedef struct {
   wx_kpi_def *defs;
   uint32_t *list; /* columns of SUM_LIST KPIs */
 } wx_kpi_set;
+
+/* Whether KPI i is a share of replications (0/1 values: Wilson interval). */
+int wx__kpi_is_share(const wx_kpi_def *d);
+/* Whether KPI i is a ratio A / B or a gain A / B - 1 whose operands are
+ * KPIs of their own (the values at the horizon): then it is summarised as
+ * the ratio of their means (wx__accum_ratio) plus *shift, and *num, *den
+ * are their indices. */
+int wx__kpi_ratio_parts(const wx_kpi_set *k, uint32_t i, uint32_t *num,
+                        uint32_t *den, double *shift);
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l);
 void wx__kpis_free(wx_kpi_set *k);

@@ -79,21 +79,36 @@ static void row(FILE *fp, const wx_run_ctx *c, const wx_module *mod,
   row_named(fp, c, mod->name, mod->label, what, label, col, scratch);
 }
 
+/* A touchpoint has no label of its own: its module's, plus its name only
+ * when another touchpoint of that type posts to the same module. */
+static void touch_prefix(const wx_model *m, uint32_t i, char *out,
+                         size_t size) {
+  const wx_touchpoint *tp = &m->touchpoints[i];
+  int shared = 0;
+  for (uint32_t j = 0; j < m->n_touchpoints; j++)
+    shared |= j != i && m->touchpoints[j].module == tp->module &&
+              m->touchpoints[j].type == tp->type;
+  snprintf(out, size, shared ? "%s (%s)" : "%s", m->modules[tp->module].label,
+           tp->name);
+}
+
 /* Moments quotas: refused posts (enterprise) or refused recipients
  * (staff, by reason). */
 static void touch_rows(FILE *fp, const wx_run_ctx *c, uint32_t i,
                        double *scratch) {
   const wx_touchpoint *tp = &c->m->touchpoints[i];
   uint32_t base = c->layout.touch_base + i * WX_TP_METRICS;
+  char who[300];
+  touch_prefix(c->m, i, who, sizeof who);
   if (tp->type == WX_TP_ENTERPRISE_MOMENTS) {
-    row_named(fp, c, tp->name, tp->name, "posts_per_month",
+    row_named(fp, c, tp->name, who, "posts_per_month",
               "enterprise Moments posts per month", base + WX_TP_REFUSED_POSTS,
               scratch);
   } else if (tp->type == WX_TP_STAFF_MOMENTS) {
-    row_named(fp, c, tp->name, tp->name, "recipients_per_post",
+    row_named(fp, c, tp->name, who, "recipients_per_post",
               "Moments recipients per post", base + WX_TP_REFUSED_LIMIT,
               scratch);
-    row_named(fp, c, tp->name, tp->name, "once_per_day",
+    row_named(fp, c, tp->name, who, "once_per_day",
               "Moments once per customer per day", base + WX_TP_REFUSED_ONCE,
               scratch);
   }

@@ -98,10 +98,13 @@ static int fill(wx_accum *acc, const stage *st, uint32_t n, const wx_run_ctx *c,
   return rc;
 }
 
-static void write_rows(FILE *fp, const stage *st, uint32_t n,
-                       const wx_accum *acc, double *scratch) {
+/* share_of_previous: mean over mean of the stage before, only where the
+ * stage is nested in it (else empty: not a conversion). */
+static void write_rows(FILE *fp, const wx_run_ctx *c, const stage *st,
+                       uint32_t n, const wx_accum *acc, double *scratch) {
   char b[32];
-  fputs("stage,label,mean,ci_low,ci_high\n", fp);
+  double prev = 0;
+  fputs("stage,label,mean,ci_low,ci_high,share_of_previous\n", fp);
   for (uint32_t k = 0; k < n; k++) {
     wx_cell_summary s;
     wx__accum_summary(acc, k, NULL, 0, scratch, &s);
@@ -109,7 +112,13 @@ static void write_rows(FILE *fp, const stage *st, uint32_t n,
     wx__csv_field(fp, st[k].label);
     fprintf(fp, ",%s", wx__fmt_stat(b, s.mean));
     fprintf(fp, ",%s", wx__fmt_stat(b, s.ci_low));
-    fprintf(fp, ",%s\n", wx__fmt_stat(b, s.ci_high));
+    fprintf(fp, ",%s,", wx__fmt_stat(b, s.ci_high));
+    if (k && prev > 0 &&
+        wx__funnel_nested(c->m, &c->layout, st[k - 1].cols, st[k - 1].n,
+                          st[k].cols, st[k].n))
+      fputs(wx__fmt_stat(b, s.mean / prev), fp);
+    fputc('\n', fp);
+    prev = s.mean;
   }
 }
 
@@ -123,7 +132,7 @@ static int write_file(const wx_run_ctx *c, const char *dir, const stage *st,
   wx_outfile f;
   if (rc == WX_OK) rc = wx__outfile_open_in(&f, dir, "funnel.csv", c->diags);
   if (rc == WX_OK) {
-    write_rows(f.fp, st, n, &acc, buf);
+    write_rows(f.fp, c, st, n, &acc, buf);
     rc = wx__outfile_commit(&f, c->diags);
   }
   wx__accum_free(&acc);

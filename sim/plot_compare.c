@@ -225,10 +225,32 @@ static int truthy(const char *s) {
   return !strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "yes");
 }
 
+/* The finite values of one KPI's panel: its y range comes from them. */
+typedef struct {
+  double lo, hi;           /* of means and CI bounds */
+  double mean_lo, mean_hi; /* of means */
+  double pos_lo;           /* smallest positive value */
+  int all_positive;        /* every finite mean > 0 */
+} kpi_span;
+
+static void span_add(kpi_span *s, const double *x) {
+  for (int k = 0; k < 3; k++) {
+    if (!isfinite(x[k])) continue;
+    s->lo = fmin(s->lo, x[k]);
+    s->hi = fmax(s->hi, x[k]);
+    if (x[k] > 0) s->pos_lo = fmin(s->pos_lo, x[k]);
+    if (k > 0) continue;
+    if (!(x[k] > 0)) s->all_positive = 0;
+    s->mean_lo = fmin(s->mean_lo, x[k]);
+    s->mean_hi = fmax(s->mean_hi, x[k]);
+  }
+}
+
 /* Writes one KPI's block: a row per variant that has this KPI. */
 static int kpi_block(wx__plot_ctx *ctx, const compare_table *t,
-                     const char *kpi, FILE *f) {
+                     const char *kpi, FILE *f, kpi_span *span) {
   const wx_csv *c = t->csv;
+  *span = (kpi_span){INFINITY, -INFINITY, INFINITY, -INFINITY, INFINITY, 1};
   for (size_t v = 0; v < t->nvar; v++)
     for (size_t i = 0; i < wx__csv_rows(c); i++) {
       if (strcmp(wx__csv_get(c, i, (size_t)t->col[C_KPI]), kpi) ||
@@ -241,12 +263,45 @@ static int kpi_block(wx__plot_ctx *ctx, const compare_table *t,
                                 ctx->diags);
         if (rc != WX_OK) return rc;
       }
+      span_add(span, x);
       fprintf(f, "%zu\t", v);
       wx__plot_put_label(f, t->variants[v]);
-      fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\n", x[0], x[1], x[2],
+      /* no interval (one replication, or n < 2): a whisker of no length,
+       * since gnuplot skips a row with a NaN in any column it uses */
+      fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\n", x[0],
+              isnan(x[1]) ? x[0] : x[1], isnan(x[2]) ? x[0] : x[2],
               truthy(wx__csv_get(c, i, (size_t)t->col[C_SIG])));
     }
   return WX_OK;
+}
+
+/* A "nice" tick step (1, 2 or 5 x 10^k) giving about 4 ticks. */
+static double nice_step(double range) {
+  double raw = range / 4, p = pow(10, floor(log10(raw))), m = raw / p;
+  return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
+}
+
+/* The panel's axis: always through 0 (bars start there) and wide enough
+ * for negative means, with room above 0 for the value labels; a log scale
+ * when one mean dwarfs the others (30x) and every mean is positive, so
+ * that the small ones stay readable. */
+static int kpi_axis(wx__sbuf *v, size_t j, const kpi_span *s) {
+  int log = s->all_positive && s->mean_lo > 0 &&
+            s->mean_hi / s->mean_lo >= 30;
+  double lo = fmin(0, s->lo), hi = fmax(0, s->hi);
+  if (!(hi > lo)) hi = lo + 1;
+  double pad = 0.2 * (hi - lo), ymin, ymax;
+  if (log) {
+    ymin = s->pos_lo / 3, ymax = s->hi * 4;
+  } else {
+    ymin = lo < 0 ? lo - 0.05 * (hi - lo) : 0;
+    ymax = hi + pad;
+  }
+  wx__sb_printf(v, "kpi_ymin[%zu] = %.10g\nkpi_ymax[%zu] = %.10g\n", j, ymin,
+                j, ymax);
+  wx__sb_printf(v, "kpi_log[%zu] = %d\nkpi_step[%zu] = %.10g\n", j, log, j,
+                log ? 0 : nice_step(ymax - ymin));
+  return log;
 }
 
 /* Whether any variant has a finite mean for this KPI: an all-missing panel
@@ -277,19 +332,30 @@ static const char *kpi_unit(const wx_csv *summary, const char *kpi) {
 
 static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
                      const wx_csv *summary, const char *path,
-                     const char *keep, size_t n_keep, wx__sbuf *v) {
+                     const char *keep, size_t n_keep, const kpi_span *spans,
+                     wx__sbuf *v) {
   char title[700];
   wx__plot_title(ctx, "KPIs by variant (mean, 95% CI; * significant)", title,
                  sizeof title);
   wx__sb_gpvar(v, "datafile", path);
   wx__sb_gpvar(v, "title", title);
   wx__sb_printf(v, "nkpi = %zu\narray kpi_titles[%zu]\n", n_keep, n_keep);
+  wx__sb_printf(v, "array kpi_ymin[%zu]\narray kpi_ymax[%zu]\n", n_keep,
+                n_keep);
+  wx__sb_printf(v, "array kpi_log[%zu]\narray kpi_step[%zu]\n", n_keep,
+                n_keep);
+  /* Names side by side overlap from about 5 variants: slant them. */
+  size_t chars = 0;
+  for (size_t i = 0; i < t->nvar; i++) chars += strlen(t->variants[i]) + 1;
+  wx__sb_printf(v, "slant_names = %d\n", t->nvar >= 5 || chars > 40);
   for (size_t k = 0, j = 0; k < t->nkpi; k++) {
     if (!keep[k]) continue;
     const char *unit = kpi_unit(summary, t->kpis[k]);
-    snprintf(title, sizeof title, "%s%s%s%s", t->kpis[k], *unit ? " (" : "",
-             unit, *unit ? ")" : "");
-    wx__sb_printf(v, "kpi_titles[%zu] = ", ++j);
+    int log = kpi_axis(v, j + 1, &spans[j]);
+    j++;
+    snprintf(title, sizeof title, "%s%s%s%s%s", t->kpis[k], *unit ? " (" : "",
+             unit, *unit ? ")" : "", log ? ", log scale" : "");
+    wx__sb_printf(v, "kpi_titles[%zu] = ", j);
     wx__sb_gpstr(v, title);
     wx__sb_printf(v, "\n");
   }
@@ -298,22 +364,29 @@ static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
 static int kpi_draw(wx__plot_ctx *ctx, const compare_table *t,
                     const wx_csv *summary, const char *keep, size_t n_keep) {
   char path[WX_PLOT_PATH];
-  FILE *f = wx__plot_datafile(ctx, path);
-  if (!f) return WX_EIO;
+  kpi_span *spans = calloc(n_keep + 1, sizeof *spans);
+  FILE *f = spans ? wx__plot_datafile(ctx, path) : NULL;
+  if (!f) {
+    free(spans);
+    return spans ? WX_EIO : WX_ENOMEM;
+  }
   fputs("# index\tvariant\tmean\tci_low\tci_high\tsignificant\n", f);
   int rc = WX_OK;
   for (size_t k = 0, j = 0; k < t->nkpi && rc == WX_OK; k++) {
     if (!keep[k]) continue;
-    if (j++) fputs("\n\n", f);
-    rc = kpi_block(ctx, t, t->kpis[k], f);
+    if (j) fputs("\n\n", f);
+    rc = kpi_block(ctx, t, t->kpis[k], f, &spans[j++]);
   }
   int crc = wx__plot_close(ctx, f, path);
-  if (rc != WX_OK || crc != WX_OK) return rc ? rc : crc;
   wx__sbuf v = {0};
-  kpi_vars(ctx, t, summary, path, keep, n_keep, &v);
-  rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "kpi_bars.gp", "kpi_bars", v.s);
+  if (rc == WX_OK && crc == WX_OK) {
+    kpi_vars(ctx, t, summary, path, keep, n_keep, spans, &v);
+    rc = v.oom ? WX_ENOMEM
+               : wx__plot_run(ctx, "kpi_bars.gp", "kpi_bars", v.s);
+  }
   wx__sb_free(&v);
-  return rc;
+  free(spans);
+  return rc ? rc : crc;
 }
 
 int wx__plot_kpi(wx__plot_ctx *ctx) {

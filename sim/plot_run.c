@@ -50,8 +50,10 @@ void wx__sb_gpstr(wx__sbuf *b, const char *s) {
   for (; *s; s++) {
     if (*s == '\'')
       wx__sb_printf(b, "''"); /* the only escape inside '...' */
+    else if (*s == '\n') /* a line break: '...'."\n".'...' */
+      wx__sb_printf(b, "'.\"\\n\".'");
     else
-      wx__sb_printf(b, "%c", (*s == '\n' || *s == '\r') ? ' ' : *s);
+      wx__sb_printf(b, "%c", *s == '\r' ? ' ' : *s);
   }
   wx__sb_printf(b, "'");
 }
@@ -88,12 +90,32 @@ void wx__plot_safe_name(char *out, size_t size, const char *name) {
   out[i] = '\0';
 }
 
+/* Columns a UTF-8 text takes: CJK (3-byte and longer) characters are
+ * double width. */
+static size_t display_width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c < 0x80) w += 1;
+    else if (c >= 0xE0) w += 2;
+    else if (c >= 0xC0) w += 1;
+  }
+  return w;
+}
+
+/* Longer than this, the scenario's title and the chart's go on two lines:
+ * on one they run past the chart's edge and are cut. */
+#define WX_TITLE_COLUMNS 56
+
 void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
                     size_t size) {
-  if (ctx->title[0])
-    snprintf(out, size, "%s · %s", ctx->title, what);
-  else
+  if (!ctx->title[0])
     snprintf(out, size, "%s", what);
+  else if (display_width(ctx->title) + 3 + display_width(what) >
+           WX_TITLE_COLUMNS)
+    snprintf(out, size, "%s\n%s", ctx->title, what);
+  else
+    snprintf(out, size, "%s · %s", ctx->title, what);
 }
 
 void wx__plot_put_label(FILE *f, const char *s) {
@@ -211,18 +233,34 @@ static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
   return WX_OK;
 }
 
-/* gnuplot's stderr (warnings, or the error) into one diagnostic. */
+/* How gnuplot ended, for a failure: "exit status 1", "killed by signal 11
+ * (Segmentation fault)". */
+static void describe_status(int status, char *out, size_t size) {
+  if (WIFEXITED(status))
+    snprintf(out, size, "exit status %d", WEXITSTATUS(status));
+  else if (WIFSIGNALED(status))
+    snprintf(out, size, "killed by signal %d (%s)", WTERMSIG(status),
+             strsignal(WTERMSIG(status)));
+  else
+    snprintf(out, size, "wait status %#x", (unsigned)status);
+}
+
+/* gnuplot's stderr (warnings, or the error) into one diagnostic; a failure
+ * says how gnuplot ended and which script it ran, whatever it printed. */
 static void report_stderr(wx__plot_ctx *ctx, const run_files *rf, int code,
-                          const char *base) {
+                          int status, const char *base) {
   char text[WX_MSG_MAX - 64];
   FILE *f = fopen(rf->err, "r");
   size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
   if (f) fclose(f);
   text[n] = '\0';
   while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) text[--n] = '\0';
+  char how[96];
+  describe_status(status, how, sizeof how);
   if (code != WX_OK)
-    wx__diag(ctx->diags, code, rf->tpl, 0, 0, "gnuplot failed on %s: %s",
-             base, n ? text : "(no message)");
+    wx__diag(ctx->diags, code, rf->tpl, 0, 0, "gnuplot failed on %s (%s)%s%s",
+             base, how, n ? ": " : ", printing nothing",
+             n ? text : "");
   else if (n)
     wx__diag(ctx->diags, WX_OK, rf->tpl, 0, 0, "gnuplot on %s: %s", base,
              text);
@@ -254,7 +292,8 @@ int wx__plot_run(wx__plot_ctx *ctx, const char *tpl, const char *base,
   int rc = prepare(ctx, tpl, base, vars, rf);
   rc = rc ? rc : spawn_gnuplot(ctx, rf, &status);
   int ok = rc == WX_OK && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-  if (rc == WX_OK) report_stderr(ctx, rf, ok ? WX_OK : WX_ERUNTIME, base);
+  if (rc == WX_OK)
+    report_stderr(ctx, rf, ok ? WX_OK : WX_ERUNTIME, status, base);
   if (rc == WX_OK && !ok) rc = WX_ERUNTIME;
   int crc = commit_outputs(ctx, rf, ok);
   rc = rc ? rc : crc;

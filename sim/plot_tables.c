@@ -32,12 +32,15 @@ static int numbers(wx__plot_ctx *ctx, const wx_csv *c, size_t row,
   return WX_OK;
 }
 
+/* "% of previous" only where funnel.csv says the stage is nested in the
+ * one before (share_of_previous; files without it show counts only). */
 static int write_funnel(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
                         char path[WX_PLOT_PATH]) {
   FILE *f = wx__plot_datafile(ctx, path);
   if (!f) return WX_EIO;
   fputs("# index\tlabel\tmean\tci_low\tci_high\tpct_of_previous\n", f);
-  double prev = NAN, x[3];
+  long cs = wx__csv_col(c, "share_of_previous");
+  double x[3];
   int rc = WX_OK;
   for (size_t i = 0; i < wx__csv_rows(c) && rc == WX_OK; i++) {
     rc = numbers(ctx, c, i, col + 2, 3, x);
@@ -45,10 +48,13 @@ static int write_funnel(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
     const char *label = wx__csv_get(c, i, (size_t)col[1]);
     fprintf(f, "%zu\t", i);
     wx__plot_put_label(f, *label ? label : wx__csv_get(c, i, (size_t)col[0]));
-    double pct = prev > 0 ? 100.0 * x[0] / prev : 100.0;
+    double share = NAN;
+    if (cs >= 0 && wx__csv_number(c, i, (size_t)cs, NAN, &share, NULL))
+      share = NAN;
+    /* 1000 marks "no share": the template shows the count alone */
     fprintf(f, "\t%.10g\t%.10g\t%.10g\t%.10g\n", x[0],
-            isnan(x[1]) ? x[0] : x[1], isnan(x[2]) ? x[0] : x[2], pct);
-    prev = x[0];
+            isnan(x[1]) ? x[0] : x[1], isnan(x[2]) ? x[0] : x[2],
+            isnan(share) ? 1000.0 : 100.0 * share);
   }
   int crc = wx__plot_close(ctx, f, path);
   return rc ? rc : crc;

@@ -87,6 +87,11 @@ int wx__write_constraints(const wx_run_ctx *c, const char *dir);
 
 /* out_funnel.c: funnel.csv (plot.h), when the model has a funnel stage. */
 int wx__write_funnel(const wx_run_ctx *c, const char *dir);
+/* Whether the funnel stage summing `cols` is nested in the one summing
+ * `prev` (funnel_nested.c): every way into it passes through it. */
+int wx__funnel_nested(const wx_model *m, const wx_layout *l,
+                      const uint32_t *prev, uint32_t n_prev,
+                      const uint32_t *cols, uint32_t n);
 /* Whether wx__write_funnel writes a file for c's model. */
 int wx__funnel_written(const wx_run_ctx *c);
 

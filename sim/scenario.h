@@ -81,6 +81,14 @@ const char *wx__suggest(const char *word, const char *const *cands,
 /* Writes "; did you mean `x`?" (or "") into buf. */
 void wx__did_you_mean(char *buf, size_t cap, const char *word,
                       const char *const *cands, size_t n);
+/* The same, or when nothing is close " (<what>: a, b, c)": a name with no
+ * likely typo gets the valid names instead. */
+void wx__did_you_mean_list(char *buf, size_t cap, const char *word,
+                           const char *const *cands, size_t n,
+                           const char *what);
+/* Reports `path`: unknown module `s` with a suggestion or the modules. */
+void wx__unknown_module(wx_sctx *c, const wx_node *n, const char *path,
+                        const char *s);
 
 /* Reports unknown keys of a mapping (with a suggestion) and missing
  * required ones.  `where` reads like "module `oa`" or "the top level". */

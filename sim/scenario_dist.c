@@ -45,8 +45,9 @@ static const dist_info *find_dist(wx_sctx *c, const wx_node *at,
     names[i] = dists[i].name;
     if (strcmp(dists[i].name, name) == 0) return &dists[i];
   }
-  char hint[120];
-  wx__did_you_mean(hint, sizeof hint, name, names, N_DISTS);
+  char hint[200];
+  wx__did_you_mean_list(hint, sizeof hint, name, names, N_DISTS,
+                        "distributions");
   wx__serr(c, at, "`%s`: unknown delay distribution `%.60s`%s", path, name,
            hint);
   return NULL;

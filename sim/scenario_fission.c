@@ -30,13 +30,7 @@ int wx__module_ref(wx_sctx *c, const wx_node *n, const char *path,
   if (!wx__get_scalar(c, n, path, "a module name", &s)) return 0;
   if (wx__module_disabled(c, s)) return -1;
   if ((*out = wx__model_find_module(c->m, s)) != WX_NONE) return 1;
-  char hint[160] = "";
-  const char **names = malloc((c->m->n_modules + 1) * sizeof *names);
-  for (uint32_t i = 0; names && i < c->m->n_modules; i++)
-    names[i] = c->m->modules[i].name;
-  if (names) wx__did_you_mean(hint, sizeof hint, s, names, c->m->n_modules);
-  free(names);
-  wx__serr(c, n, "`%s`: unknown module `%.60s`%s", path, s, hint);
+  wx__unknown_module(c, n, path, s);
   return 0;
 }
 

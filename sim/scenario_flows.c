@@ -18,7 +18,7 @@ static void unknown_name(wx_sctx *c, const wx_node *n, const char *path,
                          const char *what, int outcomes_too) {
   size_t cap = c->m->n_modules + c->m->n_outcomes + N_IMPLICIT;
   const char **names = malloc((cap ? cap : 1) * sizeof *names);
-  char hint[160] = "";
+  char hint[200] = "";
   if (names) {
     size_t k = 0;
     for (uint32_t i = 0; i < c->m->n_modules; i++)
@@ -27,7 +27,8 @@ static void unknown_name(wx_sctx *c, const wx_node *n, const char *path,
       names[k++] = c->m->outcomes[i].name;
     for (size_t i = 0; outcomes_too && i < N_IMPLICIT; i++)
       names[k++] = implicit_outcomes[i];
-    wx__did_you_mean(hint, sizeof hint, n->str, names, k);
+    wx__did_you_mean_list(hint, sizeof hint, n->str, names, k,
+                          outcomes_too ? "modules and outcomes" : "modules");
     free(names);
   }
   wx__serr(c, n, "`%s`: unknown %s `%.60s`%s", path, what, n->str, hint);

@@ -108,6 +108,12 @@ static int compile_root(wx_sctx *c, const wx_node *root) {
              wx__node_type_name(root));
     return WX_ESCENARIO;
   }
+  const wx_node *cmp = wx__node_key(root, "compare");
+  if (cmp && !wx__node_get(root, "modules")) {
+    wx__serr(c, cmp, "this is a comparison file (top-level `compare`), not "
+             "a scenario: run it with `wxflow compare %s`", c->file);
+    return WX_ESCENARIO;
+  }
   wx__check_keys(c, root, "top", "the top level");
   top_settings(c, root);
   sections(c, root);
@@ -148,8 +154,15 @@ int wx_model_load_buffer(const char *name, const char *data, size_t len,
   if (!data && len) return WX_EINVAL;
   if (!name) name = "<buffer>";
   wx_tree *t = NULL;
-  int rc = wx__tree_parse(name, data ? data : "", len, &t, diags);
-  if (rc == WX_OK) rc = wx__scenario_compile(t, data, len, out, diags);
+  int rc = wx__tree_parse_all(name, data ? data : "", len, &t, diags);
+  if (t) { /* duplicate keys (rc set) hide no other error */
+    int compiled = wx__scenario_compile(t, data, len, out, diags);
+    if (rc == WX_OK) rc = compiled;
+  }
+  if (rc != WX_OK) {
+    wx_model_free(*out);
+    *out = NULL;
+  }
   wx__tree_free(t);
   wx__diags_sort(diags);
   return rc;

@@ -145,13 +145,7 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
     return;
   int ok = in != NULL;
   if (into && (s.to = wx__model_find_module(c->m, into)) == WX_NONE) {
-    char hint[160] = "";
-    const char **names = malloc((c->m->n_modules + 1) * sizeof *names);
-    for (uint32_t i = 0; names && i < c->m->n_modules; i++)
-      names[i] = c->m->modules[i].name;
-    if (names) wx__did_you_mean(hint, sizeof hint, into, names, c->m->n_modules);
-    free(names);
-    wx__serr(c, in, "`%s`: unknown module `%.60s`%s", sub, into, hint);
+    wx__unknown_module(c, in, sub, into);
     ok = 0;
   }
   if (wx__node_get(src, "type"))

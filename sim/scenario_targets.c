@@ -27,8 +27,9 @@ static int target_entity(wx_sctx *c, const wx_node *t, const char *path,
   const char *names[256];
   for (uint32_t i = 0; i < n && i < 256; i++)
     names[i] = mn ? c->m->modules[i].name : c->m->outcomes[i].name;
-  char hint[120];
-  wx__did_you_mean(hint, sizeof hint, name, names, n < 256 ? n : 256);
+  char hint[200];
+  wx__did_you_mean_list(hint, sizeof hint, name, names, n < 256 ? n : 256,
+                        mn ? "modules" : "outcomes");
   wx__serr(c, mn ? mn : on, "`%s`: unknown %s `%.60s`%s", path,
            mn ? "module" : "outcome", name, hint);
   return 0;

@@ -39,20 +39,33 @@ static int weekdays(wx_sctx *c, const wx_node *n, const char *path,
              path);
     return 0;
   }
+  int ok = 1;
   for (size_t i = 0; i < n->n; i++) {
     const char *s;
-    if (!wx__get_scalar(c, n->vals[i], path, "a weekday", &s)) return 0;
-    int d = wx__weekday_parse(s);
-    if (d < 0) {
-      wx__serr(c, n->vals[i],
-               "`%s`: unknown weekday `%.40s`; use mon, tue, "
-               "wed, thu, fri, sat, sun",
-               path, s);
-      return 0;
+    if (!wx__get_scalar(c, n->vals[i], path, "a weekday", &s)) {
+      ok = 0;
+      continue;
     }
-    *mask |= 1u << d;
+    int d = wx__weekday_parse(s);
+    if (d >= 0) {
+      *mask |= 1u << d;
+      continue;
+    }
+    const char *names[14];
+    char shorts[7][4];
+    for (int k = 0; k < 7; k++) {
+      snprintf(shorts[k], sizeof shorts[k], "%.3s", wx__weekday_name(k));
+      names[k] = shorts[k], names[7 + k] = wx__weekday_name(k);
+    }
+    char hint[120];
+    wx__did_you_mean(hint, sizeof hint, s, names, 14);
+    wx__serr(c, n->vals[i],
+             "`%s`: unknown weekday `%.40s`%s (use mon, tue, wed, thu, fri, "
+             "sat, sun or the full names)",
+             path, s, hint);
+    ok = 0;
   }
-  return 1;
+  return ok;
 }
 
 static int cmp_double(const void *a, const void *b) {

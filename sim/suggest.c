@@ -2,6 +2,7 @@
  * swap of two neighbours counts as one edit, as typists make them). */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scenario.h"
@@ -59,4 +60,38 @@ void wx__did_you_mean(char *buf, size_t cap, const char *word,
     snprintf(buf, cap, "; did you mean `%s`?", s);
   else if (cap)
     buf[0] = '\0';
+}
+
+void wx__did_you_mean_list(char *buf, size_t cap, const char *word,
+                           const char *const *cands, size_t n,
+                           const char *what) {
+  wx__did_you_mean(buf, cap, word, cands, n);
+  if (!cap || buf[0] || n == 0) return;
+  /* nothing close: say what is there (cut with "..." when long) */
+  size_t at = (size_t)snprintf(buf, cap, " (%s: ", what);
+  for (size_t i = 0; i < n && at < cap; i++) {
+    int w = snprintf(buf + at, cap - at, "%s%s", i ? ", " : "", cands[i]);
+    if (w < 0 || (size_t)w >= cap - at || at + (size_t)w + 5 >= cap) {
+      snprintf(buf + at, cap - at, ", ...");
+      at = strlen(buf);
+      break;
+    }
+    at += (size_t)w;
+  }
+  if (at + 1 < cap) snprintf(buf + at, cap - at, ")");
+}
+
+void wx__unknown_module(wx_sctx *c, const wx_node *n, const char *path,
+                        const char *s) {
+  char hint[200] = "";
+  const char **names = malloc((c->m->n_modules + 1) * sizeof *names);
+  for (uint32_t i = 0; names && i < c->m->n_modules; i++)
+    names[i] = c->m->modules[i].name;
+  if (names)
+    wx__did_you_mean_list(hint, sizeof hint, s, names, c->m->n_modules,
+                          "modules");
+  else
+    c->nomem = 1;
+  free(names);
+  wx__serr(c, n, "`%s`: unknown module `%.60s`%s", path, s, hint);
 }

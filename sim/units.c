@@ -146,10 +146,12 @@ int wx__parse_probability(const char *s, double *p, char *msg, size_t cap) {
   if (strcmp(rest, "%") == 0) x /= 100.0;
   else if (*rest) return expected(msg, cap, EXPECT_PROB, s);
   if (x < 0 || x > 1) {
+    /* a bare 5 or 1.3 is most likely a percentage without its sign */
+    int pct = !*rest && x > 1 && x <= 100;
     snprintf(msg, cap,
              "a probability must be between 0 and 1 (0%% and 100%%), got "
-             "\"%.60s\"",
-             s);
+             "\"%.60s\"%s%.60s%s",
+             s, pct ? "; did you mean " : "", pct ? s : "", pct ? "%?" : "");
     return WX_ESCENARIO;
   }
   *p = x;

@@ -371,8 +371,10 @@ static int check_encoding(pctx *c) {
               "the file is not valid UTF-8 (save it as UTF-8)");
 }
 
-int wx__tree_parse(const char *name, const char *data, size_t len,
-                   wx_tree **out, wx_diags *d) {
+/* keep: a tree whose only problems are duplicate keys is still handed
+ * out (with WX_EYAML), so that the caller can report its other errors. */
+static int parse(const char *name, const char *data, size_t len,
+                 wx_tree **out, wx_diags *d, int keep) {
   *out = NULL;
   pctx c = {.file = name ? name : "", .data = data, .len = len, .d = d};
   int rc = check_encoding(&c);
@@ -386,7 +388,8 @@ int wx__tree_parse(const char *name, const char *data, size_t len,
   for (size_t i = 0; i < c.n_anchors; i++) free(c.anchors[i].name);
   free(c.anchors);
   wx_tree *t = NULL;
-  if (rc == WX_OK && c.errors) rc = WX_EYAML;
+  int dup = rc == WX_OK && c.errors;
+  if (dup && !keep) rc = WX_EYAML;
   if (rc == WX_OK && !(t = calloc(1, sizeof *t))) rc = WX_ENOMEM;
   if (t && !(t->name = wx__strdup(c.file))) rc = WX_ENOMEM;
   if (rc != WX_OK) {
@@ -398,7 +401,17 @@ int wx__tree_parse(const char *name, const char *data, size_t len,
   }
   t->root = root;
   *out = t;
-  return WX_OK;
+  return dup ? WX_EYAML : WX_OK;
+}
+
+int wx__tree_parse(const char *name, const char *data, size_t len,
+                   wx_tree **out, wx_diags *d) {
+  return parse(name, data, len, out, d, 0);
+}
+
+int wx__tree_parse_all(const char *name, const char *data, size_t len,
+                       wx_tree **out, wx_diags *d) {
+  return parse(name, data, len, out, d, 1);
 }
 
 void wx__tree_free(wx_tree *t) {

@@ -47,6 +47,11 @@ typedef struct {
  * (syntax, encoding, duplicates, budget) or WX_ENOMEM. */
 int wx__tree_parse(const char *name, const char *data, size_t len,
                    wx_tree **out, wx_diags *d);
+/* As wx__tree_parse, but when the only problems are duplicate keys (each
+ * reported; the later value is dropped) the tree is handed out as well,
+ * with WX_EYAML, so that the caller reports every other error at once. */
+int wx__tree_parse_all(const char *name, const char *data, size_t len,
+                       wx_tree **out, wx_diags *d);
 void wx__tree_free(wx_tree *t);
 
 /* Checks that data is UTF-8.  Returns 1 if it is; else 0 and the 1-based

@@ -343,6 +343,77 @@ static void censored_differences_need_enough_pairs(void **state) {
   wx__comparison_free(c);
 }
 
+/* DIR/kpis.csv and kpi_summary.csv with cac = cost / customers per
+ * replication (empty where there is no customer), as a run writes them. */
+static void write_costs(const char *dir, const double *cost,
+                        const double *cust, size_t n) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/kpis.csv", dir);
+  FILE *fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("replication,kpi,value\n", fp);
+  for (size_t r = 0; r < n; r++) {
+    fprintf(fp, "%zu,cost,%g\n%zu,customers,%g\n", r, cost[r], r, cust[r]);
+    if (cust[r] > 0) fprintf(fp, "%zu,cac,%.17g\n", r, cost[r] / cust[r]);
+    else fprintf(fp, "%zu,cac,\n", r);
+  }
+  fclose(fp);
+  snprintf(path, sizeof path, "%s/kpi_summary.csv", dir);
+  fp = fopen(path, "w");
+  assert_non_null(fp);
+  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
+        "cost,CNY,4,,,,,,,,lower\ncustomers,people,4,,,,,,,,higher\n"
+        "cac,CNY,3,,,,,,,,lower\n", fp);
+  fclose(fp);
+}
+
+/* cac is total cost over total customers, 400 / 10 = 40 (the mean of the
+ * replications' own ratios would be (100 + 25 + 20) / 3 = 48.3, dropping
+ * the replication without a customer), and the variant's doubled cost
+ * is +40; asked for alone, its operands are read but not shown.  A value
+ * resting on fewer replications says so, in the base column too. */
+static void cac_is_a_ratio_of_means(void **state) {
+  (void)state;
+  static const char *const names[2] = {"base", "var"};
+  const double cost[2][4] = {{100, 100, 100, 100}, {200, 200, 200, 200}};
+  const double cust[4] = {1, 4, 5, 0};
+  char dirs[2][64];
+  const char *dp[2] = {dirs[0], dirs[1]};
+  for (int v = 0; v < 2; v++) {
+    snprintf(dirs[v], sizeof dirs[v], "/tmp/wxcac-XXXXXX");
+    assert_non_null(mkdtemp(dirs[v]));
+    write_costs(dirs[v], cost[v], cust, 4);
+  }
+  wx_diags *d = wx_diags_alloc(10);
+  const char *want[1] = {"cac"};
+  for (int only = 0; only < 2; only++) {
+    wx_comparison *c = NULL;
+    assert_int_equal(wx__comparison_build(names, dp, 2, only ? want : NULL,
+                                          only, &c, d),
+                     WX_OK);
+    assert_int_equal(c->n_rows, only ? 1 : 3);
+    const wx_compare_row *r = row(c, "cac");
+    assert_int_equal(r->cell[0].value.n, 4);
+    assert_true(fabs(r->cell[0].value.mean - 40) < 1e-9);
+    assert_true(r->cell[0].value.lo < 40 && r->cell[0].value.hi > 40);
+    assert_true(fabs(r->cell[1].diff.mean - 40) < 1e-9);
+    wx__comparison_free(c);
+  }
+  wx_diags_free(d);
+  for (int v = 0; v < 2; v++) nftw(dirs[v], rm_one, 8, FTW_DEPTH | FTW_PHYS);
+  double base[4] = {20, NAN, NAN, 23}, var[4] = {10, 11, 12, 13};
+  wx_comparison *c = table_of("payback_day", "day", "lower", base, var, 4);
+  c->replications = 4;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_int_equal(wx__comparison_markdown(c, fp), WX_OK);
+  fclose(fp);
+  assert_non_null(strstr(buf, "| payback_day (day) ↓ | 21.5 [2.44, 40.6] (n=2) |"));
+  free(buf);
+  wx__comparison_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(paired_difference_finds_doubled_conversion),
@@ -357,6 +428,7 @@ int main(void) {
       cmocka_unit_test(shares_get_wilson_intervals),
       cmocka_unit_test(paired_binary_interval_behaves),
       cmocka_unit_test(censored_differences_need_enough_pairs),
+      cmocka_unit_test(cac_is_a_ratio_of_means),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "calendar.h"
+#include "engine_agent.h"
 #include "kpi.h"
 #include "touch_fixture.h"
 
@@ -294,6 +295,27 @@ static void money_kpis_need_an_order_value(void **state) {
   fx_teardown(&r);
 }
 
+/* Fission arrivals the target refuses are nobody: 200 seeds into A share
+ * (R = 0.8) into one staff account of 10 friends that drops the rest, so
+ * hundreds arrive and all but 10 are refused; at most 200 + 10 people
+ * are ever alive at once (each refused arrival once kept its slot). */
+static void refused_fission_arrivals_release_their_slots(void **state) {
+  (void)state;
+  wx_model *m = fx_model(60, 1);
+  uint32_t a = fx_module(m, "A"), s = fx_module(m, "S");
+  wx_units_cfg *u = fx_units(m, s, WX_KIND_WECOM);
+  u->cap = 10, u->on_refused = WX_REFUSE_DROP;
+  uint32_t c = fx_campaign(m, a, 0, 200, 0);
+  fx_fission(m, &m->sources[c].fission, 0.8, 1, 0, 0.5, s);
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(fx_go(&r, 5, 0), WX_OK);
+  uint32_t refused = fx_unit_col(&r, s, WX_S_REFUSED_CAP);
+  assert_true(fx_at(&r, r.l.n_samples - 1, refused) > 300);
+  assert_true(r.e->pp.peak_live <= 211); /* + the one being admitted */
+  fx_teardown(&r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(money_kpis_need_an_order_value),
@@ -304,6 +326,7 @@ int main(void) {
       cmocka_unit_test(revenue_and_repeat_purchases_match_theory),
       cmocka_unit_test(costs_add_up_exactly),
       cmocka_unit_test(schedules_fire_on_the_right_times),
+      cmocka_unit_test(refused_fission_arrivals_release_their_slots),
       cmocka_unit_test(calendar_dates_weekdays_and_months),
       cmocka_unit_test(economic_kpis_reduce_the_total_columns),
   };

@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "engine_agent.h"
 #include "engine_fixture.h"
+#include "kpi.h"
 
 static double last(const fx_run *r, uint32_t col) {
   return fx_at(r, r->l.n_samples - 1, col);
@@ -105,6 +107,86 @@ static void overflow_fills_every_account_before_refusing(void **state) {
   assert_true(last(&r, fx_members(&r, s)) == 4);
   assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_DAILY)) == 1);
   assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_CAP)) == 0);
+  fx_teardown(&r);
+}
+
+/* With no daily limit nothing is refused by one: round robin + drop onto
+ * 3 accounts of 7 with churn offers requests to full accounts while
+ * others have room, and each such refusal is the cap's. */
+static void without_a_daily_limit_every_refusal_is_the_caps(void **state) {
+  (void)state;
+  for (int a = 0; a < 2; a++) {
+    wx_model *m = fx_model(20, 1);
+    uint32_t s = fx_module(m, "S");
+    wx_units_cfg *u = fx_units(m, s, WX_KIND_WECOM);
+    u->units = 3, u->cap = 7, u->on_refused = WX_REFUSE_DROP;
+    u->assign = a ? WX_ASSIGN_ROUND_ROBIN : WX_ASSIGN_LEAST_LOADED;
+    fx_flow(m, WX_FLOW_CHURN, s, WX_NONE, 0, 0.5, WX_DIST_EXPONENTIAL, 2, 0);
+    double from = 0, rate = 200;
+    fx_poisson(m, s, 1, &from, &rate);
+    fx_run r;
+    assert_int_equal(fx_setup(&r, m), 0);
+    assert_int_equal(fx_go(&r, 7, 0), WX_OK);
+    assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_CAP)) > 1000);
+    assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_DAILY)) == 0);
+    fx_teardown(&r);
+  }
+}
+
+static double kpi(const fx_run *r, const char *name) {
+  wx_kpi_set k;
+  assert_int_equal(wx__kpis_init(&k, r->m, &r->l), WX_OK);
+  double out[64], v = NAN;
+  assert_true(k.n <= 64);
+  wx__kpis_eval(&k, &r->l, &r->s, out);
+  for (uint32_t i = 0; i < k.n; i++)
+    if (strcmp(k.defs[i].name, name) == 0) v = out[i];
+  wx__kpis_free(&k);
+  return v;
+}
+
+/* n requests at t = 0 on 2 accounts: serving all of them takes
+ * max(ceil(n / cap), ceil(n / daily_adds)) accounts. */
+static double staff_for(double n, double cap, double daily) {
+  wx_model *m = fx_model(3, 1);
+  uint32_t s = fx_module(m, "S");
+  wx_units_cfg *u = fx_units(m, s, WX_KIND_WECOM);
+  u->units = 2, u->cap = cap, u->daily_adds = daily;
+  u->on_refused = WX_REFUSE_DROP, u->assign = WX_ASSIGN_ROUND_ROBIN;
+  fx_initial(m, s, n);
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(fx_go(&r, 1, 0), WX_OK);
+  double v = kpi(&r, "staff_needed.S");
+  fx_teardown(&r);
+  return v;
+}
+
+static void staff_needed_serves_both_the_cap_and_the_daily_limit(void **st) {
+  (void)st;
+  assert_true(staff_for(5, 1000, 2) == 3);
+  assert_true(staff_for(50, 10, 20) == 5);
+  assert_true(staff_for(50, 30, 5) == 10);
+  assert_true(staff_for(50, 30, INFINITY) == 2);
+  assert_true(staff_for(7, 1000, INFINITY) == 1);
+}
+
+/* Requests retried are one person's demand: one account of 1 friend, two
+ * people at t = 0, the refused one retrying every 0.4 d until the friend
+ * churns at 1 d: 2 accounts (not one per attempt). */
+static void staff_needed_counts_a_retried_request_once(void **state) {
+  (void)state;
+  wx_model *m = fx_model(3, 0.5);
+  uint32_t s = fx_module(m, "S");
+  wx_units_cfg *u = fx_units(m, s, WX_KIND_WECOM);
+  u->cap = 1, u->on_refused = WX_REFUSE_RETRY, u->retry_after = 0.4;
+  fx_flow(m, WX_FLOW_CHURN, s, WX_NONE, 0, 1, WX_DIST_FIXED, 1, 0);
+  fx_initial(m, s, 2);
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(fx_go(&r, 1, 0), WX_OK);
+  assert_true(last(&r, fx_unit_col(&r, s, WX_S_RETRIES)) >= 2);
+  assert_true(kpi(&r, "staff_needed.S") == 2);
   fx_teardown(&r);
 }
 
@@ -221,6 +303,9 @@ int main(void) {
       cmocka_unit_test(caps_and_daily_limit_hold_under_every_policy),
       cmocka_unit_test(drop_refuses_exactly_the_arrivals_beyond_the_caps),
       cmocka_unit_test(overflow_fills_every_account_before_refusing),
+      cmocka_unit_test(without_a_daily_limit_every_refusal_is_the_caps),
+      cmocka_unit_test(staff_needed_serves_both_the_cap_and_the_daily_limit),
+      cmocka_unit_test(staff_needed_counts_a_retried_request_once),
       cmocka_unit_test(declined_requests_are_binomial),
       cmocka_unit_test(least_loaded_keeps_accounts_within_one),
       cmocka_unit_test(retry_admits_after_retry_after),

@@ -176,9 +176,10 @@ static void funnel_has_the_model_stages_with_series_means(void **state) {
   assert_int_equal(run_into(m, dir, NULL), WX_OK);
   wx_csv *f = load(dir, "funnel.csv"), *st = load(dir, "series_stats.csv");
   wx_csv *k = load(dir, "kpi_summary.csv");
-  const char *hdr[] = {"stage", "label", "mean", "ci_low", "ci_high"};
-  assert_int_equal(wx__csv_cols(f), 5);
-  for (int j = 0; j < 5; j++) assert_string_equal(wx__csv_header(f, j), hdr[j]);
+  const char *hdr[] = {"stage", "label", "mean", "ci_low", "ci_high",
+                       "share_of_previous"};
+  assert_int_equal(wx__csv_cols(f), 6);
+  for (int j = 0; j < 6; j++) assert_string_equal(wx__csv_header(f, j), hdr[j]);
   assert_int_equal(wx__csv_rows(f), 3);
   const char *stages[] = {"followers", "staff_friends", "customers"};
   const char *labels[] = {"关注 followers", "好友 staff friends", "客户 customers"};

@@ -53,7 +53,7 @@ grep -q "sources.ads.budget" "$T/err" || fail "ads message: $(cat "$T/err")"
 "$WX" run "$Q" -o "$T/a" -r 4 -q >"$T/out" 2>"$T/err" || {
   cat "$T/err"; fail "run failed"; }
 [ -s "$T/a/funnel.csv" ] || fail "no funnel.csv"
-head -1 "$T/a/funnel.csv" | grep -qx "stage,label,mean,ci_low,ci_high" \
+head -1 "$T/a/funnel.csv" | grep -qx "stage,label,mean,ci_low,ci_high,share_of_previous" \
   || fail "funnel.csv header"
 grep -q '"funnel.csv"' "$T/a/manifest.json" || fail "manifest lacks funnel.csv"
 if command -v gnuplot >/dev/null 2>&1; then
