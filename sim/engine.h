@@ -23,6 +23,9 @@ typedef struct {
   uint64_t peak_live;     /* most people alive at once */
   uint64_t peak_queue;    /* most events pending at once */
   uint64_t peak_bytes;    /* bytes held by people and queue at the peak */
+  /* Why a replication ended with WX_ERUNTIME ("" otherwise): time
+   * stopped advancing, and the events that kept it still. */
+  char stalled[256];
 } wx_engine_stats;
 
 /* NULL when out of memory.  m and l must outlive the engine. */
@@ -34,7 +37,8 @@ void wx__engine_free(wx_engine *e);
  * wx__stream_seed).  `out` must have been initialised with the engine's
  * layout.  Polls *stop (when not NULL) every few thousand events and
  * returns WX_EINTERRUPTED if it became non-zero.  Other returns: WX_OK,
- * WX_ENOMEM, WX_ETOOBIG (more people than the engine can index). */
+ * WX_ENOMEM, WX_ETOOBIG (more people than the engine can index),
+ * WX_ERUNTIME when time stopped advancing (stats.stalled says why). */
 int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
                    wx_series *out, const volatile int *stop);
 

@@ -205,7 +205,12 @@ static int run_all(wx_run_ctx *c, wx_runner_opts *ro) {
   }
   wx__resume_info_free(&info);
   if (rc != WX_OK) return rc;
-  rc = wx__run_replications(c->m, &c->layout, ro, sink, c);
+  char stalled[sizeof ((wx_engine_stats *)0)->stalled] = "";
+  wx_runner_opts o2 = *ro;
+  o2.stalled = stalled;
+  rc = wx__run_replications(c->m, &c->layout, &o2, sink, c);
+  if (rc == WX_ERUNTIME && stalled[0])
+    wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0, "%s", stalled);
   if (rc == WX_ETOOBIG)
     wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
              "the simulated population outgrew the memory budget (a "

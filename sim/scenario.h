@@ -173,6 +173,9 @@ int wx__module_disabled(const wx_sctx *c, const char *name);
 /* Whole-model checks once every section compiled. */
 void wx__check_exclusive(wx_sctx *c);
 void wx__check_zero_delay_cycles(wx_sctx *c);
+void wx__check_repeat_stalls(wx_sctx *c);
+/* Whether every draw of d can be ~0 in some replication (priors count). */
+int wx__dist_can_stall(const wx_model *m, const wx_dist *d);
 /* WX_OK or WX_ETOOBIG (reported) for a population too large for memory. */
 int wx__check_size(wx_sctx *c);
 

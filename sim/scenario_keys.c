@@ -355,7 +355,7 @@ static const wx_key_info keys[] = {
      "`cost: 500`", PRI},
     {"touchpoint", "enabled", "boolean", "true", "true, false",
      "false removes the touchpoint", "`enabled: false`", 0},
-    {"schedule", "every", "duration", "", "> 0",
+    {"schedule", "every", "duration", "", ">= 1 minute",
      "period of regular firings, the first at `from`", "`every: 7d`", 0},
     {"schedule", "weekdays", "sequence of weekdays", "", "mon ... sun",
      "instead of `every`: fire on these weekdays", "`weekdays: [mon, thu]`",

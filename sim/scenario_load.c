@@ -74,6 +74,7 @@ static void sections(wx_sctx *c, const wx_node *root) {
   if (c->nomem) return;
   wx__check_exclusive(c);
   wx__check_zero_delay_cycles(c);
+  wx__check_repeat_stalls(c);
 }
 
 static int compile_root(wx_sctx *c, const wx_node *root) {
