@@ -95,7 +95,7 @@ static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
 static int recommend(wx_engine *e, uint32_t i, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   if (tp->views == WX_NONE) return WX_OK;
-  unsigned v = gsl_ran_poisson(r, e->params[tp->views]);
+  unsigned v = wx__poisson(r, e->params[tp->views]);
   *wx__touch_col(e, i, WX_TP_VIEWS) += v;
   for (unsigned k = 0; k < v; k++) {
     int rc = viewer(e, tp, t, r);

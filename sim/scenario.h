@@ -174,6 +174,10 @@ int wx__module_disabled(const wx_sctx *c, const char *name);
 void wx__check_exclusive(wx_sctx *c);
 void wx__check_zero_delay_cycles(wx_sctx *c);
 void wx__check_repeat_stalls(wx_sctx *c);
+/* Refuses (at n) a Poisson mean above WX_COUNT_MEAN_MAX (dist.h): `per`
+ * says of what, as in "views per post".  1 when fine. */
+int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
+                         const char *path, const char *per);
 /* Whether every draw of d can be ~0 in some replication (priors count). */
 int wx__dist_can_stall(const wx_model *m, const wx_dist *d);
 /* WX_OK or WX_ETOOBIG (reported) for a population too large for memory. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dist.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -146,6 +147,15 @@ void wx__check_zero_delay_cycles(wx_sctx *c) {
   }
   free(state);
   free(stack);
+}
+
+int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
+                         const char *path, const char *per) {
+  if (pi == WX_NONE || !(c->m->params[pi].value > WX_COUNT_MEAN_MAX))
+    return 1;
+  wx__serr(c, n, "`%s`: at most %g %s can be drawn, got %g",
+           path, WX_COUNT_MEAN_MAX, per, c->m->params[pi].value);
+  return 0;
 }
 
 /* An outcome that repeats for sure after a delay that can be 0 would

@@ -254,6 +254,8 @@ static int recommend(wx_sctx *c, const wx_node *n, const char *path,
   if (!v || !r) return 0;
   wx__subpath(sub, sizeof sub, path, "views");
   t->views = wx__param(c, v, WX_Q_NONNEG, sub, 1);
+  if (!wx__check_count_mean(c, v, t->views, sub, "views per post"))
+    t->views = WX_NONE;
   wx__subpath(sub, sizeof sub, path, "responses");
   return responses(c, r, sub, t, ti, 1) && t->views != WX_NONE;
 }

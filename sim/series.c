@@ -70,6 +70,7 @@ static double round12(double x) {
  * by summing, so errors do not accumulate. */
 static int init_times(wx_layout *l, const wx_model *m) {
   double steps = floor(m->horizon / m->sample_dt + 1e-9);
+  if (!(steps < (double)UINT32_MAX - 2)) return WX_ETOOBIG; /* see loader */
   uint32_t n = (uint32_t)steps + 1;
   int extra = fabs(steps * m->sample_dt - m->horizon) > 1e-9 * m->horizon;
   l->n_samples = n + (uint32_t)extra;

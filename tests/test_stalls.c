@@ -9,7 +9,11 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include <math.h>
+
+#include "dist.h"
 #include "engine_fixture.h"
+#include "rng.h"
 #include "scenario_support.h"
 
 #define MODS "modules:\n  oa: {kind: official_account}\n  sdr: {kind: wecom}\n"
@@ -102,6 +106,60 @@ static void a_large_instant_burst_is_not_a_stall(void **state) {
   fx_teardown(&r);
 }
 
+static void counts_beyond_what_can_be_drawn_are_refused(void **state) {
+  (void)state;
+  const char *tp = MODS "touchpoints:\n  vid:\n    module: oa\n"
+                   "    schedule: {every: 7d}\n";
+  char text[512];
+  snprintf(text, sizeof text, "%s    recommend: {views: 1e15, responses: "
+           "{f: {to: oa, p: 2%%}}}\n", tp);
+  wxt_load_fails(text, WX_ESCENARIO, 8, 24, "at most 1e+09 views per post");
+  snprintf(text, sizeof text, "%s    recommend: {views: 3.1e27, responses: "
+           "{f: {to: oa, p: 2%%}}}\n", tp);
+  wxt_load_fails(text, WX_ESCENARIO, 8, 24, "views per post can be drawn");
+  snprintf(text, sizeof text, "%s    fission: {share: 5%%, offspring: "
+           "poisson(1e12), generation_delay: 1d}\n", tp);
+  wxt_load_fails(text, WX_ESCENARIO, 8, 37, "offspring per share");
+}
+
+static void horizons_and_sample_grids_beyond_memory_are_refused(void **state) {
+  (void)state;
+  wxt_load_fails("horizon: 1e9d\n" MODS, WX_ESCENARIO, 1, 10,
+                 "at most 36525 days");
+  wxt_load_fails("horizon: 365d\nsample_every: 1e-300d\n" MODS,
+                 WX_ESCENARIO, 2, 15, "sample rows per replication");
+  wxt_load_fails("horizon: 3650d\nsample_every: 1min\n" MODS,
+                 WX_ESCENARIO, 2, 15, "sample less often");
+  wx_model *m = wxt_load_ok("horizon: 3650d\nsample_every: 1h\n" MODS);
+  wx_model_free(m);
+}
+
+/* Above WX_POISSON_NORMAL_MIN draws are normal: mean and variance still
+ * those of the Poisson (within 4 standard errors), and a prior draw past
+ * WX_COUNT_MEAN_MAX is clamped rather than hanging. */
+static void large_poisson_means_are_drawn_fast_and_right(void **state) {
+  (void)state;
+  gsl_rng *r = wx__rng_alloc();
+  gsl_rng_set(r, 7);
+  const double mu = 4e8;
+  const int n = 4000;
+  double sum = 0, sq = 0;
+  for (int i = 0; i < n; i++) {
+    double x = wx__poisson(r, mu);
+    sum += x;
+    sq += x * x;
+  }
+  double mean = sum / n, var = sq / n - mean * mean;
+  assert_true(fabs(mean - mu) < 4 * sqrt(mu / n));
+  /* sd of a sample variance of a near-normal: var * sqrt(2 / n) */
+  assert_true(fabs(var - mu) < 4 * mu * sqrt(2.0 / n));
+  unsigned big = wx__poisson(r, 3.1e27);
+  assert_true(fabs(big - WX_COUNT_MEAN_MAX) < 6 * sqrt(WX_COUNT_MEAN_MAX));
+  assert_int_equal(wx__poisson(r, 0), 0);
+  assert_int_equal(wx__poisson(r, NAN), 0);
+  gsl_rng_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cycles_whose_delays_can_all_be_zero_are_refused),
@@ -110,6 +168,9 @@ int main(void) {
       cmocka_unit_test(touchpoints_fire_at_most_once_a_minute),
       cmocka_unit_test(the_engine_ends_a_replication_whose_time_stands_still),
       cmocka_unit_test(a_large_instant_burst_is_not_a_stall),
+      cmocka_unit_test(counts_beyond_what_can_be_drawn_are_refused),
+      cmocka_unit_test(large_poisson_means_are_drawn_fast_and_right),
+      cmocka_unit_test(horizons_and_sample_grids_beyond_memory_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
