@@ -160,7 +160,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
         a->run.seed_set = 1;
         break;
       case 'r':
-        if (parse_number("--replications", optarg, 10000000, &v))
+        if (parse_number("--replications", optarg, WX_REPLICATIONS_MAX, &v))
           return WX_EXIT_USAGE;
         if (v == 0) return at_least_one("--replications");
         a->run.replications = (unsigned)v;

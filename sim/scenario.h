@@ -57,6 +57,7 @@ typedef struct {
   const wx_node *modules_map; /* the `modules` mapping, disabled ones too */
   char **disabled;            /* names of modules with enabled: false */
   size_t n_disabled;
+  int money;                  /* delay forms read money (wx__value_compile) */
 } wx_sctx;
 
 /* Reports an error at node n (may be NULL: no position). */
@@ -102,7 +103,9 @@ typedef enum {
   WX_Q_COUNT,        /* whole, >= 0 */
   WX_Q_POSITIVE,     /* plain number > 0 */
   WX_Q_NONNEG,       /* plain number >= 0 */
-  WX_Q_WEIGHT        /* number or percent >= 0 */
+  WX_Q_WEIGHT,       /* number or percent >= 0 */
+  WX_Q_MONEY,        /* CNY, a plain number >= 0 (no time units) */
+  WX_Q_MONEY_POS     /* CNY, > 0 */
 } wx_qty;
 
 /* Parses text as q, range included.  WX_OK or WX_ESCENARIO + msg. */
@@ -161,6 +164,10 @@ int wx__is_prior_name(const char *name);
 
 /* Compiles `delay` (any form) into *out; returns 0 after reporting. */
 int wx__delay_compile(wx_sctx *c, const wx_node *n, const char *path,
+                      wx_dist *out);
+/* The same forms for an amount of money (order values): durations become
+ * plain CNY numbers, and time units are refused. */
+int wx__value_compile(wx_sctx *c, const wx_node *n, const char *path,
                       wx_dist *out);
 void wx__modules_compile(wx_sctx *c, const wx_node *modules);
 void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes);

@@ -75,9 +75,9 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
              "got \"%.40s\"", start);
   if ((n = wx__node_get(root, "replications")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "replications", &x)) {
-    if (x < 1 || x > 1e6)
-      wx__serr(c, n, "`replications` must be between 1 and 1000000, got %g",
-               x);
+    if (x < 1 || x > WX_REPLICATIONS_MAX)
+      wx__serr(c, n, "`replications` must be between 1 and %d, got %g",
+               WX_REPLICATIONS_MAX, x);
     else
       m->replications = (uint32_t)x;
   }
