@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "results_dir.h"
 #include "resume.h"
 #include "util.h"
 
@@ -20,15 +21,27 @@ static uint32_t default_threads(void) {
   return n > 0 ? (uint32_t)n : 1;
 }
 
-static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
+/* Creates and locks the directory (results_dir.h); a new run needs it
+ * empty, or --force, which clears the earlier run first. */
+static int prepare_dir(const wx_run_options *o, wx_dir_lock *lk,
+                       wx_diags *diags) {
+  lk->fd = -1;
+  lk->path = NULL;
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(diags, WX_EINVAL, "", 0, 0, "no results directory given");
-  if (!o->force && !o->resume && wx__dir_in_use(o->out_dir))
-    return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
-                    "results directory is not empty; use --force to "
-                    "overwrite it or choose another with -o");
   /* A resumed directory must already hold a run: do not create it. */
-  return o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
+  int rc = o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
+  if (rc != WX_OK || (o->resume && access(o->out_dir, F_OK) != 0)) return rc;
+  rc = wx__results_dir_lock(o->out_dir, lk, diags);
+  if (rc != WX_OK || o->resume) return rc;
+  if (!o->force && wx__dir_in_use(o->out_dir))
+    rc = wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
+                  "results directory is not empty; use --force to "
+                  "overwrite it or choose another with -o");
+  else if (o->force)
+    rc = wx__results_dir_clear(o->out_dir, diags);
+  if (rc != WX_OK) wx__results_dir_release(lk);
+  return rc;
 }
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
@@ -224,7 +237,8 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
            wx_diags *diags) {
   if (out) *out = NULL;
   double t0 = now_seconds();
-  int rc = prepare_dir(o, diags);
+  wx_dir_lock lock;
+  int rc = prepare_dir(o, &lock, diags);
   if (rc != WX_OK) return rc;
   wx_runner_opts ro = {
       .seed = o->seed_set ? o->seed : m->seed,
@@ -251,6 +265,7 @@ int wx_run(const wx_model *m, const wx_run_options *o, wx_results **out,
     rc = run_rc;
   }
   ctx_free(&c);
+  wx__results_dir_release(&lock);
   if (out) *out = r;
   else wx_results_free(r);
   return rc;
