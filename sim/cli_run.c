@@ -219,7 +219,10 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
     wx_plot_options po;
     memset(&po, 0, sizeof po);
     po.formats = a->formats;
-    wx_cli_render(a->run.out_dir, &po, 0);
+    /* A chart that gnuplot could not draw is a warning; one that could
+     * not be written (a full disk) fails the run like any output. */
+    if (wx_cli_render(a->run.out_dir, &po, 0) == WX_EIO && rc == WX_OK)
+      rc = WX_EIO;
   }
   if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
     printf("results in %s\n", a->run.out_dir);

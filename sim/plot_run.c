@@ -17,9 +17,10 @@ extern char **environ;
 static const struct {
   unsigned bit;
   const char *term, *ext;
-} formats[] = {{WX_PLOT_PNG, "png", "png"},
-               {WX_PLOT_SVG, "svg", "svg"},
-               {WX_PLOT_PDF, "pdf", "pdf"}};
+  const char *end; /* what a whole file of the format has near its end */
+} formats[] = {{WX_PLOT_PNG, "png", "png", "IEND"},
+               {WX_PLOT_SVG, "svg", "svg", "</svg>"},
+               {WX_PLOT_PDF, "pdf", "pdf", "%%EOF"}};
 enum { NFORMATS = sizeof formats / sizeof formats[0] };
 
 void wx__sb_printf(wx__sbuf *b, const char *fmt, ...) {
@@ -228,17 +229,39 @@ static void report_stderr(wx__plot_ctx *ctx, const run_files *rf, int code,
              text);
 }
 
+/* Whether the file ends as a whole file of format fmt does: gnuplot exits
+ * 0 after a write error (a full disk) and leaves a truncated chart. */
+static int whole(const char *path, int fmt) {
+  char tail[65];
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = 0;
+  if (fseek(f, -64, SEEK_END) != 0) rewind(f);
+  n = fread(tail, 1, sizeof tail - 1, f);
+  fclose(f);
+  const char *end = formats[fmt].end;
+  size_t k = strlen(end);
+  for (size_t i = 0; i + k <= n; i++)
+    if (memcmp(tail + i, end, k) == 0) return 1;
+  return 0;
+}
+
 static int commit_outputs(wx__plot_ctx *ctx, const run_files *rf, int ok) {
   int rc = WX_OK;
   for (int i = 0; i < NFORMATS; i++) {
     if (!rf->used[i]) continue;
     struct stat st;
-    if (ok && stat(rf->tmp_out[i], &st) == 0 && st.st_size > 0 &&
-        rename(rf->tmp_out[i], rf->final_out[i]) == 0) {
+    int wrote = ok && stat(rf->tmp_out[i], &st) == 0 && st.st_size > 0;
+    int complete = wrote && whole(rf->tmp_out[i], i);
+    if (complete && rename(rf->tmp_out[i], rf->final_out[i]) == 0) {
       ctx->rep.files++;
       continue;
     }
-    if (ok)
+    if (wrote && !complete)
+      rc = wx__diag(ctx->diags, WX_EIO, rf->final_out[i], 0, 0,
+                    "the chart was cut short (is the disk full?); "
+                    "nothing was put in its place");
+    else if (ok)
       rc = wx__diag(ctx->diags, WX_ERUNTIME, rf->final_out[i], 0, 0,
                     "gnuplot wrote no output");
     unlink(rf->tmp_out[i]);
