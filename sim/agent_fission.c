@@ -74,6 +74,7 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
   }
   e->x->committed[origin] += n;
   for (double k = 0; k < n; k++) {
+    if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     double at = t + wx__dist_draw(&f->delay, e->params, r);
     if (!(at <= e->horizon)) continue;
     if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, 0) != WX_OK)

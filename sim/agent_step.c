@@ -177,6 +177,7 @@ int wx__agent_start(wx_engine *e) {
     double n = floor(e->params[m->sources[s].count] + 0.5);
     if (n > (double)UINT32_MAX) return WX_ETOOBIG;
     for (uint64_t k = 0; k < (uint64_t)(n > 0 ? n : 0); k++) {
+      if (wx__agent_stopping(e, k)) return WX_EINTERRUPTED;
       int rc = arrive(e, s, 0.0);
       if (rc != WX_OK) return rc;
     }

@@ -52,7 +52,7 @@ int wx_cli_parse_u64(const char *s, unsigned long long max,
                      unsigned long long *out);
 
 /* Signal handling: SIGINT/SIGTERM raise the returned flag. */
-const volatile int *wx_cli_signals_install(void);
+const atomic_int *wx_cli_signals_install(void);
 int wx_cli_signal_exit_code(void);
 
 /* Progress on stderr when it is a terminal. */

@@ -106,16 +106,21 @@ int wx_cli_parse_u64(const char *s, unsigned long long max,
 }
 
 /* A signal handler cannot take a context pointer, so the CLI (never the
- * library) keeps the one flag it sets. */
-static volatile int stop_flag;
-static volatile int stop_signal;
+ * library) keeps the one flag it sets.  Lock-free atomics are safe in a
+ * handler and race-free for the worker threads that poll the flag. */
+static atomic_int stop_flag;
+static atomic_int stop_signal;
 
 static void on_signal(int sig) {
-  stop_signal = sig;
-  stop_flag = 1;
+  /* A second signal: the user wants out now, outputs or not (the next run
+   * into the directory removes the temporaries left). */
+  if (atomic_load(&stop_flag))
+    _exit(sig == SIGTERM ? WX_EXIT_SIGTERM : WX_EXIT_SIGINT);
+  atomic_store(&stop_signal, sig);
+  atomic_store(&stop_flag, 1);
 }
 
-const volatile int *wx_cli_signals_install(void) {
+const atomic_int *wx_cli_signals_install(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -128,7 +133,8 @@ const volatile int *wx_cli_signals_install(void) {
 }
 
 int wx_cli_signal_exit_code(void) {
-  return stop_signal == SIGTERM ? WX_EXIT_SIGTERM : WX_EXIT_SIGINT;
+  return atomic_load(&stop_signal) == SIGTERM ? WX_EXIT_SIGTERM
+                                               : WX_EXIT_SIGINT;
 }
 
 static double now(void) {

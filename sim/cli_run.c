@@ -221,8 +221,9 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
     po.formats = a->formats;
     /* A chart that gnuplot could not draw is a warning; one that could
      * not be written (a full disk) fails the run like any output. */
-    if (wx_cli_render(a->run.out_dir, &po, 0) == WX_EIO && rc == WX_OK)
-      rc = WX_EIO;
+    po.stop = a->run.stop;
+    int prc = wx_cli_render(a->run.out_dir, &po, 0);
+    if (rc == WX_OK && (prc == WX_EIO || prc == WX_EINTERRUPTED)) rc = prc;
   }
   if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
     printf("results in %s\n", a->run.out_dir);

@@ -122,7 +122,7 @@ typedef struct {
   void *on_variant_ctx;
   wx_progress_cb progress;
   void *progress_ctx;
-  const volatile int *stop;
+  const atomic_int *stop;
 } wx_compare_options;
 
 /* One variant on one KPI. */

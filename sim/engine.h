@@ -40,7 +40,7 @@ void wx__engine_free(wx_engine *e);
  * WX_ENOMEM, WX_ETOOBIG (more people than the engine can index),
  * WX_ERUNTIME when time stopped advancing (stats.stalled says why). */
 int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
-                   wx_series *out, const volatile int *stop);
+                   wx_series *out, const atomic_int *stop);
 
 void wx__engine_stats(const wx_engine *e, wx_engine_stats *out);
 

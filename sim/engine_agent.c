@@ -169,7 +169,7 @@ static int check_sizes(const wx_engine *e, const wx_series *out) {
 }
 
 static void reset(wx_engine *e, const double *params, uint64_t seed,
-                  wx_series *out, const volatile int *stop) {
+                  wx_series *out, const atomic_int *stop) {
   wx__queue_clear(&e->q);
   wx__people_reset(&e->pp);
   memset(&e->st, 0, sizeof e->st);
@@ -194,7 +194,7 @@ static void finish_stats(wx_engine *e) {
 }
 
 int wx__engine_run(wx_engine *e, const double *params, uint64_t seed,
-                   wx_series *out, const volatile int *stop) {
+                   wx_series *out, const atomic_int *stop) {
   int rc = check_sizes(e, out);
   if (rc != WX_OK) return rc;
   reset(e, params, seed, out, stop);

@@ -38,13 +38,23 @@ struct wx_engine {
   /* The run in progress. */
   const double *params;
   wx_series *out;
-  const volatile int *stop;
+  const atomic_int *stop;
   uint32_t next_sample;
   double horizon;
   wx_engine_stats st;
   wx_units_all *ux;         /* staff accounts / groups; NULL when none */
   wx_xstate *x;             /* NULL unless wx__model_has_extras */
 };
+
+/* Loops that can run long inside one event (initial people, a broadcast
+ * to millions, a campaign's arrivals, offspring) poll the stop flag every
+ * WX_STOP_POLL_EVERY iterations, so a stop takes effect within a second
+ * even inside one huge event. */
+#define WX_STOP_POLL_EVERY 65536u
+static inline int wx__agent_stopping(const wx_engine *e, uint64_t k) {
+  return (k & (WX_STOP_POLL_EVERY - 1)) == WX_STOP_POLL_EVERY - 1 && e->stop &&
+         atomic_load_explicit(e->stop, memory_order_relaxed);
+}
 
 /* Time that cannot advance: more than this many events (or 16 per live
  * person, whichever is more) within one simulated second end the

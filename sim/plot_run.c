@@ -1,5 +1,6 @@
 /* Running gnuplot on one chart: scripts, subprocess, outputs into place. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "plot_int.h"
@@ -182,6 +184,40 @@ static int prepare(wx__plot_ctx *ctx, const char *tpl, const char *base,
   return rc;
 }
 
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Waits for gnuplot, polling the stop flag and the clock: a gnuplot that
+ * hangs (a terminal waiting for input, a stuck font server) must not
+ * block a run forever, nor a Ctrl-C.  Sleeps grow from 1 ms to 20 ms. */
+static int wait_gnuplot(wx__plot_ctx *ctx, pid_t pid, int *status) {
+  double start = mono_now();
+  long nap = 1000000;
+  for (;;) {
+    pid_t got = waitpid(pid, status, WNOHANG);
+    if (got == pid) return WX_OK;
+    if (got < 0 && errno != EINTR)
+      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0,
+                      "waitpid: %s", strerror(errno));
+    int stopped = ctx->stop && atomic_load(ctx->stop);
+    int late = mono_now() - start > ctx->timeout;
+    if (stopped || late) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) continue;
+      if (stopped) return WX_EINTERRUPTED;
+      return wx__diag(ctx->diags, WX_ERUNTIME, ctx->gnuplot, 0, 0,
+                      "gnuplot did not finish within %g s; stopped it",
+                      ctx->timeout);
+    }
+    struct timespec ts = {0, nap};
+    nanosleep(&ts, NULL);
+    if (nap < 20000000) nap *= 2;
+  }
+}
+
 static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
   char *argv[2 * NFORMATS + 2];
   int argc = 0;
@@ -205,11 +241,7 @@ static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
     return wx__diag(ctx->diags, err == ENOENT ? WX_ENOTFOUND : WX_EIO,
                     ctx->gnuplot, 0, 0, "cannot run gnuplot: %s",
                     strerror(err));
-  while (waitpid(pid, status, 0) < 0)
-    if (errno != EINTR)
-      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0,
-                      "waitpid: %s", strerror(errno));
-  return WX_OK;
+  return wait_gnuplot(ctx, pid, status);
 }
 
 /* gnuplot's stderr (warnings, or the error) into one diagnostic. */
@@ -274,6 +306,10 @@ int wx__plot_run(wx__plot_ctx *ctx, const char *tpl, const char *base,
   run_files *rf = calloc(1, sizeof *rf);
   if (!rf) return wx__diag(ctx->diags, WX_ENOMEM, ctx->dir, 0, 0, "no memory");
   int status = 0;
+  if (ctx->stop && atomic_load(ctx->stop)) {
+    free(rf);
+    return WX_EINTERRUPTED;
+  }
   int rc = prepare(ctx, tpl, base, vars, rf);
   rc = rc ? rc : spawn_gnuplot(ctx, rf, &status);
   int ok = rc == WX_OK && WIFEXITED(status) && WEXITSTATUS(status) == 0;

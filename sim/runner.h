@@ -36,7 +36,7 @@ typedef struct {
   uint32_t first_rep;          /* to resume: replications before it are done */
   uint32_t replications;       /* total, including those before first_rep */
   uint32_t threads;            /* >= 1 */
-  const volatile int *stop;    /* polled; may be NULL */
+  const atomic_int *stop;    /* polled; may be NULL */
   wx_progress_fn progress;
   void *progress_ctx;
   /* When not NULL, gets the message of a replication that ended with

@@ -168,7 +168,7 @@ static void stop_flag_interrupts(void **state) {
   (void)state;
   fx_run r;
   assert_int_equal(fx_setup(&r, busy_model()), 0);
-  volatile int stop = 1;
+  atomic_int stop = 1;
   assert_int_equal(wx__engine_run(r.e, r.params, 1, &r.s, &stop),
                    WX_EINTERRUPTED);
   wx_engine_stats st;

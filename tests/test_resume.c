@@ -17,7 +17,7 @@ static const char *const compared[] = {
     "kpi_summary.csv", "params.csv", "summary.json"};
 
 typedef struct {
-  volatile int stop;
+  atomic_int stop;
   unsigned stop_after;
 } stopper;
 

@@ -17,6 +17,7 @@
 #define WXFLOW_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -125,7 +126,7 @@ typedef struct wx_run_options {
   unsigned n_quantiles;
   wx_progress_cb progress;
   void *progress_ctx;
-  const volatile int *stop; /* raise to stop; finished replications kept */
+  const atomic_int *stop; /* raise to stop; finished replications kept */
 } wx_run_options;
 
 /* What a run produced: KPI summaries for display, and where it wrote. */
