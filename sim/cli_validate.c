@@ -2,14 +2,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "run_checks.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow validate FILE...\n"
 "\n"
 "Checks each scenario FILE without running it and reports every problem\n"
-"as file:line:col: error: message.  Exit code 0 when all are valid, 3 when\n"
-"any is not, 4 when a file cannot be read.\n"
+"as file:line:col: error: message, including what `wxflow run` would\n"
+"refuse before simulating (memory for the statistics).  Exit code 0 when\n"
+"all are valid, 3 when any is not, 4 when a file cannot be read, 6 when\n"
+"one is too large for memory.\n"
 "\n"
 "Options:\n"
 "  -q, --quiet   print nothing for valid files\n"
@@ -42,6 +45,8 @@ int wx_cli_validate(int argc, char **argv) {
     wx_model *m = NULL;
     wx_diags_clear(d);
     int rc = d ? wx_model_load(argv[i], &m, d) : WX_ENOMEM;
+    /* "ok" means `wxflow run` will start: the checks it makes first. */
+    if (rc == WX_OK) rc = wx__run_checks(m, 0, d);
     wx_cli_print_diags(d);
     if (rc == WX_OK && !quiet) printf("%s: ok\n", argv[i]);
     int code = wx_cli_exit_code(rc);

@@ -7,6 +7,7 @@
 
 #include "results.h"
 #include "results_dir.h"
+#include "run_checks.h"
 #include "resume.h"
 #include "util.h"
 
@@ -81,13 +82,13 @@ static int sink(void *ctx, const wx_rep_result *r) {
 
 /* Exact quantiles keep every value (accum.h): refuse up front a run whose
  * accumulators would not fit rather than swap or die half-way. */
-static int check_memory(const wx_run_ctx *c, uint32_t reps) {
-  const wx_layout *l = &c->layout;
-  double cells = (double)l->n_samples * l->n_cols + c->kpis.n;
+int wx__check_accum_memory(const wx_layout *l, size_t n_kpis, uint32_t reps,
+                           const char *file, wx_diags *diags) {
+  double cells = (double)l->n_samples * l->n_cols + (double)n_kpis;
   double need = wx__accum_bytes(cells, reps), budget = wx__memory_budget();
   if (budget <= 0 || need <= budget) return WX_OK;
   return wx__diag(
-      c->diags, WX_ETOOBIG, "", 0, 0,
+      diags, WX_ETOOBIG, file, 0, 0,
       "aggregating %u replications x %u samples x %u columns needs about "
       "%.0f bytes (%.1f MiB) of memory, over the budget of %.0f bytes "
       "(%.1f MiB: half of physical memory, or WXFLOW_MEMORY_BUDGET); use a "
@@ -99,7 +100,9 @@ static int check_memory(const wx_run_ctx *c, uint32_t reps) {
 static int ctx_init(wx_run_ctx *c, uint32_t reps) {
   int rc = wx__layout_init(&c->layout, c->m);
   if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, c->m, &c->layout);
-  if (rc == WX_OK) rc = check_memory(c, reps);
+  if (rc == WX_OK)
+    rc = wx__check_accum_memory(&c->layout, c->kpis.n, reps,
+                                wx_model_path(c->m), c->diags);
   if (rc == WX_OK)
     rc = wx__accum_init(&c->series_acc,
                         c->layout.n_samples * c->layout.n_cols, reps);
