@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "model.h"
 #include "plot.h"
+#include "results_dir.h"
 #include "resume.h"
 #include "units.h"
 
@@ -237,6 +238,11 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
 static int resume_scenario(run_args *a, wx_diags *d) {
   wx_resume_info info;
   int rc = wx__resume_read(a->run.out_dir, &info, d);
+  if (rc != WX_OK && wx__results_dir_killed(a->run.out_dir))
+    fprintf(stderr, "wxflow run: the run in %s was killed before it wrote "
+            "manifest.json; only its temporary files are left, so nothing "
+            "can be resumed: run it again with --force (which removes "
+            "them)\n", a->run.out_dir);
   if (rc != WX_OK) return rc;
   a->file = a->resume_file = info.scenario;
   info.scenario = NULL;

@@ -27,6 +27,19 @@ int wx__is_temporary_name(const char *name) {
   return strncmp(name, ".wxplot-", 8) == 0 && strlen(name) == 14;
 }
 
+int wx__results_dir_killed(const char *dir) {
+  char *manifest = wx__path_join(dir, "manifest.json");
+  int has_manifest = manifest && access(manifest, F_OK) == 0;
+  free(manifest);
+  DIR *d = has_manifest ? NULL : opendir(dir);
+  struct dirent *e;
+  int temps = 0;
+  while (d && !temps && (e = readdir(d)) != NULL)
+    temps = wx__is_temporary_name(e->d_name);
+  if (d) closedir(d);
+  return temps;
+}
+
 /* Removes a directory of plain files (a chart writer's scratch space). */
 static void remove_flat_dir(const char *path) {
   DIR *d = opendir(path);

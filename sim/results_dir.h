@@ -34,6 +34,11 @@ int wx__results_dir_clear(const char *dir, wx_diags *d);
 /* Removes the lock file and releases the lock; safe on an unheld lock. */
 void wx__results_dir_release(wx_dir_lock *lk);
 
+/* 1 when dir holds temporaries but no manifest.json: a run killed (kill
+ * -9, a crash, power) before it could write one.  Nothing of it can be
+ * resumed; the next run into dir removes the temporaries. */
+int wx__results_dir_killed(const char *dir);
+
 /* 1 when name is a temporary of an output file or of the chart writer. */
 int wx__is_temporary_name(const char *name);
 

@@ -51,4 +51,18 @@ code=$?
 grep -q "pid $pid" "$T/err" || fail "the refusal does not name pid $pid: $(cat "$T/err")"
 kill -TERM $pid; wait $pid
 [ -f "$T/b/manifest.json" ] || fail "the first run lost its manifest"
+
+# SIGKILL: --resume says nothing can be recovered and why; --force cleans.
+"$WX" run "$S" -o "$T/k" -r 400 -j 1 -q --no-charts 2>/dev/null &
+pid=$!
+i=0
+until ls "$T/k" 2>/dev/null | grep -q 'series.csv.tmp'; do
+  i=$((i + 1)); [ $i -lt 400 ] || fail "the run to kill did not start"
+  sleep 0.05
+done
+kill -KILL $pid; wait $pid 2>/dev/null
+"$WX" run --resume "$T/k" 2>"$T/err" && fail "resumed a killed run"
+grep -q 'killed before it wrote manifest.json' "$T/err" || { cat "$T/err"; fail "no explanation"; }
+"$WX" run "$S" -o "$T/k" -r 2 -q --no-charts --force || fail "run after a kill"
+ls -a "$T/k" | grep -q '\.tmp\.' && fail "temporaries of the killed run left"
 echo ok
