@@ -25,6 +25,8 @@ static void usage(FILE *fp) {
 "replications, the scenario recorded in the manifest unless FILE is given)\n"
 "and gives outputs byte-identical to a run never interrupted.  It refuses\n"
 "when the scenario changed, the run is complete, or it used --no-series.\n"
+"A second signal exits at once.  A run locks DIR: a second run into it is\n"
+"refused (exit 5, naming the first run's pid).\n"
 "\n"
 "Options:\n"
 "  -o, --output DIR        results directory (default: results/<scenario>)\n"
