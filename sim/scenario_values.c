@@ -137,9 +137,13 @@ int wx__get_bool(wx_sctx *c, const wx_node *n, const char *path, int *out) {
 
 int wx__get_qty(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
                 double *out) {
+  /* Indexed by wx_qty: one name per quantity, in its order. */
   static const char *const names[] = {
-      "a duration", "a duration", "a rate", "a probability", "a count",
-      "a number",   "a number",   "a weight"};
+      "a duration", "a duration", "a rate",           "a probability",
+      "a count",    "a number",   "a number",         "a weight",
+      "an amount of money", "an amount of money"};
+  _Static_assert(sizeof names / sizeof *names == WX_Q_MONEY_POS + 1,
+                 "one name per wx_qty");
   const char *s;
   char msg[WX_MSG_MAX - 100];
   if (!wx__get_scalar(c, n, path, names[q], &s)) return 0;

@@ -214,7 +214,8 @@ static int parse_alias(pctx *c, yaml_event_t *ev, int depth, wx_node **out) {
 static int parse_scalar(pctx *c, yaml_event_t *ev, wx_node **out) {
   /* Everything downstream reads scalars as C strings: a NUL (the escape
    * \0 or \x00) would silently cut a name or title short. */
-  if (memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+  if (ev->data.scalar.length &&
+      memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
     return fail(c, WX_EYAML, (int)ev->start_mark.line + 1,
                 (int)ev->start_mark.column + 1,
                 "a NUL character (\\0) is not allowed in a value");

@@ -37,6 +37,10 @@ static void order_values_are_money_not_time(void **state) {
                  5, 21, "amount of money in CNY");
   wxt_load_fails(MODS "outcomes:\n  purchase: {value: \"uniform(10, 2h)\"}\n",
                  WX_ESCENARIO, 5, 21, "amount of money");
+  wxt_load_fails(MODS "outcomes:\n  purchase: {value: [1, 2]}\n",
+                 WX_ESCENARIO, 5, 21, "expected a delay");
+  wxt_load_fails(MODS "outcomes:\n  purchase: {value: {dist: fixed, "
+                 "value: [1]}}\n", WX_ESCENARIO, 5, 42, "an amount of money");
   wx_model *m = wxt_load_ok(MODS "outcomes:\n  purchase: {value: 120}\n");
   assert_true(m->outcomes[0].has_value);
   wx_model_free(m);
