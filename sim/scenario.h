@@ -181,6 +181,14 @@ int wx__module_disabled(const wx_sctx *c, const char *name);
 void wx__check_exclusive(wx_sctx *c);
 void wx__check_zero_delay_cycles(wx_sctx *c);
 void wx__check_repeat_stalls(wx_sctx *c);
+/* The shortest period of anything that repeats by itself (touchpoint
+ * `every`, staff/group `retry_after`, group `lifetime`): 1 minute.  Less
+ * means a unit typo (s for d) and a run that creeps and never ends. */
+#define WX_MIN_PERIOD (1.0 / 1440)
+/* Refuses (at key `key` of map) a period below WX_MIN_PERIOD; 1 when fine
+ * or absent. */
+int wx__check_period(wx_sctx *c, const wx_node *map, const char *key,
+                     const char *path, double days);
 /* Refuses (at n) a Poisson mean above WX_COUNT_MEAN_MAX (dist.h): `per`
  * says of what, as in "views per post".  1 when fine. */
 int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,

@@ -149,6 +149,15 @@ void wx__check_zero_delay_cycles(wx_sctx *c) {
   free(stack);
 }
 
+int wx__check_period(wx_sctx *c, const wx_node *map, const char *key,
+                     const char *path, double days) {
+  const wx_node *n = wx__node_get(map, key);
+  if (!n || !(days > 0) || days >= WX_MIN_PERIOD) return 1;
+  wx__serr(c, n, "`%s.%s`: at most once a minute; got %gs", path, key,
+           days * 86400);
+  return 0;
+}
+
 int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
                          const char *path, const char *per) {
   if (pi == WX_NONE || !(c->m->params[pi].value > WX_COUNT_MEAN_MAX))

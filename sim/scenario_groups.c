@@ -76,7 +76,8 @@ static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
              "`group_type: functional`", path);
     return 0;
   }
-  return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime);
+  return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime) &&
+         wx__check_period(c, mod, "lifetime", path, u->lifetime);
 }
 
 int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,

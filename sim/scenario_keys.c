@@ -121,7 +121,7 @@ static const wx_key_info keys[] = {
      "account with room (overflow), is lost (drop), or is retried after "
      "retry_after (retry)",
      "`on_refused: retry`", 0},
-    {"module", "retry_after", "duration", "1d", "> 0",
+    {"module", "retry_after", "duration", "1d", ">= 1 minute",
      "with on_refused / on_full retry: delay before trying again",
      "`retry_after: 1d`", 0},
     {"module", "ban", "mapping", "no bans", "see Staff account bans",
@@ -146,7 +146,7 @@ static const wx_key_info keys[] = {
     {"module", "on_full", "policy", "new_group", "new_group, drop, retry",
      "a newcomer finding the newest group full opens a new group, is lost, "
      "or retries after retry_after", "`on_full: drop`", 0},
-    {"module", "lifetime", "duration", "never", "> 0",
+    {"module", "lifetime", "duration", "never", ">= 1 minute",
      "functional groups dissolve this long after opening (all leave)",
      "`lifetime: 7d`", 0},
     {"module", "welcome", "mapping", "none", "see Group welcome message",

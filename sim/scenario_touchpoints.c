@@ -75,11 +75,6 @@ static int dates(wx_sctx *c, const wx_node *n, const char *path,
   return ok;
 }
 
-/* The shortest `every` (1 minute, docs/scenario.md): a firing reaches
- * whole audiences, so firings more often than that mean a typo (s for d)
- * and a run that would not end. */
-#define WX_MIN_EVERY (1.0 / 1440)
-
 static int schedule(wx_sctx *c, const wx_node *n, const char *path,
                     wx_schedule *s) {
   char sub[300];
@@ -93,14 +88,8 @@ static int schedule(wx_sctx *c, const wx_node *n, const char *path,
   int ok = 1;
 #define SUB(k) wx__subpath(sub, sizeof sub, path, k)
   if ((x = wx__node_get(n, "every")))
-  {
-    ok &= wx__get_qty(c, x, WX_Q_DURATION_POS, SUB("every"), &s->every);
-    if (s->every > 0 && s->every < WX_MIN_EVERY) {
-      wx__serr(c, x, "`%s`: a touchpoint fires at most once a minute; got "
-               "every %gs", sub, s->every * 86400);
-      ok = 0;
-    }
-  }
+    ok &= wx__get_qty(c, x, WX_Q_DURATION_POS, SUB("every"), &s->every) &&
+          wx__check_period(c, n, "every", path, s->every);
   if ((x = wx__node_get(n, "weekdays")))
     ok &= weekdays(c, x, SUB("weekdays"), &s->weekdays);
   if ((x = wx__node_get(n, "dates"))) ok &= dates(c, x, SUB("dates"), s);

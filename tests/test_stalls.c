@@ -160,12 +160,23 @@ static void large_poisson_means_are_drawn_fast_and_right(void **state) {
   gsl_rng_free(r);
 }
 
+static void retries_and_group_lifetimes_are_at_least_a_minute(void **state) {
+  (void)state;
+  wxt_load_fails("modules:\n  sdr: {kind: wecom, on_refused: retry, "
+                 "retry_after: 1s}\n", WX_ESCENARIO, 2, 54,
+                 "`modules.sdr.retry_after`: at most once a minute");
+  wxt_load_fails("modules:\n  g: {kind: group, group_type: functional, "
+                 "lifetime: 1e-9d}\n", WX_ESCENARIO, 2, 54,
+                 "`modules.g.lifetime`: at most once a minute");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cycles_whose_delays_can_all_be_zero_are_refused),
       cmocka_unit_test(cycles_that_can_advance_are_accepted),
       cmocka_unit_test(a_sure_instant_repeat_is_refused),
       cmocka_unit_test(touchpoints_fire_at_most_once_a_minute),
+      cmocka_unit_test(retries_and_group_lifetimes_are_at_least_a_minute),
       cmocka_unit_test(the_engine_ends_a_replication_whose_time_stands_still),
       cmocka_unit_test(a_large_instant_burst_is_not_a_stall),
       cmocka_unit_test(counts_beyond_what_can_be_drawn_are_refused),
