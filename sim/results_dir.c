@@ -13,12 +13,13 @@
 #include "results_dir.h"
 #include "util.h"
 
-/* The files a run writes at the top of its directory, and its chart
- * directory: what a forced new run removes (other files are the user's). */
+/* The files a run or a comparison writes at the top of its directory, and
+ * its chart directory: what a forced new run removes (other files are the
+ * user's). */
 static const char *const run_files[] = {
     "manifest.json",   "entities.csv",    "series.csv",  "series_stats.csv",
     "kpis.csv",        "kpi_summary.csv", "params.csv",  "summary.json",
-    "constraints.csv", "funnel.csv"};
+    "constraints.csv", "funnel.csv",      "compare.csv", "compare.md"};
 #define N_RUN_FILES (sizeof run_files / sizeof *run_files)
 
 int wx__is_temporary_name(const char *name) {
@@ -157,6 +158,14 @@ int wx__results_dir_lock(const char *dir, wx_dir_lock *lk, wx_diags *d) {
 
 int wx__results_dir_clear(const char *dir, wx_diags *d) {
   return remove_earlier_run(dir, d);
+}
+
+int wx__results_dir_drop(const char *dir, wx_diags *d) {
+  int rc = remove_earlier_run(dir, d);
+  if (rc == WX_OK) remove_temporaries(dir);
+  if (rc == WX_OK) rmdir(dir); /* fails, harmlessly, when the user's files
+                                * remain */
+  return rc;
 }
 
 void wx__results_dir_release(wx_dir_lock *lk) {

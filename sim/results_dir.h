@@ -31,6 +31,9 @@ int wx__results_dir_lock(const char *dir, wx_dir_lock *lk, wx_diags *d);
 /* Removes the manifest first, then the other files and charts of an
  * earlier run (a forced new run; the caller holds the lock). */
 int wx__results_dir_clear(const char *dir, wx_diags *d);
+/* A results directory no longer wanted (a variant an earlier comparison
+ * had): clears it as above and removes it when nothing else is left. */
+int wx__results_dir_drop(const char *dir, wx_diags *d);
 /* Removes the lock file and releases the lock; safe on an unheld lock. */
 void wx__results_dir_release(wx_dir_lock *lk);
 

@@ -52,6 +52,17 @@ grep -q "pid $pid" "$T/err" || fail "the refusal does not name pid $pid: $(cat "
 kill -TERM $pid; wait $pid
 [ -f "$T/b/manifest.json" ] || fail "the first run lost its manifest"
 
+# A forced comparison drops the variants an earlier one had.
+cp "$Q" "$T/base.yaml"
+printf 'compare:\n  base: base.yaml\n  variants:\n    old_one: {modules.group.enabled: false}\n' >"$T/c1.yaml"
+printf 'compare:\n  base: base.yaml\n  variants:\n    new_one: {modules.group.enabled: false}\n' >"$T/c2.yaml"
+"$WX" compare "$T/c1.yaml" -o "$T/cmp" -r 2 --no-charts -q >/dev/null || fail "compare 1"
+[ -d "$T/cmp/variants/old_one" ] || fail "no variant directory"
+"$WX" compare "$T/c2.yaml" -o "$T/cmp" -r 2 --no-charts -q --force >/dev/null ||
+  fail "compare 2"
+[ -e "$T/cmp/variants/old_one" ] && fail "--force left the earlier comparison's variant"
+[ -d "$T/cmp/variants/new_one" ] || fail "no new variant"
+
 # SIGKILL: --resume says nothing can be recovered and why; --force cleans.
 "$WX" run "$S" -o "$T/k" -r 400 -j 1 -q --no-charts 2>/dev/null &
 pid=$!
