@@ -63,7 +63,9 @@ static void write_params_rows(wx_run_ctx *c, uint32_t rep, const double *p) {
 
 static int sink(void *ctx, const wx_rep_result *r) {
   wx_run_ctx *c = ctx;
-  if (c->series_csv.fp) wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series);
+  if (c->series_csv.fp &&
+      wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series) != WX_OK)
+    return WX_EINTERRUPTED; /* the replication is not counted */
   int rc = wx__accum_add(&c->series_acc, r->series->v);
   wx__kpis_eval(&c->kpis, &c->layout, r->series, c->kpi_row);
   if (rc == WX_OK) rc = wx__accum_add(&c->kpi_acc, c->kpi_row);

@@ -49,8 +49,11 @@ typedef struct {
 
 /* out_csv.c */
 int wx__write_entities(const wx_run_ctx *c, const char *dir);
-void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
-                           const wx_series *s);
+/* Writes replication rep's rows to series.csv; polls c->o->stop between
+ * samples and, when raised, cuts the file back to where the replication
+ * began (no partial replication) and returns WX_EINTERRUPTED. */
+int wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
+                          const wx_series *s);
 int wx__write_series_stats(const wx_run_ctx *c, const char *dir);
 int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
                           const char *dir);

@@ -54,4 +54,37 @@ wait_for 'series.csv.tmp' "$T/c"
 t0=$(now_ms); kill -TERM $pid; kill -TERM $pid; wait $pid; code=$?; t1=$(now_ms)
 [ $code -eq 143 ] || fail "exit $code after two signals"
 [ $((t1 - t0)) -lt 1000 ] || fail "two signals took $((t1 - t0)) ms"
+
+# A stop while a long series.csv is written cuts it back to whole
+# replications, and --resume then gives the outputs of a run never stopped.
+cat >"$T/long.yaml" <<'YAML'
+horizon: 10d
+sample_every: 1min
+seed: 3
+modules:
+  oa: {kind: official_account}
+  sdr: {kind: wecom}
+sources:
+  s: {into: oa, rate: 50/d}
+flows:
+  f: {from: oa, to: sdr, p: 50%, delay: exponential(1d)}
+YAML
+"$WX" run "$T/long.yaml" -o "$T/ref" -r 6 -j 1 -q --no-charts || fail "reference"
+per=$(( ($(wc -l <"$T/ref/series.csv") - 1) / 6 ))
+"$WX" run "$T/long.yaml" -o "$T/d" -r 6 -j 1 -q --no-charts 2>/dev/null &
+pid=$!
+i=0
+while [ "$(cat "$T"/d/series.csv.tmp.* 2>/dev/null | wc -c)" -lt 12000000 ]; do
+  i=$((i + 1)); [ $i -lt 600 ] || fail "no series written"
+  kill -0 $pid 2>/dev/null || break
+  sleep 0.02
+done
+kill -INT $pid; wait $pid; code=$?
+if [ $code -eq 130 ]; then
+  rows=$(( $(wc -l <"$T/d/series.csv") - 1 ))
+  [ $((rows % per)) -eq 0 ] || fail "series.csv holds part of a replication"
+  "$WX" run --resume "$T/d" -q --no-charts || fail "resume"
+fi
+cmp -s "$T/ref/series.csv" "$T/d/series.csv" || fail "resumed series.csv differs"
+cmp -s "$T/ref/kpi_summary.csv" "$T/d/kpi_summary.csv" || fail "kpi_summary differs"
 echo ok
