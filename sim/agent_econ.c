@@ -64,6 +64,7 @@ int wx__econ_campaign(wx_engine *e, uint32_t s, double t) {
     wx__econ_add_cost(e, e->x->src_cost[s], e->params[src->cost]);
   double n = floor(e->params[src->count] + 0.5);
   for (double k = 0; k < n; k++) {
+    if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     int rc = wx__agent_arrive(e, s, t);
     if (rc == WX_OK && src->fission.on &&
         gsl_rng_uniform(e->rng[s]) < e->params[src->fission.share])

@@ -56,9 +56,11 @@ static double effective_mean(const wx_engine *e, const wx_fission *f,
 static unsigned offspring(const wx_engine *e, const wx_fission *f, double mean,
                           gsl_rng *r) {
   if (!(mean > 0)) return 0;
-  if (f->offspring == WX_OFFSPRING_POISSON) return gsl_ran_poisson(r, mean);
+  if (f->offspring == WX_OFFSPRING_POISSON) return wx__poisson(r, mean);
+  /* NegBin as a gamma-mixed Poisson, the draws gsl_ran_negative_binomial
+   * makes, but through wx__poisson so that a huge mean cannot hang. */
   double size = e->params[f->size];
-  return gsl_ran_negative_binomial(r, size / (size + mean), size);
+  return wx__poisson(r, gsl_ran_gamma(r, size, 1.0) * (mean / size));
 }
 
 int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
@@ -72,6 +74,7 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
   }
   e->x->committed[origin] += n;
   for (double k = 0; k < n; k++) {
+    if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     double at = t + wx__dist_draw(&f->delay, e->params, r);
     if (!(at <= e->horizon)) continue;
     if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, 0) != WX_OK)

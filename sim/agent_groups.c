@@ -31,6 +31,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "dist.h"
 #include "engine_agent.h"
 #include "unit_pool.h"
 
@@ -110,7 +111,7 @@ int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t) {
 
 static void feedback(wx_engine *e, wx_units_rt *u, uint32_t i, double t) {
   double lambda = u->nf_rate * (1 - wx__group_activity(u, i, t));
-  unsigned events = lambda > 0 ? gsl_ran_poisson(u->rng, lambda) : 0;
+  unsigned events = wx__poisson(u->rng, lambda);
   double *c = e->cur + u->col;
   for (unsigned k = 0; k < events && u->mem[i].n; k++) {
     unsigned leave = gsl_ran_binomial(u->rng, u->nf_leave, u->mem[i].n);

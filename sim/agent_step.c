@@ -177,6 +177,7 @@ int wx__agent_start(wx_engine *e) {
     double n = floor(e->params[m->sources[s].count] + 0.5);
     if (n > (double)UINT32_MAX) return WX_ETOOBIG;
     for (uint64_t k = 0; k < (uint64_t)(n > 0 ? n : 0); k++) {
+      if (wx__agent_stopping(e, k)) return WX_EINTERRUPTED;
       int rc = arrive(e, s, 0.0);
       if (rc != WX_OK) return rc;
     }
@@ -237,11 +238,21 @@ static void sample_until(wx_engine *e, double t) {
 
 int wx__agent_loop(wx_engine *e) {
   wx_event ev;
-  uint64_t handled = 0;
+  uint64_t handled = 0, in_window = 0;
+  double window_end = -1;
+  wx_stall_tally stall = {0};
   int got;
   while ((got = wx__queue_pop(&e->q, &ev)) > 0) {
     if ((++handled & STOP_POLL_MASK) == 0 && e->stop && atomic_load(e->stop))
       return WX_EINTERRUPTED;
+    if (ev.t >= window_end) {
+      window_end = ev.t + WX_STALL_WINDOW;
+      in_window = 0;
+    } else if (++in_window > WX_STALL_EVENTS &&
+               in_window > 16 * (uint64_t)e->pp.live &&
+               wx__agent_stalled(e, &stall, &ev, in_window) != WX_OK) {
+      return WX_ERUNTIME;
+    }
     sample_until(e, ev.t);
     int rc;
     if (ev.what < WX_EV_FIRST_SPECIAL) {

@@ -96,9 +96,10 @@ static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
 static int recommend(wx_engine *e, uint32_t i, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   if (tp->views == WX_NONE) return WX_OK;
-  unsigned v = gsl_ran_poisson(r, e->params[tp->views]);
+  unsigned v = wx__poisson(r, e->params[tp->views]);
   *wx__touch_col(e, i, WX_TP_VIEWS) += v;
   for (unsigned k = 0; k < v; k++) {
+    if (wx__agent_stopping(e, k)) return WX_EINTERRUPTED;
     int rc = viewer(e, tp, t, r);
     if (rc != WX_OK) return rc;
   }
@@ -125,6 +126,7 @@ static int broadcast(wx_engine *e, uint32_t i, double t, double p) {
   wx__members_sample(a, k, r, x->scratch);
   *wx__touch_col(e, i, WX_TP_REACHED) += k;
   for (uint32_t j = 0; j < k; j++) {
+    if (wx__agent_stopping(e, j)) return WX_EINTERRUPTED;
     int rc = wx__touch_reached(e, i, x->scratch[j], t, r);
     if (rc != WX_OK) return rc;
   }

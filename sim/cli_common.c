@@ -118,12 +118,17 @@ double wx_cli_memory_budget(double given) {
 }
 
 /* A signal handler cannot take a context pointer, so the CLI (never the
- * library) keeps the one flag it sets. */
+ * library) keeps the one flag it sets.  Lock-free atomics are safe in a
+ * handler and race-free for the worker threads that poll the flag. */
 static atomic_int stop_flag;
-static volatile sig_atomic_t stop_signal;
+static atomic_int stop_signal;
 
 static void on_signal(int sig) {
-  stop_signal = sig;
+  /* A second signal: the user wants out now, outputs or not (the next run
+   * into the directory removes the temporaries left). */
+  if (atomic_load(&stop_flag))
+    _exit(sig == SIGTERM ? WX_EXIT_SIGTERM : WX_EXIT_SIGINT);
+  atomic_store(&stop_signal, sig);
   atomic_store(&stop_flag, 1);
 }
 
@@ -140,7 +145,8 @@ const atomic_int *wx_cli_signals_install(void) {
 }
 
 int wx_cli_signal_exit_code(void) {
-  return stop_signal == SIGTERM ? WX_EXIT_SIGTERM : WX_EXIT_SIGINT;
+  return atomic_load(&stop_signal) == SIGTERM ? WX_EXIT_SIGTERM
+                                               : WX_EXIT_SIGINT;
 }
 
 static double now(void) {

@@ -83,7 +83,7 @@ static int option(cmp_args *a, int c) {
       a->o.seed_set = 1;
       return -1;
     case 'r':
-      if (number("--replications", optarg, 10000000, &v)) return WX_EXIT_USAGE;
+      if (number("--replications", optarg, WX_REPLICATIONS_MAX, &v)) return WX_EXIT_USAGE;
       if (!v) return at_least_one("--replications");
       a->o.replications = (unsigned)v;
       return -1;

@@ -1,6 +1,7 @@
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,8 +88,13 @@ int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   char tpl[4096];
   if (!o.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
     o.templates_dir = tpl;
+  if (!o.stop) o.stop = wx_cli_signals_install();
+  /* WXFLOW_GNUPLOT_TIMEOUT: seconds one gnuplot call may take. */
+  const char *t = getenv("WXFLOW_GNUPLOT_TIMEOUT");
+  if (t && !o.timeout) o.timeout = strtod(t, NULL);
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
-  if (rc != WX_OK && !notes && d) chart_warning(dir, d);
+  if (rc == WX_EINTERRUPTED) fprintf(stderr, "wxflow: charts stopped\n");
+  else if (rc != WX_OK && !notes && d) chart_warning(dir, d);
   else wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
   return rc;

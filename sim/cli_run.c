@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "model.h"
 #include "plot.h"
+#include "results_dir.h"
 #include "resume.h"
 #include "units.h"
 
@@ -25,6 +26,8 @@ static void usage(FILE *fp) {
 "manifest unless FILE is given)\n"
 "and gives outputs byte-identical to a run never interrupted.  It refuses\n"
 "when the scenario changed, the run is complete, or it used --no-series.\n"
+"A second signal exits at once.  A run locks DIR: a second run into it is\n"
+"refused (exit 5, naming the first run's pid).\n"
 "\n"
 "Options:\n"
 "  -o, --output DIR        results directory (default: results/<scenario>)\n"
@@ -161,7 +164,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
         a->run.seed_set = 1;
         break;
       case 'r':
-        if (parse_number("--replications", optarg, 10000000, &v))
+        if (parse_number("--replications", optarg, WX_REPLICATIONS_MAX, &v))
           return WX_EXIT_USAGE;
         if (v == 0) return at_least_one("--replications");
         a->run.replications = (unsigned)v;
@@ -227,7 +230,11 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
     wx_plot_options po;
     memset(&po, 0, sizeof po);
     po.formats = a->formats;
-    wx_cli_render(a->run.out_dir, &po, 0);
+    /* A chart that gnuplot could not draw is a warning; one that could
+     * not be written (a full disk) fails the run like any output. */
+    po.stop = a->run.stop;
+    int prc = wx_cli_render(a->run.out_dir, &po, 0);
+    if (rc == WX_OK && (prc == WX_EIO || prc == WX_EINTERRUPTED)) rc = prc;
   }
   if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
     printf("results in %s\n", a->run.out_dir);
@@ -241,6 +248,11 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
 static int resume_scenario(run_args *a, wx_diags *d) {
   wx_resume_info info;
   int rc = wx__resume_read(a->run.out_dir, &info, d);
+  if (rc != WX_OK && wx__results_dir_killed(a->run.out_dir))
+    fprintf(stderr, "wxflow run: the run in %s was killed before it wrote "
+            "manifest.json; only its temporary files are left, so nothing "
+            "can be resumed: run it again with --force (which removes "
+            "them)\n", a->run.out_dir);
   if (rc != WX_OK) return rc;
   a->file = a->resume_file = info.scenario;
   info.scenario = NULL;

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "compare.h"
+#include "run_checks.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
@@ -11,8 +12,10 @@ static void usage(FILE *fp) {
 "\n"
 "Checks each scenario or comparison FILE without running it and reports\n"
 "every problem as file:line:col: error: message (for a comparison file:\n"
-"the file, its base scenario and every variant's overrides).  Exit code 0 when all are valid, 3 when\n"
-"any is not, 4 when a file cannot be read.\n"
+"the file, its base scenario and every variant's overrides), including\n"
+"what `wxflow run` would refuse before simulating (the engine's checks,\n"
+"memory).  Exit code 0 when all are valid, 3 when any is not, 4 when a\n"
+"file cannot be read, 6 when one is too large for memory.\n"
 "\n"
 "Options:\n"
 "  -q, --quiet   print nothing for valid files\n"
@@ -41,6 +44,8 @@ static int validate_one(const char *path, wx_diags *d, int quiet) {
   } else {
     wx_model *m = NULL;
     rc = wx_model_load(path, &m, d);
+    /* "ok" means `wxflow run` will start: the checks it makes first. */
+    if (rc == WX_OK) rc = wx__run_checks(m, wx_cli_memory_budget(0), d);
     wx_model_free(m);
   }
   wx_cli_print_diags(d);

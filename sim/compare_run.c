@@ -1,12 +1,14 @@
 /* Runs every variant of a comparison with common random numbers: the same
  * seed and replication count, so replication r of each variant uses the
  * same streams (seeded from (seed, r) and tagged by entity name). */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
 #include "model.h"
 #include "outfile.h"
+#include "results_dir.h"
 #include "util.h"
 
 /* The horizon and sampling step variant m runs with (series.c). */
@@ -74,14 +76,46 @@ static int run_all(const wx_compare_spec *s, wx_model *const *models,
   return WX_OK;
 }
 
-static int prepare(const wx_compare_options *o, wx_diags *d) {
+/* variants/NAME directories of an earlier comparison that this one does
+ * not have: a forced rerun removes them (results_dir.h). */
+static int drop_old_variants(const wx_compare_spec *s, const char *dir,
+                             wx_diags *d) {
+  char *vdir = wx__path_join(dir, "variants");
+  DIR *dp = vdir ? opendir(vdir) : NULL;
+  struct dirent *e;
+  int rc = vdir ? WX_OK : WX_ENOMEM;
+  while (rc == WX_OK && dp && (e = readdir(dp)) != NULL) {
+    int keep = e->d_name[0] == '.';
+    for (size_t i = 0; i < s->n && !keep; i++)
+      keep = strcmp(e->d_name, s->v[i].name) == 0;
+    char *p = keep ? NULL : wx__path_join(vdir, e->d_name);
+    if (p) rc = wx__results_dir_drop(p, d);
+    free(p);
+  }
+  if (dp) closedir(dp);
+  free(vdir);
+  return rc;
+}
+
+/* Creates and locks the directory; --force clears an earlier comparison. */
+static int prepare(const wx_compare_spec *s, const wx_compare_options *o,
+                   wx_dir_lock *lk, wx_diags *d) {
+  lk->fd = -1;
+  lk->path = NULL;
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(d, WX_EINVAL, "", 0, 0, "no output directory given");
+  int rc = wx__mkdir_p(o->out_dir, d);
+  if (rc == WX_OK) rc = wx__results_dir_lock(o->out_dir, lk, d);
+  if (rc != WX_OK) return rc;
   if (!o->force && wx__dir_in_use(o->out_dir))
-    return wx__diag(d, WX_EEXISTS, o->out_dir, 0, 0,
-                    "output directory is not empty; use --force to "
-                    "overwrite it or choose another with -o");
-  return wx__mkdir_p(o->out_dir, d);
+    rc = wx__diag(d, WX_EEXISTS, o->out_dir, 0, 0,
+                  "output directory is not empty; use --force to "
+                  "overwrite it or choose another with -o");
+  else if (o->force)
+    rc = wx__results_dir_clear(o->out_dir, d);
+  if (rc == WX_OK && o->force) rc = drop_old_variants(s, o->out_dir, d);
+  if (rc != WX_OK) wx__results_dir_release(lk);
+  return rc;
 }
 
 int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
@@ -89,7 +123,8 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
                     wx_diags *d) {
   if (out) *out = NULL;
   if (!s || !models || !o || s->n == 0) return WX_EINVAL;
-  int rc = prepare(o, d);
+  wx_dir_lock lock;
+  int rc = prepare(s, o, &lock, d);
   char **dirs = rc == WX_OK ? variant_dirs(o->out_dir, s) : NULL;
   if (rc == WX_OK && !dirs) rc = WX_ENOMEM;
   if (rc == WX_OK) rc = run_all(s, models, o, dirs, d);
@@ -110,6 +145,7 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
   }
   for (size_t i = 0; dirs && i < s->n; i++) free(dirs[i]);
   free(dirs);
+  wx__results_dir_release(&lock);
   if (out && rc == WX_OK) *out = c;
   else wx__comparison_free(c);
   return rc;

@@ -244,7 +244,7 @@ static void read_compare(spec_ctx *c, const wx_node *root) {
     c->s->title = dup_or_oom(c, t);
   uint64_t reps = 0;
   if ((n = wx__node_get(cmp, "replications")))
-    read_count(c, n, "replications", 1000000, &reps, NULL);
+    read_count(c, n, "replications", WX_REPLICATIONS_MAX, &reps, NULL);
   c->s->replications = (uint32_t)reps;
   if ((n = wx__node_get(cmp, "seed")))
     read_count(c, n, "seed", UINT64_MAX, &c->s->seed, &c->s->seed_set);

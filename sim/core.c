@@ -79,7 +79,7 @@ static int grid_too_big(wx_run_ctx *c) {
                   "`sample_every` or a shorter horizon", c->horizon);
 }
 
-int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
+int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
                   wx_runner_opts *ro, wx_diags *d) {
   c->m = m;
   c->diags = d;
@@ -98,6 +98,12 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
   }
   if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, m, &c->layout);
   if (rc == WX_OK) rc = guard(c, ro);
+  return rc;
+}
+
+int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
+                  wx_runner_opts *ro, wx_diags *d) {
+  int rc = wx__core_plan(c, m, o, ro, d);
   if (rc == WX_OK) rc = wx__layout_times(&c->layout);
   double cells = (double)c->layout.n_samples * c->layout.n_cols;
   if (rc == WX_OK && c->keep_series && cells >= UINT32_MAX) rc = grid_too_big(c);
@@ -115,24 +121,33 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
   return rc;
 }
 
+/* The hook runs before the replication is accumulated: a hook that fails
+ * (a stop while series.csv is written) leaves it uncounted, so the
+ * statistics describe exactly the replications the files hold. */
 int wx__core_sink(void *ctx, const wx_rep_result *r) {
   wx_run_ctx *c = ctx;
-  int rc = c->keep_series ? wx__accum_add(&c->series_acc, r->series->v)
-                          : WX_OK;
   wx__kpis_eval(&c->kpis, &c->layout, r->series, c->kpi_row);
+  int rc = c->hook ? c->hook(c->hook_ctx, r) : WX_OK;
+  if (rc == WX_OK && c->keep_series)
+    rc = wx__accum_add(&c->series_acc, r->series->v);
   if (rc == WX_OK) rc = wx__accum_add(&c->kpi_acc, c->kpi_row);
+  if (rc != WX_OK) return rc;
   c->events += r->stats->events;
   if (r->stats->peak_live > c->peak_live) {
     c->peak_live = r->stats->peak_live;
     c->peak_bytes = r->stats->peak_bytes;
   }
-  if (rc == WX_OK && c->hook) rc = c->hook(c->hook_ctx, r);
-  return rc;
+  return WX_OK;
 }
 
 int wx__core_run(wx_run_ctx *c, const wx_runner_opts *ro) {
-  int rc = wx__run_replications(c->m, &c->layout, ro, wx__core_sink, c);
-  if (rc == WX_ETOOBIG)
+  char stalled[sizeof ((wx_engine_stats *)0)->stalled] = "";
+  wx_runner_opts o2 = *ro;
+  o2.stalled = stalled;
+  int rc = wx__run_replications(c->m, &c->layout, &o2, wx__core_sink, c);
+  if (rc == WX_ERUNTIME && stalled[0])
+    wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0, "%s", stalled);
+  else if (rc == WX_ETOOBIG)
     wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
              "the simulated population outgrew the memory budget (%.0f MiB "
              "per engine after the series and accumulators): fewer "

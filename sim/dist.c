@@ -42,6 +42,14 @@ double wx__dist_draw_pdf(const wx_dist *d, const double *params,
   }
 }
 
+unsigned wx__poisson(gsl_rng *r, double mean) {
+  if (!(mean > 0)) return 0;
+  if (mean > WX_COUNT_MEAN_MAX) mean = WX_COUNT_MEAN_MAX;
+  if (mean < WX_POISSON_NORMAL_MIN) return gsl_ran_poisson(r, mean);
+  double x = floor(mean + gsl_ran_gaussian_ziggurat(r, sqrt(mean)) + 0.5);
+  return x > 0 ? (unsigned)x : 0;
+}
+
 double wx__dist_draw(const wx_dist *d, const double *params, gsl_rng *r) {
   return wx__dist_draw_pdf(d, params, NULL, r);
 }

@@ -34,4 +34,16 @@ gsl_histogram_pdf *wx__dist_pdf_new(const wx_dist *d);
 double wx__dist_draw_pdf(const wx_dist *d, const double *params,
                          const gsl_histogram_pdf *pdf, gsl_rng *r);
 
+/* Counts drawn per event (views of a post, offspring of a share, events of
+ * a group) are Poisson with a mean of at most WX_COUNT_MEAN_MAX (the
+ * loader refuses more; prior draws are clamped).  Above
+ * WX_POISSON_NORMAL_MIN the draw is the normal approximation rounded to a
+ * whole number: gsl_ran_poisson's time grows without bound with the mean
+ * (1e10 does not return), and there the relative error of the normal
+ * approximation (skewness 1/sqrt(mean) < 3e-4) is far below what any
+ * output can show. */
+#define WX_COUNT_MEAN_MAX 1e9
+#define WX_POISSON_NORMAL_MIN 1e7
+unsigned wx__poisson(gsl_rng *r, double mean);
+
 #endif

@@ -24,6 +24,9 @@ typedef struct {
   uint64_t peak_live;     /* most people alive at once */
   uint64_t peak_queue;    /* most events pending at once */
   uint64_t peak_bytes;    /* bytes held by people and queue at the peak */
+  /* Why a replication ended with WX_ERUNTIME ("" otherwise): time
+   * stopped advancing, and the events that kept it still. */
+  char stalled[256];
 } wx_engine_stats;
 
 /* The agent engine's state (engine_agent.h); its mechanics files take it. */

@@ -74,6 +74,38 @@ struct wx_engine {
   wx_xstate *x;             /* NULL unless wx__model_has_extras */
 };
 
+/* Loops that can run long inside one event (initial people, a broadcast
+ * to millions, a campaign's arrivals, offspring) poll the stop flag every
+ * WX_STOP_POLL_EVERY iterations, so a stop takes effect within a second
+ * even inside one huge event. */
+#define WX_STOP_POLL_EVERY 65536u
+static inline int wx__agent_stopping(const wx_engine *e, uint64_t k) {
+  return (k & (WX_STOP_POLL_EVERY - 1)) == WX_STOP_POLL_EVERY - 1 && e->stop &&
+         atomic_load_explicit(e->stop, memory_order_relaxed);
+}
+
+/* Time that cannot advance: more than this many events (or 16 per live
+ * person, whichever is more) within one simulated second end the
+ * replication.  Legitimate bursts (a broadcast to millions, each with an
+ * instant flow) stay below it; a zero-delay loop passes it in a second of
+ * wall time. */
+#define WX_STALL_EVENTS 10000000u
+#define WX_STALL_WINDOW (1.0 / 86400)
+
+/* Once the guard trips, the next events are tallied by what they are
+ * about (kind and entity), and after a sample of them e->st.stalled names
+ * the most frequent.  Costs nothing until then. */
+typedef struct {
+  wx_event ev[8];
+  uint32_t count[8];
+  uint32_t n, seen;
+} wx_stall_tally;
+
+/* Tallies ev (the n-th event of the window); WX_ERUNTIME once the sample
+ * is complete, with e->st.stalled filled, else WX_OK. */
+int wx__agent_stalled(wx_engine *e, wx_stall_tally *t, const wx_event *ev,
+                      uint64_t n);
+
 /* People at t = 0 and the first arrival of each Poisson source. */
 int wx__agent_start(wx_engine *e);
 /* Handles events up to the horizon and fills the series. */

@@ -21,6 +21,10 @@
 
 #define WX_NONE UINT32_MAX
 
+/* Most replications of one run, in a scenario and on the command line
+ * alike (statistics keep cells x replications values). */
+#define WX_REPLICATIONS_MAX 1000000
+
 /* Where something was written in the scenario, for messages at run time. */
 typedef struct {
   int line;

@@ -1,5 +1,7 @@
 #include <math.h>
 #include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "kinds.h"
 #include "results.h"
@@ -54,11 +56,22 @@ int wx__write_entities(const wx_run_ctx *c, const char *dir) {
   return wx__outfile_commit(&f, c->diags);
 }
 
-void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
-                           const wx_series *s) {
+/* Drops what was written since `start` (an interrupted replication). */
+static int cut_back(FILE *fp, off_t start) {
+  fflush(fp);
+  if (ftruncate(fileno(fp), start) == 0) fseeko(fp, start, SEEK_SET);
+  return WX_EINTERRUPTED;
+}
+
+int wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
+                          const wx_series *s) {
   const wx_layout *l = &c->layout;
+  const atomic_int *stop = c->o->stop;
+  off_t start = ftello(fp);
   char t[32], v[32];
   for (uint32_t k = 0; k < s->n_samples; k++) {
+    if ((k & 1023) == 1023 && stop && atomic_load(stop))
+      return cut_back(fp, start);
     wx__fmt_num(t, l->times[k]);
     const double *row = s->v + (size_t)k * s->n_cols;
     for (uint32_t j = 0; j < s->n_cols; j++) {
@@ -68,6 +81,7 @@ void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
               wx__fmt_num(v, row[j]));
     }
   }
+  return WX_OK;
 }
 
 static void summary_fields(FILE *fp, const wx_cell_summary *s) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "outfile.h"
+#include "results_dir.h"
 #include "util.h"
 
 char *wx__path_join(const char *dir, const char *name) {
@@ -134,7 +135,8 @@ int wx__dir_in_use(const char *dir) {
   struct dirent *e;
   int found = 0;
   while (!found && (e = readdir(d)) != NULL)
-    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            strcmp(e->d_name, WX_LOCK_NAME) != 0; /* results_dir.h */
   closedir(d);
   return found;
 }

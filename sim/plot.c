@@ -150,6 +150,8 @@ static int init_ctx(wx__plot_ctx *ctx, const char *dir,
   ctx->fan_metric = opt->fan_metric ? opt->fan_metric : "members";
   ctx->compare_series = opt->compare_series;
   ctx->formats = opt->formats ? opt->formats : WX_PLOT_PNG;
+  ctx->stop = opt->stop;
+  ctx->timeout = opt->timeout > 0 ? opt->timeout : 120;
   /* The library cannot know where it was installed: the caller (the CLI
    * resolves it, see wx_cli_data_dir) names the templates. */
   const char *tpl = opt->templates_dir;

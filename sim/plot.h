@@ -54,6 +54,10 @@ typedef struct wx_plot_options {
    * module's members when there are no outcomes. */
   const char *compare_series;
   wx_plot_report *report; /* optional, caller-owned */
+  /* Polled while gnuplot runs: when raised, gnuplot is killed, no more
+   * charts are drawn and the render returns WX_EINTERRUPTED. */
+  const atomic_int *stop;
+  double timeout; /* seconds one gnuplot call may take; 0 = 120 */
 } wx_plot_options;
 
 /* Draws the selected charts of results_dir (opt may be NULL).  A chart whose

@@ -39,6 +39,8 @@ typedef struct wx__plot_ctx {
   char tpl_dir[WX_PLOT_PATH];
   char title[512];
   unsigned seq; /* numbers temporary files */
+  const atomic_int *stop;
+  double timeout;
   wx_plot_report rep;
 } wx__plot_ctx;
 

@@ -1,5 +1,6 @@
 /* Running gnuplot on one chart: scripts, subprocess, outputs into place. */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "plot_int.h"
@@ -17,9 +19,10 @@ extern char **environ;
 static const struct {
   unsigned bit;
   const char *term, *ext;
-} formats[] = {{WX_PLOT_PNG, "png", "png"},
-               {WX_PLOT_SVG, "svg", "svg"},
-               {WX_PLOT_PDF, "pdf", "pdf"}};
+  const char *end; /* what a whole file of the format has near its end */
+} formats[] = {{WX_PLOT_PNG, "png", "png", "IEND"},
+               {WX_PLOT_SVG, "svg", "svg", "</svg>"},
+               {WX_PLOT_PDF, "pdf", "pdf", "%%EOF"}};
 enum { NFORMATS = sizeof formats / sizeof formats[0] };
 
 void wx__sb_printf(wx__sbuf *b, const char *fmt, ...) {
@@ -203,6 +206,40 @@ static int prepare(wx__plot_ctx *ctx, const char *tpl, const char *base,
   return rc;
 }
 
+static double mono_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Waits for gnuplot, polling the stop flag and the clock: a gnuplot that
+ * hangs (a terminal waiting for input, a stuck font server) must not
+ * block a run forever, nor a Ctrl-C.  Sleeps grow from 1 ms to 20 ms. */
+static int wait_gnuplot(wx__plot_ctx *ctx, pid_t pid, int *status) {
+  double start = mono_now();
+  long nap = 1000000;
+  for (;;) {
+    pid_t got = waitpid(pid, status, WNOHANG);
+    if (got == pid) return WX_OK;
+    if (got < 0 && errno != EINTR)
+      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0,
+                      "waitpid: %s", strerror(errno));
+    int stopped = ctx->stop && atomic_load(ctx->stop);
+    int late = mono_now() - start > ctx->timeout;
+    if (stopped || late) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, status, 0) < 0 && errno == EINTR) continue;
+      if (stopped) return WX_EINTERRUPTED;
+      return wx__diag(ctx->diags, WX_ERUNTIME, ctx->gnuplot, 0, 0,
+                      "gnuplot did not finish within %g s; stopped it",
+                      ctx->timeout);
+    }
+    struct timespec ts = {0, nap};
+    nanosleep(&ts, NULL);
+    if (nap < 20000000) nap *= 2;
+  }
+}
+
 static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
   char *argv[2 * NFORMATS + 2];
   int argc = 0;
@@ -226,11 +263,7 @@ static int spawn_gnuplot(wx__plot_ctx *ctx, const run_files *rf, int *status) {
     return wx__diag(ctx->diags, err == ENOENT ? WX_ENOTFOUND : WX_EIO,
                     ctx->gnuplot, 0, 0, "cannot run gnuplot: %s",
                     strerror(err));
-  while (waitpid(pid, status, 0) < 0)
-    if (errno != EINTR)
-      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0,
-                      "waitpid: %s", strerror(errno));
-  return WX_OK;
+  return wait_gnuplot(ctx, pid, status);
 }
 
 /* How gnuplot ended, for a failure: "exit status 1", "killed by signal 11
@@ -266,17 +299,39 @@ static void report_stderr(wx__plot_ctx *ctx, const run_files *rf, int code,
              text);
 }
 
+/* Whether the file ends as a whole file of format fmt does: gnuplot exits
+ * 0 after a write error (a full disk) and leaves a truncated chart. */
+static int whole(const char *path, int fmt) {
+  char tail[65];
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = 0;
+  if (fseek(f, -64, SEEK_END) != 0) rewind(f);
+  n = fread(tail, 1, sizeof tail - 1, f);
+  fclose(f);
+  const char *end = formats[fmt].end;
+  size_t k = strlen(end);
+  for (size_t i = 0; i + k <= n; i++)
+    if (memcmp(tail + i, end, k) == 0) return 1;
+  return 0;
+}
+
 static int commit_outputs(wx__plot_ctx *ctx, const run_files *rf, int ok) {
   int rc = WX_OK;
   for (int i = 0; i < NFORMATS; i++) {
     if (!rf->used[i]) continue;
     struct stat st;
-    if (ok && stat(rf->tmp_out[i], &st) == 0 && st.st_size > 0 &&
-        rename(rf->tmp_out[i], rf->final_out[i]) == 0) {
+    int wrote = ok && stat(rf->tmp_out[i], &st) == 0 && st.st_size > 0;
+    int complete = wrote && whole(rf->tmp_out[i], i);
+    if (complete && rename(rf->tmp_out[i], rf->final_out[i]) == 0) {
       ctx->rep.files++;
       continue;
     }
-    if (ok)
+    if (wrote && !complete)
+      rc = wx__diag(ctx->diags, WX_EIO, rf->final_out[i], 0, 0,
+                    "the chart was cut short (is the disk full?); "
+                    "nothing was put in its place");
+    else if (ok)
       rc = wx__diag(ctx->diags, WX_ERUNTIME, rf->final_out[i], 0, 0,
                     "gnuplot wrote no output");
     unlink(rf->tmp_out[i]);
@@ -289,6 +344,10 @@ int wx__plot_run(wx__plot_ctx *ctx, const char *tpl, const char *base,
   run_files *rf = calloc(1, sizeof *rf);
   if (!rf) return wx__diag(ctx->diags, WX_ENOMEM, ctx->dir, 0, 0, "no memory");
   int status = 0;
+  if (ctx->stop && atomic_load(ctx->stop)) {
+    free(rf);
+    return WX_EINTERRUPTED;
+  }
   int rc = prepare(ctx, tpl, base, vars, rf);
   rc = rc ? rc : spawn_gnuplot(ctx, rf, &status);
   int ok = rc == WX_OK && WIFEXITED(status) && WEXITSTATUS(status) == 0;

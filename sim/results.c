@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "results_dir.h"
 #include "resume.h"
 #include "util.h"
 
@@ -18,14 +19,28 @@ static double now_seconds(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int prepare_dir(const wx_run_options *o, wx_diags *diags) {
+/* Creates and locks the directory (results_dir.h); a new run needs it
+ * empty, or --force, which clears the earlier run first. */
+static int prepare_dir(const wx_run_options *o, wx_dir_lock *lk,
+                       int *created, wx_diags *diags) {
+  lk->fd = -1;
+  lk->path = NULL;
   if (!o->out_dir || !*o->out_dir)
     return wx__diag(diags, WX_EINVAL, "", 0, 0, "no results directory given");
-  if (!o->force && !o->resume && wx__dir_in_use(o->out_dir))
-    return wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
-                    "results directory is not empty; use --force to "
-                    "overwrite it or choose another with -o");
-  return WX_OK;
+  *created = !o->resume && access(o->out_dir, F_OK) != 0;
+  /* A resumed directory must already hold a run: do not create it. */
+  int rc = o->resume ? WX_OK : wx__mkdir_p(o->out_dir, diags);
+  if (rc != WX_OK || (o->resume && access(o->out_dir, F_OK) != 0)) return rc;
+  rc = wx__results_dir_lock(o->out_dir, lk, diags);
+  if (rc != WX_OK || o->resume) return rc;
+  if (!o->force && wx__dir_in_use(o->out_dir))
+    rc = wx__diag(diags, WX_EEXISTS, o->out_dir, 0, 0,
+                  "results directory is not empty; use --force to "
+                  "overwrite it or choose another with -o");
+  else if (o->force)
+    rc = wx__results_dir_clear(o->out_dir, diags);
+  if (rc != WX_OK) wx__results_dir_release(lk);
+  return rc;
 }
 
 static int open_out(wx_run_ctx *c, wx_outfile *f, const char *name,
@@ -48,8 +63,9 @@ static void write_params_rows(wx_run_ctx *c, uint32_t rep, const double *p) {
  * params.csv (its KPIs are in c->kpi_row). */
 static int write_rows(void *ctx, const wx_rep_result *r) {
   wx_run_ctx *c = ctx;
-  if (c->series_csv.fp)
-    wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series);
+  if (c->series_csv.fp &&
+      wx__write_series_rows(c->series_csv.fp, c, r->rep, r->series) != WX_OK)
+    return WX_EINTERRUPTED; /* the replication is not counted */
   char b[32];
   for (uint32_t k = 0; k < c->kpis.n; k++)
     fprintf(c->kpis_csv.fp, "%u,%s,%s\n", r->rep, c->kpis.defs[k].name,
@@ -167,9 +183,6 @@ static int run_all(wx_run_ctx *c, wx_runner_opts *ro,
   if (o->resume) eo.first_rep = info->completed;
   *doing = "preparing the results";
   int rc = wx__core_init(c, c->m, &eo, ro, c->diags);
-  /* Created only once the run is known to fit; a resumed directory must
-   * already hold a run. */
-  if (rc == WX_OK && !o->resume) rc = wx__mkdir_p(o->out_dir, c->diags);
   c->hook = write_rows;
   c->hook_ctx = c;
   if (rc == WX_OK) *doing = "writing entities.csv", rc = ctx_open(c);
@@ -208,8 +221,15 @@ int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
   if (out) *out = NULL;
   double t0 = now_seconds();
   size_t had = diags ? wx_diags_count(diags) : 0;
-  int rc = opts ? prepare_dir(opts, diags) : WX_EINVAL;
-  if (rc != WX_OK) return rc;
+  wx_dir_lock lock;
+  int created = 0;
+  int rc = opts ? prepare_dir(opts, &lock, &created, diags) : WX_EINVAL;
+  if (rc != WX_OK) {
+    if (rc == WX_ENOMEM && diags)
+      say_nomem(diags, had, opts->out_dir, "locking the results directory");
+    if (created) rmdir(opts->out_dir);
+    return rc;
+  }
   wx_run_options o = *opts;
   wx_resume_info info = {0};
   const char *doing = "reading the partial run";
@@ -224,6 +244,9 @@ int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
   wx__resume_info_free(&info);
   if (rc == WX_ENOMEM && diags) say_nomem(diags, had, o.out_dir, doing);
   if (rc != WX_OK && rc != WX_EINTERRUPTED) roll_back(&o);
+  wx__results_dir_release(&lock);
+  /* A refused run leaves no directory it made itself behind. */
+  if (rc != WX_OK && rc != WX_EINTERRUPTED && created) rmdir(o.out_dir);
   if (out) *out = r;
   else wx_results_free(r);
   return rc;

@@ -61,6 +61,11 @@ typedef struct {
  * builds the layout, KPIs and accumulators. */
 int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
                   wx_runner_opts *ro, wx_diags *d);
+/* The first half of wx__core_init: everything resolved and checked (the
+ * engine's check and the memory guard included) with nothing large
+ * allocated yet; `wxflow validate` stops there.  Free with wx__core_free. */
+int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
+                  wx_runner_opts *ro, wx_diags *d);
 /* The runner's sink: accumulates r, then calls the hook. */
 int wx__core_sink(void *ctx, const wx_rep_result *r);
 /* Runs ro's replications through wx__core_sink; an engine that runs out
@@ -73,8 +78,11 @@ void wx__core_free(wx_run_ctx *c);
 
 /* out_csv.c */
 int wx__write_entities(const wx_run_ctx *c, const char *dir);
-void wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
-                           const wx_series *s);
+/* Writes replication rep's rows to series.csv; polls c->o->stop between
+ * samples and, when raised, cuts the file back to where the replication
+ * began (no partial replication) and returns WX_EINTERRUPTED. */
+int wx__write_series_rows(FILE *fp, const wx_run_ctx *c, uint32_t rep,
+                          const wx_series *s);
 int wx__write_series_stats(const wx_run_ctx *c, const char *dir);
 int wx__write_kpi_summary(const wx_run_ctx *c, const wx_results *r,
                           const char *dir);

@@ -1,6 +1,7 @@
 #include <gsl/gsl_rng.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "params.h"
 #include "rng.h"
@@ -108,6 +109,8 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
     while (!s->ready) pthread_cond_wait(&p->changed, &p->lock);
     pthread_mutex_unlock(&p->lock);
     rc = s->status;
+    if (rc == WX_ERUNTIME && o->stalled)
+      memcpy(o->stalled, s->stats.stalled, sizeof s->stats.stalled);
     if (rc == WX_OK) {
       wx_rep_result r = {rep, &s->series, s->params, &s->stats};
       rc = sink(ctx, &r);

@@ -41,6 +41,9 @@ typedef struct {
   uint32_t n_set;              /* applied after the priors are drawn */
   wx_progress_fn progress;
   void *progress_ctx;
+  /* When not NULL, gets the message of a replication that ended with
+   * WX_ERUNTIME (sizeof wx_engine_stats.stalled bytes). */
+  char *stalled;
 } wx_runner_opts;
 
 /* Returns WX_OK when every replication was delivered, WX_EINTERRUPTED when

@@ -57,6 +57,7 @@ typedef struct {
   const wx_node *modules_map; /* the `modules` mapping, disabled ones too */
   char **disabled;            /* names of modules with enabled: false */
   size_t n_disabled;
+  int money;                  /* delay forms read money (wx__value_compile) */
 } wx_sctx;
 
 /* Reports an error at node n (may be NULL: no position). */
@@ -110,7 +111,9 @@ typedef enum {
   WX_Q_COUNT,        /* whole, >= 0 */
   WX_Q_POSITIVE,     /* plain number > 0 */
   WX_Q_NONNEG,       /* plain number >= 0 */
-  WX_Q_WEIGHT        /* number or percent >= 0 */
+  WX_Q_WEIGHT,       /* number or percent >= 0 */
+  WX_Q_MONEY,        /* CNY, a plain number >= 0 (no time units) */
+  WX_Q_MONEY_POS     /* CNY, > 0 */
 } wx_qty;
 
 /* Parses text as q, range included.  WX_OK or WX_ESCENARIO + msg. */
@@ -182,6 +185,10 @@ int wx__is_prior_name(const char *name);
 /* Compiles `delay` (any form) into *out; returns 0 after reporting. */
 int wx__delay_compile(wx_sctx *c, const wx_node *n, const char *path,
                       wx_dist *out);
+/* The same forms for an amount of money (order values): durations become
+ * plain CNY numbers, and time units are refused. */
+int wx__value_compile(wx_sctx *c, const wx_node *n, const char *path,
+                      wx_dist *out);
 void wx__modules_compile(wx_sctx *c, const wx_node *modules);
 void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes);
 void wx__sources_compile(wx_sctx *c, const wx_node *sources);
@@ -193,7 +200,21 @@ int wx__module_disabled(const wx_sctx *c, const char *name);
 /* Whole-model checks once every section compiled. */
 void wx__check_exclusive(wx_sctx *c);
 void wx__check_zero_delay_cycles(wx_sctx *c);
-
+void wx__check_repeat_stalls(wx_sctx *c);
+/* The shortest period of anything that repeats by itself (touchpoint
+ * `every`, staff/group `retry_after`, group `lifetime`): 1 minute.  Less
+ * means a unit typo (s for d) and a run that creeps and never ends. */
+#define WX_MIN_PERIOD (1.0 / 1440)
+/* Refuses (at key `key` of map) a period below WX_MIN_PERIOD; 1 when fine
+ * or absent. */
+int wx__check_period(wx_sctx *c, const wx_node *map, const char *key,
+                     const char *path, double days);
+/* Refuses (at n) a Poisson mean above WX_COUNT_MEAN_MAX (dist.h): `per`
+ * says of what, as in "views per post".  1 when fine. */
+int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
+                         const char *path, const char *per);
+/* Whether every draw of d can be ~0 in some replication (priors count). */
+int wx__dist_can_stall(const wx_model *m, const wx_dist *d);
 
 /* ------------------------------------------------ WeChat mechanics */
 

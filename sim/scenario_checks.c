@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dist.h"
 #include "scenario.h"
 #include "util.h"
 
@@ -44,14 +45,59 @@ void wx__check_exclusive(wx_sctx *c) {
   for (uint32_t i = 0; i < c->m->n_modules; i++) check_module_sum(c, i);
 }
 
+/* Delays of at most one second are "instant" for the cycle check: a
+ * loop of them makes so many events per simulated day that the run would
+ * not end in practice, even when time does creep forward. */
+#define WX_MIN_CYCLE_DELAY (1.0 / 86400)
+
+/* Whether parameter `pi` can take a value <= x in some replication. */
+static int param_can_be_at_most(const wx_model *m, uint32_t pi, double x) {
+  if (pi == WX_NONE) return 0;
+  const wx_param *v = &m->params[pi];
+  switch (v->prior.kind) {
+  case WX_PRIOR_NONE: return v->value <= x;
+  case WX_PRIOR_UNIFORM: return v->prior.a <= x;
+  case WX_PRIOR_NORMAL: return v->prior.lo <= x || v->value <= x;
+  case WX_PRIOR_BETA: return 1; /* support down to 0 */
+  default: return v->value <= x; /* gamma, lognormal: positive draws */
+  }
+}
+
+/* Whether parameter `pi` can take a value >= x in some replication. */
+static int param_can_be_at_least(const wx_model *m, uint32_t pi, double x) {
+  if (pi == WX_NONE) return 0;
+  const wx_param *v = &m->params[pi];
+  switch (v->prior.kind) {
+  case WX_PRIOR_NONE: return v->value >= x;
+  case WX_PRIOR_UNIFORM: return v->prior.b >= x;
+  case WX_PRIOR_BETA: return v->value >= x;
+  default: return v->prior.hi >= x;
+  }
+}
+
+/* Whether every draw of d can be ~0 in some replication: the parameter
+ * that sets its scale (the largest value, or the mean) can be tiny. */
+int wx__dist_can_stall(const wx_model *m, const wx_dist *d) {
+  const double x = WX_MIN_CYCLE_DELAY;
+  switch (d->kind) {
+  case WX_DIST_FIXED:
+  case WX_DIST_EXPONENTIAL:
+  case WX_DIST_LOGNORMAL: return param_can_be_at_most(m, d->p[0], x);
+  case WX_DIST_UNIFORM:
+  case WX_DIST_GAMMA:
+  case WX_DIST_WEIBULL: return param_can_be_at_most(m, d->p[1], x);
+  case WX_DIST_EMPIRICAL:
+    return d->n_bins > 0 && d->edges[d->n_bins] <= x;
+  default: return 0;
+  }
+}
+
 /* A flow that fires at once into a module: a step of a possible loop. */
 static int instant(const wx_model *m, const wx_flow *f) {
-  if (f->target != WX_TARGET_MODULE || f->delay.kind != WX_DIST_FIXED)
+  if (f->target != WX_TARGET_MODULE || !wx__dist_can_stall(m, &f->delay))
     return 0;
-  const wx_param *v = &m->params[f->delay.p[0]];
   const wx_param *p = &m->params[f->p];
-  return v->prior.kind == WX_PRIOR_NONE && v->value == 0 &&
-         !(p->prior.kind == WX_PRIOR_NONE && p->value == 0);
+  return !(p->prior.kind == WX_PRIOR_NONE && p->value == 0);
 }
 
 /* Depth-first search over instant flows; state 1 = on the stack. */
@@ -73,9 +119,9 @@ static int dfs(wx_sctx *c, uint32_t mod, char *state, uint32_t *stack,
                  m->flows[stack[i]].name);
       }
       wx_node at = at_pos(fl->pos);
-      wx__serr(c, &at, "flows %s form a cycle in which every delay is a "
-               "fixed 0d, so time would never advance; give one of them a "
-               "delay", list);
+      wx__serr(c, &at, "flows %s form a cycle in which every delay can be 0 "
+               "(at most 1s), so time would never advance; give one of "
+               "them a delay that cannot be 0", list);
       return 1;
     }
     if (state[fl->to] == 0 && dfs(c, fl->to, state, stack, depth + 1))
@@ -97,4 +143,39 @@ void wx__check_zero_delay_cycles(wx_sctx *c) {
   }
   free(state);
   free(stack);
+}
+
+int wx__check_period(wx_sctx *c, const wx_node *map, const char *key,
+                     const char *path, double days) {
+  const wx_node *n = wx__node_get(map, key);
+  if (!n || !(days > 0) || days >= WX_MIN_PERIOD) return 1;
+  wx__serr(c, n, "`%s.%s`: at most once a minute; got %gs", path, key,
+           days * 86400);
+  return 0;
+}
+
+int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
+                         const char *path, const char *per) {
+  if (pi == WX_NONE || !(c->m->params[pi].value > WX_COUNT_MEAN_MAX))
+    return 1;
+  wx__serr(c, n, "`%s`: at most %g %s can be drawn, got %g",
+           path, WX_COUNT_MEAN_MAX, per, c->m->params[pi].value);
+  return 0;
+}
+
+/* An outcome that repeats for sure after a delay that can be 0 would
+ * repeat forever at one instant. */
+void wx__check_repeat_stalls(wx_sctx *c) {
+  const wx_model *m = c->m;
+  for (uint32_t i = 0; i < m->n_outcomes; i++) {
+    const wx_outcome *o = &m->outcomes[i];
+    if (!o->has_repeat || !param_can_be_at_least(m, o->repeat_p, 1) ||
+        !wx__dist_can_stall(m, &o->repeat_delay))
+      continue;
+    wx_node at = at_pos(o->pos);
+    wx__serr(c, &at, "outcome `%s` repeats with p 100%% after a delay that "
+             "can be 0 (at most 1s), so time would never advance; give "
+             "`repeat.p` below 100%% or a delay that cannot be 0",
+             o->name);
+  }
 }

@@ -53,6 +53,14 @@ static const dist_info *find_dist(wx_sctx *c, const wx_node *at,
   return NULL;
 }
 
+/* Durations read as money under wx__value_compile. */
+static wx_qty qty(const wx_sctx *c, wx_qty q) {
+  if (!c->money) return q;
+  if (q == WX_Q_DURATION) return WX_Q_MONEY;
+  if (q == WX_Q_DURATION_POS) return WX_Q_MONEY_POS;
+  return q;
+}
+
 /* A parameter from argument text; `at` gives the position. */
 static uint32_t arg_param(wx_sctx *c, const wx_node *at, const char *text,
                           wx_qty q, const char *path) {
@@ -60,7 +68,7 @@ static uint32_t arg_param(wx_sctx *c, const wx_node *at, const char *text,
   tmp.type = WX_NODE_SCALAR;
   tmp.str = (char *)text;
   tmp.len = strlen(text);
-  return wx__param(c, &tmp, q, path, 0);
+  return wx__param(c, &tmp, qty(c, q), path, 0);
 }
 
 /* Checks that need parameter values: erlang's whole shape, uniform's
@@ -100,8 +108,9 @@ static int make_params(wx_sctx *c, const dist_info *di, const char **texts,
       ok = 0;
       continue;
     }
-    out->p[i] = allow_prior ? wx__param(c, nodes[i], di->qty[i], sub, 1)
-                            : arg_param(c, nodes[i], texts[i], di->qty[i], sub);
+    out->p[i] = allow_prior
+                    ? wx__param(c, nodes[i], qty(c, di->qty[i]), sub, 1)
+                    : arg_param(c, nodes[i], texts[i], di->qty[i], sub);
     if (out->p[i] == WX_NONE) ok = 0;
   }
   out->kind = di->kind;
@@ -195,7 +204,7 @@ static int empirical(wx_sctx *c, const wx_node *map, const char *path,
   }
   uint32_t ne = 0, nw = 0;
   snprintf(sub, sizeof sub, "%s.bins", path);
-  out->edges = read_list(c, bins, WX_Q_DURATION, sub, &ne);
+  out->edges = read_list(c, bins, qty(c, WX_Q_DURATION), sub, &ne);
   snprintf(sub, sizeof sub, "%s.weights", path);
   out->weights = read_list(c, weights, WX_Q_WEIGHT, sub, &nw);
   out->kind = WX_DIST_EMPIRICAL;
@@ -251,6 +260,14 @@ int wx__delay_compile(wx_sctx *c, const wx_node *n, const char *path,
   }
   if (wx__is_call(n->str)) return from_call(c, n, path, out);
   out->kind = WX_DIST_FIXED;
-  out->p[0] = wx__param(c, n, WX_Q_DURATION, path, 0);
+  out->p[0] = wx__param(c, n, qty(c, WX_Q_DURATION), path, 0);
   return out->p[0] != WX_NONE;
+}
+
+int wx__value_compile(wx_sctx *c, const wx_node *n, const char *path,
+                      wx_dist *out) {
+  c->money = 1;
+  int ok = wx__delay_compile(c, n, path, out);
+  c->money = 0;
+  return ok;
 }

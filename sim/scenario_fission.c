@@ -84,6 +84,8 @@ static int offspring(wx_sctx *c, const wx_node *n, const char *path,
   tmp.len = strlen(vals[0]);
   f->offspring = nb ? WX_OFFSPRING_NEGBIN : WX_OFFSPRING_POISSON;
   f->mean = wx__param(c, &tmp, WX_Q_NONNEG, sub, 0);
+  if (!wx__check_count_mean(c, n, f->mean, sub, "offspring per share"))
+    f->mean = WX_NONE;
   f->size = f->mean;
   if (nb) {
     wx__subpath(sub, sizeof sub, path, "size");

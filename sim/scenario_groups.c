@@ -59,6 +59,11 @@ static int feedback(wx_sctx *c, const wx_node *mod, const char *path,
   char p[200];
   snprintf(p, sizeof p, "%s.negative_feedback", path);
   int ok = wx__units_param(c, f, "rate", WX_Q_RATE, p, &u->nf_rate);
+  char rp[220];
+  snprintf(rp, sizeof rp, "%s.rate", p);
+  if (ok && !wx__check_count_mean(c, wx__node_get(f, "rate"), u->nf_rate, rp,
+                                  "events per group per day"))
+    ok = 0;
   return ok & wx__units_param(c, f, "leave", WX_Q_PROB, p, &u->nf_leave);
 }
 
@@ -71,7 +76,8 @@ static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
              "`group_type: functional`", path);
     return 0;
   }
-  return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime);
+  return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime) &&
+         wx__check_period(c, mod, "lifetime", path, u->lifetime);
 }
 
 int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,

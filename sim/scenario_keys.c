@@ -125,7 +125,7 @@ static const wx_key_info keys[] = {
      "account with room (overflow), is lost (drop), or is retried after "
      "retry_after (retry)",
      "`on_refused: retry`", 0},
-    {"module", "retry_after", "duration", "1d", "> 0",
+    {"module", "retry_after", "duration", "1d", ">= 1 minute",
      "with on_refused / on_full retry: delay before trying again",
      "`retry_after: 1d`", 0},
     {"module", "ban", "mapping", "no bans", "see Staff account bans",
@@ -150,7 +150,7 @@ static const wx_key_info keys[] = {
     {"module", "on_full", "policy", "new_group", "new_group, drop, retry",
      "a newcomer finding the newest group full opens a new group, is lost, "
      "or retries after retry_after", "`on_full: drop`", 0},
-    {"module", "lifetime", "duration", "never", "> 0",
+    {"module", "lifetime", "duration", "never", ">= 1 minute",
      "functional groups dissolve this long after opening (all leave)",
      "`lifetime: 7d`", 0},
     {"module", "welcome", "mapping", "none", "see Group welcome message",
@@ -359,7 +359,7 @@ static const wx_key_info keys[] = {
      "`cost: 500`", PRI},
     {"touchpoint", "enabled", "boolean", "true", "true, false",
      "false removes the touchpoint", "`enabled: false`", 0},
-    {"schedule", "every", "duration", "", "> 0",
+    {"schedule", "every", "duration", "", ">= 1 minute",
      "period of regular firings, the first at `from`", "`every: 7d`", 0},
     {"schedule", "weekdays", "sequence of weekdays", "", "mon ... sun",
      "instead of `every`: fire on these weekdays", "`weekdays: [mon, thu]`",

@@ -37,6 +37,28 @@ static void engine_setting(wx_sctx *c, const wx_node *root) {
   if (!(c->m->engine = wx__strdup(name))) c->nomem = 1;
 }
 
+/* Longest horizon, and most sample rows per replication: beyond them the
+ * run would lay out its series for minutes and gigabytes before failing
+ * (a 10-year horizon sampled hourly is 87,660 rows). */
+#define WX_HORIZON_MAX 36525.0
+#define WX_SAMPLES_MAX 1000000.0
+
+static void check_samples(wx_sctx *c, const wx_node *root) {
+  const wx_model *m = c->m;
+  const wx_node *h = wx__node_get(root, "horizon"),
+                *s = wx__node_get(root, "sample_every");
+  if (h && m->horizon > WX_HORIZON_MAX) {
+    wx__serr(c, h, "`horizon`: at most %g days (100 years), got %g days",
+             WX_HORIZON_MAX, m->horizon);
+    return;
+  }
+  double rows = m->horizon / m->sample_dt + 1;
+  if (rows <= WX_SAMPLES_MAX) return;
+  wx__serr(c, s ? s : h, "`%s`: %.3g sample rows per replication (horizon / "
+           "sample_every), more than the %g a run can lay out; sample less "
+           "often", s ? "sample_every" : "horizon", rows, WX_SAMPLES_MAX);
+}
+
 static void top_settings(wx_sctx *c, const wx_node *root) {
   wx_model *m = c->m;
   const wx_node *n;
@@ -61,6 +83,7 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
       wx__serr(c, n, "`sample_every` (%s) is longer than the horizon (%s)",
                wx__fmt_duration(a, x), wx__fmt_duration(b, m->horizon));
   }
+  check_samples(c, root);
   if ((n = wx__node_get(root, "seed")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "seed", &x)) {
     uint64_t seed;
@@ -76,9 +99,9 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
              "got \"%.40s\"", start);
   if ((n = wx__node_get(root, "replications")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "replications", &x)) {
-    if (x < 1 || x > 1e6)
-      wx__serr(c, n, "`replications` must be between 1 and 1000000, got %g",
-               x);
+    if (x < 1 || x > WX_REPLICATIONS_MAX)
+      wx__serr(c, n, "`replications` must be between 1 and %d, got %g",
+               WX_REPLICATIONS_MAX, x);
     else
       m->replications = (uint32_t)x;
   }
@@ -99,6 +122,7 @@ static void sections(wx_sctx *c, const wx_node *root) {
   if (c->nomem) return;
   wx__check_exclusive(c);
   wx__check_zero_delay_cycles(c);
+  wx__check_repeat_stalls(c);
 }
 
 static int compile_root(wx_sctx *c, const wx_node *root) {

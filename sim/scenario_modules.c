@@ -106,12 +106,20 @@ void wx__modules_compile(wx_sctx *c, const wx_node *modules) {
     return;
   }
   c->modules_map = modules;
-  unsigned per_kind[WX_KIND_COUNT] = {0};
+  if (modules->n == 0) {
+    wx__serr(c, modules, "`modules`: give at least one module, such as "
+             "{oa: {kind: official_account}}");
+    return;
+  }
+  unsigned per_kind[WX_KIND_COUNT] = {0}, errors = c->errors;
   count_kinds(modules, per_kind);
   for (size_t i = 0; i < modules->n; i++) {
     if (!wx__check_name(c, modules->keys[i], "module")) continue;
     add_module(c, modules->keys[i], modules->vals[i], per_kind);
   }
+  if (c->m->n_modules == 0 && c->errors == errors)
+    wx__serr(c, modules, "`modules`: every module has `enabled: false`, so "
+             "there is nothing to simulate");
 }
 
 static void add_outcome(wx_sctx *c, const wx_node *key, const wx_node *o) {

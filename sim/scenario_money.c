@@ -134,9 +134,8 @@ int wx__outcome_economics(wx_sctx *c, const wx_node *on, const char *path,
   const wx_node *n;
   int ok = 1;
   if ((n = wx__node_get(on, "value"))) {
-    /* The delay forms read plain numbers: a bare number is "days", 1:1. */
     wx__subpath(sub, sizeof sub, path, "value");
-    ok &= (o->has_value = wx__delay_compile(c, n, sub, &o->value));
+    ok &= (o->has_value = wx__value_compile(c, n, sub, &o->value));
   }
   if ((n = wx__node_get(on, "repeat"))) {
     wx__subpath(sub, sizeof sub, path, "repeat");

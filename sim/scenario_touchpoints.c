@@ -101,7 +101,8 @@ static int schedule(wx_sctx *c, const wx_node *n, const char *path,
   int ok = 1;
 #define SUB(k) wx__subpath(sub, sizeof sub, path, k)
   if ((x = wx__node_get(n, "every")))
-    ok &= wx__get_qty(c, x, WX_Q_DURATION_POS, SUB("every"), &s->every);
+    ok &= wx__get_qty(c, x, WX_Q_DURATION_POS, SUB("every"), &s->every) &&
+          wx__check_period(c, n, "every", path, s->every);
   if ((x = wx__node_get(n, "weekdays")))
     ok &= weekdays(c, x, SUB("weekdays"), &s->weekdays);
   if ((x = wx__node_get(n, "dates"))) ok &= dates(c, x, SUB("dates"), s);
@@ -253,6 +254,8 @@ static int recommend(wx_sctx *c, const wx_node *n, const char *path,
   if (!v || !r) return 0;
   wx__subpath(sub, sizeof sub, path, "views");
   t->views = wx__param(c, v, WX_Q_NONNEG, sub, 1);
+  if (!wx__check_count_mean(c, v, t->views, sub, "views per post"))
+    t->views = WX_NONE;
   wx__subpath(sub, sizeof sub, path, "responses");
   return responses(c, r, sub, t, ti, 1) && t->views != WX_NONE;
 }

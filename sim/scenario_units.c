@@ -137,7 +137,8 @@ int wx__units_shared(wx_sctx *c, const wx_node *mod, const char *path,
   snprintf(p, sizeof p, "%s.cost", path);
   if (n) ok &= month_cost(c, n, p, &u->cost);
   u->retry_after = 1.0;
-  ok &= wx__units_duration(c, mod, "retry_after", path, 1, &u->retry_after);
+  ok &= wx__units_duration(c, mod, "retry_after", path, 1, &u->retry_after) &&
+        wx__check_period(c, mod, "retry_after", path, u->retry_after);
   return ok;
 }
 

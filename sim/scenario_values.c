@@ -52,6 +52,18 @@ static int parse_weight(const char *text, double *x, char *msg, size_t cap) {
   return below("a weight", *x, 0, 0, text, msg, cap);
 }
 
+/* Money is a plain number of CNY: "12h" or "30/d" are not amounts. */
+static int parse_money(wx_qty q, const char *text, double *x, char *msg,
+                       size_t cap) {
+  if (wx__parse_number(text, x, msg, cap) != WX_OK) {
+    snprintf(msg, cap, "expected an amount of money in CNY such as 120 "
+             "(a plain number, no units), got \"%.60s\"", text);
+    return WX_ESCENARIO;
+  }
+  return below("an amount of money", *x, 0, q == WX_Q_MONEY_POS, text, msg,
+               cap);
+}
+
 int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg,
                   size_t cap) {
   uint64_t n = 0; /* read even when the count does not parse */
@@ -74,6 +86,8 @@ int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg,
       rc = wx__parse_number(text, x, msg, cap);
       return rc ? rc : below("this number", *x, 0, 0, text, msg, cap);
     case WX_Q_WEIGHT: return parse_weight(text, x, msg, cap);
+    case WX_Q_MONEY:
+    case WX_Q_MONEY_POS: return parse_money(q, text, x, msg, cap);
   }
   return WX_ESCENARIO;
 }
@@ -82,7 +96,8 @@ void wx__qty_range(wx_qty q, double *lo, double *hi) {
   *lo = 0;
   *hi = q == WX_Q_PROB ? 1.0 : INFINITY;
   /* Strictly positive quantities must not be clamped onto 0. */
-  if (q == WX_Q_DURATION_POS || q == WX_Q_POSITIVE) *lo = 1e-12;
+  if (q == WX_Q_DURATION_POS || q == WX_Q_POSITIVE || q == WX_Q_MONEY_POS)
+    *lo = 1e-12;
 }
 
 int wx__get_scalar(wx_sctx *c, const wx_node *n, const char *path,
@@ -115,9 +130,13 @@ int wx__get_bool(wx_sctx *c, const wx_node *n, const char *path, int *out) {
 
 int wx__get_qty(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
                 double *out) {
+  /* Indexed by wx_qty: one name per quantity, in its order. */
   static const char *const names[] = {
-      "a duration", "a duration", "a rate", "a probability", "a count",
-      "a number",   "a number",   "a weight"};
+      "a duration", "a duration", "a rate",           "a probability",
+      "a count",    "a number",   "a number",         "a weight",
+      "an amount of money", "an amount of money"};
+  _Static_assert(sizeof names / sizeof *names == WX_Q_MONEY_POS + 1,
+                 "one name per wx_qty");
   const char *s;
   char msg[WX_MSG_MAX - 100];
   if (!wx__get_scalar(c, n, path, names[q], &s)) return 0;

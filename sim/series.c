@@ -87,6 +87,7 @@ double wx__layout_samples(const wx_model *m, double horizon) {
 
 int wx__layout_times(wx_layout *l) {
   double h = l->horizon, dt = l->sample_dt, steps = grid_steps(h, dt);
+  if (!(steps < (double)UINT32_MAX - 2)) return WX_ETOOBIG; /* see loader */
   uint32_t n = (uint32_t)steps + 1;
   int extra = grid_extra(h, dt);
   l->n_samples = n + (uint32_t)extra;

@@ -24,6 +24,7 @@ typedef struct {
   wx_diags *d;
   int errors; /* problems that did not stop the parse (duplicates) */
   size_t nodes;
+  size_t aliases; /* alias events seen, for the node budget's message */
   anchor *anchors;
   size_t n_anchors;
 } pctx;
@@ -108,10 +109,16 @@ static wx_node *node_new(pctx *c, wx_node_type type, yaml_mark_t mark) {
 
 static int budget_failed(pctx *c, yaml_mark_t mark) {
   char msg[WX_MSG_MAX];
-  snprintf(msg, sizeof msg,
-           "the document has more than %d nodes once aliases are expanded; "
-           "is it an alias bomb?",
-           WX_TREE_MAX_NODES);
+  if (c->aliases)
+    snprintf(msg, sizeof msg,
+             "the document has more than %d nodes once aliases are "
+             "expanded; is it an alias bomb?",
+             WX_TREE_MAX_NODES);
+  else
+    snprintf(msg, sizeof msg,
+             "the document has more than %d nodes, more than any scenario "
+             "needs; is it the right file?",
+             WX_TREE_MAX_NODES);
   return fail(c, WX_EYAML, (int)mark.line + 1, (int)mark.column + 1, msg);
 }
 
@@ -186,6 +193,7 @@ static int parse_node(pctx *c, yaml_event_t *ev, int depth, wx_node **out);
 static int parse_alias(pctx *c, yaml_event_t *ev, int depth, wx_node **out) {
   const char *name = (const char *)ev->data.alias.anchor;
   yaml_mark_t mark = ev->start_mark;
+  c->aliases++;
   for (size_t i = c->n_anchors; i-- > 0;) {
     if (strcmp(c->anchors[i].name, name) != 0) continue;
     const wx_node *src = c->anchors[i].node;
@@ -204,6 +212,13 @@ static int parse_alias(pctx *c, yaml_event_t *ev, int depth, wx_node **out) {
 }
 
 static int parse_scalar(pctx *c, yaml_event_t *ev, wx_node **out) {
+  /* Everything downstream reads scalars as C strings: a NUL (the escape
+   * \0 or \x00) would silently cut a name or title short. */
+  if (ev->data.scalar.length &&
+      memchr(ev->data.scalar.value, 0, ev->data.scalar.length))
+    return fail(c, WX_EYAML, (int)ev->start_mark.line + 1,
+                (int)ev->start_mark.column + 1,
+                "a NUL character (\\0) is not allowed in a value");
   wx_node *n = node_new(c, WX_NODE_SCALAR, ev->start_mark);
   if (!n) return new_failed(c, ev->start_mark);
   n->len = ev->data.scalar.length;
@@ -219,20 +234,55 @@ static int parse_scalar(pctx *c, yaml_event_t *ev, wx_node **out) {
   return add_anchor(c, ev->data.scalar.anchor, n);
 }
 
-static int check_key(pctx *c, const wx_node *map, const wx_node *key) {
+/* The keys of one mapping being read, hashed, so that a mapping of a
+ * million keys is checked for duplicates in linear time.  Slots hold
+ * 1 + an index into map->keys; 0 is empty. */
+typedef struct {
+  size_t *slot;
+  size_t cap; /* a power of two, or 0 */
+} keyset;
+
+static size_t *key_slot(const keyset *ks, const wx_node *map,
+                        const char *str) {
+  size_t mask = ks->cap - 1;
+  size_t i = (size_t)wx__fnv1a64(str, strlen(str)) & mask;
+  while (ks->slot[i] && strcmp(map->keys[ks->slot[i] - 1]->str, str) != 0)
+    i = (i + 1) & mask;
+  return &ks->slot[i];
+}
+
+/* Room for one more key (at most half full); WX_ENOMEM. */
+static int keyset_reserve(keyset *ks, const wx_node *map) {
+  if (2 * (map->n + 1) <= ks->cap) return WX_OK;
+  size_t cap = ks->cap ? ks->cap * 2 : 16;
+  size_t *slot = calloc(cap, sizeof *slot);
+  if (!slot) return WX_ENOMEM;
+  free(ks->slot);
+  ks->slot = slot;
+  ks->cap = cap;
+  for (size_t i = 0; i < map->n; i++)
+    *key_slot(ks, map, map->keys[i]->str) = i + 1;
+  return WX_OK;
+}
+
+/* 1 when key may be added to map (then it is in ks at index map->n). */
+static int check_key(pctx *c, const wx_node *map, const wx_node *key,
+                     keyset *ks, int *rc) {
   char msg[WX_MSG_MAX];
   if (key->type != WX_NODE_SCALAR) {
     fail(c, WX_EYAML, key->line, key->col,
          "a mapping key must be a plain name, not a sequence or mapping");
     return 0;
   }
-  for (size_t i = 0; i < map->n; i++) {
-    if (strcmp(map->keys[i]->str, key->str) != 0) continue;
+  if ((*rc = keyset_reserve(ks, map)) != WX_OK) return 0;
+  size_t *at = key_slot(ks, map, key->str);
+  if (*at) {
     snprintf(msg, sizeof msg, "duplicate key `%.200s` (first at line %d)",
-             key->str, map->keys[i]->line);
+             key->str, map->keys[*at - 1]->line);
     fail(c, WX_EYAML, key->line, key->col, msg);
     return 0;
   }
+  *at = map->n + 1;
   return 1;
 }
 
@@ -243,7 +293,7 @@ static void drop_anchors_since(pctx *c, size_t mark) {
 }
 
 /* Reads the children of a collection up to its end event. */
-static int parse_children(pctx *c, wx_node *n, int depth) {
+static int parse_children(pctx *c, wx_node *n, int depth, keyset *ks) {
   yaml_event_type_t end = n->type == WX_NODE_MAP ? YAML_MAPPING_END_EVENT
                                                  : YAML_SEQUENCE_END_EVENT;
   for (;;) {
@@ -265,7 +315,7 @@ static int parse_children(pctx *c, wx_node *n, int depth) {
       }
     }
     rc = parse_node(c, &ev, depth + 1, &v);
-    if (rc == WX_OK && k && !check_key(c, n, k)) {
+    if (rc == WX_OK && k && !check_key(c, n, k, ks, &rc) && rc == WX_OK) {
       drop_anchors_since(c, anchors);
       wx__node_free(k);
       wx__node_free(v);
@@ -290,7 +340,9 @@ static int parse_collection(pctx *c, yaml_event_t *ev, int depth,
   wx_node *n = node_new(c, is_map ? WX_NODE_MAP : WX_NODE_SEQ, ev->start_mark);
   int rc = n ? WX_OK : new_failed(c, ev->start_mark);
   yaml_event_delete(ev);
-  if (rc == WX_OK) rc = parse_children(c, n, depth);
+  keyset ks = {0};
+  if (rc == WX_OK) rc = parse_children(c, n, depth, &ks);
+  free(ks.slot);
   if (rc == WX_OK) rc = add_anchor(c, (const yaml_char_t *)name, n);
   free(name);
   if (rc != WX_OK) {
@@ -376,6 +428,12 @@ static int check_encoding(pctx *c) {
 static int parse(const char *name, const char *data, size_t len,
                  wx_tree **out, wx_diags *d, int keep) {
   *out = NULL;
+  /* A UTF-8 byte order mark (editors on Windows write one) is no content;
+   * libyaml, told the encoding, would read it as a character. */
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+    data += 3;
+    len -= 3;
+  }
   pctx c = {.file = name ? name : "", .data = data, .len = len, .d = d};
   int rc = check_encoding(&c);
   if (rc != WX_OK) return rc;

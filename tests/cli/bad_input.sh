@@ -100,12 +100,17 @@ if [ -e "$T/full/entities.csv" ]; then
   cmp -s "$T/full/entities.csv" "$T/ok/entities.csv" || fail "entities.csv half-written"
 fi
 
-# A failed write keeps an earlier complete file intact (--force rerun).
+# A forced rerun that fails half-way leaves no manifest of the earlier run
+# over its own new files (issue 12): the directory claims no complete run.
 ( trap '' XFSZ; ulimit -f 100
   exec "$WX" run "$Q" -o "$T/ok" -r 4 -q --no-charts --force --seed 9 ) \
   >/dev/null 2>&1
-grep -q '"status": "complete"' "$T/ok/manifest.json" || fail "earlier manifest lost"
+[ -e "$T/ok/manifest.json" ] && fail "a failed forced rerun left a manifest"
+ls -a "$T/ok" | grep -q tmp && fail "temporary file left by the failed rerun"
+# ... nor a series.csv of the earlier run (seed 7) beside the new files.
 expect 0 "$WX" run "$Q" -o "$T/ok2" -r 4 -q --no-charts
-cmp -s "$T/ok/series.csv" "$T/ok2/series.csv" || fail "earlier series.csv damaged"
+if [ -e "$T/ok/series.csv" ]; then
+  cmp -s "$T/ok/series.csv" "$T/ok2/series.csv" && fail "old series.csv left"
+fi
 
 echo "cli bad_input: ok"
