@@ -1,0 +1,321 @@
+/*
+ * The cohort engine's table functions (cohort.h): counts per state, one
+ * exact draw per sample interval.
+ *
+ * Random streams (rng.h): one per source for its arrivals (tagged by the
+ * source's name, so a variant that changes only flows keeps every arrival
+ * count: common random numbers), one for the transitions of the people
+ * present.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "rng.h"
+#include "util.h"
+
+typedef struct {
+  const wx_model *m;
+  const wx_layout *l;
+  wx_cspace sp;
+  wx_ctrans tr;
+  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
+  uint64_t *count, *next; /* per state */
+  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
+  uint64_t *arr;        /* per source, cumulative */
+  uint64_t *draw;       /* per tree node */
+  double *mean, *fa;    /* per tree node */
+  double *alt_prob, *alt_integ, alt_dt; /* rows at a second step length */
+  double *fin;          /* per entry fate: integral rows of partial pieces */
+  wx_engine_stats st;
+} wx_cohort;
+
+static uint64_t engine_bytes(const wx_cspace *s, const wx_model *m,
+                             const wx_layout *l) {
+  uint64_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
+  uint64_t trans = (s->nf + s->nm + 2u + (uint64_t)s->n_states) * 8 +
+                   (uint64_t)s->n_edges * 8 + nn * 8 * 3 + mt * 8 * 4;
+  return sizeof(wx_cohort) + wx__cspace_bytes(s) + trans +
+         (uint64_t)s->n_states * 16 + (uint64_t)s->n_ctr * 8 +
+         (uint64_t)m->n_sources * 8 + mt * 8 * 4 + nn * 16 +
+         (m->n_sources + 1u) * 96u + (uint64_t)l->n_cols * 8;
+}
+
+void wx__cohort_free(void *ve) {
+  wx_cohort *e = ve;
+  if (!e) return;
+  if (e->rng)
+    for (uint32_t i = 0; i <= e->m->n_sources; i++)
+      if (e->rng[i]) gsl_rng_free(e->rng[i]);
+  free(e->rng);
+  free(e->count);
+  free(e->next);
+  free(e->ctr);
+  free(e->arr);
+  free(e->draw);
+  free(e->mean);
+  free(e->alt_prob);
+  free(e->fin);
+  wx__ctrans_free(&e->tr);
+  wx__cspace_free(&e->sp);
+  free(e);
+}
+
+static int alloc_arrays(wx_cohort *e) {
+  const wx_cspace *s = &e->sp;
+  size_t ns = s->n_states + 1u, nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
+  for (uint32_t i = 0; i < s->nm; i++) /* draw[] also holds entry fates */
+    if (s->n_fates[i] + 1u > mt) mt = s->n_fates[i] + 1u;
+  e->count = calloc(ns, sizeof *e->count);
+  e->next = calloc(ns, sizeof *e->next);
+  e->ctr = calloc(s->n_ctr + 1u, sizeof *e->ctr);
+  e->arr = calloc(e->m->n_sources + 1u, sizeof *e->arr);
+  e->draw = calloc(mt, sizeof *e->draw);
+  e->mean = calloc(2 * mt, sizeof *e->mean);
+  e->alt_prob = calloc(2 * nn, sizeof *e->alt_prob);
+  e->fin = calloc(mt, sizeof *e->fin);
+  e->rng = calloc(e->m->n_sources + 1u, sizeof *e->rng);
+  if (!e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
+      !e->alt_prob || !e->fin || !e->rng)
+    return WX_ENOMEM;
+  e->fa = e->mean + mt;
+  e->alt_integ = e->alt_prob + nn;
+  for (uint32_t i = 0; i <= e->m->n_sources; i++)
+    if (!(e->rng[i] = wx__rng_alloc())) return WX_ENOMEM;
+  return WX_OK;
+}
+
+void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
+  wx_cohort *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->m = m;
+  e->l = l;
+  if (wx__cspace_build(&e->sp, m) != WX_OK ||
+      wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
+      alloc_arrays(e) != WX_OK) {
+    wx__cohort_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+double wx__cohort_memory(const wx_model *m, const wx_layout *l) {
+  wx_cspace s;
+  wx__cspace_build(&s, m); /* a refused model: what was built so far */
+  double b = (double)engine_bytes(&s, m, l);
+  wx__cspace_free(&s);
+  return b;
+}
+
+void wx__cohort_stats(const void *ve, wx_engine_stats *out) {
+  *out = ((const wx_cohort *)ve)->st;
+}
+
+/* The people counted in draw[] (local nodes of state st's tree) end the
+ * step at their nodes: their end states and counter increments. */
+static void settle(wx_cohort *e, uint32_t st) {
+  const wx_cspace *s = &e->sp;
+  uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+  for (uint32_t j = 0; j < n; j++) {
+    uint64_t x = e->draw[j];
+    if (!x) continue;
+    e->next[s->node_state[base + j]] += x;
+    const uint8_t *inc = s->incr + (size_t)(base + j) * s->n_ctr;
+    for (uint32_t c = 0; c < s->n_ctr; c++)
+      if (inc[c]) e->ctr[c] += x * inc[c];
+  }
+}
+
+/* The people present at the step start, by the rows of exp(G tau). */
+static void move_present(wx_cohort *e, const double *prob) {
+  const wx_cspace *s = &e->sp;
+  gsl_rng *r = e->rng[e->m->n_sources];
+  for (uint32_t st = 1; st < s->n_states; st++) {
+    if (!e->count[st]) continue;
+    uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+    wx__cohort_multinomial(r, e->count[st], prob + base, n, e->draw);
+    settle(e, st);
+  }
+}
+
+/* Root rows of the step length tau: the cache, else the second slot. */
+static void rows_for(wx_cohort *e, double tau, const double **prob,
+                     const double **integ) {
+  wx_ctrans *t = &e->tr;
+  const wx_cspace *s = &e->sp;
+  if (t->dt < 0) wx__ctrans_cache(t, s, tau);
+  if (fabs(tau - t->dt) <= 1e-12 * tau) {
+    *prob = t->prob;
+    *integ = t->integ;
+    return;
+  }
+  if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
+    for (uint32_t st = 0; st < s->n_states; st++)
+      wx__ctrans_tree(t, s, st, tau, e->alt_prob + s->tree_off[st],
+                      e->alt_integ + s->tree_off[st]);
+    e->alt_dt = tau;
+  }
+  *prob = e->alt_prob;
+  *integ = e->alt_integ;
+}
+
+/* Arrivals of source k at rate lam over [a, b] within the step [t0, t1]:
+ * an arrival at u ends the step at a node of its entry state's tree by
+ * the root row of exp(G (t1 - u)), so the arrivals per node are
+ * independent Poissons with means lam P(fate) int_a^b exp(G (t1 - u)) du
+ * (integ: the whole step, cached; else computed for this piece). */
+static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
+                             double b, double t0, double t1,
+                             const double *integ) {
+  const wx_cspace *s = &e->sp;
+  uint32_t i = e->m->sources[k].to, off = s->entry_off[i];
+  int whole = a <= t0 && b >= t1;
+  uint64_t total = 0;
+  for (uint32_t c = 0; c < s->n_fates[i]; c++) {
+    double pc = e->tr.fate_p[e->tr.fate_off[i] + c];
+    if (!(pc > 0)) continue;
+    uint32_t st = s->entry_state[off + c], base = s->tree_off[st];
+    uint32_t n = s->tree_off[st + 1] - base;
+    const double *row = integ + base;
+    if (!whole) {
+      wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
+      wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
+      for (uint32_t j = 0; j < n; j++) e->fin[j] = e->mean[j] - e->fa[j];
+      row = e->fin;
+    }
+    for (uint32_t j = 0; j < n; j++) {
+      double mu = lam * pc * row[j];
+      e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
+      total += e->draw[j];
+    }
+    settle(e, st);
+  }
+  return total;
+}
+
+/* Source k's arrivals in [t0, t1], piece by piece of its rate. */
+static void arrivals(wx_cohort *e, uint32_t k, const double *params,
+                     double t0, double t1, const double *integ) {
+  const wx_source *src = &e->m->sources[k];
+  for (uint32_t j = 0; j < src->n_steps; j++) {
+    double from = src->steps[j].from;
+    double until = j + 1 < src->n_steps ? src->steps[j + 1].from : INFINITY;
+    double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
+    double lam = params[src->steps[j].rate];
+    if (!(b > a) || !(lam > 0)) continue;
+    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, integ);
+    e->arr[k] += n;
+    e->ctr[src->to] += n; /* joins */
+  }
+}
+
+static void step(wx_cohort *e, const double *params, double t0, double t1) {
+  const double *prob, *integ;
+  rows_for(e, t1 - t0, &prob, &integ);
+  memset(e->next, 0, e->sp.n_states * sizeof *e->next);
+  move_present(e, prob);
+  for (uint32_t k = 0; k < e->m->n_sources; k++)
+    if (e->m->sources[k].kind == WX_SOURCE_POISSON)
+      arrivals(e, k, params, t0, t1, integ);
+  uint64_t *tmp = e->count;
+  e->count = e->next;
+  e->next = tmp;
+}
+
+/* Initial populations at t = 0, spread over their entry fates. */
+static int initial(wx_cohort *e, const double *params) {
+  const wx_cspace *s = &e->sp;
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    if (src->kind != WX_SOURCE_INITIAL) continue;
+    double n = floor(params[src->count] + 0.5);
+    if (!(n > 0)) continue;
+    if (n >= 9.2e18) return WX_ETOOBIG;
+    uint32_t i = src->to;
+    wx__cohort_multinomial(e->rng[k], (uint64_t)n,
+                           e->tr.fate_p + e->tr.fate_off[i], s->n_fates[i],
+                           e->draw);
+    for (uint32_t c = 0; c < s->n_fates[i]; c++)
+      e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
+    e->arr[k] += (uint64_t)n;
+    e->ctr[i] += (uint64_t)n;
+  }
+  return WX_OK;
+}
+
+static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
+  const wx_cspace *s = &e->sp;
+  const wx_layout *l = e->l;
+  double *row = out->v + (size_t)k * out->n_cols;
+  memset(row, 0, out->n_cols * sizeof *row);
+  uint64_t live = 0;
+  for (uint32_t st = 1; st < s->n_states; st++) {
+    uint64_t x = e->count[st];
+    if (!x) continue;
+    live += x;
+    const uint16_t *c = s->codes + (size_t)st * s->nm;
+    for (uint32_t i = 0; i < s->nm; i++)
+      if (c[i]) row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
+  }
+  for (uint32_t i = 0; i < s->nm; i++) {
+    double *mc = row + l->module_base + i * WX_MODULE_METRICS;
+    mc[WX_M_JOINS] = (double)e->ctr[i];
+    mc[WX_M_LEAVES] = (double)e->ctr[s->nm + i];
+  }
+  for (uint32_t f = 0; f < s->nf; f++)
+    row[l->flow_base + f] = (double)e->ctr[2 * s->nm + f];
+  for (uint32_t o = 0; o < s->no; o++)
+    row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
+  for (uint32_t j = 0; j < e->m->n_sources; j++)
+    row[l->source_base + j] = (double)e->arr[j];
+  if (live > e->st.peak_live) e->st.peak_live = live;
+}
+
+static void reset(wx_cohort *e, uint64_t seed) {
+  const wx_model *m = e->m;
+  memset(e->count, 0, e->sp.n_states * sizeof *e->count);
+  memset(e->ctr, 0, e->sp.n_ctr * sizeof *e->ctr);
+  memset(e->arr, 0, m->n_sources * sizeof *e->arr);
+  memset(&e->st, 0, sizeof e->st);
+  e->alt_dt = -1;
+  for (uint32_t k = 0; k < m->n_sources; k++)
+    wx__rng_seed_stream(e->rng[k], seed, WX_STREAM_SOURCE, m->sources[k].name);
+  wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
+                      "\001cohort transitions");
+}
+
+static void finish_stats(wx_cohort *e) {
+  uint64_t ev = 0;
+  for (uint32_t f = 0; f < e->sp.nf; f++) ev += e->ctr[2 * e->sp.nm + f];
+  for (uint32_t k = 0; k < e->m->n_sources; k++) e->st.arrivals += e->arr[k];
+  e->st.events = ev + e->st.arrivals;
+  e->st.peak_bytes = engine_bytes(&e->sp, e->m, e->l);
+}
+
+int wx__cohort_run(void *ve, const double *params, uint64_t seed,
+                   wx_series *out, const atomic_int *stop, wx_diags *diags) {
+  wx_cohort *e = ve;
+  const wx_layout *l = e->l;
+  if (out->n_cols != l->n_cols || out->n_samples != l->n_samples ||
+      !l->n_samples)
+    return WX_EINVAL;
+  reset(e, seed);
+  uint32_t bad = WX_NONE;
+  if (wx__ctrans_set(&e->tr, &e->sp, e->m, params, &bad) != WX_OK) {
+    const wx_flow *fl = &e->m->flows[bad];
+    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': the cohort engine needs a positive delay "
+                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
+  }
+  int rc = initial(e, params);
+  if (rc != WX_OK) return rc;
+  write_sample(e, out, 0);
+  for (uint32_t k = 1; k < l->n_samples; k++) {
+    if (stop && atomic_load(stop)) return WX_EINTERRUPTED;
+    step(e, params, l->times[k - 1], l->times[k]);
+    write_sample(e, out, k);
+  }
+  finish_stats(e);
+  return WX_OK;
+}
