@@ -89,7 +89,10 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
 int wx__cohort_check(const wx_model *m, wx_diags *d) {
   int rc = refuse_features(m, d);
   int rd = refuse_delays(m, d);
-  if (rc != WX_OK) return rc; /* touchpoint flows have no module to leave */
-  if (rd != WX_OK) return rd;
-  return refuse_space(m, d);
+  /* the space is built only for models it can hold: touchpoint response
+   * flows have no module to leave */
+  if (rc == WX_OK) rc = rd;
+  if (rc == WX_OK) rc = refuse_space(m, d);
+  if (d) wx__diags_sort(d);
+  return rc;
 }
