@@ -86,6 +86,10 @@ typedef struct {
   uint32_t *tree_off, n_nodes, cap_nodes;
   uint32_t *node_state;
   uint8_t *incr;           /* n_nodes * n_ctr */
+  /* the same, sparse: node g bumps inc_ctr[k] by inc_val[k] for k in
+   * [inc_off[g], inc_off[g + 1]) */
+  uint32_t *inc_off, *inc_ctr;
+  uint8_t *inc_val;
   uint32_t *edge_off;      /* n_nodes + 1 */
   wx_cedge *edges;
   uint32_t n_edges, cap_edges;
@@ -110,6 +114,14 @@ uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
 void wx__cohort_multinomial(const gsl_rng *r, uint64_t n, const double *p,
                             uint32_t k, uint64_t *out);
 
+/* Turns probabilities p[k] (need not sum to 1) into the conditional
+ * probabilities of wx__cohort_multinomial_cond, in place. */
+void wx__cohort_conditional(double *p, uint32_t k);
+/* The multinomial of n over k categories from conditional probabilities
+ * c (category i gets Binomial(rest, c[i])); into out[k]. */
+void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
+                                 const double *c, uint32_t k, uint64_t *out);
+
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
   double *flow_rate;  /* per flow, per day */
@@ -118,8 +130,9 @@ typedef struct {
   double *edge_rate;  /* per edge */
   double *exit_rate;  /* per node */
   double *tree_max;   /* per state: largest exit rate in its tree */
-  /* root rows of exp(G dt) and of its integral over [0, dt], per node,
-   * for the cached step length dt */
+  /* root rows of exp(G dt), as conditional probabilities
+   * (wx__cohort_conditional), and of its integral over [0, dt] (entry
+   * states' trees only), per node, for the cached step length dt */
   double dt, *prob, *integ;
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
 } wx_ctrans;
@@ -135,7 +148,11 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
  * local node. */
 void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
                      double tau, double *prob, double *integ);
-/* Fills t->prob / t->integ for every tree at step length dt. */
+/* Fills prob (conditional form) and integ (entry states' trees) for every
+ * tree at step length dt. */
+void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
+                     double *prob, double *integ);
+/* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 
 #endif

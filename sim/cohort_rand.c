@@ -58,3 +58,29 @@ void wx__cohort_multinomial(const gsl_rng *r, uint64_t n, const double *p,
     rest -= p[i];
   }
 }
+
+void wx__cohort_conditional(double *p, uint32_t k) {
+  double rest = 0;
+  uint32_t last = k;
+  for (uint32_t i = 0; i < k; i++) {
+    if (!(p[i] > 0)) p[i] = 0;
+    rest += p[i];
+    if (p[i] > 0) last = i;
+  }
+  for (uint32_t i = 0; i < k; i++) {
+    double pi = p[i];
+    p[i] = i == last ? 1 : (rest > 0 ? pi / rest : 0);
+    rest -= pi;
+  }
+}
+
+void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
+                                 const double *c, uint32_t k, uint64_t *out) {
+  uint32_t i = 0;
+  for (; i < k && n; i++) {
+    uint64_t x = wx__cohort_binomial(r, c[i], n);
+    out[i] = x;
+    n -= x;
+  }
+  for (; i < k; i++) out[i] = 0;
+}

@@ -120,21 +120,22 @@ static void settle(wx_cohort *e, uint32_t st) {
   for (uint32_t j = 0; j < n; j++) {
     uint64_t x = e->draw[j];
     if (!x) continue;
-    e->next[s->node_state[base + j]] += x;
-    const uint8_t *inc = s->incr + (size_t)(base + j) * s->n_ctr;
-    for (uint32_t c = 0; c < s->n_ctr; c++)
-      if (inc[c]) e->ctr[c] += x * inc[c];
+    uint32_t g = base + j;
+    e->next[s->node_state[g]] += x;
+    for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
+      e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
   }
 }
 
-/* The people present at the step start, by the rows of exp(G tau). */
+/* The people present at the step start, by the rows of exp(G tau)
+ * (conditional form). */
 static void move_present(wx_cohort *e, const double *prob) {
   const wx_cspace *s = &e->sp;
   gsl_rng *r = e->rng[e->m->n_sources];
   for (uint32_t st = 1; st < s->n_states; st++) {
     if (!e->count[st]) continue;
     uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-    wx__cohort_multinomial(r, e->count[st], prob + base, n, e->draw);
+    wx__cohort_multinomial_cond(r, e->count[st], prob + base, n, e->draw);
     settle(e, st);
   }
 }
@@ -151,9 +152,7 @@ static void rows_for(wx_cohort *e, double tau, const double **prob,
     return;
   }
   if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
-    for (uint32_t st = 0; st < s->n_states; st++)
-      wx__ctrans_tree(t, s, st, tau, e->alt_prob + s->tree_off[st],
-                      e->alt_integ + s->tree_off[st]);
+    wx__ctrans_rows(t, s, tau, e->alt_prob, e->alt_integ);
     e->alt_dt = tau;
   }
   *prob = e->alt_prob;

@@ -376,6 +376,28 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
   return WX_OK;
 }
 
+/* The sparse copy of the node increments, for the hot loop. */
+static int sparse_incr(wx_cspace *s) {
+  uint64_t nz = 0;
+  for (size_t i = 0; i < (size_t)s->n_nodes * s->n_ctr; i++) nz += !!s->incr[i];
+  s->inc_off = calloc(s->n_nodes + 1u, sizeof *s->inc_off);
+  s->inc_ctr = calloc(nz + 1, sizeof *s->inc_ctr);
+  s->inc_val = calloc(nz + 1, 1);
+  if (!s->inc_off || !s->inc_ctr || !s->inc_val) return WX_ENOMEM;
+  uint32_t k = 0;
+  for (uint32_t g = 0; g < s->n_nodes; g++) {
+    s->inc_off[g] = k;
+    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
+    for (uint32_t c = 0; c < s->n_ctr; c++)
+      if (inc[c]) {
+        s->inc_ctr[k] = c;
+        s->inc_val[k++] = inc[c];
+      }
+  }
+  s->inc_off[s->n_nodes] = k;
+  return WX_OK;
+}
+
 static void scratch_free(scratch *w) {
   free(w->pend);
   free(w->key);
@@ -402,6 +424,7 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   if (rc == WX_OK) rc = check_acyclic(s, &w);
   if (rc == WX_OK) rc = node_room(s, 1);
   if (rc == WX_OK) rc = build_trees(s, m, &w);
+  if (rc == WX_OK) rc = sparse_incr(s);
   scratch_free(&w);
   return rc;
 }
@@ -419,6 +442,9 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->incr);
   free(s->edge_off);
   free(s->edges);
+  free(s->inc_off);
+  free(s->inc_ctr);
+  free(s->inc_val);
   *s = (wx_cspace){0};
 }
 
@@ -429,5 +455,7 @@ uint64_t wx__cspace_bytes(const wx_cspace *s) {
              (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +
          (uint64_t)s->cap_edges * sizeof *s->edges +
          (uint64_t)(s->n_states + 1u) * sizeof *s->tree_off +
-         (uint64_t)s->n_entry * sizeof *s->entry_state;
+         (uint64_t)s->n_entry * sizeof *s->entry_state +
+         (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
+         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0);
 }

@@ -178,9 +178,20 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
   if (prob) memcpy(prob, v, n * sizeof *v);
 }
 
+void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
+                     double *prob, double *integ) {
+  for (uint32_t st = 0; st < s->n_states; st++) {
+    uint32_t base = s->tree_off[st];
+    wx__ctrans_tree(t, s, st, dt, prob + base, NULL);
+    wx__cohort_conditional(prob + base, s->tree_off[st + 1] - base);
+  }
+  for (uint32_t k = 0; k < s->n_entry; k++) { /* arrivals start there */
+    uint32_t st = s->entry_state[k];
+    wx__ctrans_tree(t, s, st, dt, NULL, integ + s->tree_off[st]);
+  }
+}
+
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt) {
-  for (uint32_t st = 0; st < s->n_states; st++)
-    wx__ctrans_tree(t, s, st, dt, t->prob + s->tree_off[st],
-                    t->integ + s->tree_off[st]);
+  wx__ctrans_rows(t, s, dt, t->prob, t->integ);
   t->dt = dt;
 }
