@@ -91,7 +91,7 @@ static int cmp(const void *x, const void *y) {
 #define RUNS 21
 
 typedef struct {
-  double alloc_s, median_s, min_s, arrivals, bytes;
+  double alloc_s, first_s, median_s, min_s, arrivals, bytes;
   uint32_t states, nodes;
 } cohort_fig;
 
@@ -123,6 +123,7 @@ static int cohort(double arrivals, cohort_fig *out) {
   out->states = sp.n_states;
   out->nodes = sp.n_nodes;
   wx__cspace_free(&sp);
+  out->first_s = t[0];
   qsort(t, RUNS, sizeof *t, cmp);
   out->median_s = t[RUNS / 2];
   out->min_s = t[0];
@@ -165,18 +166,20 @@ int main(int argc, char **argv) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("cohort, %.3g expected arrivals (%.4g drawn), 90 days daily: "
-         "%.2f ms per replication (median of %d; min %.2f ms), alloc "
+         "%.2f ms per replication (median of %d; min %.2f ms; the first, "
+         "deriving rates and exponentials, %.2f ms), alloc "
          "%.2f ms, %u states, %u tree nodes, engine %.1f KiB, peak RSS "
          "%.1f MiB  [targets: <= 10 ms, <= 16 MiB]\n",
          big, c.arrivals, c.median_s * 1e3, RUNS, c.min_s * 1e3,
-         c.alloc_s * 1e3, c.states, c.nodes, c.bytes / 1024,
+         c.first_s * 1e3, c.alloc_s * 1e3, c.states, c.nodes, c.bytes / 1024,
          ru.ru_maxrss / 1024.0);
   cohort_fig small;
   if (cohort(1e6, &small)) return 1;
   double a = agent(1e6);
   if (a < 0) return 1;
   printf("1e6 expected arrivals: agent %.1f ms, cohort %.3f ms (median of "
-         "%d): %.0fx  [target: >= 100x]\n",
-         a * 1e3, small.median_s * 1e3, RUNS, a / small.median_s);
+         "%d; first %.3f ms): %.0fx (first: %.0fx)  [target: >= 100x]\n",
+         a * 1e3, small.median_s * 1e3, RUNS, small.first_s * 1e3,
+         a / small.median_s, a / small.first_s);
   return 0;
 }

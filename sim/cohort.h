@@ -134,6 +134,7 @@ typedef struct {
    * (wx__cohort_conditional), and of its integral over [0, dt] (entry
    * states' trees only), per node, for the cached step length dt */
   double dt, *prob, *integ;
+  double *icond; /* integ rows in conditional form, entry trees */
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
 } wx_ctrans;
 
@@ -151,7 +152,7 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
 /* Fills prob (conditional form) and integ (entry states' trees) for every
  * tree at step length dt. */
 void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
-                     double *prob, double *integ);
+                     double *prob, double *integ, double *icond);
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 

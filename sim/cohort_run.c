@@ -26,8 +26,11 @@ typedef struct {
   uint64_t *arr;        /* per source, cumulative */
   uint64_t *draw;       /* per tree node */
   double *mean, *fa;    /* per tree node */
-  double *alt_prob, *alt_integ, alt_dt; /* rows at a second step length */
-  double *fin;          /* per entry fate: integral rows of partial pieces */
+  double *alt_prob, *alt_integ, *alt_icond, alt_dt; /* a second length */
+  /* the parameters the rates and rows were derived from: replications
+   * without priors share them, and then skip the exponentials */
+  double *last_params;
+  int have_last;
   wx_engine_stats st;
 } wx_cohort;
 
@@ -56,7 +59,7 @@ void wx__cohort_free(void *ve) {
   free(e->draw);
   free(e->mean);
   free(e->alt_prob);
-  free(e->fin);
+  free(e->last_params);
   wx__ctrans_free(&e->tr);
   wx__cspace_free(&e->sp);
   free(e);
@@ -73,14 +76,15 @@ static int alloc_arrays(wx_cohort *e) {
   e->arr = calloc(e->m->n_sources + 1u, sizeof *e->arr);
   e->draw = calloc(mt, sizeof *e->draw);
   e->mean = calloc(2 * mt, sizeof *e->mean);
-  e->alt_prob = calloc(2 * nn, sizeof *e->alt_prob);
-  e->fin = calloc(mt, sizeof *e->fin);
+  e->alt_prob = calloc(3 * nn, sizeof *e->alt_prob);
   e->rng = calloc(e->m->n_sources + 1u, sizeof *e->rng);
-  if (!e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
-      !e->alt_prob || !e->fin || !e->rng)
+  e->last_params = calloc(e->m->n_params + 1u, sizeof *e->last_params);
+  if (!e->last_params || !e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
+      !e->alt_prob || !e->rng)
     return WX_ENOMEM;
   e->fa = e->mean + mt;
   e->alt_integ = e->alt_prob + nn;
+  e->alt_icond = e->alt_integ + nn;
   for (uint32_t i = 0; i <= e->m->n_sources; i++)
     if (!(e->rng[i] = wx__rng_alloc())) return WX_ENOMEM;
   return WX_OK;
@@ -142,31 +146,35 @@ static void move_present(wx_cohort *e, const double *prob) {
 
 /* Root rows of the step length tau: the cache, else the second slot. */
 static void rows_for(wx_cohort *e, double tau, const double **prob,
-                     const double **integ) {
+                     const double **integ, const double **icond) {
   wx_ctrans *t = &e->tr;
   const wx_cspace *s = &e->sp;
   if (t->dt < 0) wx__ctrans_cache(t, s, tau);
   if (fabs(tau - t->dt) <= 1e-12 * tau) {
     *prob = t->prob;
     *integ = t->integ;
+    *icond = t->icond;
     return;
   }
   if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
-    wx__ctrans_rows(t, s, tau, e->alt_prob, e->alt_integ);
+    wx__ctrans_rows(t, s, tau, e->alt_prob, e->alt_integ, e->alt_icond);
     e->alt_dt = tau;
   }
   *prob = e->alt_prob;
   *integ = e->alt_integ;
+  *icond = e->alt_icond;
 }
 
 /* Arrivals of source k at rate lam over [a, b] within the step [t0, t1]:
  * an arrival at u ends the step at a node of its entry state's tree by
  * the root row of exp(G (t1 - u)), so the arrivals per node are
- * independent Poissons with means lam P(fate) int_a^b exp(G (t1 - u)) du
- * (integ: the whole step, cached; else computed for this piece). */
+ * independent Poissons with means lam P(fate) int_a^b exp(G (t1 - u)) du.
+ * For a whole step that is a Poisson total of mean lam P(fate) (t1 - t0)
+ * spread multinomially by the normalised integral row (icond, cached);
+ * for a piece, one Poisson per node from integrals computed here. */
 static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
                              double b, double t0, double t1,
-                             const double *integ) {
+                             const double *icond) {
   const wx_cspace *s = &e->sp;
   uint32_t i = e->m->sources[k].to, off = s->entry_off[i];
   int whole = a <= t0 && b >= t1;
@@ -176,17 +184,18 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
     if (!(pc > 0)) continue;
     uint32_t st = s->entry_state[off + c], base = s->tree_off[st];
     uint32_t n = s->tree_off[st + 1] - base;
-    const double *row = integ + base;
-    if (!whole) {
+    if (whole) {
+      uint64_t x = wx__cohort_poisson(e->rng[k], lam * pc * (t1 - t0));
+      wx__cohort_multinomial_cond(e->rng[k], x, icond + base, n, e->draw);
+      total += x;
+    } else {
       wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
       wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
-      for (uint32_t j = 0; j < n; j++) e->fin[j] = e->mean[j] - e->fa[j];
-      row = e->fin;
-    }
-    for (uint32_t j = 0; j < n; j++) {
-      double mu = lam * pc * row[j];
-      e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
-      total += e->draw[j];
+      for (uint32_t j = 0; j < n; j++) {
+        double mu = lam * pc * (e->mean[j] - e->fa[j]);
+        e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
+        total += e->draw[j];
+      }
     }
     settle(e, st);
   }
@@ -195,7 +204,7 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
 
 /* Source k's arrivals in [t0, t1], piece by piece of its rate. */
 static void arrivals(wx_cohort *e, uint32_t k, const double *params,
-                     double t0, double t1, const double *integ) {
+                     double t0, double t1, const double *icond) {
   const wx_source *src = &e->m->sources[k];
   for (uint32_t j = 0; j < src->n_steps; j++) {
     double from = src->steps[j].from;
@@ -203,20 +212,21 @@ static void arrivals(wx_cohort *e, uint32_t k, const double *params,
     double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
     double lam = params[src->steps[j].rate];
     if (!(b > a) || !(lam > 0)) continue;
-    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, integ);
+    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, icond);
     e->arr[k] += n;
     e->ctr[src->to] += n; /* joins */
   }
 }
 
 static void step(wx_cohort *e, const double *params, double t0, double t1) {
-  const double *prob, *integ;
-  rows_for(e, t1 - t0, &prob, &integ);
+  const double *prob, *integ, *icond;
+  rows_for(e, t1 - t0, &prob, &integ, &icond);
+  (void)integ;
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, prob);
   for (uint32_t k = 0; k < e->m->n_sources; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON)
-      arrivals(e, k, params, t0, t1, integ);
+      arrivals(e, k, params, t0, t1, icond);
   uint64_t *tmp = e->count;
   e->count = e->next;
   e->next = tmp;
@@ -277,7 +287,6 @@ static void reset(wx_cohort *e, uint64_t seed) {
   memset(e->ctr, 0, e->sp.n_ctr * sizeof *e->ctr);
   memset(e->arr, 0, m->n_sources * sizeof *e->arr);
   memset(&e->st, 0, sizeof e->st);
-  e->alt_dt = -1;
   for (uint32_t k = 0; k < m->n_sources; k++)
     wx__rng_seed_stream(e->rng[k], seed, WX_STREAM_SOURCE, m->sources[k].name);
   wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
@@ -292,6 +301,25 @@ static void finish_stats(wx_cohort *e) {
   e->st.peak_bytes = engine_bytes(&e->sp, e->m, e->l);
 }
 
+/* Rates and rows from params, unless they are the last run's. */
+static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
+  size_t np = e->m->n_params * sizeof *params;
+  if (e->have_last && (!np || !memcmp(e->last_params, params, np)))
+    return WX_OK;
+  e->have_last = 0;
+  e->alt_dt = -1;
+  uint32_t bad = WX_NONE;
+  if (wx__ctrans_set(&e->tr, &e->sp, e->m, params, &bad) != WX_OK) {
+    const wx_flow *fl = &e->m->flows[bad];
+    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': the cohort engine needs a positive delay "
+                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
+  }
+  if (np) memcpy(e->last_params, params, np);
+  e->have_last = 1;
+  return WX_OK;
+}
+
 int wx__cohort_run(void *ve, const double *params, uint64_t seed,
                    wx_series *out, const atomic_int *stop, wx_diags *diags) {
   wx_cohort *e = ve;
@@ -300,14 +328,8 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
       !l->n_samples)
     return WX_EINVAL;
   reset(e, seed);
-  uint32_t bad = WX_NONE;
-  if (wx__ctrans_set(&e->tr, &e->sp, e->m, params, &bad) != WX_OK) {
-    const wx_flow *fl = &e->m->flows[bad];
-    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': the cohort engine needs a positive delay "
-                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
-  }
-  int rc = initial(e, params);
+  int rc = derive(e, params, diags);
+  if (rc == WX_OK) rc = initial(e, params);
   if (rc != WX_OK) return rc;
   write_sample(e, out, 0);
   for (uint32_t k = 1; k < l->n_samples; k++) {

@@ -39,9 +39,10 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   t->tree_max = calloc(s->n_states + 1u, sizeof *t->tree_max);
   t->prob = calloc(nn, sizeof *t->prob);
   t->integ = calloc(nn, sizeof *t->integ);
+  t->icond = calloc(nn, sizeof *t->icond);
   t->va = calloc(4 * mt, sizeof *t->va);
   if (!t->flow_rate || !t->fate_p || !t->edge_rate || !t->exit_rate ||
-      !t->tree_max || !t->prob || !t->integ || !t->va)
+      !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va)
     return WX_ENOMEM;
   t->vb = t->va + mt;
   t->vc = t->vb + mt;
@@ -59,6 +60,7 @@ void wx__ctrans_free(wx_ctrans *t) {
   free(t->tree_max);
   free(t->prob);
   free(t->integ);
+  free(t->icond);
   free(t->va);
   *t = (wx_ctrans){0};
 }
@@ -179,7 +181,7 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
 }
 
 void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
-                     double *prob, double *integ) {
+                     double *prob, double *integ, double *icond) {
   for (uint32_t st = 0; st < s->n_states; st++) {
     uint32_t base = s->tree_off[st];
     wx__ctrans_tree(t, s, st, dt, prob + base, NULL);
@@ -187,11 +189,14 @@ void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
   }
   for (uint32_t k = 0; k < s->n_entry; k++) { /* arrivals start there */
     uint32_t st = s->entry_state[k];
-    wx__ctrans_tree(t, s, st, dt, NULL, integ + s->tree_off[st]);
+    uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+    wx__ctrans_tree(t, s, st, dt, NULL, integ + base);
+    memcpy(icond + base, integ + base, n * sizeof *icond);
+    wx__cohort_conditional(icond + base, n);
   }
 }
 
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt) {
-  wx__ctrans_rows(t, s, dt, t->prob, t->integ);
+  wx__ctrans_rows(t, s, dt, t->prob, t->integ, t->icond);
   t->dt = dt;
 }

@@ -202,6 +202,34 @@ static void join_network_matches_ode_mean(void **state) {
   fx_teardown(&r);
 }
 
+/* A run after one with other parameters equals a fresh engine's run (the
+ * engine reuses rates and exponentials only for identical parameters). */
+static void new_parameters_are_derived_again(void **state) {
+  (void)state;
+  wx_model *m = fx_model(10, 1);
+  uint32_t a = fx_module(m, "A");
+  uint32_t f = fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1,
+                       WX_DIST_EXPONENTIAL, 2, 0);
+  fx_initial(m, a, 1000);
+  fx_run r;
+  cx_run c, fresh;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  assert_int_equal(cx_go(&c, 1, 0), WX_OK);
+  r.params[r.m->flows[f].delay.p[0]] = 0.5;
+  assert_int_equal(cx_go(&c, 1, 1), WX_OK);
+  assert_int_equal(cx_setup(&fresh, &r), 0);
+  assert_int_equal(cx_go(&fresh, 1, 1), WX_OK);
+  for (uint32_t k = 0; k < r.l.n_samples; k++)
+    for (uint32_t j = 0; j < r.l.n_cols; j++)
+      assert_true(cx_at(&c, k, j) == cx_at(&fresh, k, j));
+  /* mean stay 0.5 d: after 10 d, ~1000 e^-20 are left */
+  assert_true(cx_at(&c, r.l.n_samples - 1, fx_members(&r, a)) < 1);
+  cx_teardown(&fresh);
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -209,6 +237,7 @@ int main(void) {
       cmocka_unit_test(chain_thins_binomially),
       cmocka_unit_test(piecewise_rate_inside_a_step),
       cmocka_unit_test(join_network_matches_ode_mean),
+      cmocka_unit_test(new_parameters_are_derived_again),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
