@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 #include <gsl/gsl_errno.h>
@@ -78,6 +79,15 @@ static void mminf_occupancy_is_poisson(void **state) {
                       cx_at(&c, k, fx_leaves(&r, a)));
     }
   }
+  wx_engine_stats st;
+  wx__cohort_stats(c.e, &st);
+  uint32_t last = r.l.n_samples - 1;
+  assert_true((double)st.arrivals == cx_at(&c, last, r.l.source_base));
+  assert_true((double)st.events ==
+              st.arrivals + cx_at(&c, last, r.l.flow_base));
+  assert_true(st.peak_live >= cx_at(&c, last, fx_members(&r, a)));
+  assert_true(st.peak_bytes > 0 &&
+              (double)st.peak_bytes == wx__cohort_memory(r.m, &r.l));
   for (int i = 0; i < 3; i++) {
     double mt = lambda / mu * (1 - exp(-mu * t[i]));
     check_poisson(&occ[i], R, mt, "members", t[i]);
@@ -230,6 +240,33 @@ static void new_parameters_are_derived_again(void **state) {
   fx_teardown(&r);
 }
 
+/* A set stop flag interrupts; a delay mean of 0 is a positioned runtime
+ * error, not a silent number. */
+static void stop_and_bad_mean(void **state) {
+  (void)state;
+  wx_model *m = fx_model(10, 1);
+  uint32_t a = fx_module(m, "A");
+  uint32_t f = fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1,
+                       WX_DIST_EXPONENTIAL, 2, 0);
+  fx_initial(m, a, 10);
+  fx_run r;
+  cx_run c;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  atomic_int stop = 1;
+  assert_int_equal(wx__cohort_run(c.e, r.params, 1, &c.s, &stop, NULL),
+                   WX_EINTERRUPTED);
+  r.params[r.m->flows[f].delay.p[0]] = 0;
+  wx_diags *d = wx_diags_alloc(4);
+  assert_int_equal(wx__cohort_run(c.e, r.params, 1, &c.s, NULL, d),
+                   WX_ERUNTIME);
+  assert_int_equal(wx_diags_count(d), 1);
+  assert_non_null(strstr(wx_diags_get(d, 0)->msg, "positive delay mean"));
+  wx_diags_free(d);
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -238,6 +275,7 @@ int main(void) {
       cmocka_unit_test(piecewise_rate_inside_a_step),
       cmocka_unit_test(join_network_matches_ode_mean),
       cmocka_unit_test(new_parameters_are_derived_again),
+      cmocka_unit_test(stop_and_bad_mean),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
