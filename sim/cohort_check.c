@@ -73,7 +73,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
     rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
                   "%s%s (the cohort engine holds at most %u "
                   "membership states, %u nodes per step tree, %u join flows "
-                  "per module and paths of %u flows within a step, and no "
+                  "per module and %u bumps of one counter within a step, and no "
                   "cycles)" HINT,
                   who, s.fail_what ? s.fail_what : "model too large",
                   WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE,
