@@ -114,13 +114,23 @@ uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
 void wx__cohort_multinomial(const gsl_rng *r, uint64_t n, const double *p,
                             uint32_t k, uint64_t *out);
 
-/* Turns probabilities p[k] (need not sum to 1) into the conditional
- * probabilities of wx__cohort_multinomial_cond, in place. */
-void wx__cohort_conditional(double *p, uint32_t k);
-/* The multinomial of n over k categories from conditional probabilities
- * c (category i gets Binomial(rest, c[i])); into out[k]. */
+/* A row ready for repeated multinomials: the categories by decreasing
+ * probability (order[rank] = category) and, by rank, the conditional
+ * probability of each given the ranks before it.  Drawing the likely
+ * categories first ends the loop early once everybody is placed. */
+typedef struct {
+  double p;
+  uint32_t i;
+} wx_cpair;
+/* Turns p[k] (need not sum to 1) into that form in place, filling
+ * order[k]; `pairs` is scratch of k entries. */
+void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
+                            wx_cpair *pairs);
+/* The multinomial of n over the k categories of such a row, into out[k]
+ * (by category). */
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
-                                 const double *c, uint32_t k, uint64_t *out);
+                                 const double *c, const uint32_t *order,
+                                 uint32_t k, uint64_t *out);
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
@@ -135,6 +145,8 @@ typedef struct {
    * states' trees only), per node, for the cached step length dt */
   double dt, *prob, *integ;
   double *icond; /* integ rows in conditional form, entry trees */
+  uint32_t *porder, *iorder; /* orders of prob and icond rows */
+  wx_cpair *pairs;           /* scratch, max_tree */
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
 } wx_ctrans;
 
@@ -151,8 +163,12 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
                      double tau, double *prob, double *integ);
 /* Fills prob (conditional form) and integ (entry states' trees) for every
  * tree at step length dt. */
+typedef struct {
+  double *prob, *integ, *icond;
+  uint32_t *porder, *iorder;
+} wx_crows;
 void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
-                     double *prob, double *integ, double *icond);
+                     const wx_crows *out);
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 

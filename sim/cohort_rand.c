@@ -7,6 +7,7 @@
  * (tests/test_cohort_rand.c).
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -59,28 +60,38 @@ void wx__cohort_multinomial(const gsl_rng *r, uint64_t n, const double *p,
   }
 }
 
-void wx__cohort_conditional(double *p, uint32_t k) {
+static int by_p_desc(const void *x, const void *y) {
+  const wx_cpair *a = x, *b = y;
+  if (a->p != b->p) return a->p < b->p ? 1 : -1;
+  return (a->i > b->i) - (a->i < b->i); /* stable: reproducible */
+}
+
+void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
+                            wx_cpair *pairs) {
+  for (uint32_t i = 0; i < k; i++)
+    pairs[i] = (wx_cpair){p[i] > 0 ? p[i] : 0, i};
+  qsort(pairs, k, sizeof *pairs, by_p_desc);
   double rest = 0;
-  uint32_t last = k;
+  uint32_t last = 0;
   for (uint32_t i = 0; i < k; i++) {
-    if (!(p[i] > 0)) p[i] = 0;
-    rest += p[i];
-    if (p[i] > 0) last = i;
+    rest += pairs[i].p;
+    if (pairs[i].p > 0) last = i;
   }
   for (uint32_t i = 0; i < k; i++) {
-    double pi = p[i];
+    order[i] = pairs[i].i;
+    double pi = pairs[i].p;
     p[i] = i == last ? 1 : (rest > 0 ? pi / rest : 0);
     rest -= pi;
   }
 }
 
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
-                                 const double *c, uint32_t k, uint64_t *out) {
-  uint32_t i = 0;
-  for (; i < k && n; i++) {
+                                 const double *c, const uint32_t *order,
+                                 uint32_t k, uint64_t *out) {
+  for (uint32_t i = 0; i < k; i++) out[i] = 0;
+  for (uint32_t i = 0; i < k && n; i++) {
     uint64_t x = wx__cohort_binomial(r, c[i], n);
-    out[i] = x;
+    out[order[i]] = x;
     n -= x;
   }
-  for (; i < k; i++) out[i] = 0;
 }

@@ -26,7 +26,8 @@ typedef struct {
   uint64_t *arr;        /* per source, cumulative */
   uint64_t *draw;       /* per tree node */
   double *mean, *fa;    /* per tree node */
-  double *alt_prob, *alt_integ, *alt_icond, alt_dt; /* a second length */
+  wx_crows alt;          /* rows at a second step length */
+  double alt_dt;
   /* the parameters the rates and rows were derived from: replications
    * without priors share them, and then skip the exponentials */
   double *last_params;
@@ -58,7 +59,8 @@ void wx__cohort_free(void *ve) {
   free(e->arr);
   free(e->draw);
   free(e->mean);
-  free(e->alt_prob);
+  free(e->alt.prob);
+  free(e->alt.porder);
   free(e->last_params);
   wx__ctrans_free(&e->tr);
   wx__cspace_free(&e->sp);
@@ -76,15 +78,17 @@ static int alloc_arrays(wx_cohort *e) {
   e->arr = calloc(e->m->n_sources + 1u, sizeof *e->arr);
   e->draw = calloc(mt, sizeof *e->draw);
   e->mean = calloc(2 * mt, sizeof *e->mean);
-  e->alt_prob = calloc(3 * nn, sizeof *e->alt_prob);
+  e->alt.prob = calloc(3 * nn, sizeof *e->alt.prob);
+  e->alt.porder = calloc(2 * nn, sizeof *e->alt.porder);
   e->rng = calloc(e->m->n_sources + 1u, sizeof *e->rng);
   e->last_params = calloc(e->m->n_params + 1u, sizeof *e->last_params);
   if (!e->last_params || !e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
-      !e->alt_prob || !e->rng)
+      !e->alt.prob || !e->alt.porder || !e->rng)
     return WX_ENOMEM;
   e->fa = e->mean + mt;
-  e->alt_integ = e->alt_prob + nn;
-  e->alt_icond = e->alt_integ + nn;
+  e->alt.integ = e->alt.prob + nn;
+  e->alt.icond = e->alt.integ + nn;
+  e->alt.iorder = e->alt.porder + nn;
   for (uint32_t i = 0; i <= e->m->n_sources; i++)
     if (!(e->rng[i] = wx__rng_alloc())) return WX_ENOMEM;
   return WX_OK;
@@ -133,36 +137,32 @@ static void settle(wx_cohort *e, uint32_t st) {
 
 /* The people present at the step start, by the rows of exp(G tau)
  * (conditional form). */
-static void move_present(wx_cohort *e, const double *prob) {
+static void move_present(wx_cohort *e, const wx_crows *rows) {
   const wx_cspace *s = &e->sp;
   gsl_rng *r = e->rng[e->m->n_sources];
   for (uint32_t st = 1; st < s->n_states; st++) {
     if (!e->count[st]) continue;
     uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-    wx__cohort_multinomial_cond(r, e->count[st], prob + base, n, e->draw);
+    wx__cohort_multinomial_cond(r, e->count[st], rows->prob + base,
+                                rows->porder + base, n, e->draw);
     settle(e, st);
   }
 }
 
 /* Root rows of the step length tau: the cache, else the second slot. */
-static void rows_for(wx_cohort *e, double tau, const double **prob,
-                     const double **integ, const double **icond) {
+static void rows_for(wx_cohort *e, double tau, wx_crows *out) {
   wx_ctrans *t = &e->tr;
   const wx_cspace *s = &e->sp;
   if (t->dt < 0) wx__ctrans_cache(t, s, tau);
   if (fabs(tau - t->dt) <= 1e-12 * tau) {
-    *prob = t->prob;
-    *integ = t->integ;
-    *icond = t->icond;
+    *out = (wx_crows){t->prob, t->integ, t->icond, t->porder, t->iorder};
     return;
   }
   if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
-    wx__ctrans_rows(t, s, tau, e->alt_prob, e->alt_integ, e->alt_icond);
+    wx__ctrans_rows(t, s, tau, &e->alt);
     e->alt_dt = tau;
   }
-  *prob = e->alt_prob;
-  *integ = e->alt_integ;
-  *icond = e->alt_icond;
+  *out = e->alt;
 }
 
 /* Arrivals of source k at rate lam over [a, b] within the step [t0, t1]:
@@ -170,11 +170,11 @@ static void rows_for(wx_cohort *e, double tau, const double **prob,
  * the root row of exp(G (t1 - u)), so the arrivals per node are
  * independent Poissons with means lam P(fate) int_a^b exp(G (t1 - u)) du.
  * For a whole step that is a Poisson total of mean lam P(fate) (t1 - t0)
- * spread multinomially by the normalised integral row (icond, cached);
+ * spread multinomially by the normalised integral row (rows->icond);
  * for a piece, one Poisson per node from integrals computed here. */
 static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
                              double b, double t0, double t1,
-                             const double *icond) {
+                             const wx_crows *rows) {
   const wx_cspace *s = &e->sp;
   uint32_t i = e->m->sources[k].to, off = s->entry_off[i];
   int whole = a <= t0 && b >= t1;
@@ -186,7 +186,8 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
     uint32_t n = s->tree_off[st + 1] - base;
     if (whole) {
       uint64_t x = wx__cohort_poisson(e->rng[k], lam * pc * (t1 - t0));
-      wx__cohort_multinomial_cond(e->rng[k], x, icond + base, n, e->draw);
+      wx__cohort_multinomial_cond(e->rng[k], x, rows->icond + base,
+                                  rows->iorder + base, n, e->draw);
       total += x;
     } else {
       wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
@@ -204,7 +205,7 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
 
 /* Source k's arrivals in [t0, t1], piece by piece of its rate. */
 static void arrivals(wx_cohort *e, uint32_t k, const double *params,
-                     double t0, double t1, const double *icond) {
+                     double t0, double t1, const wx_crows *rows) {
   const wx_source *src = &e->m->sources[k];
   for (uint32_t j = 0; j < src->n_steps; j++) {
     double from = src->steps[j].from;
@@ -212,21 +213,20 @@ static void arrivals(wx_cohort *e, uint32_t k, const double *params,
     double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
     double lam = params[src->steps[j].rate];
     if (!(b > a) || !(lam > 0)) continue;
-    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, icond);
+    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, rows);
     e->arr[k] += n;
     e->ctr[src->to] += n; /* joins */
   }
 }
 
 static void step(wx_cohort *e, const double *params, double t0, double t1) {
-  const double *prob, *integ, *icond;
-  rows_for(e, t1 - t0, &prob, &integ, &icond);
-  (void)integ;
+  wx_crows rows;
+  rows_for(e, t1 - t0, &rows);
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
-  move_present(e, prob);
+  move_present(e, &rows);
   for (uint32_t k = 0; k < e->m->n_sources; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON)
-      arrivals(e, k, params, t0, t1, icond);
+      arrivals(e, k, params, t0, t1, &rows);
   uint64_t *tmp = e->count;
   e->count = e->next;
   e->next = tmp;

@@ -40,9 +40,13 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   t->prob = calloc(nn, sizeof *t->prob);
   t->integ = calloc(nn, sizeof *t->integ);
   t->icond = calloc(nn, sizeof *t->icond);
+  t->porder = calloc(nn, sizeof *t->porder);
+  t->iorder = calloc(nn, sizeof *t->iorder);
+  t->pairs = calloc(mt, sizeof *t->pairs);
   t->va = calloc(4 * mt, sizeof *t->va);
   if (!t->flow_rate || !t->fate_p || !t->edge_rate || !t->exit_rate ||
-      !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va)
+      !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
+      !t->iorder || !t->pairs)
     return WX_ENOMEM;
   t->vb = t->va + mt;
   t->vc = t->vb + mt;
@@ -61,6 +65,9 @@ void wx__ctrans_free(wx_ctrans *t) {
   free(t->prob);
   free(t->integ);
   free(t->icond);
+  free(t->porder);
+  free(t->iorder);
+  free(t->pairs);
   free(t->va);
   *t = (wx_ctrans){0};
 }
@@ -181,22 +188,23 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
 }
 
 void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
-                     double *prob, double *integ, double *icond) {
+                     const wx_crows *o) {
   for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t base = s->tree_off[st];
-    wx__ctrans_tree(t, s, st, dt, prob + base, NULL);
-    wx__cohort_conditional(prob + base, s->tree_off[st + 1] - base);
+    uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+    wx__ctrans_tree(t, s, st, dt, o->prob + base, NULL);
+    wx__cohort_conditional(o->prob + base, o->porder + base, n, t->pairs);
   }
   for (uint32_t k = 0; k < s->n_entry; k++) { /* arrivals start there */
     uint32_t st = s->entry_state[k];
     uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-    wx__ctrans_tree(t, s, st, dt, NULL, integ + base);
-    memcpy(icond + base, integ + base, n * sizeof *icond);
-    wx__cohort_conditional(icond + base, n);
+    wx__ctrans_tree(t, s, st, dt, NULL, o->integ + base);
+    memcpy(o->icond + base, o->integ + base, n * sizeof *o->icond);
+    wx__cohort_conditional(o->icond + base, o->iorder + base, n, t->pairs);
   }
 }
 
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt) {
-  wx__ctrans_rows(t, s, dt, t->prob, t->integ, t->icond);
+  wx_crows o = {t->prob, t->integ, t->icond, t->porder, t->iorder};
+  wx__ctrans_rows(t, s, dt, &o);
   t->dt = dt;
 }
