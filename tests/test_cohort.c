@@ -267,6 +267,43 @@ static void stop_and_bad_mean(void **state) {
   fx_teardown(&r);
 }
 
+/* A horizon that is not a multiple of the interval: the last step is
+ * shorter (its own exponentials).  M/M/inf at t = 9 and t = 10 (a 1-day
+ * last step after 3-day ones); the same seed gives the same series. */
+static void short_last_step_and_reproducible(void **state) {
+  (void)state;
+  const double lambda = 40, mu = 0.5;
+  const uint32_t R = 400;
+  wx_model *m = fx_model(10, 3);
+  uint32_t a = fx_module(m, "A");
+  fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 1 / mu, 0);
+  double from[] = {0}, rate[] = {lambda};
+  fx_poisson(m, a, 1, from, rate);
+  fx_run r;
+  cx_run c, c2;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  assert_int_equal(cx_setup(&c2, &r), 0);
+  assert_int_equal(r.l.n_samples, 5);
+  const double t[2] = {9, 10};
+  acc occ[2] = {{0}};
+  for (uint32_t rep = 0; rep < R; rep++) {
+    assert_int_equal(cx_go(&c, 21, rep), WX_OK);
+    for (int i = 0; i < 2; i++)
+      add(&occ[i], cx_at(&c, fx_sample(&r, t[i]), fx_members(&r, a)));
+  }
+  for (int i = 0; i < 2; i++)
+    check_poisson(&occ[i], R, lambda / mu * (1 - exp(-mu * t[i])), "members",
+                  t[i]);
+  assert_int_equal(cx_go(&c2, 21, R - 1), WX_OK);
+  for (uint32_t k = 0; k < r.l.n_samples; k++)
+    for (uint32_t j = 0; j < r.l.n_cols; j++)
+      assert_true(cx_at(&c, k, j) == cx_at(&c2, k, j));
+  cx_teardown(&c2);
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -276,6 +313,7 @@ int main(void) {
       cmocka_unit_test(join_network_matches_ode_mean),
       cmocka_unit_test(new_parameters_are_derived_again),
       cmocka_unit_test(stop_and_bad_mean),
+      cmocka_unit_test(short_last_step_and_reproducible),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
