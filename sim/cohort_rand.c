@@ -28,6 +28,7 @@ uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
 
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu) {
   if (!(mu > 0)) return 0;
+  if (!(mu <= 1e19)) return UINT64_MAX; /* callers bound mu far below */
   uint64_t k = 0;
   double chunks = ceil(mu / POISSON_CHUNK);
   if (chunks > 1) {

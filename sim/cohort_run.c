@@ -204,8 +204,12 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
 }
 
 /* Source k's arrivals in [t0, t1], piece by piece of its rate. */
-static void arrivals(wx_cohort *e, uint32_t k, const double *params,
-                     double t0, double t1, const wx_crows *rows) {
+/* Beyond this many expected arrivals in one piece (or in all, for a
+ * source) a run stops with WX_ETOOBIG: 64-bit counters must not wrap. */
+#define MAX_ARRIVALS 1e18
+
+static int arrivals(wx_cohort *e, uint32_t k, const double *params,
+                    double t0, double t1, const wx_crows *rows) {
   const wx_source *src = &e->m->sources[k];
   for (uint32_t j = 0; j < src->n_steps; j++) {
     double from = src->steps[j].from;
@@ -213,23 +217,28 @@ static void arrivals(wx_cohort *e, uint32_t k, const double *params,
     double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
     double lam = params[src->steps[j].rate];
     if (!(b > a) || !(lam > 0)) continue;
+    if (!(lam * (b - a) <= MAX_ARRIVALS) || e->arr[k] > MAX_ARRIVALS)
+      return WX_ETOOBIG;
     uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, rows);
     e->arr[k] += n;
     e->ctr[src->to] += n; /* joins */
   }
+  return WX_OK;
 }
 
-static void step(wx_cohort *e, const double *params, double t0, double t1) {
+static int step(wx_cohort *e, const double *params, double t0, double t1) {
   wx_crows rows;
   rows_for(e, t1 - t0, &rows);
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, &rows);
-  for (uint32_t k = 0; k < e->m->n_sources; k++)
+  int rc = WX_OK;
+  for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON)
-      arrivals(e, k, params, t0, t1, &rows);
+      rc = arrivals(e, k, params, t0, t1, &rows);
   uint64_t *tmp = e->count;
   e->count = e->next;
   e->next = tmp;
+  return rc;
 }
 
 /* Initial populations at t = 0, spread over their entry fates. */
@@ -301,6 +310,36 @@ static void finish_stats(wx_cohort *e) {
   e->st.peak_bytes = engine_bytes(&e->sp, e->m, e->l);
 }
 
+/* Uniformization costs Lambda dt products per step length: a flow a
+ * million times faster than the sample interval would take minutes. */
+#define MAX_STIFFNESS 1e6
+
+static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
+  const wx_layout *l = e->l;
+  double dt = 0, rmax = 0;
+  uint32_t fast = WX_NONE;
+  for (uint32_t k = 1; k < l->n_samples; k++)
+    if (l->times[k] - l->times[k - 1] > dt) dt = l->times[k] - l->times[k - 1];
+  for (uint32_t f = 0; f < e->sp.nf; f++)
+    if (e->tr.flow_rate[f] > rmax) {
+      rmax = e->tr.flow_rate[f];
+      fast = f;
+    }
+  double worst = 0;
+  for (uint32_t st = 0; st < e->sp.n_states; st++)
+    if (e->tr.tree_max[st] > worst) worst = e->tr.tree_max[st];
+  if (!(worst * dt <= MAX_STIFFNESS) && fast != WX_NONE) {
+    const wx_flow *fl = &e->m->flows[fast];
+    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': a delay mean of %g d is over %.0e times "
+                    "shorter than the sample interval (%g d): the cohort "
+                    "engine's exponentials would take too long; sample "
+                    "more often or use engine: agent", fl->name,
+                    1 / rmax, MAX_STIFFNESS, dt);
+  }
+  return WX_OK;
+}
+
 /* Rates and rows from params, unless they are the last run's. */
 static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   size_t np = e->m->n_params * sizeof *params;
@@ -315,6 +354,8 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
                     "flow '%s': the cohort engine needs a positive delay "
                     "mean, got %g", fl->name, params[fl->delay.p[0]]);
   }
+  int rc = check_stiffness(e, diags);
+  if (rc != WX_OK) return rc;
   if (np) memcpy(e->last_params, params, np);
   e->have_last = 1;
   return WX_OK;
@@ -334,7 +375,11 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
   write_sample(e, out, 0);
   for (uint32_t k = 1; k < l->n_samples; k++) {
     if (stop && atomic_load(stop)) return WX_EINTERRUPTED;
-    step(e, params, l->times[k - 1], l->times[k]);
+    rc = step(e, params, l->times[k - 1], l->times[k]);
+    if (rc != WX_OK)
+      return wx__diag(diags, rc, e->m->path, 0, 0,
+                      "more than %.0e expected arrivals: 64-bit counts "
+                      "would overflow", MAX_ARRIVALS);
     write_sample(e, out, k);
   }
   finish_stats(e);

@@ -262,6 +262,22 @@ static void stop_and_bad_mean(void **state) {
                    WX_ERUNTIME);
   assert_int_equal(wx_diags_count(d), 1);
   assert_non_null(strstr(wx_diags_get(d, 0)->msg, "positive delay mean"));
+  /* a delay far too fast for the interval, and an absurd rate */
+  r.params[r.m->flows[f].delay.p[0]] = 1e-9;
+  wx_diags_clear(d);
+  assert_int_equal(wx__cohort_run(c.e, r.params, 1, &c.s, NULL, d),
+                   WX_ERUNTIME);
+  assert_non_null(strstr(wx_diags_get(d, 0)->msg, "sample more often"));
+  cx_teardown(&c);
+  fx_teardown(&r);
+  m = fx_model(10, 1);
+  a = fx_module(m, "A");
+  double from[] = {0}, rate[] = {1e300};
+  fx_poisson(m, a, 1, from, rate);
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  assert_int_equal(wx__cohort_run(c.e, r.params, 1, &c.s, NULL, NULL),
+                   WX_ETOOBIG);
   wx_diags_free(d);
   cx_teardown(&c);
   fx_teardown(&r);
