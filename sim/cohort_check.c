@@ -30,11 +30,10 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];
-    if (s->kind != WX_SOURCE_ADS && s->kind != WX_SOURCE_CAMPAIGN) continue;
+    if (s->kind != WX_SOURCE_CAMPAIGN) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': %s sources are not modelled by the cohort "
-                  "engine yet" HINT, s->name,
-                  s->kind == WX_SOURCE_ADS ? "ads" : "campaign");
+                  "source '%s': campaign sources (and their fission) are "
+                  "not modelled by the cohort engine yet" HINT, s->name);
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];

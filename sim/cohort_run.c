@@ -32,6 +32,7 @@ typedef struct {
    * without priors share them, and then skip the exponentials */
   double *last_params;
   int have_last;
+  const double *params; /* this run's */
   wx_engine_stats st;
 } wx_cohort;
 
@@ -208,14 +209,36 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
  * source) a run stops with WX_ETOOBIG: 64-bit counters must not wrap. */
 #define MAX_ARRIVALS 1e18
 
+/* Piece j of source src's piecewise-constant rate: [from, until) at lam.
+ * Poisson sources have one piece per rate step; ads one, at budget / cpm
+ * x 1000 x ctr x convert (agent_econ.c).  Returns the number of pieces. */
+static uint32_t rate_piece(const wx_source *src, uint32_t j,
+                           const double *params, double *from, double *until,
+                           double *lam) {
+  if (src->kind == WX_SOURCE_ADS) {
+    *from = src->from;
+    *until = src->until;
+    double cpm = params[src->cpm];
+    *lam = cpm > 0 ? params[src->budget] / cpm * 1000 * params[src->ctr] *
+                         params[src->convert]
+                   : 0;
+    return 1;
+  }
+  if (j < src->n_steps) {
+    *from = src->steps[j].from;
+    *until = j + 1 < src->n_steps ? src->steps[j + 1].from : INFINITY;
+    *lam = params[src->steps[j].rate];
+  }
+  return src->n_steps;
+}
+
 static int arrivals(wx_cohort *e, uint32_t k, const double *params,
                     double t0, double t1, const wx_crows *rows) {
   const wx_source *src = &e->m->sources[k];
-  for (uint32_t j = 0; j < src->n_steps; j++) {
-    double from = src->steps[j].from;
-    double until = j + 1 < src->n_steps ? src->steps[j + 1].from : INFINITY;
+  double from = 0, until = 0, lam = 0;
+  for (uint32_t j = 0; j < rate_piece(src, j, params, &from, &until, &lam);
+       j++) {
     double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
-    double lam = params[src->steps[j].rate];
     if (!(b > a) || !(lam > 0)) continue;
     if (!(lam * (b - a) <= MAX_ARRIVALS) || e->arr[k] > MAX_ARRIVALS)
       return WX_ETOOBIG;
@@ -233,7 +256,8 @@ static int step(wx_cohort *e, const double *params, double t0, double t1) {
   move_present(e, &rows);
   int rc = WX_OK;
   for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
-    if (e->m->sources[k].kind == WX_SOURCE_POISSON)
+    if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
+        e->m->sources[k].kind == WX_SOURCE_ADS)
       rc = arrivals(e, k, params, t0, t1, &rows);
   uint64_t *tmp = e->count;
   e->count = e->next;
@@ -262,6 +286,26 @@ static int initial(wx_cohort *e, const double *params) {
   return WX_OK;
 }
 
+/* Ads cost accrues at budget per active day (agent_econ.c); it is the
+ * only cost of the models the cohort engine accepts. */
+static void write_costs(const wx_cohort *e, const double *params, double t,
+                        double *row) {
+  const wx_model *m = e->m;
+  const wx_layout *l = e->l;
+  if (!wx__model_has_extras(m)) return;
+  double total = 0;
+  for (uint32_t j = 0; j < m->n_sources; j++) {
+    const wx_source *src = &m->sources[j];
+    if (src->kind != WX_SOURCE_ADS) continue;
+    double end = t < src->until ? t : src->until;
+    double c = end > src->from ? params[src->budget] * (end - src->from) : 0;
+    uint32_t col = wx__layout_find(l, WX_SCOPE_SOURCE, j, "cost");
+    if (col != WX_NONE) row[col] = c;
+    total += c;
+  }
+  row[l->total_base + WX_T_COST] = total;
+}
+
 static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
   const wx_cspace *s = &e->sp;
   const wx_layout *l = e->l;
@@ -288,6 +332,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
   for (uint32_t j = 0; j < e->m->n_sources; j++)
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
+  write_costs(e, e->params, l->times[k], row);
 }
 
 static void reset(wx_cohort *e, uint64_t seed) {
@@ -369,6 +414,7 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
       !l->n_samples)
     return WX_EINVAL;
   reset(e, seed);
+  e->params = params;
   int rc = derive(e, params, diags);
   if (rc == WX_OK) rc = initial(e, params);
   if (rc != WX_OK) return rc;

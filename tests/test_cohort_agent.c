@@ -1,5 +1,6 @@
 /* The cohort engine against the agent engine on a small model with every
- * Markov mechanic: initial and piecewise Poisson sources, exclusive moves
+ * Markov mechanic: initial, piecewise Poisson and ads sources (with their
+ * cost and the total cost), exclusive moves
  * and churn, join flows (cancelled by leaving), a move into a module the
  * person may already belong to (a no-op entry), outcomes reached by move
  * and by join.  Every series column at every sample time: the two means
@@ -38,6 +39,14 @@ static wx_model *small_model(void) {
   fx_initial(m, a, 150);
   double from[] = {0, 4.2}, rate[] = {30, 80};
   fx_poisson(m, a, 2, from, rate);
+  /* paid ads into B on [2.5, 8.2): 120 / 40 x 1000 x 1 % x 30 % = 9 / d */
+  wx_source ads = {.name = "ads", .kind = WX_SOURCE_ADS, .to = b,
+                   .from = 2.5, .until = 8.2};
+  ads.budget = fx_param(m, 120);
+  ads.cpm = fx_param(m, 40);
+  ads.ctr = fx_param(m, 0.01);
+  ads.convert = fx_param(m, 0.3);
+  wx__model_add_source(m, &ads);
   return m;
 }
 
@@ -90,8 +99,13 @@ static void every_column_agrees(void **state) {
                wx__column_entity(r.m, cl), cl->metric, mc, vc, ma, va, z, zv);
     checked++;
   }
-  /* every column but the initial source is random after t = 0 */
-  assert_true(checked == (r.l.n_samples - 1) * (r.l.n_cols - 1));
+  /* after t = 0 every column is random but six: the initial source, the
+   * ads' cost and the totals (cost, and revenue, purchases and customers,
+   * zero without economic outcomes); and the ads' arrivals at t = 1.5,
+   * before they start */
+  if (checked != (r.l.n_samples - 1) * (r.l.n_cols - 6) - 1)
+    fail_msg("checked %u of %u columns x %u samples", checked, r.l.n_cols,
+             r.l.n_samples);
   free(buf);
   cx_teardown(&c);
   fx_teardown(&r);
