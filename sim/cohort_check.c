@@ -30,9 +30,9 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];
-    if (s->kind != WX_SOURCE_CAMPAIGN) continue;
+    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': campaign sources (and their fission) are "
+                  "source '%s': campaign fission (referral generations) is "
                   "not modelled by the cohort engine yet" HINT, s->name);
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {

@@ -77,7 +77,7 @@ static int alloc_arrays(wx_cohort *e) {
   e->next = calloc(ns, sizeof *e->next);
   e->ctr = calloc(s->n_ctr + 1u, sizeof *e->ctr);
   e->arr = calloc(e->m->n_sources + 1u, sizeof *e->arr);
-  e->draw = calloc(mt, sizeof *e->draw);
+  e->draw = calloc(2 * mt + 2, sizeof *e->draw); /* nodes, then fates */
   e->mean = calloc(2 * mt, sizeof *e->mean);
   e->alt.prob = calloc(3 * nn, sizeof *e->alt.prob);
   e->alt.porder = calloc(2 * nn, sizeof *e->alt.porder);
@@ -249,12 +249,49 @@ static int arrivals(wx_cohort *e, uint32_t k, const double *params,
   return WX_OK;
 }
 
+/* n people entering module i at time `at` within the step ending at t1:
+ * spread over the entry fates, then over each fate's tree by the root row
+ * of exp(G (t1 - at)). */
+static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
+                      double t1) {
+  const wx_cspace *s = &e->sp;
+  uint32_t i = e->m->sources[k].to, nf = s->n_fates[i];
+  uint64_t *by_fate = e->draw + (s->max_tree + 1u);
+  wx__cohort_multinomial(e->rng[k], n, e->tr.fate_p + e->tr.fate_off[i], nf,
+                         by_fate);
+  for (uint32_t c = 0; c < nf; c++) {
+    if (!by_fate[c]) continue;
+    uint32_t st = s->entry_state[s->entry_off[i] + c], base = s->tree_off[st];
+    uint32_t len = s->tree_off[st + 1] - base;
+    wx__ctrans_tree(&e->tr, s, st, t1 - at, e->mean, NULL);
+    wx__cohort_multinomial(e->rng[k], by_fate[c], e->mean, len, e->draw);
+    settle(e, st);
+  }
+  e->arr[k] += n;
+  e->ctr[i] += n; /* joins */
+}
+
+/* Campaigns (without fission) whose time falls in (t0, t1]. */
+static int campaigns(wx_cohort *e, const double *params, double t0,
+                     double t1) {
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    if (src->kind != WX_SOURCE_CAMPAIGN || !(src->at > t0 && src->at <= t1))
+      continue;
+    double n = floor(params[src->count] + 0.5);
+    if (!(n > 0)) continue;
+    if (!(n <= MAX_ARRIVALS)) return WX_ETOOBIG;
+    arrive_at(e, k, (uint64_t)n, src->at, t1);
+  }
+  return WX_OK;
+}
+
 static int step(wx_cohort *e, const double *params, double t0, double t1) {
   wx_crows rows;
   rows_for(e, t1 - t0, &rows);
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, &rows);
-  int rc = WX_OK;
+  int rc = campaigns(e, params, t0, t1);
   for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
         e->m->sources[k].kind == WX_SOURCE_ADS)
@@ -270,7 +307,8 @@ static int initial(wx_cohort *e, const double *params) {
   const wx_cspace *s = &e->sp;
   for (uint32_t k = 0; k < e->m->n_sources; k++) {
     const wx_source *src = &e->m->sources[k];
-    if (src->kind != WX_SOURCE_INITIAL) continue;
+    int at0 = src->kind == WX_SOURCE_CAMPAIGN && src->at <= 0;
+    if (src->kind != WX_SOURCE_INITIAL && !at0) continue;
     double n = floor(params[src->count] + 0.5);
     if (!(n > 0)) continue;
     if (n >= 9.2e18) return WX_ETOOBIG;
@@ -286,8 +324,9 @@ static int initial(wx_cohort *e, const double *params) {
   return WX_OK;
 }
 
-/* Ads cost accrues at budget per active day (agent_econ.c); it is the
- * only cost of the models the cohort engine accepts. */
+/* Ads cost accrues at budget per active day, a campaign's is one-off at
+ * its time (agent_econ.c): the only costs of the models the cohort engine
+ * accepts. */
 static void write_costs(const wx_cohort *e, const double *params, double t,
                         double *row) {
   const wx_model *m = e->m;
@@ -296,9 +335,15 @@ static void write_costs(const wx_cohort *e, const double *params, double t,
   double total = 0;
   for (uint32_t j = 0; j < m->n_sources; j++) {
     const wx_source *src = &m->sources[j];
-    if (src->kind != WX_SOURCE_ADS) continue;
-    double end = t < src->until ? t : src->until;
-    double c = end > src->from ? params[src->budget] * (end - src->from) : 0;
+    double c;
+    if (src->kind == WX_SOURCE_ADS) {
+      double end = t < src->until ? t : src->until;
+      c = end > src->from ? params[src->budget] * (end - src->from) : 0;
+    } else if (src->kind == WX_SOURCE_CAMPAIGN) {
+      c = src->cost != WX_NONE && src->at <= t ? params[src->cost] : 0;
+    } else {
+      continue;
+    }
     uint32_t col = wx__layout_find(l, WX_SCOPE_SOURCE, j, "cost");
     if (col != WX_NONE) row[col] = c;
     total += c;

@@ -1,6 +1,6 @@
 /* The cohort engine against the agent engine on a small model with every
- * Markov mechanic: initial, piecewise Poisson and ads sources (with their
- * cost and the total cost), exclusive moves
+ * Markov mechanic: initial, piecewise Poisson and ads sources and a
+ * campaign inside a step (with their costs and the total cost), exclusive moves
  * and churn, join flows (cancelled by leaving), a move into a module the
  * person may already belong to (a no-op entry), outcomes reached by move
  * and by join.  Every series column at every sample time: the two means
@@ -47,6 +47,12 @@ static wx_model *small_model(void) {
   ads.ctr = fx_param(m, 0.01);
   ads.convert = fx_param(m, 0.3);
   wx__model_add_source(m, &ads);
+  /* a campaign of 80 into C at 5.0, inside the step (4.5, 6] */
+  wx_source cam = {.name = "cam", .kind = WX_SOURCE_CAMPAIGN, .to = c,
+                   .at = 5.0};
+  cam.count = fx_param(m, 80);
+  cam.cost = fx_param(m, 500);
+  wx__model_add_source(m, &cam);
   return m;
 }
 
@@ -99,11 +105,11 @@ static void every_column_agrees(void **state) {
                wx__column_entity(r.m, cl), cl->metric, mc, vc, ma, va, z, zv);
     checked++;
   }
-  /* after t = 0 every column is random but six: the initial source, the
-   * ads' cost and the totals (cost, and revenue, purchases and customers,
-   * zero without economic outcomes); and the ads' arrivals at t = 1.5,
-   * before they start */
-  if (checked != (r.l.n_samples - 1) * (r.l.n_cols - 6) - 1)
+  /* after t = 0 every column is random but eight: the initial source and
+   * the campaign's, the ads' and the campaign's cost and the totals (cost,
+   * and revenue, purchases and customers, zero without economic
+   * outcomes); and the ads' arrivals at t = 1.5, before they start */
+  if (checked != (r.l.n_samples - 1) * (r.l.n_cols - 8) - 1)
     fail_msg("checked %u of %u columns x %u samples", checked, r.l.n_cols,
              r.l.n_samples);
   free(buf);
