@@ -219,7 +219,25 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   return WX_OK;
 }
 
-/* Kahn's order: a state left with incoming edges lies on a cycle. */
+/* A flow on a cycle, for the message: every state left over by Kahn's
+ * order has a predecessor left over, so walking back n_states times from
+ * one of them ends on a cycle; the last edge walked is on it. */
+static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
+                           const uint32_t *indeg) {
+  uint32_t v = 0, f = WX_NONE;
+  while (v < s->n_states && !indeg[v]) v++;
+  for (uint32_t k = 0; k < s->n_states && v < s->n_states; k++)
+    for (uint32_t g = 0; g < w->n_g; g++)
+      if (w->gto[g] == v && indeg[w->gfrom[g]]) {
+        v = w->gfrom[g];
+        f = w->gflow[g];
+        break;
+      }
+  return f;
+}
+
+/* Kahn's order: a state left with incoming edges lies on a cycle or after
+ * one. */
 static int check_acyclic(wx_cspace *s, scratch *w) {
   uint32_t *indeg = calloc(s->n_states, sizeof *indeg);
   uint32_t *queue = calloc(s->n_states, sizeof *queue);
@@ -240,12 +258,8 @@ static int check_acyclic(wx_cspace *s, scratch *w) {
       if (!--indeg[w->gto[g]]) queue[tail++] = w->gto[g];
   }
   if (rc == WX_OK && tail < s->n_states)
-    for (uint32_t g = 0; g < w->n_g; g++)
-      if (indeg[w->gfrom[g]] && indeg[w->gto[g]]) {
-        rc = fail(s, w->gflow[g], "a cycle of flows lets a person come back "
-                                  "to a state");
-        break;
-      }
+    rc = fail(s, cycle_flow(s, w, indeg), "a cycle of flows lets a person "
+                                          "come back to a state");
   free(indeg);
   free(queue);
   free(first);

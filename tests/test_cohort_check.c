@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cohort.h"
+#include "engine_fixture.h"
 #include "scenario_support.h"
 
 static const char *head =
@@ -101,6 +102,30 @@ static void cycle_is_refused(void **state) {
   wx_diags_free(d);
 }
 
+/* The cycle B -> C -> B lies after A -> B and before C -> D: the message
+ * names a flow on it (f1 or f2), not f0 or f3. */
+static void the_flow_named_is_on_the_cycle(void **state) {
+  (void)state;
+  wx_model *m = fx_model(10, 1);
+  uint32_t a = fx_module(m, "A"), b = fx_module(m, "B"), c = fx_module(m, "C");
+  uint32_t dd = fx_module(m, "D");
+  fx_flow(m, WX_FLOW_MOVE, a, b, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_MOVE, b, c, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_MOVE, c, b, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_JOIN, c, dd, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_initial(m, a, 10);
+  assert_int_equal(wx__model_finalize(m), WX_OK);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  assert_int_equal(wx_diags_count(d), 1);
+  const char *msg = wx_diags_get(d, 0)->msg;
+  assert_non_null(strstr(msg, "cycle"));
+  if (!strstr(msg, "flow 'f1'") && !strstr(msg, "flow 'f2'"))
+    fail_msg("not a flow on the cycle: %s", msg);
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 static void touchpoint_and_economics_are_refused(void **state) {
   (void)state;
   int rc;
@@ -167,6 +192,7 @@ int main(void) {
       cmocka_unit_test(markov_model_passes),
       cmocka_unit_test(non_exponential_delay_is_refused),
       cmocka_unit_test(cycle_is_refused),
+      cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
