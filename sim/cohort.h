@@ -1,0 +1,175 @@
+/*
+ * The cohort engine: counts of people per state instead of one record per
+ * person, for the Markov part of a model (docs/cohort.md).
+ *
+ * A person's state is the set of modules they belong to, each with the
+ * fate drawn on joining it: which exclusive (move/churn) branch is pending
+ * (or "stay") and which join flows are still pending.  With exponential
+ * delays every pending flow fires at a constant rate, so a person's state
+ * is a continuous-time Markov chain and people are independent.
+ *
+ * One step (one sample interval) is drawn exactly in distribution: a
+ * person starting a step in state s ends it at one node of s's "step tree",
+ * a node being (end state, the counter increments of the path taken), so
+ * the people of s spread multinomially over the tree's nodes by the root
+ * row of exp(G_s dt), and the step's Poisson arrivals into an entry state
+ * are independent Poissons per node with means from the integral of
+ * exp(G_s u) over the step.  Both are computed by uniformization on the
+ * sparse tree generator (cohort_trans.c).  Counters (joins, leaves, flow
+ * and outcome counts) are then exact jointly with the state: they are
+ * functions of the node.
+ *
+ * Files: cohort_space.c (states and step trees, structural), cohort_check.c
+ * (what the engine refuses, memory), cohort_rand.c (64-bit binomial,
+ * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
+ * uniformization), cohort_run.c (the engine table functions).
+ */
+#ifndef WX_COHORT_H
+#define WX_COHORT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "engine.h"
+#include "model.h"
+#include "series.h"
+
+/* Documented bounds (docs/cohort.md).  A model beyond them is refused by
+ * wx__cohort_check with a hint to use the agent engine. */
+#define WX_COHORT_MAX_STATES 2048u  /* reachable membership states */
+#define WX_COHORT_MAX_TREE 4096u    /* nodes of one state's step tree */
+#define WX_COHORT_MAX_NODES 262144u /* nodes over all step trees */
+#define WX_COHORT_MAX_JOINS 8u      /* join flows out of one module */
+#define WX_COHORT_DEPTH 24u         /* transitions one tree path may hold */
+
+/* ------------------------------------------- the engine table functions */
+
+int wx__cohort_check(const wx_model *m, wx_diags *d);
+double wx__cohort_memory(const wx_model *m, const wx_layout *l);
+void *wx__cohort_alloc(const wx_model *m, const wx_layout *l);
+int wx__cohort_run(void *e, const double *params, uint64_t seed,
+                   wx_series *out, const atomic_int *stop, wx_diags *diags);
+void wx__cohort_stats(const void *e, wx_engine_stats *out);
+void wx__cohort_free(void *e);
+
+/* --------------------------------------------- shared by cohort_*.c only */
+
+/* An edge of a step tree: the pending flow `flow` fires; when it enters
+ * module `enter` (WX_NONE: it enters none) the entrant takes fate `fate`
+ * of that module, so the edge's rate is rate(flow) * P(fate). */
+typedef struct {
+  uint32_t to;     /* node index (global) */
+  uint32_t flow;
+  uint32_t enter;
+  uint32_t fate;
+} wx_cedge;
+
+/* Counter indices of a node's increments: joins of module i at i, leaves
+ * at nm + i, flow f at 2 nm + f, outcome o at 2 nm + nf + o. */
+typedef struct {
+  uint32_t nm, nf, no, n_ctr;
+  /* per module: number of join flows and of fate codes; a fate code c is
+   * (branch << n_joins) | pending-join mask, branch n_exclusive = stay */
+  uint32_t *nj, *n_fates;
+  uint32_t *join_bit;      /* per flow: its bit in its module's mask */
+  /* states: codes[s * nm + i] is 0 (not a member) or 1 + fate code;
+   * state 0 is the empty state (the person is gone) */
+  uint32_t n_states, cap_states;
+  uint16_t *codes;
+  uint32_t *hash, hash_cap; /* open addressing over states, 0 = empty */
+  /* per module: first entry of entry_state (n_fates[i] of them, the
+   * singleton states a newcomer can start in), or WX_NONE */
+  uint32_t *entry_off, *entry_state, n_entry;
+  /* step trees: nodes [tree_off[s], tree_off[s + 1]), root first */
+  uint32_t *tree_off, n_nodes, cap_nodes;
+  uint32_t *node_state;
+  uint8_t *incr;           /* n_nodes * n_ctr */
+  /* the same, sparse: node g bumps inc_ctr[k] by inc_val[k] for k in
+   * [inc_off[g], inc_off[g + 1]) */
+  uint32_t *inc_off, *inc_ctr;
+  uint8_t *inc_val;
+  uint32_t *edge_off;      /* n_nodes + 1 */
+  wx_cedge *edges;
+  uint32_t n_edges, cap_edges;
+  uint32_t max_tree;       /* largest tree */
+  /* why building failed (WX_ETOOBIG): the flow being expanded */
+  uint32_t fail_flow;
+  const char *fail_what;
+} wx_cspace;
+
+/* Builds the reachable states and their step trees of m (structure only:
+ * every flow counts as possible whatever its probability).  WX_OK,
+ * WX_ENOMEM, or WX_ETOOBIG with fail_what / fail_flow set. */
+int wx__cspace_build(wx_cspace *s, const wx_model *m);
+void wx__cspace_free(wx_cspace *s);
+uint64_t wx__cspace_bytes(const wx_cspace *s);
+
+/* 64-bit exact draws (cohort_rand.c). */
+uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n);
+uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
+/* Spreads n over k categories of probabilities p (need not sum to 1:
+ * normalised), into out[k]. */
+void wx__cohort_multinomial(const gsl_rng *r, uint64_t n, const double *p,
+                            uint32_t k, uint64_t *out);
+
+/* A row ready for repeated multinomials: the categories by decreasing
+ * probability (order[rank] = category) and, by rank, the conditional
+ * probability of each given the ranks before it.  Drawing the likely
+ * categories first ends the loop early once everybody is placed. */
+typedef struct {
+  double p;
+  uint32_t i;
+} wx_cpair;
+/* Turns p[k] (need not sum to 1) into that form in place, filling
+ * order[k]; `pairs` is scratch of k entries. */
+void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
+                            wx_cpair *pairs);
+/* The multinomial of n over the k categories of such a row, into out[k]
+ * (by category). */
+void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
+                                 const double *c, const uint32_t *order,
+                                 uint32_t k, uint64_t *out);
+
+/* Per-replication transition data (cohort_trans.c). */
+typedef struct {
+  double *flow_rate;  /* per flow, per day */
+  double *fate_p;     /* per module fate code: offset fate_off[i] */
+  uint32_t *fate_off;
+  double *edge_rate;  /* per edge */
+  double *exit_rate;  /* per node */
+  double *tree_max;   /* per state: largest exit rate in its tree */
+  /* root rows of exp(G dt), as conditional probabilities
+   * (wx__cohort_conditional), and of its integral over [0, dt] (entry
+   * states' trees only), per node, for the cached step length dt */
+  double dt, *prob, *integ;
+  double *icond; /* integ rows in conditional form, entry trees */
+  uint32_t *porder, *iorder; /* orders of prob and icond rows */
+  wx_cpair *pairs;           /* scratch, max_tree */
+  double *va, *vb, *vc, *vd; /* scratch, max_tree each */
+} wx_ctrans;
+
+int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m);
+void wx__ctrans_free(wx_ctrans *t);
+/* Rates and fate probabilities from params; WX_ERUNTIME (flow index in
+ * *bad) when a delay mean is not positive. */
+int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
+                   const double *params, uint32_t *bad);
+/* Root rows of exp(G tau) (prob, may be NULL) and of its integral over
+ * [0, tau] (integ, may be NULL) of state st's tree, into arrays indexed by
+ * local node. */
+void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
+                     double tau, double *prob, double *integ);
+/* Fills prob (conditional form) and integ (entry states' trees) for every
+ * tree at step length dt. */
+typedef struct {
+  double *prob, *integ, *icond;
+  uint32_t *porder, *iorder;
+} wx_crows;
+void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
+                     const wx_crows *out);
+/* The same into t->prob / t->integ, remembering dt. */
+void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * What the cohort engine refuses (docs/cohort.md): every feature it does
+ * not model yet gets one positioned diagnostic naming it, with the hint to
+ * run the agent engine instead.  A precise refusal beats a wrong number.
+ */
+#include <stdio.h>
+
+#include "cohort.h"
+#include "util.h"
+
+#define HINT "; use engine: agent"
+
+static int refuse_features(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                  "touchpoint '%s': touchpoints (reach, responses, Moments, "
+                  "fission) are not modelled by the cohort engine yet" HINT,
+                  tp->name);
+  }
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    const wx_module *mod = &m->modules[i];
+    if (mod->units.type == WX_UNITS_NONE) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
+                  "module '%s': %s (caps, daily limits, acceptance, bans) "
+                  "are not modelled by the cohort engine yet" HINT,
+                  mod->name, mod->units.type == WX_UNITS_STAFF
+                                 ? "staff accounts" : "groups");
+  }
+  for (uint32_t i = 0; i < m->n_sources; i++) {
+    const wx_source *s = &m->sources[i];
+    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
+                  "source '%s': campaign fission (referral generations) is "
+                  "not modelled by the cohort engine yet" HINT, s->name);
+  }
+  for (uint32_t i = 0; i < m->n_outcomes; i++) {
+    const wx_outcome *o = &m->outcomes[i];
+    if (!wx__outcome_economic(o)) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
+                  "outcome '%s': order values and repeat purchases are not "
+                  "modelled by the cohort engine yet" HINT, o->name);
+  }
+  return rc;
+}
+
+/* Only exponential delays keep a person's state Markov. */
+static int refuse_delays(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (fl->tp || fl->delay.kind == WX_DIST_EXPONENTIAL) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
+                  "flow '%s': %s delays are not modelled by the cohort "
+                  "engine yet (exponential delays only)" HINT,
+                  fl->name, wx__dist_name(fl->delay.kind));
+  }
+  return rc;
+}
+
+static int refuse_space(const wx_model *m, wx_diags *d) {
+  wx_cspace s;
+  int rc = wx__cspace_build(&s, m);
+  if (rc == WX_ETOOBIG) {
+    wx_pos pos = {0, 0};
+    char who[160] = "";
+    if (s.fail_flow != WX_NONE && s.fail_flow < m->n_flows) {
+      pos = m->flows[s.fail_flow].pos;
+      snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
+    }
+    rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
+                  "%s%s (the cohort engine holds at most %u "
+                  "membership states, %u nodes per step tree, %u join flows "
+                  "per module and %u bumps of one counter within a step, and no "
+                  "cycles)" HINT,
+                  who, s.fail_what ? s.fail_what : "model too large",
+                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE,
+                  WX_COHORT_MAX_JOINS, WX_COHORT_DEPTH);
+  } else if (rc != WX_OK) {
+    rc = wx__diag(d, rc, m->path, 0, 0,
+                  "out of memory building the cohort state space");
+  }
+  wx__cspace_free(&s);
+  return rc;
+}
+
+int wx__cohort_check(const wx_model *m, wx_diags *d) {
+  int rc = refuse_features(m, d);
+  int rd = refuse_delays(m, d);
+  /* the space is built only for models it can hold: touchpoint response
+   * flows have no module to leave */
+  if (rc == WX_OK) rc = rd;
+  if (rc == WX_OK) rc = refuse_space(m, d);
+  if (d) wx__diags_sort(d);
+  return rc;
+}

@@ -1,0 +1,478 @@
+/*
+ * The cohort engine's table functions (cohort.h): counts per state, one
+ * exact draw per sample interval.
+ *
+ * Random streams (rng.h): one per source for its arrivals (tagged by the
+ * source's name, so a variant that changes only flows keeps every arrival
+ * count: common random numbers), one for the transitions of the people
+ * present.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "rng.h"
+#include "util.h"
+
+typedef struct {
+  const wx_model *m;
+  const wx_layout *l;
+  wx_cspace sp;
+  wx_ctrans tr;
+  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
+  uint64_t *count, *next; /* per state */
+  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
+  uint64_t *arr;        /* per source, cumulative */
+  uint64_t *draw;       /* per tree node */
+  double *mean, *fa;    /* per tree node */
+  wx_crows alt;          /* rows at a second step length */
+  double alt_dt;
+  /* the parameters the rates and rows were derived from: replications
+   * without priors share them, and then skip the exponentials */
+  double *last_params;
+  int have_last;
+  const double *params; /* this run's */
+  wx_engine_stats st;
+} wx_cohort;
+
+static uint64_t engine_bytes(const wx_cspace *s, const wx_model *m,
+                             const wx_layout *l) {
+  uint64_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
+  uint64_t trans = (s->nf + s->nm + 2u + (uint64_t)s->n_states) * 8 +
+                   (uint64_t)s->n_edges * 8 + nn * 8 * 3 + mt * 8 * 4;
+  return sizeof(wx_cohort) + wx__cspace_bytes(s) + trans +
+         (uint64_t)s->n_states * 16 + (uint64_t)s->n_ctr * 8 +
+         (uint64_t)m->n_sources * 8 + mt * 8 * 4 + nn * 16 +
+         (m->n_sources + 1u) * 96u + (uint64_t)l->n_cols * 8;
+}
+
+void wx__cohort_free(void *ve) {
+  wx_cohort *e = ve;
+  if (!e) return;
+  if (e->rng)
+    for (uint32_t i = 0; i <= e->m->n_sources; i++)
+      if (e->rng[i]) gsl_rng_free(e->rng[i]);
+  free(e->rng);
+  free(e->count);
+  free(e->next);
+  free(e->ctr);
+  free(e->arr);
+  free(e->draw);
+  free(e->mean);
+  free(e->alt.prob);
+  free(e->alt.porder);
+  free(e->last_params);
+  wx__ctrans_free(&e->tr);
+  wx__cspace_free(&e->sp);
+  free(e);
+}
+
+static int alloc_arrays(wx_cohort *e) {
+  const wx_cspace *s = &e->sp;
+  size_t ns = s->n_states + 1u, nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
+  for (uint32_t i = 0; i < s->nm; i++) /* draw[] also holds entry fates */
+    if (s->n_fates[i] + 1u > mt) mt = s->n_fates[i] + 1u;
+  e->count = calloc(ns, sizeof *e->count);
+  e->next = calloc(ns, sizeof *e->next);
+  e->ctr = calloc(s->n_ctr + 1u, sizeof *e->ctr);
+  e->arr = calloc(e->m->n_sources + 1u, sizeof *e->arr);
+  e->draw = calloc(2 * mt + 2, sizeof *e->draw); /* nodes, then fates */
+  e->mean = calloc(2 * mt, sizeof *e->mean);
+  e->alt.prob = calloc(3 * nn, sizeof *e->alt.prob);
+  e->alt.porder = calloc(2 * nn, sizeof *e->alt.porder);
+  e->rng = calloc(e->m->n_sources + 1u, sizeof *e->rng);
+  e->last_params = calloc(e->m->n_params + 1u, sizeof *e->last_params);
+  if (!e->last_params || !e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
+      !e->alt.prob || !e->alt.porder || !e->rng)
+    return WX_ENOMEM;
+  e->fa = e->mean + mt;
+  e->alt.integ = e->alt.prob + nn;
+  e->alt.icond = e->alt.integ + nn;
+  e->alt.iorder = e->alt.porder + nn;
+  for (uint32_t i = 0; i <= e->m->n_sources; i++)
+    if (!(e->rng[i] = wx__rng_alloc())) return WX_ENOMEM;
+  return WX_OK;
+}
+
+void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
+  wx_cohort *e = calloc(1, sizeof *e);
+  if (!e) return NULL;
+  e->m = m;
+  e->l = l;
+  if (wx__cspace_build(&e->sp, m) != WX_OK ||
+      wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
+      alloc_arrays(e) != WX_OK) {
+    wx__cohort_free(e);
+    return NULL;
+  }
+  return e;
+}
+
+double wx__cohort_memory(const wx_model *m, const wx_layout *l) {
+  wx_cspace s;
+  wx__cspace_build(&s, m); /* a refused model: what was built so far */
+  double b = (double)engine_bytes(&s, m, l);
+  wx__cspace_free(&s);
+  return b;
+}
+
+void wx__cohort_stats(const void *ve, wx_engine_stats *out) {
+  *out = ((const wx_cohort *)ve)->st;
+}
+
+/* The people counted in draw[] (local nodes of state st's tree) end the
+ * step at their nodes: their end states and counter increments. */
+static void settle(wx_cohort *e, uint32_t st) {
+  const wx_cspace *s = &e->sp;
+  uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+  for (uint32_t j = 0; j < n; j++) {
+    uint64_t x = e->draw[j];
+    if (!x) continue;
+    uint32_t g = base + j;
+    e->next[s->node_state[g]] += x;
+    for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
+      e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+  }
+}
+
+/* The people present at the step start, by the rows of exp(G tau)
+ * (conditional form). */
+static void move_present(wx_cohort *e, const wx_crows *rows) {
+  const wx_cspace *s = &e->sp;
+  gsl_rng *r = e->rng[e->m->n_sources];
+  for (uint32_t st = 1; st < s->n_states; st++) {
+    if (!e->count[st]) continue;
+    uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+    wx__cohort_multinomial_cond(r, e->count[st], rows->prob + base,
+                                rows->porder + base, n, e->draw);
+    settle(e, st);
+  }
+}
+
+/* Root rows of the step length tau: the cache, else the second slot. */
+static void rows_for(wx_cohort *e, double tau, wx_crows *out) {
+  wx_ctrans *t = &e->tr;
+  const wx_cspace *s = &e->sp;
+  if (t->dt < 0) wx__ctrans_cache(t, s, tau);
+  if (fabs(tau - t->dt) <= 1e-12 * tau) {
+    *out = (wx_crows){t->prob, t->integ, t->icond, t->porder, t->iorder};
+    return;
+  }
+  if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
+    wx__ctrans_rows(t, s, tau, &e->alt);
+    e->alt_dt = tau;
+  }
+  *out = e->alt;
+}
+
+/* Arrivals of source k at rate lam over [a, b] within the step [t0, t1]:
+ * an arrival at u ends the step at a node of its entry state's tree by
+ * the root row of exp(G (t1 - u)), so the arrivals per node are
+ * independent Poissons with means lam P(fate) int_a^b exp(G (t1 - u)) du.
+ * For a whole step that is a Poisson total of mean lam P(fate) (t1 - t0)
+ * spread multinomially by the normalised integral row (rows->icond);
+ * for a piece, one Poisson per node from integrals computed here. */
+static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
+                             double b, double t0, double t1,
+                             const wx_crows *rows) {
+  const wx_cspace *s = &e->sp;
+  uint32_t i = e->m->sources[k].to, off = s->entry_off[i];
+  int whole = a <= t0 && b >= t1;
+  uint64_t total = 0;
+  for (uint32_t c = 0; c < s->n_fates[i]; c++) {
+    double pc = e->tr.fate_p[e->tr.fate_off[i] + c];
+    if (!(pc > 0)) continue;
+    uint32_t st = s->entry_state[off + c], base = s->tree_off[st];
+    uint32_t n = s->tree_off[st + 1] - base;
+    if (whole) {
+      uint64_t x = wx__cohort_poisson(e->rng[k], lam * pc * (t1 - t0));
+      wx__cohort_multinomial_cond(e->rng[k], x, rows->icond + base,
+                                  rows->iorder + base, n, e->draw);
+      total += x;
+    } else {
+      wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
+      wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
+      for (uint32_t j = 0; j < n; j++) {
+        double mu = lam * pc * (e->mean[j] - e->fa[j]);
+        e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
+        total += e->draw[j];
+      }
+    }
+    settle(e, st);
+  }
+  return total;
+}
+
+/* Source k's arrivals in [t0, t1], piece by piece of its rate. */
+/* Beyond this many expected arrivals in one piece (or in all, for a
+ * source) a run stops with WX_ETOOBIG: 64-bit counters must not wrap. */
+#define MAX_ARRIVALS 1e18
+
+/* Piece j of source src's piecewise-constant rate: [from, until) at lam.
+ * Poisson sources have one piece per rate step; ads one, at budget / cpm
+ * x 1000 x ctr x convert (agent_econ.c).  Returns the number of pieces. */
+static uint32_t rate_piece(const wx_source *src, uint32_t j,
+                           const double *params, double *from, double *until,
+                           double *lam) {
+  if (src->kind == WX_SOURCE_ADS) {
+    *from = src->from;
+    *until = src->until;
+    double cpm = params[src->cpm];
+    *lam = cpm > 0 ? params[src->budget] / cpm * 1000 * params[src->ctr] *
+                         params[src->convert]
+                   : 0;
+    return 1;
+  }
+  if (j < src->n_steps) {
+    *from = src->steps[j].from;
+    *until = j + 1 < src->n_steps ? src->steps[j + 1].from : INFINITY;
+    *lam = params[src->steps[j].rate];
+  }
+  return src->n_steps;
+}
+
+static int arrivals(wx_cohort *e, uint32_t k, const double *params,
+                    double t0, double t1, const wx_crows *rows) {
+  const wx_source *src = &e->m->sources[k];
+  double from = 0, until = 0, lam = 0;
+  for (uint32_t j = 0; j < rate_piece(src, j, params, &from, &until, &lam);
+       j++) {
+    double a = from > t0 ? from : t0, b = until < t1 ? until : t1;
+    if (!(b > a) || !(lam > 0)) continue;
+    if (!(lam * (b - a) <= MAX_ARRIVALS) || e->arr[k] > MAX_ARRIVALS)
+      return WX_ETOOBIG;
+    uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, rows);
+    e->arr[k] += n;
+    e->ctr[src->to] += n; /* joins */
+  }
+  return WX_OK;
+}
+
+/* n people entering module i at time `at` within the step ending at t1:
+ * spread over the entry fates, then over each fate's tree by the root row
+ * of exp(G (t1 - at)). */
+static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
+                      double t1) {
+  const wx_cspace *s = &e->sp;
+  uint32_t i = e->m->sources[k].to, nf = s->n_fates[i];
+  uint64_t *by_fate = e->draw + (s->max_tree + 1u);
+  wx__cohort_multinomial(e->rng[k], n, e->tr.fate_p + e->tr.fate_off[i], nf,
+                         by_fate);
+  for (uint32_t c = 0; c < nf; c++) {
+    if (!by_fate[c]) continue;
+    uint32_t st = s->entry_state[s->entry_off[i] + c], base = s->tree_off[st];
+    uint32_t len = s->tree_off[st + 1] - base;
+    wx__ctrans_tree(&e->tr, s, st, t1 - at, e->mean, NULL);
+    wx__cohort_multinomial(e->rng[k], by_fate[c], e->mean, len, e->draw);
+    settle(e, st);
+  }
+  e->arr[k] += n;
+  e->ctr[i] += n; /* joins */
+}
+
+/* Campaigns (without fission) whose time falls in (t0, t1]. */
+static int campaigns(wx_cohort *e, const double *params, double t0,
+                     double t1) {
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    if (src->kind != WX_SOURCE_CAMPAIGN || !(src->at > t0 && src->at <= t1))
+      continue;
+    double n = floor(params[src->count] + 0.5);
+    if (!(n > 0)) continue;
+    if (!(n <= MAX_ARRIVALS)) return WX_ETOOBIG;
+    arrive_at(e, k, (uint64_t)n, src->at, t1);
+  }
+  return WX_OK;
+}
+
+static int step(wx_cohort *e, const double *params, double t0, double t1) {
+  wx_crows rows;
+  rows_for(e, t1 - t0, &rows);
+  memset(e->next, 0, e->sp.n_states * sizeof *e->next);
+  move_present(e, &rows);
+  int rc = campaigns(e, params, t0, t1);
+  for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
+    if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
+        e->m->sources[k].kind == WX_SOURCE_ADS)
+      rc = arrivals(e, k, params, t0, t1, &rows);
+  uint64_t *tmp = e->count;
+  e->count = e->next;
+  e->next = tmp;
+  return rc;
+}
+
+/* Initial populations at t = 0, spread over their entry fates. */
+static int initial(wx_cohort *e, const double *params) {
+  const wx_cspace *s = &e->sp;
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    int at0 = src->kind == WX_SOURCE_CAMPAIGN && src->at <= 0;
+    if (src->kind != WX_SOURCE_INITIAL && !at0) continue;
+    double n = floor(params[src->count] + 0.5);
+    if (!(n > 0)) continue;
+    if (n >= 9.2e18) return WX_ETOOBIG;
+    uint32_t i = src->to;
+    wx__cohort_multinomial(e->rng[k], (uint64_t)n,
+                           e->tr.fate_p + e->tr.fate_off[i], s->n_fates[i],
+                           e->draw);
+    for (uint32_t c = 0; c < s->n_fates[i]; c++)
+      e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
+    e->arr[k] += (uint64_t)n;
+    e->ctr[i] += (uint64_t)n;
+  }
+  return WX_OK;
+}
+
+/* Ads cost accrues at budget per active day, a campaign's is one-off at
+ * its time (agent_econ.c): the only costs of the models the cohort engine
+ * accepts. */
+static void write_costs(const wx_cohort *e, const double *params, double t,
+                        double *row) {
+  const wx_model *m = e->m;
+  const wx_layout *l = e->l;
+  if (!wx__model_has_extras(m)) return;
+  double total = 0;
+  for (uint32_t j = 0; j < m->n_sources; j++) {
+    const wx_source *src = &m->sources[j];
+    double c;
+    if (src->kind == WX_SOURCE_ADS) {
+      double end = t < src->until ? t : src->until;
+      c = end > src->from ? params[src->budget] * (end - src->from) : 0;
+    } else if (src->kind == WX_SOURCE_CAMPAIGN) {
+      c = src->cost != WX_NONE && src->at <= t ? params[src->cost] : 0;
+    } else {
+      continue;
+    }
+    uint32_t col = wx__layout_find(l, WX_SCOPE_SOURCE, j, "cost");
+    if (col != WX_NONE) row[col] = c;
+    total += c;
+  }
+  row[l->total_base + WX_T_COST] = total;
+}
+
+static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
+  const wx_cspace *s = &e->sp;
+  const wx_layout *l = e->l;
+  double *row = out->v + (size_t)k * out->n_cols;
+  memset(row, 0, out->n_cols * sizeof *row);
+  uint64_t live = 0;
+  for (uint32_t st = 1; st < s->n_states; st++) {
+    uint64_t x = e->count[st];
+    if (!x) continue;
+    live += x;
+    const uint16_t *c = s->codes + (size_t)st * s->nm;
+    for (uint32_t i = 0; i < s->nm; i++)
+      if (c[i]) row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
+  }
+  for (uint32_t i = 0; i < s->nm; i++) {
+    double *mc = row + l->module_base + i * WX_MODULE_METRICS;
+    mc[WX_M_JOINS] = (double)e->ctr[i];
+    mc[WX_M_LEAVES] = (double)e->ctr[s->nm + i];
+  }
+  for (uint32_t f = 0; f < s->nf; f++)
+    row[l->flow_base + f] = (double)e->ctr[2 * s->nm + f];
+  for (uint32_t o = 0; o < s->no; o++)
+    row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
+  for (uint32_t j = 0; j < e->m->n_sources; j++)
+    row[l->source_base + j] = (double)e->arr[j];
+  if (live > e->st.peak_live) e->st.peak_live = live;
+  write_costs(e, e->params, l->times[k], row);
+}
+
+static void reset(wx_cohort *e, uint64_t seed) {
+  const wx_model *m = e->m;
+  memset(e->count, 0, e->sp.n_states * sizeof *e->count);
+  memset(e->ctr, 0, e->sp.n_ctr * sizeof *e->ctr);
+  memset(e->arr, 0, m->n_sources * sizeof *e->arr);
+  memset(&e->st, 0, sizeof e->st);
+  for (uint32_t k = 0; k < m->n_sources; k++)
+    wx__rng_seed_stream(e->rng[k], seed, WX_STREAM_SOURCE, m->sources[k].name);
+  wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
+                      "\001cohort transitions");
+}
+
+static void finish_stats(wx_cohort *e) {
+  uint64_t ev = 0;
+  for (uint32_t f = 0; f < e->sp.nf; f++) ev += e->ctr[2 * e->sp.nm + f];
+  for (uint32_t k = 0; k < e->m->n_sources; k++) e->st.arrivals += e->arr[k];
+  e->st.events = ev + e->st.arrivals;
+  e->st.peak_bytes = engine_bytes(&e->sp, e->m, e->l);
+}
+
+/* Uniformization costs Lambda dt products per step length: a flow a
+ * million times faster than the sample interval would take minutes. */
+#define MAX_STIFFNESS 1e6
+
+static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
+  const wx_layout *l = e->l;
+  double dt = 0, rmax = 0;
+  uint32_t fast = WX_NONE;
+  for (uint32_t k = 1; k < l->n_samples; k++)
+    if (l->times[k] - l->times[k - 1] > dt) dt = l->times[k] - l->times[k - 1];
+  for (uint32_t f = 0; f < e->sp.nf; f++)
+    if (e->tr.flow_rate[f] > rmax) {
+      rmax = e->tr.flow_rate[f];
+      fast = f;
+    }
+  double worst = 0;
+  for (uint32_t st = 0; st < e->sp.n_states; st++)
+    if (e->tr.tree_max[st] > worst) worst = e->tr.tree_max[st];
+  if (!(worst * dt <= MAX_STIFFNESS) && fast != WX_NONE) {
+    const wx_flow *fl = &e->m->flows[fast];
+    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': a delay mean of %g d is over %.0e times "
+                    "shorter than the sample interval (%g d): the cohort "
+                    "engine's exponentials would take too long; sample "
+                    "more often or use engine: agent", fl->name,
+                    1 / rmax, MAX_STIFFNESS, dt);
+  }
+  return WX_OK;
+}
+
+/* Rates and rows from params, unless they are the last run's. */
+static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
+  size_t np = e->m->n_params * sizeof *params;
+  if (e->have_last && (!np || !memcmp(e->last_params, params, np)))
+    return WX_OK;
+  e->have_last = 0;
+  e->alt_dt = -1;
+  uint32_t bad = WX_NONE;
+  if (wx__ctrans_set(&e->tr, &e->sp, e->m, params, &bad) != WX_OK) {
+    const wx_flow *fl = &e->m->flows[bad];
+    return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': the cohort engine needs a positive delay "
+                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
+  }
+  int rc = check_stiffness(e, diags);
+  if (rc != WX_OK) return rc;
+  if (np) memcpy(e->last_params, params, np);
+  e->have_last = 1;
+  return WX_OK;
+}
+
+int wx__cohort_run(void *ve, const double *params, uint64_t seed,
+                   wx_series *out, const atomic_int *stop, wx_diags *diags) {
+  wx_cohort *e = ve;
+  const wx_layout *l = e->l;
+  if (out->n_cols != l->n_cols || out->n_samples != l->n_samples ||
+      !l->n_samples)
+    return WX_EINVAL;
+  reset(e, seed);
+  e->params = params;
+  int rc = derive(e, params, diags);
+  if (rc == WX_OK) rc = initial(e, params);
+  if (rc != WX_OK) return rc;
+  write_sample(e, out, 0);
+  for (uint32_t k = 1; k < l->n_samples; k++) {
+    if (stop && atomic_load(stop)) return WX_EINTERRUPTED;
+    rc = step(e, params, l->times[k - 1], l->times[k]);
+    if (rc != WX_OK)
+      return wx__diag(diags, rc, e->m->path, 0, 0,
+                      "more than %.0e expected arrivals: 64-bit counts "
+                      "would overflow", MAX_ARRIVALS);
+    write_sample(e, out, k);
+  }
+  finish_stats(e);
+  return WX_OK;
+}

@@ -1,0 +1,475 @@
+/*
+ * The cohort engine's state space (cohort.h): the membership states a
+ * person can reach from the sources, and each state's step tree.  Built
+ * from the model's structure only, once per engine, so every probability
+ * counts as possibly non-zero (a replication's draws may make it so).
+ *
+ * A step tree of state s holds every (end state, counter increments) a
+ * path starting in s can end a step at.  Paths with the same end state and
+ * increments are one node (the order flows fired in does not matter to
+ * any series).  The state graph must be acyclic: a cycle would let one
+ * person fire flows without bound within a step, so no finite tree holds
+ * the counters exactly; such models are refused (cohort_check.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cohort.h"
+#include "util.h"
+
+#define STATE_HASH (4u * WX_COHORT_MAX_STATES)
+#define TREE_HASH (4u * WX_COHORT_MAX_TREE)
+
+/* What one flow firing does to a state: the counters it bumps and the
+ * module it enters (WX_NONE: none, or the person already belongs). */
+typedef struct {
+  uint32_t n, ctr[3];
+  uint32_t enter;
+} effect;
+
+/* Scratch of a build. */
+typedef struct {
+  uint32_t *pend;       /* pending flows of one state */
+  uint16_t *key;        /* one state's codes */
+  uint8_t *inc;         /* one node's increments */
+  uint32_t *thash;      /* tree node hash, local index + 1 */
+  uint32_t *gfrom, *gto, *gflow, n_g, cap_g; /* state graph edges */
+} scratch;
+
+static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem) {
+  if (need <= *cap) return WX_OK;
+  uint32_t nc = *cap ? *cap : 64;
+  while (nc < need) nc *= 2;
+  void *q = realloc(*p, (size_t)nc * elem);
+  if (!q) return WX_ENOMEM;
+  *p = q;
+  *cap = nc;
+  return WX_OK;
+}
+
+static int fail(wx_cspace *s, uint32_t flow, const char *what) {
+  s->fail_flow = flow;
+  s->fail_what = what;
+  return WX_ETOOBIG;
+}
+
+/* ---------------------------------------------------------------- states */
+
+static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
+  return (uint32_t)wx__fnv1a64(key, nm * sizeof *key) & (STATE_HASH - 1);
+}
+
+/* The index of the state with codes `key`, inserting it when `add`;
+ * WX_NONE when absent (or when full: *rc = WX_ETOOBIG / WX_ENOMEM). */
+static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
+                           int *rc) {
+  uint32_t nm = s->nm, h = slot_of(key, nm);
+  for (;; h = (h + 1) & (STATE_HASH - 1)) {
+    uint32_t v = s->hash[h];
+    if (!v) break;
+    if (!memcmp(s->codes + (size_t)(v - 1) * nm, key, nm * sizeof *key))
+      return v - 1;
+  }
+  if (!add) return WX_NONE;
+  if (s->n_states == WX_COHORT_MAX_STATES) {
+    *rc = WX_ETOOBIG;
+    return WX_NONE;
+  }
+  void *p = s->codes;
+  if (grow(&p, &s->cap_states, s->n_states + 1, nm * sizeof *key) != WX_OK) {
+    *rc = WX_ENOMEM;
+    return WX_NONE;
+  }
+  s->codes = p;
+  memcpy(s->codes + (size_t)s->n_states * nm, key, nm * sizeof *key);
+  s->hash[h] = ++s->n_states;
+  return s->n_states - 1;
+}
+
+/* The flows pending in a state with codes c, into out; returns how many. */
+static uint32_t pending(const wx_cspace *s, const wx_model *m,
+                        const uint16_t *c, uint32_t *out) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < s->nm; i++) {
+    if (!c[i]) continue;
+    const wx_module *mod = &m->modules[i];
+    uint32_t x = c[i] - 1u, b = x >> s->nj[i];
+    if (b < mod->n_exclusive) out[n++] = mod->exclusive[b];
+    for (uint32_t k = 0; k < s->nj[i]; k++)
+      if (x >> k & 1u) out[n++] = mod->joins[k];
+  }
+  return n;
+}
+
+/* Flow f fires in state c: o gets the state before any entry's fate. */
+static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
+                    uint32_t f, uint16_t *o) {
+  const wx_flow *fl = &m->flows[f];
+  uint32_t i = fl->from, nm = s->nm;
+  effect e = {1, {2 * nm + f, 0, 0}, WX_NONE};
+  memcpy(o, c, nm * sizeof *o);
+  if (fl->kind == WX_FLOW_JOIN) {
+    o[i] = (uint16_t)(1u + ((c[i] - 1u) & ~(1u << s->join_bit[f])));
+  } else {
+    o[i] = 0;
+    e.ctr[e.n++] = nm + i;
+  }
+  if (fl->target == WX_TARGET_OUTCOME) {
+    e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
+  } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
+    e.ctr[e.n++] = fl->to;
+    e.enter = fl->to;
+  }
+  return e;
+}
+
+static int setup(wx_cspace *s, const wx_model *m) {
+  s->nm = m->n_modules;
+  s->nf = m->n_flows;
+  s->no = m->n_outcomes;
+  s->n_ctr = 2 * s->nm + s->nf + s->no;
+  size_t nm1 = s->nm + 1u;
+  s->nj = calloc(nm1, sizeof *s->nj);
+  s->n_fates = calloc(nm1, sizeof *s->n_fates);
+  s->entry_off = calloc(nm1, sizeof *s->entry_off);
+  s->join_bit = calloc(s->nf + 1u, sizeof *s->join_bit);
+  s->hash = calloc(STATE_HASH, sizeof *s->hash);
+  if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash)
+    return WX_ENOMEM;
+  for (uint32_t i = 0; i < s->nm; i++) {
+    const wx_module *mod = &m->modules[i];
+    s->entry_off[i] = WX_NONE;
+    if (mod->n_joins > WX_COHORT_MAX_JOINS)
+      return fail(s, mod->joins[WX_COHORT_MAX_JOINS],
+                  "too many join flows out of one module");
+    if (mod->n_exclusive >= 0x7Fu)
+      return fail(s, mod->exclusive[0], "too many move/churn flows");
+    s->nj[i] = mod->n_joins;
+    s->n_fates[i] = (mod->n_exclusive + 1u) << mod->n_joins;
+    for (uint32_t k = 0; k < mod->n_joins; k++) s->join_bit[mod->joins[k]] = k;
+  }
+  return WX_OK;
+}
+
+/* The singleton states newcomers start in, for every source's module. */
+static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
+  uint32_t total = 0;
+  for (uint32_t k = 0; k < m->n_sources; k++) {
+    uint32_t i = m->sources[k].to;
+    if (s->entry_off[i] != WX_NONE) continue;
+    s->entry_off[i] = total;
+    total += s->n_fates[i];
+  }
+  s->n_entry = total;
+  s->entry_state = calloc(total + 1u, sizeof *s->entry_state);
+  if (!s->entry_state) return WX_ENOMEM;
+  int rc = WX_OK;
+  memset(key, 0, s->nm * sizeof *key);
+  state_find(s, key, 1, &rc); /* state 0: gone */
+  for (uint32_t i = 0; i < s->nm && rc == WX_OK; i++) {
+    if (s->entry_off[i] == WX_NONE) continue;
+    for (uint32_t c = 0; c < s->n_fates[i] && rc == WX_OK; c++) {
+      key[i] = (uint16_t)(1u + c);
+      s->entry_state[s->entry_off[i] + c] = state_find(s, key, 1, &rc);
+    }
+    key[i] = 0;
+  }
+  return rc == WX_ETOOBIG ? fail(s, WX_NONE, "too many entry states") : rc;
+}
+
+static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
+  uint32_t cap = w->cap_g;
+  void *p = w->gfrom;
+  if (grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK) return WX_ENOMEM;
+  w->gfrom = p;
+  cap = w->cap_g;
+  p = w->gto;
+  if (grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK) return WX_ENOMEM;
+  w->gto = p;
+  p = w->gflow;
+  if (grow(&p, &w->cap_g, w->n_g + 1, sizeof(uint32_t)) != WX_OK)
+    return WX_ENOMEM;
+  w->gflow = p;
+  w->gfrom[w->n_g] = a;
+  w->gto[w->n_g] = b;
+  w->gflow[w->n_g++] = f;
+  return WX_OK;
+}
+
+/* Breadth-first over states from the entry states, recording the edges. */
+static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
+  uint16_t *o = w->key;
+  for (uint32_t st = 0; st < s->n_states; st++) {
+    uint32_t np = pending(s, m, s->codes + (size_t)st * s->nm, w->pend);
+    for (uint32_t k = 0; k < np; k++) {
+      uint32_t f = w->pend[k];
+      effect e = apply(s, m, s->codes + (size_t)st * s->nm, f, o);
+      uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+      for (uint32_t c = 0; c < nfate; c++) {
+        if (e.enter != WX_NONE) o[e.enter] = (uint16_t)(1u + c);
+        int rc = WX_OK;
+        uint32_t to = state_find(s, o, 1, &rc);
+        if (rc == WX_ETOOBIG)
+          return fail(s, f, "reachable state space exceeds the bound");
+        if (rc != WX_OK) return rc;
+        if (graph_edge(w, st, to, f) != WX_OK) return WX_ENOMEM;
+      }
+    }
+  }
+  return WX_OK;
+}
+
+/* A flow on a cycle, for the message: every state left over by Kahn's
+ * order has a predecessor left over, so walking back n_states times from
+ * one of them ends on a cycle; the last edge walked is on it. */
+static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
+                           const uint32_t *indeg) {
+  uint32_t v = 0, f = WX_NONE;
+  while (v < s->n_states && !indeg[v]) v++;
+  for (uint32_t k = 0; k < s->n_states && v < s->n_states; k++)
+    for (uint32_t g = 0; g < w->n_g; g++)
+      if (w->gto[g] == v && indeg[w->gfrom[g]]) {
+        v = w->gfrom[g];
+        f = w->gflow[g];
+        break;
+      }
+  return f;
+}
+
+/* Kahn's order: a state left with incoming edges lies on a cycle or after
+ * one. */
+static int check_acyclic(wx_cspace *s, scratch *w) {
+  uint32_t *indeg = calloc(s->n_states, sizeof *indeg);
+  uint32_t *queue = calloc(s->n_states, sizeof *queue);
+  int rc = indeg && queue ? WX_OK : WX_ENOMEM;
+  uint32_t head = 0, tail = 0;
+  for (uint32_t g = 0; g < w->n_g && rc == WX_OK; g++) indeg[w->gto[g]]++;
+  for (uint32_t st = 0; st < s->n_states && rc == WX_OK; st++)
+    if (!indeg[st]) queue[tail++] = st;
+  /* the edge list is grouped by source state, in state order */
+  uint32_t *first = calloc(s->n_states + 1u, sizeof *first);
+  if (!first) rc = WX_ENOMEM;
+  for (uint32_t g = 0; g < w->n_g && rc == WX_OK; g++) first[w->gfrom[g] + 1]++;
+  for (uint32_t st = 0; st < s->n_states && rc == WX_OK; st++)
+    first[st + 1] += first[st];
+  while (rc == WX_OK && head < tail) {
+    uint32_t st = queue[head++];
+    for (uint32_t g = first[st]; g < first[st + 1]; g++)
+      if (!--indeg[w->gto[g]]) queue[tail++] = w->gto[g];
+  }
+  if (rc == WX_OK && tail < s->n_states)
+    rc = fail(s, cycle_flow(s, w, indeg), "a cycle of flows lets a person "
+                                          "come back to a state");
+  free(indeg);
+  free(queue);
+  free(first);
+  return rc;
+}
+
+/* ----------------------------------------------------------------- trees */
+
+static int node_room(wx_cspace *s, uint32_t need) {
+  uint32_t cap = s->cap_nodes;
+  void *p = s->node_state;
+  if (grow(&p, &cap, need, sizeof *s->node_state) != WX_OK) return WX_ENOMEM;
+  s->node_state = p;
+  cap = s->cap_nodes;
+  p = s->edge_off;
+  if (grow(&p, &cap, need + 1, sizeof *s->edge_off) != WX_OK) return WX_ENOMEM;
+  s->edge_off = p;
+  p = s->incr;
+  if (grow(&p, &s->cap_nodes, need, s->n_ctr ? s->n_ctr : 1) != WX_OK)
+    return WX_ENOMEM;
+  s->incr = p;
+  return WX_OK;
+}
+
+static uint32_t node_slot(uint32_t st, const uint8_t *inc, uint32_t n) {
+  uint64_t h = wx__fnv1a64(inc, n) ^ wx__mix64(st);
+  return (uint32_t)wx__mix64(h) & (TREE_HASH - 1);
+}
+
+/* The node (st, inc) of the tree starting at node `base`, added when
+ * absent; WX_NONE with *rc set when the tree or memory is full. */
+static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base,
+                          uint32_t st, const uint8_t *inc, int *rc) {
+  uint32_t n = s->n_ctr, h = node_slot(st, inc, n);
+  for (;; h = (h + 1) & (TREE_HASH - 1)) {
+    uint32_t v = w->thash[h];
+    if (!v) break;
+    uint32_t g = base + v - 1;
+    if (s->node_state[g] == st && !memcmp(s->incr + (size_t)g * n, inc, n))
+      return g;
+  }
+  uint32_t g = s->n_nodes;
+  if (g - base >= WX_COHORT_MAX_TREE || g >= WX_COHORT_MAX_NODES) {
+    *rc = WX_ETOOBIG;
+    return WX_NONE;
+  }
+  if (node_room(s, g + 1) != WX_OK) {
+    *rc = WX_ENOMEM;
+    return WX_NONE;
+  }
+  s->node_state[g] = st;
+  memcpy(s->incr + (size_t)g * n, inc, n);
+  w->thash[h] = g - base + 1;
+  s->n_nodes++;
+  return g;
+}
+
+static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
+                    uint32_t fate) {
+  void *p = s->edges;
+  if (grow(&p, &s->cap_edges, s->n_edges + 1, sizeof *s->edges) != WX_OK)
+    return WX_ENOMEM;
+  s->edges = p;
+  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate};
+  return WX_OK;
+}
+
+/* The children of node g: one per pending flow and entry fate. */
+static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
+                  uint32_t g) {
+  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->nm;
+  uint32_t np = pending(s, m, c, w->pend);
+  s->edge_off[g] = s->n_edges;
+  for (uint32_t k = 0; k < np; k++) {
+    uint32_t f = w->pend[k];
+    effect e = apply(s, m, c, f, w->key);
+    memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
+    for (uint32_t j = 0; j < e.n; j++)
+      if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
+        return fail(s, f, "a path of more flows than the step tree holds");
+    uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+    for (uint32_t fate = 0; fate < nfate; fate++) {
+      if (e.enter != WX_NONE) w->key[e.enter] = (uint16_t)(1u + fate);
+      int rc = WX_OK;
+      uint32_t st = state_find(s, w->key, 0, &rc);
+      uint32_t to = st == WX_NONE ? WX_NONE
+                                  : node_find(s, w, base, st, w->inc, &rc);
+      if (to == WX_NONE)
+        return rc == WX_ENOMEM ? rc
+                               : fail(s, f, "a step tree exceeds the bound");
+      if (add_edge(s, to, f, e.enter, fate) != WX_OK) return WX_ENOMEM;
+    }
+  }
+  return WX_OK;
+}
+
+/* Empties the tree hash: in reverse insertion order every node's probe
+ * chain (nodes inserted before it) is still intact when it is removed. */
+static void clear_tree(const wx_cspace *s, scratch *w, uint32_t base) {
+  for (uint32_t g = s->n_nodes; g-- > base;) {
+    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
+    uint32_t h = node_slot(s->node_state[g], inc, s->n_ctr);
+    while (w->thash[h] != g - base + 1) h = (h + 1) & (TREE_HASH - 1);
+    w->thash[h] = 0;
+  }
+}
+
+static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
+  s->tree_off = calloc(s->n_states + 1u, sizeof *s->tree_off);
+  if (!s->tree_off) return WX_ENOMEM;
+  memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
+  for (uint32_t st = 0; st < s->n_states; st++) {
+    uint32_t base = s->n_nodes;
+    s->tree_off[st] = base;
+    int rc = WX_OK;
+    memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
+    node_find(s, w, base, st, w->inc, &rc); /* the root */
+    for (uint32_t g = base; g < s->n_nodes && rc == WX_OK; g++)
+      rc = expand(s, m, w, base, g);
+    if (rc != WX_OK) return rc == WX_ETOOBIG && !s->fail_what
+                                ? fail(s, WX_NONE, "too many tree nodes")
+                                : rc;
+    clear_tree(s, w, base);
+    if (s->n_nodes - base > s->max_tree) s->max_tree = s->n_nodes - base;
+  }
+  s->tree_off[s->n_states] = s->n_nodes;
+  s->edge_off[s->n_nodes] = s->n_edges;
+  return WX_OK;
+}
+
+/* The sparse copy of the node increments, for the hot loop. */
+static int sparse_incr(wx_cspace *s) {
+  uint64_t nz = 0;
+  for (size_t i = 0; i < (size_t)s->n_nodes * s->n_ctr; i++) nz += !!s->incr[i];
+  s->inc_off = calloc(s->n_nodes + 1u, sizeof *s->inc_off);
+  s->inc_ctr = calloc(nz + 1, sizeof *s->inc_ctr);
+  s->inc_val = calloc(nz + 1, 1);
+  if (!s->inc_off || !s->inc_ctr || !s->inc_val) return WX_ENOMEM;
+  uint32_t k = 0;
+  for (uint32_t g = 0; g < s->n_nodes; g++) {
+    s->inc_off[g] = k;
+    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
+    for (uint32_t c = 0; c < s->n_ctr; c++)
+      if (inc[c]) {
+        s->inc_ctr[k] = c;
+        s->inc_val[k++] = inc[c];
+      }
+  }
+  s->inc_off[s->n_nodes] = k;
+  return WX_OK;
+}
+
+static void scratch_free(scratch *w) {
+  free(w->pend);
+  free(w->key);
+  free(w->inc);
+  free(w->thash);
+  free(w->gfrom);
+  free(w->gto);
+  free(w->gflow);
+}
+
+int wx__cspace_build(wx_cspace *s, const wx_model *m) {
+  *s = (wx_cspace){0};
+  scratch w = {0};
+  int rc = setup(s, m);
+  if (rc == WX_OK) {
+    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + 1u, sizeof *w.pend);
+    w.key = calloc(s->nm + 1u, sizeof *w.key);
+    w.inc = calloc(s->n_ctr + 1u, 1);
+    w.thash = calloc(TREE_HASH, sizeof *w.thash);
+    if (!w.pend || !w.key || !w.inc || !w.thash) rc = WX_ENOMEM;
+  }
+  if (rc == WX_OK) rc = add_entries(s, m, w.key);
+  if (rc == WX_OK) rc = reach_states(s, m, &w);
+  if (rc == WX_OK) rc = check_acyclic(s, &w);
+  if (rc == WX_OK) rc = node_room(s, 1);
+  if (rc == WX_OK) rc = build_trees(s, m, &w);
+  if (rc == WX_OK) rc = sparse_incr(s);
+  scratch_free(&w);
+  return rc;
+}
+
+void wx__cspace_free(wx_cspace *s) {
+  free(s->nj);
+  free(s->n_fates);
+  free(s->join_bit);
+  free(s->codes);
+  free(s->hash);
+  free(s->entry_off);
+  free(s->entry_state);
+  free(s->tree_off);
+  free(s->node_state);
+  free(s->incr);
+  free(s->edge_off);
+  free(s->edges);
+  free(s->inc_off);
+  free(s->inc_ctr);
+  free(s->inc_val);
+  *s = (wx_cspace){0};
+}
+
+uint64_t wx__cspace_bytes(const wx_cspace *s) {
+  return (uint64_t)s->cap_states * s->nm * sizeof *s->codes +
+         STATE_HASH * sizeof *s->hash +
+         (uint64_t)s->cap_nodes *
+             (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +
+         (uint64_t)s->cap_edges * sizeof *s->edges +
+         (uint64_t)(s->n_states + 1u) * sizeof *s->tree_off +
+         (uint64_t)s->n_entry * sizeof *s->entry_state +
+         (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
+         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0);
+}

@@ -1,0 +1,200 @@
+/* What the cohort engine refuses, and where: every unsupported feature
+ * gets a file:line:col diagnostic naming it and suggesting the agent
+ * engine; a Markov model passes.  Every shipped scenario either passes the
+ * check and runs, or is refused with at least one positioned reason. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cohort.h"
+#include "engine_fixture.h"
+#include "scenario_support.h"
+
+static const char *head =
+    "wxflow: 1\n"
+    "horizon: 20d\n"
+    "sample_every: 1d\n"
+    "modules:\n"
+    "  oa: {kind: official_account}\n"
+    "  shop: {kind: mini_program}\n"
+    "sources:\n"
+    "  content: {into: oa, rate: 50/d}\n";
+
+/* Loads head + tail; returns the cohort check's diagnostics. */
+static wx_diags *check(const char *tail, int *rc) {
+  char text[4096];
+  snprintf(text, sizeof text, "%s%s", head, tail);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(32);
+  assert_non_null(d);
+  *rc = wx__cohort_check(m, d);
+  wx_model_free(m);
+  return d;
+}
+
+/* Some diagnostic is at line:col and holds both fragments. */
+static void expect(const wx_diags *d, int line, int col, const char *a,
+                   const char *b) {
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const wx_error *e = wx_diags_get(d, i);
+    if (e->line == line && e->col == col && strstr(e->msg, a) &&
+        strstr(e->msg, b) && strstr(e->msg, "engine: agent"))
+      return;
+  }
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const wx_error *e = wx_diags_get(d, i);
+    print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  }
+  fail_msg("no diagnostic at %d:%d with '%s' and '%s'", line, col, a, b);
+}
+
+static void markov_model_passes(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check("flows:\n"
+                      "  go: {from: oa, to: shop, p: 20%, "
+                      "delay: exponential(3d)}\n"
+                      "  bye: {from: oa, type: churn, p: 50%, "
+                      "delay: exponential(10d)}\n"
+                      "  also: {from: oa, to: shop, type: join, p: 10%, "
+                      "delay: exponential(1d)}\n",
+                      &rc);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(wx_diags_count(d), 0);
+  wx_diags_free(d);
+}
+
+static void non_exponential_delay_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check("flows:\n"
+                      "  go: {from: oa, to: shop, p: 20%, "
+                      "delay: exponential(3d)}\n"
+                      "  slow: {from: shop, type: churn, p: 50%, "
+                      "delay: \"gamma(shape=2, mean=3d)\"}\n",
+                      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 11, 3, "flow 'slow'", "gamma");
+  assert_int_equal(wx_diags_count(d), 1);
+  wx_diags_free(d);
+}
+
+static void cycle_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check("flows:\n"
+                      "  go: {from: oa, to: shop, p: 20%, "
+                      "delay: exponential(3d)}\n"
+                      "  back: {from: shop, to: oa, p: 50%, "
+                      "delay: exponential(3d)}\n",
+                      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  assert_int_equal(wx_diags_count(d), 1);
+  const wx_error *e = wx_diags_get(d, 0);
+  assert_non_null(strstr(e->msg, "cycle"));
+  assert_true(e->line == 10 || e->line == 11);
+  wx_diags_free(d);
+}
+
+/* The cycle B -> C -> B lies after A -> B and before C -> D: the message
+ * names a flow on it (f1 or f2), not f0 or f3. */
+static void the_flow_named_is_on_the_cycle(void **state) {
+  (void)state;
+  wx_model *m = fx_model(10, 1);
+  uint32_t a = fx_module(m, "A"), b = fx_module(m, "B"), c = fx_module(m, "C");
+  uint32_t dd = fx_module(m, "D");
+  fx_flow(m, WX_FLOW_MOVE, a, b, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_MOVE, b, c, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_MOVE, c, b, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_JOIN, c, dd, 0, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_initial(m, a, 10);
+  assert_int_equal(wx__model_finalize(m), WX_OK);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  assert_int_equal(wx_diags_count(d), 1);
+  const char *msg = wx_diags_get(d, 0)->msg;
+  assert_non_null(strstr(msg, "cycle"));
+  if (!strstr(msg, "flow 'f1'") && !strstr(msg, "flow 'f2'"))
+    fail_msg("not a flow on the cycle: %s", msg);
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+static void touchpoint_and_economics_are_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check("touchpoints:\n"
+                      "  post:\n"
+                      "    module: oa\n"
+                      "    schedule: {every: 7d}\n"
+                      "    reach: 10%\n"
+                      "outcomes:\n"
+                      "  buy: {value: 100}\n",
+                      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 10, 3, "touchpoint 'post'", "not modelled");
+  expect(d, 15, 3, "outcome 'buy'", "order values");
+  wx_diags_free(d);
+}
+
+/* Every shipped scenario (matrices.yaml is a comparison, not one):
+ * refused with a position, or it runs. */
+static void shipped_scenarios_run_or_are_refused(void **state) {
+  (void)state;
+  const char *names[] = {"article_decline", "b2b", "baby_vote", "ecommerce",
+                         "education", "paths", "personal_vs_wecom",
+                         "quickstart", "retail", "wechat_matrix",
+                         "wecom_moments"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/%s.yaml", WX_SOURCE_DIR,
+             names[i]);
+    wx_model *m = NULL;
+    wx_diags *d = wx_diags_alloc(64);
+    if (wx_model_load(path, &m, d) != WX_OK)
+      fail_msg("%s: %s", names[i], wx_diags_get(d, 0)->msg);
+    int rc = wx__cohort_check(m, d);
+    if (rc != WX_OK) {
+      assert_int_equal(rc, WX_ESCENARIO);
+      assert_true(wx_diags_count(d) > 0);
+      assert_true(wx_diags_get(d, 0)->line > 0);
+      print_message("%s: refused, %zu reasons, first: %d:%d: %s\n", names[i],
+                    wx_diags_count(d), wx_diags_get(d, 0)->line,
+                    wx_diags_get(d, 0)->col, wx_diags_get(d, 0)->msg);
+    } else {
+      wx_layout l;
+      wx_series s;
+      assert_int_equal(wx__layout_init(&l, m), WX_OK);
+      assert_int_equal(wx__series_init(&s, &l), WX_OK);
+      void *e = wx__cohort_alloc(m, &l);
+      assert_non_null(e);
+      double *par = calloc(m->n_params + 1u, sizeof *par);
+      wx__params_nominal(m, par);
+      assert_int_equal(wx__cohort_run(e, par, 1, &s, NULL, NULL), WX_OK);
+      free(par);
+      wx__cohort_free(e);
+      wx__series_free(&s);
+      wx__layout_free(&l);
+    }
+    wx_diags_free(d);
+    wx_model_free(m);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(markov_model_passes),
+      cmocka_unit_test(non_exponential_delay_is_refused),
+      cmocka_unit_test(cycle_is_refused),
+      cmocka_unit_test(the_flow_named_is_on_the_cycle),
+      cmocka_unit_test(touchpoint_and_economics_are_refused),
+      cmocka_unit_test(shipped_scenarios_run_or_are_refused),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,132 @@
+/* 64-bit exact draws of the cohort engine (cohort_rand.c) at WeChat
+ * scale, 1.09e9 and 1e10, where GSL's unsigned int draws alone would
+ * overflow: sample means and variances against theory (4 standard errors;
+ * at these sizes the draws are normal to ~1e-5, so m4 = 3 s^4), and whole
+ * engine runs at 1.09e9 and 1e10 expected arrivals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_errno.h>
+
+#include "cohort_fixture.h"
+#include "rng.h"
+
+#define R 2000
+
+static gsl_rng *stream(const char *name) {
+  gsl_rng *r = wx__rng_alloc();
+  assert_non_null(r);
+  wx__rng_seed_stream(r, 12345, WX_STREAM_SOURCE, name);
+  return r;
+}
+
+/* Draws x[R] have mean mu and variance s2 (normal fourth moment). */
+static void check_draws(const double *x, double mu, double s2,
+                        const char *what) {
+  double s1 = 0, q = 0;
+  for (int i = 0; i < R; i++) s1 += x[i];
+  double m = s1 / R;
+  for (int i = 0; i < R; i++) q += (x[i] - m) * (x[i] - m);
+  double v = q / (R - 1);
+  if (fabs(m - mu) > 4 * sqrt(s2 / R))
+    fail_msg("%s: mean %.6g, want %.6g", what, m, mu);
+  if (fabs(v - s2) > 4 * s2 * sqrt(2.0 / (R - 1)))
+    fail_msg("%s: variance %.6g, want %.6g", what, v, s2);
+}
+
+static void binomial_at_scale(void **state) {
+  (void)state;
+  static double x[R];
+  const double n[3] = {1.09e9, 1e10, 4294967295.0 + 7}, p[3] = {.3, .5, .9};
+  gsl_rng *r = stream("binomial");
+  for (int k = 0; k < 3; k++) {
+    for (int i = 0; i < R; i++)
+      x[i] = (double)wx__cohort_binomial(r, p[k], (uint64_t)n[k]);
+    check_draws(x, n[k] * p[k], n[k] * p[k] * (1 - p[k]), "binomial");
+  }
+  assert_true(wx__cohort_binomial(r, 1, (uint64_t)1e10) == (uint64_t)1e10);
+  assert_true(wx__cohort_binomial(r, 0, (uint64_t)1e10) == 0);
+  gsl_rng_free(r);
+}
+
+static void poisson_at_scale(void **state) {
+  (void)state;
+  static double x[R];
+  const double mu[3] = {1.09e9, 1e10, 3.5};
+  gsl_rng *r = stream("poisson");
+  for (int k = 0; k < 3; k++) {
+    for (int i = 0; i < R; i++) x[i] = (double)wx__cohort_poisson(r, mu[k]);
+    check_draws(x, mu[k], mu[k], "poisson");
+  }
+  gsl_rng_free(r);
+}
+
+/* Conservation, and each category's binomial marginal, at 1e10. */
+static void multinomial_at_scale(void **state) {
+  (void)state;
+  static double x[R];
+  const double p[4] = {.5, 0, .2, .3}, n = 1e10;
+  uint64_t out[4];
+  gsl_rng *r = stream("multinomial");
+  for (int i = 0; i < R; i++) {
+    wx__cohort_multinomial(r, (uint64_t)n, p, 4, out);
+    assert_true(out[0] + out[1] + out[2] + out[3] == (uint64_t)n);
+    assert_true(out[1] == 0);
+    x[i] = (double)out[2];
+  }
+  check_draws(x, n * .2, n * .2 * .8, "multinomial category");
+  gsl_rng_free(r);
+}
+
+/* M/M/inf at national scale: arrivals ~ Poisson(L t), occupancy ~
+ * Poisson(L/mu (1 - e^{-mu t})), over a 90-day run. */
+static void engine_at_scale(void **state) {
+  (void)state;
+  const double total[2] = {1.09e9, 1e10}, mu = 1 / 20.0;
+  const uint32_t reps = 100;
+  for (int k = 0; k < 2; k++) {
+    wx_model *m = fx_model(90, 1);
+    uint32_t a = fx_module(m, "A");
+    fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 1 / mu,
+            0);
+    double from[] = {0}, rate[] = {total[k] / 90};
+    uint32_t s = fx_poisson(m, a, 1, from, rate);
+    fx_run r;
+    cx_run c;
+    assert_int_equal(fx_setup(&r, m), 0);
+    assert_int_equal(cx_setup(&c, &r), 0);
+    double s1 = 0, s2 = 0, o1 = 0, o2 = 0;
+    uint32_t last = r.l.n_samples - 1;
+    for (uint32_t rep = 0; rep < reps; rep++) {
+      assert_int_equal(cx_go(&c, 8, rep), WX_OK);
+      double x = cx_at(&c, last, r.l.source_base + s);
+      double y = cx_at(&c, last, fx_members(&r, a));
+      s1 += x, s2 += x * x, o1 += y, o2 += y * y;
+    }
+    double occ = rate[0] / mu * (1 - exp(-mu * 90));
+    double mx = s1 / reps, vx = (s2 - reps * mx * mx) / (reps - 1);
+    double my = o1 / reps, vy = (o2 - reps * my * my) / (reps - 1);
+    assert_true(fabs(mx - total[k]) <= 4 * sqrt(total[k] / reps));
+    assert_true(fabs(my - occ) <= 4 * sqrt(occ / reps));
+    assert_true(fabs(vx / total[k] - 1) <= 4 * sqrt(2.0 / (reps - 1)));
+    assert_true(fabs(vy / occ - 1) <= 4 * sqrt(2.0 / (reps - 1)));
+    cx_teardown(&c);
+    fx_teardown(&r);
+  }
+}
+
+int main(void) {
+  gsl_set_error_handler_off();
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(binomial_at_scale),
+      cmocka_unit_test(poisson_at_scale),
+      cmocka_unit_test(multinomial_at_scale),
+      cmocka_unit_test(engine_at_scale),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
