@@ -89,6 +89,9 @@ static int put_entities(wx__rbuf *b, const char *dir, wx_diags *d) {
     wx__rb_puts(b, "<table>\n<tr><th>part</th><th>name</th><th>label</th>"
                    "<th>kind</th></tr>\n");
     for (size_t r = 0; r < wx__csv_rows(c); r++) {
+      /* Flows are the scenario's plumbing: the summary lists the rest. */
+      const char *scope = wx__csv_get(c, r, (size_t)idx[0]);
+      if (!strcmp(scope, "flow") || !strcmp(scope, "total")) continue;
       wx__rb_puts(b, "<tr>");
       for (int i = 0; i < 4; i++) {
         wx__rb_puts(b, "<td>");
@@ -170,7 +173,7 @@ static int put_charts(wx__rbuf *b, const char *dir, unsigned *count,
   if (!names) return WX_ENOMEM;
   int rc = WX_OK;
   *count = 0;
-  if (n) wx__rb_puts(b, "<section><h2>Charts</h2>\n");
+  if (n) wx__rb_puts(b, "<section id=\"charts\"><h2>Charts</h2>\n");
   for (size_t i = 0; i < n; i++) {
     int one = put_chart(b, dir, names[i], (unsigned)i, d);
     if (one == WX_OK) ++*count;
@@ -188,7 +191,7 @@ static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
   char *mpath = wx__path_join(dir, "manifest.json");
   char *json = mpath ? wx__report_slurp(mpath, NULL) : NULL;
   put_head(b, title);
-  wx__rb_puts(b, "<section><h2>Scenario</h2>\n");
+  wx__rb_puts(b, "<section id=\"scenario\"><h2>Scenario</h2>\n");
   put_fields(b, json, summary_fields,
              sizeof summary_fields / sizeof *summary_fields);
   int rc = put_entities(b, dir, d);
@@ -202,7 +205,7 @@ static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
                   "directory of wxflow run or compare");
   one = put_charts(b, dir, &opt->charts_inlined, d);
   if (rc == WX_OK) rc = one;
-  wx__rb_puts(b, "<section><h2>Manifest</h2>\n");
+  wx__rb_puts(b, "<section id=\"manifest\"><h2>Manifest</h2>\n");
   put_fields(b, json, manifest_fields,
              sizeof manifest_fields / sizeof *manifest_fields);
   wx__rb_puts(b, "<p class=\"sub\">Every figure above can be reproduced "

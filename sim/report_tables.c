@@ -17,19 +17,19 @@ typedef struct {
 } cell_spec;
 
 typedef struct {
-  const char *file, *heading, *intro;
+  const char *file, *id, *heading, *intro;
   cell_spec cells[9];
 } table_spec;
 
 static const table_spec tables[] = {
-    {"kpi_summary.csv", "KPIs",
+    {"kpi_summary.csv", "kpis", "KPIs",
      "Mean over replications with its 95% confidence interval, and the "
      "spread of single replications (p5, median, p95).",
      {{"KPI", "kpi", NULL, 1}, {"unit", "unit", NULL, 1},
       {"n", "n", NULL, 0}, {"mean", "mean", NULL, 0},
       {"95% CI of mean", "ci_low", "ci_high", 0}, {"p5", "p5", NULL, 0},
       {"median", "p50", NULL, 0}, {"p95", "p95", NULL, 0}}},
-    {"compare.csv", "Comparison",
+    {"compare.csv", "comparison", "Comparison",
      "Each variant against the base with common random numbers: mean "
      "[95% CI] and the paired difference to the base [95% CI].",
      {{"KPI", "kpi", NULL, 1}, {"variant", "variant", NULL, 1},
@@ -38,11 +38,11 @@ static const table_spec tables[] = {
       {"95% CI of difference", "diff_ci_low", "diff_ci_high", 0},
       {"significant", "significant", NULL, 1},
       {"winner", "winner", NULL, 1}}},
-    {"funnel.csv", "Funnel",
+    {"funnel.csv", "funnel", "Funnel",
      "People at each stage (mean over replications, 95% CI).",
      {{"stage", "label", NULL, 1}, {"mean", "mean", NULL, 0},
       {"95% CI", "ci_low", "ci_high", 0}}},
-    {"constraints.csv", "WeChat limits",
+    {"constraints.csv", "limits", "WeChat limits",
      "When each limit first bound (median day over replications; empty "
      "when it bound in fewer than half of them) and how many requests or "
      "recipients it turned away (mean over replications).",
@@ -59,8 +59,10 @@ static void put_value(wx__rbuf *b, const char *field, int text) {
 static void put_cell(wx__rbuf *b, const wx_csv *c, size_t row,
                      const cell_spec *s, const long idx[2]) {
   wx__rb_puts(b, s->text ? "<td>" : "<td class=\"n\">");
-  put_value(b, wx__csv_get(c, row, (size_t)idx[0]), s->text);
-  if (s->b) {
+  const char *a = wx__csv_get(c, row, (size_t)idx[0]);
+  const char *z = s->b ? wx__csv_get(c, row, (size_t)idx[1]) : "";
+  put_value(b, a, s->text);
+  if (s->b && (*a || *z)) {
     wx__rb_puts(b, " – ");
     put_value(b, wx__csv_get(c, row, (size_t)idx[1]), s->text);
   }
@@ -91,8 +93,9 @@ static int columns(const wx_csv *c, const table_spec *t, long idx[][2],
 static void put_table(wx__rbuf *b, const wx_csv *c, const table_spec *t,
                       long idx[][2]) {
   size_t n = n_cells(t);
-  wx__rb_printf(b, "<section><h2>%s</h2>\n<p>%s</p>\n<table>\n<tr>",
-                t->heading, t->intro);
+  wx__rb_printf(b, "<section id=\"%s\"><h2>%s</h2>\n<p>%s</p>\n"
+                "<table class=\"%s\">\n<tr>", t->id, t->heading, t->intro,
+                t->id);
   for (size_t i = 0; i < n; i++)
     wx__rb_printf(b, "<th>%s</th>", t->cells[i].header);
   wx__rb_puts(b, "</tr>\n");
