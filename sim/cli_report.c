@@ -114,5 +114,13 @@ int wx_cli_report(int argc, char **argv) {
   ro.templates_dir = a.templates;
   if (!ro.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
     ro.templates_dir = tpl;
+  if (ro.templates_dir) {
+    wx_diags *d = wx_diags_alloc(100);
+    /* Like the other charts: a failure is a warning, the tables stand. */
+    if (d && wx__report_charts(a.dir, &ro, d) != WX_OK)
+      fprintf(stderr, "wxflow: warning: payback or KPI chart not drawn\n");
+    wx_cli_print_diags_ex(d, 0);
+    wx_diags_free(d);
+  }
   return wx_cli_exit_code(write_outputs(&a, &ro));
 }

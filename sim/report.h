@@ -77,10 +77,46 @@ void wx__report_title(const char *dir, const wx_report_options *opt,
 int wx__report_svg(wx__rbuf *b, const char *svg, const char *prefix,
                    const char *path, wx_diags *d);
 
+/* qsort order of chart file names: the KPIs first, then payback, funnel,
+ * limits, members, fans, comparisons; by name within each. */
+int wx__report_chart_cmp(const void *a, const void *b);
+
+/* Appends s as a gnuplot single-quoted string: '' is its only escape, and
+ * neither macros nor backquotes are expanded inside it. */
+void wx__rb_gpstr(wx__rbuf *b, const char *s);
+/* Runs argv (argv[0] looked up on PATH) with stdout and stderr into
+ * errpath; WX_ENOTFOUND when it is missing, WX_ERUNTIME (with its message)
+ * when it fails. */
+int wx__report_tool(char *const *argv, const char *errpath, wx_diags *d);
+
+/* Charts the report adds to charts/ (SVG and PDF): payback.* (cumulative
+ * revenue against cost, the payback day marked) when series_stats.csv has
+ * money, kpi_run.* (a run's KPIs as bars with their CI, one panel per
+ * unit).  Skips silently what the directory has no data for. */
+int wx__report_charts(const char *dir, wx_report_options *opt, wx_diags *d);
+
 /* The KPI, comparison, funnel and limits tables, each from its CSV when
  * present; bit 0 of *found for kpi_summary.csv, bit 1 for compare.csv. */
 int wx__report_tables(wx__rbuf *b, const char *dir, unsigned *found,
                       wx_diags *d);
+
+/* qsort order of chart file names: the KPIs first, then payback, funnel,
+ * limits, members, fans, comparisons; by name within each. */
+int wx__report_chart_cmp(const void *a, const void *b);
+
+/* Appends s as a gnuplot single-quoted string: '' is its only escape, and
+ * neither macros nor backquotes are expanded inside it. */
+void wx__rb_gpstr(wx__rbuf *b, const char *s);
+/* Runs argv (argv[0] looked up on PATH) with stdout and stderr into
+ * errpath; WX_ENOTFOUND when it is missing, WX_ERUNTIME (with its message)
+ * when it fails. */
+int wx__report_tool(char *const *argv, const char *errpath, wx_diags *d);
+
+/* Charts the report adds to charts/ (SVG and PDF): payback.* (cumulative
+ * revenue against cost, the payback day marked) when series_stats.csv has
+ * money, kpi_run.* (a run's KPIs as bars with their CI, one panel per
+ * unit).  Skips silently what the directory has no data for. */
+int wx__report_charts(const char *dir, wx_report_options *opt, wx_diags *d);
 
 /* The KPI, comparison, funnel and limits tables, each from its CSV when
  * present; bit 0 of *found for kpi_summary.csv, bit 1 for compare.csv. */

@@ -20,9 +20,7 @@ extern char **environ;
 
 enum { ROWS_PER_SLIDE = 14, MAX_SLIDES = 200 };
 
-/* A gnuplot single-quoted string: '' is its only escape, and neither
- * macros nor backquotes are expanded inside it. */
-static void gp_str(wx__rbuf *b, const char *s) {
+void wx__rb_gpstr(wx__rbuf *b, const char *s) {
   wx__rb_puts(b, "'");
   for (; *s; s++) {
     if (*s == '\'') wx__rb_puts(b, "''");
@@ -34,7 +32,7 @@ static void gp_str(wx__rbuf *b, const char *s) {
 static void label(wx__rbuf *b, const char *text, double x, double y,
                   const char *align, int size, const char *color) {
   wx__rb_puts(b, "set label ");
-  gp_str(b, text);
+  wx__rb_gpstr(b, text);
   wx__rb_printf(b, " at screen %.3f,%.3f %s font ',%d' tc rgb '%s'\n", x, y,
                 align, size, color);
 }
@@ -107,7 +105,7 @@ static int slides_script(const char *dir, const char *out,
   wx__rb_puts(b, "set encoding utf8\nset terminal pdfcairo size 16in,9in "
                  "noenhanced font 'Noto Sans CJK SC,18' background rgb "
                  "'#ffffff'\nset output ");
-  gp_str(b, out);
+  wx__rb_gpstr(b, out);
   wx__rb_puts(b, "\nunset border\nunset tics\nunset key\n"
                  "set xrange [0:1]\nset yrange [0:1]\n");
   title_slide(b, title, json);
@@ -119,9 +117,7 @@ static int slides_script(const char *dir, const char *out,
   return b->oom ? WX_ENOMEM : rc;
 }
 
-/* Runs argv with stdout and stderr into errpath; WX_ERUNTIME (with the
- * program's message) when it fails. */
-static int run_tool(char *const *argv, const char *errpath, wx_diags *d) {
+int wx__report_tool(char *const *argv, const char *errpath, wx_diags *d) {
   posix_spawn_file_actions_t fa;
   if (posix_spawn_file_actions_init(&fa)) return WX_ENOMEM;
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -151,10 +147,6 @@ static int run_tool(char *const *argv, const char *errpath, wx_diags *d) {
   return rc;
 }
 
-static int by_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* argv for pdfunite: the slides, then the PDFs in charts/ sorted, then out. */
 static char **unite_argv(const char *prog, const char *dir,
                          const char *slides, const char *out, size_t *n) {
@@ -180,7 +172,7 @@ static char **unite_argv(const char *prog, const char *dir,
   free(charts);
   if (!v) return NULL;
   *n = k - 2; /* the charts */
-  qsort(v + 2, k - 2, sizeof *v, by_name);
+  qsort(v + 2, k - 2, sizeof *v, wx__report_chart_cmp);
   v[k++] = wx__strdup(out);
   v[k] = NULL;
   for (size_t i = 0; i < k; i++)
@@ -230,7 +222,7 @@ static int draw_slides(const char *dir, deck_files *f,
   wx__rb_free(&b);
   char *argv[] = {(char *)(opt->gnuplot ? opt->gnuplot : "gnuplot"),
                   f->script, NULL};
-  if (rc == WX_OK) rc = run_tool(argv, f->err, d);
+  if (rc == WX_OK) rc = wx__report_tool(argv, f->err, d);
   return rc;
 }
 
@@ -240,7 +232,7 @@ static int unite(const char *dir, deck_files *f, wx_report_options *opt,
   char **argv = unite_argv(opt->pdfunite ? opt->pdfunite : "pdfunite", dir,
                            f->slides, f->united, &charts);
   if (!argv) return wx__diag(d, WX_ENOMEM, dir, 0, 0, "no memory");
-  int rc = run_tool(argv, f->err, d);
+  int rc = wx__report_tool(argv, f->err, d);
   for (size_t i = 0; argv[i]; i++) free(argv[i]);
   free(argv);
   opt->slides += (unsigned)charts;

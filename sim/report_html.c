@@ -107,10 +107,6 @@ static int put_entities(wx__rbuf *b, const char *dir, wx_diags *d) {
   return rc;
 }
 
-static int by_name(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names of the SVG files in charts/, sorted; NULL-terminated (caller frees). */
 static char **chart_names(const char *dir, size_t *n) {
   char *path = wx__path_join(dir, "charts");
@@ -132,7 +128,7 @@ static char **chart_names(const char *dir, size_t *n) {
     names[++*n] = NULL;
   }
   if (dd) closedir(dd);
-  if (names) qsort(names, *n, sizeof *names, by_name);
+  if (names) qsort(names, *n, sizeof *names, wx__report_chart_cmp);
   return names;
 }
 

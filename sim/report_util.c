@@ -192,6 +192,23 @@ void wx__report_title(const char *dir, const wx_report_options *opt,
   free(path);
 }
 
+static int chart_rank(const char *name) {
+  static const char *const order[] = {"kpi_", "payback", "funnel",
+                                      "constraints", "stacked", "fan_",
+                                      "compare_"};
+  const char *base = strrchr(name, '/');
+  base = base ? base + 1 : name;
+  for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+    if (!strncmp(base, order[i], strlen(order[i]))) return (int)i;
+  return (int)(sizeof order / sizeof *order);
+}
+
+int wx__report_chart_cmp(const void *a, const void *b) {
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  int d = chart_rank(x) - chart_rank(y);
+  return d ? d : strcmp(x, y);
+}
+
 /* Whether s starts with `what` (lower case) in any case. */
 static int starts_ci(const char *s, const char *what) {
   for (; *what; s++, what++)
