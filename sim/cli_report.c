@@ -94,33 +94,45 @@ static int write_outputs(const report_args *a, wx_report_options *ro) {
   return rc != WX_OK ? rc : deck;
 }
 
-int wx_cli_report(int argc, char **argv) {
-  report_args a;
-  memset(&a, 0, sizeof a);
-  int p = parse(argc, argv, &a);
-  if (p) return p < 0 ? WX_EXIT_OK : p;
-  if (!has(a.dir, "kpi_summary.csv") && !has(a.dir, "compare.csv")) {
+/* Charts, page and deck of one directory; an exit code. */
+static int report_dir(const report_args *a) {
+  if (!has(a->dir, "kpi_summary.csv") && !has(a->dir, "compare.csv")) {
     fprintf(stderr, "wxflow report: %s is not a wxflow results directory "
-                    "(no kpi_summary.csv or compare.csv)\n", a.dir);
+                    "(no kpi_summary.csv or compare.csv)\n", a->dir);
     return WX_EXIT_IO;
   }
   /* A chart gnuplot cannot draw is a warning: the page has the tables. */
-  draw_charts(&a);
+  draw_charts(a);
   char tpl[4096];
   wx_report_options ro;
   memset(&ro, 0, sizeof ro);
-  ro.title = a.title;
-  ro.gnuplot = a.gnuplot;
-  ro.templates_dir = a.templates;
+  ro.title = a->title;
+  ro.gnuplot = a->gnuplot;
+  ro.templates_dir = a->templates;
   if (!ro.templates_dir && wx_cli_data_dir("plots", tpl, sizeof tpl) == 0)
     ro.templates_dir = tpl;
   if (ro.templates_dir) {
     wx_diags *d = wx_diags_alloc(100);
     /* Like the other charts: a failure is a warning, the tables stand. */
-    if (d && wx__report_charts(a.dir, &ro, d) != WX_OK)
+    if (d && wx__report_charts(a->dir, &ro, d) != WX_OK)
       fprintf(stderr, "wxflow: warning: payback or KPI chart not drawn\n");
     wx_cli_print_diags_ex(d, 0);
     wx_diags_free(d);
   }
-  return wx_cli_exit_code(write_outputs(&a, &ro));
+  return wx_cli_exit_code(write_outputs(a, &ro));
+}
+
+int wx_cli_report_dir(const char *dir) {
+  report_args a;
+  memset(&a, 0, sizeof a);
+  a.dir = dir;
+  return report_dir(&a);
+}
+
+int wx_cli_report(int argc, char **argv) {
+  report_args a;
+  memset(&a, 0, sizeof a);
+  int p = parse(argc, argv, &a);
+  if (p) return p < 0 ? WX_EXIT_OK : p;
+  return report_dir(&a);
 }

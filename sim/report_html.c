@@ -180,6 +180,41 @@ static int put_charts(wx__rbuf *b, const char *dir, unsigned *count,
   return rc;
 }
 
+/* A comparison's variants, each with the manifest of its run. */
+static void put_variants(wx__rbuf *b, const char *dir) {
+  char *vdir = wx__path_join(dir, "variants");
+  DIR *dd = vdir ? opendir(vdir) : NULL;
+  struct dirent *e;
+  int rows = 0;
+  while (dd && (e = readdir(dd))) {
+    if (e->d_name[0] == '.') continue;
+    char rel[600], scen[1024], hash[128], seed[64];
+    snprintf(rel, sizeof rel, "%s/manifest.json", e->d_name);
+    char *path = wx__path_join(vdir, rel);
+    char *json = path ? wx__report_slurp(path, NULL) : NULL;
+    wx__report_json(json, "scenario", scen, sizeof scen);
+    wx__report_json(json, "scenario_hash", hash, sizeof hash);
+    wx__report_json(json, "seed", seed, sizeof seed);
+    if (!rows++)
+      wx__rb_puts(b, "<h3>Variants</h3>\n<table class=\"variants\">\n<tr>"
+                     "<th>variant</th><th>scenario</th><th>scenario hash"
+                     "</th><th>seed</th></tr>\n");
+    const char *cells[] = {e->d_name, scen, hash, seed};
+    wx__rb_puts(b, "<tr>");
+    for (int i = 0; i < 4; i++) {
+      wx__rb_puts(b, "<td>");
+      wx__rb_html(b, cells[i]);
+      wx__rb_puts(b, "</td>");
+    }
+    wx__rb_puts(b, "</tr>\n");
+    free(json);
+    free(path);
+  }
+  if (rows) wx__rb_puts(b, "</table>\n");
+  if (dd) closedir(dd);
+  free(vdir);
+}
+
 static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
                  wx_diags *d) {
   char title[512];
@@ -204,6 +239,7 @@ static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
   wx__rb_puts(b, "<section id=\"manifest\"><h2>Manifest</h2>\n");
   put_fields(b, json, manifest_fields,
              sizeof manifest_fields / sizeof *manifest_fields);
+  put_variants(b, dir);
   wx__rb_puts(b, "<p class=\"sub\">Every figure above can be reproduced "
                  "from the scenario, its hash and the seed.</p>\n"
                  "</section>\n</body>\n</html>\n");
