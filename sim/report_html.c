@@ -225,16 +225,18 @@ static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
   wx__rb_puts(b, "<section id=\"scenario\"><h2>Scenario</h2>\n");
   put_fields(b, json, summary_fields,
              sizeof summary_fields / sizeof *summary_fields);
-  int rc = put_entities(b, dir, d);
   wx__rb_puts(b, "</section>\n");
   unsigned found = 0;
-  int one = wx__report_tables(b, dir, &found, d);
-  if (rc == WX_OK) rc = one;
+  int rc = wx__report_tables(b, dir, &found, d);
   if (!(found & 3u) && rc == WX_OK)
     rc = wx__diag(d, WX_ENOTFOUND, dir, 0, 0,
                   "no kpi_summary.csv or compare.csv: not a results "
                   "directory of wxflow run or compare");
-  one = put_charts(b, dir, &opt->charts_inlined, d);
+  int one = put_charts(b, dir, &opt->charts_inlined, d);
+  if (rc == WX_OK) rc = one;
+  wx__rb_puts(b, "<section id=\"parts\"><h2>Scenario parts</h2>\n");
+  one = put_entities(b, dir, d);
+  wx__rb_puts(b, "</section>\n");
   if (rc == WX_OK) rc = one;
   wx__rb_puts(b, "<section id=\"manifest\"><h2>Manifest</h2>\n");
   put_fields(b, json, manifest_fields,
