@@ -47,7 +47,11 @@ static void title_slide(wx__rbuf *b, const char *title, const char *json) {
   wx__report_json(json, "seed", seed, sizeof seed);
   wx__report_json(json, "replications_completed", reps, sizeof reps);
   if (!reps[0]) wx__report_json(json, "replications", reps, sizeof reps);
-  label(b, title, 0.5, 0.58, "center", 48, "#111111");
+  /* A long title shrinks to stay on the slide (bytes: a CJK character is
+   * three and about twice as wide as a Latin one). */
+  size_t len = strlen(title);
+  int size = len <= 45 ? 48 : len >= 150 ? 16 : (int)(48 * 45 / len);
+  label(b, title, 0.5, 0.58, "center", size < 16 ? 16 : size, "#111111");
   snprintf(sub, sizeof sub, "%s%s%s replications · seed %s · wxflow %s",
            scen, scen[0] ? " · " : "", reps[0] ? reps : "?",
            seed[0] ? seed : "?", wx_version());
@@ -73,7 +77,7 @@ static int kpi_slides(wx__rbuf *b, const char *dir, unsigned *slides,
     if (k == 0) {
       label(b, is_cmp ? "KPIs by variant (mean, 95% CI)"
                       : "KPIs (mean, 95% CI of mean)",
-            0.06, 0.92, "left", 30, "#111111");
+            0.06, 0.92, "left", 34, "#111111");
       ++*slides;
     }
     char name[512], m[48], lo[48], hi[48], ci[100];
@@ -81,13 +85,13 @@ static int kpi_slides(wx__rbuf *b, const char *dir, unsigned *slides,
              is_cmp ? " · " : "",
              is_cmp ? wx__csv_get(c, r, (size_t)idx[4]) : "");
     double y = 0.82 - 0.056 * (double)k;
-    label(b, name, 0.06, y, "left", 20, "#222222");
+    label(b, name, 0.06, y, "left", 22, "#222222");
     label(b, wx__report_num(m, wx__csv_get(c, r, (size_t)idx[1])), 0.62, y,
-          "right", 20, "#222222");
+          "right", 22, "#222222");
     snprintf(ci, sizeof ci, "%s – %s",
              wx__report_num(lo, wx__csv_get(c, r, (size_t)idx[2])),
              wx__report_num(hi, wx__csv_get(c, r, (size_t)idx[3])));
-    label(b, ci, 0.94, y, "right", 20, "#555555");
+    label(b, ci, 0.94, y, "right", 22, "#555555");
     if (k == ROWS_PER_SLIDE - 1 || r + 1 == rows) page(b);
   }
   wx__csv_free(c);

@@ -9,7 +9,7 @@
 # Usage: report.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
-for p in chromium pdftoppm pdfinfo pdffonts pdfunite gnuplot; do
+for p in chromium pdftoppm pdfinfo pdffonts pdftotext pdfunite gnuplot; do
   command -v "$p" >/dev/null 2>&1 || { echo "SKIP: $p not installed"; exit 77; }
 done
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
@@ -98,6 +98,8 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/dom.html" ||
 grep -q 'alert(2)' "$T/evil/charts/stacked_members.svg" ||
   fail "the hostile label is not in the charts"
 check_deck "$T/evil"
+pdftotext -f 1 -l 1 "$T/evil/deck.pdf" - | grep -qF '`touch' ||
+  fail "the hostile title is not on the title slide as text"
 
 # Not a results directory: a clear message, exit 4, nothing written.
 mkdir "$T/empty"
