@@ -163,17 +163,18 @@ static void kpi_blocks(const wx_csv *k, const long ix[5], wx__rbuf *b,
   wx__rbuf blk[MAX_PANELS] = {{0}};
   for (size_t i = 0; i < wx__csv_rows(k); i++) {
     const char *name = wx__csv_get(k, i, (size_t)ix[0]);
-    const char *mean = wx__csv_get(k, i, (size_t)ix[2]);
-    if (!*mean || strstr(name, "_peak.")) continue;
+    double v[3];
+    int bad = 0;
+    for (int j = 0; j < 3; j++)
+      bad |= wx__csv_number(k, i, (size_t)ix[2 + j], NAN, &v[j], NULL);
+    if (bad || !isfinite(v[0]) || strstr(name, "_peak.")) continue;
     int p = panel_of(wx__csv_get(k, i, (size_t)ix[1]), units, np);
     if (p < 0 || bars[p] == MAX_BARS) continue;
-    const char *lo = wx__csv_get(k, i, (size_t)ix[3]);
-    const char *hi = wx__csv_get(k, i, (size_t)ix[4]);
     wx__rb_printf(&blk[p], "%d\t", bars[p]++);
     for (const char *s = name; *s; s++)
-      wx__rb_put(&blk[p], (*s == '\t' || *s == '"') ? "_" : s, 1);
-    wx__rb_printf(&blk[p], "\t%s\t%s\t%s\t0\n", mean, *lo ? lo : mean,
-                  *hi ? hi : mean);
+      wx__rb_put(&blk[p], strchr("\t\r\n\"", *s) ? "_" : s, 1);
+    wx__rb_printf(&blk[p], "\t%.17g\t%.17g\t%.17g\t0\n", v[0],
+                  isfinite(v[1]) ? v[1] : v[0], isfinite(v[2]) ? v[2] : v[0]);
   }
   for (int p = 0; p < *np; p++) {
     wx__rb_puts(b, p ? "\n\n" : "");

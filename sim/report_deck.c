@@ -72,8 +72,9 @@ static int kpi_slides(wx__rbuf *b, const char *dir, unsigned *slides,
   long idx[5];
   if (rc == WX_OK) rc = wx__csv_require(c, cols, is_cmp ? 5 : 4, idx, d);
   size_t rows = rc == WX_OK ? wx__csv_rows(c) : 0;
-  for (size_t r = 0; r < rows && *slides < MAX_SLIDES; r++) {
+  for (size_t r = 0; r < rows; r++) {
     size_t k = r % ROWS_PER_SLIDE;
+    if (k == 0 && *slides == MAX_SLIDES) break;
     if (k == 0) {
       label(b, is_cmp ? "KPIs by variant (mean, 95% CI)"
                       : "KPIs (mean, 95% CI of mean)",
