@@ -119,7 +119,9 @@ static int report_dir(const report_args *a) {
     wx_cli_print_diags_ex(d, 0);
     wx_diags_free(d);
   }
-  return wx_cli_exit_code(write_outputs(a, &ro));
+  int rc = write_outputs(a, &ro);
+  /* A malformed file of the directory is not a bad command line. */
+  return rc == WX_EINVAL ? WX_EXIT_IO : wx_cli_exit_code(rc);
 }
 
 int wx_cli_report_dir(const char *dir) {

@@ -32,4 +32,14 @@ make_dir "$T/never" 1000000
 "$WX" report "$T/never" --no-deck >"$T/out" 2>&1 || { cat "$T/out"; fail "report"; }
 grep -q 'no payback within the horizon' "$T/never/charts/payback.svg" || fail "no 'no payback' note"
 grep -q 'payback: day' "$T/never/charts/payback.svg" && fail "a payback day where there is none"
+# A malformed CSV: its file and line, exit 4, and the page still written
+# with what could be read.
+printf 'stage,label,mean,ci_low,ci_high\nreached,x,1,2,3\nbad,"open,1\n' >"$T/pays/funnel.csv"
+rm "$T/pays/report.html"
+"$WX" report "$T/pays" --no-deck >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" -eq 4 ] || { cat "$T/err"; fail "exit $rc for a malformed funnel.csv, expected 4"; }
+grep -q 'funnel.csv:[0-9]*:[0-9]*: error: unterminated quoted field' "$T/err" ||
+  { cat "$T/err"; fail "no file:line:col message"; }
+grep -q '<table class="kpis">' "$T/pays/report.html" || fail "page not written"
+grep -q '<table class="funnel">' "$T/pays/report.html" && fail "a malformed funnel shown"
 echo ok
