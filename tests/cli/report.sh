@@ -75,9 +75,9 @@ check_deck() { # check_deck DIR
 }
 
 "$WX" init -o "$T/qs.yaml" >/dev/null || fail "init"
-"$WX" run "$T/qs.yaml" -o "$T/qs" -r 3 -q --no-charts || fail "run"
-"$WX" report "$T/qs" >"$T/out" || { cat "$T/out"; fail "report exit $?"; }
-grep -q 'report.html' "$T/out" || fail "report printed nothing"
+"$WX" run "$T/qs.yaml" -o "$T/qs" -r 3 -q --no-charts --report >"$T/out" ||
+  { cat "$T/out"; fail "run --report exit $?"; }
+grep -q 'report.html' "$T/out" || fail "run --report printed nothing"
 check_report "$T/qs"
 grep -q '快速入门' "$T/dom.html" || fail "the Chinese title is not on the page"
 check_deck "$T/qs"
@@ -100,6 +100,15 @@ grep -q 'alert(2)' "$T/evil/charts/stacked_members.svg" ||
 check_deck "$T/evil"
 pdftotext -f 1 -l 1 "$T/evil/deck.pdf" - | grep -qF '`touch' ||
   fail "the hostile title is not on the title slide as text"
+
+# A comparison: its table and variants on the page, and a deck.
+sed 's/friend_cap: 140/friend_cap: 200/' "$T/qs.yaml" >"$T/more_sdr.yaml"
+"$WX" compare "$T/qs.yaml" "$T/more_sdr.yaml" -o "$T/cmp" -r 2 --horizon 14d \
+  -q --no-charts --report >"$T/out" || { cat "$T/out"; fail "compare --report"; }
+grep -q '<table class="comparison">' "$T/cmp/report.html" || fail "no comparison table"
+grep -q '<td>more_sdr</td><td>[^<]*more_sdr.yaml</td><td>fnv1a64:' "$T/cmp/report.html" ||
+  fail "variants not listed with their scenario hash"
+[ "$(pdfinfo "$T/cmp/deck.pdf" | awk '/^Pages:/ {print $2}')" -ge 3 ] || fail "comparison deck"
 
 # Not a results directory: a clear message, exit 4, nothing written.
 mkdir "$T/empty"
