@@ -154,6 +154,19 @@ static int panel_of(const char *unit, const char *units[], int *np) {
   return (*np)++;
 }
 
+/* Money, people, counts and ratios first: they tell the plan's story when
+ * there are more units than panels. */
+static void seed_units(const wx_csv *k, const long ix[5], const char *units[],
+                       int *np) {
+  static const char *const first[] = {"CNY", "people", "count", "ratio"};
+  for (size_t f = 0; f < sizeof first / sizeof *first; f++)
+    for (size_t i = 0; i < wx__csv_rows(k); i++)
+      if (!strcmp(wx__csv_get(k, i, (size_t)ix[1]), first[f])) {
+        units[(*np)++] = wx__csv_get(k, i, (size_t)ix[1]);
+        break;
+      }
+}
+
 /* One block per unit (people, CNY, count ...), a bar per KPI: the
  * kpi_bars.gp layout, with KPIs where a comparison has variants.  Peaks
  * repeat the end counts of a run that only grows, so they are left out. */
@@ -161,6 +174,7 @@ static void kpi_blocks(const wx_csv *k, const long ix[5], wx__rbuf *b,
                        const char *units[], int *np) {
   int bars[MAX_PANELS] = {0};
   wx__rbuf blk[MAX_PANELS] = {{0}};
+  seed_units(k, ix, units, np);
   for (size_t i = 0; i < wx__csv_rows(k); i++) {
     const char *name = wx__csv_get(k, i, (size_t)ix[0]);
     double v[3];
@@ -176,11 +190,17 @@ static void kpi_blocks(const wx_csv *k, const long ix[5], wx__rbuf *b,
     wx__rb_printf(&blk[p], "\t%.17g\t%.17g\t%.17g\t0\n", v[0],
                   isfinite(v[1]) ? v[1] : v[0], isfinite(v[2]) ? v[2] : v[0]);
   }
+  /* A seeded unit whose KPIs all lack a value gets no panel. */
+  int kept = 0;
   for (int p = 0; p < *np; p++) {
-    wx__rb_puts(b, p ? "\n\n" : "");
-    if (blk[p].s) wx__rb_puts(b, blk[p].s);
+    if (blk[p].s) {
+      wx__rb_puts(b, kept ? "\n\n" : "");
+      wx__rb_puts(b, blk[p].s);
+      units[kept++] = units[p];
+    }
     wx__rb_free(&blk[p]);
   }
+  *np = kept;
 }
 
 static int kpi_run(chart_ctx *c, const wx_csv *k) {

@@ -89,9 +89,11 @@ static int kpi_slides(wx__rbuf *b, const char *dir, unsigned *slides,
     label(b, name, 0.06, y, "left", 22, "#222222");
     label(b, wx__report_num(m, wx__csv_get(c, r, (size_t)idx[1])), 0.62, y,
           "right", 22, "#222222");
-    snprintf(ci, sizeof ci, "%s – %s",
-             wx__report_num(lo, wx__csv_get(c, r, (size_t)idx[2])),
-             wx__report_num(hi, wx__csv_get(c, r, (size_t)idx[3])));
+    const char *l = wx__csv_get(c, r, (size_t)idx[2]);
+    const char *h = wx__csv_get(c, r, (size_t)idx[3]);
+    snprintf(ci, sizeof ci, "%s – %s", wx__report_num(lo, l),
+             wx__report_num(hi, h));
+    if (!*l && !*h) snprintf(ci, sizeof ci, "-");
     label(b, ci, 0.94, y, "right", 22, "#555555");
     if (k == ROWS_PER_SLIDE - 1 || r + 1 == rows) page(b);
   }
