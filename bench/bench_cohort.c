@@ -18,6 +18,7 @@
 
 #include "cohort.h"
 #include "engine.h"
+#include "engine_agent.h"
 #include "model.h"
 #include "series.h"
 #include "util.h"
@@ -99,7 +100,7 @@ static int cohort(double arrivals, cohort_fig *out) {
   wx_model *m = build(arrivals);
   wx_layout l;
   wx_series s;
-  if (!m || wx__layout_init(&l, m) != WX_OK || wx__series_init(&s, &l))
+  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK || wx__series_init(&s, &l))
     return 1;
   if (wx__cohort_check(m, NULL) != WX_OK) return 1;
   double *par = malloc(m->n_params * sizeof *par), t[RUNS];
@@ -141,17 +142,17 @@ static double agent(double arrivals) {
   wx_model *m = build(arrivals);
   wx_layout l;
   wx_series s;
-  if (!m || wx__layout_init(&l, m) != WX_OK || wx__series_init(&s, &l))
+  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK || wx__series_init(&s, &l))
     return -1;
   double *par = malloc(m->n_params * sizeof *par);
   if (!par) return -1;
   wx__params_nominal(m, par);
-  wx_engine *e = wx__engine_alloc(m, &l);
+  wx_engine *e = wx__agent_alloc(m, &l);
   if (!e) return -1;
   double t0 = now();
-  int rc = wx__engine_run(e, par, wx__stream_seed(1, 0, 0), &s, NULL);
+  int rc = wx__agent_run(e, par, wx__stream_seed(1, 0, 0), &s, NULL);
   double wall = now() - t0;
-  wx__engine_free(e);
+  wx__agent_free(e);
   free(par);
   wx__series_free(&s);
   wx__layout_free(&l);

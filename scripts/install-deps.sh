@@ -4,6 +4,12 @@
 set -eu
 pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
       gnuplot-nox fonts-noto-cjk clang libclang-rt-14-dev valgrind"
+# CI only: the browser test of `wxflow report` (tests/cli/report.sh loads
+# report.html in headless Chromium and renders deck.pdf with pdftoppm; it
+# skips without them).  poppler-utils' pdfunite also joins deck.pdf's pages
+# at run time, so planners who want the deck need it too.
+ci_pkgs="chromium poppler-utils"
+pkgs="$pkgs $ci_pkgs"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -34,6 +34,8 @@ static void usage(FILE *fp) {
 "                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
 "  -f, --force             overwrite an existing output directory\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+"      --report            also write report.html and deck.pdf (see\n"
+"                          `wxflow report`)\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
 "  -q, --quiet             no progress and no table on stdout\n"
 "  -h, --help              show this help\n");
@@ -44,7 +46,7 @@ typedef struct {
   size_t n_files;
   char *default_out;
   wx_compare_options o;
-  int quiet, no_charts;
+  int quiet, no_charts, report;
   unsigned formats;
   wx_cli_progress progress;
 } cmp_args;
@@ -106,6 +108,7 @@ static int option(cmp_args *a, int c) {
       return -1;
     case 'q': a->quiet = 1; return -1;
     case 'C': a->no_charts = 1; return -1;
+    case 'R': a->report = 1; return -1;
     case 'F':
       a->formats = wx_cli_parse_formats("--format", optarg);
       return a->formats ? -1 : WX_EXIT_USAGE;
@@ -127,6 +130,7 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
       {"force", no_argument, 0, 'f'},
       {"quiet", no_argument, 0, 'q'},
       {"no-charts", no_argument, 0, 'C'},
+      {"report", no_argument, 0, 'R'},
       {"format", required_argument, 0, 'F'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
@@ -230,6 +234,8 @@ int wx_cli_compare(int argc, char **argv) {
   if (rc == WX_ENOMEM && !d) fprintf(stderr, "wxflow: out of memory\n");
   wx__compare_spec_free(s);
   wx_diags_free(d);
+  int exit = wx_cli_exit_code(rc);
+  if (rc == WX_OK && a.report) exit = wx_cli_report_dir(a.o.out_dir);
   free(a.default_out);
-  return wx_cli_exit_code(rc);
+  return exit;
 }

@@ -48,6 +48,7 @@ static void usage(FILE *fp) {
 "                          10,90 (5,25,50,75,95 are always written)\n"
 "      --resume DIR        continue the interrupted run in DIR\n"
 "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+"      --report            also write report.html and deck.pdf\n"
 "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
 "  -q, --quiet             no progress bar and no summary table\n"
 "  -h, --help              show this help\n");
@@ -60,6 +61,7 @@ typedef struct {
   wx_run_options run;
   int quiet;
   int no_charts;
+  int report;
   unsigned formats;
   double quantiles[16];
 } run_args;
@@ -150,6 +152,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       {"resume", required_argument, 0, 'R'},
       {"engine", required_argument, 0, 'E'},
       {"memory-budget", required_argument, 0, 'M'},
+      {"report", no_argument, 0, 'P'},
       {0, 0, 0, 0}};
   unsigned long long v;
   int c;
@@ -178,6 +181,7 @@ static int parse_args(int argc, char **argv, run_args *a) {
       case 'S': a->run.no_series = 1; break;
       case 'q': a->quiet = 1; break;
       case 'C': a->no_charts = 1; break;
+      case 'P': a->report = 1; break;
       case 'Q':
         if (parse_quantiles(optarg, a)) return WX_EXIT_USAGE;
         break;
@@ -279,7 +283,9 @@ int wx_cli_run(int argc, char **argv) {
   if (rc == WX_ENOMEM && !d) fprintf(stderr, "wxflow: out of memory\n");
   wx_model_free(m);
   wx_diags_free(d);
+  int exit = wx_cli_exit_code(rc);
+  if (rc == WX_OK && a.report) exit = wx_cli_report_dir(a.run.out_dir);
   free(a.default_out);
   free(a.resume_file);
-  return wx_cli_exit_code(rc);
+  return exit;
 }

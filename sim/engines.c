@@ -11,8 +11,10 @@
 #include "util.h"
 
 extern const wx_engine_type wx__engine_agent;
+extern const wx_engine_type wx__engine_cohort;
 
-static const wx_engine_type *const engines[] = {&wx__engine_agent};
+static const wx_engine_type *const engines[] = {&wx__engine_agent,
+                                                &wx__engine_cohort};
 
 size_t wx__engine_count(void) { return sizeof engines / sizeof *engines; }
 

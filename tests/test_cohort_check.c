@@ -170,7 +170,7 @@ static void shipped_scenarios_run_or_are_refused(void **state) {
     } else {
       wx_layout l;
       wx_series s;
-      assert_int_equal(wx__layout_init(&l, m), WX_OK);
+      assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
       assert_int_equal(wx__series_init(&s, &l), WX_OK);
       void *e = wx__cohort_alloc(m, &l);
       assert_non_null(e);

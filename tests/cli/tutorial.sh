@@ -49,6 +49,9 @@ awk '
 wxflow() {
   case ${1-} in
     run|compare) "$WX" "$@" -r 2 --no-charts ;;
+    # The deck needs pdfunite (poppler-utils, in install-deps' CI list).
+    report) command -v pdfunite >/dev/null 2>&1 || set -- "$@" --no-deck
+            "$WX" "$@" ;;
     *) "$WX" "$@" ;;
   esac
 }
