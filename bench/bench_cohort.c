@@ -18,7 +18,7 @@
 
 #include "cohort.h"
 #include "engine.h"
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "model.h"
 #include "series.h"
 #include "util.h"

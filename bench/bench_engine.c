@@ -22,7 +22,7 @@
 #include <time.h>
 
 #include "engine.h"
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "model.h"
 #include "series.h"
 #include "util.h"

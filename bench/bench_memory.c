@@ -1,6 +1,6 @@
 /*
  * Measures the memory the agent engine really uses, to back the constants
- * of its estimate (sim/engine_agent_mem.c): one replication of models of
+ * of its estimate (sim/engine/agent/agent_memory.c): one replication of models of
  * growing size, the growth of the peak resident set (getrusage) between
  * two sizes divided by the growth in people (or events, or groups), next
  * to what the estimate says for the same models.  Each run is made in a
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "wxflow/wxflow.h"
 
 static double peak_rss(void) {

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "scenario_support.h"
 #include "series.h"
 

@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "scenario_support.h"
 #include "series.h"
 

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "calendar.h"
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "kpi.h"
 #include "touch_fixture.h"
 

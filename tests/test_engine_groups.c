@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "engine_fixture.h"
 
 static double last(const fx_run *r, uint32_t col) {

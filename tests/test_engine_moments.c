@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "calendar.h"
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "touch_fixture.h"
 
 static double last(const fx_run *r, uint32_t col) {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "engine_fixture.h"
 #include "kpi.h"
 

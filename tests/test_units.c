@@ -1,4 +1,4 @@
-/* Units: every accepted form and every rejection of sim/units.c. */
+/* Units: every accepted form and every rejection of sim/base/quantity.c. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "units.h"
+#include "quantity.h"
 
 static double dur(const char *s) {
   char msg[200];

@@ -245,7 +245,7 @@ static void delay_forms_are_checked(void **state) {
                  WX_ESCENARIO, 5, 33, "cut short");
 }
 
-/* Size is the run's to judge (memory.c, test_evaluate.c): it depends on
+/* Size is the run's to judge (memory_guard.c, test_evaluate.c): it depends on
  * the engine, horizon, threads and budget, not on the file alone. */
 static void too_large_populations_load(void **state) {
   (void)state;

@@ -26,6 +26,15 @@
 extern "C" {
 #endif
 
+/* Marks the published API: the library is built with hidden visibility,
+ * so a shared libwxflow exports exactly what carries WX_API (and no wx__
+ * internal symbol). */
+#if defined(__GNUC__) || defined(__clang__)
+#define WX_API __attribute__((visibility("default")))
+#else
+#define WX_API
+#endif
+
 #define WX_VERSION_MAJOR 0
 #define WX_VERSION_MINOR 1
 #define WX_VERSION_PATCH 0
@@ -52,11 +61,11 @@ typedef enum {
 } wx_status;
 
 /* A human-readable text for a status code; never NULL. */
-const char *wx_strerror(int code);
+WX_API const char *wx_strerror(int code);
 /* The symbolic name of a status code ("WX_ESCENARIO"); never NULL. */
-const char *wx_err_name(int code);
+WX_API const char *wx_err_name(int code);
 /* "MAJOR.MINOR.PATCH" of the library that is linked. */
-const char *wx_version(void);
+WX_API const char *wx_version(void);
 
 /* ---------------------------------------------------------------- errors */
 
@@ -76,15 +85,15 @@ typedef struct wx_error {
  * It keeps at most `limit` entries and counts the rest. */
 typedef struct wx_diags wx_diags;
 
-wx_diags *wx_diags_alloc(size_t limit);
-void wx_diags_free(wx_diags *d);
-size_t wx_diags_count(const wx_diags *d);
+WX_API wx_diags *wx_diags_alloc(size_t limit);
+WX_API void wx_diags_free(wx_diags *d);
+WX_API size_t wx_diags_count(const wx_diags *d);
 /* Diagnostics that did not fit under the limit. */
-size_t wx_diags_dropped(const wx_diags *d);
-const wx_error *wx_diags_get(const wx_diags *d, size_t i);
-void wx_diags_clear(wx_diags *d);
+WX_API size_t wx_diags_dropped(const wx_diags *d);
+WX_API const wx_error *wx_diags_get(const wx_diags *d, size_t i);
+WX_API void wx_diags_clear(wx_diags *d);
 /* Formats e as "file:line:col: message" into buf; returns what snprintf does. */
-int wx_error_format(const wx_error *e, char *buf, size_t size);
+WX_API int wx_error_format(const wx_error *e, char *buf, size_t size);
 
 /* ----------------------------------------------------------------- model */
 
@@ -93,19 +102,19 @@ typedef struct wx_model wx_model;
 
 /* Loads and validates a scenario file.  On failure *out is NULL, the return
  * is negative and diags (if not NULL) holds every problem found. */
-int wx_model_load(const char *path, wx_model **out, wx_diags *diags);
+WX_API int wx_model_load(const char *path, wx_model **out, wx_diags *diags);
 /* The same from memory; `name` is used in diagnostics as the file name. */
-int wx_model_load_buffer(const char *name, const char *data, size_t len,
+WX_API int wx_model_load_buffer(const char *name, const char *data, size_t len,
                          wx_model **out, wx_diags *diags);
-void wx_model_free(wx_model *m);
+WX_API void wx_model_free(wx_model *m);
 
-double wx_model_horizon(const wx_model *m);     /* days */
-double wx_model_sample_dt(const wx_model *m);   /* days */
-uint64_t wx_model_seed(const wx_model *m);
-unsigned wx_model_replications(const wx_model *m);
+WX_API double wx_model_horizon(const wx_model *m);     /* days */
+WX_API double wx_model_sample_dt(const wx_model *m);   /* days */
+WX_API uint64_t wx_model_seed(const wx_model *m);
+WX_API unsigned wx_model_replications(const wx_model *m);
 /* Hex digest of the scenario file's bytes (FNV-1a 64). */
-const char *wx_model_hash(const wx_model *m);
-const char *wx_model_path(const wx_model *m);
+WX_API const char *wx_model_hash(const wx_model *m);
+WX_API const char *wx_model_path(const wx_model *m);
 
 /* Parameters of a compiled model: every number a replication reads
  * (probabilities, rates, delays, counts, ...), each named by the dotted
@@ -116,15 +125,15 @@ const char *wx_model_path(const wx_model *m);
  * scenario with dotted overrides, as `wxflow compare` does for the
  * variants of a comparison file (docs/compare.md; the internal path is
  * described in docs/architecture.md, "The two seams"). */
-unsigned wx_model_param_count(const wx_model *m);
+WX_API unsigned wx_model_param_count(const wx_model *m);
 /* The index of the parameter at `dotted_path`, or WX_ENOTFOUND.  When two
  * parameters share a path (a piecewise rate has one per step), the first. */
-int wx_model_param_find(const wx_model *m, const char *dotted_path);
+WX_API int wx_model_param_find(const wx_model *m, const char *dotted_path);
 /* NULL when i is out of range. */
-const char *wx_model_param_path(const wx_model *m, unsigned i);
+WX_API const char *wx_model_param_path(const wx_model *m, unsigned i);
 /* The nominal value (NaN when i is out of range); replications draw
  * uncertain parameters from their prior around it. */
-double wx_model_param_value(const wx_model *m, unsigned i);
+WX_API double wx_model_param_value(const wx_model *m, unsigned i);
 
 /* ------------------------------------------------------------------ runs */
 
@@ -176,9 +185,9 @@ typedef struct wx_results wx_results;
  * Returns WX_OK, WX_EINTERRUPTED (outputs hold the finished replications
  * and the manifest says "partial"), WX_EEXISTS, WX_EIO, WX_ENOMEM. *out
  * (may be NULL) receives the results even when interrupted. */
-int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
+WX_API int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
            wx_diags *diags);
-void wx_results_free(wx_results *r);
+WX_API void wx_results_free(wx_results *r);
 
 /* ------------------------------------------------------- runs in memory */
 
@@ -220,20 +229,20 @@ typedef struct wx_eval wx_eval;
  * option or parameter index), WX_ESCENARIO (unknown engine or a scenario
  * the engine cannot model), WX_ETOOBIG, WX_ENOMEM.  *out is NULL unless
  * WX_OK or WX_EINTERRUPTED. */
-int wx_evaluate(const wx_model *m, const wx_eval_options *o, wx_eval **out,
+WX_API int wx_evaluate(const wx_model *m, const wx_eval_options *o, wx_eval **out,
                 wx_diags *d);
-void wx_eval_free(wx_eval *e);
+WX_API void wx_eval_free(wx_eval *e);
 
 /* Replications evaluated (first_rep onwards). */
-unsigned wx_eval_replications(const wx_eval *e);
-unsigned wx_eval_kpi_count(const wx_eval *e);
+WX_API unsigned wx_eval_replications(const wx_eval *e);
+WX_API unsigned wx_eval_kpi_count(const wx_eval *e);
 /* The index of the KPI called `name`, or WX_ENOTFOUND. */
-int wx_eval_kpi_find(const wx_eval *e, const char *name);
+WX_API int wx_eval_kpi_find(const wx_eval *e, const char *name);
 /* NULL when k is out of range. */
-const char *wx_eval_kpi_name(const wx_eval *e, unsigned k);
-const char *wx_eval_kpi_unit(const wx_eval *e, unsigned k);
+WX_API const char *wx_eval_kpi_name(const wx_eval *e, unsigned k);
+WX_API const char *wx_eval_kpi_unit(const wx_eval *e, unsigned k);
 /* +1 when higher is better, -1 when lower is, 0 neutral (or k out of range). */
-int wx_eval_kpi_better(const wx_eval *e, unsigned k);
+WX_API int wx_eval_kpi_better(const wx_eval *e, unsigned k);
 
 /* A summary across replications.  Values that are not available (NaN:
  * "target never reached") are left out of n.  ci is the 95% interval of
@@ -245,25 +254,25 @@ typedef struct {
 } wx_summary;
 
 /* WX_OK or WX_EINVAL (k out of range). */
-int wx_eval_kpi_summary(const wx_eval *e, unsigned k, wx_summary *out);
+WX_API int wx_eval_kpi_summary(const wx_eval *e, unsigned k, wx_summary *out);
 /* Per replication, in order (NaN = n/a); wx_eval_replications() values,
  * NULL when k is out of range. */
-const double *wx_eval_kpi_values(const wx_eval *e, unsigned k);
+WX_API const double *wx_eval_kpi_values(const wx_eval *e, unsigned k);
 
 /* Series summaries, when keep_series was set (0 samples otherwise). */
-unsigned wx_eval_sample_count(const wx_eval *e);
-double wx_eval_sample_time(const wx_eval *e, unsigned i); /* days; NaN out of range */
+WX_API unsigned wx_eval_sample_count(const wx_eval *e);
+WX_API double wx_eval_sample_time(const wx_eval *e, unsigned i); /* days; NaN out of range */
 /* The column (scope "module", "flow", "outcome", "source", "touchpoint" or
  * "total"; entity name; metric, e.g. "members") or WX_ENOTFOUND. */
-int wx_eval_column_find(const wx_eval *e, const char *scope, const char *name,
+WX_API int wx_eval_column_find(const wx_eval *e, const char *scope, const char *name,
                         const char *metric);
 /* WX_OK, WX_EINVAL (out of range or no series kept), WX_ENOMEM. */
-int wx_eval_series_summary(const wx_eval *e, unsigned sample, unsigned col,
+WX_API int wx_eval_series_summary(const wx_eval *e, unsigned sample, unsigned col,
                            wx_summary *out);
 
 /* Writes the KPI summary as an aligned text table to `fp`. */
-int wx_results_print(const wx_results *r, FILE *fp);
-unsigned wx_results_replications(const wx_results *r);
+WX_API int wx_results_print(const wx_results *r, FILE *fp);
+WX_API unsigned wx_results_replications(const wx_results *r);
 
 #ifdef __cplusplus
 }

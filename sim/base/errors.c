@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "util.h"
-#include "yaml_tree.h"
 
 struct wx_diags {
   size_t limit;
@@ -113,12 +112,4 @@ int wx__diag(wx_diags *d, int code, const char *file, int line, int col,
   vsnprintf(e->msg, sizeof e->msg, fmt, ap);
   va_end(ap);
   return code;
-}
-
-void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
-                    int code, unsigned *errors, const char *fmt, va_list ap) {
-  char msg[WX_MSG_MAX];
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  if (errors && code != WX_OK) ++*errors;
-  wx__diag(d, code, file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
 }

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "outfile.h"
-#include "results_dir.h"
 #include "util.h"
 
 char *wx__path_join(const char *dir, const char *name) {
@@ -127,18 +126,6 @@ const char *wx__fmt_stat(char buf[32], double v) {
     return wx__fmt_num(buf, v);
   snprintf(buf, 32, "%.12g", v);
   return buf;
-}
-
-int wx__dir_in_use(const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d) return 0;
-  struct dirent *e;
-  int found = 0;
-  while (!found && (e = readdir(d)) != NULL)
-    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            strcmp(e->d_name, WX_LOCK_NAME) != 0; /* results_dir.h */
-  closedir(d);
-  return found;
 }
 
 int wx__mkdir_p(const char *dir, wx_diags *diags) {

@@ -45,9 +45,6 @@ const char *wx__fmt_stat(char buf[32], double v);
 
 /* Joins dir and name with a '/' into a new string (caller frees). */
 char *wx__path_join(const char *dir, const char *name);
-/* 1 when dir exists and holds anything at all: a results directory in
- * use, which is not overwritten without --force. */
-int wx__dir_in_use(const char *dir);
 
 /* mkdir -p; WX_OK or WX_EIO with a message. */
 int wx__mkdir_p(const char *dir, wx_diags *diags);

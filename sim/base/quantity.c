@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "quantity.h"
 #include "wxflow/wxflow.h"
 
 #define EXPECT_DURATION "a duration such as 3d, 12h or 30min"

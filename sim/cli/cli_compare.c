@@ -7,7 +7,7 @@
 #include "compare.h"
 #include "model.h"
 #include "plot.h"
-#include "units.h"
+#include "quantity.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,

@@ -7,7 +7,7 @@
 #include "plot.h"
 #include "results_dir.h"
 #include "resume.h"
-#include "units.h"
+#include "quantity.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,

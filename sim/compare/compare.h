@@ -7,7 +7,7 @@
  * variant runs through wx_run into <out>/variants/<name>/ with the same
  * seed and replication count, so replication r of every variant draws from
  * the same random streams (common random numbers: the engine tags streams
- * by entity name, see engine_agent.c).  Per KPI, each variant gets its mean
+ * by entity name, see agent_engine.c).  Per KPI, each variant gets its mean
  * and 95% CI, and each non-base variant its paired difference to the base
  * (d_r = KPI_v,r - KPI_base,r) with a Student-t CI, plus the unpaired
  * (Welch) CI of the same difference for reference.

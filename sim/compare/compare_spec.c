@@ -7,7 +7,7 @@
 
 #include "compare.h"
 #include "scenario.h"
-#include "units.h"
+#include "quantity.h"
 #include "readfile.h"
 #include "util.h"
 #include "yaml_tree.h"

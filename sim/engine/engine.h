@@ -29,7 +29,7 @@ typedef struct {
   char stalled[256];
 } wx_engine_stats;
 
-/* The agent engine's state (engine_agent.h); its mechanics files take it. */
+/* The agent engine's state (agent_engine.h); its mechanics files take it. */
 typedef struct wx_engine wx_engine;
 
 typedef struct wx_engine_type {

@@ -1,7 +1,7 @@
 /*
  * Whole-model checks that no single key can make: exclusive branches that
  * add up above 100% and cycles of instant flows.  (Whether a run fits in
- * memory depends on the run: memory.c.)
+ * memory depends on the run: memory_guard.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>

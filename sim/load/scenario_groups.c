@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "kinds.h"
-#include "scenario_units.h"
+#include "scenario_roster.h"
 
 static const char *const types[] = {"communication", "functional"};
 static const char *const kinds[] = {"wecom", "ordinary"};

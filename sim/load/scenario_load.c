@@ -12,7 +12,7 @@
 #include "engine.h"
 #include "readfile.h"
 #include "scenario.h"
-#include "units.h"
+#include "quantity.h"
 #include "util.h"
 
 /* `engine: NAME` must name an engine of engines.c; the run resolves it
@@ -144,7 +144,7 @@ static int compile_root(wx_sctx *c, const wx_node *root) {
   if (c->nomem) return WX_ENOMEM;
   if (c->errors) return WX_ESCENARIO;
   /* No memory check here: a run's size depends on its engine, horizon,
-   * threads and budget, so the run's guard (memory.c) judges it. */
+   * threads and budget, so the run's guard (memory_guard.c) judges it. */
   return wx__model_finalize(c->m);
 }
 

@@ -9,7 +9,7 @@
 
 #include "kinds.h"
 #include "scenario.h"
-#include "scenario_units.h"
+#include "scenario_roster.h"
 #include "util.h"
 
 int wx__module_disabled(const wx_sctx *c, const char *name) {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "quantity.h"
 #include "scenario.h"
 
 static const char *const ads_keys[] = {"budget",  "cpm",  "ctr",

@@ -9,7 +9,7 @@
 
 #include "kinds.h"
 #include "scenario.h"
-#include "scenario_units.h"
+#include "scenario_roster.h"
 
 static const char *const staff_keys[] = {
     "accounts", "friend_cap", "daily_adds", "accept", "assign", "on_refused",

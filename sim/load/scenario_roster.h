@@ -1,5 +1,5 @@
 /* The loader's part for staff accounts and groups (model.h wx_units_cfg):
- * scenario_units.c (shared), scenario_staff.c, scenario_groups.c. */
+ * scenario_roster.c (shared), scenario_staff.c, scenario_groups.c. */
 #ifndef WX_SCENARIO_UNITS_H
 #define WX_SCENARIO_UNITS_H
 

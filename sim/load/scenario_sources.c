@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "units.h"
+#include "quantity.h"
 #include "scenario.h"
 
 static int step_ok(wx_sctx *c, const wx_node *step, const char *path,

@@ -2,7 +2,7 @@
  * side: agent_staff.c). */
 #include <stdio.h>
 
-#include "scenario_units.h"
+#include "scenario_roster.h"
 
 static const char *const assigns[] = {"least_loaded", "round_robin"};
 static const char *const policies[] = {"overflow", "drop", "retry"};

@@ -12,7 +12,7 @@
 #include "calendar.h"
 #include "kinds.h"
 #include "scenario.h"
-#include "scenario_units.h"
+#include "scenario_roster.h"
 
 static int time_of_day(wx_sctx *c, const wx_node *n, const char *path,
                        double *out) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "scenario.h"
-#include "units.h"
+#include "quantity.h"
 #include "util.h"
 
 void wx__serr(wx_sctx *c, const wx_node *n, const char *fmt, ...) {

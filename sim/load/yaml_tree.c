@@ -478,3 +478,11 @@ void wx__tree_free(wx_tree *t) {
   free(t->name);
   free(t);
 }
+
+void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
+                    int code, unsigned *errors, const char *fmt, va_list ap) {
+  char msg[WX_MSG_MAX];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  if (errors && code != WX_OK) ++*errors;
+  wx__diag(d, code, file, n ? n->line : 0, n ? n->col : 0, "%s", msg);
+}

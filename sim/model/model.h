@@ -101,7 +101,7 @@ typedef struct {
 } wx_flow;
 
 /* Units: staff accounts (personal_account, wecom) or chat groups (group)
- * inside a module, each with a cap on its members (units_pool.c).  A module
+ * inside a module, each with a cap on its members (roster_pool.c).  A module
  * uses them when units.type != WX_UNITS_NONE (set by the loader for every
  * module of those kinds; models built in C leave it NONE).  Structural
  * numbers (counts, caps, durations, costs) are plain values; behavioural

@@ -6,10 +6,6 @@
 #include "kinds.h"
 #include "results.h"
 
-const double wx__quantile_probs[WX_NQ] = {0.05, 0.25, 0.50, 0.75, 0.95};
-const char *const wx__quantile_names[WX_NQ] = {"p5", "p25", "p50", "p75",
-                                               "p95"};
-
 /* Labels are free UTF-8 text: quote them when CSV needs it. */
 void wx__csv_field(FILE *fp, const char *s) {
   int quote = 0;

@@ -251,12 +251,3 @@ int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
   else wx_results_free(r);
   return rc;
 }
-
-void wx_results_free(wx_results *r) {
-  if (!r) return;
-  free(r->defs);
-  free(r->kpi);
-  free(r);
-}
-
-unsigned wx_results_replications(const wx_results *r) { return r->n_reps; }

@@ -177,3 +177,15 @@ void wx__results_dir_release(wx_dir_lock *lk) {
   free(lk->path);
   lk->path = NULL;
 }
+
+int wx__dir_in_use(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  struct dirent *e;
+  int found = 0;
+  while (!found && (e = readdir(d)) != NULL)
+    found = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            strcmp(e->d_name, WX_LOCK_NAME) != 0;
+  closedir(d);
+  return found;
+}

@@ -45,4 +45,8 @@ int wx__results_dir_killed(const char *dir);
 /* 1 when name is a temporary of an output file or of the chart writer. */
 int wx__is_temporary_name(const char *name);
 
+/* 1 when dir exists and holds anything at all: a results directory in
+ * use, which is not overwritten without --force. */
+int wx__dir_in_use(const char *dir);
+
 #endif

@@ -10,9 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "memory.h"
-#include "results.h"
+#include "memory_guard.h"
+#include "core.h"
 #include "util.h"
+
+const double wx__quantile_probs[WX_NQ] = {0.05, 0.25, 0.50, 0.75, 0.95};
+const char *const wx__quantile_names[WX_NQ] = {"p5", "p25", "p50", "p75",
+                                               "p95"};
 
 static uint32_t online_cores(void) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -47,7 +51,7 @@ static int resolve(const wx_model *m, const wx_eval_options *o,
   return WX_OK;
 }
 
-/* Everything large, sized before it is allocated (memory.h). */
+/* Everything large, sized before it is allocated (memory_guard.h). */
 static int guard(wx_run_ctx *c, const wx_runner_opts *ro) {
   const wx_layout *l = &c->layout;
   double cells = (double)l->n_samples * l->n_cols;
@@ -215,3 +219,12 @@ void wx__core_free(wx_run_ctx *c) {
   free(c->kpi_row);
   c->kpi_row = NULL;
 }
+
+void wx_results_free(wx_results *r) {
+  if (!r) return;
+  free(r->defs);
+  free(r->kpi);
+  free(r);
+}
+
+unsigned wx_results_replications(const wx_results *r) { return r->n_reps; }

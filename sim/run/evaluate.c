@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results.h"
+#include "core.h"
 #include "util.h"
 
 struct wx_eval {

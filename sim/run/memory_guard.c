@@ -12,75 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "memory.h"
+#include "memory_guard.h"
 #include "util.h"
-
-static double param(const wx_model *m, uint32_t i) {
-  return i < m->n_params ? m->params[i].value : 0;
-}
-
-static double poisson_arrivals(const wx_model *m, const wx_source *s,
-                               double h) {
-  double n = 0;
-  for (uint32_t k = 0; k < s->n_steps; k++) {
-    double end = k + 1 < s->n_steps ? s->steps[k + 1].from : h;
-    if (end > h) end = h;
-    if (end > s->steps[k].from)
-      n += param(m, s->steps[k].rate) * (end - s->steps[k].from);
-  }
-  return n;
-}
-
-/* Ads arrive at budget / cpm * 1000 * ctr * convert per day (agent_econ.c). */
-static double ads_arrivals(const wx_model *m, const wx_source *s, double h) {
-  double cpm = param(m, s->cpm), until = s->until < h ? s->until : h;
-  if (!(cpm > 0) || !(until > s->from)) return 0;
-  return param(m, s->budget) / cpm * 1000 * param(m, s->ctr) *
-         param(m, s->convert) * (until - s->from);
-}
-
-double wx__source_expected(const wx_model *m, uint32_t i, double horizon) {
-  const wx_source *s = &m->sources[i];
-  switch (s->kind) {
-    case WX_SOURCE_INITIAL: return param(m, s->count);
-    case WX_SOURCE_POISSON: return poisson_arrivals(m, s, horizon);
-    case WX_SOURCE_ADS: return ads_arrivals(m, s, horizon);
-    case WX_SOURCE_CAMPAIGN:
-      return s->at <= horizon ? param(m, s->count) : 0;
-    default: return 0;
-  }
-}
-
-/* The parameter whose value sets a source's size. */
-static uint32_t source_key(const wx_source *s) {
-  switch (s->kind) {
-    case WX_SOURCE_POISSON: return s->n_steps ? s->steps[0].rate : WX_NONE;
-    case WX_SOURCE_ADS: return s->budget;
-    default: return s->count;
-  }
-}
-
-void wx__memory_drivers(const wx_model *m, double horizon,
-                        wx_memory_drivers *out) {
-  *out = (wx_memory_drivers){.source = WX_NONE, .units_module = WX_NONE};
-  for (uint32_t i = 0; i < m->n_sources; i++) {
-    double n = wx__source_expected(m, i, horizon);
-    out->people += n;
-    if (out->source == WX_NONE || n > out->source_people) {
-      out->source = i;
-      out->source_people = n;
-    }
-  }
-  for (uint32_t i = 0; i < m->n_modules; i++) {
-    const wx_units_cfg *u = &m->modules[i].units;
-    if (!wx__units_open_at_start(u)) continue;
-    out->units += u->units;
-    if (out->units_module == WX_NONE || u->units > out->module_units) {
-      out->units_module = i;
-      out->module_units = u->units;
-    }
-  }
-}
 
 /* A cgroup's memory limit in bytes (v2, then v1), or 0 when none. */
 static double cgroup_limit(void) {
@@ -103,12 +36,6 @@ static double cgroup_limit(void) {
 
 /* Half of physical memory leaves room for the OS and whatever else runs;
  * a cgroup limit is a hard ceiling on top of that. */
-int wx__units_open_at_start(const wx_units_cfg *u) {
-  /* as agent_units.c opens them: groups that open on demand start empty */
-  return u->type == WX_UNITS_STAFF ||
-         (u->type == WX_UNITS_GROUPS && u->on_refused != WX_REFUSE_NEW_GROUP);
-}
-
 double wx__default_memory_budget(void) {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
   double half = pages > 0 && size > 0 ? (double)pages * (double)size / 2 : 0;
@@ -138,7 +65,7 @@ static const char *human(char *buf, double b) {
 static void name_people(const wx_model *m, const wx_memory_drivers *dr,
                         char *buf, size_t size, wx_pos *pos) {
   const wx_source *s = &m->sources[dr->source];
-  uint32_t k = source_key(s);
+  uint32_t k = wx__source_key(s);
   const char *path = k < m->n_params && m->params[k].path
                          ? m->params[k].path : s->name;
   *pos = k < m->n_params ? m->params[k].pos : s->pos;

@@ -1,5 +1,5 @@
 /*
- * The memory guard (memory.c): what a run will hold at its peak, checked
+ * The memory guard (memory_guard.c): what a run will hold at its peak, checked
  * against the budget before anything large is allocated.
  */
 #ifndef WX_MEMORY_H
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "model_size.h"
 
 /* Peak bytes of a run, by part. */
 typedef struct {
@@ -32,26 +33,5 @@ double wx__memory_need(const wx_memory_plan *p);
  * naming the remedies. */
 int wx__memory_check(const wx_model *m, const wx_memory_plan *p,
                      wx_diags *d);
-
-/* Expected people from source i over `horizon` days at nominal values
- * (fission offspring not included). */
-double wx__source_expected(const wx_model *m, uint32_t i, double horizon);
-
-/* 1 when the units of u all exist from t = 0 (staff accounts, groups
- * that do not open on demand). */
-int wx__units_open_at_start(const wx_units_cfg *u);
-
-/* What makes a model large, at nominal values. */
-typedef struct {
-  double people;          /* expected arrivals, every source */
-  uint32_t source;        /* the largest source, or WX_NONE */
-  double source_people;
-  double units;           /* staff accounts and groups at t = 0 */
-  uint32_t units_module;  /* the module with the most, or WX_NONE */
-  double module_units;
-} wx_memory_drivers;
-
-void wx__memory_drivers(const wx_model *m, double horizon,
-                        wx_memory_drivers *out);
 
 #endif

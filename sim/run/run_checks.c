@@ -1,6 +1,6 @@
 /* Checks made before a run starts (run_checks.h): the run core's own
  * plan, so that the two can never disagree. */
-#include "results.h"
+#include "core.h"
 #include "run_checks.h"
 
 int wx__run_checks(const wx_model *m, double budget, wx_diags *diags) {

@@ -9,7 +9,7 @@
 #include "readfile.h"
 #include "scenario.h"
 #include "study.h"
-#include "units.h"
+#include "quantity.h"
 #include "util.h"
 #include "yaml_tree.h"
 

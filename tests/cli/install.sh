@@ -32,10 +32,42 @@ C
 # A sanitizer build installs an instrumented library: link the runtime too.
 SAN=""
 [ -n "${WX_SANITIZE:-}" ] && SAN="-fsanitize=$WX_SANITIZE"
-PKG_CONFIG_PATH=$(dirname "$PC") cc $SAN "$T/use.c" -o "$T/use" \
-  $(PKG_CONFIG_PATH=$(dirname "$PC") pkg-config --static --cflags --libs wxflow) \
-  >"$T/cc.log" 2>&1 || { cat "$T/cc.log"; fail "cannot build against the installed library"; }
-"$T/use" | grep -q "^0\.[0-9]*\.[0-9]* success$" || fail "installed library does not work"
+PCDIR=$(dirname "$PC")
+LIBDIR=$(dirname "$PCDIR")
+# Three ways C users link: plain pkg-config, pkg-config --static, and
+# find_package(wxflow) from another CMake project.
+for how in plain static; do
+  flag=""; [ "$how" = static ] && flag="--static"
+  cc $SAN "$T/use.c" -o "$T/use_$how" \
+    $(PKG_CONFIG_PATH="$PCDIR" pkg-config $flag --cflags --libs wxflow) \
+    >"$T/cc.log" 2>&1 || { cat "$T/cc.log"; fail "cannot build with pkg-config ($how)"; }
+  LD_LIBRARY_PATH="$LIBDIR" "$T/use_$how" | grep -q "^0\.[0-9]*\.[0-9]* success$" \
+    || fail "installed library does not work (pkg-config $how)"
+done
+mkdir -p "$T/consumer"
+cp "$T/use.c" "$T/consumer/use.c"
+cat > "$T/consumer/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.20)
+project(consumer C)
+find_package(wxflow 0.1 REQUIRED)
+add_executable(use use.c)
+target_link_libraries(use PRIVATE wxflow::wxflow)
+CM
+CFLAGS="$SAN" LDFLAGS="$SAN" cmake -S "$T/consumer" -B "$T/consumer/build" \
+  -DCMAKE_PREFIX_PATH="$P" >"$T/cm.log" 2>&1 \
+  && cmake --build "$T/consumer/build" >>"$T/cm.log" 2>&1 \
+  || { cat "$T/cm.log"; fail "find_package(wxflow) consumer does not build"; }
+LD_LIBRARY_PATH="$LIBDIR" "$T/consumer/build/use" | grep -q "success$" \
+  || fail "find_package(wxflow) consumer does not work"
+# A shared library exports exactly the published API.
+SO=$(ls "$LIBDIR"/libwxflow.so.* 2>/dev/null | head -1)
+if [ -n "$SO" ]; then
+  nm -D --defined-only "$SO" | awk '{print $3}' | grep '^wx' | sort >"$T/exported"
+  grep -q '^wx__' "$T/exported" && fail "internal wx__ symbols exported: $(grep '^wx__' "$T/exported" | head -3)"
+  grep -o '^WX_API [^(]*\bwx_[a-z_0-9]*(' "$SRC/include/wxflow/wxflow.h" \
+    | sed 's/.*\b\(wx_[a-z_0-9]*\)(/\1/' | sort >"$T/declared"
+  cmp -s "$T/exported" "$T/declared" || { diff "$T/declared" "$T/exported"; fail "exports differ from the header's WX_API"; }
+fi
 "$P/bin/wxflow" --version | grep -q wxflow || fail "installed program"
 # The installed program reads its own data, never the build machine's
 # source tree: a template only the installed copy has must be listed.

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "engine_fixture.h"
-#include "scenario_units.h"
+#include "scenario_roster.h"
 #include "util.h"
 
 static const wx_pos nowhere = {0, 0};

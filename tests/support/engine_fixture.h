@@ -3,7 +3,7 @@
 #ifndef WX_ENGINE_FIXTURE_H
 #define WX_ENGINE_FIXTURE_H
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "model.h"
 #include "series.h"
 

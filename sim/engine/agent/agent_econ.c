@@ -11,7 +11,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "dist.h"
 
 static double ads_rate(const wx_engine *e, const wx_source *s) {

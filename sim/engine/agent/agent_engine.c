@@ -4,7 +4,7 @@
  *
  * Random streams (rng.h), one generator each, seeded from the replication
  * seed, a kind and an entity name: sources (arrival times), modules (which
- * fates), module delays, and in agent_units.c / agent_x.c accounts and
+ * fates), module delays, and in agent_roster.c / agent_mechanics.c accounts and
  * groups, touchpoints and outcomes.
  * Tags come from entity *names*, not indices: a variant that disables a
  * module (so later indices shift) or changes one module's flows leaves
@@ -25,11 +25,10 @@
 #include <string.h>
 
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "dist.h"
 #include "engine.h"
-#include "engine_agent.h"
-#include "accum.h"
+#include "agent_engine.h"
 #include "rng.h"
 #include "util.h"
 

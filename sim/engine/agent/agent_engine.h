@@ -1,4 +1,4 @@
-/* Internals of the agent engine, shared by engine_agent.c (setup) and
+/* Internals of the agent engine, shared by agent_engine.c (setup) and
  * agent_step.c (the event loop). */
 #ifndef WX_ENGINE_AGENT_H
 #define WX_ENGINE_AGENT_H
@@ -9,22 +9,22 @@
 #include "engine.h"
 #include "people.h"
 #include "queue.h"
-#include "unit_pool.h"
+#include "roster.h"
 
 /* Every event code (`what` of a queued event), in one table.  A flow's
  * index is its own event (`person` the slot, `epoch` the membership epoch
  * of its `from`); flow indices stay below WX_EV_FIRST_SPECIAL, and the
  * codes above them name the other events.  The loop (agent_step.c)
  * dispatches on the ranges: flows, WX_EV_SOURCE, the units pair, and the
- * mechanics of agent_x.h. */
+ * mechanics of agent_mechanics.h. */
 enum {
   WX_EV_FIRST_SPECIAL = 0xFFF6u,
-  /* Staff accounts and groups (unit_pool.h). */
+  /* Staff accounts and groups (roster.h). */
   WX_EV_RETRY = 0xFFF6u, /* person p retries joining module `epoch` */
   WX_EV_UNIT = 0xFFF7u,  /* unit `person` of module `epoch` dissolves or is
                             replaced; person WX_NONE: the module's daily
                             tick (bans, negative feedback) */
-  /* Touchpoints, fission and economics (agent_x.h). */
+  /* Touchpoints, fission and economics (agent_mechanics.h). */
   WX_EV_TOUCH = 0xFFF8u,    /* person = touchpoint: a post */
   WX_EV_FISSION = 0xFFF9u,  /* person = origin (touchpoint, or n_tp + s) */
   WX_EV_REC = 0xFFFAu,      /* person = slot, epoch = response flow */
@@ -47,7 +47,7 @@ void wx__agent_free(wx_engine *e);
 int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
                   wx_series *out, const atomic_int *stop);
 void wx__agent_stats(const wx_engine *e, wx_engine_stats *out);
-/* Peak bytes of one replication of m on l (engine_agent_mem.c). */
+/* Peak bytes of one replication of m on l (agent_memory.c). */
 double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l);
 
 struct wx_engine {

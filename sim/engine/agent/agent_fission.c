@@ -15,7 +15,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "dist.h"
 
 const wx_fission *wx__fission_of(const wx_engine *e, uint32_t origin) {

@@ -32,8 +32,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "dist.h"
-#include "engine_agent.h"
-#include "unit_pool.h"
+#include "agent_engine.h"
+#include "roster.h"
 
 double wx__group_activity(const wx_units_rt *u, uint32_t i, double t) {
   const wx_units_cfg *c = u->cfg;

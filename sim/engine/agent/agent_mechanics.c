@@ -1,4 +1,4 @@
-/* Glue between the agent engine and the WeChat mechanics (agent_x.h):
+/* Glue between the agent engine and the WeChat mechanics (agent_mechanics.h):
  * allocation, per-run reset, the start, event dispatch and the hooks the
  * core loop calls on joining, leaving, new people, outcomes and samples. */
 #include <math.h>
@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "rng.h"
 #include "util.h"
 

@@ -2,10 +2,10 @@
  * The WeChat mechanics on top of the agent engine: touchpoints
  * (agent_touch.c), fission (agent_fission.c), ads, campaigns, order values,
  * repeat purchases and costs (agent_econ.c), glued to the event loop by
- * agent_x.c.  None of it exists (e->x is NULL) in a model without them, so
+ * agent_mechanics.c.  None of it exists (e->x is NULL) in a model without them, so
  * the core loop pays one predictable branch per hook.
  *
- * Random streams, seeded like engine_agent.c's by kind and entity *name*
+ * Random streams, seeded like agent_engine.c's by kind and entity *name*
  * (wx__rng_seed_stream, rng.h), so adding an entity shifts no other one:
  *   touchpoint  WX_STREAM_TOUCH    reach, choice, unfollow, responses,
  *                                  fission of its reached people,
@@ -16,10 +16,10 @@
 #ifndef WX_AGENT_X_H
 #define WX_AGENT_X_H
 
-#include "engine_agent.h"
+#include "agent_engine.h"
 #include "members.h"
 
-/* Its events, WX_EV_TOUCH .. WX_EV_CAMPAIGN, are in engine_agent.h's
+/* Its events, WX_EV_TOUCH .. WX_EV_CAMPAIGN, are in agent_engine.h's
  * table. */
 
 struct wx_xstate {

@@ -19,8 +19,8 @@
  * Estimates err high: every arrival over the horizon is counted as alive
  * at once, each holding the most events a member of any module can.
  */
-#include "engine_agent.h"
-#include "memory.h"
+#include "agent_engine.h"
+#include "model_size.h"
 
 #define RECORD_FACTOR 1.05     /* bytes per record byte (measured 1.00) */
 #define BYTES_PER_EVENT 49.0   /* a pending event (measured 48.6) */
@@ -28,7 +28,7 @@
 #define BYTES_PER_FRIEND 4.0   /* a member in a unit's list */
 #define FIXED_BYTES 262144.0   /* tables, streams, queue buckets */
 
-/* uint16 words of a person record (people.h, unit_pool.h). */
+/* uint16 words of a person record (people.h, roster.h). */
 static double record_words(const wx_model *m) {
   double words = 2 + m->n_modules;
   for (uint32_t i = 0; i < m->n_modules; i++)
@@ -54,7 +54,7 @@ double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
   double people = dr.people;
   double bytes = people * (record_words(m) * 2 * RECORD_FACTOR +
                            events_per_person(m) * BYTES_PER_EVENT);
-  /* Units open at t = 0 (memory.c), and each member in one list. */
+  /* Units open at t = 0 (memory_guard.c), and each member in one list. */
   bytes += dr.units * BYTES_PER_UNIT;
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (m->modules[i].units.type != WX_UNITS_NONE)

@@ -28,9 +28,9 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "calendar.h"
-#include "unit_pool.h"
+#include "roster.h"
 
 int wx__moments_alloc(wx_xstate *x, const wx_model *m) {
   x->day_of = malloc((m->n_modules + 1) * sizeof *x->day_of);

@@ -1,13 +1,13 @@
 /*
- * The glue between the agent engine and the units mechanics (unit_pool.h):
+ * The glue between the agent engine and the units mechanics (roster.h):
  * per-run setup, admission and leaving hooks, the mechanics' own events,
  * and the levels written into each sample.
  */
 #include <math.h>
 #include <stdlib.h>
 
-#include "engine_agent.h"
-#include "unit_pool.h"
+#include "agent_engine.h"
+#include "roster.h"
 #include "rng.h"
 #include "util.h"
 
@@ -52,7 +52,7 @@ wx_units_all *wx__units_alloc(wx_engine *e, int *rc) {
     ux->of[i] = u;
     if (init_module(e, u, i, ux->n++) != WX_OK) goto fail;
   }
-  e->pp.stride += 4 * n; /* the unit and position words (unit_pool.h) */
+  e->pp.stride += 4 * n; /* the unit and position words (roster.h) */
   return ux;
 fail:
   wx__units_free(ux);

@@ -28,8 +28,8 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "engine_agent.h"
-#include "unit_pool.h"
+#include "agent_engine.h"
+#include "roster.h"
 
 static void new_day(wx_units_rt *u, double t) {
   double day = floor(t);

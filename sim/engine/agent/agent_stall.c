@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_x.h"
-#include "engine_agent.h"
+#include "agent_mechanics.h"
+#include "agent_engine.h"
 
 /* Events sampled to find the culprits. */
 #define SAMPLE 4096

@@ -5,8 +5,8 @@
 #include <gsl/gsl_randist.h>
 
 #include "dist.h"
-#include "agent_x.h"
-#include "engine_agent.h"
+#include "agent_mechanics.h"
+#include "agent_engine.h"
 
 /* *stop is read once per this many events + 1. */
 #define STOP_POLL_MASK 4095u
@@ -136,7 +136,7 @@ static int retry(wx_engine *e, const wx_event *ev) {
   return rc;
 }
 
-/* An event of the units mechanics (unit_pool.h). */
+/* An event of the units mechanics (roster.h). */
 static int unit_event(wx_engine *e, const wx_event *ev) {
   if (ev->what == WX_EV_RETRY) return retry(e, ev);
   e->st.events++;

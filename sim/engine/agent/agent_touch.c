@@ -14,7 +14,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_x.h"
+#include "agent_mechanics.h"
 #include "calendar.h"
 #include "dist.h"
 

@@ -1,7 +1,7 @@
 /*
  * Units inside a module: staff accounts (agent_staff.c) and chat groups
  * (agent_groups.c), sharing one pool of capped member lists
- * (units_pool.c) and one glue layer to the engine (agent_units.c).
+ * (roster_pool.c) and one glue layer to the engine (agent_roster.c).
  *
  * Every units module has its own random stream (WX_STREAM_UNITS and the
  * module's name, rng.h), so acceptance, bans, negative feedback and
@@ -13,7 +13,7 @@
  * modules exist, so the core record is unchanged otherwise.
  *
  * Events of the mechanics go through the engine's queue (the codes are in
- * engine_agent.h's table):
+ * agent_engine.h's table):
  *   what WX_EV_RETRY, person p, epoch m   p retries joining module m
  *   what WX_EV_UNIT,  person u, epoch m   unit u of module m: a functional
  *                                         group dissolves / a banned account
@@ -67,7 +67,7 @@ typedef struct {
   int retrying;          /* the current entry is a retry */
 } wx_units_all;
 
-/* ------------------------------------------------------- agent_units.c */
+/* ------------------------------------------------------- agent_roster.c */
 
 /* NULL (and *rc = WX_OK) when the model has no units modules.  Adds the
  * per-person words to e->pp (call before any person exists). */
@@ -93,7 +93,7 @@ void wx__staff_post(wx_engine *e, uint32_t m, uint32_t account);
 /* The unit of p in u's module (p must be a member). */
 uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p);
 
-/* ------------------------------------------------------- units_pool.c */
+/* ------------------------------------------------------- roster_pool.c */
 
 /* Opens one more unit (state OPEN, no members); its index or WX_NONE. */
 uint32_t wx__pool_open(wx_units_rt *u, double t);

@@ -1,15 +1,15 @@
 /*
  * The pool of units of one module (staff accounts or groups): per unit a
  * state, an open time and an unordered member list with O(1) removal (each
- * member's position is kept in its person record, unit_pool.h).
+ * member's position is kept in its person record, roster.h).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_rng.h>
 
-#include "engine_agent.h"
-#include "unit_pool.h"
+#include "agent_engine.h"
+#include "roster.h"
 
 static int grow(wx_units_rt *u) {
   uint32_t room = u->room < 8 ? 8 : u->room * 2;

@@ -72,7 +72,7 @@ void wx__ctrans_free(wx_ctrans *t) {
   *t = (wx_ctrans){0};
 }
 
-/* The agent engine's fate probabilities (engine_agent.c derive_params):
+/* The agent engine's fate probabilities (agent_engine.c derive_params):
  * exclusive branches clamped, normalised when their sum exceeds 1; joins
  * independent. */
 static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
