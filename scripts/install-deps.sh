@@ -1,23 +1,59 @@
 #!/bin/sh
-# Installs, on Debian 12, whatever wxflow needs to build, test and chart that
-# is not there yet.  Safe to run again; does nothing when all is present.
+# Installs, on Debian 12, what wxflow needs that is not there yet, says
+# what and why, and shows apt's progress.  Safe to run again: it does
+# nothing when everything is present.
+#
+#   sh scripts/install-deps.sh        build, run, chart and test
+#   sh scripts/install-deps.sh --ci   also the tools only CI's extra passes
+#                                     use (sanitizers, fuzzing, valgrind,
+#                                     the man-page check, the browser test
+#                                     of the report, MPI)
 set -eu
-pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
-      gnuplot-nox fonts-noto-cjk clang libclang-rt-14-dev valgrind"
-# CI only: the browser test of `wxflow report` (tests/cli/report.sh loads
-# report.html in headless Chromium and renders deck.pdf with pdftoppm; it
-# skips without them).  poppler-utils' pdfunite also joins deck.pdf's pages
-# at run time, so planners who want the deck need it too.
-ci_pkgs="chromium poppler-utils"
-pkgs="$pkgs $ci_pkgs"
-missing=""
-for p in $pkgs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-    missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-echo "wxflow: installing$missing" >&2
+
+# name:why pairs, one package a line.
+base="build-essential:C compiler and make
+cmake:the build
+pkg-config:finds libyaml and NLopt
+libgsl-dev:random numbers, distributions, statistics, linear algebra
+libyaml-dev:reads scenario files
+libnlopt-dev:derivative-free fitting (calibrate) and optimisation (optimize)
+libcmocka-dev:the unit tests
+gnuplot-nox:draws the charts
+fonts-noto-cjk:Chinese labels in charts and reports
+poppler-utils:pdfunite joins the slides of deck.pdf"
+ci="clang:libFuzzer harnesses and the clang warning check
+libclang-rt-14-dev:clang's sanitizer and fuzzer runtimes
+llvm:llvm-symbolizer, so sanitizer and fuzzer reports show symbols
+valgrind:the suite under memcheck
+groff-base:the man page check
+chromium:loads report.html in a real browser (tests/cli/report.sh)
+libopenmpi-dev:the MPI build (-DWX_MPI=ON)
+openmpi-bin:mpirun for the MPI tests"
+
+wanted="$base"
+case "${1:-}" in
+  --ci) wanted="$base
+$ci" ;;
+  "") ;;
+  -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+  *) echo "install-deps.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
+
+missing=$(echo "$wanted" | while IFS=: read -r pkg why; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    echo "wxflow: will install $pkg ($why)" >&2
+    printf '%s ' "$pkg"
+  fi
+done)
+if [ -z "$missing" ]; then
+  echo "wxflow: every package needed is installed" >&2
+  exit 0
+fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "wxflow: apt-get update" >&2
+$SUDO apt-get update
+echo "wxflow: apt-get install $missing" >&2
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends \
+  -o Dpkg::Use-Pty=0 $missing

@@ -25,7 +25,7 @@ for cmd in init run validate plot compare; do
 done
 "$WX" --help >>"$T/help" || fail "wxflow --help"
 for opt in $(grep -o -- '--[a-z][a-z-]*' "$R" | sort -u); do
-  case $opt in --output-on-failure|--build|--test-dir|--target|--install) continue ;; esac
+  case $opt in --output-on-failure|--build|--test-dir|--target|--install|--ci|--cflags|--libs|--static) continue ;; esac
   grep -q -- "$opt\\b" "$T/help" || fail "README names $opt, which no --help lists"
 done
 
