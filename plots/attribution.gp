@@ -28,10 +28,11 @@ _kf = sprintf(",%g", 14*fontscale)
 _tf = sprintf(",%g", 22*fontscale)
 set xtics scale 0 font _xf rotate by 20 right
 set ytics font _xf
-set format y '%h'
+set format y '%.1s%c'
+set errorbars lc rgb '#333333'
 set xzeroaxis lt -1 lw 1
 set key top right font _kf samplen 1.5
-set multiplot layout nout, 1 title title font sprintf(",%g", 28*fontscale) margins 0.08, 0.98, 0.12, 0.88 spacing 0.08, 0.14
+set multiplot layout nout, 1 title title font sprintf(",%g", 28*fontscale) margins 0.08, 0.98, 0.12, 0.85 spacing 0.08, 0.16
 do for [k=1:nout] {
   set title out_titles[k] font _tf
   if (k > 1) { unset key }
