@@ -15,7 +15,7 @@ if (!exists("datafile")) datafile = '/dev/null'
 if (!exists("title")) title = ''
 if (!exists("nout")) { stats datafile using 3 nooutput; nout = STATS_blocks }
 if (!exists("out_titles")) { array out_titles[nout]; do for [k=1:nout] { out_titles[k] = sprintf('outcome %d', k) } }
-if (!exists("nmethods")) nmethods = 6
+if (!exists("nmethods")) nmethods = 7
 if (!exists("method_names")) { array method_names[nmethods]; do for [m=1:nmethods] { method_names[m] = sprintf('method %d', m) } }
 
 set style data histograms

@@ -70,7 +70,7 @@ static int push(wx_journeys *j, slot *s, const wx_jstep *st) {
 }
 
 static int step(wx_journeys *j, uint32_t p, wx_jkind kind, uint32_t index,
-                double t, double value) {
+                uint32_t via, double t, double value) {
   if (p >= j->n_slots && grow_slots(j, p) != WX_OK) return WX_ENOMEM;
   slot *s = &j->slots[p];
   wx_jstep *last = s->n ? &s->s[s->n - 1] : NULL;
@@ -84,13 +84,19 @@ static int step(wx_journeys *j, uint32_t p, wx_jkind kind, uint32_t index,
     if (kind == WX_J_BUY) j->lost_buys++;
     return WX_OK;
   }
-  wx_jstep st = {t, value, index, (uint16_t)kind, 1};
+  wx_jstep st = {t, value, index, via, (uint16_t)kind, 1};
   return push(j, s, &st);
 }
 
 void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind,
                       uint32_t index, double t, double value) {
-  int rc = step(j, p, kind, index, t, value);
+  int rc = step(j, p, kind, index, UINT32_MAX, t, value);
+  if (j->rc == WX_OK) j->rc = rc;
+}
+
+void wx__journey_buy(wx_journeys *j, uint32_t p, uint32_t o, uint32_t flow,
+                     double t, double value) {
+  int rc = step(j, p, WX_J_BUY, o, flow, t, value);
   if (j->rc == WX_OK) j->rc = rc;
 }
 

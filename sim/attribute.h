@@ -20,7 +20,8 @@
  *             replication); efficiency sum_i phi_i = v(N) - v(empty)
  *             holds per replication in both cases.
  * From the base scenario's journeys (journeys.h, attribute_paths.c): last,
- * first and linear touch per purchase (repeat purchases included), and
+ * first and linear touch per purchase and the last step (what the
+ * engine's attribution columns credit), repeat purchases included, and
  * the first-order Markov removal effect (attribute_markov.c).
  */
 #ifndef WX_ATTRIBUTE_H
@@ -158,7 +159,8 @@ wx_attr_acc *wx__attr_acc_alloc(const wx_attribution *a, const wx_model *m,
 void wx__attr_acc_free(wx_attr_acc *c);
 int wx__attr_acc_add(void *acc, const wx_jstep *s, uint32_t n,
                      uint32_t dropped);
-/* Credit of `method` (0 last, 1 first, 2 linear) to channel i for outcome
+/* Credit of `method` (0 last touch, 1 first touch, 2 linear, 3 last
+ * step) to channel i for outcome
  * k (a->n_out - 1: revenue) in this replication. */
 double wx__attr_acc_credit(const wx_attr_acc *c, int method, size_t i,
                            size_t k);

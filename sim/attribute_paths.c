@@ -4,7 +4,10 @@
  *    its person before it: last touch (the last one), first touch (the
  *    first of the journey), linear (1/L each of the L steps); consecutive
  *    steps on one channel count once; a purchase before any channel step
- *    is unattributed;
+ *    is unattributed; last step (the engine's own attribution columns):
+ *    the touchpoint the purchase answered when it is a channel, else the
+ *    module its flow left, a repeat purchase going where the purchase
+ *    before it (of that outcome, in the journey) went;
  *  - journey-log records as attribution tools read them: one per purchase
  *    (the path so far, a conversion and its value) and one per person who
  *    never bought (the whole path, a null); the first-order Markov chain
@@ -27,11 +30,14 @@ typedef struct {
   double conv, value, null;
 } entry;
 
+#define N_CREDIT 4 /* last touch, first touch, linear, last step */
+
 struct wx_attr_acc {
   const wx_attribution *a;
+  const wx_model *m;
   size_t n_ch, n_out, w; /* w: row width of a transition matrix */
   int32_t *ch_of_mod, *ch_of_tp, *out_of_oc;
-  double *credit;        /* [3][n_ch][n_out] */
+  double *credit;        /* [N_CREDIT][n_ch][n_out] */
   double *trans;         /* [n_out][(n_ch + 1) x w] */
   double *conv;          /* [n_out]: conversions with a path (revenue: value) */
   entry *tab;            /* open addressing, cap a power of two */
@@ -45,6 +51,7 @@ struct wx_attr_acc {
   uint8_t *seq_buf;      /* channel steps of the journey in hand */
   size_t seq_cap;
   uint8_t *bought;       /* [n_out] */
+  int32_t *step_of;      /* [n_out]: last-step channel of the last purchase */
 };
 
 static int32_t *map_channels(const wx_attribution *a, uint32_t n, int tp) {
@@ -60,6 +67,7 @@ wx_attr_acc *wx__attr_acc_alloc(const wx_attribution *a, const wx_model *m,
   wx_attr_acc *c = calloc(1, sizeof *c);
   if (!c) return NULL;
   c->a = a;
+  c->m = m;
   c->n_ch = a->n_ch;
   c->n_out = a->n_out;
   c->w = a->n_ch + 3;
@@ -72,16 +80,17 @@ wx_attr_acc *wx__attr_acc_alloc(const wx_attribution *a, const wx_model *m,
     for (size_t k = 0; k + 1 < a->n_out; k++)
       if (a->oc_index[k] == i) c->out_of_oc[i] = (int32_t)k;
   }
-  c->credit = calloc(3 * c->n_ch * c->n_out + 1, sizeof *c->credit);
+  c->credit = calloc(N_CREDIT * c->n_ch * c->n_out + 1, sizeof *c->credit);
   c->trans = calloc(c->n_out * (c->n_ch + 1) * c->w, sizeof *c->trans);
   c->conv = calloc(c->n_out, sizeof *c->conv);
   c->bought = calloc(c->n_out, 1);
+  c->step_of = calloc(c->n_out, sizeof *c->step_of);
   c->heap = calloc(a->keep + 1, sizeof *c->heap);
   c->tab_cap = 256;
   c->tab = calloc(c->tab_cap, sizeof *c->tab);
   c->r = wx__rng_alloc();
   if (!c->ch_of_mod || !c->ch_of_tp || !c->out_of_oc || !c->credit ||
-      !c->trans || !c->conv || !c->bought || !c->heap || !c->tab || !c->r) {
+      !c->trans || !c->conv || !c->bought || !c->step_of || !c->heap || !c->tab || !c->r) {
     wx__attr_acc_free(c);
     return NULL;
   }
@@ -101,6 +110,7 @@ void wx__attr_acc_free(wx_attr_acc *c) {
   free(c->trans);
   free(c->conv);
   free(c->bought);
+  free(c->step_of);
   free(c->heap);
   free(c->tab);
   free(c->seq_buf);
@@ -205,9 +215,26 @@ static int push_channel(wx_attr_acc *c, uint32_t *n, int32_t ch) {
   return WX_OK;
 }
 
+/* The channel a purchase's own flow credits (last step), or -1. */
+static int32_t last_step(wx_attr_acc *c, const wx_jstep *s, size_t k) {
+  if (s->via == WX_NONE) return c->step_of[k];
+  const wx_flow *fl = &c->m->flows[s->via];
+  int32_t ch = fl->tp ? c->ch_of_tp[fl->tp - 1] : -1;
+  if (ch < 0 && fl->from != WX_NONE) ch = c->ch_of_mod[fl->from];
+  return c->step_of[k] = ch;
+}
+
+static void credit_step(wx_attr_acc *c, const wx_jstep *s, size_t k) {
+  int32_t ch = last_step(c, s, k);
+  if (ch < 0) return;
+  *credit(c, 3, (size_t)ch, k) += 1;
+  *credit(c, 3, (size_t)ch, c->n_out - 1) += s->value;
+}
+
 static int walk(wx_attr_acc *c, const wx_jstep *s, uint32_t n, uint32_t *len) {
   int rc = WX_OK;
   memset(c->bought, 0, c->n_out);
+  for (size_t k = 0; k < c->n_out; k++) c->step_of[k] = -1;
   for (uint32_t j = 0; rc == WX_OK && j < n; j++) {
     if (s[j].kind == WX_J_ENTER) rc = push_channel(c, len, c->ch_of_mod[s[j].index]);
     if (s[j].kind == WX_J_TOUCH) rc = push_channel(c, len, c->ch_of_tp[s[j].index]);
@@ -215,6 +242,7 @@ static int walk(wx_attr_acc *c, const wx_jstep *s, uint32_t n, uint32_t *len) {
     int32_t k = c->out_of_oc[s[j].index];
     if (k < 0) continue;
     c->bought[k] = c->bought[c->n_out - 1] = 1;
+    credit_step(c, &s[j], (size_t)k);
     if (*len == 0) {
       c->unattributed += 1;
       continue;

@@ -9,7 +9,8 @@
 #include "runner.h"
 #include "util.h"
 
-static const char *const methods[3] = {"last_touch", "first_touch", "linear"};
+static const char *const methods[4] = {"last_touch", "first_touch", "linear",
+                                       "last_step"};
 
 void wx__attribution_free(wx_attribution *a) {
   if (!a) return;
@@ -108,7 +109,7 @@ static int path_rows(wx_attribution *a, wx_attr_acc *const *acc) {
   double *rem = malloc(n * nc * sizeof *rem + 1);
   int rc = x && norm && rem ? WX_OK : WX_ENOMEM;
   for (size_t k = 0; rc == WX_OK && k < a->n_out; k++) {
-    for (int mth = 0; rc == WX_OK && mth < 3; mth++)
+    for (int mth = 0; rc == WX_OK && mth < 4; mth++)
       for (size_t i = 0; rc == WX_OK && i < nc; i++) {
         for (size_t r = 0; r < n; r++)
           x[r] = wx__attr_acc_credit(acc[r], mth, i, k);

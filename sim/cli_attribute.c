@@ -23,6 +23,8 @@ static void usage(FILE *fp) {
 "  shapley         Shapley values over the channels: exact over all 2^n\n"
 "                  coalitions up to --max-exact channels, else sampled\n"
 "                  over --permutations orders (standard error stated)\n"
+"  last_step       the step each purchase came through (a repeat purchase:\n"
+"                  where the purchase it repeats came through)\n"
 "  last_touch, first_touch, linear   credit from the simulated journeys\n"
 "  markov, markov_removal            first-order Markov removal effect\n"
 "                  from the journeys, as journey-log tools estimate it\n"
@@ -200,18 +202,18 @@ static const wx_attr_row *find(const wx_attribution *a, uint32_t i,
 }
 
 static void print_table(const wx_attribution *a) {
-  static const char *const m[] = {"removal", "shapley", "last_touch",
-                                  "first_touch", "linear", "markov",
-                                  "markov_removal"};
+  static const char *const m[] = {"removal", "shapley", "last_step",
+                                  "last_touch", "first_touch", "linear",
+                                  "markov", "markov_removal"};
   for (uint32_t k = 0; k < a->n_out; k++) {
     printf("\n%s:\n| channel |", a->outcomes[k]);
-    for (size_t j = 0; j < 7; j++) printf(" %s |", m[j]);
+    for (size_t j = 0; j < 8; j++) printf(" %s |", m[j]);
     printf("\n|:--|");
-    for (size_t j = 0; j < 7; j++) printf("--:|");
+    for (size_t j = 0; j < 8; j++) printf("--:|");
     printf("\n");
     for (uint32_t i = 0; i < a->n_ch; i++) {
       printf("| %s |", a->ch[i].name);
-      for (size_t j = 0; j < 7; j++) {
+      for (size_t j = 0; j < 8; j++) {
         const wx_attr_row *r = find(a, i, k, m[j]);
         if (!r) printf(" – |");
         else if (!strcmp(m[j], "removal") || !strcmp(m[j], "shapley"))

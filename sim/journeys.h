@@ -30,6 +30,8 @@ typedef struct {
   double t;        /* days */
   double value;    /* purchases: the order's value */
   uint32_t index;
+  uint32_t via;    /* purchases: the flow that led to it, WX_NONE for a
+                      repeat purchase; otherwise WX_NONE */
   uint16_t kind;   /* wx_jkind */
   uint16_t count;  /* repeats merged into this step (touches); 1 otherwise */
 } wx_jstep;
@@ -51,6 +53,10 @@ void wx__journeys_reset(wx_journeys *j);
  * `done` failing) sticks and wx__journeys_status reports it. */
 void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind,
                      uint32_t index, double t, double value);
+/* Hook: p bought outcome o for `value` at t through `flow` (WX_NONE: a
+ * repeat purchase). */
+void wx__journey_buy(wx_journeys *j, uint32_t p, uint32_t o, uint32_t flow,
+                     double t, double value);
 /* Hook: slot p is released; its journey (if any) ends. */
 void wx__journey_end(wx_journeys *j, uint32_t p);
 /* Ends every open journey, in slot order (at the end of a run). */

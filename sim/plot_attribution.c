@@ -8,8 +8,9 @@
 
 #include "plot_int.h"
 
-static const char *const methods[] = {"removal", "shapley", "last_touch",
-                                      "first_touch", "linear", "markov"};
+static const char *const methods[] = {"removal", "shapley", "last_step",
+                                      "last_touch", "first_touch", "linear",
+                                      "markov"};
 #define N_METHODS (sizeof methods / sizeof methods[0])
 
 enum { A_CH, A_OUT, A_METHOD, A_VALUE, A_LO, A_HI, A_N };
