@@ -62,6 +62,7 @@ typedef struct {
   double *base_params; /* reps x base->n_params */
   wx_diags **diags;    /* one per job, merged in order afterwards */
   atomic_uint done;
+  unsigned total;
 } values_ctx;
 
 /* The base parameter of c's parameter j: the same path, counted in
@@ -77,15 +78,19 @@ static uint32_t base_param(const wx_model *base, const wx_model *c,
   return WX_NONE;
 }
 
-/* The uncertain parameters of c, mapped to the base's. */
-static wx_param_set *mapping(const wx_model *base, const wx_model *c,
-                             uint32_t *n) {
-  wx_param_set *s = calloc(c->n_params + 1, sizeof *s);
+/* An uncertain parameter of a coalition and the base's of the same path. */
+typedef struct {
+  uint32_t param, base;
+} param_map;
+
+static param_map *mapping(const wx_model *base, const wx_model *c,
+                          uint32_t *n) {
+  param_map *s = calloc(c->n_params + 1, sizeof *s);
   *n = 0;
   for (uint32_t j = 0; s && j < c->n_params; j++) {
     if (c->params[j].prior.kind == WX_PRIOR_NONE) continue;
     uint32_t b = base_param(base, c, j);
-    if (b != WX_NONE) s[(*n)++] = (wx_param_set){j, (double)b};
+    if (b != WX_NONE) s[(*n)++] = (param_map){j, b};
   }
   return s;
 }
@@ -106,7 +111,7 @@ static void store(values_ctx *x, size_t c, const wx_eval *e, uint32_t r0) {
 static int run_coalition(values_ctx *x, size_t c, const wx_model *m,
                          wx_diags *d) {
   uint32_t n_set = 0;
-  wx_param_set *set = mapping(x->base, m, &n_set);
+  param_map *set = mapping(x->base, m, &n_set);
   if (!set) return WX_ENOMEM;
   wx_param_set *idx = malloc((n_set + 1) * sizeof *idx);
   wx_eval_options eo = {.seed_set = 1, .seed = x->seed, .threads = 1,
@@ -118,7 +123,7 @@ static int run_coalition(values_ctx *x, size_t c, const wx_model *m,
   for (uint32_t r = 0; rc == WX_OK && r < x->reps; r += step) {
     for (uint32_t k = 0; k < n_set; k++)
       idx[k] = (wx_param_set){set[k].param,
-          x->base_params[(size_t)r * x->base->n_params + (uint32_t)set[k].value]};
+          x->base_params[(size_t)r * x->base->n_params + set[k].base]};
     eo.first_rep = r;
     eo.replications = r + step;
     eo.set = idx;
@@ -140,7 +145,7 @@ static int value_job(void *ctx, size_t c) {
   if (rc == WX_OK) rc = run_coalition(x, c, m, x->diags[c]);
   wx_model_free(m);
   unsigned done = atomic_fetch_add(&x->done, 1) + 1;
-  if (x->o->progress) x->o->progress(x->o->progress_ctx, done, 0);
+  if (x->o->progress) x->o->progress(x->o->progress_ctx, done, x->total);
   return rc;
 }
 
@@ -169,7 +174,7 @@ int wx__attr_values(const wx_attr_src *src, const wx_model *base,
                     wx_attribution *a, const uint64_t *masks, size_t n,
                     const wx_attr_opts *o, double *v, wx_diags *d) {
   values_ctx x = {src, base, a, masks, o, a->replications, a->seed, v,
-                  NULL, calloc(n + 1, sizeof(wx_diags *)), 0};
+                  NULL, calloc(n + 1, sizeof(wx_diags *)), 0, (unsigned)n};
   int rc = x.diags ? draw_base_params(&x) : WX_ENOMEM;
   for (size_t c = 0; rc == WX_OK && c < n; c++)
     if (!(x.diags[c] = wx_diags_alloc(8))) rc = WX_ENOMEM;

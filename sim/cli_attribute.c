@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attribute.h"
 #include "cli.h"
@@ -234,6 +235,12 @@ static void print_table(const wx_attribution *a) {
          a->replications);
 }
 
+/* Called from the worker threads: it touches nothing but stderr. */
+static void progress(void *ctx, unsigned done, unsigned total) {
+  (void)ctx;
+  fprintf(stderr, "\rcoalition %u/%u%s", done, total, done == total ? "\n" : "");
+}
+
 static int run(attr_args *a, wx_diags *d) {
   if (!a->force && wx__dir_in_use(a->out))
     return wx__diag(d, WX_EEXISTS, a->out, 0, 0, "output directory is not "
@@ -242,6 +249,7 @@ static int run(attr_args *a, wx_diags *d) {
   wx_attribution *r = NULL;
   a->o.memory_budget = wx_cli_memory_budget(a->o.memory_budget);
   a->o.stop = wx_cli_signals_install();
+  if (!a->quiet && isatty(STDERR_FILENO)) a->o.progress = progress;
   int rc = wx__attribute(a->file, &a->o, &r, d);
   if (rc == WX_OK) rc = wx__attribution_write(r, a->out, d);
   if (rc == WX_OK && !a->quiet) print_table(r);
