@@ -233,6 +233,10 @@ static void print_table(const wx_attribution *a) {
   printf("\nShapley values: %s; %u coalitions, %u replications each.\n",
          a->exact ? "exact" : "sampled orders", a->coalitions,
          a->replications);
+  if (a->lost_buys)
+    fprintf(stderr, "wxflow attribute: note: %llu purchases came after a "
+            "person's --path-cap steps and are not in the path methods\n",
+            (unsigned long long)a->lost_buys);
 }
 
 /* Called from the worker threads: it touches nothing but stderr. */
