@@ -118,6 +118,40 @@ static void sampled_shapley_keeps_efficiency(void **state) {
   wx__attribution_free(a);
 }
 
+/* Complementary channels: b is reached only through a.  Arrivals into a
+ * (2,000 expected) buy at once with r = 20% or move to b with q = 50%,
+ * where they buy with p = 40%.  v(empty) = v({b}) = 0, v({a}) = X_a
+ * (Poisson, mean 400), v({a, b}) = X_a + X_b (X_b Poisson, mean 400), so
+ * removal(a) = X_a + X_b, removal(b) = X_b, and the Shapley values split
+ * X_b: phi_a = X_a + X_b / 2 (mean 600), phi_b = X_b / 2 (mean 200). */
+static const char *chain =
+    "horizon: 50d\nsample_every: 10d\nreplications: 40\nseed: 5\n"
+    "modules:\n  a: {kind: official_account}\n  b: {kind: mini_program}\n"
+    "outcomes:\n  purchase: {value: 1}\n"
+    "sources:\n  src: {into: a, rate: 40/d}\n"
+    "flows:\n"
+    "  a_buy: {from: a, to: purchase, p: 20%, delay: 0d}\n"
+    "  a_b:   {from: a, to: b, p: 50%, delay: 0d}\n"
+    "  b_buy: {from: b, to: purchase, p: 40%, delay: 0d}\n";
+
+static void shapley_splits_what_channels_do_together(void **state) {
+  (void)state;
+  wx_attr_opts o = {.threads = 2, .journeys_max = 1};
+  wx_attribution *a = attribute(chain, &o);
+  double n = 40, se_b = 0.5 * sqrt(400 / n), se_a = sqrt((400 + 100) / n);
+  assert_true(fabs(row(a, "b", "purchase", "shapley")->value - 200) < 4 * se_b);
+  assert_true(fabs(row(a, "a", "purchase", "shapley")->value - 600) < 4 * se_a);
+  assert_true(fabs(row(a, "b", "purchase", "removal")->value - 400) <
+              4 * sqrt(400 / n));
+  assert_true(fabs(row(a, "a", "purchase", "removal")->value - 800) <
+              4 * sqrt(800 / n));
+  /* phi_b is exactly half of b's removal effect, replication by
+   * replication, because v({b}) = 0 and the coupling is exact. */
+  assert_true(fabs(2 * row(a, "b", "purchase", "shapley")->value -
+                   row(a, "b", "purchase", "removal")->value) < 1e-9);
+  wx__attribution_free(a);
+}
+
 /* --------------------------------------------------- hand-made paths */
 
 static const char *two_modules =
@@ -329,6 +363,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(removal_and_shapley_match_closed_forms),
       cmocka_unit_test(sampled_shapley_keeps_efficiency),
+      cmocka_unit_test(shapley_splits_what_channels_do_together),
       cmocka_unit_test(heuristics_credit_every_purchase),
       cmocka_unit_test(markov_removal_by_hand),
       cmocka_unit_test(markov_chain_direct),
