@@ -6,6 +6,7 @@
 
 #include "attribute.h"
 #include "engine_agent.h"
+#include "memory.h"
 #include "runner.h"
 #include "util.h"
 
@@ -132,12 +133,38 @@ static int path_rows(wx_attribution *a, wx_attr_acc *const *acc) {
   return rc;
 }
 
+/* The journeys' run holds one engine and one series per thread: the
+ * guard of every run, before anything large exists.  (The journeys
+ * themselves are bounded by --path-cap steps per living person.) */
+static int guard(const wx_model *m, wx_layout *l, const wx_attr_opts *o,
+                 unsigned threads, wx_diags *d) {
+  double cells = (double)l->n_samples * l->n_cols;
+  wx_memory_plan p = {
+      .engine = "agent", .engine_bytes = wx__agent_memory_estimate(m, l),
+      .threads = threads, .series_bytes = (threads * cells + l->n_samples) * 8,
+      .budget = o->memory_budget > 0 ? o->memory_budget
+                                     : wx__default_memory_budget(),
+      .horizon = l->horizon, .samples = l->n_samples, .cols = l->n_cols,
+      .replications = 1};
+  int rc = wx__memory_check(m, &p, d);
+  double left = p.budget - p.series_bytes;
+  if (rc == WX_OK && p.budget > 0)
+    l->engine_bytes_max = left > 0 ? left / threads : 1;
+  return rc;
+}
+
 static int journeys(wx_attribution *a, const wx_model *m,
                     const wx_attr_opts *o, unsigned threads, wx_diags *d) {
   wx_layout l;
+  if (threads > a->replications) threads = a->replications;
   int rc = wx__layout_init(&l, m, o->horizon);
   if (rc != WX_OK) return wx__diag(d, rc, wx_model_path(m), 0, 0,
                                    "cannot lay out the journeys' run");
+  rc = guard(m, &l, o, threads, d);
+  if (rc != WX_OK) {
+    wx__layout_free(&l);
+    return rc;
+  }
   journeys_ctx x = {m, a, o, &l, calloc(a->replications + 1, sizeof *x.acc),
                     calloc(a->replications + 1, sizeof *x.lost)};
   rc = x.acc && x.lost ? wx__attr_pool(a->replications, threads,

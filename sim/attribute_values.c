@@ -160,12 +160,17 @@ static int draw_base_params(values_ctx *x) {
   return WX_OK;
 }
 
+/* Every coalition compiles the same file: its diagnostics would repeat
+ * 2^n times.  Those of the first coalition that has any are enough. */
 static void merge_diags(values_ctx *x, size_t n, wx_diags *d) {
+  int shown = 0;
   for (size_t c = 0; c < n; c++) {
-    for (size_t i = 0; x->diags[c] && i < wx_diags_count(x->diags[c]); i++) {
+    size_t k = x->diags[c] ? wx_diags_count(x->diags[c]) : 0;
+    for (size_t i = 0; !shown && i < k; i++) {
       const wx_error *e = wx_diags_get(x->diags[c], i);
       wx__diag(d, e->code, e->file, e->line, e->col, "%s", e->msg);
     }
+    shown |= k > 0;
     wx_diags_free(x->diags[c]);
   }
 }

@@ -51,6 +51,8 @@ awk -F, 'NR > 1 && $3 == "shapley" {s[$2] += $4}
                if (length(a) < 2) exit 1 }' "$T/a1/attribution.csv" \
   || fail "Shapley values do not add up to the total"
 expect 5 "$WX" attribute "$Q" $A -o "$T/a1"
+expect 6 "$WX" attribute "$Q" $A -o "$T/m" --memory-budget 100000
+[ "$(grep -c 'memory budget' "$T/err")" -eq 1 ] || { cat "$T/err"; fail "memory refusal not said once"; }
 expect 0 "$WX" attribute "$Q" $A -o "$T/a1" --force --no-charts
 if command -v gnuplot >/dev/null 2>&1; then
   [ -s "$T/a2/charts/attribution.png" ] || fail "no attribution chart"
