@@ -32,7 +32,7 @@ set format y '%.1s%c'
 set errorbars lc rgb '#333333'
 set xzeroaxis lt -1 lw 1
 set key top right font _kf samplen 1.5
-set multiplot layout nout, 1 title title font sprintf(",%g", 28*fontscale) margins 0.08, 0.98, 0.12, 0.85 spacing 0.08, 0.16
+set multiplot layout nout, 1 title title font sprintf(",%g", 28*fontscale) margins 0.08, 0.98, 0.12, 0.80 spacing 0.08, 0.16
 do for [k=1:nout] {
   set title out_titles[k] font _tf
   if (k > 1) { unset key }

@@ -139,7 +139,9 @@ static void write_paths(FILE *fp, const wx_attribution *a) {
 
 static void write_manifest(FILE *fp, const wx_attribution *a) {
   fprintf(fp, "{\n  \"version\": \"%s\",\n  \"command\": \"attribute\",\n"
-          "  \"scenario\": ", wx_version());
+          "  \"title\": ", wx_version());
+  wx__json_string(fp, a->base->title ? a->base->title : "");
+  fputs(",\n  \"scenario\": ", fp);
   wx__json_string(fp, wx_model_path(a->base));
   fprintf(fp, ",\n  \"scenario_hash\": \"%s\",\n  \"seed\": %llu,\n"
           "  \"replications\": %u,\n  \"channels\": [",
