@@ -152,6 +152,27 @@ static void shapley_splits_what_channels_do_together(void **state) {
   wx__attribution_free(a);
 }
 
+/* Sampled orders on the same game: phi_b = X_b x (share of orders with a
+ * first), so the error is mostly the orders'; the stated standard error
+ * must cover it (within 4 se of the exact 200), and efficiency still
+ * holds exactly. */
+static void sampled_shapley_states_its_error(void **state) {
+  (void)state;
+  wx_attr_opts o = {.threads = 2, .journeys_max = 1, .max_exact = 1,
+                    .permutations = 9};
+  wx_attribution *a = attribute(chain, &o);
+  const wx_attr_row *sa = row(a, "a", "purchase", "shapley"),
+                    *sb = row(a, "b", "purchase", "shapley"),
+                    *all = row(a, "(all)", "purchase", "all");
+  assert_false(a->exact);
+  assert_true(sb->se > 0.5 * sqrt(400 / 40.0)); /* more than replications' */
+  assert_true(fabs(sb->value - 200) < 4 * sb->se);
+  assert_true(fabs(sa->value - 600) < 4 * sa->se);
+  assert_true(sb->lo < sb->value && sb->value < sb->hi);
+  assert_true(fabs(sa->value + sb->value - all->value) < 1e-9 * all->value);
+  wx__attribution_free(a);
+}
+
 /* --------------------------------------------------- hand-made paths */
 
 static const char *two_modules =
@@ -364,6 +385,7 @@ int main(void) {
       cmocka_unit_test(removal_and_shapley_match_closed_forms),
       cmocka_unit_test(sampled_shapley_keeps_efficiency),
       cmocka_unit_test(shapley_splits_what_channels_do_together),
+      cmocka_unit_test(sampled_shapley_states_its_error),
       cmocka_unit_test(heuristics_credit_every_purchase),
       cmocka_unit_test(markov_removal_by_hand),
       cmocka_unit_test(markov_chain_direct),
