@@ -94,6 +94,7 @@ wx_attr_acc *wx__attr_acc_alloc(const wx_attribution *a, const wx_model *m,
     wx__attr_acc_free(c);
     return NULL;
   }
+  /* A name no entity can have (see attribute_shapley.c's orders). */
   wx__rng_seed_stream(c->r, seed, WX_STREAM_SOURCE, "attribute: journeys");
   return c;
 }

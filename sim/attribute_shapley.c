@@ -65,7 +65,9 @@ static void unique(table *t) {
 }
 
 /* A random order of n channels per permutation (Fisher-Yates on a stream
- * of its own, the same in every replication). */
+ * of its own, the same in every replication).  The stream is a source
+ * kind's under a name no entity can have (names are letters, digits and
+ * _), so it needs no new kind in rng.h. */
 static int orders(uint64_t seed, size_t n, size_t k, uint8_t *ord) {
   gsl_rng *r = wx__rng_alloc();
   if (!r) return WX_ENOMEM;
