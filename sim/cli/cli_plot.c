@@ -17,7 +17,8 @@ static void usage(FILE *fp) {
 "come from the gnuplot templates in plots/, which you may edit.\n"
 "\n"
 "Options:\n"
-"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints or all\n"
+"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
+"                        attribution or all\n"
 "                        (default: all whose data exist)\n"
 "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
 "  -t, --title TEXT      chart title (default: the scenario's title)\n"
@@ -35,6 +36,7 @@ static const flag_name chart_names[] = {
     {"fan", WX_PLOT_FAN},         {"stacked", WX_PLOT_STACKED},
     {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
     {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
+    {"attribution", WX_PLOT_ATTRIBUTION},
     {"all", WX_PLOT_ALL},         {NULL, 0}};
 static const flag_name format_names[] = {
     {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
@@ -132,7 +134,7 @@ static int render_variants(const char *dir, const wx_plot_options *o,
  * anything else is refused before charts/ is made in it. */
 static int is_results_dir(const char *dir) {
   static const char *const marks[] = {"entities.csv", "series_stats.csv",
-                                      "compare.csv"};
+                                      "compare.csv", "attribution.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
@@ -193,6 +195,8 @@ int wx_cli_plot(int argc, char **argv) {
     top.charts = WX_PLOT_COMPARE | WX_PLOT_KPI;
   else if (!o.charts)
     top.charts = WX_PLOT_ALL & ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI);
+  snprintf(probe, sizeof probe, "%s/attribution.csv", argv[optind]);
+  if (!o.charts && access(probe, F_OK) == 0) top.charts = WX_PLOT_ATTRIBUTION;
   int rc = wx_cli_render(argv[optind], &top, 1);
   wx_plot_report variants = {0};
   if (rc == WX_OK) rc = render_variants(argv[optind], &o, &variants);

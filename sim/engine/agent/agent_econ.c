@@ -108,6 +108,7 @@ int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
   e->cur[e->l->revenue_base + bit] += v;
   total[WX_T_REVENUE] += v;
   attribute(e, flow, v);
+  if (e->jr) wx__journey_buy(e->jr, p, o, flow, t, v);
   if (!oc->has_repeat || !(gsl_rng_uniform(r) < e->params[oc->repeat_p]))
     return WX_OK;
   double at = t + wx__dist_draw(&oc->repeat_delay, e->params, r);

@@ -7,6 +7,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "engine.h"
+#include "journeys.h"
 #include "people.h"
 #include "queue.h"
 #include "roster.h"
@@ -72,6 +73,8 @@ struct wx_engine {
   wx_engine_stats st;
   wx_units_all *ux;         /* staff accounts / groups; NULL when none */
   wx_xstate *x;             /* NULL unless wx__model_has_extras */
+  wx_journeys *jr;          /* NULL unless journeys are recorded (journeys.h);
+                               set by the caller, never owned */
 };
 
 /* Loops that can run long inside one event (initial people, a broadcast

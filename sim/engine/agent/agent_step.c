@@ -78,6 +78,7 @@ static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   rec[0]++;
   *module_col(e, m, WX_M_MEMBERS) += 1;
   *module_col(e, m, WX_M_JOINS) += 1;
+  if (e->jr) wx__journey_step(e->jr, p, WX_J_ENTER, m, t, 0);
   if (e->x && wx__x_enter(e, p, m) != WX_OK) return WX_ENOMEM;
   return draw_fates(e, p, m, t, epoch, u);
 }
@@ -99,7 +100,9 @@ static void settle(wx_engine *e, uint32_t p, int was_alive) {
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[0]) return;
   if (was_alive) e->pp.live--;
-  if (rec[1] == 0) wx__people_release(&e->pp, p);
+  if (rec[1] != 0) return;
+  if (e->jr) wx__journey_end(e->jr, p);
+  wx__people_release(&e->pp, p);
 }
 
 static int arrive(wx_engine *e, uint32_t src, double t) {

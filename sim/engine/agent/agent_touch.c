@@ -44,6 +44,7 @@ static double response_delay(wx_engine *e, uint32_t f, gsl_rng *r) {
 /* What one reached member q does. */
 int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
+  if (e->jr) wx__journey_step(e->jr, q, WX_J_TOUCH, i, t, 0);
   if (gsl_rng_uniform(r) < e->params[tp->unfollow]) {
     *wx__touch_col(e, i, WX_TP_UNFOLLOWS) += 1;
     wx__agent_leave(e, q, tp->module);
@@ -156,6 +157,7 @@ int wx__touch_rec_event(wx_engine *e, const wx_event *ev) {
   if (rec[0] == 0 && ++e->pp.live > e->pp.peak_live)
     e->pp.peak_live = e->pp.live;
   e->cur[e->l->flow_base + f] += 1;
+  if (e->jr) wx__journey_step(e->jr, p, WX_J_TOUCH, fl->tp - 1, ev->t, 0);
   int rc = WX_OK;
   if (fl->target == WX_TARGET_MODULE) {
     rc = wx__agent_enter(e, p, fl->to, ev->t);
