@@ -19,6 +19,8 @@ static void usage(FILE *fp) {
 "  plot DIR        re-draw the charts of an existing results directory\n"
 "  compare FILE... compare variants of a scenario (KPI table, charts)\n"
 "  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
+"  sweep FILE      evaluate a study's design: KPI response to factors\n"
+"  sensitivity FILE  which factor matters most (tornado, Morris, Sobol, PRCC)\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -51,6 +53,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
   if (!strcmp(cmd, "compare")) return wx_cli_compare(argc - 1, argv + 1);
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sweep")) return wx_cli_sweep(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sensitivity")) return wx_cli_sensitivity(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }
