@@ -25,14 +25,14 @@ stats datafile using (strlen(strcol(2))) nooutput
 label_room = STATS_max > 20 ? (STATS_max < 50 ? STATS_max + 4 : 54) : 20
 set title title
 set xlabel xlabel
-set key bottom right
+set key bmargin center horizontal
+set bmargin 8
 set grid noytics
 set ytics scale 0
 set yrange [-0.6:nrow-0.4]
 set lmargin label_room
 set format x '%h'
-set xzeroaxis lt -1 lw 1
-set x2zeroaxis
+set yzeroaxis lt -1 lw 1
 h = (nseries == 2 && !overlap) ? 0.18 : 0.3
 d1 = (nseries == 2 && !overlap) ? 0.2 : 0
 plot datafile using ($3/2):($1 + d1):(abs($3)/2):(h):ytic(2) with boxxyerror fs solid 0.85 noborder lc rgb deck_color(1) title series1, \

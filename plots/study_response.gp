@@ -25,7 +25,7 @@ set format x '%h'
 _tf = sprintf(",%g", (npanel > 2 ? 16 : 20)*fontscale)
 set xtics font _tf
 set ytics font _tf
-set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.08, 0.98, 0.1, 0.84 spacing 0.08, 0.16
+set multiplot layout nrow, ncol title title font sprintf(",%g", 30*fontscale) margins 0.08, 0.98, 0.1, 0.78 spacing 0.08, 0.16
 do for [k=1:npanel] {
   set title panel_titles[k] font sprintf(",%g", 22*fontscale)
   set ylabel (k - 1) % ncol == 0 ? ylabel : ''
