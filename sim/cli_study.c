@@ -233,6 +233,10 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
     draw_charts(a);
   }
   if (wrc == WX_OK) summary(a, c, &r);
+  if (wrc == WX_OK && r.partial)
+    fprintf(stderr, "wxflow %s: interrupted; the %zu finished point(s) are "
+                    "kept in %s (manifest.json says \"partial\")\n", a->cmd,
+            r.n_done, a->out);
   wx__study_indices_free(&ix);
   free(Y);
   free(done);
