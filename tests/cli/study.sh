@@ -88,6 +88,35 @@ grep -q "^$T/bad.yaml:5:5: error: factor \`flows.oa_to_sdr.pp\`.*did you mean \`
   "$T/err" || { cat "$T/err"; fail "factor error not positioned"; }
 [ -e "$T/bad" ] && fail "a failed check made the results directory"
 
+# Scenario text reaches gnuplot escaped: quotes and commands in a title
+# and a factor name neither break the charts nor run anything.
+cat >"$T/quote.yaml" <<YAML
+study:
+  title: "Don't \\"quote\\" me'; system('touch $T/PWNED'); x='"
+  base: $SRC/scenarios/quickstart.yaml
+  replications: 2
+  kpis: [customers]
+  method: tornado
+  factors:
+    flows.oa_to_sdr.p: {range: [2%, 8%], name: "it's \\"a\\" '; system('touch $T/PWNED2')"}
+YAML
+expect 0 "$WX" sensitivity "$T/quote.yaml" -o "$T/quote" --horizon 10d
+[ -s "$T/quote/charts/tornado_customers.png" ] || { cat "$T/err"; fail "no chart for quoted text"; }
+[ -e "$T/PWNED" ] || [ -e "$T/PWNED2" ] && fail "gnuplot ran text from the study"
+grep -q 'warning' "$T/err" && { cat "$T/err"; fail "warnings for quoted text"; }
+
+# A chart that fails is one warning line; the CSVs stand and the exit is 0.
+mkdir "$T/bin"
+printf '#!/bin/sh\necho "line 1: boom" >&2\nexit 1\n' >"$T/bin/gnuplot"
+chmod +x "$T/bin/gnuplot"
+PATH="$T/bin:$PATH" "$WX" sweep "$S/quickstart_sweep.yaml" -o "$T/cf" -r 2 \
+  --horizon 5d -q >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 0 ] || { cat "$T/err"; fail "failing charts: exit $rc, expected 0"; }
+[ -s "$T/cf/study.csv" ] || fail "no study.csv when charts fail"
+[ "$(grep -c 'warning: some charts could not be drawn' "$T/err")" -eq 1 ] \
+  || { cat "$T/err"; fail "no single chart warning"; }
+
 # Ctrl-C keeps the finished points, marked partial.
 cat >"$T/long.yaml" <<YAML
 study:
