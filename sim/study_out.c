@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compare.h"
 #include "outfile.h"
@@ -185,8 +186,17 @@ static int write_one(const wx_study_ctx *c, const wx_study_result *r,
   return wx__outfile_commit(&f, d);
 }
 
+/* A sweep over an earlier sensitivity's directory (--force) must not leave
+ * its indices behind: the charts would draw them as this study's. */
+static void drop_stale_indices(const char *dir) {
+  char *path = wx__path_join(dir, "indices.csv");
+  if (path) unlink(path);
+  free(path);
+}
+
 int wx__study_write(const wx_study_ctx *c, const wx_study_result *r,
                     const char *dir, wx_diags *d) {
+  if (!r->ix) drop_stale_indices(dir);
   int rc = write_one(c, r, dir, "study.csv", study_csv, d);
   if (rc == WX_OK) rc = write_one(c, r, dir, "factors.csv", factors_csv, d);
   if (rc == WX_OK && r->ix)

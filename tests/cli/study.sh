@@ -57,6 +57,11 @@ expect 5 "$WX" sensitivity "$S/quickstart_sensitivity.yaml" -o "$T/qs1" -r 2
 expect 0 "$WX" sensitivity "$S/quickstart_sensitivity.yaml" -o "$T/qs1" -r 2 \
   --horizon 5d --force -q --no-charts
 
+# A sweep over a sensitivity's directory leaves no stale indices.
+expect 0 "$WX" sweep "$S/quickstart_sensitivity.yaml" -o "$T/qs1" -r 2 \
+  --horizon 5d --force -q --no-charts
+[ -e "$T/qs1/indices.csv" ] && fail "stale indices.csv kept"
+
 # The grid sweep draws a heat map; a sweep writes no indices.
 expect 0 "$WX" sweep "$S/quickstart_sweep.yaml" -o "$T/sw" -r 2 --horizon 20d
 [ -s "$T/sw/charts/heatmap_customers.png" ] || fail "no heat map"
