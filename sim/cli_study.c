@@ -9,7 +9,7 @@
 #include "cli.h"
 #include "outfile.h"
 #include "plot.h"
-#include "study_run.h"
+#include "cli_study.h"
 #include "units.h"
 #include "util.h"
 
@@ -200,6 +200,7 @@ static void summary(const study_args *a, const wx_study_ctx *c,
          c->replications, c->spec->n_factors, c->n_kpi,
          (unsigned long long)c->seed, r->seconds,
          r->partial ? " (interrupted: partial)" : "");
+  if (r->ix) wx_cli_study_ranking(c, r->ix);
   if (r->ix) printf("%zu index row(s) in %s/indices.csv\n", r->ix->n, a->out);
   printf("results in %s\n", a->out);
 }

@@ -11,7 +11,7 @@
  *   constraints.*             constraints.csv: when each cap first bound
  *   compare_<name>_<metric>.* one series across variants (comparison dir)
  *   kpi_bars.*                compare.csv: mean and CI per variant per KPI
- *   response_<kpi>.*, heatmap_<kpi>.*, tornado_<kpi>.*, sobol_<kpi>.*,
+ *   response_<kpi>.*, scatter_<kpi>.*, heatmap_<kpi>.*, tornado_<kpi>.*, sobol_<kpi>.*,
  *   morris_<kpi>.*, prcc_<kpi>.*  a study directory (study.csv, indices.csv) */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H

@@ -114,14 +114,14 @@ static int by_x(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* The points of factor i's curve: every point (one factor), or OAT's base
- * and factor i's two ends. */
+/* The points of factor i's panel: OAT's base and factor i's two ends, or
+ * every point (one factor; or a scatter of a sampling design). */
 static size_t curve(const wx__study_tables *t, size_t i, size_t j,
-                    rpoint *out) {
+                    int oat, rpoint *out) {
   size_t rows = wx__csv_rows(t->study), n = 0;
   long mc = t->kcol0 + 3 * (long)j;
   for (size_t r = 0; r < rows; r++) {
-    if (t->k > 1 && r != 0 && r != 1 + 2 * i && r != 2 + 2 * i) continue;
+    if (oat && r != 0 && r != 1 + 2 * i && r != 2 + 2 * i) continue;
     rpoint p = {wx__study_num(t->study, r, t->fcol[i]),
                 wx__study_num(t->study, r, mc),
                 wx__study_num(t->study, r, mc + 1),
@@ -133,7 +133,7 @@ static size_t curve(const wx__study_tables *t, size_t i, size_t j,
 }
 
 static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
-                         size_t j, char path[WX_PLOT_PATH]) {
+                         size_t j, int oat, char path[WX_PLOT_PATH]) {
   size_t rows = wx__csv_rows(t->study);
   rpoint *pts = malloc((rows ? rows : 1) * sizeof *pts);
   FILE *f = pts ? wx__plot_datafile(ctx, path) : NULL;
@@ -143,7 +143,7 @@ static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
   }
   fputs("# x\tmean\tlo\thi (one block per factor)\n", f);
   for (size_t i = 0; i < t->k; i++) {
-    size_t n = curve(t, i, j, pts);
+    size_t n = curve(t, i, j, oat, pts);
     if (i) fputs("\n\n", f);
     for (size_t r = 0; r < n; r++)
       fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\n", pts[r].x, pts[r].mean,
@@ -155,26 +155,38 @@ static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
   return wx__plot_close(ctx, f, path);
 }
 
-static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j) {
+/* Whether factor i was sampled on a log scale (factors.csv `scale`). */
+static int log_scale(const wx__study_tables *t, size_t i) {
+  long c = wx__csv_col(t->factors, "scale");
+  return c >= 0 && !strcmp(wx__csv_get(t->factors, i, (size_t)c), "log");
+}
+
+/* Curves with bands (one factor, OAT), or a scatter of every point
+ * against each factor (a sampling design of several factors). */
+static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
+                    int scatter) {
   char path[WX_PLOT_PATH], kpi[256], what[400], title[800], base[300];
   wx__study_kpi_name(t, j, kpi, sizeof kpi);
-  int rc = response_data(ctx, t, j, path);
+  int rc = response_data(ctx, t, j, !strcmp(t->design, "oat"), path);
   if (rc != WX_OK) return rc;
-  snprintf(what, sizeof what, "%s by factor (mean, 95%% CI band)", kpi);
+  snprintf(what, sizeof what, scatter ? "%s against each factor (mean of "
+           "each point)" : "%s by factor (mean, 95%% CI band)", kpi);
   wx__plot_title(ctx, what, title, sizeof title);
   wx__sbuf v = {0};
   wx__sb_gpvar(&v, "datafile", path);
   wx__sb_gpvar(&v, "title", title);
   wx__sb_gpvar(&v, "ylabel", kpi);
   wx__sb_printf(&v, "npanel = %zu\narray panel_titles[%zu]\n", t->k, t->k);
+  wx__sb_printf(&v, "array panel_log[%zu]\nscatter = %d\n", t->k, scatter);
   for (size_t i = 0; i < t->k; i++) {
     wx__sb_printf(&v, "panel_titles[%zu] = ", i + 1);
     wx__sb_gpstr(&v, wx__study_factor_label(t, i));
-    wx__sb_printf(&v, "\n");
+    wx__sb_printf(&v, "\npanel_log[%zu] = %d\n", i + 1, log_scale(t, i));
   }
   char safe[256];
   wx__plot_safe_name(safe, sizeof safe, kpi);
-  snprintf(base, sizeof base, "response_%s", safe);
+  snprintf(base, sizeof base, "%s_%s", scatter ? "scatter" : "response",
+           safe);
   rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "study_response.gp", base, v.s);
   wx__sb_free(&v);
   return rc;
@@ -246,20 +258,22 @@ static int heatmap(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j) {
 }
 
 /* Response curves where a curve has a meaning (one factor, or OAT), a
- * heat map for a grid of two factors; for the first KPIs only. */
+ * heat map for a grid of two factors, a scatter per factor for sampling
+ * designs (lhs, sobol, random and the methods' own); for the first KPIs
+ * only.  A grid of three or more factors has no chart of its own. */
 static int design_charts(wx__plot_ctx *ctx, const wx__study_tables *t) {
   int oat = !strcmp(t->design, "oat"), grid = !strcmp(t->design, "grid");
+  int curves = t->k == 1 || oat, heat = grid && t->k == 2;
+  int scatter = !curves && !grid;
   size_t n = t->n_kpi < WX_STUDY_CHART_KPIS ? t->n_kpi : WX_STUDY_CHART_KPIS;
   int rc = WX_OK;
   for (size_t j = 0; j < n; j++) {
-    int one = WX_OK;
-    if (t->k == 1 || oat) one = response(ctx, t, j);
-    if (grid && t->k == 2) one = one ? one : heatmap(ctx, t, j);
+    int one = curves || scatter ? response(ctx, t, j, scatter) : WX_OK;
+    if (heat && one == WX_OK) one = heatmap(ctx, t, j);
     if (rc == WX_OK) rc = one;
   }
-  if (!(t->k == 1 || oat || (grid && t->k == 2)))
-    wx__plot_skip(ctx, "response", "curves need one factor or an oat "
-                  "design; a heat map a grid of two factors");
+  if (grid && t->k > 2)
+    wx__plot_skip(ctx, "heatmap", "a heat map needs a grid of two factors");
   return rc;
 }
 

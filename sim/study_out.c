@@ -75,7 +75,7 @@ static const char *kind_name(wx_factor_kind k) {
 static int factors_csv(const wx_study_ctx *c, const wx_study_result *r,
                        FILE *fp) {
   const wx_study_spec *s = c->spec;
-  fputs("factor,name,kind,low,high,nominal,binding\n", fp);
+  fputs("factor,name,kind,low,high,nominal,binding,scale\n", fp);
   for (size_t i = 0; i < s->n_factors; i++) {
     const wx_study_factor *f = &s->f[i];
     double lo = INFINITY, hi = -INFINITY;
@@ -91,7 +91,8 @@ static int factors_csv(const wx_study_ctx *c, const wx_study_result *r,
     num(fp, lo, 1);
     num(fp, hi, 1);
     num(fp, c->nominal[i], 1);
-    fprintf(fp, ",%s\n", c->param[i] >= 0 ? "parameter" : "structural");
+    fprintf(fp, ",%s,%s\n", c->param[i] >= 0 ? "parameter" : "structural",
+            f->log_scale ? "log" : "linear");
   }
   return ferror(fp) ? WX_EIO : WX_OK;
 }

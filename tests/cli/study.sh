@@ -33,9 +33,9 @@ head -1 "$T/qs/indices.csv" | grep -q '^factor,kpi,index,value,lo,hi,p$' \
   || fail "indices.csv header"
 grep -q '^modules.sdr.accounts,customers,swing,' "$T/qs/indices.csv" \
   || fail "no swing of a structural factor"
-grep -q '^modules.sdr.accounts,SDR accounts,range,1,4,2,structural$' \
+grep -q '^modules.sdr.accounts,SDR accounts,range,1,4,2,structural,linear$' \
   "$T/qs/factors.csv" || fail "accounts not structural"
-grep -q '^flows.oa_to_sdr.p,.*,parameter$' "$T/qs/factors.csv" \
+grep -q '^flows.oa_to_sdr.p,.*,parameter,linear$' "$T/qs/factors.csv" \
   || fail "a probability not set as a parameter"
 grep -q '"status": "complete"' "$T/qs/manifest.json" || fail "status"
 for c in tornado_customers response_customers; do
@@ -121,6 +121,34 @@ rc=$?
 [ -s "$T/cf/study.csv" ] || fail "no study.csv when charts fail"
 [ "$(grep -c 'warning: some charts could not be drawn' "$T/err")" -eq 1 ] \
   || { cat "$T/err"; fail "no single chart warning"; }
+
+# Progress on a terminal only.
+if command -v script >/dev/null; then
+  script -qec "'$WX' sweep '$S/quickstart_sweep.yaml' -o '$T/tty' -r 2 --horizon 5d --no-charts" \
+    "$T/tty.log" >/dev/null 2>&1 || fail "sweep under a terminal failed"
+  grep -q "16/16 points" "$T/tty.log" || fail "no progress on a terminal"
+fi
+"$WX" sweep "$S/quickstart_sweep.yaml" -o "$T/notty" -r 2 --horizon 5d \
+  --no-charts >/dev/null 2>"$T/err" || fail "sweep failed"
+[ -s "$T/err" ] && { cat "$T/err"; fail "stderr not empty when not a terminal"; }
+
+# A sampling design of several factors draws a scatter per KPI.
+cat >"$T/lhs.yaml" <<YAML
+study:
+  base: $SRC/scenarios/quickstart.yaml
+  replications: 2
+  kpis: [customers]
+  method: prcc
+  design: {type: lhs, n: 20}
+  factors:
+    flows.oa_to_sdr.p: {range: [2%, 8%]}
+    sources.moments_ads.budget: {range: [100/d, 900/d], scale: log}
+YAML
+expect 0 "$WX" sensitivity "$T/lhs.yaml" -o "$T/lhs" --horizon 10d
+for c in scatter_customers prcc_customers; do
+  [ -s "$T/lhs/charts/$c.png" ] || fail "no chart $c"
+done
+grep -q '^sources.moments_ads.budget,.*,log$' "$T/lhs/factors.csv" || fail "scale"
 
 # Ctrl-C keeps the finished points, marked partial.
 cat >"$T/long.yaml" <<YAML
