@@ -244,7 +244,7 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
   return rc != WX_OK ? rc : wrc;
 }
 
-static int study(study_args *a, const wx_study_spec *s, wx_diags *d) {
+static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
   if (!strcmp(a->cmd, "sensitivity") && !s->method)
     return wx__diag(d, WX_ESCENARIO, s->file, 0, 0,
                     "the study has no `method:` (tornado, morris, sobol, "
@@ -253,7 +253,13 @@ static int study(study_args *a, const wx_study_spec *s, wx_diags *d) {
   wx_study_ctx *c = NULL;
   wx_study_design *p = NULL;
   int rc = wx__study_prepare(s, &a->o, &c, d);
-  if (rc == WX_OK) rc = wx__study_points(s, c->nominal, &p, d);
+  if (rc == WX_OK) {
+    /* One seed for everything random: --seed, else the study's, else the
+     * base scenario's, so a different seed also draws another design. */
+    s->seed = c->seed;
+    s->seed_set = 1;
+    rc = wx__study_points(s, c->nominal, &p, d);
+  }
   if (rc == WX_OK) rc = wx__study_check_values(c, p, d);
   if (rc == WX_OK) rc = prepare_dir(a, d);
   if (rc == WX_OK) {

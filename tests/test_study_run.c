@@ -220,6 +220,46 @@ static void sobol_indices_of_a_product(void **state) {
   teardown_study(&f);
 }
 
+/* Morris on f = K r p: the elementary effect of r on a trajectory is
+ * K (r_hi - r_lo) p at the p of that step, and of p is K (p_hi - p_lo) r,
+ * so given the design each mu is known; what is left is the counts'
+ * Poisson noise, each effect's variance at most (mu_a + mu_b) / R / delta^2
+ * under common random numbers.  Within 4 of those standard errors. */
+static void morris_effects_match(void **state) {
+  (void)state;
+  fixture f;
+  wx_study_options o = {0};
+  setup_study(&f, "  replications: 4\n  method: {type: morris, r: 20}\n"
+              "  factors:\n"
+              "    sources.s.rate: {range: [100/d, 200/d]}\n"
+              "    flows.join.p: {range: [20%, 60%]}\n", &o);
+  run_study(&f);
+  wx_study_indices ix;
+  analyse(&f, &ix);
+  const double span[2] = {100, 0.4}, delta = 4.0 / 6.0, R = 4;
+  double want[2] = {0, 0}, var[2] = {0, 0};
+  size_t r = f.p->n_base, k = 2;
+  for (size_t t = 0; t < r; t++)
+    for (size_t j = 0; j < k; j++) {
+      size_t a = t * (k + 1) + j, b = a + 1;
+      unsigned i = f.p->u[a * k] != f.p->u[b * k] ? 0 : 1;
+      double other = f.p->x[a * k + (1 - i)];
+      want[i] += expected(1, 1) * span[i] * other / r;
+      double ma = expected(f.p->x[a * k], f.p->x[a * k + 1]);
+      double mb = expected(f.p->x[b * k], f.p->x[b * k + 1]);
+      var[i] += (ma + mb) / R / (delta * delta) / ((double)r * r);
+    }
+  for (unsigned i = 0; i < 2; i++) {
+    const wx_study_index *m = row(&ix, i, "mu");
+    if (fabs(m->value - want[i]) > 4 * sqrt(var[i]))
+      fail_msg("mu[%u] %g vs %g (se %g)", i, m->value, want[i],
+               sqrt(var[i]));
+    assert_true(fabs(row(&ix, i, "mu_star")->value - m->value) < 1e-9);
+  }
+  wx__study_indices_free(&ix);
+  teardown_study(&f);
+}
+
 static void stop_after_three(void *ctx, unsigned done, unsigned total) {
   (void)total;
   if (done == 3) atomic_store((atomic_int *)ctx, 1);
@@ -292,6 +332,7 @@ int main(void) {
       cmocka_unit_test(parameters_and_recompiles_agree),
       cmocka_unit_test(tornado_swings_match),
       cmocka_unit_test(sobol_indices_of_a_product),
+      cmocka_unit_test(morris_effects_match),
       cmocka_unit_test(stop_keeps_finished_points),
       cmocka_unit_test(errors_are_positioned),
   };
