@@ -24,8 +24,8 @@ int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
 int wx_cli_init(int argc, char **argv);
-int wx_cli_sweep(int argc, char **argv);       /* cli_study.c */
-int wx_cli_sensitivity(int argc, char **argv);
+/* `sweep` or `sensitivity`, as argv[0] says (cli_study.c). */
+int wx_cli_study(int argc, char **argv);
 /* DIR/sub for the data directory (scenarios/, plots/): $WXFLOW_DATADIR if
  * set; the source tree when this program runs from its build tree; the
  * installation next to the program (BIN/../share/wxflow) when it exists;

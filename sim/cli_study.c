@@ -294,10 +294,7 @@ static int study_main(const char *cmd, int argc, char **argv) {
   return wx_cli_exit_code(rc);
 }
 
-int wx_cli_sweep(int argc, char **argv) {
-  return study_main("sweep", argc, argv);
-}
-
-int wx_cli_sensitivity(int argc, char **argv) {
-  return study_main("sensitivity", argc, argv);
+int wx_cli_study(int argc, char **argv) {
+  return study_main(strcmp(argv[0], "sensitivity") ? "sweep" : "sensitivity",
+                    argc, argv);
 }

@@ -53,8 +53,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
   if (!strcmp(cmd, "compare")) return wx_cli_compare(argc - 1, argv + 1);
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
-  if (!strcmp(cmd, "sweep")) return wx_cli_sweep(argc - 1, argv + 1);
-  if (!strcmp(cmd, "sensitivity")) return wx_cli_sensitivity(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sweep") || !strcmp(cmd, "sensitivity"))
+    return wx_cli_study(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

@@ -215,7 +215,8 @@ static size_t index_of(const double *v, size_t n, double x) {
 static int heat_data(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
                      char path[WX_PLOT_PATH]) {
   size_t rows = wx__csv_rows(t->study);
-  double *a = malloc((rows + 1) * sizeof *a), *b = malloc((rows + 1) * sizeof *b);
+  double *a = malloc((rows + 1) * sizeof *a);
+  double *b = malloc((rows + 1) * sizeof *b);
   FILE *f = a && b ? wx__plot_datafile(ctx, path) : NULL;
   int rc = f ? WX_OK : a && b ? WX_EIO : WX_ENOMEM;
   if (rc == WX_OK) {
