@@ -261,6 +261,7 @@ static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
     rc = wx__study_points(s, c->nominal, &p, d);
   }
   if (rc == WX_OK) rc = wx__study_check_values(c, p, d);
+  int existed = access(a->out, F_OK) == 0;
   if (rc == WX_OK) rc = prepare_dir(a, d);
   if (rc == WX_OK) {
     wx_cli_progress_init(&a->progress, a->quiet);
@@ -268,6 +269,9 @@ static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
     c->o.progress_ctx = &a->progress;
     c->o.stop = wx_cli_signals_install();
     rc = evaluate(a, c, p, d);
+    /* A study that failed before writing anything leaves no empty
+     * directory it made (rmdir removes only an empty one). */
+    if (rc != WX_OK && rc != WX_EINTERRUPTED && !existed) rmdir(a->out);
   }
   wx__study_design_free(p);
   wx__study_ctx_free(c);
