@@ -132,8 +132,11 @@ static size_t curve(const wx__study_tables *t, size_t i, size_t j,
   return n;
 }
 
+/* One block per factor; empty[i] says that factor i's panel has no value
+ * (a KPI not available at those points: cac without customers). */
 static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
-                         size_t j, int oat, char path[WX_PLOT_PATH]) {
+                         size_t j, int oat, unsigned char *empty,
+                         char path[WX_PLOT_PATH]) {
   size_t rows = wx__csv_rows(t->study);
   rpoint *pts = malloc((rows ? rows : 1) * sizeof *pts);
   FILE *f = pts ? wx__plot_datafile(ctx, path) : NULL;
@@ -150,6 +153,7 @@ static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
               isfinite(pts[r].lo) ? pts[r].lo : pts[r].mean,
               isfinite(pts[r].hi) ? pts[r].hi : pts[r].mean);
     if (n == 0) fputs("NaN\tNaN\tNaN\tNaN\n", f);
+    empty[i] = n == 0;
   }
   free(pts);
   return wx__plot_close(ctx, f, path);
@@ -167,8 +171,20 @@ static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
                     int scatter) {
   char path[WX_PLOT_PATH], kpi[256], what[400], title[800], base[300];
   wx__study_kpi_name(t, j, kpi, sizeof kpi);
-  int rc = response_data(ctx, t, j, !strcmp(t->design, "oat"), path);
-  if (rc != WX_OK) return rc;
+  unsigned char *empty = calloc(t->k ? t->k : 1, 1);
+  if (!empty) return WX_ENOMEM;
+  int rc = response_data(ctx, t, j, !strcmp(t->design, "oat"), empty, path);
+  size_t n_empty = 0;
+  for (size_t i = 0; i < t->k; i++) n_empty += empty[i];
+  if (rc == WX_OK && n_empty == t->k) {
+    wx__plot_skip(ctx, "response", "a KPI has no value at any point");
+    free(empty);
+    return WX_OK;
+  }
+  if (rc != WX_OK) {
+    free(empty);
+    return rc;
+  }
   snprintf(what, sizeof what, scatter ? "%s against each factor (mean of "
            "each point)" : "%s by factor (mean, 95%% CI band)", kpi);
   wx__plot_title(ctx, what, title, sizeof title);
@@ -177,12 +193,15 @@ static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
   wx__sb_gpvar(&v, "title", title);
   wx__sb_gpvar(&v, "ylabel", kpi);
   wx__sb_printf(&v, "npanel = %zu\narray panel_titles[%zu]\n", t->k, t->k);
-  wx__sb_printf(&v, "array panel_log[%zu]\nscatter = %d\n", t->k, scatter);
+  wx__sb_printf(&v, "array panel_log[%zu]\narray panel_empty[%zu]\n"
+                "scatter = %d\n", t->k, t->k, scatter);
   for (size_t i = 0; i < t->k; i++) {
     wx__sb_printf(&v, "panel_titles[%zu] = ", i + 1);
     wx__sb_gpstr(&v, wx__study_factor_label(t, i));
-    wx__sb_printf(&v, "\npanel_log[%zu] = %d\n", i + 1, log_scale(t, i));
+    wx__sb_printf(&v, "\npanel_log[%zu] = %d\npanel_empty[%zu] = %d\n", i + 1,
+                  log_scale(t, i), i + 1, empty[i]);
   }
+  free(empty);
   char safe[256];
   wx__plot_safe_name(safe, sizeof safe, kpi);
   snprintf(base, sizeof base, "%s_%s", scatter ? "scatter" : "response",
@@ -213,7 +232,7 @@ static size_t index_of(const double *v, size_t n, double x) {
 }
 
 static int heat_data(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
-                     char path[WX_PLOT_PATH]) {
+                     char path[WX_PLOT_PATH], size_t *finite) {
   size_t rows = wx__csv_rows(t->study);
   double *a = malloc((rows + 1) * sizeof *a);
   double *b = malloc((rows + 1) * sizeof *b);
@@ -223,10 +242,12 @@ static int heat_data(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
     size_t na = levels(t->study, t->fcol[0], a, rows);
     size_t nb = levels(t->study, t->fcol[1], b, rows);
     fputs("# i\tj\tmean\tx_label\ty_label\n", f);
+    *finite = 0;
     for (size_t r = 0; r < rows; r++) {
       double x = wx__study_num(t->study, r, t->fcol[0]);
       double y = wx__study_num(t->study, r, t->fcol[1]);
       double m = wx__study_num(t->study, r, t->kcol0 + 3 * (long)j);
+      *finite += isfinite(m) != 0;
       fprintf(f, "%zu\t%zu\t%.10g\t%.4g\t%.4g\n", index_of(a, na, x),
               index_of(b, nb, y), m, x, y);
     }
@@ -240,8 +261,13 @@ static int heat_data(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
 static int heatmap(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j) {
   char path[WX_PLOT_PATH], kpi[256], what[400], title[800], base[300];
   wx__study_kpi_name(t, j, kpi, sizeof kpi);
-  int rc = heat_data(ctx, t, j, path);
+  size_t finite = 0;
+  int rc = heat_data(ctx, t, j, path, &finite);
   if (rc != WX_OK) return rc;
+  if (finite == 0) {
+    wx__plot_skip(ctx, "heatmap", "a KPI has no value at any point");
+    return WX_OK;
+  }
   snprintf(what, sizeof what, "%s over the grid (mean)", kpi);
   wx__plot_title(ctx, what, title, sizeof title);
   wx__sbuf v = {0};

@@ -102,6 +102,7 @@ static int bars(wx__plot_ctx *ctx, const wx__study_tables *t,
   char path[WX_PLOT_PATH], what[400], title[800], base[300], safe[256];
   int rc = n ? bar_data(ctx, t, rows, n, path) : WX_OK;
   free(rows);
+  if (n == 0) wx__plot_skip(ctx, b->chart, "a KPI has no index to draw");
   if (rc != WX_OK || n == 0) return rc;
   snprintf(what, sizeof what, "%s: %s", kpi, b->xlabel);
   wx__plot_title(ctx, what, title, sizeof title);

@@ -110,6 +110,13 @@ expect 0 "$WX" sensitivity "$T/quote.yaml" -o "$T/quote" --horizon 10d
 [ -e "$T/PWNED" ] || [ -e "$T/PWNED2" ] && fail "gnuplot ran text from the study"
 grep -q 'warning' "$T/err" && { cat "$T/err"; fail "warnings for quoted text"; }
 
+# KPIs without a value at some points (cac with no customers in 10 days)
+# still chart cleanly.
+expect 0 "$WX" sensitivity "$S/quickstart_sensitivity.yaml" -o "$T/short" -r 2 \
+  --horizon 10d -q
+grep -q 'warning' "$T/err" && { cat "$T/err"; fail "charts failed on missing values"; }
+[ -s "$T/short/charts/response_cac.png" ] || fail "no response_cac chart"
+
 # A chart that fails is one warning line; the CSVs stand and the exit is 0.
 mkdir "$T/bin"
 printf '#!/bin/sh\necho "line 1: boom" >&2\nexit 1\n' >"$T/bin/gnuplot"
