@@ -12,13 +12,13 @@ static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow plot DIR [OPTIONS]\n"
 "\n"
-"Re-draws the charts of the results directory DIR (written by `wxflow run`\n"
-"or `wxflow compare`) into DIR/charts/, without simulating again.  Charts\n"
+"Re-draws the charts of the results directory DIR (written by `wxflow run`,\n"
+"`compare`, `sweep` or `sensitivity`) into DIR/charts/, without simulating again.  Charts\n"
 "come from the gnuplot templates in plots/, which you may edit.\n"
 "\n"
 "Options:\n"
 "  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
-"                        attribution or all\n"
+"                        attribution, study or all\n"
 "                        (default: all whose data exist)\n"
 "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
 "  -t, --title TEXT      chart title (default: the scenario's title)\n"
@@ -36,7 +36,7 @@ static const flag_name chart_names[] = {
     {"fan", WX_PLOT_FAN},         {"stacked", WX_PLOT_STACKED},
     {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
     {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
-    {"attribution", WX_PLOT_ATTRIBUTION},
+    {"attribution", WX_PLOT_ATTRIBUTION}, {"study", WX_PLOT_STUDY},
     {"all", WX_PLOT_ALL},         {NULL, 0}};
 static const flag_name format_names[] = {
     {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
@@ -134,7 +134,8 @@ static int render_variants(const char *dir, const wx_plot_options *o,
  * anything else is refused before charts/ is made in it. */
 static int is_results_dir(const char *dir) {
   static const char *const marks[] = {"entities.csv", "series_stats.csv",
-                                      "compare.csv", "attribution.csv"};
+                                      "compare.csv", "attribution.csv",
+                                      "study.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
@@ -180,7 +181,7 @@ int wx_cli_plot(int argc, char **argv) {
   }
   if (access(argv[optind], F_OK) == 0 && !is_results_dir(argv[optind])) {
     fprintf(stderr, "wxflow plot: %s is not a wxflow results directory (no "
-                    "entities.csv, series_stats.csv or compare.csv)\n",
+                    "entities.csv, series_stats.csv, compare.csv or study.csv)\n",
             argv[optind]);
     return WX_EXIT_IO;
   }
@@ -191,10 +192,15 @@ int wx_cli_plot(int argc, char **argv) {
   wx_plot_options top = o;
   /* A comparison directory has no series of its own: only its charts; a
    * run directory has no comparison (asked for, they are still tried). */
-  if (!o.charts && access(probe, F_OK) == 0)
+  char study[4096];
+  snprintf(study, sizeof study, "%s/study.csv", argv[optind]);
+  if (!o.charts && access(study, F_OK) == 0)
+    top.charts = WX_PLOT_STUDY;
+  else if (!o.charts && access(probe, F_OK) == 0)
     top.charts = WX_PLOT_COMPARE | WX_PLOT_KPI;
   else if (!o.charts)
-    top.charts = WX_PLOT_ALL & ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI);
+    top.charts = WX_PLOT_ALL & ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI |
+                                           WX_PLOT_STUDY);
   snprintf(probe, sizeof probe, "%s/attribution.csv", argv[optind]);
   if (!o.charts && access(probe, F_OK) == 0) top.charts = WX_PLOT_ATTRIBUTION;
   int rc = wx_cli_render(argv[optind], &top, 1);

@@ -21,6 +21,8 @@ static void usage(FILE *fp) {
 "  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
 "  report DIR      one-file HTML report and PDF slides of a results DIR\n"
 "  attribute FILE  credit sales to modules and touchpoints, method by method\n"
+"  sweep FILE      evaluate a study's design: KPI response to factors\n"
+"  sensitivity FILE  which factor matters most (tornado, Morris, Sobol, PRCC)\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -55,6 +57,8 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
   if (!strcmp(cmd, "report")) return wx_cli_report(argc - 1, argv + 1);
   if (!strcmp(cmd, "attribute")) return wx_cli_attribute(argc - 1, argv + 1);
+  if (!strcmp(cmd, "sweep") || !strcmp(cmd, "sensitivity"))
+    return wx_cli_study(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

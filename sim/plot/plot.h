@@ -11,7 +11,9 @@
  *   constraints.*             constraints.csv: when each cap first bound
  *   compare_<name>_<metric>.* one series across variants (comparison dir)
  *   kpi_bars.*                compare.csv: mean and CI per variant per KPI
- *   attribution.*             attribution.csv: each method per channel */
+ *   attribution.*             attribution.csv: each method per channel
+ *   response_<kpi>.*, scatter_<kpi>.*, heatmap_<kpi>.*, tornado_<kpi>.*, sobol_<kpi>.*,
+ *   morris_<kpi>.*, prcc_<kpi>.*  a study directory (study.csv, indices.csv) */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H
 
@@ -27,7 +29,8 @@ typedef enum {
   WX_PLOT_KPI = 1u << 4,
   WX_PLOT_CONSTRAINTS = 1u << 5,
   WX_PLOT_ATTRIBUTION = 1u << 6,
-  WX_PLOT_ALL = (1u << 7) - 1
+  WX_PLOT_STUDY = 1u << 7, /* study.csv, indices.csv (plot_study.c) */
+  WX_PLOT_ALL = (1u << 8) - 1
 } wx_plot_chart;
 
 typedef enum {

@@ -106,5 +106,8 @@ int wx__plot_constraints(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_compare(wx__plot_ctx *ctx);
 int wx__plot_kpi(wx__plot_ctx *ctx);
 int wx__plot_attribution(wx__plot_ctx *ctx);
+/* A study directory's charts; WX_OK with nothing drawn when there is no
+ * study.csv (plot_study.c). */
+int wx__plot_study(wx__plot_ctx *ctx);
 
 #endif

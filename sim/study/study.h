@@ -74,6 +74,9 @@ double wx__factor_value(const wx_study_factor *f, double u);
 /* The unit coordinates of the factor's low and high end in OAT and
  * tornado: 0 and 1, or the 5% and 95% quantiles of a distribution. */
 void wx__factor_ends(const wx_study_factor *f, double *u_lo, double *u_hi);
+/* A number in planner units (3d, 0.5/d, 1.3%, 200k, 3000/month or plain)
+ * in the unit a bare number has in a scenario; 1 when s is one. */
+int wx__study_number(const char *s, double *x);
 
 /* ------------------------------------------------------------------ spec */
 
@@ -101,6 +104,7 @@ struct wx_study_spec {
   uint64_t seed;
   char **kpis;         /* KPIs to report; n_kpis == 0: all */
   size_t n_kpis;
+  struct { int line, col; } *kpi_pos; /* of each kpis item, for errors */
 };
 
 /* Reads a study file (YAML, top-level key `study`).  Every problem goes to

@@ -75,6 +75,10 @@ static int planner_number(const char *s, double *x) {
   return wx__parse_duration(s, x, msg, sizeof msg) == WX_OK;
 }
 
+int wx__study_number(const char *s, double *x) {
+  return s && planner_number(s, x);
+}
+
 static int read_number(fctx *c, const wx_node *n, const char *what,
                        double *x) {
   if (n->type == WX_NODE_SCALAR && planner_number(n->str, x)) return 1;

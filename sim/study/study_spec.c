@@ -65,6 +65,7 @@ void wx__study_spec_free(wx_study_spec *s) {
   for (size_t i = 0; i < s->n_factors; i++) wx__study_factor_clear(&s->f[i]);
   for (size_t i = 0; i < s->n_kpis; i++) free(s->kpis[i]);
   free(s->kpis);
+  free(s->kpi_pos);
   free(s->f);
   free(s->file);
   free(s->title);
@@ -222,13 +223,17 @@ static void read_kpis(sctx *c, const wx_node *n) {
     return;
   }
   wx_study_spec *s = c->s;
-  if (!(s->kpis = calloc(n->n, sizeof *s->kpis))) {
+  s->kpis = calloc(n->n, sizeof *s->kpis);
+  s->kpi_pos = calloc(n->n, sizeof *s->kpi_pos);
+  if (!s->kpis || !s->kpi_pos) {
     c->nomem = 1;
     return;
   }
   for (size_t i = 0; i < n->n; i++) {
     const char *k = scalar(c, n->vals[i], "kpis item");
     if (!k) continue;
+    s->kpi_pos[s->n_kpis].line = n->vals[i]->line;
+    s->kpi_pos[s->n_kpis].col = n->vals[i]->col;
     if (!(s->kpis[s->n_kpis] = wx__strdup(k))) c->nomem = 1;
     else s->n_kpis++;
   }

@@ -4,8 +4,8 @@
 # 0 (the block's last command exits N when marked `<!-- test exit=N -->`).  In ```console blocks
 # the commands are the lines starting with `$ `; in ```sh blocks every
 # line.  `<!-- test file=NAME -->` writes the block to NAME instead.  `wxflow`
-# is the built program; run and compare use 2 replications and draw no
-# charts to stay fast (the tutorial's `wxflow plot` draws the deck's).
+# is the built program; run, compare, sweep and sensitivity use 2
+# replications and draw no charts to stay fast (the tutorial's `wxflow plot` draws the deck's).
 # Usage: tutorial.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
@@ -48,7 +48,7 @@ awk '
 
 wxflow() {
   case ${1-} in
-    run|compare) "$WX" "$@" -r 2 --no-charts ;;
+    run|compare|sweep|sensitivity) "$WX" "$@" -r 2 --no-charts ;;
     # The deck needs pdfunite (poppler-utils, in install-deps' CI list).
     report) command -v pdfunite >/dev/null 2>&1 || set -- "$@" --no-deck
             "$WX" "$@" ;;
