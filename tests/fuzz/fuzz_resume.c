@@ -33,7 +33,7 @@ static void replay(void) {
     wx_diags *d = wx_diags_alloc(4);
     if (wx_model_load_buffer("s.yaml", scenario, sizeof scenario - 1, &model,
                              d) != WX_OK ||
-        wx__layout_init(&layout, model) != WX_OK)
+        wx__layout_init(&layout, model, model->horizon) != WX_OK)
       abort();
     wx_diags_free(d);
   }
