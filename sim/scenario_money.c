@@ -11,8 +11,10 @@
 #include "units.h"
 #include "scenario.h"
 
-static const char *const ads_keys[] = {"budget",  "cpm",  "ctr",
-                                       "convert", "from", "until"};
+static const char *const ads_keys[] = {
+    "budget", "cpm", "ctr", "convert", "from", "until", "saturation",
+    "shape", "curve"};
+#define N_ADS_KEYS (sizeof ads_keys / sizeof *ads_keys)
 static const char *const campaign_keys[] = {"count", "at", "cost", "fission"};
 static const char *const plain_keys[] = {"initial", "rate", "schedule"};
 
@@ -44,6 +46,52 @@ static uint32_t need(wx_sctx *c, const wx_node *src, const char *key, wx_qty q,
   return WX_NONE;
 }
 
+static const char *const curve_names[] = {"linear", "hill", "exponential"};
+
+/* The response curve (ads_curve.c): `saturation` turns it on (Hill by
+ * default), `shape` is the Hill exponent. */
+static int ads_curve(wx_sctx *c, const wx_node *src, const char *path,
+                     wx_source *s) {
+  char sub[300];
+  const wx_node *n, *cn = wx__node_get(src, "curve");
+  const char *name = "hill";
+  int ok = 1;
+  s->saturation = s->shape = WX_NONE;
+  wx__subpath(sub, sizeof sub, path, "curve");
+  if (cn && !wx__get_scalar(c, cn, sub, "hill or exponential", &name))
+    return 0;
+  s->curve = WX_ADS_LINEAR;
+  for (int i = 1; i < 3; i++)
+    if (!strcmp(name, curve_names[i])) s->curve = (wx_ads_curve)i;
+  if (s->curve == WX_ADS_LINEAR) {
+    wx__serr(c, cn, "`%s`: unknown curve `%s` (hill, exponential)", sub,
+             name);
+    return 0;
+  }
+  wx__subpath(sub, sizeof sub, path, "saturation");
+  if ((n = wx__node_get(src, "saturation"))) {
+    s->saturation = wx__param(c, n, WX_Q_RATE, sub, 1);
+    ok &= s->saturation != WX_NONE;
+  } else if (cn || wx__node_get(src, "shape")) {
+    wx__serr(c, cn ? cn : wx__node_key(src, "shape"),
+             "`%s`: a response curve needs `saturation`", path);
+    return 0;
+  } else {
+    s->curve = WX_ADS_LINEAR;
+  }
+  wx__subpath(sub, sizeof sub, path, "shape");
+  if ((n = wx__node_get(src, "shape"))) {
+    if (s->curve != WX_ADS_HILL) {
+      wx__serr(c, wx__node_key(src, "shape"),
+               "`%s`: `shape` applies to `curve: hill` only", path);
+      return 0;
+    }
+    s->shape = wx__param(c, n, WX_Q_POSITIVE, sub, 1);
+    ok &= s->shape != WX_NONE;
+  }
+  return ok;
+}
+
 static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   char sub[300];
   const wx_node *n;
@@ -55,6 +103,7 @@ static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   ok &= (s->cpm = need(c, src, "cpm", WX_Q_POSITIVE, path)) != WX_NONE;
   ok &= (s->ctr = need(c, src, "ctr", WX_Q_PROB, path)) != WX_NONE;
   ok &= (s->convert = need(c, src, "convert", WX_Q_PROB, path)) != WX_NONE;
+  ok &= ads_curve(c, src, path, s);
   wx__subpath(sub, sizeof sub, path, "from");
   if ((n = wx__node_get(src, "from"))) ok &= wx__get_time(c, n, sub, &s->from);
   wx__subpath(sub, sizeof sub, path, "until");
@@ -74,7 +123,7 @@ static int campaign(wx_sctx *c, const wx_node *src, const char *path,
   char sub[300];
   const wx_node *n;
   s->kind = WX_SOURCE_CAMPAIGN;
-  int ok = foreign(c, src, path, "campaign", ads_keys, 6);
+  int ok = foreign(c, src, path, "campaign", ads_keys, N_ADS_KEYS);
   ok &= (s->count = need(c, src, "count", WX_Q_COUNT, path)) != WX_NONE;
   wx__subpath(sub, sizeof sub, path, "at");
   if ((n = wx__node_get(src, "at"))) ok &= wx__get_time(c, n, sub, &s->at);
