@@ -3,7 +3,8 @@
 # is not there yet.  Safe to run again; does nothing when all is present.
 set -eu
 pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
-      gnuplot-nox fonts-noto-cjk clang libclang-rt-14-dev valgrind"
+      gnuplot-nox fonts-noto-cjk clang libclang-rt-14-dev valgrind
+      libnlopt-dev"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
