@@ -57,6 +57,11 @@ int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
 int wx__optim_feasible(const wx_optim_problem *p, const double *x,
                        double tol);
 
+/* The largest t in [0, 1] such that x0 + t (x - x0) satisfies the bounds
+ * and constraints of p, for a feasible x0 (0 when none but x0 does). */
+double wx__optim_pull_back(const wx_optim_problem *p, const double *x0,
+                           const double *x);
+
 /* "cobyla, isres, bobyqa, sbplx, neldermead" (for messages and --help). */
 const char *wx__optim_algorithms(void);
 /* 1 when name is one of them. */

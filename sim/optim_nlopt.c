@@ -62,10 +62,10 @@ typedef struct {
   nlopt_opt opt;
 } run;
 
-/* Largest t in [0, 1] with x0 + t (x - x0) inside every half-space: x0 is
- * feasible, so each constraint a.(x0 + t d) <= b limits t when a.d > 0. */
-static double pull_back(const wx_optim_problem *p, const double *x0,
-                        const double *x) {
+/* x0 is feasible, so each constraint a.(x0 + t d) <= b limits t only when
+ * a.d > 0, and each bound only when d points out of it. */
+double wx__optim_pull_back(const wx_optim_problem *p, const double *x0,
+                           const double *x) {
   double t = 1;
   for (size_t j = 0; j < p->n; j++) {
     double d = x[j] - x0[j];
@@ -91,7 +91,7 @@ static double objective(unsigned n, const double *x, double *grad,
     nlopt_force_stop(r->opt);
     return r->fbest;
   }
-  double t = pull_back(r->p, r->x0, x);
+  double t = wx__optim_pull_back(r->p, r->x0, x);
   for (unsigned j = 0; j < n; j++) {
     double v = t >= 1 ? x[j] : r->x0[j] + t * (x[j] - r->x0[j]);
     r->y[j] = fmin(fmax(v, r->p->lo[j]), r->p->hi[j]);

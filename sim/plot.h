@@ -10,7 +10,10 @@
  *   funnel.*                  funnel.csv
  *   constraints.*             constraints.csv: when each cap first bound
  *   compare_<name>_<metric>.* one series across variants (comparison dir)
- *   kpi_bars.*                compare.csv: mean and CI per variant per KPI */
+ *   kpi_bars.*                compare.csv: mean and CI per variant per KPI
+ *   response_<variable>.*     curves.csv: the objective as one variable moves
+ *   frontier.*                frontier.csv: the constraint's bound against
+ *                             the optimum (optimize dir) */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H
 
@@ -25,7 +28,8 @@ typedef enum {
   WX_PLOT_COMPARE = 1u << 3,
   WX_PLOT_KPI = 1u << 4,
   WX_PLOT_CONSTRAINTS = 1u << 5,
-  WX_PLOT_ALL = (1u << 6) - 1
+  WX_PLOT_OPTIMIZE = 1u << 6, /* curves.csv, frontier.csv (optimize dir) */
+  WX_PLOT_ALL = (1u << 7) - 1
 } wx_plot_chart;
 
 typedef enum {

@@ -124,6 +124,9 @@ int wx__study_factor_read(const char *file, const struct wx_node *key,
                           const struct wx_node *val, wx_study_factor *f,
                           wx_diags *d);
 void wx__study_factor_clear(wx_study_factor *f);
+/* A number in planner units (3d, 0.5/d, 1.3%, 200k, 3000/month, plain) in
+ * the unit a bare number has in a scenario; 1 when text is one. */
+int wx__study_number(const char *text, double *x);
 
 /* --------------------------------------------------------------- designs */
 

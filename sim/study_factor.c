@@ -330,3 +330,7 @@ void wx__factor_ends(const wx_study_factor *f, double *u_lo, double *u_hi) {
   *u_lo = dist ? 0.05 : 0.0;
   *u_hi = dist ? 0.95 : 1.0;
 }
+
+int wx__study_number(const char *text, double *x) {
+  return text && planner_number(text, x);
+}
