@@ -156,7 +156,10 @@ static void print_result(const wx_opt_spec *s, const wx_opt_result *r,
          s->sense > 0 ? "maximise" : "minimise", r->base_ci.n);
   printf("  base %.6g, plan %.6g, gain %.6g [95%% CI %.6g, %.6g]%s\n",
          r->base_ci.mean, r->plan_ci.mean, r->gain.mean, r->gain.lo,
-         r->gain.hi, r->improved ? "" : " (not a significant improvement)");
+         r->gain.hi,
+         r->improved                  ? ""
+         : r->gain.n < WX_MIN_PAIRS   ? " (too few replications to tell)"
+                                      : " (not a significant improvement)");
   if (s->target)
     printf("  target %s by day %g: base %.3f, plan %.3f [95%% CI %.3f, "
            "%.3f] (required %.3f)\n", s->target, s->by, r->base_share.mean,

@@ -208,19 +208,18 @@ static int continuous(srch *q, unsigned max_evals) {
 
 /* ------------------------------------------------------------- integer */
 
-/* Best-improvement moves of one integer by +-1 while one improves. */
-static int local_search(srch *q, int *moved) {
-  double *y = malloc(2 * q->n * sizeof *y), *best = y + q->n, fx, fy;
+/* Best-improvement moves of one integer by +-step while one improves. */
+static int moves(srch *q, double step, double *fx, int *moved) {
+  double *y = malloc(2 * q->n * sizeof *y), *best = y + q->n, fy;
   if (!y) return WX_ENOMEM;
-  int rc = plan_value(q, q->x, &fx);
-  *moved = 0;
+  int rc = WX_OK;
   for (int pass = 0; rc == WX_OK && pass < MAX_PASSES; pass++) {
-    double fb = fx;
+    double fb = *fx;
     for (size_t j = 0; rc == WX_OK && j < q->n; j++) {
-      if (!q->s->v[j].f.integer) continue;
+      if (!q->s->v[j].f.integer || step > q->hi[j] - q->lo[j]) continue;
       for (int dir = -1; rc == WX_OK && dir <= 1; dir += 2) {
         memcpy(y, q->x, q->n * sizeof *y);
-        y[j] += dir;
+        y[j] += dir * step;
         if (!feasible(q, y)) continue;
         rc = plan_value(q, y, &fy);
         if (rc == WX_OK && fy < fb - 1e-12 * (1 + fabs(fb))) {
@@ -229,12 +228,29 @@ static int local_search(srch *q, int *moved) {
         }
       }
     }
-    if (rc != WX_OK || !(fb < fx)) break;
+    if (rc != WX_OK || !(fb < *fx)) break;
     memcpy(q->x, best, q->n * sizeof *best);
-    fx = fb;
+    *fx = fb;
     *moved = 1;
   }
   free(y);
+  return rc;
+}
+
+/* A pattern search on the integer lattice: moves by a quarter of the
+ * widest integer range, halved down to 1, so a wide count (a budget in
+ * whole CNY) does not crawl by ones; it ends at a point no +-1 move of a
+ * single integer improves (a local optimum of the lattice). */
+static int local_search(srch *q, int *moved) {
+  double fx, wide = 1;
+  for (size_t j = 0; j < q->n; j++)
+    if (q->s->v[j].f.integer) wide = fmax(wide, q->hi[j] - q->lo[j]);
+  int rc = plan_value(q, q->x, &fx);
+  *moved = 0;
+  for (double step = fmax(1, floor(wide / 4)); rc == WX_OK; step = floor(step / 2)) {
+    rc = moves(q, step, &fx, moved);
+    if (step <= 1) break;
+  }
   return rc;
 }
 

@@ -138,8 +138,11 @@ int wx__plot_optimize(wx__plot_ctx *ctx) {
   static const char *const need[] = {"variable", "optimal"};
   long col[2];
   wx_csv *alloc = NULL;
-  if (wx__plot_table(ctx, "allocation.csv", need, 2, col, &alloc) != WX_OK)
-    alloc = NULL;
+  /* only an optimisation directory has these charts: elsewhere they are
+   * not "skipped", they do not apply */
+  int have = wx__plot_table(ctx, "allocation.csv", need, 2, col, &alloc);
+  if (have == WX_ENOTFOUND) return WX_OK;
+  if (have != WX_OK) alloc = NULL;
   int rc = curves(ctx, alloc);
   int one = frontier(ctx, alloc);
   wx__csv_free(alloc);

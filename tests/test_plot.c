@@ -336,7 +336,7 @@ static void every_template_passes_gnuplot_check(void **st) {
     checked++;
   }
   closedir(d);
-  assert_int_equal(checked, 6);
+  assert_int_equal(checked, 8);
 }
 
 int main(void) {
