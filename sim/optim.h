@@ -5,11 +5,13 @@
  * The problem: minimise f(x) over lo <= x <= hi and A x <= b (n_ineq rows,
  * row-major n_ineq x n; may be none), from a FEASIBLE x0.  The objective is
  * never called at an infeasible point: NLopt's iterate x (COBYLA, for one,
- * may step outside) is first pulled back along the segment from x0 to the
- * last point of that segment that satisfies every bound and constraint
- * (a ratio test, exact for linear constraints), and f is evaluated there;
- * the constraints are also handed to NLopt, so it steers back in.  The
- * result is the best point ever evaluated, hence always feasible.
+ * may step outside) is replaced by its Euclidean projection onto the
+ * feasible set (Dykstra's algorithm; a step across a binding constraint
+ * becomes a step along it, so the local model keeps learning), made exact
+ * by a ratio test on the segment from x0 (linear constraints), and f is
+ * evaluated there; the constraints are also handed to NLopt, so it steers
+ * back in.  The result is the best point ever evaluated, hence always
+ * feasible.
  *
  * Algorithms by name (wx__optim_algorithms lists them): "cobyla" (Powell's
  * linear approximations; handles the constraints itself), "isres"

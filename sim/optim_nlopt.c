@@ -56,6 +56,7 @@ typedef struct {
   void *ctx;
   const double *x0;
   double *y, *best;   /* pulled-back point; best evaluated point */
+  double *proj, *inc; /* projection and its work space */
   double fbest;
   unsigned evals, max_evals;
   int status;
@@ -83,6 +84,33 @@ double wx__optim_pull_back(const wx_optim_problem *p, const double *x0,
   return t < 0 ? 0 : t;
 }
 
+/* Euclidean projection of x onto the box and half-spaces of p (Dykstra's
+ * alternating projections, which converge to the projection itself, not
+ * just to some feasible point); inc holds (n_ineq + 1) n doubles. */
+static void project(const wx_optim_problem *p, const double *x, double *y,
+                    double *inc) {
+  size_t n = p->n, m = p->n_ineq;
+  memcpy(y, x, n * sizeof *y);
+  memset(inc, 0, (m + 1) * n * sizeof *inc);
+  for (int sweep = 0; sweep < 500; sweep++) {
+    for (size_t i = 0; i <= m; i++) {
+      double *q = inc + i * n;
+      for (size_t j = 0; j < n; j++) q[j] += y[j]; /* z = y + q */
+      if (i == m) {
+        for (size_t j = 0; j < n; j++) y[j] = fmin(fmax(q[j], p->lo[j]), p->hi[j]);
+      } else {
+        const double *a = p->A + i * n;
+        double az = 0, aa = 0;
+        for (size_t j = 0; j < n; j++) az += a[j] * q[j], aa += a[j] * a[j];
+        double over = aa > 0 && az > p->b[i] ? (az - p->b[i]) / aa : 0;
+        for (size_t j = 0; j < n; j++) y[j] = q[j] - over * a[j];
+      }
+      for (size_t j = 0; j < n; j++) q[j] -= y[j]; /* q = z - P(z) */
+    }
+    if (wx__optim_feasible(p, y, 1e-12)) break;
+  }
+}
+
 static double objective(unsigned n, const double *x, double *grad,
                         void *data) {
   run *r = data;
@@ -91,9 +119,17 @@ static double objective(unsigned n, const double *x, double *grad,
     nlopt_force_stop(r->opt);
     return r->fbest;
   }
-  double t = wx__optim_pull_back(r->p, r->x0, x);
+  /* project an infeasible iterate (so moves along a binding constraint
+   * keep their information), then make sure of feasibility by the exact
+   * ratio test from x0, which only trims the projection's last digits */
+  const double *z = x;
+  if (!wx__optim_feasible(r->p, x, 0)) {
+    project(r->p, x, r->proj, r->inc);
+    z = r->proj;
+  }
+  double t = wx__optim_pull_back(r->p, r->x0, z);
   for (unsigned j = 0; j < n; j++) {
-    double v = t >= 1 ? x[j] : r->x0[j] + t * (x[j] - r->x0[j]);
+    double v = t >= 1 ? z[j] : r->x0[j] + t * (z[j] - r->x0[j]);
     r->y[j] = fmin(fmax(v, r->p->lo[j]), r->p->hi[j]);
   }
   double fx = HUGE_VAL;
@@ -190,7 +226,7 @@ int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
   const algo *a = find(p->algorithm ? p->algorithm : "cobyla");
   int rc = check(p, a, x, msg, cap);
   if (rc != 0) return rc;
-  double *x0 = malloc(3 * p->n * sizeof *x0 + 1);
+  double *x0 = malloc((5 + p->n_ineq) * p->n * sizeof *x0 + 1);
   run r = {.p = p, .f = f, .ctx = ctx, .fbest = HUGE_VAL,
            .max_evals = p->max_evals ? p->max_evals
                                      : 100 * (unsigned)(p->n + 1)};
@@ -204,6 +240,8 @@ int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
   r.x0 = x0;
   r.y = x0 + p->n;
   r.best = x0 + 2 * p->n;
+  r.proj = x0 + 3 * p->n;
+  r.inc = x0 + 4 * p->n;
   memcpy(r.best, x, p->n * sizeof *x);
   nlopt_set_min_objective(r.opt, objective, &r);
   if (a->alg == NLOPT_GN_ISRES) nlopt_srand((unsigned long)p->seed);
