@@ -91,6 +91,7 @@ typedef struct {
   const char *engine;   /* NULL: the scenario's */
   unsigned threads;
   double memory_budget;
+  double horizon;       /* days; 0: the scenario's (a run option) */
   const atomic_int *stop;
 } wx_opt_run_options;
 

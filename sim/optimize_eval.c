@@ -246,6 +246,7 @@ int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
   wx_eval_options eo = {.engine = ev->o.engine, .seed_set = 1, .seed = seed,
                         .replications = reps, .threads = ev->o.threads,
                         .memory_budget = ev->o.memory_budget,
+                        .horizon = ev->o.horizon,
                         .set = ev->set, .n_set = n_set, .stop = ev->o.stop};
   wx_eval *e = NULL;
   rc = wx_evaluate(m, &eo, &e, d);

@@ -418,8 +418,10 @@ static int confirm(srch *q, wx_opt_result *r) {
       wx__ci_wilson(p.hit, p.n, &r->plan_share);
       wx__ci_wilson(b.hit, b.n, &r->base_share);
     }
-    r->improved = wx__ci_significant(&r->gain) &&
-                  q->s->sense * r->gain.mean > 0;
+    /* the interval lies on the good side of 0 (a KPI that does not vary,
+     * like the cost of fixed budgets, has a zero-width one) */
+    r->improved = r->gain.n >= WX_MIN_PAIRS &&
+                  (q->s->sense > 0 ? r->gain.lo > 0 : r->gain.hi < 0);
     wx__opt_sample_free(&b);
   }
   wx__opt_sample_free(&p);
@@ -442,11 +444,12 @@ static int run_search(wx_opt_evaluator *ev, const wx_opt_spec *s,
   double f0 = 0;
   if (rc == WX_OK) rc = plan_value(q, q->x, &f0);
   if (rc == WX_OK && s->target) {
-    /* a missing 10% of probability costs as much as the start's objective
-     * (scored again now that the scale is known) */
+    /* missing one replication's worth of probability costs more than the
+     * whole objective at the start (scored again now that the scale is
+     * known): the search never trades the chance constraint for the KPI */
     wx_opt_sample first = {.mean = r->trace.mean[0],
                            .share = r->trace.share[0]};
-    q->penalty = 10 * (fabs(first.mean) + 1);
+    q->penalty = 10.0 * wx__opt_reps(ev) * (fabs(first.mean) + 1);
     r->trace.f[0] = score(q, &first);
   }
   if (rc == WX_OK) rc = optimise(q);

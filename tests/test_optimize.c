@@ -101,6 +101,74 @@ static void recovers_the_equal_marginal_split(void **state) {
   release(&f);
 }
 
+/* The efficient frontier of two_ads_opt.yaml at B = 2000 and 4000: at each
+ * the split is the closed form's (same tolerance argument as above, m and
+ * kappa at that B), and the best arrivals are T g*(B), the mean of R
+ * replications within 4 Poisson standard errors plus the loss from the
+ * split's tolerance, kappa tol^2 / 2. */
+static void frontier_follows_the_closed_form(void **state) {
+  (void)state;
+  fx f = {0};
+  solve(&f, DATA "two_ads_opt.yaml");
+  wx_opt_frontier_point *fp = NULL;
+  size_t n = 0;
+  assert_int_equal(wx__opt_frontier(f.ev, f.s, NULL, &fp, &n, NULL), WX_OK);
+  assert_int_equal(n, 2);
+  const double a1 = 0.1, a2 = 0.08, S1 = 2000, S2 = 4000, T = 30;
+  const double R = wx__opt_reps(f.ev);
+  for (size_t i = 0; i < n; i++) {
+    double B = fp[i].bound;
+    double b1 = S1 * (B + S2 * log(a1 / a2)) / (S1 + S2), b2 = B - b1;
+    double m = a1 * exp(-b1 / S1), kappa = T * m * (1 / S1 + 1 / S2);
+    double sd = 0.52 * pow(2 * sqrt(2 * T * m / R) / kappa, 2.0 / 3.0);
+    double tol = 4 * sd + 0.01 * B;
+    double best = T * (a1 * S1 * -expm1(-b1 / S1) + a2 * S2 * -expm1(-b2 / S2));
+    assert_true(fabs(fp[i].x[0] - b1) <= tol);
+    assert_true(fp[i].x[0] + fp[i].x[1] <= B * (1 + 1e-9));
+    assert_true(fabs(fp[i].ci.mean - best) <=
+                4 * sqrt(best / R) + kappa * tol * tol / 2);
+  }
+  wx__opt_frontier_free(fp, n);
+  release(&f);
+}
+
+/* chance_opt.yaml: the cheapest budgets that reach 2,000 arrivals by day
+ * 20 in at least 90% of replications.  Cost is 30 B whatever the split,
+ * and the arrivals by day 20 are Poisson(20 g*(B)) at best (the equal-
+ * marginal split above), so the least B solves
+ *   20 g*(B) = 2000 + z_0.9 sqrt(2000)   (normal approximation, z = 1.2816).
+ * The search estimates the 90% share from R = 20 replications: the
+ * empirical 10% quantile of the count has sd sqrt(0.09 / R) / phi(z) times
+ * the count's sd (45), 17 arrivals, i.e. 17 / (20 m) in B (m the marginal
+ * return per CNY a day); we allow 4 of those plus 2% for the share's steps
+ * of 1/R and the optimiser's stopping. */
+static void chance_constraint_finds_the_cheapest_plan(void **state) {
+  (void)state;
+  fx f = {0};
+  solve(&f, DATA "chance_opt.yaml");
+  every_point_feasible(&f);
+  const double a1 = 0.1, a2 = 0.08, S1 = 2000, S2 = 4000, z = 1.2816;
+  double need = (2000 + z * sqrt(2000)) / 20, lo = 0, hi = 6000, b1 = 0;
+  for (int it = 0; it < 60; it++) { /* bisection on g*(B) = need */
+    double B = (lo + hi) / 2;
+    b1 = fmax(0, S1 * (B + S2 * log(a1 / a2)) / (S1 + S2));
+    double g = a1 * S1 * -expm1(-b1 / S1) + a2 * S2 * -expm1(-(B - b1) / S2);
+    if (g < need) lo = B; else hi = B;
+  }
+  double Bstar = hi, m = a1 * exp(-b1 / S1);
+  double sd = sqrt(0.09 / 20) / 0.1755 * sqrt(2000) / (20 * m);
+  double B = f.r.x[0] + f.r.x[1];
+  assert_true(fabs(B - Bstar) <= 4 * sd + 0.02 * Bstar);
+  /* on the search's seeds the chosen plan keeps the constraint */
+  wx_opt_sample smp;
+  assert_int_equal(wx__opt_evaluate(f.ev, f.r.x, wx__opt_seed(f.ev),
+                                    wx__opt_reps(f.ev), &smp, NULL), WX_OK);
+  assert_true(smp.share >= 0.9);
+  wx__opt_sample_free(&smp);
+  assert_true(f.r.improved); /* cheaper than the base, surely */
+  release(&f);
+}
+
 /* Integer and structural variables (`until` recompiles the scenario),
  * found by the lattice search: more days and more budget bring more
  * arrivals, so the optimum is the upper corner of what the constraint
@@ -199,6 +267,8 @@ static void unknown_path_is_positioned(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(recovers_the_equal_marginal_split),
+      cmocka_unit_test(frontier_follows_the_closed_form),
+      cmocka_unit_test(chance_constraint_finds_the_cheapest_plan),
       cmocka_unit_test(integer_and_structural_variables),
       cmocka_unit_test(the_plan_is_a_scenario),
       cmocka_unit_test(file_errors_are_positioned),
