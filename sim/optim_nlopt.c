@@ -230,11 +230,15 @@ int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
   run r = {.p = p, .f = f, .ctx = ctx, .fbest = HUGE_VAL,
            .max_evals = p->max_evals ? p->max_evals
                                      : 100 * (unsigned)(p->n + 1)};
-  if (x0) r.opt = make(p, a);
-  if (!x0 || !r.opt) {
-    free(x0);
+  if (!x0) {
     snprintf(msg, cap, "out of memory setting up the optimiser");
     return -1;
+  }
+  if (!(r.opt = make(p, a))) {
+    free(x0);
+    snprintf(msg, cap, "NLopt refused the problem (%s, %zu variables)",
+             a->name, p->n);
+    return -5;
   }
   memcpy(x0, x, p->n * sizeof *x);
   r.x0 = x0;

@@ -182,7 +182,8 @@ static int continuous(srch *q, unsigned max_evals) {
     lo[k] = q->lo[j];
     hi[k] = q->hi[j];
     y[k] = q->x[j];
-    step[k] = (hi[k] - lo[k]) / 4;
+    /* a quarter of the range; NLopt refuses a zero step (lo == hi) */
+    step[k] = fmax((hi[k] - lo[k]) / 4, 1e-9 * (1 + fabs(y[k])));
   }
   for (size_t i = 0; i < q->rows; i++) { /* the integers' share moves to b */
     b[i] = q->b[i];
