@@ -44,5 +44,24 @@ YAML
 "$WX" optimize "$T/bad.yaml" -o "$T/b" >"$T/out" 2>&1
 [ $? -eq 3 ] || { cat "$T/out"; fail "bad file: exit code"; }
 grep -q "bad.yaml:5:17: .*did you mean .range." "$T/out" || { cat "$T/out"; fail "bad file: message"; }
+# A ratio KPI (cac: paired interval of a difference of ratios of means),
+# structural integers (a schedule interval, staff accounts), enumerated.
+cat >"$T/cac.yaml" <<YAML
+optimize:
+  base: $SRC/scenarios/quickstart.yaml
+  objective: {minimize: cac}
+  replications: 2
+  variables:
+    touchpoints.video_post.schedule.every: {range: [1d, 7d], integer: true}
+    modules.sdr.accounts: {range: [1, 4], integer: true}
+  curves: 0
+  validate: {replications: 6}
+YAML
+"$WX" optimize "$T/cac.yaml" --horizon 30d --no-charts -o "$T/cac" >"$T/out" 2>&1 \
+  || { cat "$T/out"; fail "optimize cac"; }
+# 7 x 4 = 28 plans, every one evaluated once
+[ "$(($(wc -l <"$T/cac/evaluations.csv") - 1))" -eq 28 ] || fail "cac: not enumerated"
+grep -q '^kpi.cac,cac,[0-9.]*,[0-9.]*,-*[0-9.]*,-*[0-9.]*,-*[0-9.]*$' "$T/cac/allocation.csv" \
+  || { cat "$T/cac/allocation.csv"; fail "cac: no gain interval"; }
 "$WX" optimize --help | grep -q -- "--max-evals" || fail "--help"
 echo "cli optimize: ok"
