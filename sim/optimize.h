@@ -24,7 +24,8 @@
  * (same seeds for plan and base).
  *
  * Files: optimize_spec.c (the file), optimize_eval.c (plans -> KPIs),
- * optimize_search.c (search, validation, curves, frontier), optimize_out.c
+ * optimize_search.c (search, frontier), optimize_validate.c (fresh seeds,
+ * confirmation), optimize_curves.c (response curves), optimize_out.c
  * (outputs), plot_optimize.c (charts); the CLI is cli_optimize.c.
  */
 #ifndef WX_OPTIMIZE_H
@@ -116,6 +117,10 @@ typedef struct {
 int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
                      unsigned reps, wx_opt_sample *out, wx_diags *d);
 void wx__opt_sample_free(wx_opt_sample *s);
+/* The objective KPI's mean and 95% interval over a sample (a ratio KPI
+ * by the delta method). */
+void wx__opt_kpi_ci(const wx_opt_evaluator *ev, const wx_opt_sample *a,
+                    wx_ci *out);
 /* Whether the objective KPI is a ratio (cac, roi): its paired intervals
  * then come from wx__ci_ratio_diff of num / den. */
 int wx__opt_ratio(const wx_opt_evaluator *ev, double *shift);

@@ -38,16 +38,6 @@ static int keeps(const wx_opt_spec *s, const double *y) {
   return 1;
 }
 
-static void sample_ci(const wx_opt_evaluator *ev, const wx_opt_sample *a,
-                      wx_ci *out) {
-  double shift = 0, *z = malloc((a->n + 1) * sizeof *z);
-  if (wx__opt_ratio(ev, &shift) && z)
-    wx__ci_ratio(a->num, a->den, a->n, shift, z, out);
-  else
-    wx__ci_mean(a->kpi, a->n, out);
-  free(z);
-}
-
 int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s,
                    const double *x, wx_opt_curve_point **out, size_t *n,
                    wx_diags *d) {
@@ -71,7 +61,7 @@ int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s,
       wx_opt_curve_point *p = &cp[(*n)++];
       *p = (wx_opt_curve_point){.var = j, .value = vals[i],
                                 .feasible = keeps(s, y)};
-      sample_ci(ev, &smp, &p->ci);
+      wx__opt_kpi_ci(ev, &smp, &p->ci);
       wx__opt_sample_free(&smp);
     }
   }

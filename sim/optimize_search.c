@@ -1,8 +1,7 @@
 /* The search of `wxflow optimize` (see optimize.h): NLopt over the
- * continuous variables, +-1 local search (or enumeration) over the
- * integer ones, every evaluation on the same seeds; then the best few
- * plans on fresh seeds, and the chosen one against the base on a third
- * set of seeds, paired. */
+ * continuous variables, a lattice search (or enumeration) over the
+ * integer ones, every evaluation on the same seeds; validation on fresh
+ * seeds is optimize_validate.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,27 +9,13 @@
 
 #include "optim.h"
 #include "optimize.h"
+#include "optimize_int.h"
 #include "util.h"
 
 #define MAX_ENUM 200    /* integer grids up to this size are enumerated */
 #define MAX_ROUNDS 3    /* continuous / integer alternations */
 #define MAX_PASSES 50   /* integer local-search moves per round */
 
-typedef struct {
-  wx_opt_evaluator *ev;
-  const wx_opt_spec *s;
-  const wx_opt_search_options *o;
-  wx_diags *d;
-  wx_opt_trace *tr;
-  size_t n;
-  double *lo, *hi, *A, *b; /* the full problem: A x <= b */
-  size_t rows;
-  wx_optim_problem p;
-  double penalty;          /* per unit of missing chance probability */
-  double *x;               /* current plan */
-  size_t *cont;            /* continuous variables */
-  size_t n_cont;
-} srch;
 
 /* ------------------------------------------------------------- problem */
 
@@ -71,7 +56,7 @@ static void unbuild(srch *q) {
   free(q->cont);
 }
 
-static int feasible(const srch *q, const double *x) {
+int wx__opt_feasible(const srch *q, const double *x) {
   for (size_t j = 0; j < q->n; j++)
     if (q->s->v[j].f.integer && x[j] != round(x[j])) return 0;
   return wx__optim_feasible(&q->p, x, 1e-9);
@@ -86,8 +71,8 @@ static int start(srch *q, wx_opt_result *r) {
     r->base_x[j] = v;
     q->x[j] = fmin(fmax(v, q->lo[j]), q->hi[j]);
   }
-  if (feasible(q, q->x)) return WX_OK;
-  if (!feasible(q, q->lo))
+  if (wx__opt_feasible(q, q->x)) return WX_OK;
+  if (!wx__opt_feasible(q, q->lo))
     return wx__diag(q->d, WX_ESCENARIO, s->file, 0, 0,
                     "no feasible starting plan: the base plan breaks a "
                     "constraint, and so do the variables' lower bounds");
@@ -96,7 +81,7 @@ static int start(srch *q, wx_opt_result *r) {
     q->x[j] = q->lo[j] + t * (q->x[j] - q->lo[j]);
     if (s->v[j].f.integer) q->x[j] = floor(q->x[j] + 1e-9);
   }
-  return feasible(q, q->x) ? WX_OK
+  return wx__opt_feasible(q, q->x) ? WX_OK
                            : wx__diag(q->d, WX_ESCENARIO, s->file, 0, 0,
                                       "no feasible starting plan found");
 }
@@ -130,7 +115,7 @@ static int trace_add(wx_opt_trace *t, size_t n, const double *x, double f,
 
 /* The value to minimise: the KPI in the objective's sense, less a penalty
  * proportional to the missing probability of the chance constraint. */
-static double score(const srch *q, const wx_opt_sample *smp) {
+double wx__opt_score(const srch *q, const wx_opt_sample *smp) {
   const wx_opt_spec *s = q->s;
   if (!isfinite(smp->mean)) return HUGE_VAL;
   double f = -s->sense * smp->mean;
@@ -148,7 +133,7 @@ static int plan_value(srch *q, const double *x, double *f) {
   int rc = wx__opt_evaluate(q->ev, x, wx__opt_seed(q->ev),
                             wx__opt_reps(q->ev), &smp, q->d);
   if (rc != WX_OK) return rc;
-  *f = score(q, &smp);
+  *f = wx__opt_score(q, &smp);
   rc = trace_add(q->tr, q->n, x, *f, smp.mean, smp.share);
   wx__opt_sample_free(&smp);
   if (q->o && q->o->progress)
@@ -221,7 +206,7 @@ static int moves(srch *q, double step, double *fx, int *moved) {
       for (int dir = -1; rc == WX_OK && dir <= 1; dir += 2) {
         memcpy(y, q->x, q->n * sizeof *y);
         y[j] += dir * step;
-        if (!feasible(q, y)) continue;
+        if (!wx__opt_feasible(q, y)) continue;
         rc = plan_value(q, y, &fy);
         if (rc == WX_OK && fy < fb - 1e-12 * (1 + fabs(fb))) {
           fb = fy;
@@ -277,7 +262,7 @@ static int enumerate(srch *q, size_t g) {
       y[j] = ceil(q->lo[j]) + (double)(r % w);
       r /= w;
     }
-    if (!feasible(q, y)) continue;
+    if (!wx__opt_feasible(q, y)) continue;
     rc = plan_value(q, y, &f);
     if (rc == WX_OK && f < fb) {
       fb = f;
@@ -299,133 +284,6 @@ static int optimise(srch *q) {
     if (rc == WX_OK && q->n_cont < q->n) rc = local_search(q, &moved);
     if (!q->n_cont) break; /* the local search already converged */
   }
-  return rc;
-}
-
-/* ---------------------------------------------------------- validation */
-
-/* Seeds independent of the search's (distinct values of the seed hash). */
-static uint64_t fresh_seed(uint64_t seed, unsigned k) {
-  return seed * 6364136223846793005ull + 1442695040888963407ull * (2 * k + 1);
-}
-
-/* The trace's best `k` distinct plans (by the search objective). */
-static size_t candidates(const srch *q, double *out, size_t k) {
-  size_t got = 0, n = q->n;
-  char *used = calloc(q->tr->n + 1, 1);
-  if (!used) return 0;
-  while (got < k) {
-    size_t best = q->tr->n;
-    for (size_t i = 0; i < q->tr->n; i++)
-      if (!used[i] && isfinite(q->tr->f[i]) &&
-          (best == q->tr->n || q->tr->f[i] < q->tr->f[best]))
-        best = i;
-    if (best == q->tr->n) break;
-    used[best] = 1;
-    int dup = 0;
-    for (size_t c = 0; c < got && !dup; c++)
-      dup = !memcmp(out + c * n, q->tr->x + best * n, n * sizeof *out);
-    if (!dup) memcpy(out + got++ * n, q->tr->x + best * n, n * sizeof *out);
-  }
-  free(used);
-  return got;
-}
-
-static void kpi_ci(const wx_opt_evaluator *ev, const wx_opt_sample *a,
-                   wx_ci *out) {
-  double shift = 0;
-  double *z = malloc((a->n + 1) * sizeof *z);
-  if (wx__opt_ratio(ev, &shift) && z)
-    wx__ci_ratio(a->num, a->den, a->n, shift, z, out);
-  else
-    wx__ci_mean(a->kpi, a->n, out);
-  free(z);
-}
-
-static void gain_ci(const wx_opt_evaluator *ev, const wx_opt_sample *p,
-                    const wx_opt_sample *b, wx_ci *out) {
-  double shift = 0;
-  double *z = malloc((2 * p->n + 1) * sizeof *z);
-  wx_ci welch;
-  if (wx__opt_ratio(ev, &shift) && z)
-    wx__ci_ratio_diff(p->num, p->den, b->num, b->den, p->n, z, out, &welch);
-  else
-    wx__ci_paired(p->kpi, b->kpi, p->n, out);
-  free(z);
-}
-
-static unsigned vreps(const srch *q) {
-  return q->s->validate_reps ? q->s->validate_reps : 2 * wx__opt_reps(q->ev);
-}
-
-/* Candidates on fresh seeds: the chosen plan is the best there. */
-static int validate(srch *q, wx_opt_result *r) {
-  size_t n = q->n, k = q->s->best;
-  r->cand_x = calloc(k * n + 1, sizeof *r->cand_x);
-  r->cand_mean = calloc(2 * k + 1, sizeof *r->cand_mean);
-  if (!r->cand_x || !r->cand_mean) return WX_ENOMEM;
-  r->cand_share = r->cand_mean + k;
-  r->n_cand = candidates(q, r->cand_x, k);
-  double fb = HUGE_VAL;
-  int rc = WX_OK;
-  for (size_t c = 0; rc == WX_OK && c < r->n_cand; c++) {
-    wx_opt_sample smp;
-    rc = wx__opt_evaluate(q->ev, r->cand_x + c * n,
-                          fresh_seed(wx__opt_seed(q->ev), 0), vreps(q), &smp,
-                          q->d);
-    if (rc != WX_OK) break;
-    r->cand_mean[c] = smp.mean;
-    r->cand_share[c] = smp.share;
-    double f = score(q, &smp);
-    if (c == 0 || f < fb) {
-      fb = f;
-      memcpy(r->x, r->cand_x + c * n, n * sizeof *r->x);
-    }
-    wx__opt_sample_free(&smp);
-    if (q->o && q->o->progress)
-      q->o->progress(q->o->progress_ctx, "validate", (unsigned)c + 1);
-  }
-  return rc;
-}
-
-/* The chosen plan as plan.yaml writes it (12 significant digits), so the
- * confirmed plan is the file's; snapping toward zero keeps it feasible
- * unless a constraint binds to the 12th digit, when it is kept as is. */
-static void snap(const srch *q, double *x) {
-  double *y = malloc(q->n * sizeof *y + 1);
-  if (!y) return;
-  for (size_t j = 0; j < q->n; j++) {
-    char b[40];
-    snprintf(b, sizeof b, "%.12g", x[j]);
-    y[j] = strtod(b, NULL);
-    if (fabs(y[j]) > fabs(x[j])) y[j] = nextafter(y[j], 0);
-  }
-  if (feasible(q, y)) memcpy(x, y, q->n * sizeof *y);
-  free(y);
-}
-
-/* The chosen plan and the base on a third set of seeds, paired. */
-static int confirm(srch *q, wx_opt_result *r) {
-  uint64_t seed = fresh_seed(wx__opt_seed(q->ev), 1);
-  wx_opt_sample p, b;
-  int rc = wx__opt_evaluate(q->ev, r->x, seed, vreps(q), &p, q->d);
-  if (rc != WX_OK) return rc;
-  rc = wx__opt_evaluate(q->ev, r->base_x, seed, vreps(q), &b, q->d);
-  if (rc == WX_OK) {
-    kpi_ci(q->ev, &p, &r->plan_ci);
-    kpi_ci(q->ev, &b, &r->base_ci);
-    gain_ci(q->ev, &p, &b, &r->gain);
-    if (q->s->target) {
-      wx__ci_wilson(p.hit, p.n, &r->plan_share);
-      wx__ci_wilson(b.hit, b.n, &r->base_share);
-    }
-    /* the interval lies on the good side of 0 (a KPI that does not vary,
-     * like the cost of fixed budgets, has a zero-width one) */
-    r->improved = r->gain.n >= WX_MIN_PAIRS &&
-                  (q->s->sense > 0 ? r->gain.lo > 0 : r->gain.hi < 0);
-    wx__opt_sample_free(&b);
-  }
-  wx__opt_sample_free(&p);
   return rc;
 }
 
@@ -451,7 +309,7 @@ static int run_search(wx_opt_evaluator *ev, const wx_opt_spec *s,
     wx_opt_sample first = {.mean = r->trace.mean[0],
                            .share = r->trace.share[0]};
     q->penalty = 10.0 * wx__opt_reps(ev) * (fabs(first.mean) + 1);
-    r->trace.f[0] = score(q, &first);
+    r->trace.f[0] = wx__opt_score(q, &first);
   }
   if (rc == WX_OK) rc = optimise(q);
   if (rc == WX_OK) {
@@ -468,9 +326,9 @@ int wx__opt_search(wx_opt_evaluator *ev, const wx_opt_spec *s,
   *r = (wx_opt_result){0};
   srch q;
   int rc = run_search(ev, s, o, NAN, &q, r, d);
-  if (rc == WX_OK) rc = validate(&q, r);
-  if (rc == WX_OK) snap(&q, r->x);
-  if (rc == WX_OK) rc = confirm(&q, r);
+  if (rc == WX_OK) rc = wx__opt_validate(&q, r);
+  if (rc == WX_OK) wx__opt_snap(&q, r->x);
+  if (rc == WX_OK) rc = wx__opt_confirm(&q, r);
   unbuild(&q);
   return rc;
 }
@@ -494,7 +352,7 @@ int wx__opt_frontier(wx_opt_evaluator *ev, const wx_opt_spec *s,
                             &smp, d);
     if (rc == WX_OK) {
       fp[i].bound = s->frontier_at[i];
-      kpi_ci(ev, &smp, &fp[i].ci);
+      wx__opt_kpi_ci(ev, &smp, &fp[i].ci);
       wx__opt_sample_free(&smp);
       fp[i].x = r.x == NULL ? NULL : malloc(s->n_vars * sizeof *fp[i].x);
       if (!fp[i].x) rc = WX_ENOMEM;
