@@ -63,5 +63,13 @@ YAML
 [ "$(($(wc -l <"$T/cac/evaluations.csv") - 1))" -eq 28 ] || fail "cac: not enumerated"
 grep -q '^kpi.cac,cac,[0-9.]*,[0-9.]*,-*[0-9.]*,-*[0-9.]*,-*[0-9.]*$' "$T/cac/allocation.csv" \
   || { cat "$T/cac/allocation.csv"; fail "cac: no gain interval"; }
+# Reproducible: the same file and seed give the same bytes on 1 or 2 threads.
+TA="$SRC/tests/data/optimize/two_ads_opt.yaml"
+"$WX" optimize "$TA" -j 1 -q --no-charts -o "$T/j1" || fail "two_ads -j 1"
+"$WX" optimize "$TA" -j 2 -q --no-charts -o "$T/j2" || fail "two_ads -j 2"
+for f in plan.yaml allocation.csv evaluations.csv validation.csv curves.csv \
+         frontier.csv manifest.json; do
+  cmp -s "$T/j1/$f" "$T/j2/$f" || fail "$f differs between -j 1 and -j 2"
+done
 "$WX" optimize --help | grep -q -- "--max-evals" || fail "--help"
 echo "cli optimize: ok"
