@@ -264,6 +264,29 @@ static void unknown_path_is_positioned(void **state) {
   wx_diags_free(d);
 }
 
+/* An objective KPI the base does not have is refused at the objective
+ * (two_ads.yaml has no order values, hence no revenue). */
+static void unknown_kpi_is_positioned(void **state) {
+  (void)state;
+  const char *text = "optimize:\n  base: two_ads.yaml\n"
+                     "  objective: {maximize: revenue}\n  variables:\n"
+                     "    sources.one.budget: {range: [0, 10]}\n";
+  wx_diags *d = wx_diags_alloc(20);
+  wx_opt_spec *s = NULL;
+  wx_opt_evaluator *ev = NULL;
+  wx_opt_result r;
+  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s,
+                                      d), WX_OK);
+  assert_int_equal(wx__opt_evaluator_new(s, NULL, &ev, d), WX_OK);
+  assert_int_equal(wx__opt_search(ev, s, NULL, &r, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  assert_true(e->line == 3 && e->col == 25 && strstr(e->msg, "no KPI `revenue`"));
+  wx__opt_result_free(&r);
+  wx__opt_evaluator_free(ev);
+  wx__opt_spec_free(s);
+  wx_diags_free(d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(recovers_the_equal_marginal_split),
@@ -273,6 +296,7 @@ int main(void) {
       cmocka_unit_test(the_plan_is_a_scenario),
       cmocka_unit_test(file_errors_are_positioned),
       cmocka_unit_test(unknown_path_is_positioned),
+      cmocka_unit_test(unknown_kpi_is_positioned),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
