@@ -40,7 +40,9 @@ static double ads_arrivals(const wx_model *m, const wx_source *s, double h) {
       .budget = param(m, s->budget), .cpm = param(m, s->cpm),
       .ctr = param(m, s->ctr), .convert = param(m, s->convert),
       .saturation = s->saturation == WX_NONE ? 0 : param(m, s->saturation),
-      .shape = s->shape == WX_NONE ? 1 : param(m, s->shape)};
+      .shape = s->shape == WX_NONE ? 1 : param(m, s->shape),
+      .audience = s->audience == WX_NONE ? 0 : param(m, s->audience),
+      .freq_cap = s->freq_cap == WX_NONE ? 1 : param(m, s->freq_cap)};
   return wx__ads_rate_of(s->curve, &v) * (until - s->from);
 }
 

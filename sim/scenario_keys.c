@@ -251,11 +251,21 @@ static const wx_key_info keys[] = {
      "half of that at budget = saturation.  Without it arrivals grow "
      "linearly with the budget (an assumption that overstates large "
      "budgets)", "`saturation: 5000/d`", PRI},
-    {"source", "curve", "hill or exponential", "hill", "hill, exponential",
+    {"source", "curve", "hill, exponential or audience",
+     "audience with `audience`, else hill", "hill, exponential, audience",
      "ads: the response to budget b, u = b / saturation: hill a saturation "
      "u^shape / (1 + u^shape); exponential a saturation (1 - exp(-u)); "
-     "both near a b at low spend (hill: shape 1).  The default is an "
-     "assumption", "`curve: exponential`", 0},
+     "both near a b at low spend (hill: shape 1); audience: `audience` "
+     "people each shown Poisson(1000 b / (cpm audience)) impressions a day, "
+     "at most `frequency_cap` of them.  The default is an assumption",
+     "`curve: exponential`", 0},
+    {"source", "audience", "count", "", ">= 0",
+     "ads, curve audience: the people the ads can reach (a finite "
+     "audience: beyond it spend buys repeats, then nothing)",
+     "`audience: 200k`", PRI},
+    {"source", "frequency_cap", "count (per person per day)", "1", ">= 0",
+     "ads, curve audience: impressions a person is shown a day at most "
+     "(the default 1 is an assumption)", "`frequency_cap: 3`", PRI},
     {"source", "shape", "number", "1", "> 0",
      "ads, curve hill: the exponent; above 1 an S-curve (a threshold "
      "before returns grow).  The default 1 is an assumption",

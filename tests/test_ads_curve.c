@@ -90,6 +90,20 @@ static void no_saturation_stays_linear(void **s) {
   wx_model_free(m);
 }
 
+/* A finite audience of N = 10,000 with a frequency cap f = 2: the budget
+ * buys 1000 x 1200 / 40 = 30,000 impressions a day, lambda = 3 per person
+ * (Poisson), of which min(X, 2) are shown:
+ *   E[min(X, 2)] = P(X >= 1) + P(X >= 2) = (1 - e^-3) + (1 - 4 e^-3),
+ * and each shown impression brings ctr x convert = 0.4% arrivals. */
+static void finite_audience_with_frequency_cap(void **s) {
+  (void)s;
+  wx_model *m = ads_model("1200/d", "    audience: 10000\n"
+                                    "    frequency_cap: 2\n");
+  double e3 = exp(-3), shown = (1 - e3) + (1 - 4 * e3);
+  check(m, 10000 * shown * 0.01 * 0.4);
+  wx_model_free(m);
+}
+
 /* The saturation is a parameter: set in memory it moves the arrivals to
  * the curve at the new value (and the budget too). */
 static void saturation_and_budget_are_parameters(void **s) {
@@ -121,7 +135,10 @@ static void curve_errors_are_positioned(void **s) {
   snprintf(t, sizeof t,
            "%s    saturation: 1000/d\n    curve: exponential\n    shape: 2\n",
            head);
-  wxt_load_fails(t, WX_ESCENARIO, 15, 5, "applies to `curve: hill`");
+  wxt_load_fails(t, WX_ESCENARIO, 15, 5,
+                 "`shape` does not apply to `curve: exponential`");
+  snprintf(t, sizeof t, "%s    curve: audience\n", head);
+  wxt_load_fails(t, WX_ESCENARIO, 13, 12, "`curve: audience` needs `audience`");
   snprintf(t, sizeof t, "%s    saturation: -5/d\n", head);
   wxt_load_fails(t, WX_ESCENARIO, 13, 17, "saturation");
 }
@@ -132,6 +149,7 @@ int main(void) {
       cmocka_unit_test(hill_shape_two),
       cmocka_unit_test(exponential_curve),
       cmocka_unit_test(no_saturation_stays_linear),
+      cmocka_unit_test(finite_audience_with_frequency_cap),
       cmocka_unit_test(saturation_and_budget_are_parameters),
       cmocka_unit_test(curve_errors_are_positioned),
   };
