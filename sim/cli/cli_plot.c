@@ -18,7 +18,7 @@ static void usage(FILE *fp) {
 "\n"
 "Options:\n"
 "  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
-"                        attribution, study or all\n"
+"                        attribution, study, optimize or all\n"
 "                        (default: all whose data exist)\n"
 "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
 "  -t, --title TEXT      chart title (default: the scenario's title)\n"
@@ -37,6 +37,7 @@ static const flag_name chart_names[] = {
     {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
     {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
     {"attribution", WX_PLOT_ATTRIBUTION}, {"study", WX_PLOT_STUDY},
+    {"optimize", WX_PLOT_OPTIMIZE},
     {"all", WX_PLOT_ALL},         {NULL, 0}};
 static const flag_name format_names[] = {
     {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
@@ -135,7 +136,7 @@ static int render_variants(const char *dir, const wx_plot_options *o,
 static int is_results_dir(const char *dir) {
   static const char *const marks[] = {"entities.csv", "series_stats.csv",
                                       "compare.csv", "attribution.csv",
-                                      "study.csv"};
+                                      "study.csv", "allocation.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);

@@ -18,6 +18,7 @@ static void usage(FILE *fp) {
 "  validate FILE   check a scenario without running it\n"
 "  plot DIR        re-draw the charts of an existing results directory\n"
 "  compare FILE... compare variants of a scenario (KPI table, charts)\n"
+"  optimize FILE   find the best plan: budgets, accounts, posting, dates\n"
 "  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
 "  report DIR      one-file HTML report and PDF slides of a results DIR\n"
 "  attribute FILE  credit sales to modules and touchpoints, method by method\n"
@@ -54,6 +55,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "validate")) return wx_cli_validate(argc - 1, argv + 1);
   if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
   if (!strcmp(cmd, "compare")) return wx_cli_compare(argc - 1, argv + 1);
+  if (!strcmp(cmd, "optimize")) return wx_cli_optimize(argc - 1, argv + 1);
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
   if (!strcmp(cmd, "report")) return wx_cli_report(argc - 1, argv + 1);
   if (!strcmp(cmd, "attribute")) return wx_cli_attribute(argc - 1, argv + 1);

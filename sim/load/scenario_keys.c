@@ -244,6 +244,32 @@ static const wx_key_info keys[] = {
      "ads: click-through rate of an impression", "`ctr: 1.2%`", PRI},
     {"source", "convert", "probability", "", "0 to 1",
      "ads: share of clicks that arrive in `into`", "`convert: 30%`", PRI},
+    {"source", "saturation", "rate (CNY per day)", "none: linear in spend",
+     "> 0",
+     "ads: diminishing returns; with a = 1000 ctr convert / cpm, arrivals "
+     "per day never exceed a x saturation, and a Hill curve of shape 1 gives "
+     "half of that at budget = saturation.  Without it arrivals grow "
+     "linearly with the budget (an assumption that overstates large "
+     "budgets)", "`saturation: 5000/d`", PRI},
+    {"source", "curve", "hill, exponential or audience",
+     "audience with `audience`, else hill", "hill, exponential, audience",
+     "ads: the response to budget b, u = b / saturation: hill a saturation "
+     "u^shape / (1 + u^shape); exponential a saturation (1 - exp(-u)); "
+     "both near a b at low spend (hill: shape 1); audience: `audience` "
+     "people each shown Poisson(1000 b / (cpm audience)) impressions a day, "
+     "at most `frequency_cap` of them.  The default is an assumption",
+     "`curve: exponential`", 0},
+    {"source", "audience", "count", "", ">= 0",
+     "ads, curve audience: the people the ads can reach (a finite "
+     "audience: beyond it spend buys repeats, then nothing)",
+     "`audience: 200k`", PRI},
+    {"source", "frequency_cap", "count (per person per day)", "1", ">= 0",
+     "ads, curve audience: impressions a person is shown a day at most "
+     "(the default 1 is an assumption)", "`frequency_cap: 3`", PRI},
+    {"source", "shape", "number", "1", "> 0",
+     "ads, curve hill: the exponent; above 1 an S-curve (a threshold "
+     "before returns grow).  The default 1 is an assumption",
+     "`shape: 1.5`", PRI},
     {"source", "from", "duration or date", "0d", ">= 0",
      "ads: start of the campaign", "`from: 7d`", 0},
     {"source", "until", "duration or date", "the horizon", "> from",

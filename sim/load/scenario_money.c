@@ -11,8 +11,10 @@
 #include "quantity.h"
 #include "scenario.h"
 
-static const char *const ads_keys[] = {"budget",  "cpm",  "ctr",
-                                       "convert", "from", "until"};
+static const char *const ads_keys[] = {
+    "budget", "cpm", "ctr", "convert", "from", "until", "saturation",
+    "shape", "curve", "audience", "frequency_cap"};
+#define N_ADS_KEYS (sizeof ads_keys / sizeof *ads_keys)
 static const char *const campaign_keys[] = {"count", "at", "cost", "fission"};
 static const char *const plain_keys[] = {"initial", "rate", "schedule"};
 
@@ -44,6 +46,91 @@ static uint32_t need(wx_sctx *c, const wx_node *src, const char *key, wx_qty q,
   return WX_NONE;
 }
 
+/* The response curves (ads_curve.c), each with the key it needs and the
+ * one it may take. */
+typedef struct {
+  const char *name;
+  wx_ads_curve curve;
+  const char *need, *may;
+} curve_info;
+static const curve_info curves[] = {
+    {"hill", WX_ADS_HILL, "saturation", "shape"},
+    {"exponential", WX_ADS_EXP, "saturation", NULL},
+    {"audience", WX_ADS_AUDIENCE, "audience", "frequency_cap"}};
+static const struct {
+  const char *key;
+  wx_qty q;
+} curve_keys[] = {{"saturation", WX_Q_RATE},
+                  {"shape", WX_Q_POSITIVE},
+                  {"audience", WX_Q_COUNT},
+                  {"frequency_cap", WX_Q_COUNT}};
+#define N_CURVE_KEYS (sizeof curve_keys / sizeof *curve_keys)
+
+static uint32_t *curve_slot(wx_source *s, size_t k) {
+  uint32_t *slots[] = {&s->saturation, &s->shape, &s->audience,
+                       &s->freq_cap};
+  return slots[k];
+}
+
+/* Which curve: `curve:`, else audience when `audience` is given, else hill
+ * when any curve key is, else none (linear).  NULL after an error. */
+static const curve_info *which_curve(wx_sctx *c, const wx_node *src,
+                                     const char *path, int *linear) {
+  char sub[300];
+  const wx_node *cn = wx__node_get(src, "curve");
+  const char *name = wx__node_get(src, "audience") ? "audience" : "hill";
+  int any = cn != NULL;
+  for (size_t k = 0; k < N_CURVE_KEYS; k++)
+    any |= wx__node_get(src, curve_keys[k].key) != NULL;
+  *linear = !any;
+  if (!any) return NULL;
+  wx__subpath(sub, sizeof sub, path, "curve");
+  if (cn && !wx__get_scalar(c, cn, sub, "hill, exponential or audience",
+                            &name))
+    return NULL;
+  for (size_t i = 0; i < sizeof curves / sizeof *curves; i++)
+    if (!strcmp(name, curves[i].name)) return &curves[i];
+  wx__serr(c, cn, "`%s`: unknown curve `%s` (hill, exponential, audience)",
+           sub, name);
+  return NULL;
+}
+
+/* The response curve: its keys become parameters (priors allowed), the
+ * others are mistakes. */
+static int ads_curve(wx_sctx *c, const wx_node *src, const char *path,
+                     wx_source *s) {
+  char sub[300];
+  int linear = 0, ok = 1;
+  s->saturation = s->shape = s->audience = s->freq_cap = WX_NONE;
+  s->curve = WX_ADS_LINEAR;
+  const curve_info *ci = which_curve(c, src, path, &linear);
+  if (!ci) return linear;
+  s->curve = ci->curve;
+  if (!wx__node_get(src, ci->need)) {
+    const wx_node *at = wx__node_get(src, "curve");
+    wx__serr(c, at ? at : src, "`%s`: `curve: %s` needs `%s`", path,
+             ci->name, ci->need);
+    return 0;
+  }
+  for (size_t k = 0; k < N_CURVE_KEYS; k++) {
+    const char *key = curve_keys[k].key;
+    const wx_node *n = wx__node_get(src, key);
+    if (!n) continue;
+    if (strcmp(key, ci->need) && (!ci->may || strcmp(key, ci->may))) {
+      wx__serr(c, wx__node_key(src, key),
+               "`%s`: `%s` does not apply to `curve: %s`", path, key,
+               ci->name);
+      ok = 0;
+      continue;
+    }
+    wx__subpath(sub, sizeof sub, path, key);
+    uint32_t *slot = curve_slot(s, k);
+    *slot = wx__param(c, n, curve_keys[k].q, sub, 1);
+    ok &= *slot != WX_NONE;
+  }
+  return ok;
+}
+
 static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   char sub[300];
   const wx_node *n;
@@ -55,6 +142,7 @@ static int ads(wx_sctx *c, const wx_node *src, const char *path, wx_source *s) {
   ok &= (s->cpm = need(c, src, "cpm", WX_Q_POSITIVE, path)) != WX_NONE;
   ok &= (s->ctr = need(c, src, "ctr", WX_Q_PROB, path)) != WX_NONE;
   ok &= (s->convert = need(c, src, "convert", WX_Q_PROB, path)) != WX_NONE;
+  ok &= ads_curve(c, src, path, s);
   wx__subpath(sub, sizeof sub, path, "from");
   if ((n = wx__node_get(src, "from"))) ok &= wx__get_time(c, n, sub, &s->from);
   wx__subpath(sub, sizeof sub, path, "until");
@@ -74,7 +162,7 @@ static int campaign(wx_sctx *c, const wx_node *src, const char *path,
   char sub[300];
   const wx_node *n;
   s->kind = WX_SOURCE_CAMPAIGN;
-  int ok = foreign(c, src, path, "campaign", ads_keys, 6);
+  int ok = foreign(c, src, path, "campaign", ads_keys, N_ADS_KEYS);
   ok &= (s->count = need(c, src, "count", WX_Q_COUNT, path)) != WX_NONE;
   wx__subpath(sub, sizeof sub, path, "at");
   if ((n = wx__node_get(src, "at"))) ok &= wx__get_time(c, n, sub, &s->at);

@@ -111,7 +111,9 @@ static int compile_body(wx_sctx *c, const wx_node *src, const char *path,
 static int plain_only(wx_sctx *c, const wx_node *src, const char *path) {
   static const char *const typed[] = {"budget", "cpm", "ctr", "convert",
                                       "from", "until", "count", "at",
-                                      "cost", "fission"};
+                                      "cost", "fission", "saturation",
+                                      "shape", "curve", "audience",
+                                      "frequency_cap"};
   int ok = 1;
   for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
     const wx_node *k = wx__node_key(src, typed[i]);

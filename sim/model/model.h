@@ -157,9 +157,23 @@ typedef struct {
 } wx_module;
 
 /* INITIAL, POISSON: see below.  ADS: paid Moments ads, Poisson arrivals at
- * budget / cpm * 1000 * ctr * convert per day in [from, until), cost
- * budget per day meanwhile.  CAMPAIGN: `count` people at once at `at`,
+ * budget / cpm * 1000 * ctr * convert per day in [from, until) (or the
+ * saturating curve below), cost budget per day meanwhile.  CAMPAIGN: `count` people at once at `at`,
  * one-off `cost`, usually with `fission`. */
+/* How ads arrivals respond to spend b per day (wx__ads_rate): with
+ * a = 1000 ctr convert / cpm (arrivals per CNY at low spend) and S the
+ * saturation spend, LINEAR a b; HILL a S u^k / (1 + u^k); EXP
+ * a S (1 - exp(-u)), u = b / S, k the shape; AUDIENCE: N people each
+ * shown X ~ Poisson(lambda) of the 1000 b / cpm impressions a day, lambda =
+ * 1000 b / (cpm N), at most f of them (the frequency cap): N E[min(X, f)]
+ * ctr convert. */
+typedef enum {
+  WX_ADS_LINEAR,
+  WX_ADS_HILL,
+  WX_ADS_EXP,
+  WX_ADS_AUDIENCE
+} wx_ads_curve;
+
 typedef enum {
   WX_SOURCE_INITIAL,
   WX_SOURCE_POISSON,
@@ -203,6 +217,9 @@ typedef struct {
   wx_pos pos;
   uint32_t budget, cpm, ctr, convert; /* ADS: params */
   double from, until;                 /* ADS: active window, days */
+  wx_ads_curve curve;                 /* ADS: response to spend */
+  uint32_t saturation, shape;         /* ADS: params; WX_NONE: absent */
+  uint32_t audience, freq_cap;        /* ADS, curve audience: params */
   double at;                          /* CAMPAIGN: time, days */
   uint32_t cost;                      /* CAMPAIGN: param; WX_NONE: free */
   wx_fission fission;                 /* CAMPAIGN (may be off) */
@@ -397,6 +414,17 @@ uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp);
  * ads or campaign sources, or economic outcomes. */
 int wx__model_has_extras(const wx_model *m);
 int wx__outcome_economic(const wx_outcome *o);
+
+/* Expected ads arrivals per day (wx_ads_curve; ads_curve.c), the one
+ * formula the engine and the memory guard share: of plain values (a
+ * saturation of 0 or less: linear), or of source s at parameter values
+ * pv.  0 when cpm or the budget is not positive. */
+typedef struct {
+  double budget, cpm, ctr, convert, saturation, shape;
+  double audience, freq_cap; /* curve audience */
+} wx_ads_values;
+double wx__ads_rate_of(wx_ads_curve curve, const wx_ads_values *v);
+double wx__ads_rate(const wx_source *s, const double *pv);
 
 /* Lookups by name; WX_NONE when absent. */
 uint32_t wx__model_find_module(const wx_model *m, const char *name);

@@ -21,12 +21,19 @@ static double poisson_arrivals(const wx_model *m, const wx_source *s,
   return n;
 }
 
-/* Ads arrive at budget / cpm * 1000 * ctr * convert per day (agent_econ.c). */
+/* Ads arrive at wx__ads_rate per day (the engine's formula) in
+ * [from, min(until, h)). */
 static double ads_arrivals(const wx_model *m, const wx_source *s, double h) {
-  double cpm = param(m, s->cpm), until = s->until < h ? s->until : h;
-  if (!(cpm > 0) || !(until > s->from)) return 0;
-  return param(m, s->budget) / cpm * 1000 * param(m, s->ctr) *
-         param(m, s->convert) * (until - s->from);
+  double until = s->until < h ? s->until : h;
+  if (!(until > s->from)) return 0;
+  wx_ads_values v = {
+      .budget = param(m, s->budget), .cpm = param(m, s->cpm),
+      .ctr = param(m, s->ctr), .convert = param(m, s->convert),
+      .saturation = s->saturation == WX_NONE ? 0 : param(m, s->saturation),
+      .shape = s->shape == WX_NONE ? 1 : param(m, s->shape),
+      .audience = s->audience == WX_NONE ? 0 : param(m, s->audience),
+      .freq_cap = s->freq_cap == WX_NONE ? 1 : param(m, s->freq_cap)};
+  return wx__ads_rate_of(s->curve, &v) * (until - s->from);
 }
 
 double wx__source_expected(const wx_model *m, uint32_t i, double horizon) {

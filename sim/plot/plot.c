@@ -202,7 +202,8 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
       (charts & WX_PLOT_COMPARE) ? wx__plot_compare(ctx) : WX_OK,
       (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK,
       (charts & WX_PLOT_ATTRIBUTION) ? wx__plot_attribution(ctx) : WX_OK,
-      (charts & WX_PLOT_STUDY) ? wx__plot_study(ctx) : WX_OK};
+      (charts & WX_PLOT_STUDY) ? wx__plot_study(ctx) : WX_OK,
+      (charts & WX_PLOT_OPTIMIZE) ? wx__plot_optimize(ctx) : WX_OK};
   for (size_t i = 0; i < sizeof rc / sizeof *rc; i++)
     if (first == WX_OK) first = rc[i];
   if (have) wx__plot_results_free(&r);

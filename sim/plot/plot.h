@@ -13,7 +13,10 @@
  *   kpi_bars.*                compare.csv: mean and CI per variant per KPI
  *   attribution.*             attribution.csv: each method per channel
  *   response_<kpi>.*, scatter_<kpi>.*, heatmap_<kpi>.*, tornado_<kpi>.*, sobol_<kpi>.*,
- *   morris_<kpi>.*, prcc_<kpi>.*  a study directory (study.csv, indices.csv) */
+ *   morris_<kpi>.*, prcc_<kpi>.*  a study directory (study.csv, indices.csv)
+ *   response_<variable>.*     curves.csv: the objective as one variable moves
+ *   frontier.*                frontier.csv: the constraint's bound against
+ *                             the optimum (optimize dir) */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H
 
@@ -30,7 +33,8 @@ typedef enum {
   WX_PLOT_CONSTRAINTS = 1u << 5,
   WX_PLOT_ATTRIBUTION = 1u << 6,
   WX_PLOT_STUDY = 1u << 7, /* study.csv, indices.csv (plot_study.c) */
-  WX_PLOT_ALL = (1u << 8) - 1
+  WX_PLOT_OPTIMIZE = 1u << 8, /* curves.csv, frontier.csv (optimize dir) */
+  WX_PLOT_ALL = (1u << 9) - 1
 } wx_plot_chart;
 
 typedef enum {

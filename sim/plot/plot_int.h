@@ -66,6 +66,12 @@ void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
  * quotes would break gnuplot's parsing, so they are replaced). */
 void wx__plot_put_label(FILE *f, const char *s);
 
+/* Loads dir/<file> and finds the columns `need` (col[n]): WX_ENOTFOUND
+ * (no diagnostic) when the file does not exist. */
+int wx__plot_table(wx__plot_ctx *ctx, const char *file,
+                   const char *const *need, size_t n, long *col,
+                   wx_csv **out);
+
 /* A results directory's entities and series statistics. */
 typedef struct wx__plot_results {
   wx_csv *ent; /* NULL when entities.csv is missing */
@@ -109,5 +115,6 @@ int wx__plot_attribution(wx__plot_ctx *ctx);
 /* A study directory's charts; WX_OK with nothing drawn when there is no
  * study.csv (plot_study.c). */
 int wx__plot_study(wx__plot_ctx *ctx);
+int wx__plot_optimize(wx__plot_ctx *ctx);
 
 #endif

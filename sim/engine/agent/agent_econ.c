@@ -1,6 +1,7 @@
 /*
  * Money and the sources that cost it: paid Moments ads (Poisson arrivals at
- * budget / cpm x 1000 x ctr x convert per day in [from, until), cost
+ * budget / cpm x 1000 x ctr x convert per day in [from, until), or a
+ * saturating curve of the budget (ads_curve.c), cost
  * accruing at `budget` per day, written at each sample), one-off
  * campaigns (count people at `at`, each reached for fission; one-off
  * cost), order values, first-time customers and repeat purchases (after
@@ -14,17 +15,11 @@
 #include "agent_mechanics.h"
 #include "dist.h"
 
-static double ads_rate(const wx_engine *e, const wx_source *s) {
-  const double *pv = e->params;
-  if (!(pv[s->cpm] > 0)) return 0;
-  return pv[s->budget] / pv[s->cpm] * 1000 * pv[s->ctr] * pv[s->convert];
-}
-
 /* The next ads arrival after t (memoryless, so restarting at `from` is
  * exact). */
 static int ads_next(wx_engine *e, uint32_t s, double t) {
   const wx_source *src = &e->m->sources[s];
-  double rate = ads_rate(e, src);
+  double rate = wx__ads_rate(src, e->params);
   if (!(rate > 0)) return WX_OK;
   double at = (t > src->from ? t : src->from) +
               gsl_ran_exponential(e->rng[s], 1 / rate);
