@@ -2,7 +2,7 @@
 # Installs, on Debian 12, whatever wxflow needs to build, test and chart that
 # is not there yet.  Safe to run again; does nothing when all is present.
 set -eu
-pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
+pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev libnlopt-dev
       gnuplot-nox fonts-noto-cjk clang libclang-rt-14-dev valgrind"
 missing=""
 for p in $pkgs; do
