@@ -24,6 +24,7 @@ int wx_cli_validate(int argc, char **argv);
 int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
 int wx_cli_init(int argc, char **argv);
+int wx_cli_calibrate(int argc, char **argv);
 /* DIR/sub for the data directory (scenarios/, plots/): $WXFLOW_DATADIR if
  * set; the source tree when this program runs from its build tree; the
  * installation next to the program (BIN/../share/wxflow) when it exists;

@@ -16,7 +16,8 @@ static void usage(FILE *fp) {
 "come from the gnuplot templates in plots/, which you may edit.\n"
 "\n"
 "Options:\n"
-"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints or all\n"
+"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
+"                        calibrate or all\n"
 "                        (default: all whose data exist)\n"
 "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
 "  -t, --title TEXT      chart title (default: the scenario's title)\n"
@@ -34,7 +35,8 @@ static const flag_name chart_names[] = {
     {"fan", WX_PLOT_FAN},         {"stacked", WX_PLOT_STACKED},
     {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
     {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
-    {"all", WX_PLOT_ALL},         {NULL, 0}};
+    {"calibrate", WX_PLOT_CALIB}, {"all", WX_PLOT_ALL},
+    {NULL, 0}};
 static const flag_name format_names[] = {
     {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
     {NULL, 0}};

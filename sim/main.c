@@ -19,6 +19,7 @@ static void usage(FILE *fp) {
 "  plot DIR        re-draw the charts of an existing results directory\n"
 "  compare FILE... compare variants of a scenario (KPI table, charts)\n"
 "  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
+"  calibrate FILE  fit a scenario's parameters to observed daily counts\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -51,6 +52,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "plot")) return wx_cli_plot(argc - 1, argv + 1);
   if (!strcmp(cmd, "compare")) return wx_cli_compare(argc - 1, argv + 1);
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
+  if (!strcmp(cmd, "calibrate")) return wx_cli_calibrate(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

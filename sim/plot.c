@@ -15,7 +15,8 @@
 static const char *const templates[] = {"deck_style.gp", "fan.gp",
                                         "stacked.gp",    "funnel.gp",
                                         "compare.gp",    "kpi_bars.gp",
-                                        "constraints.gp"};
+                                        "constraints.gp", "calib_fit.gp",
+                                        "loss_trace.gp"};
 
 /* Whether `prog` names an executable, directly or through PATH. */
 static int program_exists(const char *prog) {
@@ -189,15 +190,16 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
   int load = wx__plot_results_load(ctx, ctx->dir, &r);
   const wx__plot_results *have = load == WX_OK ? &r : NULL;
   int first = load == WX_ENOTFOUND ? WX_OK : load;
-  int rc[5] = {
+  int rc[6] = {
       draw_series(ctx, charts, have, load == WX_ENOTFOUND
                                          ? "series_stats.csv not found"
                                          : "series_stats.csv unreadable"),
       (charts & WX_PLOT_FUNNEL) ? wx__plot_funnel(ctx) : WX_OK,
       (charts & WX_PLOT_CONSTRAINTS) ? wx__plot_constraints(ctx, have) : WX_OK,
       (charts & WX_PLOT_COMPARE) ? wx__plot_compare(ctx) : WX_OK,
-      (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK};
-  for (int i = 0; i < 5; i++)
+      (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK,
+      (charts & WX_PLOT_CALIB) ? wx__plot_calib(ctx) : WX_OK};
+  for (int i = 0; i < 6; i++)
     if (first == WX_OK) first = rc[i];
   if (have) wx__plot_results_free(&r);
   return first;

@@ -10,7 +10,9 @@
  *   funnel.*                  funnel.csv
  *   constraints.*             constraints.csv: when each cap first bound
  *   compare_<name>_<metric>.* one series across variants (comparison dir)
- *   kpi_bars.*                compare.csv: mean and CI per variant per KPI */
+ *   kpi_bars.*                compare.csv: mean and CI per variant per KPI
+ *   calib_fit_<metric>.*      calib_fit.csv: observed over the predicted band
+ *   loss_trace.*              loss_trace.csv: the loss of each evaluation */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H
 
@@ -25,7 +27,8 @@ typedef enum {
   WX_PLOT_COMPARE = 1u << 3,
   WX_PLOT_KPI = 1u << 4,
   WX_PLOT_CONSTRAINTS = 1u << 5,
-  WX_PLOT_ALL = (1u << 6) - 1
+  WX_PLOT_CALIB = 1u << 6, /* calib_fit.csv, loss_trace.csv (calibrate) */
+  WX_PLOT_ALL = (1u << 7) - 1
 } wx_plot_chart;
 
 typedef enum {

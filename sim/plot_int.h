@@ -103,5 +103,6 @@ int wx__plot_funnel(wx__plot_ctx *ctx);
 int wx__plot_constraints(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_compare(wx__plot_ctx *ctx);
 int wx__plot_kpi(wx__plot_ctx *ctx);
+int wx__plot_calib(wx__plot_ctx *ctx);
 
 #endif
