@@ -11,8 +11,15 @@
  * deterministic function of the parameters), by an NLopt derivative-free
  * algorithm in a transformed space (logit for shares, log for positive
  * ranges).  Uncertainty comes from a parametric bootstrap: datasets drawn
- * as single replications of the fitted model (replications R, R + 1, ...
- * of the same seed: independent of the fitting ones) are refitted.
+ * as single replications of the fitted model are refitted, each refit
+ * with replications of its own, so that the refits' spread holds the
+ * data's noise and the Monte Carlo error of the simulated mean alike.
+ * Replications of the one seed (streams are per replication, so distinct
+ * indices are independent):
+ *   0 .. R-1                     the point fit
+ *   R + b                        bootstrap dataset b (b < B)
+ *   R + B + j                    prediction j (j < P = max(B, 40))
+ *   R + B + P + b R .. + R - 1   the refit of dataset b
  *
  * Files: calib_spec.c (the file), calib_data.c (the CSV), calib_loss.c
  * (deviances, transforms), calib_sim.c (evaluations), calib_fit.c (NLopt),
@@ -162,6 +169,7 @@ typedef struct {
   const double *y;   /* n_series x days observed daily counts (NaN: none) */
   size_t fit_days;   /* days used by the loss: 1..fit_days */
   const double *start; /* k start values */
+  unsigned first_rep;  /* the fit's replications: first_rep .. + reps */
   unsigned max_evals;
   const wx_calib_algo *algo;
   int local_only;    /* skip a global algorithm's search (bootstrap refits) */

@@ -22,6 +22,8 @@
 /* Predictions use at least this many simulated replications. */
 #define MIN_PRED 40
 
+static size_t pred_count(unsigned B) { return B > MIN_PRED ? B : MIN_PRED; }
+
 void wx__calib_result_free(wx_calib_result *r) {
   free(r->x_hat);
   free(r->xb);
@@ -88,6 +90,9 @@ static int one_rep(const wx_calib_sim *c, const double *x, unsigned rep,
   return rc;
 }
 
+/* Why each refit gets fresh replications: with the fit's own, every refit
+ * would share the Monte Carlo error of the simulated mean (and the
+ * roughness it gives the loss), and the intervals would leave it out. */
 static int bootstrap(const wx_calib_sim *c, const wx_calib_problem *p,
                      wx_calib_result *r, wx_diags *d) {
   const wx_calib_spec *s = c->s;
@@ -101,7 +106,9 @@ static int bootstrap(const wx_calib_sim *c, const wx_calib_problem *p,
   pb.local_only = 1;
   pb.trace = NULL;
   pb.max_evals = p->max_evals / 2 > 20 ? p->max_evals / 2 : 20;
-  for (unsigned b = 0; rc == WX_OK && b < s->bootstrap; b++) {
+  unsigned B = s->bootstrap, P = (unsigned)pred_count(B);
+  for (unsigned b = 0; rc == WX_OK && b < B; b++) {
+    pb.first_rep = c->reps + B + P + b * c->reps;
     rc = one_rep(c, r->x_hat, c->reps + b, p->y, yb, d);
     double loss;
     unsigned ev;
@@ -155,7 +162,7 @@ static void intervals(const wx_calib_sim *c, wx_calib_result *r) {
 static int predict(const wx_calib_sim *c, const double *y, size_t fit_days,
                    wx_calib_result *r, wx_diags *d) {
   const wx_calib_spec *s = c->s;
-  size_t nd = s->n_series * c->days, np = r->B > MIN_PRED ? r->B : MIN_PRED;
+  size_t nd = s->n_series * c->days, np = pred_count(s->bootstrap);
   double *sims = malloc((np * nd + 1) * sizeof *sims);
   double *col = malloc((np + 1) * sizeof *col);
   int rc = sims && col ? WX_OK : WX_ENOMEM;

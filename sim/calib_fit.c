@@ -63,7 +63,7 @@ int wx__calib_loss_at(const wx_calib_problem *p, const double *x,
   double *cum = malloc(s->n_series * (D + 1) * sizeof *cum);
   double *mu = malloc((D + 1) * sizeof *mu);
   int rc = cum && mu ? WX_OK : WX_ENOMEM;
-  if (rc == WX_OK) rc = wx__calib_simulate(c, x, 0, c->reps, cum, d);
+  if (rc == WX_OK) rc = wx__calib_simulate(c, x, p->first_rep, c->reps, cum, d);
   double total = 0;
   for (size_t i = 0; rc == WX_OK && i < s->n_series; i++) {
     const double *ci = cum + i * (D + 1);
