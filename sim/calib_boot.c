@@ -105,7 +105,7 @@ static int bootstrap(const wx_calib_sim *c, const wx_calib_problem *p,
   pb.start = r->x_hat;
   pb.local_only = 1;
   pb.trace = NULL;
-  pb.max_evals = p->max_evals / 2 > 20 ? p->max_evals / 2 : 20;
+  pb.max_evals = p->max_evals / 4 > 30 ? p->max_evals / 4 : 30;
   unsigned B = s->bootstrap, P = (unsigned)pred_count(B);
   for (unsigned b = 0; rc == WX_OK && b < B; b++) {
     pb.first_rep = c->reps + B + P + b * c->reps;
