@@ -200,7 +200,10 @@ typedef struct {
   double *lo, *hi;   /* k: the interval at s->level */
   double *sd_z;      /* k: bootstrap sd on the optimiser's scale */
   double *at_bound;  /* k: share of refits at a bound */
-  int *unidentified; /* k */
+  double *rise;      /* k: loss rise at 10% and 90% of the search range
+                        on the optimiser's scale, the others at the
+                        estimate: the larger of the two */
+  int *unidentified; /* k: flat slice, or refits at the bounds */
   double *corr;      /* k x k correlations of the refits (scale z) */
   /* Prediction: daily counts of every series, quantiles 5/50/95 % over
    * n_pred simulations (parameters from the refits, one replication each). */
@@ -209,6 +212,10 @@ typedef struct {
   size_t held_out, covered;
   wx_calib_trace trace;
 } wx_calib_result;
+
+/* A slice rising less than this (the chi-squared 90% point, 1 degree of
+ * freedom) from the estimate to either end of the range is flat. */
+#define WX_CALIB_FLAT 2.706
 
 /* The whole calibration: fit, bootstrap, prediction. */
 int wx__calib_run(const wx_calib_sim *c, wx_calib_result *r, wx_diags *d);

@@ -32,6 +32,7 @@ void wx__calib_result_free(wx_calib_result *r) {
   free(r->sd_z);
   free(r->at_bound);
   free(r->unidentified);
+  free(r->rise);
   free(r->corr);
   free(r->q5);
   free(r->q50);
@@ -49,12 +50,14 @@ static int alloc_result(wx_calib_result *r, size_t k, size_t B, size_t nd) {
   r->sd_z = calloc(k, sizeof *r->sd_z);
   r->at_bound = calloc(k, sizeof *r->at_bound);
   r->unidentified = calloc(k, sizeof *r->unidentified);
+  r->rise = calloc(k, sizeof *r->rise);
   r->corr = calloc(k * k, sizeof *r->corr);
   r->q5 = calloc(nd, sizeof *r->q5);
   r->q50 = calloc(nd, sizeof *r->q50);
   r->q95 = calloc(nd, sizeof *r->q95);
   return r->x_hat && r->xb && r->lo && r->hi && r->sd_z && r->at_bound &&
-                 r->unidentified && r->corr && r->q5 && r->q50 && r->q95
+                 r->unidentified && r->rise && r->corr && r->q5 && r->q50 &&
+                 r->q95
              ? WX_OK : WX_ENOMEM;
 }
 
@@ -157,6 +160,34 @@ static void intervals(const wx_calib_sim *c, wx_calib_result *r) {
   free(z);
 }
 
+/* The loss along each parameter alone, near both ends of its range: a
+ * parameter the data do not constrain leaves it flat, which refits that
+ * stop in the dips of a rough loss may not reveal. */
+static int slices(const wx_calib_problem *p, wx_calib_result *r,
+                  wx_diags *d) {
+  const wx_calib_spec *s = p->sim->s;
+  double x[32];
+  int rc = WX_OK;
+  for (size_t i = 0; rc == WX_OK && i < s->k; i++) {
+    memcpy(x, r->x_hat, s->k * sizeof *x);
+    double lo = s->tf[i] == WX_TF_LOGIT && s->f[i].lo < 1e-6 ? 1e-6
+                                                              : s->f[i].lo;
+    double hi = s->tf[i] == WX_TF_LOGIT && s->f[i].hi > 1 - 1e-6
+                    ? 1 - 1e-6 : s->f[i].hi;
+    double zl = wx__calib_to_z(s->tf[i], lo), zh = wx__calib_to_z(s->tf[i], hi);
+    r->rise[i] = -HUGE_VAL;
+    for (int end = 0; rc == WX_OK && end < 2; end++) {
+      double l;
+      x[i] = wx__calib_from_z(s->tf[i], end ? zh - 0.1 * (zh - zl)
+                                            : zl + 0.1 * (zh - zl));
+      rc = wx__calib_loss_at(p, x, &l, d);
+      if (rc == WX_OK && l - r->loss > r->rise[i]) r->rise[i] = l - r->loss;
+    }
+    if (rc == WX_OK && r->rise[i] < WX_CALIB_FLAT) r->unidentified[i] = 1;
+  }
+  return rc;
+}
+
 /* Quantiles of n_pred simulated replications per day, parameters drawn
  * from the refits, and the held-out coverage. */
 static int predict(const wx_calib_sim *c, const double *y, size_t fit_days,
@@ -207,6 +238,7 @@ int wx__calib_run(const wx_calib_sim *c, wx_calib_result *r, wx_diags *d) {
   }
   if (rc == WX_OK) rc = bootstrap(c, &p, r, d);
   if (rc == WX_OK) intervals(c, r);
+  if (rc == WX_OK) rc = slices(&p, r, d);
   if (rc == WX_OK) rc = predict(c, y, r->fit_days, r, d);
   free(y);
   return rc;

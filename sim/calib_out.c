@@ -21,18 +21,18 @@ static int write_fit(const char *dir, const wx_calib_sim *c,
   int rc = wx__outfile_open_in(&f, dir, "fit.csv", d);
   if (rc != WX_OK) return rc;
   fputs("parameter,name,estimate,lo,hi,level,scale,sd_scale,at_bound,"
-        "identified,bound_lo,bound_hi\n", f.fp);
+        "slice_rise,identified,bound_lo,bound_hi\n", f.fp);
   for (size_t i = 0; i < s->k; i++) {
-    char b[8][32];
+    char b[9][32];
     wx__csv_field(f.fp, s->f[i].path);
     fputc(',', f.fp);
     wx__csv_field(f.fp, s->f[i].name);
-    fprintf(f.fp, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
+    fprintf(f.fp, ",%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n",
             wx__fmt_stat(b[0], r->x_hat[i]), wx__fmt_stat(b[1], r->lo[i]),
             wx__fmt_stat(b[2], r->hi[i]), wx__fmt_stat(b[3], s->level),
             tf_name(s->tf[i]), wx__fmt_stat(b[4], r->sd_z[i]),
-            wx__fmt_stat(b[5], r->at_bound[i]),
-            r->B < 2 ? "" : r->unidentified[i] ? "no" : "yes",
+            wx__fmt_stat(b[5], r->at_bound[i]), wx__fmt_stat(b[8], r->rise[i]),
+            r->unidentified[i] ? "no" : "yes",
             wx__fmt_stat(b[6], s->f[i].lo), wx__fmt_stat(b[7], s->f[i].hi));
   }
   return wx__outfile_commit(&f, d);

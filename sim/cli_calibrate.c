@@ -150,12 +150,18 @@ static void report(const wx_calib_sim *c, const wx_calib_result *r) {
                           100 * s->level);
     putchar('\n');
   }
-  for (size_t i = 0; i < s->k; i++)
-    if (r->unidentified[i])
-      printf("warning: `%s` is not identified by the data: %.0f%% of the "
-             "refits end at a bound of [%g, %g]; its interval is the prior "
-             "range, not knowledge\n", s->f[i].path, 100 * r->at_bound[i],
+  for (size_t i = 0; i < s->k; i++) {
+    if (!r->unidentified[i]) continue;
+    if (r->rise[i] < WX_CALIB_FLAT)
+      printf("warning: `%s` is not identified by the data: the loss rises "
+             "by only %.3g across [%g, %g] (flat)", s->f[i].path, r->rise[i],
              s->f[i].lo, s->f[i].hi);
+    else
+      printf("warning: `%s` is not identified by the data: %.0f%% of the "
+             "refits end at a bound of [%g, %g]", s->f[i].path,
+             100 * r->at_bound[i], s->f[i].lo, s->f[i].hi);
+    printf("; its value is the assumption, not knowledge\n");
+  }
   if (r->held_out)
     printf("held out: %zu of %zu observed days inside the 90%% prediction "
            "band (%.0f%%)\n", r->covered, r->held_out, 100 * r->coverage);

@@ -169,6 +169,52 @@ static void poisson_rate_mle(void **state) {
   assert_int_equal(system(cmd), 0);
 }
 
+/* A parameter the data say nothing about (the share of followers who go
+ * on to the mini program, with only the source's arrivals observed) has a
+ * flat slice and is flagged; the rate is not. */
+static void flat_parameter_is_flagged(void **state) {
+  (void)state;
+  char dir[] = "/tmp/wx_calib_flatXXXXXX";
+  assert_non_null(mkdtemp(dir));
+  put(dir, "base.yaml",
+      "wxflow: 1\nhorizon: 20d\nsample_every: 1d\nseed: 5\nreplications: 20\n"
+      "modules:\n  oa: {kind: official_account}\n  shop: {kind: mini_program}\n"
+      "sources:\n  content: {into: oa, rate: 40/d}\n"
+      "flows:\n  oa_to_shop: {from: oa, to: shop, type: join, p: 20%, "
+      "delay: exponential(2d)}\n");
+  char csv[2048] = "day,metric,value\n";
+  for (int d = 1; d <= 20; d++)
+    snprintf(csv + strlen(csv), sizeof csv - strlen(csv),
+             "%d,source.content.arrivals,%d\n", d, 40 + (d * 37 % 13) - 6);
+  put(dir, "obs.csv", csv);
+  put(dir, "c.yaml", "calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+      "  parameters:\n    sources.content.rate: {range: [5/d, 400/d]}\n"
+      "    flows.oa_to_shop.p: {range: [1%, 90%]}\n"
+      "  bootstrap: 0\n  max_evals: 60\n");
+  char path[512];
+  snprintf(path, sizeof path, "%s/c.yaml", dir);
+  wx_calib_spec *s = NULL;
+  wx_model *m = NULL;
+  assert_int_equal(wx__calib_spec_load(path, &s, NULL), WX_OK);
+  snprintf(path, sizeof path, "%s/base.yaml", dir);
+  assert_int_equal(wx_model_load(path, &m, NULL), WX_OK);
+  wx_calib_sim c = {.threads = 1};
+  assert_int_equal(wx__calib_bind(&c, m, s, NULL), WX_OK);
+  wx_calib_result r;
+  assert_int_equal(wx__calib_run(&c, &r, NULL), WX_OK);
+  assert_false(r.unidentified[0]);
+  assert_true(r.rise[0] > 100);
+  assert_true(r.unidentified[1]);
+  assert_true(fabs(r.rise[1]) < 1e-9);
+  wx__calib_result_free(&r);
+  wx__calib_sim_clear(&c);
+  wx_model_free(m);
+  wx__calib_spec_free(s);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -176,6 +222,7 @@ int main(void) {
       cmocka_unit_test(negbin_deviance),
       cmocka_unit_test(transforms_round_trip),
       cmocka_unit_test(poisson_rate_mle),
+      cmocka_unit_test(flat_parameter_is_flagged),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
