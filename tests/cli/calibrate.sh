@@ -39,6 +39,12 @@ if command -v gnuplot >/dev/null 2>&1; then
     [ -s "$T/c/charts/$f" ] || fail "chart $f missing"
   done
 fi
+# Byte-identical whatever the thread count.
+# shellcheck disable=SC2086
+expect 0 "$WX" calibrate "$EX" -o "$T/c1" $SMALL -j 1 --no-charts -q
+for f in fit.csv correlations.csv loss_trace.csv calib_fit.csv calibrated.yaml; do
+  cmp -s "$T/c/$f" "$T/c1/$f" || fail "$f differs between -j 2 and -j 1"
+done
 # The calibrated scenario carries priors, and a run draws them.
 grep -q 'p: "beta(' "$T/c/calibrated.yaml" || fail "no beta prior"
 grep -q 'rate: "lognormal(median=' "$T/c/calibrated.yaml" \
