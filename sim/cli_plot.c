@@ -11,8 +11,9 @@ static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow plot DIR [OPTIONS]\n"
 "\n"
-"Re-draws the charts of the results directory DIR (written by `wxflow run`\n"
-"or `wxflow compare`) into DIR/charts/, without simulating again.  Charts\n"
+"Re-draws the charts of the results directory DIR (written by `wxflow run`,\n"
+"`wxflow compare` or `wxflow calibrate`) into DIR/charts/, without\n"
+"simulating again.  Charts\n"
 "come from the gnuplot templates in plots/, which you may edit.\n"
 "\n"
 "Options:\n"
@@ -124,11 +125,12 @@ static int render_variants(const char *dir, const wx_plot_options *o,
   return rc;
 }
 
-/* A results directory holds what `wxflow run` or `wxflow compare` wrote;
- * anything else is refused before charts/ is made in it. */
+/* A results directory holds what `wxflow run`, `wxflow compare` or
+ * `wxflow calibrate` wrote; anything else is refused before charts/ is
+ * made in it. */
 static int is_results_dir(const char *dir) {
   static const char *const marks[] = {"entities.csv", "series_stats.csv",
-                                      "compare.csv"};
+                                      "compare.csv", "calib_fit.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
@@ -174,7 +176,8 @@ int wx_cli_plot(int argc, char **argv) {
   }
   if (access(argv[optind], F_OK) == 0 && !is_results_dir(argv[optind])) {
     fprintf(stderr, "wxflow plot: %s is not a wxflow results directory (no "
-                    "entities.csv, series_stats.csv or compare.csv)\n",
+                    "entities.csv, series_stats.csv, compare.csv or "
+                    "calib_fit.csv)\n",
             argv[optind]);
     return WX_EXIT_IO;
   }

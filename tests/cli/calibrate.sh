@@ -45,6 +45,12 @@ expect 0 "$WX" calibrate "$EX" -o "$T/c1" $SMALL -j 1 --no-charts -q
 for f in fit.csv correlations.csv loss_trace.csv calib_fit.csv calibrated.yaml; do
   cmp -s "$T/c/$f" "$T/c1/$f" || fail "$f differs between -j 2 and -j 1"
 done
+# `wxflow plot` redraws a calibration's charts.
+if command -v gnuplot >/dev/null 2>&1; then
+  rm -rf "$T/c/charts"
+  expect 0 "$WX" plot "$T/c" --charts calibrate
+  [ -s "$T/c/charts/loss_trace.png" ] || fail "plot: no loss_trace.png"
+fi
 # The calibrated scenario carries priors, and a run draws them.
 grep -q 'p: "beta(' "$T/c/calibrated.yaml" || fail "no beta prior"
 grep -q 'rate: "lognormal(median=' "$T/c/calibrated.yaml" \
