@@ -13,7 +13,7 @@
 /* A share's logit is kept finite: a bound of 0 or 1 becomes 1e-6 away. */
 #define SHARE_EPS 1e-6
 /* Local searches after the first, from the best point so far. */
-#define MAX_RESTARTS 4
+#define MAX_RESTARTS 3
 
 void wx__calib_trace_free(wx_calib_trace *t) {
   free(t->x);
@@ -175,6 +175,27 @@ static int run_one(octx *o, int algo, double *z, unsigned evals) {
   return WX_OK;
 }
 
+/* A simulated loss is rough (docs/calibrate.md): a local search stalls in
+ * a dip of the noise.  Restarting it from the best point with a fresh
+ * simplex or trust region gets out of most; stop when a restart no longer
+ * gains a tenth of a deviance unit. */
+static int local_phase(octx *o, int algo, double *z, unsigned budget) {
+  const wx_calib_spec *s = o->p->sim->s;
+  unsigned used = o->evals;
+  double before = HUGE_VAL;
+  int rc = WX_OK;
+  for (int run = 0; rc == WX_OK && run <= MAX_RESTARTS &&
+                    o->evals < used + budget &&
+                    (run == 0 || before - o->best > 0.1);
+       run++) {
+    before = o->best;
+    for (size_t i = 0; i < s->k && run; i++)
+      z[i] = wx__calib_to_z(s->tf[i], o->best_x[i]);
+    rc = run_one(o, algo, z, used + budget - o->evals);
+  }
+  return rc;
+}
+
 int wx__calib_fit(const wx_calib_problem *p, double *x, double *loss,
                   unsigned *evals, wx_diags *d) {
   const wx_calib_spec *s = p->sim->s;
@@ -196,21 +217,7 @@ int wx__calib_fit(const wx_calib_problem *p, double *x, double *loss,
     budget -= o.evals < budget ? o.evals : budget - 1;
   }
   int local = p->algo->global ? NLOPT_LN_SBPLX : p->algo->nlopt;
-  /* A simulated loss is rough (docs/calibrate.md): a local search stalls
-   * in a dip of the noise.  Restarting it from the best point with a
-   * fresh simplex or trust region gets out of most; stop when a restart
-   * no longer gains a tenth of a deviance unit. */
-  unsigned used = o.evals;
-  double before = HUGE_VAL;
-  for (int restart = 0; rc == WX_OK && restart < MAX_RESTARTS &&
-                        o.evals < used + budget &&
-                        (restart == 0 || before - o.best > 0.1);
-       restart++) {
-    before = o.best;
-    for (size_t i = 0; i < s->k && restart; i++)
-      z[i] = wx__calib_to_z(s->tf[i], best_x[i]);
-    rc = run_one(&o, local, z, used + budget - o.evals);
-  }
+  if (rc == WX_OK) rc = local_phase(&o, local, z, budget);
   if (p->sim->stop && atomic_load(p->sim->stop) && rc == WX_OK)
     rc = WX_EINTERRUPTED;
   if (rc == WX_OK && !(o.best < HUGE_VAL))
