@@ -107,6 +107,7 @@ typedef struct {
   unsigned bootstrap;  /* refits (default 40; 0: no intervals) */
   double level;        /* interval level (default 0.9) */
   double holdout;      /* days held out at the end; 0: none */
+  int holdout_line, holdout_col;
   uint32_t replications; /* 0: the base scenario's */
   int seed_set;
   uint64_t seed;

@@ -105,7 +105,8 @@ static int bind_days(wx_calib_sim *c, wx_diags *d) {
                     "whole days (sample_every: 1d, 12h, ...; it has %g d)",
                     s->base, dt);
   if (s->holdout > 0 && s->holdout + 2 > (double)c->days)
-    return wx__diag(d, WX_ESCENARIO, s->file, 0, 0, "`holdout: %gd` leaves "
+    return wx__diag(d, WX_ESCENARIO, s->file, s->holdout_line,
+                    s->holdout_col, "`holdout: %gd` leaves "
                     "fewer than 2 days of the %zu observed to fit",
                     s->holdout, c->days);
   if (!(c->sample = calloc(c->days + 1, sizeof *c->sample)))

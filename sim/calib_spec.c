@@ -256,6 +256,10 @@ static void read_fractions(cctx *c, const wx_node *st) {
       err(c, n, "`level` must be a share from 50%% to 99%%; got `%.40s`", t);
     else s->level = v;
   }
+  if ((n = wx__node_get(st, "holdout"))) {
+    s->holdout_line = n->line;
+    s->holdout_col = n->col;
+  }
   if ((n = wx__node_get(st, "holdout")) && (t = scalar(c, n, "holdout")) &&
       (wx__parse_duration(t, &s->holdout, msg, sizeof msg) != WX_OK ||
        !(s->holdout >= 1) || s->holdout != floor(s->holdout)))
@@ -320,6 +324,9 @@ static int read_csv(wx_calib_spec *s, wx_diags *d) {
   char *text = NULL;
   size_t len = 0;
   int rc = wx__read_file(s->data, WX__TABLE_MAX, &text, &len, d);
+  if (rc != WX_OK)
+    wx__diag(d, rc, s->file, s->data_line, s->data_col, "the data file "
+             "named here cannot be read");
   if (rc == WX_OK) rc = wx__calib_data_parse(s, s->data, text, len, d);
   free(text);
   return rc;
