@@ -31,6 +31,7 @@ int wx_cli_attribute(int argc, char **argv);
 /* `sweep` or `sensitivity`, as argv[0] says (cli_study.c). */
 int wx_cli_study(int argc, char **argv);
 int wx_cli_optimize(int argc, char **argv);
+int wx_cli_calibrate(int argc, char **argv);
 /* DIR/sub for the data directory (scenarios/, plots/): $WXFLOW_DATADIR if
  * set; the source tree when this program runs from its build tree; the
  * installation next to the program (BIN/../share/wxflow) when it exists;

@@ -13,12 +13,13 @@ static void usage(FILE *fp) {
 "Usage: wxflow plot DIR [OPTIONS]\n"
 "\n"
 "Re-draws the charts of the results directory DIR (written by `wxflow run`,\n"
-"`compare`, `sweep` or `sensitivity`) into DIR/charts/, without simulating again.  Charts\n"
-"come from the gnuplot templates in plots/, which you may edit.\n"
+"`compare`, `sweep`, `sensitivity`, `optimize` or `calibrate`) into\n"
+"DIR/charts/, without simulating again.  Charts come from the gnuplot\n"
+"templates in plots/, which you may edit.\n"
 "\n"
 "Options:\n"
 "  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
-"                        attribution, study, optimize or all\n"
+"                        attribution, study, optimize, calibrate or all\n"
 "                        (default: all whose data exist)\n"
 "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
 "  -t, --title TEXT      chart title (default: the scenario's title)\n"
@@ -37,7 +38,7 @@ static const flag_name chart_names[] = {
     {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
     {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
     {"attribution", WX_PLOT_ATTRIBUTION}, {"study", WX_PLOT_STUDY},
-    {"optimize", WX_PLOT_OPTIMIZE},
+    {"optimize", WX_PLOT_OPTIMIZE}, {"calibrate", WX_PLOT_CALIB},
     {"all", WX_PLOT_ALL},         {NULL, 0}};
 static const flag_name format_names[] = {
     {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
@@ -131,12 +132,14 @@ static int render_variants(const char *dir, const wx_plot_options *o,
   return rc;
 }
 
-/* A results directory holds what `wxflow run` or `wxflow compare` wrote;
- * anything else is refused before charts/ is made in it. */
+/* A results directory holds what `wxflow run`, `wxflow compare` or
+ * `wxflow calibrate` wrote; anything else is refused before charts/ is
+ * made in it. */
 static int is_results_dir(const char *dir) {
   static const char *const marks[] = {"entities.csv", "series_stats.csv",
                                       "compare.csv", "attribution.csv",
-                                      "study.csv", "allocation.csv"};
+                                      "study.csv", "allocation.csv",
+                                      "calib_fit.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
@@ -182,7 +185,8 @@ int wx_cli_plot(int argc, char **argv) {
   }
   if (access(argv[optind], F_OK) == 0 && !is_results_dir(argv[optind])) {
     fprintf(stderr, "wxflow plot: %s is not a wxflow results directory (no "
-                    "entities.csv, series_stats.csv, compare.csv or study.csv)\n",
+                    "entities.csv, series_stats.csv, compare.csv, study.csv, "
+                    "allocation.csv or calib_fit.csv)\n",
             argv[optind]);
     return WX_EXIT_IO;
   }

@@ -24,6 +24,7 @@ static void usage(FILE *fp) {
 "  attribute FILE  credit sales to modules and touchpoints, method by method\n"
 "  sweep FILE      evaluate a study's design: KPI response to factors\n"
 "  sensitivity FILE  which factor matters most (tornado, Morris, Sobol, PRCC)\n"
+"  calibrate FILE  fit a scenario's parameters to observed daily counts\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -61,6 +62,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "attribute")) return wx_cli_attribute(argc - 1, argv + 1);
   if (!strcmp(cmd, "sweep") || !strcmp(cmd, "sensitivity"))
     return wx_cli_study(argc - 1, argv + 1);
+  if (!strcmp(cmd, "calibrate")) return wx_cli_calibrate(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

@@ -17,7 +17,8 @@ static const char *const templates[] = {"deck_style.gp", "fan.gp",
                                         "compare.gp",    "kpi_bars.gp",
                                         "constraints.gp", "study_response.gp",
                                         "study_heatmap.gp", "study_bars.gp",
-                                        "study_morris.gp"};
+                                        "study_morris.gp", "calib_fit.gp",
+                                        "loss_trace.gp"};
 
 /* Whether `prog` names an executable, directly or through PATH. */
 static int program_exists(const char *prog) {
@@ -203,7 +204,8 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
       (charts & WX_PLOT_KPI) ? wx__plot_kpi(ctx) : WX_OK,
       (charts & WX_PLOT_ATTRIBUTION) ? wx__plot_attribution(ctx) : WX_OK,
       (charts & WX_PLOT_STUDY) ? wx__plot_study(ctx) : WX_OK,
-      (charts & WX_PLOT_OPTIMIZE) ? wx__plot_optimize(ctx) : WX_OK};
+      (charts & WX_PLOT_OPTIMIZE) ? wx__plot_optimize(ctx) : WX_OK,
+      (charts & WX_PLOT_CALIB) ? wx__plot_calib(ctx) : WX_OK};
   for (size_t i = 0; i < sizeof rc / sizeof *rc; i++)
     if (first == WX_OK) first = rc[i];
   if (have) wx__plot_results_free(&r);

@@ -16,7 +16,9 @@
  *   morris_<kpi>.*, prcc_<kpi>.*  a study directory (study.csv, indices.csv)
  *   response_<variable>.*     curves.csv: the objective as one variable moves
  *   frontier.*                frontier.csv: the constraint's bound against
- *                             the optimum (optimize dir) */
+ *                             the optimum (optimize dir)
+ *   calib_fit_<metric>.*      calib_fit.csv: observed over the predicted band
+ *   loss_trace.*              loss_trace.csv: the loss of each evaluation */
 #ifndef WX_PLOT_H
 #define WX_PLOT_H
 
@@ -34,7 +36,8 @@ typedef enum {
   WX_PLOT_ATTRIBUTION = 1u << 6,
   WX_PLOT_STUDY = 1u << 7, /* study.csv, indices.csv (plot_study.c) */
   WX_PLOT_OPTIMIZE = 1u << 8, /* curves.csv, frontier.csv (optimize dir) */
-  WX_PLOT_ALL = (1u << 9) - 1
+  WX_PLOT_CALIB = 1u << 9, /* calib_fit.csv, loss_trace.csv (calibrate) */
+  WX_PLOT_ALL = (1u << 10) - 1
 } wx_plot_chart;
 
 typedef enum {

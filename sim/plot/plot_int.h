@@ -116,5 +116,6 @@ int wx__plot_attribution(wx__plot_ctx *ctx);
  * study.csv (plot_study.c). */
 int wx__plot_study(wx__plot_ctx *ctx);
 int wx__plot_optimize(wx__plot_ctx *ctx);
+int wx__plot_calib(wx__plot_ctx *ctx);
 
 #endif

@@ -20,7 +20,7 @@ grep -q '^sh scripts/install-deps.sh && .*build/wxflow run scenarios/quickstart.
 
 # Options.
 : >"$T/help"
-for cmd in init run validate plot compare attribute sweep sensitivity optimize; do
+for cmd in init run validate plot compare attribute sweep sensitivity optimize calibrate; do
   "$WX" $cmd --help >>"$T/help" || fail "wxflow $cmd --help"
 done
 "$WX" --help >>"$T/help" || fail "wxflow --help"

@@ -5,7 +5,8 @@
 # the commands are the lines starting with `$ `; in ```sh blocks every
 # line.  `<!-- test file=NAME -->` writes the block to NAME instead.  `wxflow`
 # is the built program; run, compare, sweep and sensitivity use 2
-# replications and draw no charts to stay fast (the tutorial's `wxflow plot` draws the deck's).
+# replications and draw no charts to stay fast (the tutorial's `wxflow plot`
+# draws the deck's), and calibrate also 2 refits of at most 20 evaluations.
 # Usage: tutorial.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
@@ -49,6 +50,7 @@ awk '
 wxflow() {
   case ${1-} in
     run|compare|sweep|sensitivity) "$WX" "$@" -r 2 --no-charts ;;
+    calibrate) "$WX" "$@" -r 2 -b 2 --max-evals 20 --no-charts ;;
     # The deck needs pdfunite (poppler-utils, in install-deps' CI list).
     report) command -v pdfunite >/dev/null 2>&1 || set -- "$@" --no-deck
             "$WX" "$@" ;;
