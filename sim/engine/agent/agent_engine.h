@@ -6,6 +6,7 @@
 #include <gsl/gsl_histogram.h>
 #include <gsl/gsl_rng.h>
 
+#include "agent_hooks.h"
 #include "engine.h"
 #include "people.h"
 #include "queue.h"
@@ -15,8 +16,8 @@
  * index is its own event (`person` the slot, `epoch` the membership epoch
  * of its `from`); flow indices stay below WX_EV_FIRST_SPECIAL, and the
  * codes above them name the other events.  The loop (agent_step.c)
- * dispatches on the ranges: flows, WX_EV_SOURCE, the units pair, and the
- * mechanics of agent_mechanics.h. */
+ * dispatches flows and WX_EV_SOURCE itself and every other code to the
+ * mechanic that lists it (agent_hooks.h). */
 enum {
   WX_EV_FIRST_SPECIAL = 0xFFF6u,
   /* Staff accounts and groups (roster.h). */
@@ -24,7 +25,7 @@ enum {
   WX_EV_UNIT = 0xFFF7u,  /* unit `person` of module `epoch` dissolves or is
                             replaced; person WX_NONE: the module's daily
                             tick (bans, negative feedback) */
-  /* Touchpoints, fission and economics (agent_mechanics.h). */
+  /* Touchpoints (touch.h), fission and money (agent_mechanics.h). */
   WX_EV_TOUCH = 0xFFF8u,    /* person = touchpoint: a post */
   WX_EV_FISSION = 0xFFF9u,  /* person = origin (touchpoint, or n_tp + s) */
   WX_EV_REC = 0xFFFAu,      /* person = slot, epoch = response flow */
@@ -34,8 +35,6 @@ enum {
   /* 0xFFFE is free. */
   WX_EV_SOURCE = 0xFFFFu /* an arrival; person = source index */
 };
-
-typedef struct wx_xstate wx_xstate;
 
 /* The agent engine's entry (engines.c lists it). */
 extern const wx_engine_type wx__engine_agent;
@@ -55,7 +54,8 @@ struct wx_engine {
   const wx_layout *l;
   wx_queue q;
   wx_people pp;
-  gsl_rng **rng;            /* sources, module choices, module delays */
+  gsl_rng **rng;            /* sources, module choices, module delays,
+                               touchpoints (wx__agent_tp_rng) */
   uint32_t n_rng;
   gsl_histogram_pdf **pdf;  /* per flow; NULL unless EMPIRICAL */
   double *cum;              /* cumulative exclusive p, at excl_off[module] */
@@ -70,8 +70,13 @@ struct wx_engine {
   uint32_t next_sample;
   double horizon;
   wx_engine_stats st;
-  wx_units_all *ux;         /* staff accounts / groups; NULL when none */
-  wx_xstate *x;             /* NULL unless wx__model_has_extras */
+  double now;               /* time of the event being handled */
+  /* The mechanics (agent_hooks.h): their hooks and states by slot. */
+  wx_agent_hooks hk;
+  void *mech[WX_MECH_COUNT];
+  /* mech[WX_MECH_UNITS] typed, for roster.h's code and the tests; NULL
+   * when the model has no staff accounts or groups. */
+  wx_units_all *ux;
 };
 
 /* Loops that can run long inside one event (initial people, a broadcast
@@ -111,10 +116,20 @@ int wx__agent_start(wx_engine *e);
 /* Handles events up to the horizon and fills the series. */
 int wx__agent_loop(wx_engine *e);
 
-/* The event loop's primitives, for the mechanics in agent_*.c. */
+/* The event loop's primitives, for the mechanics (agent_hooks.h).  They
+ * run the hooks, so a mechanic that moves people is seen by the others. */
 int wx__agent_enter(wx_engine *e, uint32_t p, uint32_t m, double t);
 void wx__agent_leave(wx_engine *e, uint32_t p, uint32_t m);
+/* p leaves module m now and is released if nothing else holds it. */
+void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m);
 int wx__agent_arrive(wx_engine *e, uint32_t src, double t);
+/* A new person slot, counted as living (people.h), after the on_person
+ * hooks; WX_NONE with *rc WX_ETOOBIG or WX_ENOMEM. */
+uint32_t wx__agent_new_person(wx_engine *e, int *rc);
+/* Counts outcome o for p at t and runs the on_outcome hooks; `flow` led
+ * to it, or WX_NONE. */
+int wx__agent_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                      uint32_t flow);
 /* Queues flow f (or another event `what` with `tag` in the epoch field)
  * about person p, counting it as pending on p. */
 int wx__agent_schedule(wx_engine *e, double t, uint32_t p, uint32_t what,
@@ -122,5 +137,11 @@ int wx__agent_schedule(wx_engine *e, double t, uint32_t p, uint32_t what,
 /* After an event about p that was not a flow: frees p's slot when p is
  * dead and no event names p. */
 void wx__agent_settle(wx_engine *e, uint32_t p, int was_alive);
+
+/* Touchpoint i's stream (WX_STREAM_TOUCH): its reach and choices, and the
+ * fission of the people it reached. */
+static inline gsl_rng *wx__agent_tp_rng(const wx_engine *e, uint32_t i) {
+  return e->rng[e->m->n_sources + 2 * e->m->n_modules + i];
+}
 
 #endif

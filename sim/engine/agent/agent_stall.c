@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_mechanics.h"
 #include "agent_engine.h"
 
 /* Events sampled to find the culprits. */

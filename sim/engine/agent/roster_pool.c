@@ -139,3 +139,9 @@ uint32_t wx__pool_evict_all(wx_engine *e, wx_units_rt *u, uint32_t i) {
   wx__pool_evict_tail(e, u, i, n);
   return n;
 }
+
+/* Shared by both admission policies (agent_staff.c, agent_groups.c). */
+int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
+  return wx__agent_schedule(e, t + u->cfg->retry_after, p, WX_EV_RETRY,
+                            (uint16_t)u->module);
+}

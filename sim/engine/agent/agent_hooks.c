@@ -1,0 +1,92 @@
+/* The table of mechanics (agent_hooks.h) and the engine's side of it:
+ * choosing the mechanics a model needs, their states, per-hook lists and
+ * the dispatch of their events. */
+#include "agent_engine.h"
+
+/* By slot.  The order is the order hooks run in: staff accounts' and
+ * groups' levels are written before money adds their cost to the total,
+ * and every stream is seeded by name, so the order shifts no draw. */
+static const wx_agent_mechanic *const table[WX_MECH_COUNT] = {
+    [WX_MECH_UNITS] = &wx__mech_units,
+    [WX_MECH_TOUCH] = &wx__mech_touch,
+    [WX_MECH_FISSION] = &wx__mech_fission,
+    [WX_MECH_ECON] = &wx__mech_econ,
+};
+
+static int add_events(wx_agent_hooks *h, const wx_agent_mechanic *mc) {
+  for (int k = 0; k < 4 && mc->events[k]; k++) {
+    uint32_t i = (uint32_t)mc->events[k] - WX_EV_FIRST_SPECIAL;
+    if (mc->events[k] < WX_EV_FIRST_SPECIAL || mc->events[k] >= WX_EV_SOURCE ||
+        !mc->on_event || h->by_event[i])
+      return WX_EINVAL; /* a table error: two owners, or no handler */
+    h->by_event[i] = mc;
+  }
+  return WX_OK;
+}
+
+/* Appends mechanic mc's hooks to the lists. */
+static int add_hooks(wx_agent_hooks *h, const wx_agent_mechanic *mc,
+                     uint32_t slot) {
+  h->used[h->n_used] = mc;
+  h->slot[h->n_used++] = slot;
+  if (mc->on_person) h->person[h->n_person++] = mc->on_person;
+  if (mc->admit) h->admit[h->n_admit++] = mc->admit;
+  if (mc->keeps) h->keeps[h->n_keeps++] = mc->keeps;
+  if (mc->on_enter) h->enter[h->n_enter++] = mc->on_enter;
+  if (mc->on_leave) h->leave[h->n_leave++] = mc->on_leave;
+  if (mc->on_outcome) h->outcome[h->n_outcome++] = mc->on_outcome;
+  if (mc->on_sample) h->sample[h->n_sample++] = mc->on_sample;
+  return add_events(h, mc);
+}
+
+int wx__hooks_alloc(wx_engine *e) {
+  wx_agent_hooks *h = &e->hk;
+  *h = (wx_agent_hooks){0};
+  for (uint32_t s = 0; s < WX_MECH_COUNT; s++) {
+    const wx_agent_mechanic *mc = table[s];
+    if (mc->applies && !mc->applies(e->m)) continue;
+    int rc = add_hooks(h, mc, s);
+    if (rc == WX_OK && mc->alloc) rc = mc->alloc(e, &e->mech[s]);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+void wx__hooks_free(wx_engine *e) {
+  for (uint32_t k = 0; k < e->hk.n_used; k++) {
+    const wx_agent_mechanic *mc = e->hk.used[k];
+    uint32_t s = e->hk.slot[k];
+    if (mc->free && e->mech[s]) mc->free(e->mech[s]);
+    e->mech[s] = NULL;
+  }
+  e->hk.n_used = 0;
+}
+
+int wx__hooks_reset(wx_engine *e, uint64_t seed) {
+  int rc = WX_OK;
+  for (uint32_t k = 0; rc == WX_OK && k < e->hk.n_used; k++)
+    if (e->hk.used[k]->reset) rc = e->hk.used[k]->reset(e, seed);
+  return rc;
+}
+
+int wx__hooks_start(wx_engine *e) {
+  int rc = WX_OK;
+  for (uint32_t k = 0; rc == WX_OK && k < e->hk.n_used; k++)
+    if (e->hk.used[k]->start) rc = e->hk.used[k]->start(e);
+  return rc;
+}
+
+int wx__hooks_event(wx_engine *e, const wx_event *ev) {
+  uint32_t i = (uint32_t)ev->what - WX_EV_FIRST_SPECIAL;
+  const wx_agent_mechanic *mc =
+      i < sizeof e->hk.by_event / sizeof *e->hk.by_event ? e->hk.by_event[i]
+                                                         : NULL;
+  return mc ? mc->on_event(e, ev) : WX_EINVAL;
+}
+
+uint64_t wx__hooks_bytes(const wx_engine *e) {
+  uint64_t b = 0;
+  for (uint32_t k = 0; k < e->hk.n_used; k++)
+    if (e->hk.used[k]->bytes) b += e->hk.used[k]->bytes(e);
+  return b;
+}
