@@ -231,9 +231,16 @@ static uint64_t econ_bytes(const wx_engine *e) {
   return (uint64_t)x->flags_cap * x->flag_bytes;
 }
 
+/* Every model with costs, revenue or paid sources: the layout then has
+ * the total columns this mechanic keeps. */
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return wx__model_has_extras(m);
+}
+
 const wx_agent_mechanic wx__mech_econ = {
     .name = "money",
-    .applies = wx__model_has_extras,
+    .applies = applies,
     .alloc = econ_alloc,
     .free = econ_free,
     .reset = econ_reset,

@@ -113,7 +113,8 @@ void wx__fission_fired(wx_engine *e, uint32_t origin, double t) {
   if (x && isnan(x->first[origin])) x->first[origin] = t;
 }
 
-static int applies(const wx_model *m) {
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
   for (uint32_t i = 0; i < m->n_touchpoints; i++)
     if (m->touchpoints[i].fission.on) return 1;
   for (uint32_t s = 0; s < m->n_sources; s++)

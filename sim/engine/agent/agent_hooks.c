@@ -13,13 +13,14 @@ static const wx_agent_mechanic *const table[WX_MECH_COUNT] = {
     [WX_MECH_ECON] = &wx__mech_econ,
 };
 
-static int add_events(wx_agent_hooks *h, const wx_agent_mechanic *mc) {
+/* WX_OK when mc's event codes are a mechanic's and nobody owns them yet
+ * (else a table error: two owners, or no handler). */
+static int check_events(const wx_agent_hooks *h, const wx_agent_mechanic *mc) {
   for (int k = 0; k < 4 && mc->events[k]; k++) {
     uint32_t i = (uint32_t)mc->events[k] - WX_EV_FIRST_SPECIAL;
     if (mc->events[k] < WX_EV_FIRST_SPECIAL || mc->events[k] >= WX_EV_SOURCE ||
         !mc->on_event || h->by_event[i])
-      return WX_EINVAL; /* a table error: two owners, or no handler */
-    h->by_event[i] = mc;
+      return WX_EINVAL;
   }
   return WX_OK;
 }
@@ -27,6 +28,9 @@ static int add_events(wx_agent_hooks *h, const wx_agent_mechanic *mc) {
 /* Appends mechanic mc's hooks to the lists. */
 static int add_hooks(wx_agent_hooks *h, const wx_agent_mechanic *mc,
                      uint32_t slot) {
+  if (check_events(h, mc) != WX_OK) return WX_EINVAL;
+  for (int k = 0; k < 4 && mc->events[k]; k++)
+    h->by_event[mc->events[k] - WX_EV_FIRST_SPECIAL] = mc;
   h->used[h->n_used] = mc;
   h->slot[h->n_used++] = slot;
   if (mc->on_person) h->person[h->n_person++] = mc->on_person;
@@ -36,7 +40,7 @@ static int add_hooks(wx_agent_hooks *h, const wx_agent_mechanic *mc,
   if (mc->on_leave) h->leave[h->n_leave++] = mc->on_leave;
   if (mc->on_outcome) h->outcome[h->n_outcome++] = mc->on_outcome;
   if (mc->on_sample) h->sample[h->n_sample++] = mc->on_sample;
-  return add_events(h, mc);
+  return WX_OK;
 }
 
 int wx__hooks_alloc(wx_engine *e) {
@@ -44,7 +48,7 @@ int wx__hooks_alloc(wx_engine *e) {
   *h = (wx_agent_hooks){0};
   for (uint32_t s = 0; s < WX_MECH_COUNT; s++) {
     const wx_agent_mechanic *mc = table[s];
-    if (mc->applies && !mc->applies(e->m)) continue;
+    if (mc->applies && !mc->applies(e->m, e->l)) continue;
     int rc = add_hooks(h, mc, s);
     if (rc == WX_OK && mc->alloc) rc = mc->alloc(e, &e->mech[s]);
     if (rc != WX_OK) return rc;
@@ -52,10 +56,19 @@ int wx__hooks_alloc(wx_engine *e) {
   return WX_OK;
 }
 
+int wx__hooks_add(wx_engine *e, const wx_agent_mechanic *mc) {
+  if (mc->alloc) return WX_EINVAL;
+  uint32_t n = e->hk.n_used;
+  if (n >= WX_HOOKS_MAX || (n && e->hk.slot[n - 1] == WX_MECH_COUNT))
+    return WX_ETOOBIG; /* the lists have room for one added mechanic */
+  return add_hooks(&e->hk, mc, WX_MECH_COUNT);
+}
+
 void wx__hooks_free(wx_engine *e) {
   for (uint32_t k = 0; k < e->hk.n_used; k++) {
     const wx_agent_mechanic *mc = e->hk.used[k];
     uint32_t s = e->hk.slot[k];
+    if (s == WX_MECH_COUNT) continue;
     if (mc->free && e->mech[s]) mc->free(e->mech[s]);
     e->mech[s] = NULL;
   }

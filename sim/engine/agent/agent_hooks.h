@@ -30,6 +30,10 @@ enum {
   WX_MECH_COUNT
 };
 
+/* Room in the hook lists: the table and one added mechanic
+ * (wx__hooks_add). */
+#define WX_HOOKS_MAX (WX_MECH_COUNT + 1)
+
 typedef int (*wx_hook_person)(wx_engine *e, uint32_t p);
 typedef int (*wx_hook_admit)(wx_engine *e, uint32_t p, uint32_t m, double t);
 typedef int (*wx_hook_keeps)(wx_engine *e, uint32_t m, uint32_t f, double d);
@@ -42,8 +46,9 @@ typedef void (*wx_hook_sample)(wx_engine *e, double t);
 /* Every hook may be NULL.  Return codes are WX_* unless said otherwise. */
 typedef struct {
   const char *name;
-  /* 1 when model m needs the mechanic; NULL: always. */
-  int (*applies)(const wx_model *m);
+  /* 1 when a run of model m on layout l needs the mechanic (the layout
+   * carries the run's options); NULL: always. */
+  int (*applies)(const wx_model *m, const wx_layout *l);
   /* Its state, stored in e->mech[slot]; before any person exists, so it
    * may add words to the person record (e->pp.stride). */
   int (*alloc)(wx_engine *e, void **state);
@@ -80,17 +85,17 @@ typedef struct {
 
 /* The hooks of the mechanics one engine uses, in table order. */
 typedef struct {
-  const wx_agent_mechanic *used[WX_MECH_COUNT];
-  uint32_t slot[WX_MECH_COUNT];
+  const wx_agent_mechanic *used[WX_HOOKS_MAX];
+  uint32_t slot[WX_HOOKS_MAX]; /* WX_MECH_COUNT: none (wx__hooks_add) */
   uint8_t n_used, n_person, n_admit, n_keeps, n_enter, n_leave, n_outcome,
       n_sample;
-  wx_hook_person person[WX_MECH_COUNT];
-  wx_hook_admit admit[WX_MECH_COUNT];
-  wx_hook_keeps keeps[WX_MECH_COUNT];
-  wx_hook_enter enter[WX_MECH_COUNT];
-  wx_hook_leave leave[WX_MECH_COUNT];
-  wx_hook_outcome outcome[WX_MECH_COUNT];
-  wx_hook_sample sample[WX_MECH_COUNT];
+  wx_hook_person person[WX_HOOKS_MAX];
+  wx_hook_admit admit[WX_HOOKS_MAX];
+  wx_hook_keeps keeps[WX_HOOKS_MAX];
+  wx_hook_enter enter[WX_HOOKS_MAX];
+  wx_hook_leave leave[WX_HOOKS_MAX];
+  wx_hook_outcome outcome[WX_HOOKS_MAX];
+  wx_hook_sample sample[WX_HOOKS_MAX];
   /* Per event code from WX_EV_FIRST_SPECIAL: who handles it, or NULL. */
   const wx_agent_mechanic *by_event[10];
 } wx_agent_hooks;
@@ -103,6 +108,11 @@ extern const wx_agent_mechanic wx__mech_units, wx__mech_touch,
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */
 int wx__hooks_alloc(wx_engine *e);
 void wx__hooks_free(wx_engine *e);
+/* Appends mechanic mc, which has no state (alloc NULL), after the
+ * table's: instrumentation and tests watch the hooks this way.
+ * WX_EINVAL with alloc set or an event code already owned; WX_ETOOBIG
+ * when one was added already. */
+int wx__hooks_add(wx_engine *e, const wx_agent_mechanic *mc);
 int wx__hooks_reset(wx_engine *e, uint64_t seed);
 int wx__hooks_start(wx_engine *e);
 /* A mechanic's event (what >= WX_EV_FIRST_SPECIAL, not a source). */

@@ -50,7 +50,10 @@ static void units_free(void *state) {
   free(ux);
 }
 
-static int applies(const wx_model *m) { return count_units_modules(m) > 0; }
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return count_units_modules(m) > 0;
+}
 
 static int units_alloc(wx_engine *e, void **state) {
   const wx_model *m = e->m;

@@ -198,7 +198,10 @@ static uint64_t touch_bytes(const wx_engine *e) {
   return b;
 }
 
-static int applies(const wx_model *m) { return m->n_touchpoints > 0; }
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return m->n_touchpoints > 0;
+}
 
 const wx_agent_mechanic wx__mech_touch = {
     .name = "touchpoints",
