@@ -1,6 +1,8 @@
 /* The table of mechanics (agent_hooks.h) and the engine's side of it:
  * choosing the mechanics a model needs, their states, per-hook lists and
  * the dispatch of their events. */
+#include <stdlib.h>
+
 #include "agent_engine.h"
 
 /* By slot.  The order is the order hooks run in: staff accounts' and
@@ -8,6 +10,7 @@
  * and every stream is seeded by name, so the order shifts no draw. */
 static const wx_agent_mechanic *const table[WX_MECH_COUNT] = {
     [WX_MECH_UNITS] = &wx__mech_units,
+    [WX_MECH_WELCOME] = &wx__mech_welcome,
     [WX_MECH_TOUCH] = &wx__mech_touch,
     [WX_MECH_FISSION] = &wx__mech_fission,
     [WX_MECH_ECON] = &wx__mech_econ,
@@ -43,9 +46,20 @@ static int add_hooks(wx_agent_hooks *h, const wx_agent_mechanic *mc,
   return WX_OK;
 }
 
+/* The per-module bits of mechanic mc. */
+static void add_watch(wx_engine *e, const wx_agent_mechanic *mc) {
+  uint8_t bits = (mc->admit ? WX_HOOK_ADMIT : 0) |
+                 (mc->keeps ? WX_HOOK_KEEPS : 0) |
+                 (mc->on_enter ? WX_HOOK_ENTER : 0) |
+                 (mc->on_leave ? WX_HOOK_LEAVE : 0);
+  for (uint32_t m = 0; bits && m < e->m->n_modules; m++)
+    if (!mc->watches || mc->watches(e, m)) e->hk.mod[m] |= bits;
+}
+
 int wx__hooks_alloc(wx_engine *e) {
   wx_agent_hooks *h = &e->hk;
   *h = (wx_agent_hooks){0};
+  if (!(h->mod = calloc(e->m->n_modules + 1, 1))) return WX_ENOMEM;
   for (uint32_t s = 0; s < WX_MECH_COUNT; s++) {
     const wx_agent_mechanic *mc = table[s];
     if (mc->applies && !mc->applies(e->m, e->l)) continue;
@@ -53,6 +67,7 @@ int wx__hooks_alloc(wx_engine *e) {
     if (rc == WX_OK && mc->alloc) rc = mc->alloc(e, &e->mech[s]);
     if (rc != WX_OK) return rc;
   }
+  for (uint32_t k = 0; k < h->n_used; k++) add_watch(e, h->used[k]);
   return WX_OK;
 }
 
@@ -61,7 +76,9 @@ int wx__hooks_add(wx_engine *e, const wx_agent_mechanic *mc) {
   uint32_t n = e->hk.n_used;
   if (n >= WX_HOOKS_MAX || (n && e->hk.slot[n - 1] == WX_MECH_COUNT))
     return WX_ETOOBIG; /* the lists have room for one added mechanic */
-  return add_hooks(&e->hk, mc, WX_MECH_COUNT);
+  int rc = add_hooks(&e->hk, mc, WX_MECH_COUNT);
+  if (rc == WX_OK) add_watch(e, mc);
+  return rc;
 }
 
 void wx__hooks_free(wx_engine *e) {
@@ -73,6 +90,8 @@ void wx__hooks_free(wx_engine *e) {
     e->mech[s] = NULL;
   }
   e->hk.n_used = 0;
+  free(e->hk.mod);
+  e->hk.mod = NULL;
 }
 
 int wx__hooks_reset(wx_engine *e, uint64_t seed) {

@@ -24,6 +24,7 @@
 /* One state slot per mechanic of the table (wx_engine.mech[]). */
 enum {
   WX_MECH_UNITS,   /* agent_roster.c: staff accounts and groups */
+  WX_MECH_WELCOME, /* agent_groups.c: welcome thinning of early churn */
   WX_MECH_TOUCH,   /* agent_touch.c: touchpoints, Moments */
   WX_MECH_FISSION, /* agent_fission.c: referral fission */
   WX_MECH_ECON,    /* agent_econ.c: ads, campaigns, order values, costs */
@@ -33,6 +34,15 @@ enum {
 /* Room in the hook lists: the table and one added mechanic
  * (wx__hooks_add). */
 #define WX_HOOKS_MAX (WX_MECH_COUNT + 1)
+
+/* Per module (wx_agent_hooks.mod): which per-module hook lists some
+ * mechanic watching that module fills. */
+enum {
+  WX_HOOK_ADMIT = 1,
+  WX_HOOK_KEEPS = 2,
+  WX_HOOK_ENTER = 4,
+  WX_HOOK_LEAVE = 8
+};
 
 typedef int (*wx_hook_person)(wx_engine *e, uint32_t p);
 typedef int (*wx_hook_admit)(wx_engine *e, uint32_t p, uint32_t m, double t);
@@ -58,6 +68,11 @@ typedef struct {
   int (*reset)(wx_engine *e, uint64_t seed);
   /* After the people at t = 0: may queue its first events. */
   int (*start)(wx_engine *e);
+  /* 1 when its admit, keeps, on_enter and on_leave hooks concern module
+   * m (called after every alloc); NULL: every module.  The core skips
+   * the lists for a module nobody watches; a hook must still ignore a
+   * module it does not watch (another mechanic may watch it). */
+  int (*watches)(const wx_engine *e, uint32_t m);
   /* Slot p is a new (or recycled) person. */
   wx_hook_person on_person;
   /* Before p joins module m at t: 1 admits, 0 refuses (p does not join),
@@ -96,13 +111,14 @@ typedef struct {
   wx_hook_leave leave[WX_HOOKS_MAX];
   wx_hook_outcome outcome[WX_HOOKS_MAX];
   wx_hook_sample sample[WX_HOOKS_MAX];
+  uint8_t *mod; /* per module: WX_HOOK_* bits */
   /* Per event code from WX_EV_FIRST_SPECIAL: who handles it, or NULL. */
   const wx_agent_mechanic *by_event[10];
 } wx_agent_hooks;
 
 /* The mechanics, one per file (agent_hooks.c lists them by slot). */
-extern const wx_agent_mechanic wx__mech_units, wx__mech_touch,
-    wx__mech_fission, wx__mech_econ;
+extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome,
+    wx__mech_touch, wx__mech_fission, wx__mech_econ;
 
 /* agent_hooks.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */

@@ -1,7 +1,7 @@
 /*
  * Staff accounts and groups as one mechanic of the agent engine
  * (agent_hooks.h wx__mech_units, roster.h): per-run setup, admission and
- * leaving hooks, welcome thinning of fates, the mechanics' own events
+ * leaving hooks, the mechanics' own events
  * (WX_EV_RETRY, WX_EV_UNIT) and the levels written into each sample.
  */
 #include <math.h>
@@ -138,11 +138,8 @@ static int units_admit(wx_engine *e, uint32_t p, uint32_t m, double t) {
                                         : wx__groups_admit(e, u, p, t);
 }
 
-/* Groups may thin early churn (agent_groups.c). */
-static int units_keeps(wx_engine *e, uint32_t m, uint32_t f, double d) {
-  wx_units_rt *u = e->ux->of[m];
-  return u && e->m->flows[f].kind == WX_FLOW_CHURN &&
-         u->cfg->welcome_window > 0 && wx__groups_welcome_keeps(e, u, d);
+static int units_watch(const wx_engine *e, uint32_t m) {
+  return e->ux->of[m] != NULL;
 }
 
 static void units_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
@@ -195,7 +192,7 @@ const wx_agent_mechanic wx__mech_units = {
     .free = units_free,
     .reset = units_reset,
     .admit = units_admit,
-    .keeps = units_keeps,
+    .watches = units_watch,
     .on_leave = units_leave,
     .on_sample = units_levels,
     .on_event = units_event,

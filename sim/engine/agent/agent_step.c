@@ -56,7 +56,7 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
       if (u >= cum[k]) continue;
       uint32_t f = mod->exclusive[k];
       double d = delay(e, f, rd);
-      if (e->hk.n_keeps && kept(e, m, f, d)) break;
+      if ((e->hk.mod[m] & WX_HOOK_KEEPS) && kept(e, m, f, d)) break;
       if (schedule(e, t + d, p, f, epoch) != WX_OK) return WX_ENOMEM;
       break;
     }
@@ -106,7 +106,7 @@ static void sampling(wx_engine *e, double t) {
 static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[2 + m] & 1) return WX_OK;
-  if (e->hk.n_admit) {
+  if (e->hk.n_admit && (e->hk.mod[m] & WX_HOOK_ADMIT)) {
     int rc = admitted(e, p, m, t);
     if (rc != 1) return rc < 0 ? rc : WX_OK;
   }
@@ -114,7 +114,9 @@ static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   rec[0]++;
   *module_col(e, m, WX_M_MEMBERS) += 1;
   *module_col(e, m, WX_M_JOINS) += 1;
-  if (e->hk.n_enter && entered(e, p, m, t) != WX_OK) return WX_ENOMEM;
+  if (e->hk.n_enter && (e->hk.mod[m] & WX_HOOK_ENTER) &&
+      entered(e, p, m, t) != WX_OK)
+    return WX_ENOMEM;
   return draw_fates(e, p, m, t, epoch);
 }
 
@@ -125,7 +127,7 @@ static void leave(wx_engine *e, uint32_t p, uint32_t m) {
   rec[0]--;
   *module_col(e, m, WX_M_MEMBERS) -= 1;
   *module_col(e, m, WX_M_LEAVES) += 1;
-  if (e->hk.n_leave) left(e, p, m);
+  if (e->hk.n_leave && (e->hk.mod[m] & WX_HOOK_LEAVE)) left(e, p, m);
 }
 
 /* After an event about p: the dead leave the living count, and a slot no

@@ -149,6 +149,10 @@ static void touch_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
   if (a != WX_NONE) wx__members_remove(&x->aud[a], p);
 }
 
+static int touch_watch(const wx_engine *e, uint32_t m) {
+  return wx__touch(e)->aud_of[m] != WX_NONE;
+}
+
 static int touch_person(wx_engine *e, uint32_t p) {
   return wx__moments_new_person(wx__touch(e), p);
 }
@@ -211,6 +215,7 @@ const wx_agent_mechanic wx__mech_touch = {
     .reset = touch_reset,
     .start = touch_start,
     .on_person = touch_person,
+    .watches = touch_watch,
     .on_enter = touch_enter,
     .on_leave = touch_leave,
     .on_event = touch_event,

@@ -120,7 +120,5 @@ int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
 void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t);
 /* Activity of group i at time t, in [0, 1]. */
 double wx__group_activity(const wx_units_rt *u, uint32_t i, double t);
-/* 1 when a churn due `d` days after joining is thinned by the welcome. */
-int wx__groups_welcome_keeps(wx_engine *e, wx_units_rt *u, double d);
 
 #endif
