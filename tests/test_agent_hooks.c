@@ -34,7 +34,7 @@ static void plain_model_uses_no_mechanic(void **state) {
 }
 
 /* Staff accounts, a touchpoint with fission and a campaign: all four
- * mechanics, in table order, and each code of agent_engine.h's table
+ * mechanics, in table order, and each code of agent_core.h's table
  * between WX_EV_FIRST_SPECIAL and WX_EV_SOURCE owned (0xFFFE is free). */
 static void every_event_code_has_one_owner(void **state) {
   (void)state;

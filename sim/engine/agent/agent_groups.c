@@ -32,7 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "dist.h"
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 
 double wx__group_activity(const wx_units_rt *u, uint32_t i, double t) {

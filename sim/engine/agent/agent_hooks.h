@@ -2,13 +2,13 @@
  * How mechanics plug into the agent core.  A mechanic (staff accounts and
  * groups, touchpoints, fission, money, or a recorder such as a journeys
  * log) is one wx_agent_mechanic: a row of optional hooks.  The table is
- * agent_hooks.c; at allocation the engine keeps the mechanics whose
+ * agent_table.c; at allocation the engine keeps the mechanics whose
  * `applies` says yes and copies their hooks into per-hook lists
  * (wx_agent_hooks), so the core loop (agent_step.c) calls lists, never a
  * mechanic by name, and a hook nobody uses costs one compare of a count.
  *
  * Dependencies point one way: core <- mechanics (the primitives in
- * agent_engine.h), and between mechanics downward only
+ * agent_core.h), and between mechanics downward only
  * (touchpoints -> fission, money; money -> fission; Moments -> staff
  * accounts), through their headers (touch.h, agent_mechanics.h, roster.h).
  */
@@ -90,7 +90,7 @@ typedef struct {
   wx_hook_outcome on_outcome;
   /* Before the sample row at t is written: level columns. */
   wx_hook_sample on_sample;
-  /* An event with one of `events` (agent_engine.h's table; 0 ends the
+  /* An event with one of `events` (agent_core.h's table; 0 ends the
    * list: 0 is a flow, never a mechanic's code). */
   int (*on_event)(wx_engine *e, const wx_event *ev);
   uint16_t events[4];
@@ -116,11 +116,11 @@ typedef struct {
   const wx_agent_mechanic *by_event[10];
 } wx_agent_hooks;
 
-/* The mechanics, one per file (agent_hooks.c lists them by slot). */
+/* The mechanics, one per file (agent_table.c lists them by slot). */
 extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome,
     wx__mech_touch, wx__mech_fission, wx__mech_econ;
 
-/* agent_hooks.c: the engine's side of the table.  alloc builds e->hk and
+/* agent_table.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */
 int wx__hooks_alloc(wx_engine *e);
 void wx__hooks_free(wx_engine *e);

@@ -17,7 +17,7 @@
 #ifndef WX_AGENT_X_H
 #define WX_AGENT_X_H
 
-#include "agent_engine.h"
+#include "agent_core.h"
 
 /* ------------------------------------------------------ agent_fission.c */
 

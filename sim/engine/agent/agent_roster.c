@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 #include "rng.h"
 #include "util.h"

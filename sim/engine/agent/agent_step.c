@@ -6,7 +6,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "dist.h"
 
 /* *stop is read once per this many events + 1. */

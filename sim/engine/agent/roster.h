@@ -13,7 +13,7 @@
  * modules exist, so the core record is unchanged otherwise.
  *
  * Events of the mechanics go through the engine's queue (the codes are in
- * agent_engine.h's table):
+ * agent_core.h's table):
  *   what WX_EV_RETRY, person p, epoch m   p retries joining module m
  *   what WX_EV_UNIT,  person u, epoch m   unit u of module m: a functional
  *                                         group dissolves / a banned account

@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 
 static int grow(wx_units_rt *u) {

@@ -8,7 +8,7 @@
 #ifndef WX_TOUCH_H
 #define WX_TOUCH_H
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "dist.h"
 #include "members.h"
 

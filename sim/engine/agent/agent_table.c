@@ -3,7 +3,7 @@
  * the dispatch of their events. */
 #include <stdlib.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 
 /* By slot.  The order is the order hooks run in: staff accounts' and
  * groups' levels are written before money adds their cost to the total,
