@@ -9,11 +9,18 @@
  * by leaving modules).
  */
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
 #include "agent_mechanics.h"
 #include "dist.h"
+#include "rng.h"
+
+static wx_econ_state *state(const wx_engine *e) {
+  return e->mech[WX_MECH_ECON];
+}
 
 /* The next ads arrival after t (memoryless, so restarting at `from` is
  * exact). */
@@ -27,7 +34,7 @@ static int ads_next(wx_engine *e, uint32_t s, double t) {
   return wx__queue_push(&e->q, at, s, WX_EV_ADS, 0);
 }
 
-int wx__econ_start(wx_engine *e) {
+static int econ_start(wx_engine *e) {
   const wx_model *m = e->m;
   for (uint32_t s = 0; s < m->n_sources; s++) {
     const wx_source *src = &m->sources[s];
@@ -40,23 +47,23 @@ int wx__econ_start(wx_engine *e) {
   return WX_OK;
 }
 
-int wx__econ_ads(wx_engine *e, uint32_t s, double t) {
+static int econ_ads(wx_engine *e, uint32_t s, double t) {
   int rc = wx__agent_arrive(e, s, t);
   return rc != WX_OK ? rc : ads_next(e, s, t);
 }
 
 void wx__econ_add_cost(wx_engine *e, uint32_t col, double c) {
   e->cur[col] += c;
-  e->x->cost_discrete += c;
+  state(e)->cost_discrete += c;
   e->cur[e->l->total_base + WX_T_COST] += c;
 }
 
-int wx__econ_campaign(wx_engine *e, uint32_t s, double t) {
+static int econ_campaign(wx_engine *e, uint32_t s, double t) {
   const wx_source *src = &e->m->sources[s];
   uint32_t origin = e->m->n_touchpoints + s;
-  e->x->first[origin] = t;
+  wx__fission_fired(e, origin, t);
   if (src->cost != WX_NONE)
-    wx__econ_add_cost(e, e->x->src_cost[s], e->params[src->cost]);
+    wx__econ_add_cost(e, state(e)->src_cost[s], e->params[src->cost]);
   double n = floor(e->params[src->count] + 0.5);
   for (double k = 0; k < n; k++) {
     if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
@@ -84,10 +91,11 @@ static void attribute(wx_engine *e, uint32_t flow, double value) {
   }
 }
 
-int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
-                  uint32_t flow) {
+/* The on_outcome hook: customers, revenue, a repeat purchase. */
+static int econ_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                        uint32_t flow) {
   const wx_outcome *oc = &e->m->outcomes[o];
-  wx_xstate *x = e->x;
+  wx_econ_state *x = state(e);
   uint32_t bit = x->econ_bit[o];
   if (bit == WX_NONE) return WX_OK;
   double *total = &e->cur[e->l->total_base];
@@ -110,18 +118,17 @@ int wx__x_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
   return wx__agent_schedule(e, at, p, WX_EV_REPEAT, (uint16_t)o);
 }
 
-int wx__econ_repeat(wx_engine *e, const wx_event *ev) {
+static int econ_repeat(wx_engine *e, const wx_event *ev) {
   uint32_t p = ev->person, o = ev->epoch;
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[1] != WX_PENDING_MAX) rec[1]--;
-  e->cur[e->l->outcome_base + o] += 1;
-  int rc = wx__x_outcome(e, p, o, ev->t, WX_NONE);
+  int rc = wx__agent_outcome(e, p, o, ev->t, WX_NONE);
   wx__agent_settle(e, p, 0);
   return rc;
 }
 
-/* Staff accounts and groups cost per month; wx__units_levels has written
- * their cost columns for this sample already. */
+/* Staff accounts and groups cost per month; their mechanic's on_sample,
+ * earlier in the table, has written their cost columns already. */
 static double units_cost(const wx_engine *e) {
   const wx_model *m = e->m;
   double total = 0;
@@ -136,16 +143,108 @@ static double units_cost(const wx_engine *e) {
 
 /* Ads cost accrues continuously: written as budget x active days so far.
  * The total adds posts, campaigns, staff accounts and groups. */
-void wx__x_before_sample(wx_engine *e, double t) {
+static void econ_sample(wx_engine *e, double t) {
   const wx_model *m = e->m;
-  double total = e->x->cost_discrete + units_cost(e);
+  double total = state(e)->cost_discrete + units_cost(e);
   for (uint32_t s = 0; s < m->n_sources; s++) {
     const wx_source *src = &m->sources[s];
     if (src->kind != WX_SOURCE_ADS) continue;
     double end = t < src->until ? t : src->until;
     double c = end > src->from ? e->params[src->budget] * (end - src->from) : 0;
-    e->cur[e->x->src_cost[s]] = c;
+    e->cur[state(e)->src_cost[s]] = c;
     total += c;
   }
   e->cur[e->l->total_base + WX_T_COST] = total;
 }
+
+/* ------------------------------------------------- the mechanic's frame */
+
+static int econ_event(wx_engine *e, const wx_event *ev) {
+  if (ev->what == WX_EV_REPEAT) return econ_repeat(e, ev);
+  if (ev->what == WX_EV_ADS) return econ_ads(e, ev->person, ev->t);
+  return econ_campaign(e, ev->person, ev->t);
+}
+
+/* Clears the customer flags of a (possibly recycled) slot. */
+static int econ_person(wx_engine *e, uint32_t p) {
+  wx_econ_state *x = state(e);
+  if (!x->flag_bytes) return WX_OK;
+  if (p >= x->flags_cap) {
+    uint64_t cap = x->flags_cap ? x->flags_cap : 1024;
+    while (cap <= p) cap += cap / 2;
+    uint8_t *f = realloc(x->flags, (size_t)cap * x->flag_bytes);
+    if (!f) return WX_ENOMEM;
+    x->flags = f;
+    x->flags_cap = (uint32_t)cap;
+  }
+  memset(x->flags + (size_t)p * x->flag_bytes, 0, x->flag_bytes);
+  return WX_OK;
+}
+
+static void econ_free(void *state) {
+  wx_econ_state *x = state;
+  if (!x) return;
+  for (uint32_t i = 0; x->oc_rng && i < x->n_oc_rng; i++)
+    if (x->oc_rng[i]) gsl_rng_free(x->oc_rng[i]);
+  free(x->oc_rng);
+  free(x->econ_bit);
+  free(x->flags);
+  free(x->src_cost);
+  free(x);
+}
+
+static int econ_alloc(wx_engine *e, void **out) {
+  const wx_model *m = e->m;
+  wx_econ_state *x = calloc(1, sizeof *x);
+  if (!x) return WX_ENOMEM;
+  *out = x;
+  x->oc_rng = calloc(m->n_outcomes + 1, sizeof *x->oc_rng);
+  x->src_cost = malloc((m->n_sources + 1) * sizeof *x->src_cost);
+  x->econ_bit = malloc((m->n_outcomes + 1) * sizeof *x->econ_bit);
+  if (!x->oc_rng || !x->src_cost || !x->econ_bit) return WX_ENOMEM;
+  for (; x->n_oc_rng < m->n_outcomes; x->n_oc_rng++)
+    if (!(x->oc_rng[x->n_oc_rng] = wx__rng_alloc())) return WX_ENOMEM;
+  for (uint32_t s = 0; s < m->n_sources; s++)
+    x->src_cost[s] = wx__layout_find(e->l, WX_SCOPE_SOURCE, s, "cost");
+  uint32_t bits = 0;
+  for (uint32_t o = 0; o < m->n_outcomes; o++)
+    x->econ_bit[o] = wx__outcome_economic(&m->outcomes[o]) ? bits++ : WX_NONE;
+  x->flag_bytes = (bits + 7) / 8;
+  return WX_OK;
+}
+
+static int econ_reset(wx_engine *e, uint64_t seed) {
+  wx_econ_state *x = state(e);
+  for (uint32_t i = 0; i < x->n_oc_rng; i++)
+    wx__rng_seed_stream(x->oc_rng[i], seed, WX_STREAM_OUTCOME,
+                        e->m->outcomes[i].name);
+  x->cost_discrete = 0;
+  return WX_OK;
+}
+
+static uint64_t econ_bytes(const wx_engine *e) {
+  const wx_econ_state *x = state(e);
+  return (uint64_t)x->flags_cap * x->flag_bytes;
+}
+
+/* Every model with costs, revenue or paid sources: the layout then has
+ * the total columns this mechanic keeps. */
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return wx__model_has_extras(m);
+}
+
+const wx_agent_mechanic wx__mech_econ = {
+    .name = "money",
+    .applies = applies,
+    .alloc = econ_alloc,
+    .free = econ_free,
+    .reset = econ_reset,
+    .start = econ_start,
+    .on_person = econ_person,
+    .on_outcome = econ_outcome,
+    .on_sample = econ_sample,
+    .on_event = econ_event,
+    .events = {WX_EV_REPEAT, WX_EV_ADS, WX_EV_CAMPAIGN},
+    .bytes = econ_bytes,
+};

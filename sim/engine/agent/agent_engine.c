@@ -4,8 +4,10 @@
  *
  * Random streams (rng.h), one generator each, seeded from the replication
  * seed, a kind and an entity name: sources (arrival times), modules (which
- * fates), module delays, and in agent_roster.c / agent_mechanics.c accounts and
- * groups, touchpoints and outcomes.
+ * fates), module delays, touchpoints (the reach of posts and the fission
+ * of the reached, so the core keeps them: two mechanics draw from them),
+ * and in the mechanics' own states accounts and groups (agent_roster.c)
+ * and outcomes (agent_econ.c).
  * Tags come from entity *names*, not indices: a variant that disables a
  * module (so later indices shift) or changes one module's flows leaves
  * every other stream as it was (common random numbers for comparisons).
@@ -24,11 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-#include "agent_mechanics.h"
+#include "agent_engine.h"
 #include "dist.h"
 #include "engine.h"
-#include "agent_engine.h"
 #include "rng.h"
 #include "util.h"
 
@@ -58,16 +58,15 @@ static void free_tables(wx_engine *e) {
 
 void wx__agent_free(wx_engine *e) {
   if (!e) return;
-  wx__x_free(e->x);
+  wx__hooks_free(e);
   free_tables(e);
-  wx__units_free(e->ux);
   wx__queue_free(&e->q);
   wx__people_free(&e->pp);
   free(e);
 }
 
 static int alloc_rngs(wx_engine *e) {
-  e->n_rng = e->m->n_sources + 2 * e->m->n_modules;
+  e->n_rng = e->m->n_sources + 2 * e->m->n_modules + e->m->n_touchpoints;
   e->rng = calloc(e->n_rng ? e->n_rng : 1, sizeof *e->rng);
   if (!e->rng) return WX_ENOMEM;
   for (uint32_t i = 0; i < e->n_rng; i++)
@@ -107,10 +106,7 @@ wx_engine *wx__agent_alloc(const wx_model *m, const wx_layout *l) {
   /* A population that outgrows the guard's estimate (fission) stops with
    * WX_ETOOBIG instead of being killed; the people are most of it. */
   e->pp.max_bytes = l->engine_bytes_max;
-  int urc;
-  e->ux = wx__units_alloc(e, &urc);
-  if (urc != WX_OK || alloc_tables(e) != WX_OK ||
-      (wx__model_has_extras(m) && !(e->x = wx__x_alloc(e))) ||
+  if (wx__hooks_alloc(e) != WX_OK || alloc_tables(e) != WX_OK ||
       wx__queue_set_span(&e->q, l->horizon, QUEUE_BUCKETS) != WX_OK) {
     wx__agent_free(e);
     return NULL;
@@ -151,9 +147,12 @@ static void seed_streams(wx_engine *e, uint64_t seed) {
     else if (i < ns + nm)
       wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_MODULE,
                           m->modules[i - ns].name);
-    else
+    else if (i < ns + 2 * nm)
       wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_DELAY,
                           m->modules[i - ns - nm].name);
+    else
+      wx__rng_seed_stream(e->rng[i], seed, WX_STREAM_TOUCH,
+                          m->touchpoints[i - ns - 2 * nm].name);
   }
 }
 
@@ -180,7 +179,7 @@ static void reset(wx_engine *e, const double *params, uint64_t seed,
   e->stop = stop;
   e->next_sample = 0;
   e->horizon = e->l->horizon;
-  if (e->x) wx__x_reset(e, seed);
+  e->now = 0;
 }
 
 static void finish_stats(wx_engine *e) {
@@ -188,7 +187,7 @@ static void finish_stats(wx_engine *e) {
   e->st.peak_queue = e->q.peak;
   e->st.peak_bytes = wx__people_used_bytes(&e->pp) +
                      (uint64_t)e->q.peak * sizeof(wx_event) +
-                     (e->x ? wx__x_bytes(e->x) : 0);
+                     wx__hooks_bytes(e);
 }
 
 int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
@@ -196,7 +195,7 @@ int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
   int rc = check_sizes(e, out);
   if (rc != WX_OK) return rc;
   reset(e, params, seed, out, stop);
-  if (e->ux) rc = wx__units_reset(e, seed);
+  rc = wx__hooks_reset(e, seed);
   if (rc == WX_OK) rc = wx__agent_start(e);
   if (rc == WX_OK) rc = wx__agent_loop(e);
   finish_stats(e);

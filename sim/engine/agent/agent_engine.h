@@ -1,42 +1,9 @@
-/* Internals of the agent engine, shared by agent_engine.c (setup) and
- * agent_step.c (the event loop). */
+/* The agent engine's entry points (engine.h's table and, typed, its own
+ * tests and benchmarks), over the core of agent_core.h. */
 #ifndef WX_ENGINE_AGENT_H
 #define WX_ENGINE_AGENT_H
 
-#include <gsl/gsl_histogram.h>
-#include <gsl/gsl_rng.h>
-
-#include "engine.h"
-#include "journeys.h"
-#include "people.h"
-#include "queue.h"
-#include "roster.h"
-
-/* Every event code (`what` of a queued event), in one table.  A flow's
- * index is its own event (`person` the slot, `epoch` the membership epoch
- * of its `from`); flow indices stay below WX_EV_FIRST_SPECIAL, and the
- * codes above them name the other events.  The loop (agent_step.c)
- * dispatches on the ranges: flows, WX_EV_SOURCE, the units pair, and the
- * mechanics of agent_mechanics.h. */
-enum {
-  WX_EV_FIRST_SPECIAL = 0xFFF6u,
-  /* Staff accounts and groups (roster.h). */
-  WX_EV_RETRY = 0xFFF6u, /* person p retries joining module `epoch` */
-  WX_EV_UNIT = 0xFFF7u,  /* unit `person` of module `epoch` dissolves or is
-                            replaced; person WX_NONE: the module's daily
-                            tick (bans, negative feedback) */
-  /* Touchpoints, fission and economics (agent_mechanics.h). */
-  WX_EV_TOUCH = 0xFFF8u,    /* person = touchpoint: a post */
-  WX_EV_FISSION = 0xFFF9u,  /* person = origin (touchpoint, or n_tp + s) */
-  WX_EV_REC = 0xFFFAu,      /* person = slot, epoch = response flow */
-  WX_EV_REPEAT = 0xFFFBu,   /* person = slot, epoch = outcome */
-  WX_EV_ADS = 0xFFFCu,      /* person = source */
-  WX_EV_CAMPAIGN = 0xFFFDu, /* person = source */
-  /* 0xFFFE is free. */
-  WX_EV_SOURCE = 0xFFFFu /* an arrival; person = source index */
-};
-
-typedef struct wx_xstate wx_xstate;
+#include "agent_core.h"
 
 /* The agent engine's entry (engines.c lists it). */
 extern const wx_engine_type wx__engine_agent;
@@ -50,80 +17,5 @@ int wx__agent_run(wx_engine *e, const double *params, uint64_t seed,
 void wx__agent_stats(const wx_engine *e, wx_engine_stats *out);
 /* Peak bytes of one replication of m on l (agent_memory.c). */
 double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l);
-
-struct wx_engine {
-  const wx_model *m;
-  const wx_layout *l;
-  wx_queue q;
-  wx_people pp;
-  gsl_rng **rng;            /* sources, module choices, module delays */
-  uint32_t n_rng;
-  gsl_histogram_pdf **pdf;  /* per flow; NULL unless EMPIRICAL */
-  double *cum;              /* cumulative exclusive p, at excl_off[module] */
-  uint32_t *excl_off;       /* n_modules + 1 offsets into cum */
-  double *join_p;           /* per flow, clamped to [0, 1] */
-  uint32_t *src_step;       /* per source: current rate step */
-  double *cur;              /* the current value of every column */
-  /* The run in progress. */
-  const double *params;
-  wx_series *out;
-  const atomic_int *stop;
-  uint32_t next_sample;
-  double horizon;
-  wx_engine_stats st;
-  wx_units_all *ux;         /* staff accounts / groups; NULL when none */
-  wx_xstate *x;             /* NULL unless wx__model_has_extras */
-  wx_journeys *jr;          /* NULL unless journeys are recorded (journeys.h);
-                               set by the caller, never owned */
-};
-
-/* Loops that can run long inside one event (initial people, a broadcast
- * to millions, a campaign's arrivals, offspring) poll the stop flag every
- * WX_STOP_POLL_EVERY iterations, so a stop takes effect within a second
- * even inside one huge event. */
-#define WX_STOP_POLL_EVERY 65536u
-static inline int wx__agent_stopping(const wx_engine *e, uint64_t k) {
-  return (k & (WX_STOP_POLL_EVERY - 1)) == WX_STOP_POLL_EVERY - 1 && e->stop &&
-         atomic_load_explicit(e->stop, memory_order_relaxed);
-}
-
-/* Time that cannot advance: more than this many events (or 16 per live
- * person, whichever is more) within one simulated second end the
- * replication.  Legitimate bursts (a broadcast to millions, each with an
- * instant flow) stay below it; a zero-delay loop passes it in a second of
- * wall time. */
-#define WX_STALL_EVENTS 10000000u
-#define WX_STALL_WINDOW (1.0 / 86400)
-
-/* Once the guard trips, the next events are tallied by what they are
- * about (kind and entity), and after a sample of them e->st.stalled names
- * the most frequent.  Costs nothing until then. */
-typedef struct {
-  wx_event ev[8];
-  uint32_t count[8];
-  uint32_t n, seen;
-} wx_stall_tally;
-
-/* Tallies ev (the n-th event of the window); WX_ERUNTIME once the sample
- * is complete, with e->st.stalled filled, else WX_OK. */
-int wx__agent_stalled(wx_engine *e, wx_stall_tally *t, const wx_event *ev,
-                      uint64_t n);
-
-/* People at t = 0 and the first arrival of each Poisson source. */
-int wx__agent_start(wx_engine *e);
-/* Handles events up to the horizon and fills the series. */
-int wx__agent_loop(wx_engine *e);
-
-/* The event loop's primitives, for the mechanics in agent_*.c. */
-int wx__agent_enter(wx_engine *e, uint32_t p, uint32_t m, double t);
-void wx__agent_leave(wx_engine *e, uint32_t p, uint32_t m);
-int wx__agent_arrive(wx_engine *e, uint32_t src, double t);
-/* Queues flow f (or another event `what` with `tag` in the epoch field)
- * about person p, counting it as pending on p. */
-int wx__agent_schedule(wx_engine *e, double t, uint32_t p, uint32_t what,
-                       uint16_t tag);
-/* After an event about p that was not a flow: frees p's slot when p is
- * dead and no event names p. */
-void wx__agent_settle(wx_engine *e, uint32_t p, int was_alive);
 
 #endif

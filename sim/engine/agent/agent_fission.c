@@ -12,21 +12,27 @@
  * half_life) over scenario time).
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
 
 #include "agent_mechanics.h"
 #include "dist.h"
 
-const wx_fission *wx__fission_of(const wx_engine *e, uint32_t origin) {
+static wx_fission_state *state(const wx_engine *e) {
+  return e->mech[WX_MECH_FISSION];
+}
+
+static const wx_fission *fission_of(const wx_engine *e, uint32_t origin) {
   uint32_t n_tp = e->m->n_touchpoints;
   return origin < n_tp ? &e->m->touchpoints[origin].fission
                        : &e->m->sources[origin - n_tp].fission;
 }
 
-gsl_rng *wx__fission_rng(const wx_engine *e, uint32_t origin) {
+/* The origin's stream: a touchpoint's, or a campaign source's. */
+static gsl_rng *origin_rng(const wx_engine *e, uint32_t origin) {
   uint32_t n_tp = e->m->n_touchpoints;
-  return origin < n_tp ? e->x->tp_rng[origin] : e->rng[origin - n_tp];
+  return origin < n_tp ? wx__agent_tp_rng(e, origin) : e->rng[origin - n_tp];
 }
 
 /* The counter column `k` (shares or fission arrivals) of an origin. */
@@ -36,7 +42,7 @@ static double *counter(wx_engine *e, uint32_t origin, int shares) {
     return &e->cur[e->l->touch_base + origin * WX_TP_METRICS +
                    (shares ? WX_TP_SHARES : WX_TP_FISSION)];
   uint32_t s = origin - n_tp;
-  return &e->cur[shares ? e->x->src_shares[s] : e->x->src_fission[s]];
+  return &e->cur[shares ? state(e)->src_shares[s] : state(e)->src_fission[s]];
 }
 
 static double effective_mean(const wx_engine *e, const wx_fission *f,
@@ -44,9 +50,9 @@ static double effective_mean(const wx_engine *e, const wx_fission *f,
   const double *pv = e->params;
   double mean = pv[f->mean];
   if (f->half_life != WX_NONE)
-    mean *= exp2(-(t - e->x->first[origin]) / pv[f->half_life]);
+    mean *= exp2(-(t - state(e)->first[origin]) / pv[f->half_life]);
   if (f->cap != WX_NONE) {
-    double left = 1 - e->x->committed[origin] / pv[f->cap];
+    double left = 1 - state(e)->committed[origin] / pv[f->cap];
     mean *= left > 0 ? left : 0;
   }
   if (f->decline != WX_NONE) mean *= exp2(-t / pv[f->decline]);
@@ -64,15 +70,15 @@ static unsigned offspring(const wx_engine *e, const wx_fission *f, double mean,
 }
 
 int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
-  const wx_fission *f = wx__fission_of(e, origin);
-  gsl_rng *r = wx__fission_rng(e, origin);
+  const wx_fission *f = fission_of(e, origin);
+  gsl_rng *r = origin_rng(e, origin);
   *counter(e, origin, 1) += 1;
   double n = offspring(e, f, effective_mean(e, f, origin, t), r);
   if (f->cap != WX_NONE) {
-    double left = floor(e->params[f->cap]) - e->x->committed[origin];
+    double left = floor(e->params[f->cap]) - state(e)->committed[origin];
     if (n > left) n = left > 0 ? left : 0;
   }
-  e->x->committed[origin] += n;
+  state(e)->committed[origin] += n;
   for (double k = 0; k < n; k++) {
     if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     double at = t + wx__dist_draw(&f->delay, e->params, r);
@@ -83,19 +89,85 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
   return WX_OK;
 }
 
-int wx__fission_arrival(wx_engine *e, uint32_t origin, double t) {
-  const wx_fission *f = wx__fission_of(e, origin);
-  int toobig = 0;
-  uint32_t p = wx__people_new(&e->pp, &toobig);
-  if (p == WX_NONE) return toobig ? WX_ETOOBIG : WX_ENOMEM;
-  if (wx__x_new_person(e, p) != WX_OK) return WX_ENOMEM;
+/* A WX_EV_FISSION event: one offspring of `origin` arrives. */
+static int arrival(wx_engine *e, const wx_event *ev) {
+  uint32_t origin = ev->person;
+  double t = ev->t;
+  const wx_fission *f = fission_of(e, origin);
+  int rc = WX_OK;
+  uint32_t p = wx__agent_new_person(e, &rc);
+  if (p == WX_NONE) return rc;
   e->st.arrivals++;
   *counter(e, origin, 0) += 1;
-  int rc = wx__agent_enter(e, p, f->into, t);
+  rc = wx__agent_enter(e, p, f->into, t);
   /* reached by the campaign, p shares whether `into` took p or not */
   if (rc == WX_OK &&
-      gsl_rng_uniform(wx__fission_rng(e, origin)) < e->params[f->share])
+      gsl_rng_uniform(origin_rng(e, origin)) < e->params[f->share])
     rc = wx__fission_share(e, origin, t);
   wx__agent_settle(e, p, 1); /* refused (declined, full): nobody */
   return rc;
 }
+
+void wx__fission_fired(wx_engine *e, uint32_t origin, double t) {
+  wx_fission_state *x = state(e);
+  if (x && isnan(x->first[origin])) x->first[origin] = t;
+}
+
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    if (m->touchpoints[i].fission.on) return 1;
+  for (uint32_t s = 0; s < m->n_sources; s++)
+    if (m->sources[s].fission.on) return 1;
+  return 0;
+}
+
+static void fission_free(void *state) {
+  wx_fission_state *x = state;
+  if (!x) return;
+  free(x->first);
+  free(x->committed);
+  free(x->src_shares);
+  free(x->src_fission);
+  free(x);
+}
+
+static int fission_alloc(wx_engine *e, void **out) {
+  const wx_model *m = e->m;
+  size_t ns = m->n_sources + 1, no = m->n_touchpoints + m->n_sources + 1;
+  wx_fission_state *x = calloc(1, sizeof *x);
+  if (!x) return WX_ENOMEM;
+  *out = x;
+  x->first = malloc(no * sizeof *x->first);
+  x->committed = malloc(no * sizeof *x->committed);
+  x->src_shares = malloc(ns * sizeof *x->src_shares);
+  x->src_fission = malloc(ns * sizeof *x->src_fission);
+  if (!x->first || !x->committed || !x->src_shares || !x->src_fission)
+    return WX_ENOMEM;
+  for (uint32_t s = 0; s < m->n_sources; s++) {
+    x->src_shares[s] = wx__layout_find(e->l, WX_SCOPE_SOURCE, s, "shares");
+    x->src_fission[s] =
+        wx__layout_find(e->l, WX_SCOPE_SOURCE, s, "fission_arrivals");
+  }
+  return WX_OK;
+}
+
+static int fission_reset(wx_engine *e, uint64_t seed) {
+  (void)seed;
+  wx_fission_state *x = state(e);
+  for (uint32_t i = 0; i < e->m->n_touchpoints + e->m->n_sources; i++) {
+    x->first[i] = NAN;
+    x->committed[i] = 0;
+  }
+  return WX_OK;
+}
+
+const wx_agent_mechanic wx__mech_fission = {
+    .name = "fission",
+    .applies = applies,
+    .alloc = fission_alloc,
+    .free = fission_free,
+    .reset = fission_reset,
+    .on_event = arrival,
+    .events = {WX_EV_FISSION},
+};

@@ -32,7 +32,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "dist.h"
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 
 double wx__group_activity(const wx_units_rt *u, uint32_t i, double t) {
@@ -128,12 +128,40 @@ int wx__groups_tick(wx_engine *e, wx_units_rt *u, double t) {
   return WX_OK;
 }
 
-int wx__groups_welcome_keeps(wx_engine *e, wx_units_rt *u, double d) {
-  if (!(d < u->cfg->welcome_window)) return 0;
+/* The welcome as a mechanic of its own (agent_hooks.h), so that only
+ * models with a welcome window pay for the keeps hook.  It reads the
+ * units' state (agent_roster.c, earlier in the table). */
+static int welcome_applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  for (uint32_t i = 0; i < m->n_modules; i++)
+    if (m->modules[i].units.type != WX_UNITS_NONE &&
+        m->modules[i].units.welcome_window > 0)
+      return 1;
+  return 0;
+}
+
+static int welcome_watch(const wx_engine *e, uint32_t m) {
+  const wx_units_rt *u = e->ux->of[m];
+  return u && u->cfg->welcome_window > 0;
+}
+
+/* A churn due `d` days after joining is thinned by the welcome. */
+static int welcome_keeps(wx_engine *e, uint32_t m, uint32_t f, double d) {
+  wx_units_rt *u = e->ux->of[m];
+  if (!u || e->m->flows[f].kind != WX_FLOW_CHURN ||
+      !(u->cfg->welcome_window > 0) || !(d < u->cfg->welcome_window))
+    return 0;
   if (gsl_rng_uniform(u->rng) < u->cfg->welcome_x) return 0;
   e->cur[u->col + WX_G_WELCOME_KEPT] += 1;
   return 1;
 }
+
+const wx_agent_mechanic wx__mech_welcome = {
+    .name = "welcome",
+    .applies = welcome_applies,
+    .watches = welcome_watch,
+    .keeps = welcome_keeps,
+};
 
 void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t) {
   double *c = e->cur + u->col, open = 0, full = 0, act = 0;

@@ -28,11 +28,11 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "agent_mechanics.h"
 #include "calendar.h"
 #include "roster.h"
+#include "touch.h"
 
-int wx__moments_alloc(wx_xstate *x, const wx_model *m) {
+int wx__moments_alloc(wx_touch_state *x, const wx_model *m) {
   x->day_of = malloc((m->n_modules + 1) * sizeof *x->day_of);
   x->ent_month = malloc((m->n_modules + 1) * sizeof *x->ent_month);
   x->ent_posts = malloc((m->n_modules + 1) * sizeof *x->ent_posts);
@@ -46,14 +46,21 @@ int wx__moments_alloc(wx_xstate *x, const wx_model *m) {
   return WX_OK;
 }
 
-void wx__moments_reset(wx_xstate *x, const wx_model *m) {
+void wx__moments_free(wx_touch_state *x) {
+  free(x->day_of);
+  free(x->last_day);
+  free(x->ent_month);
+  free(x->ent_posts);
+}
+
+void wx__moments_reset(wx_touch_state *x, const wx_model *m) {
   for (uint32_t i = 0; i < m->n_modules; i++) {
     x->ent_month[i] = INT32_MIN;
     x->ent_posts[i] = 0;
   }
 }
 
-int wx__moments_new_person(wx_xstate *x, uint32_t p) {
+int wx__moments_new_person(wx_touch_state *x, uint32_t p) {
   if (!x->n_day) return WX_OK;
   if (p >= x->day_cap) {
     uint64_t cap = x->day_cap ? x->day_cap : 1024;
@@ -76,7 +83,7 @@ static void count_post_everywhere(wx_engine *e, uint32_t mod) {
 
 int wx__moments_enterprise_ok(wx_engine *e, uint32_t i, double t) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
-  wx_xstate *x = e->x;
+  wx_touch_state *x = wx__touch(e);
   int32_t month = wx__month_index(e->m->start_day, t);
   if (month != x->ent_month[tp->module]) {
     x->ent_month[tp->module] = month;
@@ -92,7 +99,7 @@ int wx__moments_enterprise_ok(wx_engine *e, uint32_t i, double t) {
   return 1;
 }
 
-static int32_t *last_day(wx_xstate *x, uint32_t mod, uint32_t p) {
+static int32_t *last_day(wx_touch_state *x, uint32_t mod, uint32_t p) {
   return &x->last_day[(size_t)p * x->n_day + x->day_of[mod]];
 }
 
@@ -103,7 +110,7 @@ static uint32_t partition_eligible(wx_engine *e, wx_units_rt *u, uint32_t j,
   wx_unit_members *mm = &u->mem[j];
   uint32_t el = 0;
   for (uint32_t k = 0; k < mm->n; k++)
-    if (*last_day(e->x, u->module, mm->list[k]) != day)
+    if (*last_day(wx__touch(e), u->module, mm->list[k]) != day)
       wx__pool_swap(e, u, j, k, el++);
   return el;
 }
@@ -130,7 +137,7 @@ static uint32_t select_recipients(wx_engine *e, uint32_t i, wx_units_rt *u,
   *wx__touch_col(e, i, WX_TP_REFUSED_LIMIT) += el - s;
   *wx__touch_col(e, i, WX_TP_SELECTED) += s;
   for (uint32_t k = 0; tp->once_per_day && k < s; k++)
-    *last_day(e->x, u->module, u->mem[j].list[k]) = day;
+    *last_day(wx__touch(e), u->module, u->mem[j].list[k]) = day;
   return s;
 }
 
@@ -138,8 +145,8 @@ static uint32_t select_recipients(wx_engine *e, uint32_t i, wx_units_rt *u,
  * an unfollow reorders the account's list. */
 static int account_post(wx_engine *e, uint32_t i, wx_units_rt *u, uint32_t j,
                         double t, double p) {
-  wx_xstate *x = e->x;
-  gsl_rng *r = x->tp_rng[i];
+  wx_touch_state *x = wx__touch(e);
+  gsl_rng *r = wx__agent_tp_rng(e, i);
   wx__touch_post(e, i);
   wx__staff_post(e, u->module, j);
   uint32_t s = select_recipients(e, i, u, j, (int32_t)floor(t), r);
@@ -157,7 +164,8 @@ static int account_post(wx_engine *e, uint32_t i, wx_units_rt *u, uint32_t j,
 int wx__moments_staff(wx_engine *e, uint32_t i, double t, double p) {
   uint32_t mod = e->m->touchpoints[i].module;
   wx_units_rt *u = e->ux ? e->ux->of[mod] : NULL;
-  if (!u || u->cfg->type != WX_UNITS_STAFF || !e->x->n_day) return WX_OK;
+  if (!u || u->cfg->type != WX_UNITS_STAFF || !wx__touch(e)->n_day)
+    return WX_OK;
   for (uint32_t j = 0; j < u->n; j++) {
     if (u->state[j] != WX_UNIT_OPEN) continue;
     int rc = account_post(e, i, u, j, t, p);

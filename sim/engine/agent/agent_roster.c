@@ -1,12 +1,13 @@
 /*
- * The glue between the agent engine and the units mechanics (roster.h):
- * per-run setup, admission and leaving hooks, the mechanics' own events,
- * and the levels written into each sample.
+ * Staff accounts and groups as one mechanic of the agent engine
+ * (agent_hooks.h wx__mech_units, roster.h): per-run setup, admission and
+ * leaving hooks, the mechanics' own events
+ * (WX_EV_RETRY, WX_EV_UNIT) and the levels written into each sample.
  */
 #include <math.h>
 #include <stdlib.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 #include "rng.h"
 #include "util.h"
@@ -37,11 +38,26 @@ static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m, uint32_t k) {
   return u->rng ? WX_OK : WX_ENOMEM;
 }
 
-wx_units_all *wx__units_alloc(wx_engine *e, int *rc) {
+static void units_free(void *state) {
+  wx_units_all *ux = state;
+  if (!ux) return;
+  for (uint32_t i = 0; ux->mods && i < ux->n; i++) {
+    wx__pool_free(&ux->mods[i]);
+    if (ux->mods[i].rng) gsl_rng_free(ux->mods[i].rng);
+  }
+  free(ux->mods);
+  free(ux->of);
+  free(ux);
+}
+
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return count_units_modules(m) > 0;
+}
+
+static int units_alloc(wx_engine *e, void **state) {
   const wx_model *m = e->m;
   uint32_t n = count_units_modules(m);
-  *rc = WX_OK;
-  if (n == 0) return NULL;
   wx_units_all *ux = calloc(1, sizeof *ux);
   if (ux) ux->mods = calloc(n, sizeof *ux->mods);
   if (ux) ux->of = calloc(m->n_modules, sizeof *ux->of);
@@ -53,22 +69,11 @@ wx_units_all *wx__units_alloc(wx_engine *e, int *rc) {
     if (init_module(e, u, i, ux->n++) != WX_OK) goto fail;
   }
   e->pp.stride += 4 * n; /* the unit and position words (roster.h) */
-  return ux;
+  *state = e->ux = ux;
+  return WX_OK;
 fail:
-  wx__units_free(ux);
-  *rc = WX_ENOMEM;
-  return NULL;
-}
-
-void wx__units_free(wx_units_all *ux) {
-  if (!ux) return;
-  for (uint32_t i = 0; ux->mods && i < ux->n; i++) {
-    wx__pool_free(&ux->mods[i]);
-    if (ux->mods[i].rng) gsl_rng_free(ux->mods[i].rng);
-  }
-  free(ux->mods);
-  free(ux->of);
-  free(ux);
+  units_free(ux);
+  return WX_ENOMEM;
 }
 
 static double param_or(const wx_engine *e, uint32_t p, double def) {
@@ -115,7 +120,7 @@ static int reset_module(wx_engine *e, wx_units_rt *u, uint64_t seed) {
   return needs_tick(c) ? tick_at(e, u, 1.0) : WX_OK;
 }
 
-int wx__units_reset(wx_engine *e, uint64_t seed) {
+static int units_reset(wx_engine *e, uint64_t seed) {
   wx_units_all *ux = e->ux;
   ux->retrying = 0;
   for (uint32_t i = 0; i < ux->n; i++) {
@@ -125,17 +130,43 @@ int wx__units_reset(wx_engine *e, uint64_t seed) {
   return WX_OK;
 }
 
-int wx__units_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
+/* A friend request or a group with a cap: may be refused. */
+static int units_admit(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  wx_units_rt *u = e->ux->of[m];
+  if (!u) return 1;
   return u->cfg->type == WX_UNITS_STAFF ? wx__staff_admit(e, u, p, t)
                                         : wx__groups_admit(e, u, p, t);
 }
 
-void wx__units_leave(wx_engine *e, wx_units_rt *u, uint32_t p) {
-  wx__pool_remove(e, u, p);
+static int units_watch(const wx_engine *e, uint32_t m) {
+  return e->ux->of[m] != NULL;
 }
 
-int wx__units_event(wx_engine *e, uint32_t m, uint32_t unit, double t) {
-  wx_units_rt *u = e->ux->of[m];
+static void units_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  (void)t;
+  if (e->ux->of[m]) wx__pool_remove(e, e->ux->of[m], p);
+}
+
+/* p tries again to join module ev->epoch (on_refused / on_full: retry). */
+static int retry(wx_engine *e, const wx_event *ev) {
+  uint32_t p = ev->person;
+  uint16_t *rec = wx__person(&e->pp, p);
+  if (rec[1] != WX_PENDING_MAX) rec[1]--;
+  int was_alive = rec[0] != 0;
+  e->ux->retrying = 1;
+  int rc = wx__agent_enter(e, p, ev->epoch, ev->t);
+  e->ux->retrying = 0;
+  if (!was_alive && rec[0] && ++e->pp.live > e->pp.peak_live)
+    e->pp.peak_live = e->pp.live;
+  wx__agent_settle(e, p, was_alive);
+  return rc;
+}
+
+static int units_event(wx_engine *e, const wx_event *ev) {
+  if (ev->what == WX_EV_RETRY) return retry(e, ev);
+  uint32_t unit = ev->person;
+  double t = ev->t;
+  wx_units_rt *u = e->ux->of[ev->epoch];
   int staff = u->cfg->type == WX_UNITS_STAFF;
   if (unit != WX_NONE) {
     if (!staff) return wx__groups_dissolve(e, u, unit, t);
@@ -146,7 +177,7 @@ int wx__units_event(wx_engine *e, uint32_t m, uint32_t unit, double t) {
   return rc == WX_OK ? tick_at(e, u, t + 1.0) : rc;
 }
 
-void wx__units_levels(wx_engine *e, double t) {
+static void units_levels(wx_engine *e, double t) {
   for (uint32_t i = 0; i < e->ux->n; i++) {
     wx_units_rt *u = &e->ux->mods[i];
     if (u->cfg->type == WX_UNITS_STAFF) wx__staff_levels(e, u, t);
@@ -154,12 +185,16 @@ void wx__units_levels(wx_engine *e, double t) {
   }
 }
 
-int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
-  double at = t + u->cfg->retry_after;
-  if (!(at <= e->horizon)) return WX_OK;
-  if (wx__queue_push(&e->q, at, p, WX_EV_RETRY, (uint16_t)u->module) != WX_OK)
-    return WX_ENOMEM;
-  uint16_t *rec = wx__person(&e->pp, p);
-  if (rec[1] != WX_PENDING_MAX) rec[1]++;
-  return WX_OK;
-}
+const wx_agent_mechanic wx__mech_units = {
+    .name = "units",
+    .applies = applies,
+    .alloc = units_alloc,
+    .free = units_free,
+    .reset = units_reset,
+    .admit = units_admit,
+    .watches = units_watch,
+    .on_leave = units_leave,
+    .on_sample = units_levels,
+    .on_event = units_event,
+    .events = {WX_EV_RETRY, WX_EV_UNIT},
+};

@@ -28,7 +28,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 
 static void new_day(wx_units_rt *u, double t) {

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent_mechanics.h"
-#include "agent_engine.h"
+#include "agent_core.h"
 
 /* Events sampled to find the culprits. */
 #define SAMPLE 4096

@@ -1,12 +1,13 @@
-/* The event loop of the agent engine: arrivals, fates, flows, samples. */
+/* The event loop of the agent engine: arrivals, fates, flows, samples.
+ * Mechanics come in only through the hook lists of e->hk (agent_hooks.h);
+ * a list nobody fills costs one compare. */
 #include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
 
+#include "agent_core.h"
 #include "dist.h"
-#include "agent_mechanics.h"
-#include "agent_engine.h"
 
 /* *stop is read once per this many events + 1. */
 #define STOP_POLL_MASK 4095u
@@ -33,12 +34,18 @@ static inline double delay(wx_engine *e, uint32_t f, gsl_rng *r) {
   return wx__dist_draw_pdf(&fl->delay, e->params, e->pdf[f], r);
 }
 
+/* 1 when a mechanic cancels the exclusive fate f due after d. */
+static int kept(wx_engine *e, uint32_t m, uint32_t f, double d) {
+  for (uint32_t k = 0; k < e->hk.n_keeps; k++)
+    if (e->hk.keeps[k](e, m, f, d)) return 1;
+  return 0;
+}
+
 /* Draws what will happen to p, who has just joined module m at time t:
  * choices from m's choice stream (a fixed count per person), delays from
- * its delay stream.  `un`: m's units (groups may thin early churn:
- * agent_groups.c). */
+ * its delay stream. */
 static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
-                      uint16_t epoch, wx_units_rt *un) {
+                      uint16_t epoch) {
   const wx_module *mod = &e->m->modules[m];
   gsl_rng *r = e->rng[e->m->n_sources + m];
   gsl_rng *rd = e->rng[e->m->n_sources + e->m->n_modules + m];
@@ -49,9 +56,7 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
       if (u >= cum[k]) continue;
       uint32_t f = mod->exclusive[k];
       double d = delay(e, f, rd);
-      if (un && e->m->flows[f].kind == WX_FLOW_CHURN &&
-          un->cfg->welcome_window > 0 && wx__groups_welcome_keeps(e, un, d))
-        break;
+      if ((e->hk.mod[m] & WX_HOOK_KEEPS) && kept(e, m, f, d)) break;
       if (schedule(e, t + d, p, f, epoch) != WX_OK) return WX_ENOMEM;
       break;
     }
@@ -65,13 +70,44 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
   return WX_OK;
 }
 
-/* Entering a module one already belongs to changes nothing. */
+/* The hook lists, each called behind a test of its count so that the
+ * core's own path stays short enough to inline (bench_engine). */
+static int admitted(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  for (uint32_t k = 0; k < e->hk.n_admit; k++) {
+    int rc = e->hk.admit[k](e, p, m, t);
+    if (rc != 1) return rc;
+  }
+  return 1;
+}
+
+static int entered(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  for (uint32_t k = 0; k < e->hk.n_enter; k++)
+    if (e->hk.enter[k](e, p, m, t) != WX_OK) return WX_ENOMEM;
+  return WX_OK;
+}
+
+static void left(wx_engine *e, uint32_t p, uint32_t m) {
+  for (uint32_t k = 0; k < e->hk.n_leave; k++)
+    e->hk.leave[k](e, p, m, e->now);
+}
+
+static int new_slot(wx_engine *e, uint32_t p) {
+  for (uint32_t k = 0; k < e->hk.n_person; k++)
+    if (e->hk.person[k](e, p) != WX_OK) return WX_ENOMEM;
+  return WX_OK;
+}
+
+static void sampling(wx_engine *e, double t) {
+  for (uint32_t k = 0; k < e->hk.n_sample; k++) e->hk.sample[k](e, t);
+}
+
+/* Entering a module one already belongs to changes nothing; a mechanic
+ * may refuse the entry (a friend request, a full group). */
 static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   uint16_t *rec = wx__person(&e->pp, p);
   if (rec[2 + m] & 1) return WX_OK;
-  wx_units_rt *u = e->ux ? e->ux->of[m] : NULL;
-  if (u) { /* a friend request or a group with a cap: may be refused */
-    int rc = wx__units_admit(e, u, p, t);
+  if (e->hk.n_admit && (e->hk.mod[m] & WX_HOOK_ADMIT)) {
+    int rc = admitted(e, p, m, t);
     if (rc != 1) return rc < 0 ? rc : WX_OK;
   }
   uint16_t epoch = ++rec[2 + m];
@@ -79,8 +115,10 @@ static int enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   *module_col(e, m, WX_M_MEMBERS) += 1;
   *module_col(e, m, WX_M_JOINS) += 1;
   if (e->jr) wx__journey_step(e->jr, p, WX_J_ENTER, m, t, 0);
-  if (e->x && wx__x_enter(e, p, m) != WX_OK) return WX_ENOMEM;
-  return draw_fates(e, p, m, t, epoch, u);
+  if (e->hk.n_enter && (e->hk.mod[m] & WX_HOOK_ENTER) &&
+      entered(e, p, m, t) != WX_OK)
+    return WX_ENOMEM;
+  return draw_fates(e, p, m, t, epoch);
 }
 
 /* Ends p's membership of m; pending flows from m become stale. */
@@ -90,8 +128,7 @@ static void leave(wx_engine *e, uint32_t p, uint32_t m) {
   rec[0]--;
   *module_col(e, m, WX_M_MEMBERS) -= 1;
   *module_col(e, m, WX_M_LEAVES) += 1;
-  if (e->ux && e->ux->of[m]) wx__units_leave(e, e->ux->of[m], p);
-  if (e->x) wx__x_leave(e, p, m);
+  if (e->hk.n_leave && (e->hk.mod[m] & WX_HOOK_LEAVE)) left(e, p, m);
 }
 
 /* After an event about p: the dead leave the living count, and a slot no
@@ -105,45 +142,30 @@ static void settle(wx_engine *e, uint32_t p, int was_alive) {
   wx__people_release(&e->pp, p);
 }
 
-static int arrive(wx_engine *e, uint32_t src, double t) {
+static inline uint32_t new_person(wx_engine *e, int *rc) {
   int toobig = 0;
   uint32_t p = wx__people_new(&e->pp, &toobig);
-  if (p == WX_NONE) return toobig ? WX_ETOOBIG : WX_ENOMEM;
-  if (e->x && wx__x_new_person(e, p) != WX_OK) return WX_ENOMEM;
+  if (p == WX_NONE) {
+    *rc = toobig ? WX_ETOOBIG : WX_ENOMEM;
+    return WX_NONE;
+  }
+  if (e->hk.n_person && new_slot(e, p) != WX_OK) {
+    *rc = WX_ENOMEM;
+    return WX_NONE;
+  }
+  return p;
+}
+
+static inline int arrive(wx_engine *e, uint32_t src, double t) {
+  int rc = WX_OK;
+  uint32_t p = new_person(e, &rc);
+  if (p == WX_NONE) return rc;
   e->cur[e->l->source_base + src] += 1;
   e->st.arrivals++;
   e->st.events++;
-  int rc = enter(e, p, e->m->sources[src].to, t);
-  if (e->ux) settle(e, p, 1); /* refused: nobody, unless a retry waits */
+  rc = enter(e, p, e->m->sources[src].to, t);
+  if (e->hk.n_admit) settle(e, p, 1); /* refused: nobody, unless a retry */
   return rc;
-}
-
-void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m) {
-  leave(e, p, m);
-  settle(e, p, 1);
-}
-
-/* p tries again to join module ev->epoch (on_refused / on_full: retry). */
-static int retry(wx_engine *e, const wx_event *ev) {
-  uint32_t p = ev->person;
-  uint16_t *rec = wx__person(&e->pp, p);
-  if (rec[1] != WX_PENDING_MAX) rec[1]--;
-  int was_alive = rec[0] != 0;
-  e->st.events++;
-  e->ux->retrying = 1;
-  int rc = enter(e, p, ev->epoch, ev->t);
-  e->ux->retrying = 0;
-  if (!was_alive && rec[0] && ++e->pp.live > e->pp.peak_live)
-    e->pp.peak_live = e->pp.live;
-  settle(e, p, was_alive);
-  return rc;
-}
-
-/* An event of the units mechanics (roster.h). */
-static int unit_event(wx_engine *e, const wx_event *ev) {
-  if (ev->what == WX_EV_RETRY) return retry(e, ev);
-  e->st.events++;
-  return wx__units_event(e, ev->epoch, ev->person, ev->t);
 }
 
 /* Time of the next arrival after t of a piecewise-constant Poisson source:
@@ -190,17 +212,24 @@ int wx__agent_start(wx_engine *e) {
     int rc = schedule_arrival(e, s, 0.0);
     if (rc != WX_OK) return rc;
   }
-  return e->x ? wx__x_start(e) : WX_OK;
+  return wx__hooks_start(e);
+}
+
+static int outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                   uint32_t flow) {
+  e->cur[e->l->outcome_base + o] += 1;
+  for (uint32_t k = 0; k < e->hk.n_outcome; k++) { /* not hot: outcomes */
+    int rc = e->hk.outcome[k](e, p, o, t, flow);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
 }
 
 /* Ends flow f's effect on its target for person p at time t. */
 static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p,
                         double t) {
-  if (fl->target == WX_TARGET_OUTCOME) {
-    e->cur[e->l->outcome_base + fl->to] += 1;
-    return e->x ? wx__x_outcome(e, p, fl->to, t, (uint32_t)(fl - e->m->flows))
-                : WX_OK;
-  }
+  if (fl->target == WX_TARGET_OUTCOME)
+    return outcome(e, p, fl->to, t, (uint32_t)(fl - e->m->flows));
   if (fl->target == WX_TARGET_MODULE) return enter(e, p, fl->to, t);
   return WX_OK;
 }
@@ -227,16 +256,21 @@ static int fire(wx_engine *e, const wx_event *ev) {
 }
 
 /* Writes the current state into every sample row before time t. */
-static void sample_until(wx_engine *e, double t) {
+static void write_samples(wx_engine *e, double t) {
   const double *times = e->l->times;
   uint32_t n = e->l->n_samples, cols = e->l->n_cols;
   while (e->next_sample < n && times[e->next_sample] < t) {
-    if (e->ux) wx__units_levels(e, times[e->next_sample]);
-    if (e->x) wx__x_before_sample(e, times[e->next_sample]);
+    if (e->hk.n_sample) sampling(e, times[e->next_sample]);
     memcpy(e->out->v + (size_t)e->next_sample * cols, e->cur,
            cols * sizeof *e->cur);
     e->next_sample++;
   }
+}
+
+/* Tested inline: most events fall between two sample times. */
+static inline void sample_until(wx_engine *e, double t) {
+  if (e->next_sample < e->l->n_samples && e->l->times[e->next_sample] < t)
+    write_samples(e, t);
 }
 
 int wx__agent_loop(wx_engine *e) {
@@ -257,16 +291,16 @@ int wx__agent_loop(wx_engine *e) {
       return WX_ERUNTIME;
     }
     sample_until(e, ev.t);
+    e->now = ev.t;
     int rc;
     if (ev.what < WX_EV_FIRST_SPECIAL) {
       rc = fire(e, &ev);
     } else if (ev.what == WX_EV_SOURCE) {
       rc = arrive(e, ev.person, ev.t);
       if (rc == WX_OK) rc = schedule_arrival(e, ev.person, ev.t);
-    } else if (ev.what == WX_EV_UNIT || ev.what == WX_EV_RETRY) {
-      rc = unit_event(e, &ev);
     } else {
-      rc = wx__x_event(e, &ev);
+      e->st.events++;
+      rc = wx__hooks_event(e, &ev);
     }
     if (rc != WX_OK) return rc;
   }
@@ -275,13 +309,27 @@ int wx__agent_loop(wx_engine *e) {
   return WX_OK;
 }
 
-/* ------------------------------------------- primitives for agent_*.c */
+/* ------------------------------------ primitives for the mechanics */
 
 int wx__agent_enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
   return enter(e, p, m, t);
 }
 
 void wx__agent_leave(wx_engine *e, uint32_t p, uint32_t m) { leave(e, p, m); }
+
+void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m) {
+  leave(e, p, m);
+  settle(e, p, 1);
+}
+
+uint32_t wx__agent_new_person(wx_engine *e, int *rc) {
+  return new_person(e, rc);
+}
+
+int wx__agent_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
+                      uint32_t flow) {
+  return outcome(e, p, o, t, flow);
+}
 
 int wx__agent_arrive(wx_engine *e, uint32_t src, double t) {
   return arrive(e, src, t);

@@ -1,13 +1,13 @@
 /*
- * Touchpoint firings (model.h wx_touchpoint).  At a post on module M with
- * n members: K ~ Binomial(n, reach x pulse x solitaire) (one draw), then K
- * distinct members uniformly (wx__members_sample).  Each reached member,
- * in order: unfollows with p (leaves M, nothing else); else takes each
- * response independently (a flow from M carrying M's epoch, so leaving M
- * cancels it) and then shares per `fission`.  Then Poisson(views)
- * recommended non-members, each taking each recommend response
- * independently; a viewer with any response becomes one new person.
- * Moments posts (staff and enterprise) are in agent_moments.c.
+ * Touchpoint firings (model.h wx_touchpoint), the touchpoints mechanic
+ * (touch.h).  At a post on module M with n members: K ~ Binomial(n, reach
+ * x pulse x solitaire) (one draw), then K distinct members uniformly
+ * (wx__members_sample), each of whom acts as agent_reach.c says.  Then
+ * Poisson(views) recommended non-members, each taking each recommend
+ * response independently; a viewer with any response becomes one new
+ * person.  Moments posts (staff and enterprise) are in agent_moments.c.
+ * The members of each audience module are kept by the on_enter and
+ * on_leave hooks.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -16,13 +16,9 @@
 
 #include "agent_mechanics.h"
 #include "calendar.h"
-#include "dist.h"
+#include "touch.h"
 
-double *wx__touch_col(wx_engine *e, uint32_t i, int k) {
-  return &e->cur[e->l->touch_base + i * WX_TP_METRICS + k];
-}
-
-int wx__touch_next(wx_engine *e, uint32_t i, double after) {
+static int touch_next(wx_engine *e, uint32_t i, double after) {
   double t =
       wx__schedule_next(&e->m->touchpoints[i].sched, e->m->start_day, after);
   if (t > e->horizon && t <= e->horizon + WX__SAME_TIME) t = e->horizon;
@@ -37,41 +33,6 @@ static double pulse(const wx_engine *e, const wx_touchpoint *tp, double t) {
   return x;
 }
 
-static double response_delay(wx_engine *e, uint32_t f, gsl_rng *r) {
-  return wx__dist_draw_pdf(&e->m->flows[f].delay, e->params, e->pdf[f], r);
-}
-
-/* What one reached member q does. */
-int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t, gsl_rng *r) {
-  const wx_touchpoint *tp = &e->m->touchpoints[i];
-  if (e->jr) wx__journey_step(e->jr, q, WX_J_TOUCH, i, t, 0);
-  if (gsl_rng_uniform(r) < e->params[tp->unfollow]) {
-    *wx__touch_col(e, i, WX_TP_UNFOLLOWS) += 1;
-    wx__agent_leave(e, q, tp->module);
-    wx__agent_settle(e, q, 1);
-    return WX_OK;
-  }
-  uint16_t epoch = wx__person(&e->pp, q)[2 + tp->module];
-  for (uint32_t k = 0; k < tp->n_responses; k++) {
-    uint32_t f = tp->responses[k];
-    if (!(gsl_rng_uniform(r) < e->join_p[f])) continue;
-    double d = response_delay(e, f, r);
-    if (wx__agent_schedule(e, t + d, q, f, epoch) != WX_OK) return WX_ENOMEM;
-  }
-  if (tp->fission.on && gsl_rng_uniform(r) < e->params[tp->fission.share])
-    return wx__fission_share(e, i, t);
-  return WX_OK;
-}
-
-int wx__touch_scratch(wx_xstate *x, uint32_t k) {
-  if (k <= x->scratch_cap) return WX_OK;
-  uint32_t *s = realloc(x->scratch, (size_t)k * sizeof *s);
-  if (!s) return WX_ENOMEM;
-  x->scratch = s;
-  x->scratch_cap = k;
-  return WX_OK;
-}
-
 /* A viewer who takes at least one recommend response becomes a person
  * now, counted as living only from the first response on. */
 static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
@@ -79,14 +40,13 @@ static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
   for (uint32_t k = 0; k < tp->n_rec; k++) {
     uint32_t f = tp->rec[k];
     if (!(gsl_rng_uniform(r) < e->join_p[f])) continue;
-    double at = t + response_delay(e, f, r);
+    double at = t + wx__touch_delay(e, f, r);
     if (!(at <= e->horizon)) continue;
     if (p == WX_NONE) {
-      int toobig = 0;
-      p = wx__people_new(&e->pp, &toobig);
-      if (p == WX_NONE) return toobig ? WX_ETOOBIG : WX_ENOMEM;
+      int rc = WX_OK;
+      p = wx__agent_new_person(e, &rc);
+      if (p == WX_NONE) return rc;
       e->pp.live--;
-      if (wx__x_new_person(e, p) != WX_OK) return WX_ENOMEM;
     }
     if (wx__agent_schedule(e, at, p, WX_EV_REC, (uint16_t)f) != WX_OK)
       return WX_ENOMEM;
@@ -107,17 +67,11 @@ static int recommend(wx_engine *e, uint32_t i, double t, gsl_rng *r) {
   return WX_OK;
 }
 
-void wx__touch_post(wx_engine *e, uint32_t i) {
-  *wx__touch_col(e, i, WX_TP_POSTS) += 1;
-  wx__econ_add_cost(e, e->l->touch_base + i * WX_TP_METRICS + WX_TP_COST,
-                    e->params[e->m->touchpoints[i].cost]);
-}
-
 /* One post to the whole module: K ~ Binomial(n, p) distinct members. */
 static int broadcast(wx_engine *e, uint32_t i, double t, double p) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
-  wx_xstate *x = e->x;
-  gsl_rng *r = x->tp_rng[i];
+  wx_touch_state *x = wx__touch(e);
+  gsl_rng *r = wx__agent_tp_rng(e, i);
   wx__touch_post(e, i);
   wx_members *a = &x->aud[x->aud_of[tp->module]];
   if (tp->type == WX_TP_ENTERPRISE_MOMENTS)
@@ -134,22 +88,21 @@ static int broadcast(wx_engine *e, uint32_t i, double t, double p) {
   return WX_OK;
 }
 
-int wx__touch_fire(wx_engine *e, uint32_t i, double t) {
+static int fire(wx_engine *e, uint32_t i, double t) {
   const wx_touchpoint *tp = &e->m->touchpoints[i];
-  wx_xstate *x = e->x;
   if (tp->type == WX_TP_ENTERPRISE_MOMENTS &&
       !wx__moments_enterprise_ok(e, i, t))
     return WX_OK;
-  if (isnan(x->first[i])) x->first[i] = t;
+  wx__fission_fired(e, i, t);
   double p = wx__clamp01(e->params[tp->reach] * pulse(e, tp, t) *
                          e->params[tp->solitaire]);
   int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__moments_staff(e, i, t, p)
                                            : broadcast(e, i, t, p);
-  return rc != WX_OK ? rc : recommend(e, i, t, x->tp_rng[i]);
+  return rc != WX_OK ? rc : recommend(e, i, t, wx__agent_tp_rng(e, i));
 }
 
 /* A recommend response: the viewer enters `to` (or counts the outcome). */
-int wx__touch_rec_event(wx_engine *e, const wx_event *ev) {
+static int rec_event(wx_engine *e, const wx_event *ev) {
   uint32_t p = ev->person, f = ev->epoch;
   const wx_flow *fl = &e->m->flows[f];
   uint16_t *rec = wx__person(&e->pp, p);
@@ -159,12 +112,114 @@ int wx__touch_rec_event(wx_engine *e, const wx_event *ev) {
   e->cur[e->l->flow_base + f] += 1;
   if (e->jr) wx__journey_step(e->jr, p, WX_J_TOUCH, fl->tp - 1, ev->t, 0);
   int rc = WX_OK;
-  if (fl->target == WX_TARGET_MODULE) {
+  if (fl->target == WX_TARGET_MODULE)
     rc = wx__agent_enter(e, p, fl->to, ev->t);
-  } else if (fl->target == WX_TARGET_OUTCOME) {
-    e->cur[e->l->outcome_base + fl->to] += 1;
-    rc = wx__x_outcome(e, p, fl->to, ev->t, f);
-  }
+  else if (fl->target == WX_TARGET_OUTCOME)
+    rc = wx__agent_outcome(e, p, fl->to, ev->t, f);
   wx__agent_settle(e, p, 1);
   return rc;
 }
+
+/* ------------------------------------------------- the mechanic's frame */
+
+static int touch_event(wx_engine *e, const wx_event *ev) {
+  if (ev->what == WX_EV_REC) return rec_event(e, ev);
+  int rc = fire(e, ev->person, ev->t);
+  return rc != WX_OK ? rc : touch_next(e, ev->person, ev->t);
+}
+
+static int touch_start(wx_engine *e) {
+  for (uint32_t i = 0; i < e->m->n_touchpoints; i++) {
+    int rc = touch_next(e, i, -INFINITY);
+    if (rc != WX_OK) return rc;
+  }
+  return WX_OK;
+}
+
+static int touch_enter(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  (void)t;
+  wx_touch_state *x = wx__touch(e);
+  uint32_t a = x->aud_of[m];
+  return a == WX_NONE ? WX_OK : wx__members_add(&x->aud[a], p);
+}
+
+static void touch_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
+  (void)t;
+  wx_touch_state *x = wx__touch(e);
+  uint32_t a = x->aud_of[m];
+  if (a != WX_NONE) wx__members_remove(&x->aud[a], p);
+}
+
+static int touch_watch(const wx_engine *e, uint32_t m) {
+  return wx__touch(e)->aud_of[m] != WX_NONE;
+}
+
+static int touch_person(wx_engine *e, uint32_t p) {
+  return wx__moments_new_person(wx__touch(e), p);
+}
+
+static void touch_free(void *state) {
+  wx_touch_state *x = state;
+  if (!x) return;
+  for (uint32_t i = 0; x->aud && i < x->n_aud; i++)
+    wx__members_free(&x->aud[i]);
+  free(x->aud);
+  free(x->aud_of);
+  free(x->scratch);
+  wx__moments_free(x);
+  free(x);
+}
+
+/* Audience modules: those some touchpoint broadcasts to. */
+static int touch_alloc(wx_engine *e, void **out) {
+  const wx_model *m = e->m;
+  wx_touch_state *x = calloc(1, sizeof *x);
+  if (!x) return WX_ENOMEM;
+  *out = x;
+  x->aud_of = malloc((m->n_modules + 1) * sizeof *x->aud_of);
+  x->aud = calloc(m->n_touchpoints + 1, sizeof *x->aud);
+  if (!x->aud_of || !x->aud) return WX_ENOMEM;
+  for (uint32_t i = 0; i < m->n_modules; i++) x->aud_of[i] = WX_NONE;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    uint32_t mod = m->touchpoints[i].module;
+    if (x->aud_of[mod] == WX_NONE) x->aud_of[mod] = x->n_aud++;
+  }
+  return wx__moments_alloc(x, m);
+}
+
+static int touch_reset(wx_engine *e, uint64_t seed) {
+  (void)seed; /* the touchpoints' streams are the core's */
+  wx_touch_state *x = wx__touch(e);
+  for (uint32_t i = 0; i < x->n_aud; i++) wx__members_clear(&x->aud[i]);
+  wx__moments_reset(x, e->m);
+  return WX_OK;
+}
+
+static uint64_t touch_bytes(const wx_engine *e) {
+  const wx_touch_state *x = wx__touch(e);
+  uint64_t b = (uint64_t)x->day_cap * x->n_day * sizeof(int32_t);
+  for (uint32_t i = 0; i < x->n_aud; i++)
+    b += ((uint64_t)x->aud[i].cap + x->aud[i].pos_cap) * sizeof(uint32_t);
+  return b;
+}
+
+static int applies(const wx_model *m, const wx_layout *l) {
+  (void)l;
+  return m->n_touchpoints > 0;
+}
+
+const wx_agent_mechanic wx__mech_touch = {
+    .name = "touchpoints",
+    .applies = applies,
+    .alloc = touch_alloc,
+    .free = touch_free,
+    .reset = touch_reset,
+    .start = touch_start,
+    .on_person = touch_person,
+    .watches = touch_watch,
+    .on_enter = touch_enter,
+    .on_leave = touch_leave,
+    .on_event = touch_event,
+    .events = {WX_EV_TOUCH, WX_EV_REC},
+    .bytes = touch_bytes,
+};

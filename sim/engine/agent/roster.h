@@ -13,7 +13,7 @@
  * modules exist, so the core record is unchanged otherwise.
  *
  * Events of the mechanics go through the engine's queue (the codes are in
- * agent_engine.h's table):
+ * agent_core.h's table):
  *   what WX_EV_RETRY, person p, epoch m   p retries joining module m
  *   what WX_EV_UNIT,  person u, epoch m   unit u of module m: a functional
  *                                         group dissolves / a banned account
@@ -67,33 +67,15 @@ typedef struct {
   int retrying;          /* the current entry is a retry */
 } wx_units_all;
 
-/* ------------------------------------------------------- agent_roster.c */
-
-/* NULL (and *rc = WX_OK) when the model has no units modules.  Adds the
- * per-person words to e->pp (call before any person exists). */
-wx_units_all *wx__units_alloc(wx_engine *e, int *rc);
-void wx__units_free(wx_units_all *ux);
-/* Empties every pool and opens the initial units; seeds the streams and
- * schedules the first ticks.  WX_OK or WX_ENOMEM. */
-int wx__units_reset(wx_engine *e, uint64_t seed);
-/* Admission of p into u's module at t: 1 admitted (unit stored), 0
- * refused (counted; a retry may be queued), or a negative error. */
-int wx__units_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
-/* p leaves u's module: out of its unit's member list. */
-void wx__units_leave(wx_engine *e, wx_units_rt *u, uint32_t p);
-/* A WX_EV_UNIT event. */
-int wx__units_event(wx_engine *e, uint32_t m, uint32_t unit, double t);
-/* Levels and costs of every units module at time t, into e->cur. */
-void wx__units_levels(wx_engine *e, double t);
-/* Queues a retry of p joining u's module after retry_after. */
-int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
-/* Counts one marketing post by account `account` of staff module m today
- * (for the per-post ban hazard); for touchpoint and Moments code. */
-void wx__staff_post(wx_engine *e, uint32_t m, uint32_t account);
-/* The unit of p in u's module (p must be a member). */
-uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p);
+/* agent_roster.c is the mechanic (agent_hooks.h wx__mech_units), the
+ * engine's only way in; the files below are its parts. */
 
 /* ------------------------------------------------------- roster_pool.c */
+
+/* The unit of p in u's module (p must be a member). */
+uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p);
+/* Queues a retry of p joining u's module after retry_after. */
+int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
 
 /* Opens one more unit (state OPEN, no members); its index or WX_NONE. */
 uint32_t wx__pool_open(wx_units_rt *u, double t);
@@ -126,6 +108,9 @@ int wx__staff_tick(wx_engine *e, wx_units_rt *u, double t);
 /* A banned account comes back empty. */
 void wx__staff_replace(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
 void wx__staff_levels(wx_engine *e, wx_units_rt *u, double t);
+/* Counts one marketing post by account `account` of staff module m today
+ * (for the per-post ban hazard); for Moments (agent_moments.c). */
+void wx__staff_post(wx_engine *e, uint32_t m, uint32_t account);
 
 /* ------------------------------------------------------- agent_groups.c */
 
@@ -135,12 +120,5 @@ int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
 void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t);
 /* Activity of group i at time t, in [0, 1]. */
 double wx__group_activity(const wx_units_rt *u, uint32_t i, double t);
-/* 1 when a churn due `d` days after joining is thinned by the welcome. */
-int wx__groups_welcome_keeps(wx_engine *e, wx_units_rt *u, double d);
-
-/* ------------------------------------------------------- agent_step.c */
-
-/* p leaves module m now (pending flows out of it go stale). */
-void wx__agent_evict(wx_engine *e, uint32_t p, uint32_t m);
 
 #endif

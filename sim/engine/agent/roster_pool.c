@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "agent_engine.h"
+#include "agent_core.h"
 #include "roster.h"
 
 static int grow(wx_units_rt *u) {
@@ -138,4 +138,10 @@ uint32_t wx__pool_evict_all(wx_engine *e, wx_units_rt *u, uint32_t i) {
   uint32_t n = u->mem[i].n;
   wx__pool_evict_tail(e, u, i, n);
   return n;
+}
+
+/* Shared by both admission policies (agent_staff.c, agent_groups.c). */
+int wx__units_retry(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
+  return wx__agent_schedule(e, t + u->cfg->retry_after, p, WX_EV_RETRY,
+                            (uint16_t)u->module);
 }
