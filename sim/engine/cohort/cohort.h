@@ -94,6 +94,7 @@ typedef struct {
   wx_cedge *edges;
   uint32_t n_edges, cap_edges;
   uint32_t max_tree;       /* largest tree */
+  uint8_t *twice;          /* per outcome: a person can reach it twice */
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -131,6 +132,31 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
                                  const double *c, const uint32_t *order,
                                  uint32_t k, uint64_t *out);
+
+/* Economic outcomes (cohort_econ.c): values of the purchases the flows
+ * fired, customers, revenue, attribution to modules, totals. */
+typedef struct {
+  uint32_t n_econ;
+  uint32_t *bit;   /* per outcome: its index among economic ones, or WX_NONE */
+  uint64_t *seen;  /* per flow: firings whose values are drawn */
+  double *rev;     /* per outcome: revenue so far */
+  double *attr;    /* per module: purchases, revenue of flows out of it */
+  gsl_rng **rng;   /* per economic outcome: its values' stream */
+} wx_cecon;
+
+int wx__cecon_alloc(wx_cecon *c, const wx_model *m);
+void wx__cecon_free(wx_cecon *c, const wx_model *m);
+void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed);
+void wx__cecon_update(wx_cecon *c, const wx_model *m, const double *params,
+                      const uint64_t *fired);
+void wx__cecon_write(const wx_cecon *c, const wx_model *m,
+                     const wx_layout *l, const uint64_t *purchases,
+                     double *row);
+/* The sum of n independent values of d: exact in distribution for fixed,
+ * exponential and gamma values and up to 1024 values of any kind, normal
+ * with the exact mean and variance beyond (docs/cohort.md). */
+double wx__cohort_value_sum(const wx_dist *d, const double *params,
+                            gsl_rng *r, uint64_t n);
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {

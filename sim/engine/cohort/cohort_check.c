@@ -37,10 +37,10 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
-    if (!wx__outcome_economic(o)) continue;
+    if (!o->has_repeat) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
-                  "outcome '%s': order values and repeat purchases are not "
-                  "modelled by the cohort engine yet" HINT, o->name);
+                  "outcome '%s': repeat purchases are not modelled by the "
+                  "cohort engine yet" HINT, o->name);
   }
   return rc;
 }
@@ -55,6 +55,20 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
                   "flow '%s': %s delays are not modelled by the cohort "
                   "engine yet (exponential delays only)" HINT,
                   fl->name, wx__dist_name(fl->delay.kind));
+  }
+  return rc;
+}
+
+/* First-time customers are purchases only when nobody buys twice. */
+static int refuse_twice(const wx_model *m, const wx_cspace *s, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_outcomes; i++) {
+    const wx_outcome *o = &m->outcomes[i];
+    if (!wx__outcome_economic(o) || !s->twice[i]) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
+                  "outcome '%s': a person can reach it by two flows, and "
+                  "the cohort engine cannot tell first-time customers from "
+                  "returning ones" HINT, o->name);
   }
   return rc;
 }
@@ -77,7 +91,9 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
                   who, s.fail_what ? s.fail_what : "model too large",
                   WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE,
                   WX_COHORT_MAX_JOINS, WX_COHORT_DEPTH);
-  } else if (rc != WX_OK) {
+  } else if (rc == WX_OK) {
+    rc = refuse_twice(m, &s, d);
+  } else {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");
   }

@@ -20,6 +20,7 @@ typedef struct {
   const wx_layout *l;
   wx_cspace sp;
   wx_ctrans tr;
+  wx_cecon econ;
   gsl_rng **rng;        /* n_sources arrival streams, then transitions */
   uint64_t *count, *next; /* per state */
   uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
@@ -64,6 +65,7 @@ void wx__cohort_free(void *ve) {
   free(e->alt.porder);
   free(e->last_params);
   wx__ctrans_free(&e->tr);
+  wx__cecon_free(&e->econ, e->m);
   wx__cspace_free(&e->sp);
   free(e);
 }
@@ -102,6 +104,7 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
   e->l = l;
   if (wx__cspace_build(&e->sp, m) != WX_OK ||
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
+      wx__cecon_alloc(&e->econ, m) != WX_OK ||
       alloc_arrays(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
@@ -374,6 +377,8 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     row[l->flow_base + f] = (double)e->ctr[2 * s->nm + f];
   for (uint32_t o = 0; o < s->no; o++)
     row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
+  wx__cecon_update(&e->econ, e->m, e->params, e->ctr + 2 * s->nm);
+  wx__cecon_write(&e->econ, e->m, l, e->ctr + 2 * s->nm + s->nf, row);
   for (uint32_t j = 0; j < e->m->n_sources; j++)
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
@@ -390,6 +395,7 @@ static void reset(wx_cohort *e, uint64_t seed) {
     wx__rng_seed_stream(e->rng[k], seed, WX_STREAM_SOURCE, m->sources[k].name);
   wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
                       "\001cohort transitions");
+  wx__cecon_reset(&e->econ, m, seed);
 }
 
 static void finish_stats(wx_cohort *e) {

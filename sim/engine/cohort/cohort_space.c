@@ -236,9 +236,40 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
   return f;
 }
 
+/* twice[o] = 1 when some path fires flows into outcome o twice: the most
+ * firings from each state, in reverse topological order (every state is
+ * reachable, so a path from any state extends one from an entry). */
+static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
+                       const uint32_t *order, const uint32_t *first) {
+  uint32_t no = s->no;
+  uint8_t *most = calloc((size_t)s->n_states * no + 1u, 1);
+  s->twice = calloc(no + 1u, 1);
+  if (!most || !s->twice) {
+    free(most);
+    return WX_ENOMEM;
+  }
+  for (uint32_t q = s->n_states; q-- > 0;) {
+    uint32_t st = order[q];
+    uint8_t *mine = most + (size_t)st * no;
+    for (uint32_t g = first[st]; g < first[st + 1]; g++) {
+      const wx_flow *fl = &m->flows[w->gflow[g]];
+      const uint8_t *next = most + (size_t)w->gto[g] * no;
+      for (uint32_t o = 0; o < no; o++) {
+        int c = next[o] + (fl->target == WX_TARGET_OUTCOME && fl->to == o);
+        if (c > 2) c = 2;
+        if (c > mine[o]) mine[o] = (uint8_t)c;
+      }
+    }
+    for (uint32_t o = 0; o < no; o++)
+      if (mine[o] >= 2) s->twice[o] = 1;
+  }
+  free(most);
+  return WX_OK;
+}
+
 /* Kahn's order: a state left with incoming edges lies on a cycle or after
  * one. */
-static int check_acyclic(wx_cspace *s, scratch *w) {
+static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
   uint32_t *indeg = calloc(s->n_states, sizeof *indeg);
   uint32_t *queue = calloc(s->n_states, sizeof *queue);
   int rc = indeg && queue ? WX_OK : WX_ENOMEM;
@@ -260,6 +291,7 @@ static int check_acyclic(wx_cspace *s, scratch *w) {
   if (rc == WX_OK && tail < s->n_states)
     rc = fail(s, cycle_flow(s, w, indeg), "a cycle of flows lets a person "
                                           "come back to a state");
+  if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
   free(indeg);
   free(queue);
   free(first);
@@ -435,7 +467,7 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   }
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
   if (rc == WX_OK) rc = reach_states(s, m, &w);
-  if (rc == WX_OK) rc = check_acyclic(s, &w);
+  if (rc == WX_OK) rc = check_acyclic(s, m, &w);
   if (rc == WX_OK) rc = node_room(s, 1);
   if (rc == WX_OK) rc = build_trees(s, m, &w);
   if (rc == WX_OK) rc = sparse_incr(s);
@@ -459,6 +491,7 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->inc_off);
   free(s->inc_ctr);
   free(s->inc_val);
+  free(s->twice);
   *s = (wx_cspace){0};
 }
 
