@@ -43,6 +43,7 @@
 #define WX_COHORT_MAX_NODES 262144u /* nodes over all step trees */
 #define WX_COHORT_MAX_JOINS 8u      /* join flows out of one module */
 #define WX_COHORT_DEPTH 24u         /* transitions one tree path may hold */
+#define WX_COHORT_MAX_STAGES 8u     /* Erlang stages of one delay */
 
 /* ------------------------------------------- the engine table functions */
 
@@ -70,11 +71,15 @@ typedef struct {
  * at nm + i, flow f at 2 nm + f, outcome o at 2 nm + nf + o. */
 typedef struct {
   uint32_t nm, nf, no, n_ctr;
+  /* per flow: its Erlang stages (1: exponential) and, when more than one,
+   * the key slot of its stage counter; a state's key is kw codes: the nm
+   * module codes, then the stage counters */
+  uint32_t *stages, *phase_slot, kw;
   /* per module: number of join flows and of fate codes; a fate code c is
    * (branch << n_joins) | pending-join mask, branch n_exclusive = stay */
   uint32_t *nj, *n_fates;
   uint32_t *join_bit;      /* per flow: its bit in its module's mask */
-  /* states: codes[s * nm + i] is 0 (not a member) or 1 + fate code;
+  /* states: codes[s * kw + i] is 0 (not a member) or 1 + fate code;
    * state 0 is the empty state (the person is gone) */
   uint32_t n_states, cap_states;
   uint16_t *codes;
@@ -99,6 +104,15 @@ typedef struct {
   uint32_t fail_flow;
   const char *fail_what;
 } wx_cspace;
+
+/* The Erlang stages of fl's delay: 1 for an exponential, the shape of a
+ * gamma whose shape is a whole number in [1, WX_COHORT_MAX_STAGES] without
+ * a prior; 0 for a delay the cohort engine cannot model exactly. */
+uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl);
+/* The stage rate of fl (stages / mean), per day; 0 for an infinite mean,
+ * -1 for a mean that is not positive. */
+double wx__cohort_stage_rate(const wx_flow *fl, uint32_t stages,
+                             const double *params);
 
 /* Builds the reachable states and their step trees of m (structure only:
  * every flow counts as possible whatever its probability).  WX_OK,

@@ -50,11 +50,18 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->tp || fl->delay.kind == WX_DIST_EXPONENTIAL) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
-                  "flow '%s': %s delays are not modelled by the cohort "
-                  "engine yet (exponential delays only)" HINT,
-                  fl->name, wx__dist_name(fl->delay.kind));
+    if (fl->tp || wx__cohort_stages(m, fl)) continue;
+    if (fl->delay.kind == WX_DIST_GAMMA)
+      rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': a gamma delay is modelled by the cohort "
+                    "engine only with a whole shape from 1 to %u and no "
+                    "prior (Erlang stages)" HINT,
+                    fl->name, WX_COHORT_MAX_STAGES);
+    else
+      rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
+                    "flow '%s': %s delays are not modelled by the cohort "
+                    "engine yet (exponential and Erlang delays only)" HINT,
+                    fl->name, wx__dist_name(fl->delay.kind));
   }
   return rc;
 }

@@ -364,7 +364,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     uint64_t x = e->count[st];
     if (!x) continue;
     live += x;
-    const uint16_t *c = s->codes + (size_t)st * s->nm;
+    const uint16_t *c = s->codes + (size_t)st * s->kw;
     for (uint32_t i = 0; i < s->nm; i++)
       if (c[i]) row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
   }
@@ -427,7 +427,7 @@ static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
   if (!(worst * dt <= MAX_STIFFNESS) && fast != WX_NONE) {
     const wx_flow *fl = &e->m->flows[fast];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': a delay mean of %g d is over %.0e times "
+                    "flow '%s': a delay (stage) mean of %g d is over %.0e times "
                     "shorter than the sample interval (%g d): the cohort "
                     "engine's exponentials would take too long; sample "
                     "more often or use engine: agent", fl->name,
@@ -448,7 +448,8 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
     const wx_flow *fl = &e->m->flows[bad];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
                     "flow '%s': the cohort engine needs a positive delay "
-                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
+                    "mean, got %g", fl->name,
+                    params[fl->delay.p[fl->delay.kind == WX_DIST_GAMMA]]);
   }
   int rc = check_stiffness(e, diags);
   if (rc != WX_OK) return rc;

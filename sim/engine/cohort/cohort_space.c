@@ -19,12 +19,14 @@
 
 #define STATE_HASH (4u * WX_COHORT_MAX_STATES)
 #define TREE_HASH (4u * WX_COHORT_MAX_TREE)
+#define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
 
 /* What one flow firing does to a state: the counters it bumps and the
  * module it enters (WX_NONE: none, or the person already belongs). */
 typedef struct {
   uint32_t n, ctr[3];
   uint32_t enter;
+  int stage; /* only an Erlang stage of the flow passed */
 } effect;
 
 /* Scratch of a build. */
@@ -63,7 +65,7 @@ static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
  * WX_NONE when absent (or when full: *rc = WX_ETOOBIG / WX_ENOMEM). */
 static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
                            int *rc) {
-  uint32_t nm = s->nm, h = slot_of(key, nm);
+  uint32_t nm = s->kw, h = slot_of(key, nm);
   for (;; h = (h + 1) & (STATE_HASH - 1)) {
     uint32_t v = s->hash[h];
     if (!v) break;
@@ -101,18 +103,38 @@ static uint32_t pending(const wx_cspace *s, const wx_model *m,
   return n;
 }
 
+/* The stage counters of module i's flows back to 0. */
+static void clear_phases(const wx_cspace *s, const wx_model *m, uint32_t i,
+                         uint16_t *o) {
+  const wx_module *mod = &m->modules[i];
+  for (uint32_t k = 0; k < mod->n_exclusive; k++)
+    if (s->phase_slot[mod->exclusive[k]] != WX_NONE)
+      o[s->phase_slot[mod->exclusive[k]]] = 0;
+  for (uint32_t k = 0; k < mod->n_joins; k++)
+    if (s->phase_slot[mod->joins[k]] != WX_NONE)
+      o[s->phase_slot[mod->joins[k]]] = 0;
+}
+
 /* Flow f fires in state c: o gets the state before any entry's fate. */
 static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
                     uint32_t f, uint16_t *o) {
   const wx_flow *fl = &m->flows[f];
-  uint32_t i = fl->from, nm = s->nm;
-  effect e = {1, {2 * nm + f, 0, 0}, WX_NONE};
-  memcpy(o, c, nm * sizeof *o);
+  uint32_t i = fl->from, nm = s->nm, ph = s->phase_slot[f];
+  effect e = {1, {2 * nm + f, 0, 0}, WX_NONE, 0};
+  memcpy(o, c, s->kw * sizeof *o);
+  if (ph != WX_NONE && c[ph] + 1u < s->stages[f]) {
+    o[ph]++; /* an Erlang stage passes: nothing is counted yet */
+    e.n = 0;
+    e.stage = 1;
+    return e;
+  }
+  if (ph != WX_NONE) o[ph] = 0;
   if (fl->kind == WX_FLOW_JOIN) {
     o[i] = (uint16_t)(1u + ((c[i] - 1u) & ~(1u << s->join_bit[f])));
   } else {
     o[i] = 0;
     e.ctr[e.n++] = nm + i;
+    clear_phases(s, m, i, o); /* leaving cancels every pending flow */
   }
   if (fl->target == WX_TARGET_OUTCOME) {
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
@@ -134,8 +156,16 @@ static int setup(wx_cspace *s, const wx_model *m) {
   s->entry_off = calloc(nm1, sizeof *s->entry_off);
   s->join_bit = calloc(s->nf + 1u, sizeof *s->join_bit);
   s->hash = calloc(STATE_HASH, sizeof *s->hash);
-  if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash)
+  s->stages = calloc(s->nf + 1u, sizeof *s->stages);
+  s->phase_slot = calloc(s->nf + 1u, sizeof *s->phase_slot);
+  if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash ||
+      !s->stages || !s->phase_slot)
     return WX_ENOMEM;
+  s->kw = s->nm;
+  for (uint32_t f = 0; f < s->nf; f++) {
+    s->stages[f] = wx__cohort_stages(m, &m->flows[f]);
+    s->phase_slot[f] = s->stages[f] > 1 ? s->kw++ : WX_NONE;
+  }
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -164,7 +194,7 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   s->entry_state = calloc(total + 1u, sizeof *s->entry_state);
   if (!s->entry_state) return WX_ENOMEM;
   int rc = WX_OK;
-  memset(key, 0, s->nm * sizeof *key);
+  memset(key, 0, s->kw * sizeof *key);
   state_find(s, key, 1, &rc); /* state 0: gone */
   for (uint32_t i = 0; i < s->nm && rc == WX_OK; i++) {
     if (s->entry_off[i] == WX_NONE) continue;
@@ -200,10 +230,10 @@ static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t np = pending(s, m, s->codes + (size_t)st * s->nm, w->pend);
+    uint32_t np = pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
     for (uint32_t k = 0; k < np; k++) {
       uint32_t f = w->pend[k];
-      effect e = apply(s, m, s->codes + (size_t)st * s->nm, f, o);
+      effect e = apply(s, m, s->codes + (size_t)st * s->kw, f, o);
       uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
       for (uint32_t c = 0; c < nfate; c++) {
         if (e.enter != WX_NONE) o[e.enter] = (uint16_t)(1u + c);
@@ -212,7 +242,8 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
         if (rc == WX_ETOOBIG)
           return fail(s, f, "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
-        if (graph_edge(w, st, to, f) != WX_OK) return WX_ENOMEM;
+        if (graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
+          return WX_ENOMEM;
       }
     }
   }
@@ -230,7 +261,7 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
     for (uint32_t g = 0; g < w->n_g; g++)
       if (w->gto[g] == v && indeg[w->gfrom[g]]) {
         v = w->gfrom[g];
-        f = w->gflow[g];
+        f = w->gflow[g] & ~STAGE_EDGE;
         break;
       }
   return f;
@@ -252,10 +283,12 @@ static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
     uint32_t st = order[q];
     uint8_t *mine = most + (size_t)st * no;
     for (uint32_t g = first[st]; g < first[st + 1]; g++) {
-      const wx_flow *fl = &m->flows[w->gflow[g]];
+      int fires = !(w->gflow[g] & STAGE_EDGE);
+      const wx_flow *fl = &m->flows[w->gflow[g] & ~STAGE_EDGE];
       const uint8_t *next = most + (size_t)w->gto[g] * no;
       for (uint32_t o = 0; o < no; o++) {
-        int c = next[o] + (fl->target == WX_TARGET_OUTCOME && fl->to == o);
+        int c = next[o] +
+                (fires && fl->target == WX_TARGET_OUTCOME && fl->to == o);
         if (c > 2) c = 2;
         if (c > mine[o]) mine[o] = (uint8_t)c;
       }
@@ -362,7 +395,7 @@ static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
 /* The children of node g: one per pending flow and entry fate. */
 static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
                   uint32_t g) {
-  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->nm;
+  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
   uint32_t np = pending(s, m, c, w->pend);
   s->edge_off[g] = s->n_edges;
   for (uint32_t k = 0; k < np; k++) {
@@ -460,7 +493,7 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   int rc = setup(s, m);
   if (rc == WX_OK) {
     w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + 1u, sizeof *w.pend);
-    w.key = calloc(s->nm + 1u, sizeof *w.key);
+    w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
     w.thash = calloc(TREE_HASH, sizeof *w.thash);
     if (!w.pend || !w.key || !w.inc || !w.thash) rc = WX_ENOMEM;
@@ -492,11 +525,13 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->inc_ctr);
   free(s->inc_val);
   free(s->twice);
+  free(s->stages);
+  free(s->phase_slot);
   *s = (wx_cspace){0};
 }
 
 uint64_t wx__cspace_bytes(const wx_cspace *s) {
-  return (uint64_t)s->cap_states * s->nm * sizeof *s->codes +
+  return (uint64_t)s->cap_states * s->kw * sizeof *s->codes +
          STATE_HASH * sizeof *s->hash +
          (uint64_t)s->cap_nodes *
              (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +

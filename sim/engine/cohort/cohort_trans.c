@@ -98,15 +98,35 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
   }
 }
 
+uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl) {
+  if (fl->delay.kind == WX_DIST_EXPONENTIAL) return 1;
+  if (fl->delay.kind != WX_DIST_GAMMA) return 0;
+  const wx_param *k = &m->params[fl->delay.p[0]];
+  if (k->prior.kind != WX_PRIOR_NONE) return 0;
+  double v = k->value;
+  return v >= 1 && v <= WX_COHORT_MAX_STAGES && v == floor(v) ? (uint32_t)v
+                                                              : 0;
+}
+
+/* An Erlang delay of k stages and mean mu is k exponential stages of mean
+ * mu / k each, in turn. */
+double wx__cohort_stage_rate(const wx_flow *fl, uint32_t stages,
+                             const double *params) {
+  int gamma = fl->delay.kind == WX_DIST_GAMMA;
+  double mean = params[fl->delay.p[gamma ? 1 : 0]];
+  if (!(mean > 0)) return -1;
+  return isinf(mean) ? 0 : stages / mean;
+}
+
 int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
-    double mean = params[m->flows[f].delay.p[0]];
-    if (!(mean > 0)) {
+    double r = wx__cohort_stage_rate(&m->flows[f], s->stages[f], params);
+    if (r < 0) {
       *bad = f;
       return WX_ERUNTIME;
     }
-    t->flow_rate[f] = isinf(mean) ? 0 : 1 / mean;
+    t->flow_rate[f] = r;
   }
   set_fates(t, s, m, params);
   for (uint32_t g = 0; g < s->n_nodes; g++) {
