@@ -188,6 +188,44 @@ static void erlang_delays_agree(void **state) {
     fail_msg("checked %u of %u columns x %u samples", checked, nc, ns);
 }
 
+static void set_repeat(wx_model *m, uint32_t o, double p, wx_dist_kind k,
+                       double a, double b) {
+  wx_outcome *oc = &m->outcomes[o];
+  oc->has_repeat = 1;
+  oc->repeat_p = fx_param(m, p);
+  oc->repeat_delay = (wx_dist){.kind = k};
+  oc->repeat_delay.p[0] = fx_param(m, a);
+  oc->repeat_delay.p[1] = fx_param(m, b);
+}
+
+/* Repeat purchases after exponential and Erlang delays, some within the
+ * step of the first purchase, some after the person left every module. */
+static wx_model *repeat_model(void) {
+  wx_model *m = fx_model(12, 2);
+  uint32_t a = fx_module(m, "A"), b = fx_module(m, "B");
+  uint32_t buy = wx__model_add_outcome(m, "buy", NULL, (wx_pos){0, 0});
+  uint32_t renew = wx__model_add_outcome(m, "renew", NULL, (wx_pos){0, 0});
+  fx_flow(m, WX_FLOW_MOVE, a, buy, 1, .6, WX_DIST_EXPONENTIAL, 1.5, 0);
+  fx_flow(m, WX_FLOW_MOVE, a, b, 0, .3, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_JOIN, b, renew, 1, .5, WX_DIST_EXPONENTIAL, 1, 0);
+  fx_flow(m, WX_FLOW_CHURN, b, WX_NONE, 0, .5, WX_DIST_EXPONENTIAL, 2, 0);
+  set_value(m, buy, WX_DIST_GAMMA, 2, 100);
+  set_repeat(m, buy, .5, WX_DIST_EXPONENTIAL, 1.5, 0);
+  set_value(m, renew, WX_DIST_FIXED, 30, 0);
+  set_repeat(m, renew, .4, WX_DIST_GAMMA, 2, 3);
+  fx_initial(m, a, 300);
+  double from[] = {0}, rate[] = {30};
+  fx_poisson(m, a, 1, from, rate);
+  return m;
+}
+
+static void repeats_agree(void **state) {
+  (void)state;
+  uint32_t nc, ns, checked = compare(repeat_model(), 400, 3, &nc, &ns);
+  if (checked != (ns - 1) * (nc - 2)) /* initial source, total cost */
+    fail_msg("checked %u of %u columns x %u samples", checked, nc, ns);
+}
+
 /* Sums of many values: the normal branch keeps the exact mean and
  * variance (z-tests over 4000 sums of 5000 lognormal values each), and the
  * gamma branch is a gamma (mean and variance of n values). */
@@ -229,6 +267,7 @@ int main(void) {
       cmocka_unit_test(every_column_agrees),
       cmocka_unit_test(economics_agree),
       cmocka_unit_test(erlang_delays_agree),
+      cmocka_unit_test(repeats_agree),
       cmocka_unit_test(value_sums_have_the_right_moments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,7 @@
 #define WX_COHORT_MAX_JOINS 8u      /* join flows out of one module */
 #define WX_COHORT_DEPTH 24u         /* transitions one tree path may hold */
 #define WX_COHORT_MAX_STAGES 8u     /* Erlang stages of one delay */
+#define WX_COHORT_REP_DEPTH 16u     /* repeats of one person within a step */
 
 /* ------------------------------------------- the engine table functions */
 
@@ -57,9 +58,13 @@ void wx__cohort_free(void *e);
 
 /* --------------------------------------------- shared by cohort_*.c only */
 
-/* An edge of a step tree: the pending flow `flow` fires; when it enters
- * module `enter` (WX_NONE: it enters none) the entrant takes fate `fate`
- * of that module, so the edge's rate is rate(flow) * P(fate). */
+/* An edge of a step tree: the pending flow `flow` fires (flow nf + o: the
+ * pending repeat of outcome o); when it enters module `enter` (WX_NONE: it
+ * enters none) the entrant takes fate `fate` of that module, so the edge's
+ * rate is rate(flow) * P(fate).  With WX_CEDGE_REPEAT in fate, `enter` is
+ * the outcome just bought and fate & 1 whether another purchase is
+ * pending, at P = p or 1 - p. */
+#define WX_CEDGE_REPEAT 0x80000000u
 typedef struct {
   uint32_t to;     /* node index (global) */
   uint32_t flow;
@@ -75,6 +80,9 @@ typedef struct {
    * the key slot of its stage counter; a state's key is kw codes: the nm
    * module codes, then the stage counters */
   uint32_t *stages, *phase_slot, kw;
+  /* per outcome with repeats: its key slot (0: no repeat pending, j: stage
+   * j of the repeat delay), stages and repeat counter; else WX_NONE */
+  uint32_t *rep_slot, *rep_stages, *rep_ctr;
   /* per module: number of join flows and of fate codes; a fate code c is
    * (branch << n_joins) | pending-join mask, branch n_exclusive = stay */
   uint32_t *nj, *n_fates;
@@ -109,9 +117,10 @@ typedef struct {
  * gamma whose shape is a whole number in [1, WX_COHORT_MAX_STAGES] without
  * a prior; 0 for a delay the cohort engine cannot model exactly. */
 uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl);
-/* The stage rate of fl (stages / mean), per day; 0 for an infinite mean,
- * -1 for a mean that is not positive. */
-double wx__cohort_stage_rate(const wx_flow *fl, uint32_t stages,
+uint32_t wx__cohort_dist_stages(const wx_model *m, const wx_dist *d);
+/* The stage rate of delay d (stages / mean), per day; 0 for an infinite
+ * mean, -1 for a mean that is not positive. */
+double wx__cohort_stage_rate(const wx_dist *d, uint32_t stages,
                              const double *params);
 
 /* Builds the reachable states and their step trees of m (structure only:
@@ -153,6 +162,7 @@ typedef struct {
   uint32_t n_econ;
   uint32_t *bit;   /* per outcome: its index among economic ones, or WX_NONE */
   uint64_t *seen;  /* per flow: firings whose values are drawn */
+  uint64_t *seen_rep; /* per outcome: the same for repeat purchases */
   double *rev;     /* per outcome: revenue so far */
   double *attr;    /* per module: purchases, revenue of flows out of it */
   gsl_rng **rng;   /* per economic outcome: its values' stream */
@@ -161,11 +171,11 @@ typedef struct {
 int wx__cecon_alloc(wx_cecon *c, const wx_model *m);
 void wx__cecon_free(wx_cecon *c, const wx_model *m);
 void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed);
-void wx__cecon_update(wx_cecon *c, const wx_model *m, const double *params,
-                      const uint64_t *fired);
+void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                      const double *params, const uint64_t *ctr);
 void wx__cecon_write(const wx_cecon *c, const wx_model *m,
-                     const wx_layout *l, const uint64_t *purchases,
-                     double *row);
+                     const wx_cspace *s, const wx_layout *l,
+                     const uint64_t *ctr, double *row);
 /* The sum of n independent values of d: exact in distribution for fixed,
  * exponential and gamma values and up to 1024 values of any kind, normal
  * with the exact mean and variance beyond (docs/cohort.md). */
@@ -174,7 +184,8 @@ double wx__cohort_value_sum(const wx_dist *d, const double *params,
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
-  double *flow_rate;  /* per flow, per day */
+  double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
+  double *rep_p;      /* per outcome: P(another purchase) */
   double *fate_p;     /* per module fate code: offset fate_off[i] */
   uint32_t *fate_off;
   double *edge_rate;  /* per edge */

@@ -37,10 +37,13 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
-    if (!o->has_repeat) continue;
+    if (!o->has_repeat || wx__cohort_dist_stages(m, &o->repeat_delay))
+      continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
-                  "outcome '%s': repeat purchases are not modelled by the "
-                  "cohort engine yet" HINT, o->name);
+                  "outcome '%s': repeat purchases are modelled by the cohort "
+                  "engine only after exponential or Erlang delays (gamma "
+                  "with a whole shape from 1 to %u), not %s" HINT, o->name,
+                  WX_COHORT_MAX_STAGES, wx__dist_name(o->repeat_delay.kind));
   }
   return rc;
 }

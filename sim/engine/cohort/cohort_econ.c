@@ -13,9 +13,9 @@
  * 0.015 rho / sigma^3 at n > SUM_EXACT, and far less at the millions a
  * step adds in a large run; the mean is exact).
  *
- * First-time customers are purchases when no person can reach an outcome
- * twice (cohort_check.c refuses the other models), and repeat purchases
- * are refused for now, so every purchase here is a flow firing.
+ * First-time customers are the purchases fired by flows when no person can
+ * reach an outcome by two flows (cohort_check.c refuses the other models);
+ * repeat purchases are counted apart (their own tree counter).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -83,10 +83,11 @@ int wx__cecon_alloc(wx_cecon *c, const wx_model *m) {
   *c = (wx_cecon){0};
   c->bit = calloc(m->n_outcomes + 1u, sizeof *c->bit);
   c->seen = calloc(m->n_flows + 1u, sizeof *c->seen);
+  c->seen_rep = calloc(m->n_outcomes + 1u, sizeof *c->seen_rep);
   c->rev = calloc(m->n_outcomes + 1u, sizeof *c->rev);
   c->attr = calloc(2u * m->n_modules + 1u, sizeof *c->attr);
   c->rng = calloc(m->n_outcomes + 1u, sizeof *c->rng);
-  if (!c->bit || !c->seen || !c->rev || !c->attr || !c->rng) return WX_ENOMEM;
+  if (!c->bit || !c->seen || !c->seen_rep || !c->rev || !c->attr || !c->rng) return WX_ENOMEM;
   for (uint32_t o = 0; o < m->n_outcomes; o++) {
     c->bit[o] = WX_NONE;
     if (!wx__outcome_economic(&m->outcomes[o])) continue;
@@ -103,6 +104,7 @@ void wx__cecon_free(wx_cecon *c, const wx_model *m) {
   free(c->rng);
   free(c->bit);
   free(c->seen);
+  free(c->seen_rep);
   free(c->rev);
   free(c->attr);
   *c = (wx_cecon){0};
@@ -111,6 +113,7 @@ void wx__cecon_free(wx_cecon *c, const wx_model *m) {
 void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed) {
   if (!c->n_econ) return;
   memset(c->seen, 0, m->n_flows * sizeof *c->seen);
+  memset(c->seen_rep, 0, m->n_outcomes * sizeof *c->seen_rep);
   memset(c->rev, 0, m->n_outcomes * sizeof *c->rev);
   memset(c->attr, 0, 2u * m->n_modules * sizeof *c->attr);
   for (uint32_t o = 0; o < m->n_outcomes; o++)
@@ -119,11 +122,29 @@ void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed) {
                           m->outcomes[o].name);
 }
 
-/* Values for the purchases made since the last call; fired[f] is flow f's
- * cumulative firing count. */
-void wx__cecon_update(wx_cecon *c, const wx_model *m, const double *params,
-                      const uint64_t *fired) {
+/* Repeat purchases: their values, counted in the outcome's revenue and the
+ * totals only (as in agent_econ.c). */
+static void update_repeats(wx_cecon *c, const wx_model *m,
+                           const wx_cspace *s, const double *params,
+                           const uint64_t *ctr) {
+  for (uint32_t o = 0; o < m->n_outcomes; o++) {
+    if (s->rep_ctr[o] == WX_NONE) continue;
+    uint64_t n = ctr[s->rep_ctr[o]] - c->seen_rep[o];
+    if (!n) continue;
+    c->seen_rep[o] = ctr[s->rep_ctr[o]];
+    const wx_outcome *oc = &m->outcomes[o];
+    if (oc->has_value)
+      c->rev[o] += wx__cohort_value_sum(&oc->value, params, c->rng[o], n);
+  }
+}
+
+/* Values for the purchases made since the last call; ctr holds the
+ * cumulative counters (cohort.h indices). */
+void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                      const double *params, const uint64_t *ctr) {
   if (!c->n_econ) return;
+  const uint64_t *fired = ctr + 2 * s->nm;
+  update_repeats(c, m, s, params, ctr);
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
     if (fl->target != WX_TARGET_OUTCOME || c->bit[fl->to] == WX_NONE) continue;
@@ -142,20 +163,22 @@ void wx__cecon_update(wx_cecon *c, const wx_model *m, const double *params,
   }
 }
 
-/* Customers, revenue, attribution and the totals but cost into row;
- * purchases[o] is outcome o's count. */
+/* Customers, revenue, attribution and the totals but cost into row. */
 void wx__cecon_write(const wx_cecon *c, const wx_model *m,
-                     const wx_layout *l, const uint64_t *purchases,
-                     double *row) {
+                     const wx_cspace *s, const wx_layout *l,
+                     const uint64_t *ctr, double *row) {
   if (!c->n_econ) return;
   double *total = row + l->total_base;
+  const uint64_t *purchases = ctr + 2 * s->nm + s->nf;
   for (uint32_t o = 0; o < m->n_outcomes; o++) {
     uint32_t b = c->bit[o];
     if (b == WX_NONE) continue;
-    row[l->customers_base + b] = (double)purchases[o];
+    uint64_t repeats = s->rep_ctr[o] != WX_NONE ? ctr[s->rep_ctr[o]] : 0;
+    double customers = (double)(purchases[o] - repeats);
+    row[l->customers_base + b] = customers;
     row[l->revenue_base + b] = c->rev[o];
     total[WX_T_PURCHASES] += (double)purchases[o];
-    total[WX_T_CUSTOMERS] += (double)purchases[o];
+    total[WX_T_CUSTOMERS] += customers;
     total[WX_T_REVENUE] += c->rev[o];
   }
   for (uint32_t i = 0; l->attr_col && i < m->n_modules; i++) {

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "cohort.h"
 #include "rng.h"
 #include "util.h"
@@ -377,8 +379,8 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     row[l->flow_base + f] = (double)e->ctr[2 * s->nm + f];
   for (uint32_t o = 0; o < s->no; o++)
     row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
-  wx__cecon_update(&e->econ, e->m, e->params, e->ctr + 2 * s->nm);
-  wx__cecon_write(&e->econ, e->m, l, e->ctr + 2 * s->nm + s->nf, row);
+  wx__cecon_update(&e->econ, e->m, s, e->params, e->ctr);
+  wx__cecon_write(&e->econ, e->m, s, l, e->ctr, row);
   for (uint32_t j = 0; j < e->m->n_sources; j++)
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
@@ -436,6 +438,38 @@ static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
   return WX_OK;
 }
 
+/* A step tree holds at most WX_COHORT_REP_DEPTH repeats of one person:
+ * more needs that many repeats to follow each other (p^(D - 1)) and at
+ * least D times the delay's stages of stage events, at most a Poisson of
+ * mean rate x dt: the product must stay below REP_TAIL for the truncation
+ * to be invisible. */
+#define REP_TAIL 1e-12
+
+static int check_repeats(const wx_cohort *e, wx_diags *diags) {
+  const wx_cspace *s = &e->sp;
+  const wx_layout *l = e->l;
+  double dt = 0;
+  for (uint32_t k = 1; k < l->n_samples; k++)
+    if (l->times[k] - l->times[k - 1] > dt) dt = l->times[k] - l->times[k - 1];
+  for (uint32_t o = 0; o < s->no; o++) {
+    if (s->rep_slot[o] == WX_NONE) continue;
+    double mu = e->tr.flow_rate[s->nf + o] * dt;
+    unsigned need = WX_COHORT_REP_DEPTH * s->rep_stages[o];
+    double more = pow(e->tr.rep_p[o], WX_COHORT_REP_DEPTH - 1.0);
+    if (mu > 0 && more * gsl_cdf_poisson_Q(need - 1, mu) > REP_TAIL) {
+      const wx_outcome *oc = &e->m->outcomes[o];
+      return wx__diag(diags, WX_ERUNTIME, e->m->path, oc->pos.line,
+                      oc->pos.col,
+                      "outcome '%s': repeat purchases are too frequent for "
+                      "the sample interval (%g d): the cohort engine holds "
+                      "at most %u repeats of one person per step; sample "
+                      "more often or use engine: agent",
+                      oc->name, dt, WX_COHORT_REP_DEPTH);
+    }
+  }
+  return WX_OK;
+}
+
 /* Rates and rows from params, unless they are the last run's. */
 static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   size_t np = e->m->n_params * sizeof *params;
@@ -452,6 +486,7 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
                     params[fl->delay.p[fl->delay.kind == WX_DIST_GAMMA]]);
   }
   int rc = check_stiffness(e, diags);
+  if (rc == WX_OK) rc = check_repeats(e, diags);
   if (rc != WX_OK) return rc;
   if (np) memcpy(e->last_params, params, np);
   e->have_last = 1;

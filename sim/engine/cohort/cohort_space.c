@@ -24,9 +24,10 @@
 /* What one flow firing does to a state: the counters it bumps and the
  * module it enters (WX_NONE: none, or the person already belongs). */
 typedef struct {
-  uint32_t n, ctr[3];
+  uint32_t n, ctr[4];
   uint32_t enter;
-  int stage; /* only an Erlang stage of the flow passed */
+  uint32_t rep;  /* an outcome whose repeat may now be pending, or WX_NONE */
+  int stage;     /* only an Erlang stage of the flow passed */
 } effect;
 
 /* Scratch of a build. */
@@ -100,6 +101,8 @@ static uint32_t pending(const wx_cspace *s, const wx_model *m,
     for (uint32_t k = 0; k < s->nj[i]; k++)
       if (x >> k & 1u) out[n++] = mod->joins[k];
   }
+  for (uint32_t o = 0; o < s->no; o++) /* pending repeats: nf + o */
+    if (s->rep_slot[o] != WX_NONE && c[s->rep_slot[o]]) out[n++] = s->nf + o;
   return n;
 }
 
@@ -115,12 +118,32 @@ static void clear_phases(const wx_cspace *s, const wx_model *m, uint32_t i,
       o[s->phase_slot[mod->joins[k]]] = 0;
 }
 
+/* The pending repeat of outcome o fires (a stage of it, or the purchase,
+ * after which another may be pending: e.rep). */
+static effect apply_repeat(const wx_cspace *s, const uint16_t *c, uint32_t o,
+                           uint16_t *out) {
+  uint32_t slot = s->rep_slot[o], base = 2 * s->nm + s->nf;
+  effect e = {0, {0, 0, 0, 0}, WX_NONE, WX_NONE, 0};
+  memcpy(out, c, s->kw * sizeof *out);
+  if (c[slot] < s->rep_stages[o]) {
+    out[slot]++;
+    e.stage = 1;
+    return e;
+  }
+  out[slot] = 0;
+  e.ctr[e.n++] = base + o;
+  e.ctr[e.n++] = s->rep_ctr[o];
+  e.rep = o;
+  return e;
+}
+
 /* Flow f fires in state c: o gets the state before any entry's fate. */
 static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
                     uint32_t f, uint16_t *o) {
+  if (f >= s->nf) return apply_repeat(s, c, f - s->nf, o);
   const wx_flow *fl = &m->flows[f];
   uint32_t i = fl->from, nm = s->nm, ph = s->phase_slot[f];
-  effect e = {1, {2 * nm + f, 0, 0}, WX_NONE, 0};
+  effect e = {1, {2 * nm + f, 0, 0, 0}, WX_NONE, WX_NONE, 0};
   memcpy(o, c, s->kw * sizeof *o);
   if (ph != WX_NONE && c[ph] + 1u < s->stages[f]) {
     o[ph]++; /* an Erlang stage passes: nothing is counted yet */
@@ -138,11 +161,44 @@ static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
   }
   if (fl->target == WX_TARGET_OUTCOME) {
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
+    if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
   } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
     e.ctr[e.n++] = fl->to;
     e.enter = fl->to;
   }
   return e;
+}
+
+/* How many fates follow effect e, and the key of fate c: the entered
+ * module's fate, or whether another purchase is pending (c = 1). */
+static uint32_t n_fates_of(const wx_cspace *s, const effect *e) {
+  return e->enter != WX_NONE ? s->n_fates[e->enter]
+                             : e->rep != WX_NONE ? 2 : 1;
+}
+
+static void fate_key(const wx_cspace *s, const effect *e, uint32_t c,
+                     uint16_t *key) {
+  if (e->enter != WX_NONE) key[e->enter] = (uint16_t)(1u + c);
+  if (e->rep != WX_NONE) key[s->rep_slot[e->rep]] = (uint16_t)c;
+}
+
+/* Repeats: a key slot per outcome with repeats (0: none pending, j: the
+ * j-th Erlang stage pending) and a counter of repeat purchases. */
+static int setup_repeats(wx_cspace *s, const wx_model *m) {
+  s->rep_slot = calloc(s->no + 1u, sizeof *s->rep_slot);
+  s->rep_stages = calloc(s->no + 1u, sizeof *s->rep_stages);
+  s->rep_ctr = calloc(s->no + 1u, sizeof *s->rep_ctr);
+  if (!s->rep_slot || !s->rep_stages || !s->rep_ctr) return WX_ENOMEM;
+  for (uint32_t o = 0; o < s->no; o++) {
+    const wx_outcome *oc = &m->outcomes[o];
+    s->rep_slot[o] = s->rep_ctr[o] = WX_NONE;
+    if (!oc->has_repeat) continue;
+    uint32_t k = wx__cohort_dist_stages(m, &oc->repeat_delay);
+    s->rep_stages[o] = k ? k : 1;
+    s->rep_slot[o] = s->kw++;
+    s->rep_ctr[o] = s->n_ctr++;
+  }
+  return WX_OK;
 }
 
 static int setup(wx_cspace *s, const wx_model *m) {
@@ -166,6 +222,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
     s->stages[f] = wx__cohort_stages(m, &m->flows[f]);
     s->phase_slot[f] = s->stages[f] > 1 ? s->kw++ : WX_NONE;
   }
+  if (setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -234,15 +291,18 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
     for (uint32_t k = 0; k < np; k++) {
       uint32_t f = w->pend[k];
       effect e = apply(s, m, s->codes + (size_t)st * s->kw, f, o);
-      uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+      uint32_t nfate = n_fates_of(s, &e);
       for (uint32_t c = 0; c < nfate; c++) {
-        if (e.enter != WX_NONE) o[e.enter] = (uint16_t)(1u + c);
+        fate_key(s, &e, c, o);
         int rc = WX_OK;
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, f, "reachable state space exceeds the bound");
+          return fail(s, f < s->nf ? f : WX_NONE,
+                      "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
-        if (graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
+        /* repeats cycle by design; their trees stop at REP_DEPTH */
+        if (f < s->nf &&
+            graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
           return WX_ENOMEM;
       }
     }
@@ -402,20 +462,27 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
     uint32_t f = w->pend[k];
     effect e = apply(s, m, c, f, w->key);
     memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
+    if (f >= s->nf && !e.stage &&
+        w->inc[s->rep_ctr[f - s->nf]] >= WX_COHORT_REP_DEPTH)
+      continue; /* the truncation of repeats (cohort_run.c bounds it) */
     for (uint32_t j = 0; j < e.n; j++)
       if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
-        return fail(s, f, "a path of more flows than the step tree holds");
-    uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+        return fail(s, f < s->nf ? f : WX_NONE,
+                    "a path of more flows than the step tree holds");
+    uint32_t nfate = n_fates_of(s, &e);
     for (uint32_t fate = 0; fate < nfate; fate++) {
-      if (e.enter != WX_NONE) w->key[e.enter] = (uint16_t)(1u + fate);
+      fate_key(s, &e, fate, w->key);
       int rc = WX_OK;
       uint32_t st = state_find(s, w->key, 0, &rc);
       uint32_t to = st == WX_NONE ? WX_NONE
                                   : node_find(s, w, base, st, w->inc, &rc);
       if (to == WX_NONE)
         return rc == WX_ENOMEM ? rc
-                               : fail(s, f, "a step tree exceeds the bound");
-      if (add_edge(s, to, f, e.enter, fate) != WX_OK) return WX_ENOMEM;
+                               : fail(s, f < s->nf ? f : WX_NONE,
+                                      "a step tree exceeds the bound");
+      if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
+                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
+        return WX_ENOMEM;
     }
   }
   return WX_OK;
@@ -492,7 +559,8 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   scratch w = {0};
   int rc = setup(s, m);
   if (rc == WX_OK) {
-    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + 1u, sizeof *w.pend);
+    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + 1u,
+                    sizeof *w.pend);
     w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
     w.thash = calloc(TREE_HASH, sizeof *w.thash);
@@ -527,6 +595,9 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->twice);
   free(s->stages);
   free(s->phase_slot);
+  free(s->rep_slot);
+  free(s->rep_stages);
+  free(s->rep_ctr);
   *s = (wx_cspace){0};
 }
 

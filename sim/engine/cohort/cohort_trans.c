@@ -32,7 +32,8 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   for (uint32_t i = 0; i < s->nm; i++)
     t->fate_off[i + 1] = t->fate_off[i] + s->n_fates[i];
   size_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
-  t->flow_rate = calloc(s->nf + 1u, sizeof *t->flow_rate);
+  t->flow_rate = calloc(s->nf + s->no + 1u, sizeof *t->flow_rate);
+  t->rep_p = calloc(s->no + 1u, sizeof *t->rep_p);
   t->fate_p = calloc(t->fate_off[s->nm] + 1u, sizeof *t->fate_p);
   t->edge_rate = calloc(s->n_edges + 1u, sizeof *t->edge_rate);
   t->exit_rate = calloc(nn, sizeof *t->exit_rate);
@@ -44,7 +45,7 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   t->iorder = calloc(nn, sizeof *t->iorder);
   t->pairs = calloc(mt, sizeof *t->pairs);
   t->va = calloc(4 * mt, sizeof *t->va);
-  if (!t->flow_rate || !t->fate_p || !t->edge_rate || !t->exit_rate ||
+  if (!t->flow_rate || !t->rep_p || !t->fate_p || !t->edge_rate || !t->exit_rate ||
       !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
       !t->iorder || !t->pairs)
     return WX_ENOMEM;
@@ -57,6 +58,7 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
 
 void wx__ctrans_free(wx_ctrans *t) {
   free(t->flow_rate);
+  free(t->rep_p);
   free(t->fate_p);
   free(t->fate_off);
   free(t->edge_rate);
@@ -99,9 +101,13 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
 }
 
 uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl) {
-  if (fl->delay.kind == WX_DIST_EXPONENTIAL) return 1;
-  if (fl->delay.kind != WX_DIST_GAMMA) return 0;
-  const wx_param *k = &m->params[fl->delay.p[0]];
+  return wx__cohort_dist_stages(m, &fl->delay);
+}
+
+uint32_t wx__cohort_dist_stages(const wx_model *m, const wx_dist *d) {
+  if (d->kind == WX_DIST_EXPONENTIAL) return 1;
+  if (d->kind != WX_DIST_GAMMA) return 0;
+  const wx_param *k = &m->params[d->p[0]];
   if (k->prior.kind != WX_PRIOR_NONE) return 0;
   double v = k->value;
   return v >= 1 && v <= WX_COHORT_MAX_STAGES && v == floor(v) ? (uint32_t)v
@@ -110,10 +116,9 @@ uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl) {
 
 /* An Erlang delay of k stages and mean mu is k exponential stages of mean
  * mu / k each, in turn. */
-double wx__cohort_stage_rate(const wx_flow *fl, uint32_t stages,
+double wx__cohort_stage_rate(const wx_dist *d, uint32_t stages,
                              const double *params) {
-  int gamma = fl->delay.kind == WX_DIST_GAMMA;
-  double mean = params[fl->delay.p[gamma ? 1 : 0]];
+  double mean = params[d->p[d->kind == WX_DIST_GAMMA]];
   if (!(mean > 0)) return -1;
   return isinf(mean) ? 0 : stages / mean;
 }
@@ -121,12 +126,20 @@ double wx__cohort_stage_rate(const wx_flow *fl, uint32_t stages,
 int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
-    double r = wx__cohort_stage_rate(&m->flows[f], s->stages[f], params);
+    double r = wx__cohort_stage_rate(&m->flows[f].delay, s->stages[f], params);
     if (r < 0) {
       *bad = f;
       return WX_ERUNTIME;
     }
     t->flow_rate[f] = r;
+  }
+  for (uint32_t o = 0; o < s->no; o++) {
+    if (s->rep_slot[o] == WX_NONE) continue;
+    const wx_outcome *oc = &m->outcomes[o];
+    double r = wx__cohort_stage_rate(&oc->repeat_delay, s->rep_stages[o],
+                                     params);
+    t->flow_rate[s->nf + o] = r > 0 ? r : 0;
+    t->rep_p[o] = clamp01(params[oc->repeat_p]);
   }
   set_fates(t, s, m, params);
   for (uint32_t g = 0; g < s->n_nodes; g++) {
@@ -134,7 +147,10 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
     for (uint32_t e = s->edge_off[g]; e < s->edge_off[g + 1]; e++) {
       const wx_cedge *ed = &s->edges[e];
       double r = t->flow_rate[ed->flow];
-      if (ed->enter != WX_NONE) r *= t->fate_p[t->fate_off[ed->enter] + ed->fate];
+      if (ed->fate & WX_CEDGE_REPEAT)
+        r *= ed->fate & 1u ? t->rep_p[ed->enter] : 1 - t->rep_p[ed->enter];
+      else if (ed->enter != WX_NONE)
+        r *= t->fate_p[t->fate_off[ed->enter] + ed->fate];
       t->edge_rate[e] = r;
       out += r;
     }
