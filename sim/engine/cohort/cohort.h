@@ -58,6 +58,27 @@ void wx__cohort_free(void *e);
 
 /* --------------------------------------------- shared by cohort_*.c only */
 
+/* A delay as phase-type stages (cohort_phase.c): k stages in turn, an
+ * early exit after stage exit_at (WX_NONE: none) with probability q;
+ * exact when it is the delay's distribution (exponential, Erlang), else
+ * it matches the mean (and the variance where it can).  k = 0: none (a
+ * mean that is not positive). */
+typedef struct {
+  uint32_t k, exit_at;
+  int exact;
+} wx_cphase;
+/* The stages of an exponential (1) or of a gamma with a whole shape from 1
+ * to WX_COHORT_MAX_STAGES and no prior; else 0. */
+uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d);
+/* The structure, from the nominal parameters. */
+wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
+                           const double *nominal);
+/* Stage rates r[k] (per day) and q from a replication's parameters; -1
+ * when the mean is not positive. */
+int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
+                           const double *params, double *r, double *q);
+double wx__cohort_dist_variance(const wx_dist *d, const double *params);
+
 /* An edge of a step tree: the pending flow `flow` fires (flow nf + o: the
  * pending repeat of outcome o); when it enters module `enter` (WX_NONE: it
  * enters none) the entrant takes fate `fate` of that module, so the edge's
@@ -65,6 +86,8 @@ void wx__cohort_free(void *e);
  * the outcome just bought and fate & 1 whether another purchase is
  * pending, at P = p or 1 - p. */
 #define WX_CEDGE_REPEAT 0x80000000u
+/* In `flow`: the early exit of a phase-type delay (cohort_phase.c). */
+#define WX_CEDGE_EXIT 0x40000000u
 typedef struct {
   uint32_t to;     /* node index (global) */
   uint32_t flow;
@@ -80,6 +103,8 @@ typedef struct {
    * the key slot of its stage counter; a state's key is kw codes: the nm
    * module codes, then the stage counters */
   uint32_t *stages, *phase_slot, kw;
+  wx_cphase *phase;        /* per flow */
+  int exact;               /* every delay is exactly its phase-type form */
   /* per outcome with repeats: its key slot (0: no repeat pending, j: stage
    * j of the repeat delay), stages and repeat counter; else WX_NONE */
   uint32_t *rep_slot, *rep_stages, *rep_ctr;
@@ -113,15 +138,6 @@ typedef struct {
   const char *fail_what;
 } wx_cspace;
 
-/* The Erlang stages of fl's delay: 1 for an exponential, the shape of a
- * gamma whose shape is a whole number in [1, WX_COHORT_MAX_STAGES] without
- * a prior; 0 for a delay the cohort engine cannot model exactly. */
-uint32_t wx__cohort_stages(const wx_model *m, const wx_flow *fl);
-uint32_t wx__cohort_dist_stages(const wx_model *m, const wx_dist *d);
-/* The stage rate of delay d (stages / mean), per day; 0 for an infinite
- * mean, -1 for a mean that is not positive. */
-double wx__cohort_stage_rate(const wx_dist *d, uint32_t stages,
-                             const double *params);
 
 /* Builds the reachable states and their step trees of m (structure only:
  * every flow counts as possible whatever its probability).  WX_OK,
@@ -186,6 +202,8 @@ double wx__cohort_value_sum(const wx_dist *d, const double *params,
 typedef struct {
   double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
   double *rep_p;      /* per outcome: P(another purchase) */
+  double *stage_rate; /* per flow, WX_COHORT_MAX_STAGES stage rates */
+  double *exit_p;     /* per flow: q of its early exit */
   double *fate_p;     /* per module fate code: offset fate_off[i] */
   uint32_t *fate_off;
   double *edge_rate;  /* per edge */

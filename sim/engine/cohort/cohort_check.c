@@ -4,6 +4,7 @@
  * run the agent engine instead.  A precise refusal beats a wrong number.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cohort.h"
 #include "util.h"
@@ -37,7 +38,7 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
-    if (!o->has_repeat || wx__cohort_dist_stages(m, &o->repeat_delay))
+    if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay))
       continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
                   "outcome '%s': repeat purchases are modelled by the cohort "
@@ -48,24 +49,23 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
-/* Only exponential delays keep a person's state Markov. */
+/* Every delay with a positive, finite mean has a phase-type form
+ * (cohort_phase.c): exact for exponential and Erlang delays, matching the
+ * mean and variance otherwise (docs/cohort.md gives the measured bias). */
 static int refuse_delays(const wx_model *m, wx_diags *d) {
+  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
+  if (!nominal) return wx__diag(d, WX_ENOMEM, m->path, 0, 0, "out of memory");
+  wx__params_nominal(m, nominal);
   int rc = WX_OK;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->tp || wx__cohort_stages(m, fl)) continue;
-    if (fl->delay.kind == WX_DIST_GAMMA)
-      rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': a gamma delay is modelled by the cohort "
-                    "engine only with a whole shape from 1 to %u and no "
-                    "prior (Erlang stages)" HINT,
-                    fl->name, WX_COHORT_MAX_STAGES);
-    else
-      rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': %s delays are not modelled by the cohort "
-                    "engine yet (exponential and Erlang delays only)" HINT,
-                    fl->name, wx__dist_name(fl->delay.kind));
+    if (fl->tp || wx__cohort_phase(m, &fl->delay, nominal).k) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
+                  "flow '%s': the cohort engine needs a %s delay with a "
+                  "positive, finite mean" HINT,
+                  fl->name, wx__dist_name(fl->delay.kind));
   }
+  free(nominal);
   return rc;
 }
 

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
 
 #include "cohort.h"
 #include "dist.h"
@@ -30,30 +29,6 @@
 #include "util.h"
 
 #define SUM_EXACT 1024u
-
-/* The variance of one value (days or CNY alike). */
-static double dist_variance(const wx_dist *d, const double *params) {
-  double mu = wx__dist_mean(d, params);
-  if (d->kind == WX_DIST_EMPIRICAL) {
-    double w = 0, m2 = 0; /* uniform within each bin */
-    for (uint32_t i = 0; i < d->n_bins; i++) {
-      double a = d->edges[i], b = d->edges[i + 1];
-      w += d->weights[i];
-      m2 += d->weights[i] * (a * a + a * b + b * b) / 3;
-    }
-    return w > 0 ? fmax(m2 / w - mu * mu, 0) : 0;
-  }
-  double a = params[d->p[0]], b = params[d->p[1]];
-  switch (d->kind) {
-    case WX_DIST_EXPONENTIAL: return a * a;
-    case WX_DIST_UNIFORM: return (b - a) * (b - a) / 12;
-    case WX_DIST_GAMMA: return a > 0 ? b * b / a : 0;
-    case WX_DIST_LOGNORMAL: return mu * mu * expm1(b * b);
-    case WX_DIST_WEIBULL:
-      return b * b * gsl_sf_gamma(1 + 2 / a) - mu * mu;
-    default: return 0;
-  }
-}
 
 double wx__cohort_value_sum(const wx_dist *d, const double *params,
                             gsl_rng *r, uint64_t n) {
@@ -74,7 +49,7 @@ double wx__cohort_value_sum(const wx_dist *d, const double *params,
     for (uint64_t k = 0; k < n; k++) s += wx__dist_draw(d, params, r);
     return s;
   }
-  double x = (double)n, sd = sqrt(x * dist_variance(d, params));
+  double x = (double)n, sd = sqrt(x * wx__cohort_dist_variance(d, params));
   double v = x * wx__dist_mean(d, params) + gsl_ran_gaussian_ziggurat(r, sd);
   return v > 0 ? v : 0;
 }

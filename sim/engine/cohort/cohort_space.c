@@ -20,6 +20,7 @@
 #define STATE_HASH (4u * WX_COHORT_MAX_STATES)
 #define TREE_HASH (4u * WX_COHORT_MAX_TREE)
 #define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
+#define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
 
 /* What one flow firing does to a state: the counters it bumps and the
  * module it enters (WX_NONE: none, or the person already belongs). */
@@ -89,6 +90,17 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
   return s->n_states - 1;
 }
 
+/* Flow f is pending: it goes on to its next stage (or fires), and at its
+ * early-exit stage it may also fire at once (f | WX_CEDGE_EXIT). */
+static uint32_t add_pending(const wx_cspace *s, const uint16_t *c, uint32_t f,
+                            uint32_t *out, uint32_t n) {
+  out[n++] = f;
+  uint32_t ph = s->phase_slot[f];
+  if (ph != WX_NONE && c[ph] == s->phase[f].exit_at)
+    out[n++] = f | WX_CEDGE_EXIT;
+  return n;
+}
+
 /* The flows pending in a state with codes c, into out; returns how many. */
 static uint32_t pending(const wx_cspace *s, const wx_model *m,
                         const uint16_t *c, uint32_t *out) {
@@ -97,9 +109,9 @@ static uint32_t pending(const wx_cspace *s, const wx_model *m,
     if (!c[i]) continue;
     const wx_module *mod = &m->modules[i];
     uint32_t x = c[i] - 1u, b = x >> s->nj[i];
-    if (b < mod->n_exclusive) out[n++] = mod->exclusive[b];
+    if (b < mod->n_exclusive) n = add_pending(s, c, mod->exclusive[b], out, n);
     for (uint32_t k = 0; k < s->nj[i]; k++)
-      if (x >> k & 1u) out[n++] = mod->joins[k];
+      if (x >> k & 1u) n = add_pending(s, c, mod->joins[k], out, n);
   }
   for (uint32_t o = 0; o < s->no; o++) /* pending repeats: nf + o */
     if (s->rep_slot[o] != WX_NONE && c[s->rep_slot[o]]) out[n++] = s->nf + o;
@@ -140,12 +152,14 @@ static effect apply_repeat(const wx_cspace *s, const uint16_t *c, uint32_t o,
 /* Flow f fires in state c: o gets the state before any entry's fate. */
 static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
                     uint32_t f, uint16_t *o) {
+  int exit = (f & WX_CEDGE_EXIT) != 0;
+  f &= ~WX_CEDGE_EXIT;
   if (f >= s->nf) return apply_repeat(s, c, f - s->nf, o);
   const wx_flow *fl = &m->flows[f];
   uint32_t i = fl->from, nm = s->nm, ph = s->phase_slot[f];
   effect e = {1, {2 * nm + f, 0, 0, 0}, WX_NONE, WX_NONE, 0};
   memcpy(o, c, s->kw * sizeof *o);
-  if (ph != WX_NONE && c[ph] + 1u < s->stages[f]) {
+  if (!exit && ph != WX_NONE && c[ph] + 1u < s->stages[f]) {
     o[ph]++; /* an Erlang stage passes: nothing is counted yet */
     e.n = 0;
     e.stage = 1;
@@ -193,11 +207,34 @@ static int setup_repeats(wx_cspace *s, const wx_model *m) {
     const wx_outcome *oc = &m->outcomes[o];
     s->rep_slot[o] = s->rep_ctr[o] = WX_NONE;
     if (!oc->has_repeat) continue;
-    uint32_t k = wx__cohort_dist_stages(m, &oc->repeat_delay);
+    uint32_t k = wx__cohort_erlang(m, &oc->repeat_delay);
     s->rep_stages[o] = k ? k : 1;
     s->rep_slot[o] = s->kw++;
     s->rep_ctr[o] = s->n_ctr++;
   }
+  return WX_OK;
+}
+
+/* Every flow's delay as phase-type stages, a key slot for the current
+ * stage where there are several. */
+static int setup_phases(wx_cspace *s, const wx_model *m) {
+  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
+  s->phase = calloc(s->nf + 1u, sizeof *s->phase);
+  if (!nominal || !s->phase) {
+    free(nominal);
+    return WX_ENOMEM;
+  }
+  wx__params_nominal(m, nominal);
+  s->exact = 1;
+  for (uint32_t f = 0; f < s->nf; f++) {
+    wx_cphase ph = wx__cohort_phase(m, &m->flows[f].delay, nominal);
+    if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */
+    s->phase[f] = ph;
+    s->exact = s->exact && ph.exact;
+    s->stages[f] = ph.k;
+    s->phase_slot[f] = ph.k > 1 ? s->kw++ : WX_NONE;
+  }
+  free(nominal);
   return WX_OK;
 }
 
@@ -218,10 +255,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
       !s->stages || !s->phase_slot)
     return WX_ENOMEM;
   s->kw = s->nm;
-  for (uint32_t f = 0; f < s->nf; f++) {
-    s->stages[f] = wx__cohort_stages(m, &m->flows[f]);
-    s->phase_slot[f] = s->stages[f] > 1 ? s->kw++ : WX_NONE;
-  }
+  if (setup_phases(s, m) != WX_OK) return WX_ENOMEM;
   if (setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
@@ -297,11 +331,11 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
         int rc = WX_OK;
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, f < s->nf ? f : WX_NONE,
+          return fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
                       "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
         /* repeats cycle by design; their trees stop at REP_DEPTH */
-        if (f < s->nf &&
+        if (FLOW_OF(f) < s->nf &&
             graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
           return WX_ENOMEM;
       }
@@ -321,7 +355,7 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
     for (uint32_t g = 0; g < w->n_g; g++)
       if (w->gto[g] == v && indeg[w->gfrom[g]]) {
         v = w->gfrom[g];
-        f = w->gflow[g] & ~STAGE_EDGE;
+        f = FLOW_OF(w->gflow[g]);
         break;
       }
   return f;
@@ -344,7 +378,7 @@ static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
     uint8_t *mine = most + (size_t)st * no;
     for (uint32_t g = first[st]; g < first[st + 1]; g++) {
       int fires = !(w->gflow[g] & STAGE_EDGE);
-      const wx_flow *fl = &m->flows[w->gflow[g] & ~STAGE_EDGE];
+      const wx_flow *fl = &m->flows[FLOW_OF(w->gflow[g])];
       const uint8_t *next = most + (size_t)w->gto[g] * no;
       for (uint32_t o = 0; o < no; o++) {
         int c = next[o] +
@@ -462,12 +496,12 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
     uint32_t f = w->pend[k];
     effect e = apply(s, m, c, f, w->key);
     memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
-    if (f >= s->nf && !e.stage &&
-        w->inc[s->rep_ctr[f - s->nf]] >= WX_COHORT_REP_DEPTH)
+    if (FLOW_OF(f) >= s->nf && !e.stage &&
+        w->inc[s->rep_ctr[FLOW_OF(f) - s->nf]] >= WX_COHORT_REP_DEPTH)
       continue; /* the truncation of repeats (cohort_run.c bounds it) */
     for (uint32_t j = 0; j < e.n; j++)
       if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
-        return fail(s, f < s->nf ? f : WX_NONE,
+        return fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
                     "a path of more flows than the step tree holds");
     uint32_t nfate = n_fates_of(s, &e);
     for (uint32_t fate = 0; fate < nfate; fate++) {
@@ -478,7 +512,7 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
                                   : node_find(s, w, base, st, w->inc, &rc);
       if (to == WX_NONE)
         return rc == WX_ENOMEM ? rc
-                               : fail(s, f < s->nf ? f : WX_NONE,
+                               : fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
                                       "a step tree exceeds the bound");
       if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
                    e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
@@ -594,6 +628,7 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->inc_val);
   free(s->twice);
   free(s->stages);
+  free(s->phase);
   free(s->phase_slot);
   free(s->rep_slot);
   free(s->rep_stages);
