@@ -23,8 +23,8 @@
 #include "model.h"
 #include "series.h"
 
-#define R 120
-#define HORIZON 30.0
+#define R 60
+#define HORIZON 45.0
 
 /* R replications of engine t: kpi values into v[R * n_kpis]. */
 static void run_engine(const wx_engine_type *t, const wx_model *m,

@@ -241,4 +241,55 @@ void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 
+/* Referral fission of campaigns (cohort_fission.c): per source, the
+ * offspring on their way (their generation delays running), and the
+ * counters of the agent engine's "shares" and "fission_arrivals" columns
+ * and of the arrivals committed against a saturation cap. */
+typedef struct {
+  uint64_t *pool, *shares, *arrivals, *committed; /* per source */
+  double *since; /* per source: when its pool was last brought forward */
+} wx_cfiss;
+
+/* One engine instance (cohort_run.c). */
+typedef struct {
+  const wx_model *m;
+  const wx_layout *l;
+  wx_cspace sp;
+  wx_ctrans tr;
+  wx_cecon econ;
+  wx_cfiss fiss;
+  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
+  uint64_t *count, *next; /* per state */
+  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
+  uint64_t *arr;        /* per source, cumulative */
+  uint64_t *draw;       /* per tree node */
+  double *mean, *fa;    /* per tree node */
+  wx_crows alt;          /* rows at a second step length */
+  double alt_dt;
+  /* the parameters the rates and rows were derived from: replications
+   * without priors share them, and then skip the exponentials */
+  double *last_params;
+  int have_last;
+  const double *params; /* this run's */
+  wx_engine_stats st;
+} wx_cohort;
+
+/* The people counted in e->draw (local nodes of state st's tree) end the
+ * step at their nodes. */
+void wx__cohort_settle(wx_cohort *e, uint32_t st);
+/* n people entering module i at uniform times in [a, b] within the step
+ * ending at t1. */
+void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
+                            double a, double b, double t1);
+
+int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m);
+void wx__cfiss_free(wx_cfiss *f);
+void wx__cfiss_reset(wx_cfiss *f, const wx_model *m);
+/* Campaign k reached n people at `at`: their shares and offspring. */
+void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
+/* The generations of the step [t0, t1]. */
+int wx__cfiss_step(wx_cohort *e, double t0, double t1);
+/* The shares and fission_arrivals columns of sample row `row`. */
+void wx__cfiss_write(const wx_cohort *e, double *row);
+
 #endif

@@ -31,10 +31,13 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];
-    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on) continue;
+    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on ||
+        s->fission.delay.kind == WX_DIST_EXPONENTIAL)
+      continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': campaign fission (referral generations) is "
-                  "not modelled by the cohort engine yet" HINT, s->name);
+                  "source '%s': campaign fission is modelled by the cohort "
+                  "engine only with an exponential generation_delay, not %s"
+                  HINT, s->name, wx__dist_name(s->fission.delay.kind));
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];

@@ -17,27 +17,6 @@
 #include "rng.h"
 #include "util.h"
 
-typedef struct {
-  const wx_model *m;
-  const wx_layout *l;
-  wx_cspace sp;
-  wx_ctrans tr;
-  wx_cecon econ;
-  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
-  uint64_t *count, *next; /* per state */
-  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
-  uint64_t *arr;        /* per source, cumulative */
-  uint64_t *draw;       /* per tree node */
-  double *mean, *fa;    /* per tree node */
-  wx_crows alt;          /* rows at a second step length */
-  double alt_dt;
-  /* the parameters the rates and rows were derived from: replications
-   * without priors share them, and then skip the exponentials */
-  double *last_params;
-  int have_last;
-  const double *params; /* this run's */
-  wx_engine_stats st;
-} wx_cohort;
 
 static uint64_t engine_bytes(const wx_cspace *s, const wx_model *m,
                              const wx_layout *l) {
@@ -68,6 +47,7 @@ void wx__cohort_free(void *ve) {
   free(e->last_params);
   wx__ctrans_free(&e->tr);
   wx__cecon_free(&e->econ, e->m);
+  wx__cfiss_free(&e->fiss);
   wx__cspace_free(&e->sp);
   free(e);
 }
@@ -107,6 +87,7 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
   if (wx__cspace_build(&e->sp, m) != WX_OK ||
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
       wx__cecon_alloc(&e->econ, m) != WX_OK ||
+      wx__cfiss_alloc(&e->fiss, m) != WX_OK ||
       alloc_arrays(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
@@ -128,7 +109,7 @@ void wx__cohort_stats(const void *ve, wx_engine_stats *out) {
 
 /* The people counted in draw[] (local nodes of state st's tree) end the
  * step at their nodes: their end states and counter increments. */
-static void settle(wx_cohort *e, uint32_t st) {
+void wx__cohort_settle(wx_cohort *e, uint32_t st) {
   const wx_cspace *s = &e->sp;
   uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
   for (uint32_t j = 0; j < n; j++) {
@@ -151,7 +132,7 @@ static void move_present(wx_cohort *e, const wx_crows *rows) {
     uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
     wx__cohort_multinomial_cond(r, e->count[st], rows->prob + base,
                                 rows->porder + base, n, e->draw);
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
 }
 
@@ -204,7 +185,7 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
         total += e->draw[j];
       }
     }
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
   return total;
 }
@@ -270,7 +251,7 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
     uint32_t len = s->tree_off[st + 1] - base;
     wx__ctrans_tree(&e->tr, s, st, t1 - at, e->mean, NULL);
     wx__cohort_multinomial(e->rng[k], by_fate[c], e->mean, len, e->draw);
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
   e->arr[k] += n;
   e->ctr[i] += n; /* joins */
@@ -287,6 +268,7 @@ static int campaigns(wx_cohort *e, const double *params, double t0,
     if (!(n > 0)) continue;
     if (!(n <= MAX_ARRIVALS)) return WX_ETOOBIG;
     arrive_at(e, k, (uint64_t)n, src->at, t1);
+    if (src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, src->at);
   }
   return WX_OK;
 }
@@ -297,6 +279,7 @@ static int step(wx_cohort *e, const double *params, double t0, double t1) {
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, &rows);
   int rc = campaigns(e, params, t0, t1);
+  if (rc == WX_OK) rc = wx__cfiss_step(e, t0, t1);
   for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
         e->m->sources[k].kind == WX_SOURCE_ADS)
@@ -325,6 +308,7 @@ static int initial(wx_cohort *e, const double *params) {
       e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
     e->arr[k] += (uint64_t)n;
     e->ctr[i] += (uint64_t)n;
+    if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);
   }
   return WX_OK;
 }
@@ -381,6 +365,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
   wx__cecon_update(&e->econ, e->m, s, e->params, e->ctr);
   wx__cecon_write(&e->econ, e->m, s, l, e->ctr, row);
+  wx__cfiss_write(e, row);
   for (uint32_t j = 0; j < e->m->n_sources; j++)
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
@@ -398,6 +383,7 @@ static void reset(wx_cohort *e, uint64_t seed) {
   wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
                       "\001cohort transitions");
   wx__cecon_reset(&e->econ, m, seed);
+  wx__cfiss_reset(&e->fiss, m);
 }
 
 static void finish_stats(wx_cohort *e) {

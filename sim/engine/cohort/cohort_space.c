@@ -272,11 +272,16 @@ static int setup(wx_cspace *s, const wx_model *m) {
   return WX_OK;
 }
 
-/* The singleton states newcomers start in, for every source's module. */
+/* The singleton states newcomers start in, for every source's module and
+ * every campaign's fission module. */
 static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   uint32_t total = 0;
-  for (uint32_t k = 0; k < m->n_sources; k++) {
-    uint32_t i = m->sources[k].to;
+  for (uint32_t k = 0; k < 2 * m->n_sources; k++) {
+    const wx_source *src = &m->sources[k % m->n_sources];
+    if (k >= m->n_sources && !(src->kind == WX_SOURCE_CAMPAIGN &&
+                                src->fission.on))
+      continue;
+    uint32_t i = k < m->n_sources ? src->to : src->fission.into;
     if (s->entry_off[i] != WX_NONE) continue;
     s->entry_off[i] = total;
     total += s->n_fates[i];
