@@ -508,8 +508,9 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
 /* The cohort engine's entry in the table of engines (engines.c). */
 const wx_engine_type wx__engine_cohort = {
     .name = "cohort",
-    .summary = "counts per state, exact multinomial steps; for millions to "
-               "billions of people",
+    .summary = "counts per state, exact multinomial steps (Erlang stages, "
+               "values, repeats; fitted stages and fission substeps "
+               "approximate); for millions to billions of people",
     .check = wx__cohort_check,
     .memory_estimate = wx__cohort_memory,
     .alloc = wx__cohort_alloc,
