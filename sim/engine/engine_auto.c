@@ -33,7 +33,8 @@ static double source_arrivals(const wx_model *m, const wx_source *s) {
     case WX_SOURCE_INITIAL: return nominal(m, s->count);
     case WX_SOURCE_CAMPAIGN: return s->at <= h ? nominal(m, s->count) : 0;
     case WX_SOURCE_ADS: {
-      double cpm = nominal(m, s->cpm), a = s->from, b = s->until < h ? s->until : h;
+      double cpm = nominal(m, s->cpm), a = s->from;
+      double b = s->until < h ? s->until : h;
       if (!(cpm > 0) || !(b > a)) return 0;
       return nominal(m, s->budget) / cpm * 1000 * nominal(m, s->ctr) *
              nominal(m, s->convert) * (b - a);

@@ -139,6 +139,31 @@ typedef struct {
 } wx_cspace;
 
 
+/* What one flow firing does to a state: the counters it bumps and the
+ * module it enters (WX_NONE: none, or the person already belongs). */
+typedef struct {
+  uint32_t n, ctr[4];
+  uint32_t enter;
+  uint32_t rep;  /* an outcome whose repeat may now be pending, or WX_NONE */
+  int stage;     /* only an Erlang stage of the flow passed */
+} wx_ceffect;
+
+/* The flows pending in a state with codes c, into out (flow f, f |
+ * WX_CEDGE_EXIT for an early exit, nf + o for outcome o's repeat);
+ * returns how many (cohort_effect.c). */
+uint32_t wx__cspace_pending(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t *out);
+/* Pending flow f fires in state c: o gets the state before any fate. */
+wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t f, uint16_t *o);
+/* How many fates follow e, and the key of fate c. */
+uint32_t wx__ceffect_fates(const wx_cspace *s, const wx_ceffect *e);
+void wx__ceffect_key(const wx_cspace *s, const wx_ceffect *e, uint32_t c,
+                     uint16_t *key);
+/* Key slots, stages and counters of phase-type delays and repeats. */
+int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m);
+int wx__cspace_setup_repeats(wx_cspace *s, const wx_model *m);
+
 /* Builds the reachable states and their step trees of m (structure only:
  * every flow counts as possible whatever its probability).  WX_OK,
  * WX_ENOMEM, or WX_ETOOBIG with fail_what / fail_flow set. */

@@ -62,7 +62,8 @@ int wx__cecon_alloc(wx_cecon *c, const wx_model *m) {
   c->rev = calloc(m->n_outcomes + 1u, sizeof *c->rev);
   c->attr = calloc(2u * m->n_modules + 1u, sizeof *c->attr);
   c->rng = calloc(m->n_outcomes + 1u, sizeof *c->rng);
-  if (!c->bit || !c->seen || !c->seen_rep || !c->rev || !c->attr || !c->rng) return WX_ENOMEM;
+  if (!c->bit || !c->seen || !c->seen_rep || !c->rev || !c->attr || !c->rng)
+    return WX_ENOMEM;
   for (uint32_t o = 0; o < m->n_outcomes; o++) {
     c->bit[o] = WX_NONE;
     if (!wx__outcome_economic(&m->outcomes[o])) continue;

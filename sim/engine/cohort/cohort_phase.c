@@ -45,7 +45,8 @@ double wx__cohort_dist_variance(const wx_dist *d, const double *params) {
     case WX_DIST_UNIFORM: return (b - a) * (b - a) / 12;
     case WX_DIST_GAMMA: return a > 0 ? b * b / a : 0;
     case WX_DIST_LOGNORMAL: return mu * mu * expm1(b * b);
-    case WX_DIST_WEIBULL: return fmax(b * b * gsl_sf_gamma(1 + 2 / a) - mu * mu, 0);
+    case WX_DIST_WEIBULL:
+      return fmax(b * b * gsl_sf_gamma(1 + 2 / a) - mu * mu, 0);
     default: return 0;
   }
 }

@@ -415,7 +415,8 @@ static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
   if (!(worst * dt <= MAX_STIFFNESS) && fast != WX_NONE) {
     const wx_flow *fl = &e->m->flows[fast];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': a delay (stage) mean of %g d is over %.0e times "
+                    "flow '%s': a delay (stage) mean of %g d is over %.0e "
+                    "times "
                     "shorter than the sample interval (%g d): the cohort "
                     "engine's exponentials would take too long; sample "
                     "more often or use engine: agent", fl->name,

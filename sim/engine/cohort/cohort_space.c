@@ -21,15 +21,8 @@
 #define TREE_HASH (4u * WX_COHORT_MAX_TREE)
 #define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
 #define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
-
-/* What one flow firing does to a state: the counters it bumps and the
- * module it enters (WX_NONE: none, or the person already belongs). */
-typedef struct {
-  uint32_t n, ctr[4];
-  uint32_t enter;
-  uint32_t rep;  /* an outcome whose repeat may now be pending, or WX_NONE */
-  int stage;     /* only an Erlang stage of the flow passed */
-} effect;
+/* the model flow of a pending entry, for messages (WX_NONE: a repeat) */
+#define FLOW_ID(f) (FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE)
 
 /* Scratch of a build. */
 typedef struct {
@@ -90,153 +83,6 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
   return s->n_states - 1;
 }
 
-/* Flow f is pending: it goes on to its next stage (or fires), and at its
- * early-exit stage it may also fire at once (f | WX_CEDGE_EXIT). */
-static uint32_t add_pending(const wx_cspace *s, const uint16_t *c, uint32_t f,
-                            uint32_t *out, uint32_t n) {
-  out[n++] = f;
-  uint32_t ph = s->phase_slot[f];
-  if (ph != WX_NONE && c[ph] == s->phase[f].exit_at)
-    out[n++] = f | WX_CEDGE_EXIT;
-  return n;
-}
-
-/* The flows pending in a state with codes c, into out; returns how many. */
-static uint32_t pending(const wx_cspace *s, const wx_model *m,
-                        const uint16_t *c, uint32_t *out) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < s->nm; i++) {
-    if (!c[i]) continue;
-    const wx_module *mod = &m->modules[i];
-    uint32_t x = c[i] - 1u, b = x >> s->nj[i];
-    if (b < mod->n_exclusive) n = add_pending(s, c, mod->exclusive[b], out, n);
-    for (uint32_t k = 0; k < s->nj[i]; k++)
-      if (x >> k & 1u) n = add_pending(s, c, mod->joins[k], out, n);
-  }
-  for (uint32_t o = 0; o < s->no; o++) /* pending repeats: nf + o */
-    if (s->rep_slot[o] != WX_NONE && c[s->rep_slot[o]]) out[n++] = s->nf + o;
-  return n;
-}
-
-/* The stage counters of module i's flows back to 0. */
-static void clear_phases(const wx_cspace *s, const wx_model *m, uint32_t i,
-                         uint16_t *o) {
-  const wx_module *mod = &m->modules[i];
-  for (uint32_t k = 0; k < mod->n_exclusive; k++)
-    if (s->phase_slot[mod->exclusive[k]] != WX_NONE)
-      o[s->phase_slot[mod->exclusive[k]]] = 0;
-  for (uint32_t k = 0; k < mod->n_joins; k++)
-    if (s->phase_slot[mod->joins[k]] != WX_NONE)
-      o[s->phase_slot[mod->joins[k]]] = 0;
-}
-
-/* The pending repeat of outcome o fires (a stage of it, or the purchase,
- * after which another may be pending: e.rep). */
-static effect apply_repeat(const wx_cspace *s, const uint16_t *c, uint32_t o,
-                           uint16_t *out) {
-  uint32_t slot = s->rep_slot[o], base = 2 * s->nm + s->nf;
-  effect e = {0, {0, 0, 0, 0}, WX_NONE, WX_NONE, 0};
-  memcpy(out, c, s->kw * sizeof *out);
-  if (c[slot] < s->rep_stages[o]) {
-    out[slot]++;
-    e.stage = 1;
-    return e;
-  }
-  out[slot] = 0;
-  e.ctr[e.n++] = base + o;
-  e.ctr[e.n++] = s->rep_ctr[o];
-  e.rep = o;
-  return e;
-}
-
-/* Flow f fires in state c: o gets the state before any entry's fate. */
-static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
-                    uint32_t f, uint16_t *o) {
-  int exit = (f & WX_CEDGE_EXIT) != 0;
-  f &= ~WX_CEDGE_EXIT;
-  if (f >= s->nf) return apply_repeat(s, c, f - s->nf, o);
-  const wx_flow *fl = &m->flows[f];
-  uint32_t i = fl->from, nm = s->nm, ph = s->phase_slot[f];
-  effect e = {1, {2 * nm + f, 0, 0, 0}, WX_NONE, WX_NONE, 0};
-  memcpy(o, c, s->kw * sizeof *o);
-  if (!exit && ph != WX_NONE && c[ph] + 1u < s->stages[f]) {
-    o[ph]++; /* an Erlang stage passes: nothing is counted yet */
-    e.n = 0;
-    e.stage = 1;
-    return e;
-  }
-  if (ph != WX_NONE) o[ph] = 0;
-  if (fl->kind == WX_FLOW_JOIN) {
-    o[i] = (uint16_t)(1u + ((c[i] - 1u) & ~(1u << s->join_bit[f])));
-  } else {
-    o[i] = 0;
-    e.ctr[e.n++] = nm + i;
-    clear_phases(s, m, i, o); /* leaving cancels every pending flow */
-  }
-  if (fl->target == WX_TARGET_OUTCOME) {
-    e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
-    if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
-  } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
-    e.ctr[e.n++] = fl->to;
-    e.enter = fl->to;
-  }
-  return e;
-}
-
-/* How many fates follow effect e, and the key of fate c: the entered
- * module's fate, or whether another purchase is pending (c = 1). */
-static uint32_t n_fates_of(const wx_cspace *s, const effect *e) {
-  return e->enter != WX_NONE ? s->n_fates[e->enter]
-                             : e->rep != WX_NONE ? 2 : 1;
-}
-
-static void fate_key(const wx_cspace *s, const effect *e, uint32_t c,
-                     uint16_t *key) {
-  if (e->enter != WX_NONE) key[e->enter] = (uint16_t)(1u + c);
-  if (e->rep != WX_NONE) key[s->rep_slot[e->rep]] = (uint16_t)c;
-}
-
-/* Repeats: a key slot per outcome with repeats (0: none pending, j: the
- * j-th Erlang stage pending) and a counter of repeat purchases. */
-static int setup_repeats(wx_cspace *s, const wx_model *m) {
-  s->rep_slot = calloc(s->no + 1u, sizeof *s->rep_slot);
-  s->rep_stages = calloc(s->no + 1u, sizeof *s->rep_stages);
-  s->rep_ctr = calloc(s->no + 1u, sizeof *s->rep_ctr);
-  if (!s->rep_slot || !s->rep_stages || !s->rep_ctr) return WX_ENOMEM;
-  for (uint32_t o = 0; o < s->no; o++) {
-    const wx_outcome *oc = &m->outcomes[o];
-    s->rep_slot[o] = s->rep_ctr[o] = WX_NONE;
-    if (!oc->has_repeat) continue;
-    uint32_t k = wx__cohort_erlang(m, &oc->repeat_delay);
-    s->rep_stages[o] = k ? k : 1;
-    s->rep_slot[o] = s->kw++;
-    s->rep_ctr[o] = s->n_ctr++;
-  }
-  return WX_OK;
-}
-
-/* Every flow's delay as phase-type stages, a key slot for the current
- * stage where there are several. */
-static int setup_phases(wx_cspace *s, const wx_model *m) {
-  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
-  s->phase = calloc(s->nf + 1u, sizeof *s->phase);
-  if (!nominal || !s->phase) {
-    free(nominal);
-    return WX_ENOMEM;
-  }
-  wx__params_nominal(m, nominal);
-  s->exact = 1;
-  for (uint32_t f = 0; f < s->nf; f++) {
-    wx_cphase ph = wx__cohort_phase(m, &m->flows[f].delay, nominal);
-    if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */
-    s->phase[f] = ph;
-    s->exact = s->exact && ph.exact;
-    s->stages[f] = ph.k;
-    s->phase_slot[f] = ph.k > 1 ? s->kw++ : WX_NONE;
-  }
-  free(nominal);
-  return WX_OK;
-}
 
 static int setup(wx_cspace *s, const wx_model *m) {
   s->nm = m->n_modules;
@@ -255,8 +101,8 @@ static int setup(wx_cspace *s, const wx_model *m) {
       !s->stages || !s->phase_slot)
     return WX_ENOMEM;
   s->kw = s->nm;
-  if (setup_phases(s, m) != WX_OK) return WX_ENOMEM;
-  if (setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -326,17 +172,20 @@ static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t np = pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
+    uint32_t np = wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw,
+                                     w->pend);
     for (uint32_t k = 0; k < np; k++) {
       uint32_t f = w->pend[k];
-      effect e = apply(s, m, s->codes + (size_t)st * s->kw, f, o);
-      uint32_t nfate = n_fates_of(s, &e);
+      /* s->codes moves as states are added: address it afresh */
+      wx_ceffect e =
+          wx__cspace_apply(s, m, s->codes + (size_t)st * s->kw, f, o);
+      uint32_t nfate = wx__ceffect_fates(s, &e);
       for (uint32_t c = 0; c < nfate; c++) {
-        fate_key(s, &e, c, o);
+        wx__ceffect_key(s, &e, c, o);
         int rc = WX_OK;
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
+          return fail(s, FLOW_ID(f),
                       "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
         /* repeats cycle by design; their trees stop at REP_DEPTH */
@@ -495,29 +344,29 @@ static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
 static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
                   uint32_t g) {
   const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
-  uint32_t np = pending(s, m, c, w->pend);
+  uint32_t np = wx__cspace_pending(s, m, c, w->pend);
   s->edge_off[g] = s->n_edges;
   for (uint32_t k = 0; k < np; k++) {
     uint32_t f = w->pend[k];
-    effect e = apply(s, m, c, f, w->key);
+    wx_ceffect e = wx__cspace_apply(s, m, c, f, w->key);
     memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
     if (FLOW_OF(f) >= s->nf && !e.stage &&
         w->inc[s->rep_ctr[FLOW_OF(f) - s->nf]] >= WX_COHORT_REP_DEPTH)
       continue; /* the truncation of repeats (cohort_run.c bounds it) */
     for (uint32_t j = 0; j < e.n; j++)
       if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
-        return fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
+        return fail(s, FLOW_ID(f),
                     "a path of more flows than the step tree holds");
-    uint32_t nfate = n_fates_of(s, &e);
+    uint32_t nfate = wx__ceffect_fates(s, &e);
     for (uint32_t fate = 0; fate < nfate; fate++) {
-      fate_key(s, &e, fate, w->key);
+      wx__ceffect_key(s, &e, fate, w->key);
       int rc = WX_OK;
       uint32_t st = state_find(s, w->key, 0, &rc);
       uint32_t to = st == WX_NONE ? WX_NONE
                                   : node_find(s, w, base, st, w->inc, &rc);
       if (to == WX_NONE)
         return rc == WX_ENOMEM ? rc
-                               : fail(s, FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE,
+                               : fail(s, FLOW_ID(f),
                                       "a step tree exceeds the bound");
       if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
                    e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)

@@ -49,8 +49,9 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   t->iorder = calloc(nn, sizeof *t->iorder);
   t->pairs = calloc(mt, sizeof *t->pairs);
   t->va = calloc(4 * mt, sizeof *t->va);
-  if (!t->flow_rate || !t->rep_p || !t->stage_rate || !t->exit_p || !t->fate_p || !t->edge_rate || !t->exit_rate ||
-      !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
+  if (!t->flow_rate || !t->rep_p || !t->stage_rate || !t->exit_p ||
+      !t->fate_p || !t->edge_rate || !t->exit_rate || !t->tree_max ||
+      !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
       !t->iorder || !t->pairs)
     return WX_ENOMEM;
   t->vb = t->va + mt;
