@@ -27,7 +27,7 @@ chose() { # chose DIR ENGINE
 }
 model "$T/big.yaml" 1e6 "gamma(shape=2, mean=3d)" auto
 model "$T/small.yaml" 100 "gamma(shape=2, mean=3d)" auto
-model "$T/fitted.yaml" 1e6 "uniform(1d, 3d)"
+model "$T/fitted.yaml" 2e4 "uniform(1d, 3d)" # 2e5 arrivals: over the threshold
 "$WX" run "$T/big.yaml" -o "$T/big" -q || fail "big run"
 chose "$T/big" cohort
 grep -q ',total,all,revenue,' "$T/big/series.csv" || fail "no revenue series"
