@@ -148,7 +148,7 @@ int wx__cfiss_step(wx_cohort *e, double t0, double t1) {
     if (src->kind != WX_SOURCE_CAMPAIGN || !src->fission.on) continue;
     if (!e->fiss.pool[k]) continue;
     double mu = e->params[src->fission.delay.p[0]];
-    if (!(mu > 0)) return WX_ERUNTIME;
+    if (!(mu > 1e-9)) mu = 1e-9; /* a zero delay: at once, as the agent's */
     double a = e->fiss.since[k] > t0 ? e->fiss.since[k] : t0;
     if (!(t1 > a)) continue;
     double m = ceil((t1 - a) / (mu / SUBSTEPS));
