@@ -70,6 +70,36 @@ static void markov_model_passes(void **state) {
   wx_diags_free(d);
 }
 
+/* Values are fine; an outcome reachable by two flows of one person is
+ * not (first-time customers need per-person memory). */
+static void outcome_reached_twice_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check("outcomes:\n"
+                      "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
+                      "flows:\n"
+                      "  go: {from: oa, to: shop, p: 20%, "
+                      "delay: exponential(3d)}\n"
+                      "  try: {from: oa, to: buy, type: join, p: 10%, "
+                      "delay: exponential(1d)}\n"
+                      "  pay: {from: shop, to: buy, p: 10%, "
+                      "delay: \"gamma(shape=3, mean=2d)\"}\n",
+                      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 10, 3, "outcome 'buy'", "two flows");
+  assert_int_equal(wx_diags_count(d), 1);
+  wx_diags_free(d);
+  d = check("outcomes:\n"
+            "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
+            "flows:\n"
+            "  go: {from: oa, to: shop, p: 20%, delay: exponential(3d)}\n"
+            "  pay: {from: shop, to: buy, p: 10%, "
+            "delay: \"gamma(shape=3, mean=2d)\"}\n",
+            &rc);
+  assert_int_equal(rc, WX_OK);
+  wx_diags_free(d);
+}
+
 static void non_exponential_delay_is_refused(void **state) {
   (void)state;
   int rc;
@@ -77,10 +107,15 @@ static void non_exponential_delay_is_refused(void **state) {
                       "  go: {from: oa, to: shop, p: 20%, "
                       "delay: exponential(3d)}\n"
                       "  slow: {from: shop, type: churn, p: 50%, "
-                      "delay: \"gamma(shape=2, mean=3d)\"}\n",
+                      "delay: \"gamma(shape=2.5, mean=3d)\"}\n"
+                      "  erlang: {from: oa, type: join, to: shop, p: 5%, "
+                      "delay: \"gamma(shape=3, mean=3d)\"}\n"
+                      "  odd: {from: shop, to: oa, type: join, p: 50%, "
+                      "delay: \"lognormal(median=1d, sigma=0.5)\"}\n"
+                      "  now: {from: oa, type: churn, p: 5%, delay: 0d}\n",
                       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 11, 3, "flow 'slow'", "gamma");
+  expect(d, 14, 3, "flow 'now'", "positive, finite mean");
   assert_int_equal(wx_diags_count(d), 1);
   wx_diags_free(d);
 }
@@ -135,11 +170,11 @@ static void touchpoint_and_economics_are_refused(void **state) {
                       "    schedule: {every: 7d}\n"
                       "    reach: 10%\n"
                       "outcomes:\n"
-                      "  buy: {value: 100}\n",
+                      "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
                       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
   expect(d, 10, 3, "touchpoint 'post'", "not modelled");
-  expect(d, 15, 3, "outcome 'buy'", "order values");
+  expect(d, 15, 3, "outcome 'buy'", "repeat purchases");
   wx_diags_free(d);
 }
 
@@ -191,6 +226,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(markov_model_passes),
       cmocka_unit_test(non_exponential_delay_is_refused),
+      cmocka_unit_test(outcome_reached_twice_is_refused),
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),

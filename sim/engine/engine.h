@@ -55,11 +55,19 @@ typedef struct wx_engine_type {
 } wx_engine_type;
 
 const wx_engine_type *wx__engine_find(const char *name); /* NULL if unknown */
+
+/* `engine: auto` (engine_auto.c): the cohort engine when the model passes
+ * its check with exact delays only and expects at least this many
+ * arrivals over its horizon, else the agent engine. */
+#define WX_AUTO_COHORT_MIN 1e5
+int wx__engine_is_auto(const char *name);
+double wx__engine_auto_population(const wx_model *m);
+const wx_engine_type *wx__engine_auto_pick(const wx_model *m);
 size_t wx__engine_count(void);
 const wx_engine_type *wx__engine_at(size_t i);
 
 /* The engine a run uses: `name` when not NULL, else the scenario's
- * `engine:` key, else "agent".  NULL (with a diagnostic listing every
+ * `engine:` key, else "agent"; "auto" picks one for m.  NULL (with a diagnostic listing every
  * engine, at the key's position when it came from the scenario) when
  * unknown. */
 const wx_engine_type *wx__engine_resolve(const wx_model *m, const char *name,

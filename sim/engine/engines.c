@@ -35,11 +35,16 @@ static void list_engines(char *buf, size_t size) {
   for (size_t i = 0; i < wx__engine_count() && n < size; i++)
     n += (size_t)snprintf(buf + n, size - n, "%s%s (%s)", i ? ", " : "",
                           engines[i]->name, engines[i]->summary);
+  if (n < size)
+    snprintf(buf + n, size - n, ", auto (cohort where it is exact and at "
+             "least %.0e arrivals are expected, else agent)",
+             WX_AUTO_COHORT_MIN);
 }
 
 const wx_engine_type *wx__engine_resolve(const wx_model *m, const char *name,
                                          wx_diags *d) {
   const char *want = name ? name : m->engine ? m->engine : "agent";
+  if (wx__engine_is_auto(want)) return wx__engine_auto_pick(m);
   const wx_engine_type *t = wx__engine_find(want);
   if (t) return t;
   char list[1024];

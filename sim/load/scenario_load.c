@@ -23,7 +23,7 @@ static void engine_setting(wx_sctx *c, const wx_node *root) {
   if (!n || !wx__get_scalar(c, n, "engine", "an engine name such as agent",
                             &name))
     return;
-  if (!wx__engine_find(name)) {
+  if (!wx__engine_find(name) && !wx__engine_is_auto(name)) {
     char list[256] = "";
     size_t k = 0;
     for (size_t i = 0; i < wx__engine_count() && k < sizeof list; i++)

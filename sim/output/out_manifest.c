@@ -43,6 +43,9 @@ static void write_run_options(FILE *fp, const wx_run_ctx *c) {
   char a[32], b[32];
   fputs("  \"engine\": ", fp);
   wx__json_string(fp, c->engine->name);
+  const char *asked = c->o->engine ? c->o->engine : c->m->engine;
+  if (wx__engine_is_auto(asked)) /* the engine above is auto's choice */
+    fputs(",\n  \"engine_requested\": \"auto\"", fp);
   fprintf(fp, ",\n  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
           wx__fmt_num(a, c->layout.horizon), wx__fmt_num(b, c->layout.sample_dt));
   fputs("  \"quantiles\": [", fp);

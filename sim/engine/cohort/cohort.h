@@ -43,6 +43,8 @@
 #define WX_COHORT_MAX_NODES 262144u /* nodes over all step trees */
 #define WX_COHORT_MAX_JOINS 8u      /* join flows out of one module */
 #define WX_COHORT_DEPTH 24u         /* transitions one tree path may hold */
+#define WX_COHORT_MAX_STAGES 8u     /* Erlang stages of one delay */
+#define WX_COHORT_REP_DEPTH 16u     /* repeats of one person within a step */
 
 /* ------------------------------------------- the engine table functions */
 
@@ -56,9 +58,36 @@ void wx__cohort_free(void *e);
 
 /* --------------------------------------------- shared by cohort_*.c only */
 
-/* An edge of a step tree: the pending flow `flow` fires; when it enters
- * module `enter` (WX_NONE: it enters none) the entrant takes fate `fate`
- * of that module, so the edge's rate is rate(flow) * P(fate). */
+/* A delay as phase-type stages (cohort_phase.c): k stages in turn, an
+ * early exit after stage exit_at (WX_NONE: none) with probability q;
+ * exact when it is the delay's distribution (exponential, Erlang), else
+ * it matches the mean (and the variance where it can).  k = 0: none (a
+ * mean that is not positive). */
+typedef struct {
+  uint32_t k, exit_at;
+  int exact;
+} wx_cphase;
+/* The stages of an exponential (1) or of a gamma with a whole shape from 1
+ * to WX_COHORT_MAX_STAGES and no prior; else 0. */
+uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d);
+/* The structure, from the nominal parameters. */
+wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
+                           const double *nominal);
+/* Stage rates r[k] (per day) and q from a replication's parameters; -1
+ * when the mean is not positive. */
+int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
+                           const double *params, double *r, double *q);
+double wx__cohort_dist_variance(const wx_dist *d, const double *params);
+
+/* An edge of a step tree: the pending flow `flow` fires (flow nf + o: the
+ * pending repeat of outcome o); when it enters module `enter` (WX_NONE: it
+ * enters none) the entrant takes fate `fate` of that module, so the edge's
+ * rate is rate(flow) * P(fate).  With WX_CEDGE_REPEAT in fate, `enter` is
+ * the outcome just bought and fate & 1 whether another purchase is
+ * pending, at P = p or 1 - p. */
+#define WX_CEDGE_REPEAT 0x80000000u
+/* In `flow`: the early exit of a phase-type delay (cohort_phase.c). */
+#define WX_CEDGE_EXIT 0x40000000u
 typedef struct {
   uint32_t to;     /* node index (global) */
   uint32_t flow;
@@ -70,11 +99,20 @@ typedef struct {
  * at nm + i, flow f at 2 nm + f, outcome o at 2 nm + nf + o. */
 typedef struct {
   uint32_t nm, nf, no, n_ctr;
+  /* per flow: its Erlang stages (1: exponential) and, when more than one,
+   * the key slot of its stage counter; a state's key is kw codes: the nm
+   * module codes, then the stage counters */
+  uint32_t *stages, *phase_slot, kw;
+  wx_cphase *phase;        /* per flow */
+  int exact;               /* every delay is exactly its phase-type form */
+  /* per outcome with repeats: its key slot (0: no repeat pending, j: stage
+   * j of the repeat delay), stages and repeat counter; else WX_NONE */
+  uint32_t *rep_slot, *rep_stages, *rep_ctr;
   /* per module: number of join flows and of fate codes; a fate code c is
    * (branch << n_joins) | pending-join mask, branch n_exclusive = stay */
   uint32_t *nj, *n_fates;
   uint32_t *join_bit;      /* per flow: its bit in its module's mask */
-  /* states: codes[s * nm + i] is 0 (not a member) or 1 + fate code;
+  /* states: codes[s * kw + i] is 0 (not a member) or 1 + fate code;
    * state 0 is the empty state (the person is gone) */
   uint32_t n_states, cap_states;
   uint16_t *codes;
@@ -94,10 +132,37 @@ typedef struct {
   wx_cedge *edges;
   uint32_t n_edges, cap_edges;
   uint32_t max_tree;       /* largest tree */
+  uint8_t *twice;          /* per outcome: a person can reach it twice */
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
 } wx_cspace;
+
+
+/* What one flow firing does to a state: the counters it bumps and the
+ * module it enters (WX_NONE: none, or the person already belongs). */
+typedef struct {
+  uint32_t n, ctr[4];
+  uint32_t enter;
+  uint32_t rep;  /* an outcome whose repeat may now be pending, or WX_NONE */
+  int stage;     /* only an Erlang stage of the flow passed */
+} wx_ceffect;
+
+/* The flows pending in a state with codes c, into out (flow f, f |
+ * WX_CEDGE_EXIT for an early exit, nf + o for outcome o's repeat);
+ * returns how many (cohort_effect.c). */
+uint32_t wx__cspace_pending(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t *out);
+/* Pending flow f fires in state c: o gets the state before any fate. */
+wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t f, uint16_t *o);
+/* How many fates follow e, and the key of fate c. */
+uint32_t wx__ceffect_fates(const wx_cspace *s, const wx_ceffect *e);
+void wx__ceffect_key(const wx_cspace *s, const wx_ceffect *e, uint32_t c,
+                     uint16_t *key);
+/* Key slots, stages and counters of phase-type delays and repeats. */
+int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m);
+int wx__cspace_setup_repeats(wx_cspace *s, const wx_model *m);
 
 /* Builds the reachable states and their step trees of m (structure only:
  * every flow counts as possible whatever its probability).  WX_OK,
@@ -132,9 +197,38 @@ void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
                                  const double *c, const uint32_t *order,
                                  uint32_t k, uint64_t *out);
 
+/* Economic outcomes (cohort_econ.c): values of the purchases the flows
+ * fired, customers, revenue, attribution to modules, totals. */
+typedef struct {
+  uint32_t n_econ;
+  uint32_t *bit;   /* per outcome: its index among economic ones, or WX_NONE */
+  uint64_t *seen;  /* per flow: firings whose values are drawn */
+  uint64_t *seen_rep; /* per outcome: the same for repeat purchases */
+  double *rev;     /* per outcome: revenue so far */
+  double *attr;    /* per module: purchases, revenue of flows out of it */
+  gsl_rng **rng;   /* per economic outcome: its values' stream */
+} wx_cecon;
+
+int wx__cecon_alloc(wx_cecon *c, const wx_model *m);
+void wx__cecon_free(wx_cecon *c, const wx_model *m);
+void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed);
+void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                      const double *params, const uint64_t *ctr);
+void wx__cecon_write(const wx_cecon *c, const wx_model *m,
+                     const wx_cspace *s, const wx_layout *l,
+                     const uint64_t *ctr, double *row);
+/* The sum of n independent values of d: exact in distribution for fixed,
+ * exponential and gamma values and up to 1024 values of any kind, normal
+ * with the exact mean and variance beyond (docs/cohort.md). */
+double wx__cohort_value_sum(const wx_dist *d, const double *params,
+                            gsl_rng *r, uint64_t n);
+
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
-  double *flow_rate;  /* per flow, per day */
+  double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
+  double *rep_p;      /* per outcome: P(another purchase) */
+  double *stage_rate; /* per flow, WX_COHORT_MAX_STAGES stage rates */
+  double *exit_p;     /* per flow: q of its early exit */
   double *fate_p;     /* per module fate code: offset fate_off[i] */
   uint32_t *fate_off;
   double *edge_rate;  /* per edge */
@@ -171,5 +265,56 @@ void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
                      const wx_crows *out);
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
+
+/* Referral fission of campaigns (cohort_fission.c): per source, the
+ * offspring on their way (their generation delays running), and the
+ * counters of the agent engine's "shares" and "fission_arrivals" columns
+ * and of the arrivals committed against a saturation cap. */
+typedef struct {
+  uint64_t *pool, *shares, *arrivals, *committed; /* per source */
+  double *since; /* per source: when its pool was last brought forward */
+} wx_cfiss;
+
+/* One engine instance (cohort_run.c). */
+typedef struct {
+  const wx_model *m;
+  const wx_layout *l;
+  wx_cspace sp;
+  wx_ctrans tr;
+  wx_cecon econ;
+  wx_cfiss fiss;
+  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
+  uint64_t *count, *next; /* per state */
+  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
+  uint64_t *arr;        /* per source, cumulative */
+  uint64_t *draw;       /* per tree node */
+  double *mean, *fa;    /* per tree node */
+  wx_crows alt;          /* rows at a second step length */
+  double alt_dt;
+  /* the parameters the rates and rows were derived from: replications
+   * without priors share them, and then skip the exponentials */
+  double *last_params;
+  int have_last;
+  const double *params; /* this run's */
+  wx_engine_stats st;
+} wx_cohort;
+
+/* The people counted in e->draw (local nodes of state st's tree) end the
+ * step at their nodes. */
+void wx__cohort_settle(wx_cohort *e, uint32_t st);
+/* n people entering module i at uniform times in [a, b] within the step
+ * ending at t1. */
+void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
+                            double a, double b, double t1);
+
+int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m);
+void wx__cfiss_free(wx_cfiss *f);
+void wx__cfiss_reset(wx_cfiss *f, const wx_model *m);
+/* Campaign k reached n people at `at`: their shares and offspring. */
+void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
+/* The generations of the step [t0, t1]. */
+int wx__cfiss_step(wx_cohort *e, double t0, double t1);
+/* The shares and fission_arrivals columns of sample row `row`. */
+void wx__cfiss_write(const wx_cohort *e, double *row);
 
 #endif

@@ -4,6 +4,7 @@
  * run the agent engine instead.  A precise refusal beats a wrong number.
  */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cohort.h"
 #include "util.h"
@@ -30,31 +31,57 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];
-    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on) continue;
+    if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on ||
+        s->fission.delay.kind == WX_DIST_EXPONENTIAL)
+      continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': campaign fission (referral generations) is "
-                  "not modelled by the cohort engine yet" HINT, s->name);
+                  "source '%s': campaign fission is modelled by the cohort "
+                  "engine only with an exponential generation_delay, not %s"
+                  HINT, s->name, wx__dist_name(s->fission.delay.kind));
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
-    if (!wx__outcome_economic(o)) continue;
+    if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay))
+      continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
-                  "outcome '%s': order values and repeat purchases are not "
-                  "modelled by the cohort engine yet" HINT, o->name);
+                  "outcome '%s': repeat purchases are modelled by the cohort "
+                  "engine only after exponential or Erlang delays (gamma "
+                  "with a whole shape from 1 to %u), not %s" HINT, o->name,
+                  WX_COHORT_MAX_STAGES, wx__dist_name(o->repeat_delay.kind));
   }
   return rc;
 }
 
-/* Only exponential delays keep a person's state Markov. */
+/* Every delay with a positive, finite mean has a phase-type form
+ * (cohort_phase.c): exact for exponential and Erlang delays, matching the
+ * mean and variance otherwise (docs/cohort.md gives the measured bias). */
 static int refuse_delays(const wx_model *m, wx_diags *d) {
+  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
+  if (!nominal) return wx__diag(d, WX_ENOMEM, m->path, 0, 0, "out of memory");
+  wx__params_nominal(m, nominal);
   int rc = WX_OK;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->tp || fl->delay.kind == WX_DIST_EXPONENTIAL) continue;
+    if (fl->tp || wx__cohort_phase(m, &fl->delay, nominal).k) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
-                  "flow '%s': %s delays are not modelled by the cohort "
-                  "engine yet (exponential delays only)" HINT,
+                  "flow '%s': the cohort engine needs a %s delay with a "
+                  "positive, finite mean" HINT,
                   fl->name, wx__dist_name(fl->delay.kind));
+  }
+  free(nominal);
+  return rc;
+}
+
+/* First-time customers are purchases only when nobody buys twice. */
+static int refuse_twice(const wx_model *m, const wx_cspace *s, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_outcomes; i++) {
+    const wx_outcome *o = &m->outcomes[i];
+    if (!wx__outcome_economic(o) || !s->twice[i]) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
+                  "outcome '%s': a person can reach it by two flows, and "
+                  "the cohort engine cannot tell first-time customers from "
+                  "returning ones" HINT, o->name);
   }
   return rc;
 }
@@ -77,7 +104,9 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
                   who, s.fail_what ? s.fail_what : "model too large",
                   WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE,
                   WX_COHORT_MAX_JOINS, WX_COHORT_DEPTH);
-  } else if (rc != WX_OK) {
+  } else if (rc == WX_OK) {
+    rc = refuse_twice(m, &s, d);
+  } else {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");
   }

@@ -11,30 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "cohort.h"
 #include "rng.h"
 #include "util.h"
 
-typedef struct {
-  const wx_model *m;
-  const wx_layout *l;
-  wx_cspace sp;
-  wx_ctrans tr;
-  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
-  uint64_t *count, *next; /* per state */
-  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
-  uint64_t *arr;        /* per source, cumulative */
-  uint64_t *draw;       /* per tree node */
-  double *mean, *fa;    /* per tree node */
-  wx_crows alt;          /* rows at a second step length */
-  double alt_dt;
-  /* the parameters the rates and rows were derived from: replications
-   * without priors share them, and then skip the exponentials */
-  double *last_params;
-  int have_last;
-  const double *params; /* this run's */
-  wx_engine_stats st;
-} wx_cohort;
 
 static uint64_t engine_bytes(const wx_cspace *s, const wx_model *m,
                              const wx_layout *l) {
@@ -64,6 +46,8 @@ void wx__cohort_free(void *ve) {
   free(e->alt.porder);
   free(e->last_params);
   wx__ctrans_free(&e->tr);
+  wx__cecon_free(&e->econ, e->m);
+  wx__cfiss_free(&e->fiss);
   wx__cspace_free(&e->sp);
   free(e);
 }
@@ -102,6 +86,8 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
   e->l = l;
   if (wx__cspace_build(&e->sp, m) != WX_OK ||
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
+      wx__cecon_alloc(&e->econ, m) != WX_OK ||
+      wx__cfiss_alloc(&e->fiss, m) != WX_OK ||
       alloc_arrays(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
@@ -123,7 +109,7 @@ void wx__cohort_stats(const void *ve, wx_engine_stats *out) {
 
 /* The people counted in draw[] (local nodes of state st's tree) end the
  * step at their nodes: their end states and counter increments. */
-static void settle(wx_cohort *e, uint32_t st) {
+void wx__cohort_settle(wx_cohort *e, uint32_t st) {
   const wx_cspace *s = &e->sp;
   uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
   for (uint32_t j = 0; j < n; j++) {
@@ -146,7 +132,7 @@ static void move_present(wx_cohort *e, const wx_crows *rows) {
     uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
     wx__cohort_multinomial_cond(r, e->count[st], rows->prob + base,
                                 rows->porder + base, n, e->draw);
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
 }
 
@@ -199,7 +185,7 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
         total += e->draw[j];
       }
     }
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
   return total;
 }
@@ -265,7 +251,7 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
     uint32_t len = s->tree_off[st + 1] - base;
     wx__ctrans_tree(&e->tr, s, st, t1 - at, e->mean, NULL);
     wx__cohort_multinomial(e->rng[k], by_fate[c], e->mean, len, e->draw);
-    settle(e, st);
+    wx__cohort_settle(e, st);
   }
   e->arr[k] += n;
   e->ctr[i] += n; /* joins */
@@ -282,6 +268,7 @@ static int campaigns(wx_cohort *e, const double *params, double t0,
     if (!(n > 0)) continue;
     if (!(n <= MAX_ARRIVALS)) return WX_ETOOBIG;
     arrive_at(e, k, (uint64_t)n, src->at, t1);
+    if (src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, src->at);
   }
   return WX_OK;
 }
@@ -292,6 +279,7 @@ static int step(wx_cohort *e, const double *params, double t0, double t1) {
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, &rows);
   int rc = campaigns(e, params, t0, t1);
+  if (rc == WX_OK) rc = wx__cfiss_step(e, t0, t1);
   for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
         e->m->sources[k].kind == WX_SOURCE_ADS)
@@ -320,6 +308,7 @@ static int initial(wx_cohort *e, const double *params) {
       e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
     e->arr[k] += (uint64_t)n;
     e->ctr[i] += (uint64_t)n;
+    if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);
   }
   return WX_OK;
 }
@@ -361,7 +350,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     uint64_t x = e->count[st];
     if (!x) continue;
     live += x;
-    const uint16_t *c = s->codes + (size_t)st * s->nm;
+    const uint16_t *c = s->codes + (size_t)st * s->kw;
     for (uint32_t i = 0; i < s->nm; i++)
       if (c[i]) row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
   }
@@ -374,6 +363,9 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     row[l->flow_base + f] = (double)e->ctr[2 * s->nm + f];
   for (uint32_t o = 0; o < s->no; o++)
     row[l->outcome_base + o] = (double)e->ctr[2 * s->nm + s->nf + o];
+  wx__cecon_update(&e->econ, e->m, s, e->params, e->ctr);
+  wx__cecon_write(&e->econ, e->m, s, l, e->ctr, row);
+  wx__cfiss_write(e, row);
   for (uint32_t j = 0; j < e->m->n_sources; j++)
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
@@ -390,6 +382,8 @@ static void reset(wx_cohort *e, uint64_t seed) {
     wx__rng_seed_stream(e->rng[k], seed, WX_STREAM_SOURCE, m->sources[k].name);
   wx__rng_seed_stream(e->rng[m->n_sources], seed, WX_STREAM_MODULE,
                       "\001cohort transitions");
+  wx__cecon_reset(&e->econ, m, seed);
+  wx__cfiss_reset(&e->fiss, m);
 }
 
 static void finish_stats(wx_cohort *e) {
@@ -421,11 +415,44 @@ static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
   if (!(worst * dt <= MAX_STIFFNESS) && fast != WX_NONE) {
     const wx_flow *fl = &e->m->flows[fast];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
-                    "flow '%s': a delay mean of %g d is over %.0e times "
+                    "flow '%s': a delay (stage) mean of %g d is over %.0e "
+                    "times "
                     "shorter than the sample interval (%g d): the cohort "
                     "engine's exponentials would take too long; sample "
                     "more often or use engine: agent", fl->name,
                     1 / rmax, MAX_STIFFNESS, dt);
+  }
+  return WX_OK;
+}
+
+/* A step tree holds at most WX_COHORT_REP_DEPTH repeats of one person:
+ * more needs that many repeats to follow each other (p^(D - 1)) and at
+ * least D times the delay's stages of stage events, at most a Poisson of
+ * mean rate x dt: the product must stay below REP_TAIL for the truncation
+ * to be invisible. */
+#define REP_TAIL 1e-12
+
+static int check_repeats(const wx_cohort *e, wx_diags *diags) {
+  const wx_cspace *s = &e->sp;
+  const wx_layout *l = e->l;
+  double dt = 0;
+  for (uint32_t k = 1; k < l->n_samples; k++)
+    if (l->times[k] - l->times[k - 1] > dt) dt = l->times[k] - l->times[k - 1];
+  for (uint32_t o = 0; o < s->no; o++) {
+    if (s->rep_slot[o] == WX_NONE) continue;
+    double mu = e->tr.flow_rate[s->nf + o] * dt;
+    unsigned need = WX_COHORT_REP_DEPTH * s->rep_stages[o];
+    double more = pow(e->tr.rep_p[o], WX_COHORT_REP_DEPTH - 1.0);
+    if (mu > 0 && more * gsl_cdf_poisson_Q(need - 1, mu) > REP_TAIL) {
+      const wx_outcome *oc = &e->m->outcomes[o];
+      return wx__diag(diags, WX_ERUNTIME, e->m->path, oc->pos.line,
+                      oc->pos.col,
+                      "outcome '%s': repeat purchases are too frequent for "
+                      "the sample interval (%g d): the cohort engine holds "
+                      "at most %u repeats of one person per step; sample "
+                      "more often or use engine: agent",
+                      oc->name, dt, WX_COHORT_REP_DEPTH);
+    }
   }
   return WX_OK;
 }
@@ -442,9 +469,11 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
     const wx_flow *fl = &e->m->flows[bad];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
                     "flow '%s': the cohort engine needs a positive delay "
-                    "mean, got %g", fl->name, params[fl->delay.p[0]]);
+                    "mean, got %g", fl->name,
+                    params[fl->delay.p[fl->delay.kind == WX_DIST_GAMMA]]);
   }
   int rc = check_stiffness(e, diags);
+  if (rc == WX_OK) rc = check_repeats(e, diags);
   if (rc != WX_OK) return rc;
   if (np) memcpy(e->last_params, params, np);
   e->have_last = 1;
@@ -480,8 +509,9 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
 /* The cohort engine's entry in the table of engines (engines.c). */
 const wx_engine_type wx__engine_cohort = {
     .name = "cohort",
-    .summary = "counts per state, exact multinomial steps; for millions to "
-               "billions of people",
+    .summary = "counts per state, exact multinomial steps (Erlang stages, "
+               "values, repeats; fitted stages and fission substeps "
+               "approximate); for millions to billions of people",
     .check = wx__cohort_check,
     .memory_estimate = wx__cohort_memory,
     .alloc = wx__cohort_alloc,

@@ -19,13 +19,10 @@
 
 #define STATE_HASH (4u * WX_COHORT_MAX_STATES)
 #define TREE_HASH (4u * WX_COHORT_MAX_TREE)
-
-/* What one flow firing does to a state: the counters it bumps and the
- * module it enters (WX_NONE: none, or the person already belongs). */
-typedef struct {
-  uint32_t n, ctr[3];
-  uint32_t enter;
-} effect;
+#define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
+#define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
+/* the model flow of a pending entry, for messages (WX_NONE: a repeat) */
+#define FLOW_ID(f) (FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE)
 
 /* Scratch of a build. */
 typedef struct {
@@ -63,7 +60,7 @@ static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
  * WX_NONE when absent (or when full: *rc = WX_ETOOBIG / WX_ENOMEM). */
 static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
                            int *rc) {
-  uint32_t nm = s->nm, h = slot_of(key, nm);
+  uint32_t nm = s->kw, h = slot_of(key, nm);
   for (;; h = (h + 1) & (STATE_HASH - 1)) {
     uint32_t v = s->hash[h];
     if (!v) break;
@@ -86,42 +83,6 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
   return s->n_states - 1;
 }
 
-/* The flows pending in a state with codes c, into out; returns how many. */
-static uint32_t pending(const wx_cspace *s, const wx_model *m,
-                        const uint16_t *c, uint32_t *out) {
-  uint32_t n = 0;
-  for (uint32_t i = 0; i < s->nm; i++) {
-    if (!c[i]) continue;
-    const wx_module *mod = &m->modules[i];
-    uint32_t x = c[i] - 1u, b = x >> s->nj[i];
-    if (b < mod->n_exclusive) out[n++] = mod->exclusive[b];
-    for (uint32_t k = 0; k < s->nj[i]; k++)
-      if (x >> k & 1u) out[n++] = mod->joins[k];
-  }
-  return n;
-}
-
-/* Flow f fires in state c: o gets the state before any entry's fate. */
-static effect apply(const wx_cspace *s, const wx_model *m, const uint16_t *c,
-                    uint32_t f, uint16_t *o) {
-  const wx_flow *fl = &m->flows[f];
-  uint32_t i = fl->from, nm = s->nm;
-  effect e = {1, {2 * nm + f, 0, 0}, WX_NONE};
-  memcpy(o, c, nm * sizeof *o);
-  if (fl->kind == WX_FLOW_JOIN) {
-    o[i] = (uint16_t)(1u + ((c[i] - 1u) & ~(1u << s->join_bit[f])));
-  } else {
-    o[i] = 0;
-    e.ctr[e.n++] = nm + i;
-  }
-  if (fl->target == WX_TARGET_OUTCOME) {
-    e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
-  } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
-    e.ctr[e.n++] = fl->to;
-    e.enter = fl->to;
-  }
-  return e;
-}
 
 static int setup(wx_cspace *s, const wx_model *m) {
   s->nm = m->n_modules;
@@ -134,8 +95,14 @@ static int setup(wx_cspace *s, const wx_model *m) {
   s->entry_off = calloc(nm1, sizeof *s->entry_off);
   s->join_bit = calloc(s->nf + 1u, sizeof *s->join_bit);
   s->hash = calloc(STATE_HASH, sizeof *s->hash);
-  if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash)
+  s->stages = calloc(s->nf + 1u, sizeof *s->stages);
+  s->phase_slot = calloc(s->nf + 1u, sizeof *s->phase_slot);
+  if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash ||
+      !s->stages || !s->phase_slot)
     return WX_ENOMEM;
+  s->kw = s->nm;
+  if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -151,11 +118,16 @@ static int setup(wx_cspace *s, const wx_model *m) {
   return WX_OK;
 }
 
-/* The singleton states newcomers start in, for every source's module. */
+/* The singleton states newcomers start in, for every source's module and
+ * every campaign's fission module. */
 static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   uint32_t total = 0;
-  for (uint32_t k = 0; k < m->n_sources; k++) {
-    uint32_t i = m->sources[k].to;
+  for (uint32_t k = 0; k < 2 * m->n_sources; k++) {
+    const wx_source *src = &m->sources[k % m->n_sources];
+    if (k >= m->n_sources && !(src->kind == WX_SOURCE_CAMPAIGN &&
+                                src->fission.on))
+      continue;
+    uint32_t i = k < m->n_sources ? src->to : src->fission.into;
     if (s->entry_off[i] != WX_NONE) continue;
     s->entry_off[i] = total;
     total += s->n_fates[i];
@@ -164,7 +136,7 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   s->entry_state = calloc(total + 1u, sizeof *s->entry_state);
   if (!s->entry_state) return WX_ENOMEM;
   int rc = WX_OK;
-  memset(key, 0, s->nm * sizeof *key);
+  memset(key, 0, s->kw * sizeof *key);
   state_find(s, key, 1, &rc); /* state 0: gone */
   for (uint32_t i = 0; i < s->nm && rc == WX_OK; i++) {
     if (s->entry_off[i] == WX_NONE) continue;
@@ -200,19 +172,26 @@ static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t np = pending(s, m, s->codes + (size_t)st * s->nm, w->pend);
+    uint32_t np = wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw,
+                                     w->pend);
     for (uint32_t k = 0; k < np; k++) {
       uint32_t f = w->pend[k];
-      effect e = apply(s, m, s->codes + (size_t)st * s->nm, f, o);
-      uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+      /* s->codes moves as states are added: address it afresh */
+      wx_ceffect e =
+          wx__cspace_apply(s, m, s->codes + (size_t)st * s->kw, f, o);
+      uint32_t nfate = wx__ceffect_fates(s, &e);
       for (uint32_t c = 0; c < nfate; c++) {
-        if (e.enter != WX_NONE) o[e.enter] = (uint16_t)(1u + c);
+        wx__ceffect_key(s, &e, c, o);
         int rc = WX_OK;
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, f, "reachable state space exceeds the bound");
+          return fail(s, FLOW_ID(f),
+                      "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
-        if (graph_edge(w, st, to, f) != WX_OK) return WX_ENOMEM;
+        /* repeats cycle by design; their trees stop at REP_DEPTH */
+        if (FLOW_OF(f) < s->nf &&
+            graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
+          return WX_ENOMEM;
       }
     }
   }
@@ -230,15 +209,48 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
     for (uint32_t g = 0; g < w->n_g; g++)
       if (w->gto[g] == v && indeg[w->gfrom[g]]) {
         v = w->gfrom[g];
-        f = w->gflow[g];
+        f = FLOW_OF(w->gflow[g]);
         break;
       }
   return f;
 }
 
+/* twice[o] = 1 when some path fires flows into outcome o twice: the most
+ * firings from each state, in reverse topological order (every state is
+ * reachable, so a path from any state extends one from an entry). */
+static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
+                       const uint32_t *order, const uint32_t *first) {
+  uint32_t no = s->no;
+  uint8_t *most = calloc((size_t)s->n_states * no + 1u, 1);
+  s->twice = calloc(no + 1u, 1);
+  if (!most || !s->twice) {
+    free(most);
+    return WX_ENOMEM;
+  }
+  for (uint32_t q = s->n_states; q-- > 0;) {
+    uint32_t st = order[q];
+    uint8_t *mine = most + (size_t)st * no;
+    for (uint32_t g = first[st]; g < first[st + 1]; g++) {
+      int fires = !(w->gflow[g] & STAGE_EDGE);
+      const wx_flow *fl = &m->flows[FLOW_OF(w->gflow[g])];
+      const uint8_t *next = most + (size_t)w->gto[g] * no;
+      for (uint32_t o = 0; o < no; o++) {
+        int c = next[o] +
+                (fires && fl->target == WX_TARGET_OUTCOME && fl->to == o);
+        if (c > 2) c = 2;
+        if (c > mine[o]) mine[o] = (uint8_t)c;
+      }
+    }
+    for (uint32_t o = 0; o < no; o++)
+      if (mine[o] >= 2) s->twice[o] = 1;
+  }
+  free(most);
+  return WX_OK;
+}
+
 /* Kahn's order: a state left with incoming edges lies on a cycle or after
  * one. */
-static int check_acyclic(wx_cspace *s, scratch *w) {
+static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
   uint32_t *indeg = calloc(s->n_states, sizeof *indeg);
   uint32_t *queue = calloc(s->n_states, sizeof *queue);
   int rc = indeg && queue ? WX_OK : WX_ENOMEM;
@@ -260,6 +272,7 @@ static int check_acyclic(wx_cspace *s, scratch *w) {
   if (rc == WX_OK && tail < s->n_states)
     rc = fail(s, cycle_flow(s, w, indeg), "a cycle of flows lets a person "
                                           "come back to a state");
+  if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
   free(indeg);
   free(queue);
   free(first);
@@ -330,27 +343,34 @@ static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
 /* The children of node g: one per pending flow and entry fate. */
 static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
                   uint32_t g) {
-  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->nm;
-  uint32_t np = pending(s, m, c, w->pend);
+  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
+  uint32_t np = wx__cspace_pending(s, m, c, w->pend);
   s->edge_off[g] = s->n_edges;
   for (uint32_t k = 0; k < np; k++) {
     uint32_t f = w->pend[k];
-    effect e = apply(s, m, c, f, w->key);
+    wx_ceffect e = wx__cspace_apply(s, m, c, f, w->key);
     memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
+    if (FLOW_OF(f) >= s->nf && !e.stage &&
+        w->inc[s->rep_ctr[FLOW_OF(f) - s->nf]] >= WX_COHORT_REP_DEPTH)
+      continue; /* the truncation of repeats (cohort_run.c bounds it) */
     for (uint32_t j = 0; j < e.n; j++)
       if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
-        return fail(s, f, "a path of more flows than the step tree holds");
-    uint32_t nfate = e.enter == WX_NONE ? 1 : s->n_fates[e.enter];
+        return fail(s, FLOW_ID(f),
+                    "a path of more flows than the step tree holds");
+    uint32_t nfate = wx__ceffect_fates(s, &e);
     for (uint32_t fate = 0; fate < nfate; fate++) {
-      if (e.enter != WX_NONE) w->key[e.enter] = (uint16_t)(1u + fate);
+      wx__ceffect_key(s, &e, fate, w->key);
       int rc = WX_OK;
       uint32_t st = state_find(s, w->key, 0, &rc);
       uint32_t to = st == WX_NONE ? WX_NONE
                                   : node_find(s, w, base, st, w->inc, &rc);
       if (to == WX_NONE)
         return rc == WX_ENOMEM ? rc
-                               : fail(s, f, "a step tree exceeds the bound");
-      if (add_edge(s, to, f, e.enter, fate) != WX_OK) return WX_ENOMEM;
+                               : fail(s, FLOW_ID(f),
+                                      "a step tree exceeds the bound");
+      if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
+                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
+        return WX_ENOMEM;
     }
   }
   return WX_OK;
@@ -427,15 +447,16 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   scratch w = {0};
   int rc = setup(s, m);
   if (rc == WX_OK) {
-    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + 1u, sizeof *w.pend);
-    w.key = calloc(s->nm + 1u, sizeof *w.key);
+    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + 1u,
+                    sizeof *w.pend);
+    w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
     w.thash = calloc(TREE_HASH, sizeof *w.thash);
     if (!w.pend || !w.key || !w.inc || !w.thash) rc = WX_ENOMEM;
   }
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
   if (rc == WX_OK) rc = reach_states(s, m, &w);
-  if (rc == WX_OK) rc = check_acyclic(s, &w);
+  if (rc == WX_OK) rc = check_acyclic(s, m, &w);
   if (rc == WX_OK) rc = node_room(s, 1);
   if (rc == WX_OK) rc = build_trees(s, m, &w);
   if (rc == WX_OK) rc = sparse_incr(s);
@@ -459,11 +480,18 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->inc_off);
   free(s->inc_ctr);
   free(s->inc_val);
+  free(s->twice);
+  free(s->stages);
+  free(s->phase);
+  free(s->phase_slot);
+  free(s->rep_slot);
+  free(s->rep_stages);
+  free(s->rep_ctr);
   *s = (wx_cspace){0};
 }
 
 uint64_t wx__cspace_bytes(const wx_cspace *s) {
-  return (uint64_t)s->cap_states * s->nm * sizeof *s->codes +
+  return (uint64_t)s->cap_states * s->kw * sizeof *s->codes +
          STATE_HASH * sizeof *s->hash +
          (uint64_t)s->cap_nodes *
              (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +

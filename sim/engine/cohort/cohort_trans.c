@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cohort.h"
+#include "dist.h"
 
 #define PIECE 32.0
 #define TAIL 1e-16
@@ -32,7 +33,11 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   for (uint32_t i = 0; i < s->nm; i++)
     t->fate_off[i + 1] = t->fate_off[i] + s->n_fates[i];
   size_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
-  t->flow_rate = calloc(s->nf + 1u, sizeof *t->flow_rate);
+  t->flow_rate = calloc(s->nf + s->no + 1u, sizeof *t->flow_rate);
+  t->rep_p = calloc(s->no + 1u, sizeof *t->rep_p);
+  t->stage_rate = calloc((s->nf + 1u) * WX_COHORT_MAX_STAGES,
+                         sizeof *t->stage_rate);
+  t->exit_p = calloc(s->nf + 1u, sizeof *t->exit_p);
   t->fate_p = calloc(t->fate_off[s->nm] + 1u, sizeof *t->fate_p);
   t->edge_rate = calloc(s->n_edges + 1u, sizeof *t->edge_rate);
   t->exit_rate = calloc(nn, sizeof *t->exit_rate);
@@ -44,8 +49,9 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   t->iorder = calloc(nn, sizeof *t->iorder);
   t->pairs = calloc(mt, sizeof *t->pairs);
   t->va = calloc(4 * mt, sizeof *t->va);
-  if (!t->flow_rate || !t->fate_p || !t->edge_rate || !t->exit_rate ||
-      !t->tree_max || !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
+  if (!t->flow_rate || !t->rep_p || !t->stage_rate || !t->exit_p ||
+      !t->fate_p || !t->edge_rate || !t->exit_rate || !t->tree_max ||
+      !t->prob || !t->integ || !t->icond || !t->va || !t->porder ||
       !t->iorder || !t->pairs)
     return WX_ENOMEM;
   t->vb = t->va + mt;
@@ -57,6 +63,9 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
 
 void wx__ctrans_free(wx_ctrans *t) {
   free(t->flow_rate);
+  free(t->rep_p);
+  free(t->stage_rate);
+  free(t->exit_p);
   free(t->fate_p);
   free(t->fate_off);
   free(t->edge_rate);
@@ -98,23 +107,49 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
   }
 }
 
+/* The rate of edge ed out of node g before its entry fate: the stage
+ * rate of the flow's current stage, times q or 1 - q at the stage with an
+ * early exit (cohort_phase.c). */
+static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s,
+                             uint32_t g, const wx_cedge *ed) {
+  uint32_t f = ed->flow & ~WX_CEDGE_EXIT;
+  if (f >= s->nf || s->phase_slot[f] == WX_NONE) return t->flow_rate[f];
+  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
+  uint32_t j = c[s->phase_slot[f]];
+  double r = t->stage_rate[f * WX_COHORT_MAX_STAGES + j];
+  if (j != s->phase[f].exit_at) return r;
+  return ed->flow & WX_CEDGE_EXIT ? r * t->exit_p[f] : r * (1 - t->exit_p[f]);
+}
+
 int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
-    double mean = params[m->flows[f].delay.p[0]];
-    if (!(mean > 0)) {
+    if (wx__cohort_phase_rates(&s->phase[f], &m->flows[f].delay, params,
+                               t->stage_rate + f * WX_COHORT_MAX_STAGES,
+                               &t->exit_p[f]) != 0) {
       *bad = f;
       return WX_ERUNTIME;
     }
-    t->flow_rate[f] = isinf(mean) ? 0 : 1 / mean;
+    t->flow_rate[f] = t->stage_rate[f * WX_COHORT_MAX_STAGES];
+  }
+  for (uint32_t o = 0; o < s->no; o++) {
+    if (s->rep_slot[o] == WX_NONE) continue;
+    const wx_outcome *oc = &m->outcomes[o];
+    double mean = wx__dist_mean(&oc->repeat_delay, params);
+    t->flow_rate[s->nf + o] =
+        mean > 0 && isfinite(mean) ? s->rep_stages[o] / mean : 0;
+    t->rep_p[o] = clamp01(params[oc->repeat_p]);
   }
   set_fates(t, s, m, params);
   for (uint32_t g = 0; g < s->n_nodes; g++) {
     double out = 0;
     for (uint32_t e = s->edge_off[g]; e < s->edge_off[g + 1]; e++) {
       const wx_cedge *ed = &s->edges[e];
-      double r = t->flow_rate[ed->flow];
-      if (ed->enter != WX_NONE) r *= t->fate_p[t->fate_off[ed->enter] + ed->fate];
+      double r = edge_base_rate(t, s, g, ed);
+      if (ed->fate & WX_CEDGE_REPEAT)
+        r *= ed->fate & 1u ? t->rep_p[ed->enter] : 1 - t->rep_p[ed->enter];
+      else if (ed->enter != WX_NONE)
+        r *= t->fate_p[t->fate_off[ed->enter] + ed->fate];
       t->edge_rate[e] = r;
       out += r;
     }

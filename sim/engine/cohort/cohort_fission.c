@@ -1,0 +1,174 @@
+/*
+ * Referral fission of campaigns in the cohort engine (cohort.h,
+ * agent_fission.c for the semantics, docs/cohort.md for the bias).
+ *
+ * A reached person shares with probability s; a share brings offspring,
+ * Poisson(mean) or NegBin(mean, size), each arriving after an exponential
+ * generation delay of mean mu into `into`, where it is reached in turn.
+ * In counts: the offspring on their way are a pool; in a substep of
+ * length d each arrives with probability 1 - e^(-d/mu) (exact for the
+ * memoryless delay); the n arrivals share Binomial(n, s) times, and the
+ * offspring of all of those shares are one draw (a sum of Poissons is a
+ * Poisson; a sum of NegBins a Poisson of one gamma of shape n x size).
+ * Offspring born within a substep may arrive within it: with the birth
+ * time taken uniform, with probability 1 - (mu/d)(1 - e^(-d/mu)).
+ *
+ * The approximations are the substeps (d <= mu / SUBSTEPS): birth times
+ * uniform within one, arrivals uniform within one when they enter the
+ * step trees, and the saturation and decline factors taken at its middle.
+ * Their bias is O((d/mu)^2) per generation, measured in
+ * tests/test_cohort_agent.c.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "cohort.h"
+#include "util.h"
+
+#define SUBSTEPS 16.0
+#define MAX_SUBSTEPS 4096.0
+#define INNER_ROUNDS 64
+
+int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m) {
+  size_t n = m->n_sources + 1u;
+  *f = (wx_cfiss){0};
+  f->pool = calloc(4 * n, sizeof *f->pool);
+  f->since = calloc(n, sizeof *f->since);
+  if (!f->pool || !f->since) return WX_ENOMEM;
+  f->shares = f->pool + n;
+  f->arrivals = f->shares + n;
+  f->committed = f->arrivals + n;
+  return WX_OK;
+}
+
+void wx__cfiss_free(wx_cfiss *f) {
+  free(f->pool);
+  free(f->since);
+  *f = (wx_cfiss){0};
+}
+
+void wx__cfiss_reset(wx_cfiss *f, const wx_model *m) {
+  size_t n = m->n_sources + 1u;
+  memset(f->pool, 0, 4 * n * sizeof *f->pool);
+  memset(f->since, 0, n * sizeof *f->since);
+}
+
+void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
+                            double a, double b, double t1) {
+  const wx_cspace *s = &e->sp;
+  uint32_t nf = s->n_fates[i];
+  uint64_t *by_fate = e->draw + (s->max_tree + 1u);
+  wx__cohort_multinomial(r, n, e->tr.fate_p + e->tr.fate_off[i], nf, by_fate);
+  for (uint32_t c = 0; c < nf; c++) {
+    if (!by_fate[c]) continue;
+    uint32_t st = s->entry_state[s->entry_off[i] + c], base = s->tree_off[st];
+    uint32_t len = s->tree_off[st + 1] - base;
+    wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
+    wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
+    for (uint32_t j = 0; j < len; j++) e->mean[j] -= e->fa[j];
+    wx__cohort_multinomial(r, by_fate[c], e->mean, len, e->draw);
+    wx__cohort_settle(e, st);
+  }
+  e->ctr[i] += n; /* joins */
+}
+
+/* The offspring mean of one share at time t before the cap's factor
+ * (agent_fission.c). */
+static double effective_mean(const wx_cohort *e, uint32_t k, double t) {
+  const wx_source *src = &e->m->sources[k];
+  const wx_fission *f = &src->fission;
+  const double *pv = e->params;
+  double mean = pv[f->mean];
+  if (f->half_life != WX_NONE) mean *= exp2(-(t - src->at) / pv[f->half_life]);
+  if (f->decline != WX_NONE) mean *= exp2(-t / pv[f->decline]);
+  return mean;
+}
+
+/* The offspring of `shares` shares at time t, cut at the cap.  The agent
+ * engine scales each share's mean m by 1 - c / cap, c the offspring
+ * committed before it; over J shares in a row c follows dc/dj = m (1 -
+ * c / cap), so together they expect (cap - c0)(1 - e^(-m J / cap)). */
+static uint64_t offspring(wx_cohort *e, uint32_t k, uint64_t shares,
+                          double t) {
+  const wx_fission *f = &e->m->sources[k].fission;
+  gsl_rng *r = e->rng[k];
+  double mean = effective_mean(e, k, t) * (double)shares;
+  if (f->cap != WX_NONE) {
+    double cap = e->params[f->cap], left = cap - (double)e->fiss.committed[k];
+    mean = left > 0 && cap > 0 ? left * -expm1(-mean / cap) : 0;
+  }
+  if (!(mean > 0)) return 0;
+  if (f->offspring == WX_OFFSPRING_NEGBIN) {
+    double size = e->params[f->size];
+    mean = gsl_ran_gamma(r, size * (double)shares, mean / (size * shares));
+  }
+  uint64_t n = wx__cohort_poisson(r, mean);
+  if (f->cap != WX_NONE) {
+    double left = floor(e->params[f->cap]) - (double)e->fiss.committed[k];
+    if ((double)n > left) n = left > 0 ? (uint64_t)left : 0;
+  }
+  e->fiss.committed[k] += n;
+  return n;
+}
+
+void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at) {
+  const wx_fission *f = &e->m->sources[k].fission;
+  uint64_t sh = wx__cohort_binomial(e->rng[k], e->params[f->share], n);
+  e->fiss.shares[k] += sh;
+  e->fiss.pool[k] += offspring(e, k, sh, at);
+  e->fiss.since[k] = at;
+}
+
+/* Substep [a, b] of source k's generations, in the step ending at t1. */
+static void substep(wx_cohort *e, uint32_t k, double a, double b, double t1,
+                    double mu) {
+  const wx_fission *f = &e->m->sources[k].fission;
+  gsl_rng *r = e->rng[k];
+  double d = b - a, x = d / mu;
+  double within = x > 1e-8 ? 1 - (1 - exp(-x)) / x : x / 2;
+  uint64_t n = wx__cohort_binomial(r, -expm1(-x), e->fiss.pool[k]);
+  e->fiss.pool[k] -= n;
+  for (int round = 0; n && round < INNER_ROUNDS; round++) {
+    wx__cohort_enter_piece(e, r, f->into, n, a, b, t1);
+    e->fiss.arrivals[k] += n;
+    uint64_t sh = wx__cohort_binomial(r, e->params[f->share], n);
+    e->fiss.shares[k] += sh;
+    uint64_t kids = offspring(e, k, sh, 0.5 * (a + b));
+    n = round + 1 < INNER_ROUNDS ? wx__cohort_binomial(r, within, kids) : 0;
+    e->fiss.pool[k] += kids - n;
+  }
+}
+
+int wx__cfiss_step(wx_cohort *e, double t0, double t1) {
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    if (src->kind != WX_SOURCE_CAMPAIGN || !src->fission.on) continue;
+    if (!e->fiss.pool[k]) continue;
+    double mu = e->params[src->fission.delay.p[0]];
+    if (!(mu > 1e-9)) mu = 1e-9; /* a zero delay: at once, as the agent's */
+    double a = e->fiss.since[k] > t0 ? e->fiss.since[k] : t0;
+    if (!(t1 > a)) continue;
+    double m = ceil((t1 - a) / (mu / SUBSTEPS));
+    if (m > MAX_SUBSTEPS) m = MAX_SUBSTEPS;
+    double d = (t1 - a) / m;
+    for (double j = 0; j < m && e->fiss.pool[k]; j++)
+      substep(e, k, a + j * d, j + 1 < m ? a + (j + 1) * d : t1, t1, mu);
+    e->fiss.since[k] = t1;
+  }
+  return WX_OK;
+}
+
+void wx__cfiss_write(const wx_cohort *e, double *row) {
+  const wx_layout *l = e->l;
+  for (uint32_t k = 0; k < e->m->n_sources; k++) {
+    const wx_source *src = &e->m->sources[k];
+    if (src->kind != WX_SOURCE_CAMPAIGN || !src->fission.on) continue;
+    uint32_t c = wx__layout_find(l, WX_SCOPE_SOURCE, k, "shares");
+    if (c != WX_NONE) row[c] = (double)e->fiss.shares[k];
+    c = wx__layout_find(l, WX_SCOPE_SOURCE, k, "fission_arrivals");
+    if (c != WX_NONE) row[c] = (double)e->fiss.arrivals[k];
+  }
+}
