@@ -62,6 +62,14 @@ const atomic_int *wx_cli_signals_install(void);
 double wx_cli_memory_budget(double given);
 int wx_cli_signal_exit_code(void);
 
+#ifdef WX_MPI
+/* cli_mpi.c: MPI_Init; a rank other than 0 prints nothing.  _end returns
+ * the exit code after MPI_Finalize, or aborts the whole job (naming this
+ * rank) when the command failed, so that no rank waits on it for ever. */
+void wx_cli_mpi_begin(int *argc, char ***argv);
+int wx_cli_mpi_end(int code);
+#endif
+
 /* Progress on stderr when it is a terminal. */
 typedef struct {
   int enabled;

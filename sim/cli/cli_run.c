@@ -7,6 +7,7 @@
 #include "plot.h"
 #include "results_dir.h"
 #include "resume.h"
+#include "runner.h"
 #include "quantity.h"
 
 static void usage(FILE *fp) {
@@ -228,7 +229,9 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   wx_cli_progress_end(&progress);
   if (res && !a->quiet) wx_results_print(res, stdout);
   wx_results_free(res);
-  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts) {
+  /* An MPI rank other than 0 wrote nothing to chart (runner.h). */
+  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts &&
+      !wx__dist_worker()) {
     /* Charts are a convenience: without gnuplot the CSVs still stand and
      * the message says how to install it. */
     wx_plot_options po;
@@ -284,7 +287,7 @@ int wx_cli_run(int argc, char **argv) {
   wx_model_free(m);
   wx_diags_free(d);
   int exit = wx_cli_exit_code(rc);
-  if (rc == WX_OK && a.report) exit = wx_cli_report_dir(a.run.out_dir);
+  if (rc == WX_OK && a.report && !wx__dist_worker()) exit = wx_cli_report_dir(a.run.out_dir);
   free(a.default_out);
   free(a.resume_file);
   return exit;

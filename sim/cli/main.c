@@ -31,7 +31,19 @@ static void usage(FILE *fp) {
 "SIGINT/SIGTERM (finished replications are kept).\n");
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv) {
+#ifdef WX_MPI
+  /* Every rank runs the command; rank 0 alone writes and prints. */
+  wx_cli_mpi_begin(&argc, &argv);
+  return wx_cli_mpi_end(dispatch(argc, argv));
+#else
+  return dispatch(argc, argv);
+#endif
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return WX_EXIT_USAGE;
