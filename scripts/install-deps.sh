@@ -9,7 +9,10 @@ pkgs="build-essential cmake pkg-config libgsl-dev libyaml-dev libcmocka-dev
 # skips without them).  poppler-utils' pdfunite also joins deck.pdf's pages
 # at run time, so planners who want the deck need it too.
 ci_pkgs="chromium poppler-utils"
-pkgs="$pkgs $ci_pkgs"
+# CI only: Open MPI for the -DWX_MPI=ON variant (.ci/mpi runs it under
+# mpirun); planners who run on a cluster have their site's MPI instead.
+mpi_pkgs="libopenmpi-dev openmpi-bin"
+pkgs="$pkgs $ci_pkgs $mpi_pkgs"
 missing=""
 for p in $pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

@@ -141,7 +141,7 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
                : WX_ENOMEM;
     free(names);
   }
-  if (rc == WX_OK) {
+  if (rc == WX_OK && c) {
     c->seed = effective_seed(s, models, o);
     c->same_grid = same_grid(models, s->n, o->horizon);
     rc = wx__comparison_write(c, s, models, o->out_dir, d);
