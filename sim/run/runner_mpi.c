@@ -92,8 +92,14 @@ static void unpack(const wire *w, wire_head *h, wx_engine_stats *st,
 
 /* ---- a worker rank ---- */
 
+/* Sends in flight: the worker carries on with its next replications while
+ * rank 0 is busy with its own. */
+enum { RING = 4 };
+
 typedef struct {
-  wire w;
+  wire w[RING];
+  MPI_Request req[RING];
+  uint32_t sent;
   int stopped;
   int32_t final;      /* rank 0's status, from its STOP */
 } worker_ctx;
@@ -109,18 +115,29 @@ static void take_stop(worker_ctx *c, int wait) {
 
 static int worker_sink(void *ctx, const wx_rep_result *r) {
   worker_ctx *c = ctx;
-  pack(&c->w, r->rep, WX_OK, r->stats, r->params, r->series);
-  if (MPI_Send(c->w.buf, (int)c->w.size, MPI_BYTE, 0, TAG_REP,
-               MPI_COMM_WORLD) != MPI_SUCCESS)
+  uint32_t k = c->sent++ % RING;
+  if (MPI_Wait(&c->req[k], MPI_STATUS_IGNORE) != MPI_SUCCESS) return WX_EIO;
+  pack(&c->w[k], r->rep, WX_OK, r->stats, r->params, r->series);
+  if (MPI_Isend(c->w[k].buf, (int)c->w[k].size, MPI_BYTE, 0, TAG_REP,
+                MPI_COMM_WORLD, &c->req[k]) != MPI_SUCCESS)
     return WX_EIO;
   take_stop(c, 0);
   return c->stopped ? WX_EINTERRUPTED : WX_OK;
 }
 
+static int worker_init(worker_ctx *c, const wx_model *m, const wx_layout *l) {
+  int rc = WX_OK;
+  for (int k = 0; k < RING; k++) {
+    c->req[k] = MPI_REQUEST_NULL;
+    if (rc == WX_OK) rc = wire_init(&c->w[k], m, l);
+  }
+  return rc;
+}
+
 static int run_worker(const wx_model *m, const wx_layout *l,
                       const wx_runner_opts *o, int rank, int size) {
   worker_ctx c = {.final = WX_EIO};
-  int rc = wire_init(&c.w, m, l);
+  int rc = worker_init(&c, m, l);
   wx_engine_stats st = {0};
   wx_runner_opts mine = *o;
   mine.first_rep = o->first_rep + (uint32_t)rank;
@@ -129,16 +146,15 @@ static int run_worker(const wx_model *m, const wx_layout *l,
   mine.stalled = st.stalled;
   if (mine.first_rep > o->replications) mine.first_rep = o->replications;
   if (rc == WX_OK) rc = wx__run_local(m, l, &mine, worker_sink, &c);
-  if (c.w.buf) {
-    pack(&c.w, 0, rc, &st, NULL, NULL);
-    MPI_Send(c.w.buf, (int)sizeof(wire_head) + (int)sizeof st, MPI_BYTE, 0,
-             TAG_END, MPI_COMM_WORLD);
-  } else {
-    int32_t h[2] = {0, rc};
-    MPI_Send(h, (int)sizeof h, MPI_BYTE, 0, TAG_END, MPI_COMM_WORLD);
-  }
+  MPI_Waitall(RING, c.req, MPI_STATUSES_IGNORE);
+  /* END: the status (and why a replication stalled) after the last one. */
+  char end[sizeof(wire_head) + sizeof st];
+  wire_head h = {0, rc};
+  memcpy(end, &h, sizeof h);
+  memcpy(end + sizeof h, &st, sizeof st);
+  MPI_Send(end, (int)sizeof end, MPI_BYTE, 0, TAG_END, MPI_COMM_WORLD);
   take_stop(&c, 1);
-  free(c.w.buf);
+  for (int k = 0; k < RING; k++) free(c.w[k].buf);
   return c.final;
 }
 
