@@ -25,6 +25,7 @@ int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
 int wx_cli_init(int argc, char **argv);
 int wx_cli_report(int argc, char **argv);
+int wx_cli_merge(int argc, char **argv);
 /* `wxflow report DIR` with default options (run/compare --report). */
 int wx_cli_report_dir(const char *dir);
 /* DIR/sub for the data directory (scenarios/, plots/): $WXFLOW_DATADIR if

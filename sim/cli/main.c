@@ -20,6 +20,7 @@ static void usage(FILE *fp) {
 "  compare FILE... compare variants of a scenario (KPI table, charts)\n"
 "  init [TEMPLATE] write a starting scenario (see wxflow init --list)\n"
 "  report DIR      one-file HTML report and PDF slides of a results DIR\n"
+"  merge DIR...    join shards (run --replications FROM:TO) into one run\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -65,6 +66,7 @@ static int dispatch(int argc, char **argv) {
   if (!strcmp(cmd, "compare")) return wx_cli_compare(argc - 1, argv + 1);
   if (!strcmp(cmd, "init")) return wx_cli_init(argc - 1, argv + 1);
   if (!strcmp(cmd, "report")) return wx_cli_report(argc - 1, argv + 1);
+  if (!strcmp(cmd, "merge")) return wx_cli_merge(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

@@ -154,6 +154,10 @@ static void eval_options(const wx_run_options *o, wx_eval_options *eo) {
       .horizon = o->horizon, .memory_budget = o->memory_budget,
       .keep_series = 1, .progress = o->progress,
       .progress_ctx = o->progress_ctx, .stop = o->stop};
+  if (o->shard_to > o->shard_from) {
+    eo->first_rep = o->shard_from;
+    eo->replications = o->shard_to;
+  }
 }
 
 /* --resume: every option that shapes the outputs comes from the manifest
