@@ -64,11 +64,12 @@ double wx_cli_memory_budget(double given);
 int wx_cli_signal_exit_code(void);
 
 #ifdef WX_MPI
-/* cli_mpi.c: MPI_Init; a rank other than 0 prints nothing.  _end returns
- * the exit code after MPI_Finalize, or aborts the whole job (naming this
- * rank) when the command failed, so that no rank waits on it for ever. */
-void wx_cli_mpi_begin(int *argc, char ***argv);
-int wx_cli_mpi_end(int code);
+/* cli_mpi.c: main under mpirun or srun.  Every rank runs the commands
+ * that run replications (rank 0 alone writes and prints); the others run
+ * on rank 0 only.  Returns the exit code after MPI_Finalize, or aborts the
+ * whole job (mpirun names the rank) when the command failed, so that no
+ * rank waits on another for ever. */
+int wx_cli_mpi_main(int argc, char **argv, int (*dispatch)(int, char **));
 #endif
 
 /* Progress on stderr when it is a terminal. */

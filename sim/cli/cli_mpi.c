@@ -1,10 +1,11 @@
 /* The command line under mpirun or srun (-DWX_MPI=ON, runner_mpi.c). */
 #include <mpi.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
-void wx_cli_mpi_begin(int *argc, char ***argv) {
+static int begin(int *argc, char ***argv) {
   int provided;
   /* MPI is called only from the thread that runs the command. */
   MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
@@ -17,9 +18,10 @@ void wx_cli_mpi_begin(int *argc, char ***argv) {
         !freopen("/dev/null", "w", stderr))
       MPI_Abort(MPI_COMM_WORLD, WX_EXIT_IO);
   }
+  return rank;
 }
 
-int wx_cli_mpi_end(int code) {
+static int end(int code) {
   if (code == WX_EXIT_OK || code == WX_EXIT_SIGINT ||
       code == WX_EXIT_SIGTERM || code == WX_EXIT_USAGE) {
     MPI_Finalize();
@@ -30,4 +32,19 @@ int wx_cli_mpi_end(int code) {
   fflush(stderr);
   MPI_Abort(MPI_COMM_WORLD, code);
   return code;
+}
+
+/* The commands whose replications are spread over the ranks. */
+static int spread(const char *cmd) {
+  static const char *const cmds[] = {"run", "compare", "sweep",
+                                     "sensitivity", "calibrate", "optimize"};
+  for (size_t i = 0; cmd && i < sizeof cmds / sizeof *cmds; i++)
+    if (!strcmp(cmd, cmds[i])) return 1;
+  return 0;
+}
+
+int wx_cli_mpi_main(int argc, char **argv, int (*dispatch)(int, char **)) {
+  int rank = begin(&argc, &argv);
+  if (rank > 0 && !spread(argc > 1 ? argv[1] : NULL)) return end(WX_EXIT_OK);
+  return end(dispatch(argc, argv));
 }

@@ -36,9 +36,7 @@ static int dispatch(int argc, char **argv);
 
 int main(int argc, char **argv) {
 #ifdef WX_MPI
-  /* Every rank runs the command; rank 0 alone writes and prints. */
-  wx_cli_mpi_begin(&argc, &argv);
-  return wx_cli_mpi_end(dispatch(argc, argv));
+  return wx_cli_mpi_main(argc, argv, dispatch);
 #else
   return dispatch(argc, argv);
 #endif

@@ -275,7 +275,8 @@ int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink,
                          void *ctx) {
   int rank, size;
-  if (!world(&rank, &size) || size == 1)
+  /* Nothing left (a merge, a finished resume): no messages either. */
+  if (!world(&rank, &size) || size == 1 || o->first_rep >= o->replications)
     return wx__run_local(m, l, o, sink, ctx);
   return rank == 0 ? run_root(m, l, o, sink, ctx, size)
                    : run_worker(m, l, o, rank, size);

@@ -45,6 +45,12 @@ sed -e 's/"status": "complete"/"status": "partial"/' \
 mpi 3 run --resume "$T/part" -j 2 -q --no-charts || fail "resume under 3 ranks"
 same "$T/ref" "$T/part"
 
+# Shards under 2 ranks, merged under 3 (merge runs on rank 0 alone).
+mpi 2 run "$S" -o "$T/s1" -r 0:3 -j 1 -q --no-charts || fail "shard 0:3"
+mpi 2 run "$S" -o "$T/s2" -r 3:7 -j 2 -q --no-charts || fail "shard 3:7"
+mpi 3 merge "$T/s2" "$T/s1" -o "$T/merged" -q --no-charts || fail "merge"
+same "$T/ref" "$T/merged"
+
 # compare: every variant's files and compare.csv as in one process.
 cp "$S" "$T/base.yaml"
 cat >"$T/cmp.yaml" <<'YAML'
