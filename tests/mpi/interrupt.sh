@@ -9,7 +9,10 @@ WX=$1; SRC=$2; MPIRUN=$3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 S="$SRC/tests/data/busy.yaml"
-REPS=40
+REPS=60
+# Long replications (~0.1 s each): mpirun passes a SIGINT on only after a
+# second, and the run must still be going then.
+H="--horizon 200d"
 # On SIGINT mpirun waits odls_base_sigkill_timeout seconds (1), sends
 # every rank SIGTERM, and SIGKILL as long again later: rank 0 has that
 # long to write the partial results.
@@ -20,7 +23,7 @@ tmp_bytes() { cat "$1"/series.csv.tmp.* 2>/dev/null | wc -c; }
 # $mp mpirun's.
 start() {
   timeout 90 "$MPIRUN" --oversubscribe --allow-run-as-root -np "$1" \
-    "$WX" run "$S" -o "$2" -r $REPS -j 1 -q --no-charts 2>"$T/err" &
+    "$WX" run "$S" -o "$2" -r $REPS $H -j 1 -q --no-charts 2>"$T/err" &
   tp=$!
   i=0
   while [ "$(tmp_bytes "$2")" -lt 200000 ]; do
@@ -31,10 +34,10 @@ start() {
   mp=$(pgrep -P $tp)
 }
 
-"$WX" run "$S" -o "$T/ref" -r $REPS -j 2 -q --no-charts || fail "reference run"
+"$WX" run "$S" -o "$T/ref" -r $REPS $H -j 2 -q --no-charts || fail "reference run"
 
 d="$T/int"
-start 3 "$d"
+start 2 "$d"
 kill -INT "$mp"
 wait $tp; code=$?
 [ "$code" -ne 124 ] || fail "mpirun hung after SIGINT"
