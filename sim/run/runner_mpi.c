@@ -10,11 +10,12 @@
  * status, and receives (and drops) what the worker still sends until the
  * worker's END.  A worker stops at a STOP or its own signal and returns
  * rank 0's status, so every rank leaves the call with the same one.
- * A rank that dies takes the job down through mpirun (main.c aborts on
- * errors), so rank 0 never waits on a dead peer for ever.
+ * A rank that dies takes the job down through mpirun (cli_mpi.c aborts
+ * on errors), so rank 0 never waits on a dead peer for ever.
  */
 #include <mpi.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -208,12 +209,23 @@ static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
   return WX_OK;
 }
 
+/* Replication `rep` did not come from rank `from`: a failed run whose
+ * message (in the runner's `stalled`, see core.c) names the rank. */
+static int lost(const root_ctx *c, int from, uint32_t rep, const char *why) {
+  if (c->o->stalled)
+    snprintf(c->o->stalled, sizeof ((wx_engine_stats *)0)->stalled,
+             "MPI rank %d did not send replication %u: %s", from, rep, why);
+  return WX_ERUNTIME;
+}
+
 /* Receives replication `rep` from its rank and delivers it. */
 static int take_remote(root_ctx *c, uint32_t rep) {
   if (c->o->stop && atomic_load(c->o->stop)) return WX_EINTERRUPTED;
   int from = owner(c, rep);
   MPI_Status st;
-  int rc = c->ended[from] ? WX_EIO : wait_message(c, from, 1, &st);
+  if (c->ended[from]) return lost(c, from, rep, "it had ended");
+  int rc = wait_message(c, from, 1, &st);
+  if (rc == WX_EIO) return lost(c, from, rep, "an MPI error");
   if (rc != WX_OK) return rc;
   wire_head h;
   wx_engine_stats stats;
@@ -222,9 +234,11 @@ static int take_remote(root_ctx *c, uint32_t rep) {
     if (h.status == WX_ERUNTIME && c->o->stalled)
       memcpy(c->o->stalled, stats.stalled, sizeof stats.stalled);
     /* A worker ends early only on an error or a stop of its own. */
-    return h.status != WX_OK ? h.status : WX_EIO;
+    if (h.status == WX_EIO) return lost(c, from, rep, "an MPI error there");
+    return h.status != WX_OK ? h.status
+                             : lost(c, from, rep, "it ended early");
   }
-  if (h.rep != rep) return WX_EIO;
+  if (h.rep != rep) return lost(c, from, rep, "another one came");
   wx_rep_result r = {rep, &c->s, c->params, &stats};
   return deliver(c, &r);
 }
