@@ -1,9 +1,21 @@
 /* The command line under mpirun or srun (-DWX_MPI=ON, runner_mpi.c). */
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* Whether a launcher (mpirun, mpiexec, srun) started this process.  Run
+ * by hand, the program does not start MPI at all: a singleton MPI_Init
+ * spawns a helper daemon, slow and fragile (it fails under ulimit -f). */
+static int launched(void) {
+  static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK",
+                                     "PMI_RANK", "PMI_SIZE"};
+  for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+    if (getenv(vars[i])) return 1;
+  return 0;
+}
 
 static int begin(int *argc, char ***argv) {
   int provided;
@@ -22,7 +34,10 @@ static int begin(int *argc, char ***argv) {
 }
 
 static int end(int code) {
-  if (code == WX_EXIT_OK || code == WX_EXIT_SIGINT ||
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  /* Alone (no mpirun, or -np 1) there is nobody to stop: a plain exit. */
+  if (size == 1 || code == WX_EXIT_OK || code == WX_EXIT_SIGINT ||
       code == WX_EXIT_SIGTERM || code == WX_EXIT_USAGE) {
     MPI_Finalize();
     return code;
@@ -44,6 +59,7 @@ static int spread(const char *cmd) {
 }
 
 int wx_cli_mpi_main(int argc, char **argv, int (*dispatch)(int, char **)) {
+  if (!launched()) return dispatch(argc, argv);
   int rank = begin(&argc, &argv);
   if (rank > 0 && !spread(argc > 1 ? argv[1] : NULL)) return end(WX_EXIT_OK);
   return end(dispatch(argc, argv));
