@@ -36,6 +36,25 @@ typedef struct {
   size_t np, cells;
 } wire;
 
+/* A pause between polls, growing from 20 us to 2 ms: MPI's own waits spin
+ * and would take the core a busy rank needs. */
+static void nap(long *us) {
+  struct timespec ts = {0, *us * 1000};
+  nanosleep(&ts, NULL);
+  if (*us < 2000) *us *= 2;
+}
+
+/* MPI_Wait without spinning. */
+static int wait_request(MPI_Request *r) {
+  long us = 20;
+  for (;;) {
+    int done = 0;
+    if (MPI_Test(r, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return -1;
+    if (done) return 0;
+    nap(&us);
+  }
+}
+
 static int world(int *rank, int *size) {
   int init = 0, fin = 0;
   MPI_Initialized(&init);
@@ -106,8 +125,12 @@ typedef struct {
 } worker_ctx;
 
 static void take_stop(worker_ctx *c, int wait) {
-  int flag = wait;
-  if (!wait) MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+  int flag = 0;
+  for (long us = 20; !c->stopped; nap(&us)) {
+    if (MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE) !=
+        MPI_SUCCESS || flag || !wait)
+      break;
+  }
   if (!flag || c->stopped) return;
   MPI_Recv(&c->final, 1, MPI_INT32_T, 0, TAG_STOP, MPI_COMM_WORLD,
            MPI_STATUS_IGNORE);
@@ -117,7 +140,7 @@ static void take_stop(worker_ctx *c, int wait) {
 static int worker_sink(void *ctx, const wx_rep_result *r) {
   worker_ctx *c = ctx;
   uint32_t k = c->sent++ % RING;
-  if (MPI_Wait(&c->req[k], MPI_STATUS_IGNORE) != MPI_SUCCESS) return WX_EIO;
+  if (wait_request(&c->req[k]) != 0) return WX_EIO;
   pack(&c->w[k], r->rep, WX_OK, r->stats, r->params, r->series);
   if (MPI_Isend(c->w[k].buf, (int)c->w[k].size, MPI_BYTE, 0, TAG_REP,
                 MPI_COMM_WORLD, &c->req[k]) != MPI_SUCCESS)
@@ -147,7 +170,7 @@ static int run_worker(const wx_model *m, const wx_layout *l,
   mine.stalled = st.stalled;
   if (mine.first_rep > o->replications) mine.first_rep = o->replications;
   if (rc == WX_OK) rc = wx__run_local(m, l, &mine, worker_sink, &c);
-  MPI_Waitall(RING, c.req, MPI_STATUSES_IGNORE);
+  for (int k = 0; k < RING; k++) wait_request(&c.req[k]);
   /* END: the status (and why a replication stalled) after the last one. */
   char end[sizeof(wire_head) + sizeof st];
   wire_head h = {0, rc};
@@ -190,7 +213,7 @@ static int deliver(root_ctx *c, const wx_rep_result *r) {
 /* Waits for the next message from `from`, polling the stop flag so that
  * a signal is seen while a worker is still busy. */
 static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
-  for (;;) {
+  for (long us = 20;; nap(&us)) {
     if (poll_stop && c->o->stop && atomic_load(c->o->stop))
       return WX_EINTERRUPTED;
     int flag = 0;
@@ -198,8 +221,6 @@ static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
         MPI_SUCCESS)
       return WX_EIO;
     if (flag) break;
-    struct timespec ts = {0, 200000};
-    nanosleep(&ts, NULL);
   }
   int tag = st->MPI_TAG;
   if (MPI_Recv(c->w.buf, (int)c->w.size, MPI_BYTE, from, tag, MPI_COMM_WORLD,
