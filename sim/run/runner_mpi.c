@@ -194,6 +194,7 @@ typedef struct {
   wx_series s;
   double *params;
   char *ended;           /* per rank: its END arrived */
+  int sink_rc;           /* what root_sink last returned */
 } root_ctx;
 
 static int owner(const root_ctx *c, uint32_t rep) {
@@ -269,7 +270,7 @@ static int root_sink(void *ctx, const wx_rep_result *r) {
   root_ctx *c = ctx;
   int rc = WX_OK;
   while (rc == WX_OK && c->next < r->rep) rc = take_remote(c, c->next);
-  return rc == WX_OK ? deliver(c, r) : rc;
+  return c->sink_rc = rc == WX_OK ? deliver(c, r) : rc;
 }
 
 /* Every worker gets its STOP and is drained up to its END. */
@@ -295,7 +296,17 @@ static int run_root(const wx_model *m, const wx_layout *l,
   wx_runner_opts mine = *o;
   mine.stride = (uint32_t)size;
   mine.progress = NULL;
-  if (rc == WX_OK) rc = wx__run_local(m, l, &mine, root_sink, &c);
+  int ran = rc == WX_OK;
+  if (ran) rc = wx__run_local(m, l, &mine, root_sink, &c);
+  /* One of rank 0's own replications failed: as in one process, a failure
+   * among the others' before it is the one reported. */
+  int own_failed = ran && rc != WX_OK && rc != WX_EINTERRUPTED &&
+                   c.sink_rc == WX_OK;
+  while (own_failed && c.next < o->replications && owner(&c, c.next) != 0) {
+    int early = take_remote(&c, c.next);
+    if (early != WX_OK) rc = early;
+    if (early != WX_OK) break;
+  }
   while (rc == WX_OK && c.next < o->replications)
     rc = take_remote(&c, c.next);
   if (c.w.buf && c.ended) finish_workers(&c, rc);

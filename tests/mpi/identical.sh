@@ -36,6 +36,13 @@ mpi 3 run "$S" -o "$T/out" -r 3 -j 1 --no-charts >"$T/stdout" 2>&1 \
   || fail "printing run"
 [ "$(grep -c '^results in' "$T/stdout")" -eq 1 ] || { cat "$T/stdout"; fail "output printed by more than one rank"; }
 
+# A refused run ends every rank with one process's exit code and message.
+mpi 2 run "$S" -o "$T/big" -r 4 --memory-budget 100000 -q --no-charts \
+  2>"$T/err"; code=$?
+[ "$code" -eq 6 ] || { cat "$T/err"; fail "refused run under 2 ranks: exit $code, expected 6"; }
+grep -q "over the memory budget" "$T/err" || fail "refused run: no message"
+[ -e "$T/big" ] && fail "refused run left $T/big"
+
 # A resumed run (the manifest made partial by hand after 3 of 7) under 3
 # ranks equals the reference.
 "$WX" run "$S" -o "$T/part" -r 3 -j 1 -q --no-charts || fail "partial run"
