@@ -164,6 +164,10 @@ typedef struct wx_run_options {
                               is not changed; recorded in the manifest) */
   double memory_budget;    /* bytes; 0: the default (half of physical
                               memory, or the cgroup limit when lower) */
+  unsigned shard_from;     /* shard_to > shard_from: a shard, only */
+  unsigned shard_to;       /* replications shard_from .. shard_to - 1
+                              (replications is then ignored); `wxflow
+                              merge` joins shards into one run's results */
 } wx_run_options;
 
 /* What a run produced: KPI summaries for display, and where it wrote. */

@@ -25,6 +25,7 @@ int wx_cli_plot(int argc, char **argv);
 int wx_cli_compare(int argc, char **argv);
 int wx_cli_init(int argc, char **argv);
 int wx_cli_report(int argc, char **argv);
+int wx_cli_merge(int argc, char **argv);
 /* `wxflow report DIR` with default options (run/compare --report). */
 int wx_cli_report_dir(const char *dir);
 int wx_cli_attribute(int argc, char **argv);
@@ -66,6 +67,15 @@ const atomic_int *wx_cli_signals_install(void);
  * library's default).  The library reads no environment; the CLI does. */
 double wx_cli_memory_budget(double given);
 int wx_cli_signal_exit_code(void);
+
+#ifdef WX_MPI
+/* cli_mpi.c: main under mpirun or srun.  Every rank runs the commands
+ * that run replications (rank 0 alone writes and prints); the others run
+ * on rank 0 only.  Returns the exit code after MPI_Finalize, or aborts the
+ * whole job (mpirun names the rank) when the command failed, so that no
+ * rank waits on another for ever. */
+int wx_cli_mpi_main(int argc, char **argv, int (*dispatch)(int, char **));
+#endif
 
 /* Progress on stderr when it is a terminal. */
 typedef struct {

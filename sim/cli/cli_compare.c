@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runner.h"
 #include "compare.h"
 #include "model.h"
 #include "plot.h"
@@ -204,9 +205,10 @@ static int run(cmp_args *a, const wx_compare_spec *s, wx_diags *d) {
     rc = wx__compare_run(s, models, &a->o, &c, d);
     wx_cli_progress_end(&a->progress);
   }
-  if (rc == WX_OK && !a->quiet) wx__comparison_markdown(c, stdout);
+  /* c is NULL on an MPI rank other than 0, which writes nothing. */
+  if (rc == WX_OK && c && !a->quiet) wx__comparison_markdown(c, stdout);
   fflush(stdout);
-  if (rc == WX_OK && !a->no_charts) draw_charts(a, s, c);
+  if (rc == WX_OK && c && !a->no_charts) draw_charts(a, s, c);
   if (rc == WX_OK && !a->quiet) printf("results in %s\n", a->o.out_dir);
   wx__comparison_free(c);
   for (size_t i = 0; models && i < s->n; i++) wx_model_free(models[i]);
@@ -235,7 +237,7 @@ int wx_cli_compare(int argc, char **argv) {
   wx__compare_spec_free(s);
   wx_diags_free(d);
   int exit = wx_cli_exit_code(rc);
-  if (rc == WX_OK && a.report) exit = wx_cli_report_dir(a.o.out_dir);
+  if (rc == WX_OK && a.report && !wx__dist_worker()) exit = wx_cli_report_dir(a.o.out_dir);
   free(a.default_out);
   return exit;
 }

@@ -7,6 +7,7 @@
 #include "plot.h"
 #include "results_dir.h"
 #include "resume.h"
+#include "runner.h"
 #include "quantity.h"
 
 static void usage(FILE *fp) {
@@ -33,6 +34,9 @@ static void usage(FILE *fp) {
 "  -o, --output DIR        results directory (default: results/<scenario>)\n"
 "  -s, --seed N            seed (default: the scenario's)\n"
 "  -r, --replications N    replications (default: the scenario's)\n"
+"  -r, --replications FROM:TO\n"
+"                          only replications FROM..TO-1: a shard, to share\n"
+"                          a run between machines (see `wxflow merge`)\n"
 "  -j, --jobs N            threads (default: every core); results do not\n"
 "                          depend on it\n"
 "  -f, --force             overwrite an existing results directory\n"
@@ -108,6 +112,29 @@ static int parse_quantiles(const char *arg, run_args *a) {
   return 0;
 }
 
+/* --replications FROM:TO: a shard holding replications FROM .. TO - 1. */
+static int parse_shard(const char *arg, wx_run_options *o) {
+  const char *colon = strchr(arg, ':');
+  char from[32];
+  unsigned long long f, t;
+  size_t n = (size_t)(colon - arg);
+  if (n < sizeof from) {
+    memcpy(from, arg, n);
+    from[n] = '\0';
+  }
+  if (n >= sizeof from ||
+      wx_cli_parse_u64(from, WX_REPLICATIONS_MAX, &f) != 0 ||
+      wx_cli_parse_u64(colon + 1, WX_REPLICATIONS_MAX, &t) != 0 || f >= t) {
+    fprintf(stderr, "wxflow run: --replications FROM:TO takes two whole "
+                    "numbers with FROM < TO (a shard of replications FROM "
+                    "to TO-1), got '%s'\n", arg);
+    return -1;
+  }
+  o->shard_from = (unsigned)f;
+  o->shard_to = (unsigned)t;
+  return 0;
+}
+
 /* --horizon: a duration > 0 in the scenario's units (14d, 2w, 36h). */
 static int parse_horizon(const char *arg, double *days) {
   char msg[256];
@@ -123,6 +150,7 @@ static int parse_horizon(const char *arg, double *days) {
 static int check_resume_args(int argc, char **argv, run_args *a) {
   if (optind < argc - 1 || a->run.seed_set || a->run.replications ||
       a->run.no_series || a->run.force || a->run.horizon > 0 ||
+      a->run.shard_to ||
       a->run.engine || a->run.n_quantiles) {
     fprintf(stderr, "wxflow run: --resume DIR takes at most a scenario "
                     "FILE, -j, -q, --no-charts, -F and --memory-budget; "
@@ -167,6 +195,10 @@ static int parse_args(int argc, char **argv, run_args *a) {
         a->run.seed_set = 1;
         break;
       case 'r':
+        if (strchr(optarg, ':')) {
+          if (parse_shard(optarg, &a->run)) return WX_EXIT_USAGE;
+          break;
+        }
         if (parse_number("--replications", optarg, WX_REPLICATIONS_MAX, &v))
           return WX_EXIT_USAGE;
         if (v == 0) return at_least_one("--replications");
@@ -228,7 +260,9 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   wx_cli_progress_end(&progress);
   if (res && !a->quiet) wx_results_print(res, stdout);
   wx_results_free(res);
-  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts) {
+  /* An MPI rank other than 0 wrote nothing to chart (runner.h). */
+  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts &&
+      !wx__dist_worker()) {
     /* Charts are a convenience: without gnuplot the CSVs still stand and
      * the message says how to install it. */
     wx_plot_options po;
@@ -284,7 +318,7 @@ int wx_cli_run(int argc, char **argv) {
   wx_model_free(m);
   wx_diags_free(d);
   int exit = wx_cli_exit_code(rc);
-  if (rc == WX_OK && a.report) exit = wx_cli_report_dir(a.run.out_dir);
+  if (rc == WX_OK && a.report && !wx__dist_worker()) exit = wx_cli_report_dir(a.run.out_dir);
   free(a.default_out);
   free(a.resume_file);
   return exit;

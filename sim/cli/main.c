@@ -25,6 +25,7 @@ static void usage(FILE *fp) {
 "  sweep FILE      evaluate a study's design: KPI response to factors\n"
 "  sensitivity FILE  which factor matters most (tornado, Morris, Sobol, PRCC)\n"
 "  calibrate FILE  fit a scenario's parameters to observed daily counts\n"
+"  merge DIR...    join shards (run --replications FROM:TO) into one run\n"
 "\n"
 "Options:\n"
 "  -h, --help      show this help (also: wxflow COMMAND --help)\n"
@@ -36,7 +37,17 @@ static void usage(FILE *fp) {
 "SIGINT/SIGTERM (finished replications are kept).\n");
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv) {
+#ifdef WX_MPI
+  return wx_cli_mpi_main(argc, argv, dispatch);
+#else
+  return dispatch(argc, argv);
+#endif
+}
+
+static int dispatch(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
     return WX_EXIT_USAGE;
@@ -63,6 +74,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "sweep") || !strcmp(cmd, "sensitivity"))
     return wx_cli_study(argc - 1, argv + 1);
   if (!strcmp(cmd, "calibrate")) return wx_cli_calibrate(argc - 1, argv + 1);
+  if (!strcmp(cmd, "merge")) return wx_cli_merge(argc - 1, argv + 1);
   fprintf(stderr, "wxflow: unknown command '%s'; see 'wxflow --help'\n", cmd);
   return WX_EXIT_USAGE;
 }

@@ -9,6 +9,7 @@
 #include "model.h"
 #include "outfile.h"
 #include "results_dir.h"
+#include "runner.h"
 #include "util.h"
 
 /* The horizon and sampling step variant m runs with (series.c). */
@@ -123,13 +124,15 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
                     wx_diags *d) {
   if (out) *out = NULL;
   if (!s || !models || !o || s->n == 0) return WX_EINVAL;
-  wx_dir_lock lock;
-  int rc = prepare(s, o, &lock, d);
+  wx_dir_lock lock = {.fd = -1};
+  /* An MPI rank other than 0 only runs its share (runner.h). */
+  int worker = wx__dist_worker();
+  int rc = worker ? WX_OK : prepare(s, o, &lock, d);
   char **dirs = rc == WX_OK ? variant_dirs(o->out_dir, s) : NULL;
   if (rc == WX_OK && !dirs) rc = WX_ENOMEM;
   if (rc == WX_OK) rc = run_all(s, models, o, dirs, d);
   wx_comparison *c = NULL;
-  if (rc == WX_OK) {
+  if (rc == WX_OK && !worker) {
     const char **names = calloc(s->n, sizeof *names);
     for (size_t i = 0; names && i < s->n; i++) names[i] = s->v[i].name;
     rc = names ? wx__comparison_build(names, (const char *const *)dirs, s->n,
@@ -138,7 +141,7 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
                : WX_ENOMEM;
     free(names);
   }
-  if (rc == WX_OK) {
+  if (rc == WX_OK && c) {
     c->seed = effective_seed(s, models, o);
     c->same_grid = same_grid(models, s->n, o->horizon);
     rc = wx__comparison_write(c, s, models, o->out_dir, d);

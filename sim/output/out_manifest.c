@@ -52,6 +52,10 @@ static void write_run_options(FILE *fp, const wx_run_ctx *c) {
   for (unsigned i = 0; i < c->o->n_quantiles; i++)
     fprintf(fp, "%s%s", i ? ", " : "", wx__fmt_num(a, c->o->quantiles[i]));
   fputs("],\n", fp);
+  /* A shard (wxflow merge) says which replications it holds. */
+  if (c->o->shard_to > c->o->shard_from)
+    fprintf(fp, "  \"shard_from\": %u,\n  \"shard_to\": %u,\n",
+            c->o->shard_from, c->o->shard_to);
 }
 
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,

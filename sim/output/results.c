@@ -154,6 +154,10 @@ static void eval_options(const wx_run_options *o, wx_eval_options *eo) {
       .horizon = o->horizon, .memory_budget = o->memory_budget,
       .keep_series = 1, .progress = o->progress,
       .progress_ctx = o->progress_ctx, .stop = o->stop};
+  if (o->shard_to > o->shard_from) {
+    eo->first_rep = o->shard_from;
+    eo->replications = o->shard_to;
+  }
 }
 
 /* --resume: every option that shapes the outputs comes from the manifest
@@ -216,9 +220,30 @@ static int finish(wx_run_ctx *c, const wx_runner_opts *ro, int run_rc,
   return rc == WX_OK ? run_rc : rc;
 }
 
+/* An MPI rank other than 0 (runner.h) only computes its share of the
+ * replications for rank 0, which writes DIR: nothing here touches it. */
+static int run_as_worker(const wx_model *m, const wx_run_options *opts,
+                         wx_diags *d) {
+  wx_run_options o = *opts;
+  wx_resume_info info = {0};
+  int rc = o.resume ? resume_options(m, &o, &info, d) : WX_OK;
+  wx_eval_options eo;
+  eval_options(&o, &eo);
+  eo.keep_series = 0;
+  if (o.resume) eo.first_rep = info.completed;
+  wx_runner_opts ro = {0};
+  wx_run_ctx c = {.m = m, .o = &o, .diags = d};
+  if (rc == WX_OK) rc = wx__core_init(&c, m, &eo, &ro, d);
+  if (rc == WX_OK) rc = wx__core_run(&c, &ro);
+  wx__core_free(&c);
+  wx__resume_info_free(&info);
+  return rc;
+}
+
 int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
            wx_diags *diags) {
   if (out) *out = NULL;
+  if (opts && wx__dist_worker()) return run_as_worker(m, opts, diags);
   double t0 = now_seconds();
   size_t had = diags ? wx_diags_count(diags) : 0;
   wx_dir_lock lock;

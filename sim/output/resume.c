@@ -119,6 +119,12 @@ static int parse_manifest(const char *json, wx_resume_info *info) {
     /* Manifests older than the field always wrote series.csv. */
     info->series = !series || !strncmp(series, "true", 4);
     if (field_u64(json, "events", &info->events)) info->events = 0;
+    uint64_t from, to;
+    if (!field_u64(json, "shard_from", &from) &&
+        !field_u64(json, "shard_to", &to) && from < to && to <= req) {
+      info->shard_from = (uint32_t)from;
+      info->shard_to = (uint32_t)to;
+    }
   }
   free(hash);
   return bad ? -1 : 0;
@@ -153,6 +159,11 @@ int wx__resume_check(const wx_resume_info *info, const wx_model *m,
                      const char *dir, wx_diags *d) {
   char want[64];
   snprintf(want, sizeof want, "fnv1a64:%s", m->hash);
+  if (info->shard_to)
+    return wx__diag(d, WX_EINVAL, dir, 0, 0,
+                    "this is a shard (replications %u:%u), which cannot be "
+                    "resumed: run it again with --force",
+                    info->shard_from, info->shard_to);
   if (!info->partial)
     return wx__diag(d, WX_EINVAL, dir, 0, 0,
                     "the run in this directory is complete (%u of %u "

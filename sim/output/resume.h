@@ -30,6 +30,9 @@ typedef struct {
   char *engine;           /* NULL when not recorded (the scenario's) */
   double quantiles[16];   /* extra series_stats.csv quantiles */
   unsigned n_quantiles;
+  /* A shard (run --replications FROM:TO) holds FROM .. TO - 1; both 0
+   * for a whole run. */
+  uint32_t shard_from, shard_to;
 } wx_resume_info;
 
 /* Reads DIR/manifest.json.  WX_ENOTFOUND when missing, WX_EINVAL when it

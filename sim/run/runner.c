@@ -27,10 +27,13 @@ typedef struct {
   const wx_engine_type *engine;
   pthread_mutex_t lock;
   pthread_cond_t changed;
+  /* Counted in this process's share: its i-th replication is
+   * first_rep + i * step, of n_local. */
+  uint32_t step, n_local;
   uint32_t next_to_start;
   uint32_t next_to_deliver;
   uint32_t window;
-  slot *slots;                 /* window entries, indexed rep % window */
+  slot *slots;                 /* window entries, indexed i % window */
   int abort;                   /* collector gave up: workers stop */
 } pool;
 
@@ -55,6 +58,10 @@ int wx__params_for_rep_set(const wx_model *m, uint64_t seed, uint32_t rep,
   return rc;
 }
 
+static uint32_t rep_of(const pool *p, uint32_t i) {
+  return p->o->first_rep + i * p->step;
+}
+
 static int run_one(pool *p, void *e, uint32_t rep, slot *s) {
   const wx_runner_opts *o = p->o;
   int rc = wx__params_for_rep_set(p->m, o->seed, rep, o->set, o->n_set,
@@ -68,13 +75,13 @@ static int run_one(pool *p, void *e, uint32_t rep, slot *s) {
 
 /* Takes the next replication to run, waiting while the window is full;
  * returns 0 when there is nothing left. */
-static int claim(pool *p, uint32_t *rep) {
+static int claim(pool *p, uint32_t *i) {
   pthread_mutex_lock(&p->lock);
-  while (!p->abort && p->next_to_start < p->o->replications &&
+  while (!p->abort && p->next_to_start < p->n_local &&
          p->next_to_start >= p->next_to_deliver + p->window)
     pthread_cond_wait(&p->changed, &p->lock);
-  int ok = !p->abort && p->next_to_start < p->o->replications;
-  if (ok) *rep = p->next_to_start++;
+  int ok = !p->abort && p->next_to_start < p->n_local;
+  if (ok) *i = p->next_to_start++;
   pthread_mutex_unlock(&p->lock);
   return ok;
 }
@@ -82,10 +89,10 @@ static int claim(pool *p, uint32_t *rep) {
 static void *worker(void *arg) {
   pool *p = arg;
   void *e = p->engine->alloc(p->m, p->l);
-  uint32_t rep;
-  while (claim(p, &rep)) {
-    slot *s = &p->slots[rep % p->window];
-    int rc = e ? run_one(p, e, rep, s) : WX_ENOMEM;
+  uint32_t i;
+  while (claim(p, &i)) {
+    slot *s = &p->slots[i % p->window];
+    int rc = e ? run_one(p, e, rep_of(p, i), s) : WX_ENOMEM;
     pthread_mutex_lock(&p->lock);
     s->status = rc;
     s->ready = 1;
@@ -99,12 +106,12 @@ static void *worker(void *arg) {
 static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
   const wx_runner_opts *o = p->o;
   int rc = WX_OK;
-  while (rc == WX_OK && p->next_to_deliver < o->replications) {
+  while (rc == WX_OK && p->next_to_deliver < p->n_local) {
     /* Once stopped, deliver nothing more, even replications that are
      * already done: the run ends at a point the caller can know. */
     if (o->stop && atomic_load(o->stop)) return WX_EINTERRUPTED;
-    uint32_t rep = p->next_to_deliver;
-    slot *s = &p->slots[rep % p->window];
+    uint32_t rep = rep_of(p, p->next_to_deliver);
+    slot *s = &p->slots[p->next_to_deliver % p->window];
     pthread_mutex_lock(&p->lock);
     while (!s->ready) pthread_cond_wait(&p->changed, &p->lock);
     pthread_mutex_unlock(&p->lock);
@@ -122,7 +129,7 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
     pthread_cond_broadcast(&p->changed);
     pthread_mutex_unlock(&p->lock);
     if (rc == WX_OK && o->progress)
-      o->progress(o->progress_ctx, p->next_to_deliver, o->replications);
+      o->progress(o->progress_ctx, rep + 1, o->replications);
   }
   return rc;
 }
@@ -156,7 +163,7 @@ static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
   void *e = p->engine->alloc(p->m, p->l);
   int rc = e ? WX_OK : WX_ENOMEM;
   for (uint32_t rep = o->first_rep; rc == WX_OK && rep < o->replications;
-       rep++) {
+       rep += p->step) {
     if (o->stop && atomic_load(o->stop)) {
       rc = WX_EINTERRUPTED;
       break;
@@ -174,21 +181,26 @@ static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
   return rc;
 }
 
-int wx__run_replications(const wx_model *m, const wx_layout *l,
-                         const wx_runner_opts *o, wx_rep_sink sink,
-                         void *ctx) {
+int wx__run_local(const wx_model *m, const wx_layout *l,
+                  const wx_runner_opts *o, wx_rep_sink sink, void *ctx) {
   uint32_t threads = o->threads ? o->threads : 1;
+  uint32_t step = o->stride > 1 ? o->stride : 1;
+  uint32_t n_local = o->first_rep < o->replications
+                         ? (o->replications - o->first_rep + step - 1) / step
+                         : 0;
+  if (threads > n_local) threads = n_local ? n_local : 1;
   if (threads == 1) {
-    pool p = {.m = m, .l = l, .o = o, .window = 1,
+    pool p = {.m = m, .l = l, .o = o, .window = 1, .step = step,
+              .n_local = n_local,
               .engine = o->engine ? o->engine : wx__engine_find("agent")};
     int rc = alloc_slots(&p);
     if (rc == WX_OK) rc = run_inline(&p, sink, ctx);
     free_slots(&p);
     return rc;
   }
-  pool p = {.m = m, .l = l, .o = o, .window = 2 * threads,
-            .engine = o->engine ? o->engine : wx__engine_find("agent"),
-            .next_to_start = o->first_rep, .next_to_deliver = o->first_rep};
+  pool p = {.m = m, .l = l, .o = o, .window = 2 * threads, .step = step,
+            .n_local = n_local,
+            .engine = o->engine ? o->engine : wx__engine_find("agent")};
   int rc = alloc_slots(&p);
   pthread_t *tids = calloc(threads, sizeof *tids);
   if (rc != WX_OK || !tids) {
@@ -214,3 +226,13 @@ int wx__run_replications(const wx_model *m, const wx_layout *l,
   free_slots(&p);
   return rc;
 }
+
+#ifndef WX_MPI
+int wx__run_replications(const wx_model *m, const wx_layout *l,
+                         const wx_runner_opts *o, wx_rep_sink sink,
+                         void *ctx) {
+  return wx__run_local(m, l, o, sink, ctx);
+}
+
+int wx__dist_worker(void) { return 0; }
+#endif

@@ -35,6 +35,9 @@ typedef struct {
   uint64_t seed;
   uint32_t first_rep;          /* to resume: replications before it are done */
   uint32_t replications;       /* total, including those before first_rep */
+  /* 0 or 1: every replication from first_rep on; k > 1: only first_rep,
+   * first_rep + k, first_rep + 2k, ... (one MPI rank's share). */
+  uint32_t stride;
   uint32_t threads;            /* >= 1 */
   const atomic_int *stop;      /* polled; may be NULL */
   const wx_param_set *set;     /* values fixed in every replication, */
@@ -51,6 +54,17 @@ typedef struct {
  * sink's status, or WX_ENOMEM. */
 int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink, void *ctx);
+
+/* The same on this process's threads only, whatever the build: the
+ * distributed runner (runner_mpi.c, -DWX_MPI=ON) spreads replications over
+ * ranks and runs each rank's share with it. */
+int wx__run_local(const wx_model *m, const wx_layout *l,
+                  const wx_runner_opts *o, wx_rep_sink sink, void *ctx);
+
+/* Whether this process is an MPI rank other than 0: it computes its share
+ * of the replications and sends them to rank 0, which alone delivers them
+ * to its sink, writes and prints.  Always 0 without -DWX_MPI=ON. */
+int wx__dist_worker(void);
 
 /* The parameter vector of replication `rep` (nominal when no prior), then
  * set[n_set] applied: WX_EINVAL for an index out of range. */

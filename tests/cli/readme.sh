@@ -20,12 +20,14 @@ grep -q '^sh scripts/install-deps.sh && .*build/wxflow run scenarios/quickstart.
 
 # Options.
 : >"$T/help"
-for cmd in init run validate plot compare attribute sweep sensitivity optimize calibrate; do
+for cmd in init run validate plot compare attribute sweep sensitivity optimize calibrate merge; do
   "$WX" $cmd --help >>"$T/help" || fail "wxflow $cmd --help"
 done
 "$WX" --help >>"$T/help" || fail "wxflow --help"
 for opt in $(grep -o -- '--[a-z][a-z-]*' "$R" | sort -u); do
-  case $opt in --output-on-failure|--build|--test-dir|--target|--install|--ci|--cflags|--libs|--static) continue ;; esac
+  case $opt in --output-on-failure|--build|--test-dir|--target|--install|--ci|--cflags|--libs|--static) continue ;;
+    --hostfile|--mca|--signal) continue ;; # mpirun's and scancel's
+  esac
   grep -q -- "$opt\\b" "$T/help" || fail "README names $opt, which no --help lists"
 done
 
