@@ -17,7 +17,8 @@
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_sort.h>
 
-#include "study.h"
+#include "prcc.h"
+#include "wxflow/wxflow.h"
 
 /* Mean ranks (1-based) of v[0..n-1] into out; idx is scratch. */
 static void ranks(const double *v, size_t n, double *out, size_t *idx) {
