@@ -53,6 +53,11 @@ typedef struct {
   wx_accum series_acc;
   wx_accum kpi_acc;
   double *kpi_row;
+  /* The uncertain parameters' draws per replication (prcc.csv): prior_acc
+   * cell i is parameter prior_idx[i]; its row is kpi_row + kpis.n. */
+  uint32_t n_priors;
+  uint32_t *prior_idx;
+  wx_accum prior_acc;
   wx_outfile series_csv, kpis_csv, params_csv;
   uint64_t events;
   uint64_t peak_live, peak_bytes;
