@@ -14,7 +14,7 @@
 #define REPS 6
 static const char *const compared[] = {
     "entities.csv", "series.csv", "series_stats.csv", "kpis.csv",
-    "kpi_summary.csv", "params.csv", "summary.json"};
+    "kpi_summary.csv", "params.csv", "prcc.csv", "summary.json"};
 
 typedef struct {
   atomic_int stop;
@@ -55,11 +55,14 @@ static void assert_same_file(const char *a, const char *b, const char *name) {
   free(y);
 }
 
-static wx_model *quickstart(void) {
+static wx_model *load(const char *path) {
   wx_model *m = NULL;
-  assert_int_equal(wx_model_load(WX_SOURCE_DIR "/scenarios/quickstart.yaml",
-                                 &m, NULL), WX_OK);
+  assert_int_equal(wx_model_load(path, &m, NULL), WX_OK);
   return m;
+}
+
+static wx_model *quickstart(void) {
+  return load(WX_SOURCE_DIR "/scenarios/quickstart.yaml");
 }
 
 static int run(const wx_model *m, const char *dir, int resume,
@@ -87,9 +90,8 @@ static void rm_rf(char *dir) {
   free(dir);
 }
 
-static void resumed_run_is_byte_identical(unsigned stop_after,
-                                          unsigned threads) {
-  wx_model *m = quickstart();
+static void resumed_is_byte_identical(wx_model *m, unsigned stop_after,
+                                     unsigned threads) {
   char *ref = tmpdir(), *cut = tmpdir();
   assert_int_equal(run(m, ref, 0, 2, NULL, NULL), WX_OK);
   /* stop_after 0: the flag is up before the first replication ends. */
@@ -106,6 +108,18 @@ static void resumed_run_is_byte_identical(unsigned stop_after,
   rm_rf(ref);
   rm_rf(cut);
   wx_model_free(m);
+}
+
+static void resumed_run_is_byte_identical(unsigned stop_after,
+                                          unsigned threads) {
+  resumed_is_byte_identical(quickstart(), stop_after, threads);
+}
+
+/* Two priors: prcc.csv has rows, from the draws the replay re-derives for
+ * the finished replications and those the rest of the run draws. */
+static void a_resumed_run_with_priors_has_the_same_prcc(void **st) {
+  (void)st;
+  resumed_is_byte_identical(load(WX_SOURCE_DIR "/tests/data/prcc.yaml"), 3, 2);
 }
 
 static void interrupted_after_some_replications_resumes_exactly(void **st) {
@@ -219,6 +233,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(interrupted_after_some_replications_resumes_exactly),
       cmocka_unit_test(interrupted_before_any_replication_resumes_exactly),
+      cmocka_unit_test(a_resumed_run_with_priors_has_the_same_prcc),
       cmocka_unit_test(a_resumed_run_interrupted_again_resumes_exactly),
       cmocka_unit_test(a_complete_run_is_not_resumed),
       cmocka_unit_test(a_changed_scenario_is_not_resumed),

@@ -146,6 +146,16 @@ static const char *const priors =
     "Under `delay` a call is a delay distribution, not a prior: put priors "
     "inside the\n"
     "mapping form, as in `{dist: exponential, mean: \"uniform(2d, 4d)\"}`.\n"
+    "\n"
+    "`wxflow run` writes every draw to `params.csv` and, with more than k + "
+    "2\n"
+    "replications for k uncertain parameters, `prcc.csv`: the partial rank "
+    "correlation\n"
+    "of each parameter's draws with each KPI (the other parameters "
+    "partialled out),\n"
+    "its p-value and 95% Fisher-z interval, which says which uncertainty "
+    "drives which\n"
+    "KPI (docs/study.md, PRCC).\n"
     "\n";
 
 static const char *const touchpoints =

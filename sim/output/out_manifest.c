@@ -83,10 +83,16 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
           c->o->no_series ? "false" : "true");
   write_run_options(f.fp, c);
   write_params(f.fp, m);
+  char note[160];
+  wx__prcc_note(c, note, sizeof note);
+  fputs("  \"prcc\": ", f.fp);
+  wx__json_string(f.fp, note);
+  fputs(",\n", f.fp);
   fputs("  \"files\": [\"entities.csv\", ", f.fp);
   if (!c->o->no_series) fputs("\"series.csv\", ", f.fp);
   fputs("\"series_stats.csv\", \"kpis.csv\", \"kpi_summary.csv\", "
-        "\"params.csv\", \"summary.json\", \"constraints.csv\"", f.fp);
+        "\"params.csv\", \"prcc.csv\", \"summary.json\", "
+        "\"constraints.csv\"", f.fp);
   if (wx__funnel_written(c)) fputs(", \"funnel.csv\"", f.fp);
   fputs("]\n}\n", f.fp);
   return wx__outfile_commit(&f, c->diags);

@@ -108,6 +108,8 @@ static int commit_all(wx_run_ctx *c, wx_results *r, const char **doing) {
                    rc = wx__write_series_stats(c, dir);
   if (rc == WX_OK) *doing = "writing kpi_summary.csv",
                    rc = wx__write_kpi_summary(c, r, dir);
+  if (rc == WX_OK) *doing = "writing prcc.csv",
+                   rc = wx__write_prcc(c, dir);
   if (rc == WX_OK) *doing = "writing constraints.csv",
                    rc = wx__write_constraints(c, dir);
   if (rc == WX_OK) *doing = "writing funnel.csv",
@@ -129,7 +131,7 @@ static void roll_back(const wx_run_options *o) {
       "manifest.json",    "summary.json",    "entities.csv",
       "series.csv",       "kpis.csv",        "params.csv",
       "series_stats.csv", "kpi_summary.csv", "constraints.csv",
-      "funnel.csv"};
+      "funnel.csv",       "prcc.csv"};
   if (o->resume || o->force) return;
   char path[4096];
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)

@@ -34,6 +34,13 @@ int wx__funnel_nested(const wx_model *m, const wx_layout *l,
 /* Whether wx__write_funnel writes a file for c's model. */
 int wx__funnel_written(const wx_run_ctx *c);
 
+/* out_prcc.c: prcc.csv, always written; rows only when
+ * wx__prcc_estimated (priors, and more than k + 2 replications for k of
+ * them); wx__prcc_note says which for the manifest. */
+int wx__write_prcc(const wx_run_ctx *c, const char *dir);
+int wx__prcc_estimated(const wx_run_ctx *c);
+void wx__prcc_note(const wx_run_ctx *c, char *buf, size_t size);
+
 /* out_manifest.c */
 int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
                        const char *dir);

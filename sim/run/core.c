@@ -55,7 +55,7 @@ static int resolve(const wx_model *m, const wx_eval_options *o,
 static int guard(wx_run_ctx *c, const wx_runner_opts *ro) {
   const wx_layout *l = &c->layout;
   double cells = (double)l->n_samples * l->n_cols;
-  double kept = (c->keep_series ? cells : 0) + c->kpis.n;
+  double kept = (c->keep_series ? cells : 0) + c->kpis.n + c->n_priors;
   wx_memory_plan p = {
       .engine = c->engine->name,
       .engine_bytes = c->engine->memory_estimate(c->m, l),
@@ -83,6 +83,21 @@ static int grid_too_big(wx_run_ctx *c) {
                   "`sample_every` or a shorter horizon", c->horizon);
 }
 
+/* Which parameters have a prior: their draws are kept per replication. */
+static int find_priors(wx_run_ctx *c) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < c->m->n_params; i++)
+    k += c->m->params[i].prior.kind != WX_PRIOR_NONE;
+  c->prior_idx = malloc((k + 1) * sizeof *c->prior_idx);
+  if (!c->prior_idx)
+    return wx__diag(c->diags, WX_ENOMEM, wx_model_path(c->m), 0, 0,
+                    "out of memory while setting up the run");
+  for (uint32_t i = 0; i < c->m->n_params; i++)
+    if (c->m->params[i].prior.kind != WX_PRIOR_NONE)
+      c->prior_idx[c->n_priors++] = i;
+  return WX_OK;
+}
+
 int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
                   wx_runner_opts *ro, wx_diags *d) {
   c->m = m;
@@ -101,6 +116,7 @@ int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
     if (rc == WX_ETOOBIG) rc = grid_too_big(c);
   }
   if (rc == WX_OK) rc = wx__kpis_init(&c->kpis, m, &c->layout);
+  if (rc == WX_OK) rc = find_priors(c);
   if (rc == WX_OK) rc = guard(c, ro);
   return rc;
 }
@@ -116,8 +132,11 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
                         c->keep_series ? (uint32_t)cells : 0,
                         ro->replications);
   if (rc == WX_OK) rc = wx__accum_init(&c->kpi_acc, c->kpis.n, ro->replications);
+  if (rc == WX_OK)
+    rc = wx__accum_init(&c->prior_acc, c->n_priors, ro->replications);
   if (rc == WX_OK &&
-      !(c->kpi_row = malloc((c->kpis.n + 1) * sizeof *c->kpi_row)))
+      !(c->kpi_row = malloc((c->kpis.n + c->n_priors + 1) *
+                            sizeof *c->kpi_row)))
     rc = WX_ENOMEM;
   if (rc == WX_ENOMEM)
     wx__diag(d, rc, wx_model_path(m), 0, 0, "out of memory while setting "
@@ -135,6 +154,10 @@ int wx__core_sink(void *ctx, const wx_rep_result *r) {
   if (rc == WX_OK && c->keep_series)
     rc = wx__accum_add(&c->series_acc, r->series->v);
   if (rc == WX_OK) rc = wx__accum_add(&c->kpi_acc, c->kpi_row);
+  double *draws = c->kpi_row + c->kpis.n;
+  for (uint32_t i = 0; i < c->n_priors; i++)
+    draws[i] = r->params ? r->params[c->prior_idx[i]] : NAN;
+  if (rc == WX_OK) rc = wx__accum_add(&c->prior_acc, draws);
   if (rc != WX_OK) return rc;
   c->events += r->stats->events;
   if (r->stats->peak_live > c->peak_live) {
@@ -216,6 +239,10 @@ void wx__core_free(wx_run_ctx *c) {
   wx__kpis_free(&c->kpis);
   wx__accum_free(&c->series_acc);
   wx__accum_free(&c->kpi_acc);
+  wx__accum_free(&c->prior_acc);
+  free(c->prior_idx);
+  c->prior_idx = NULL;
+  c->n_priors = 0;
   free(c->kpi_row);
   c->kpi_row = NULL;
 }

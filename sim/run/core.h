@@ -53,6 +53,11 @@ typedef struct {
   wx_accum series_acc;
   wx_accum kpi_acc;
   double *kpi_row;
+  /* The uncertain parameters' draws per replication (prcc.csv): prior_acc
+   * cell i is parameter prior_idx[i]; its row is kpi_row + kpis.n. */
+  uint32_t n_priors;
+  uint32_t *prior_idx;
+  wx_accum prior_acc;
   wx_outfile series_csv, kpis_csv, params_csv;
   uint64_t events;
   uint64_t peak_live, peak_bytes;
@@ -70,7 +75,7 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
 int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
                   wx_runner_opts *ro, wx_diags *d);
 /* The runner's sink: calls the hook with r's KPIs in kpi_row, then
- * accumulates r (not when the hook failed). */
+ * accumulates r, its KPIs and its prior draws (not when the hook failed). */
 int wx__core_sink(void *ctx, const wx_rep_result *r);
 /* Runs ro's replications through wx__core_sink; an engine that runs out
  * of memory or indices gets a message saying what ran out. */

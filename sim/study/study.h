@@ -24,7 +24,8 @@
  * Files: study_spec.c (the file), study_factor.c (factors: reading one and
  * mapping the unit cube to its values), study_design.c (designs),
  * study_methods.c (tornado, Morris, the method table), study_sobol.c
- * (Saltelli/Jansen indices, bootstrap), study_prcc.c (rank correlations).
+ * (Saltelli/Jansen indices, bootstrap); rank correlations are
+ * stats/prcc.c (runs use them too).
  */
 #ifndef WX_STUDY_H
 #define WX_STUDY_H
@@ -33,6 +34,7 @@
 #include <stdint.h>
 
 #include "wxflow/wxflow.h"
+#include "prcc.h"
 
 /* ---------------------------------------------------------------- factors */
 
@@ -253,11 +255,5 @@ int wx__morris_effects(const double *u, const double *y, size_t r,
                        size_t k, double *mu, double *mu_star,
                        double *sigma, double *mu_lo, double *mu_hi,
                        double *mus_lo, double *mus_hi);
-/* Partial rank correlation of each column of X (n x k) with y, the other
- * columns partialled out; p-value of r = 0 (t with n - k - 1 degrees of
- * freedom) and a 95% Fisher-z interval.  Rows with a NaN are dropped.
- * A degenerate problem (constant column, n <= k + 2) gives NaN. */
-int wx__prcc(const double *X, size_t n, size_t k, const double *y,
-             double *r, double *p, double *lo, double *hi);
 
 #endif

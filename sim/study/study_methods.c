@@ -1,6 +1,6 @@
 /* Study methods: the table, evaluating a design through a callback, and
  * the tornado and Morris methods (Sobol indices: study_sobol.c; PRCC:
- * study_prcc.c). */
+ * stats/prcc.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

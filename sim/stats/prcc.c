@@ -12,12 +12,10 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
-#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_sort.h>
 
-#include "study.h"
+#include "prcc.h"
+#include "wxflow/wxflow.h"
 
 /* Mean ranks (1-based) of v[0..n-1] into out; idx is scratch. */
 static void ranks(const double *v, size_t n, double *out, size_t *idx) {
@@ -53,34 +51,71 @@ static size_t rank_table(const double *X, size_t n, size_t k, const double *y,
 
 /* Pearson correlations of the k + 1 rank columns; 0 if one is constant. */
 static int correlations(const double *R, size_t n, size_t m, size_t k,
-                        gsl_matrix *C) {
+                        double *C) {
+  size_t d = k + 1;
   double mean = (m + 1) / 2.0; /* ranks always average (m + 1) / 2 */
   for (size_t a = 0; a <= k; a++)
     for (size_t b = a; b <= k; b++) {
       double s = 0;
       for (size_t j = 0; j < m; j++)
         s += (R[a * n + j] - mean) * (R[b * n + j] - mean);
-      gsl_matrix_set(C, a, b, s);
-      gsl_matrix_set(C, b, a, s);
+      C[a * d + b] = s;
+      C[b * d + a] = s;
     }
   for (size_t a = 0; a <= k; a++)
-    if (!(gsl_matrix_get(C, a, a) > 0)) return 0;
+    if (!(C[a * d + a] > 0)) return 0;
   for (size_t a = 0; a <= k; a++)
     for (size_t b = 0; b <= k; b++)
       if (a != b)
-        gsl_matrix_set(C, a, b, gsl_matrix_get(C, a, b) /
-                       sqrt(gsl_matrix_get(C, a, a) * gsl_matrix_get(C, b, b)));
-  for (size_t a = 0; a <= k; a++) gsl_matrix_set(C, a, a, 1.0);
+        C[a * d + b] /= sqrt(C[a * d + a] * C[b * d + b]);
+  for (size_t a = 0; a <= k; a++) C[a * d + a] = 1.0;
   return 1;
 }
 
-static void from_inverse(const gsl_matrix *P, size_t m, size_t k, double *r,
+/* Inverts the correlation matrix C (d x d) in place through its Cholesky
+ * factor; L holds 2 d d doubles.  0 when C is singular or nearly so (a
+ * pivot, 1 - R^2 of a column on the ones before it, below 1e-10).  Done
+ * here rather than with gsl_linalg, whose error handler aborts a program
+ * that left it on (the library must not rely on its callers for that). */
+static int invert(double *C, size_t d, double *L) {
+  double *Li = L + d * d;
+  memset(L, 0, 2 * d * d * sizeof *L);
+  for (size_t j = 0; j < d; j++) {
+    double s = C[j * d + j];
+    for (size_t c = 0; c < j; c++) s -= L[j * d + c] * L[j * d + c];
+    if (!(s > 1e-10)) return 0;
+    L[j * d + j] = sqrt(s);
+    for (size_t i = j + 1; i < d; i++) {
+      double t = C[i * d + j];
+      for (size_t c = 0; c < j; c++) t -= L[i * d + c] * L[j * d + c];
+      L[i * d + j] = t / L[j * d + j];
+    }
+  }
+  for (size_t j = 0; j < d; j++) { /* Li = L^-1, lower triangular */
+    Li[j * d + j] = 1 / L[j * d + j];
+    for (size_t i = j + 1; i < d; i++) {
+      double t = 0;
+      for (size_t c = j; c < i; c++) t -= L[i * d + c] * Li[c * d + j];
+      Li[i * d + j] = t / L[i * d + i];
+    }
+  }
+  for (size_t a = 0; a < d; a++) /* C^-1 = Li^T Li */
+    for (size_t b = 0; b < d; b++) {
+      double t = 0;
+      for (size_t c = a > b ? a : b; c < d; c++)
+        t += Li[c * d + a] * Li[c * d + b];
+      C[a * d + b] = t;
+    }
+  return 1;
+}
+
+static void from_inverse(const double *P, size_t m, size_t k, double *r,
                          double *p, double *lo, double *hi) {
+  size_t d = k + 1;
   double df = (double)m - 2 - (double)(k - 1);
   double se = 1 / sqrt((double)m - 3 - (double)(k - 1));
   for (size_t i = 0; i < k; i++) {
-    double ri = -gsl_matrix_get(P, i, k) /
-                sqrt(gsl_matrix_get(P, i, i) * gsl_matrix_get(P, k, k));
+    double ri = -P[i * d + k] / sqrt(P[i * d + i] * P[k * d + k]);
     ri = ri > 1 ? 1 : ri < -1 ? -1 : ri;
     r[i] = ri;
     double t = fabs(ri) < 1 ? ri * sqrt(df / (1 - ri * ri)) : INFINITY;
@@ -100,18 +135,18 @@ int wx__prcc(const double *X, size_t n, size_t k, const double *y,
     if (hi) hi[i] = NAN;
   }
   if (k == 0 || n == 0) return WX_OK;
-  double *R = malloc((k + 1) * n * sizeof *R), *col = malloc(n * sizeof *col);
+  size_t d = k + 1;
+  double *R = malloc(d * n * sizeof *R), *col = malloc(n * sizeof *col);
+  double *L = malloc(2 * d * d * sizeof *L);
   size_t *idx = malloc(n * sizeof *idx);
-  gsl_matrix *C = gsl_matrix_alloc(k + 1, k + 1);
-  int rc = R && col && idx && C ? WX_OK : WX_ENOMEM;
+  double *C = malloc(d * d * sizeof *C);
+  int rc = R && col && L && idx && C ? WX_OK : WX_ENOMEM;
   size_t m = rc == WX_OK ? rank_table(X, n, k, y, R, col, idx) : 0;
-  /* A singular matrix (collinear inputs) is reported by GSL's return code,
-   * which needs its error handler off (wxflow's main turns it off). */
   if (rc == WX_OK && m > k + 2 && correlations(R, n, m, k, C) &&
-      gsl_linalg_cholesky_decomp1(C) == GSL_SUCCESS &&
-      gsl_linalg_cholesky_invert(C) == GSL_SUCCESS)
+      invert(C, d, L))
     from_inverse(C, m, k, r, p, lo, hi);
-  gsl_matrix_free(C);
+  free(C);
+  free(L);
   free(R);
   free(col);
   free(idx);
