@@ -3,16 +3,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "calib.h"
 #include "compare.h"
+#include "optimize.h"
 #include "run_checks.h"
+#include "study.h"
+#include "yaml_tree.h"
 
 static void usage(FILE *fp) {
   fprintf(fp,
 "Usage: wxflow validate FILE...\n"
 "\n"
-"Checks each scenario or comparison FILE without running it and reports\n"
-"every problem as file:line:col: error: message (for a comparison file:\n"
-"the file, its base scenario and every variant's overrides), including\n"
+"Checks each scenario, comparison, study, calibration or optimisation\n"
+"FILE without running it and reports every problem as\n"
+"file:line:col: error: message (for a comparison file: the file, its base\n"
+"scenario and every variant's overrides; for a study, calibration or\n"
+"optimisation file: the file and its base scenario), including\n"
 "what `wxflow run` would refuse before simulating (the engine's checks,\n"
 "memory).  Exit code 0 when all are valid, 3 when any is not, 4 when a\n"
 "file cannot be read, 6 when one is too large for memory.\n"
@@ -36,18 +42,39 @@ static int validate_comparison(const char *path, wx_diags *d, size_t *n) {
   return rc;
 }
 
+/* A scenario: "ok" means `wxflow run` will start (the checks it makes
+ * first). */
+static int validate_scenario(const char *path, wx_diags *d) {
+  wx_model *m = NULL;
+  int rc = wx_model_load(path, &m, d);
+  if (rc == WX_OK) rc = wx__run_checks(m, wx_cli_memory_budget(0), d);
+  wx_model_free(m);
+  return rc;
+}
+
+/* A study, calibration or optimisation file: its own keys, then its base
+ * scenario as a scenario.  (Factor paths and KPI names are checked against
+ * the compiled base when the command runs, before any point.) */
+#define VALIDATE_SPEC(type, load, free_fn)                   \
+  static int validate_##type(const char *path, wx_diags *d) { \
+    wx_##type##_spec *s = NULL;                             \
+    int rc = load(path, &s, d);                             \
+    if (rc == WX_OK && s->base) rc = validate_scenario(s->base, d); \
+    free_fn(s);                                             \
+    return rc;                                              \
+  }
+VALIDATE_SPEC(study, wx__study_spec_load, wx__study_spec_free)
+VALIDATE_SPEC(calib, wx__calib_spec_load, wx__calib_spec_free)
+VALIDATE_SPEC(opt, wx__opt_spec_load, wx__opt_spec_free)
+
 static int validate_one(const char *path, wx_diags *d, int quiet) {
   size_t n = 0;
   int rc;
-  if (wx__compare_file_is(path)) {
-    rc = validate_comparison(path, d, &n);
-  } else {
-    wx_model *m = NULL;
-    rc = wx_model_load(path, &m, d);
-    /* "ok" means `wxflow run` will start: the checks it makes first. */
-    if (rc == WX_OK) rc = wx__run_checks(m, wx_cli_memory_budget(0), d);
-    wx_model_free(m);
-  }
+  if (wx__compare_file_is(path)) rc = validate_comparison(path, d, &n);
+  else if (wx__file_top_key(path, "study")) rc = validate_study(path, d);
+  else if (wx__file_top_key(path, "calibrate")) rc = validate_calib(path, d);
+  else if (wx__file_top_key(path, "optimize")) rc = validate_opt(path, d);
+  else rc = validate_scenario(path, d);
   wx_cli_print_diags(d);
   if (rc == WX_OK && !quiet) {
     if (n) printf("%s: ok (a comparison of %zu variants)\n", path, n);

@@ -342,17 +342,5 @@ int wx__compare_spec_files(const char *const *files, size_t n,
 }
 
 int wx__compare_file_is(const char *path) {
-  char *data = NULL;
-  size_t len = 0;
-  if (wx__read_file(path, WX__SCENARIO_MAX, &data, &len, NULL) != WX_OK) return 0;
-  wx_tree *t = NULL;
-  int is = 0;
-  wx__tree_parse_all(path, data, len, &t, NULL);
-  if (t) {
-    is = t->root && t->root->type == WX_NODE_MAP &&
-         wx__node_get(t->root, "compare") != NULL;
-    wx__tree_free(t);
-  }
-  free(data);
-  return is;
+  return wx__file_top_key(path, "compare");
 }

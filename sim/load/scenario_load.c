@@ -132,10 +132,19 @@ static int compile_root(wx_sctx *c, const wx_node *root) {
              wx__node_type_name(root));
     return WX_ESCENARIO;
   }
-  const wx_node *cmp = wx__node_key(root, "compare");
-  if (cmp && !wx__node_get(root, "modules")) {
-    wx__serr(c, cmp, "this is a comparison file (top-level `compare`), not "
-             "a scenario: run it with `wxflow compare %s`", c->file);
+  /* A comparison or study file given where a scenario is expected: say
+   * which command reads it instead of listing unknown keys. */
+  static const struct { const char *key, *what, *cmd, *also; } others[] = {
+      {"compare", "a comparison file", "compare", ""},
+      {"study", "a study file", "sweep", " (or `wxflow sensitivity`)"},
+      {"calibrate", "a calibration file", "calibrate", ""},
+      {"optimize", "an optimisation file", "optimize", ""}};
+  for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
+    const wx_node *k = wx__node_key(root, others[i].key);
+    if (!k || wx__node_get(root, "modules")) continue;
+    wx__serr(c, k, "this is %s (top-level `%s`), not a scenario: run it "
+             "with `wxflow %s %s`%s", others[i].what, others[i].key,
+             others[i].cmd, c->file, others[i].also);
     return WX_ESCENARIO;
   }
   wx__check_keys(c, root, "top", "the top level");

@@ -90,4 +90,9 @@ void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
 #endif
     ;
 
+/* 1 when the file at path parses as a mapping with top-level `key` and no
+ * `modules` (a comparison or study file rather than a scenario); 0 when
+ * not, or when it cannot be read or parsed. */
+int wx__file_top_key(const char *path, const char *key);
+
 #endif
