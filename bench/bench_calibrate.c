@@ -37,10 +37,11 @@ static int target(wx_calib_sim *c) {
   int rc = wx__calib_run(c, &r, NULL);
   double dt = now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
   if (rc != WX_OK) return rc;
-  printf("calibrate quickstart: 4 parameters, %zu days, %u replications, "
-         "%u bootstrap refits, 2 threads: %.1f s wall (target < 60 s), "
-         "%.1f s CPU; point fit %u evaluations\n", c->days, c->reps, r.B, dt,
-         cpu, r.evals);
+  printf(
+      "calibrate quickstart: 4 parameters, %zu days, %u replications, "
+      "%u bootstrap refits, 2 threads: %.1f s wall (target < 60 s), "
+      "%.1f s CPU; point fit %u evaluations\n",
+      c->days, c->reps, r.B, dt, cpu, r.evals);
   for (size_t i = 0; i < 4; i++)
     printf("  %-34s %-10.4g [%.4g, %.4g]  truth %g\n", c->s->f[i].path,
            r.x_hat[i], r.lo[i], r.hi[i], truth[i]);
@@ -51,20 +52,26 @@ static int target(wx_calib_sim *c) {
 static void one_algorithm(wx_calib_sim *c, const char *name, unsigned reps) {
   double *y = wx__calib_observed(c);
   double start[4], x[4], loss;
-  for (int i = 0; i < 4; i++) start[i] = wx_model_param_value(c->m, c->param[i]);
+  for (int i = 0; i < 4; i++)
+    start[i] = wx_model_param_value(c->m, c->param[i]);
   unsigned evals, keep = c->reps;
   c->reps = reps;
-  wx_calib_problem p = {.sim = c, .y = y, .fit_days = c->days, .start = start,
-                        .max_evals = 600, .algo = wx__calib_algo_find(name)};
+  wx_calib_problem p = {.sim = c,
+                        .y = y,
+                        .fit_days = c->days,
+                        .start = start,
+                        .max_evals = 600,
+                        .algo = wx__calib_algo_find(name)};
   double t0 = now();
   int rc = wx__calib_fit(&p, x, &loss, &evals, NULL);
   double dt = now() - t0, err = 0;
   for (int i = 0; i < 4; i++)
     if (fabs(x[i] - truth[i]) / truth[i] > err)
       err = fabs(x[i] - truth[i]) / truth[i];
-  printf("  %-10s R=%-3u %s evals %4u  loss %9.2f  max error %5.1f%%  "
-         "%5.1f s\n", name, reps, rc == WX_OK ? "  " : "!!", evals, loss,
-         100 * err, dt);
+  printf(
+      "  %-10s R=%-3u %s evals %4u  loss %9.2f  max error %5.1f%%  "
+      "%5.1f s\n",
+      name, reps, rc == WX_OK ? "  " : "!!", evals, loss, 100 * err, dt);
   c->reps = keep;
   free(y);
 }

@@ -45,14 +45,14 @@ static void flow(wx_model *m, wx_flow_kind kind, uint32_t from, uint32_t to,
 static wx_model *build(double arrivals) {
   wx_model *m = wx__model_new();
   if (!m) return NULL;
-  uint32_t oa = wx__model_add_module(m, "oa", NULL, WX_KIND_OFFICIAL_ACCOUNT,
-                                     nowhere);
-  uint32_t va = wx__model_add_module(m, "video", NULL, WX_KIND_VIDEO_ACCOUNT,
-                                     nowhere);
+  uint32_t oa =
+      wx__model_add_module(m, "oa", NULL, WX_KIND_OFFICIAL_ACCOUNT, nowhere);
+  uint32_t va =
+      wx__model_add_module(m, "video", NULL, WX_KIND_VIDEO_ACCOUNT, nowhere);
   uint32_t wc = wx__model_add_module(m, "sdr", NULL, WX_KIND_WECOM, nowhere);
   uint32_t gr = wx__model_add_module(m, "group", NULL, WX_KIND_GROUP, nowhere);
-  uint32_t sh = wx__model_add_module(m, "shop", NULL, WX_KIND_MINI_PROGRAM,
-                                     nowhere);
+  uint32_t sh =
+      wx__model_add_module(m, "shop", NULL, WX_KIND_MINI_PROGRAM, nowhere);
   uint32_t buy = wx__model_add_outcome(m, "purchase", NULL, nowhere);
   flow(m, WX_FLOW_CHURN, oa, 0, WX_TARGET_NONE, 0.7, 20);
   flow(m, WX_FLOW_MOVE, oa, wc, WX_TARGET_MODULE, 0.1, 3);
@@ -66,10 +66,14 @@ static wx_model *build(double arrivals) {
   flow(m, WX_FLOW_JOIN, gr, sh, WX_TARGET_MODULE, 0.1, 3);
   flow(m, WX_FLOW_CHURN, sh, 0, WX_TARGET_NONE, 0.75, 3);
   flow(m, WX_FLOW_MOVE, sh, buy, WX_TARGET_OUTCOME, 0.15, 1);
-  wx_rate_step step = {0, wx__model_add_param(m, arrivals / 90, "rate",
-                                              nowhere)};
-  wx_source s = {.name = "organic", .kind = WX_SOURCE_POISSON, .to = oa,
-                 .steps = &step, .n_steps = 1, .pos = nowhere};
+  wx_rate_step step = {0,
+                       wx__model_add_param(m, arrivals / 90, "rate", nowhere)};
+  wx_source s = {.name = "organic",
+                 .kind = WX_SOURCE_POISSON,
+                 .to = oa,
+                 .steps = &step,
+                 .n_steps = 1,
+                 .pos = nowhere};
   wx__model_add_source(m, &s);
   if (wx__model_finalize(m) != WX_OK) {
     wx_model_free(m);
@@ -100,7 +104,8 @@ static int cohort(double arrivals, cohort_fig *out) {
   wx_model *m = build(arrivals);
   wx_layout l;
   wx_series s;
-  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK || wx__series_init(&s, &l))
+  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK ||
+      wx__series_init(&s, &l))
     return 1;
   if (wx__cohort_check(m, NULL) != WX_OK) return 1;
   double *par = malloc(m->n_params * sizeof *par), t[RUNS];
@@ -142,7 +147,8 @@ static double agent(double arrivals) {
   wx_model *m = build(arrivals);
   wx_layout l;
   wx_series s;
-  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK || wx__series_init(&s, &l))
+  if (!m || wx__layout_init(&l, m, m->horizon) != WX_OK ||
+      wx__series_init(&s, &l))
     return -1;
   double *par = malloc(m->n_params * sizeof *par);
   if (!par) return -1;
@@ -166,14 +172,15 @@ int main(int argc, char **argv) {
   if (cohort(big, &c)) return 1;
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  printf("cohort, %.3g expected arrivals (%.4g drawn), 90 days daily: "
-         "%.2f ms per replication (median of %d; min %.2f ms; the first, "
-         "deriving rates and exponentials, %.2f ms), alloc "
-         "%.2f ms, %u states, %u tree nodes, engine %.1f KiB, peak RSS "
-         "%.1f MiB  [targets: <= 10 ms, <= 16 MiB]\n",
-         big, c.arrivals, c.median_s * 1e3, RUNS, c.min_s * 1e3,
-         c.first_s * 1e3, c.alloc_s * 1e3, c.states, c.nodes, c.bytes / 1024,
-         ru.ru_maxrss / 1024.0);
+  printf(
+      "cohort, %.3g expected arrivals (%.4g drawn), 90 days daily: "
+      "%.2f ms per replication (median of %d; min %.2f ms; the first, "
+      "deriving rates and exponentials, %.2f ms), alloc "
+      "%.2f ms, %u states, %u tree nodes, engine %.1f KiB, peak RSS "
+      "%.1f MiB  [targets: <= 10 ms, <= 16 MiB]\n",
+      big, c.arrivals, c.median_s * 1e3, RUNS, c.min_s * 1e3, c.first_s * 1e3,
+      c.alloc_s * 1e3, c.states, c.nodes, c.bytes / 1024,
+      ru.ru_maxrss / 1024.0);
   cohort_fig small;
   if (cohort(1e6, &small)) return 1;
   double ar[3];
@@ -181,9 +188,11 @@ int main(int argc, char **argv) {
     if ((ar[i] = agent(1e6)) < 0) return 1;
   qsort(ar, 3, sizeof *ar, cmp);
   double a = ar[1];
-  printf("1e6 expected arrivals: agent %.1f ms (median of 3), cohort %.3f ms (median of "
-         "%d; first %.3f ms): %.0fx (first: %.0fx)  [target: >= 100x]\n",
-         a * 1e3, small.median_s * 1e3, RUNS, small.first_s * 1e3,
-         a / small.median_s, a / small.first_s);
+  printf(
+      "1e6 expected arrivals: agent %.1f ms (median of 3), cohort %.3f ms "
+      "(median of "
+      "%d; first %.3f ms): %.0fx (first: %.0fx)  [target: >= 100x]\n",
+      a * 1e3, small.median_s * 1e3, RUNS, small.first_s * 1e3,
+      a / small.median_s, a / small.first_s);
   return 0;
 }

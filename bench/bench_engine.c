@@ -50,14 +50,14 @@ static void flow(wx_model *m, wx_flow_kind kind, uint32_t from, uint32_t to,
 static wx_model *build(double arrivals) {
   wx_model *m = wx__model_new();
   if (!m) return NULL;
-  uint32_t oa = wx__model_add_module(m, "oa", NULL, WX_KIND_OFFICIAL_ACCOUNT,
-                                     nowhere);
-  uint32_t va = wx__model_add_module(m, "video", NULL, WX_KIND_VIDEO_ACCOUNT,
-                                     nowhere);
+  uint32_t oa =
+      wx__model_add_module(m, "oa", NULL, WX_KIND_OFFICIAL_ACCOUNT, nowhere);
+  uint32_t va =
+      wx__model_add_module(m, "video", NULL, WX_KIND_VIDEO_ACCOUNT, nowhere);
   uint32_t wc = wx__model_add_module(m, "sdr", NULL, WX_KIND_WECOM, nowhere);
   uint32_t gr = wx__model_add_module(m, "group", NULL, WX_KIND_GROUP, nowhere);
-  uint32_t sh = wx__model_add_module(m, "shop", NULL, WX_KIND_MINI_PROGRAM,
-                                     nowhere);
+  uint32_t sh =
+      wx__model_add_module(m, "shop", NULL, WX_KIND_MINI_PROGRAM, nowhere);
   uint32_t buy = wx__model_add_outcome(m, "purchase", NULL, nowhere);
   flow(m, WX_FLOW_CHURN, oa, 0, WX_TARGET_NONE, 0.7, 20);
   flow(m, WX_FLOW_MOVE, oa, wc, WX_TARGET_MODULE, 0.1, 3);
@@ -71,10 +71,14 @@ static wx_model *build(double arrivals) {
   flow(m, WX_FLOW_JOIN, gr, sh, WX_TARGET_MODULE, 0.1, 3);
   flow(m, WX_FLOW_CHURN, sh, 0, WX_TARGET_NONE, 0.75, 3);
   flow(m, WX_FLOW_MOVE, sh, buy, WX_TARGET_OUTCOME, 0.15, 1);
-  wx_rate_step step = {0, wx__model_add_param(m, arrivals / 90, "rate",
-                                              nowhere)};
-  wx_source s = {.name = "organic", .kind = WX_SOURCE_POISSON, .to = oa,
-                 .steps = &step, .n_steps = 1, .pos = nowhere};
+  wx_rate_step step = {0,
+                       wx__model_add_param(m, arrivals / 90, "rate", nowhere)};
+  wx_source s = {.name = "organic",
+                 .kind = WX_SOURCE_POISSON,
+                 .to = oa,
+                 .steps = &step,
+                 .n_steps = 1,
+                 .pos = nowhere};
   wx__model_add_source(m, &s);
   if (wx__model_finalize(m) != WX_OK) {
     wx_model_free(m);
@@ -131,14 +135,15 @@ static int bench(double arrivals, int runs) {
       return 1;
   qsort(r, (size_t)runs, sizeof *r, cmp_wall);
   result *md = &r[runs / 2];
-  printf("arrivals %.0e (median of %d): %llu events (%llu stale), "
-         "%.3f s, %.2f M events/s, peak live %llu, peak queue %llu, "
-         "%.1f B/live (alloc %.1f B/live)\n",
-         arrivals, runs, (unsigned long long)md->st.events,
-         (unsigned long long)md->st.stale, md->wall, md->eps / 1e6,
-         (unsigned long long)md->st.peak_live,
-         (unsigned long long)md->st.peak_queue, md->bytes_per_live,
-         md->alloc_per_live);
+  printf(
+      "arrivals %.0e (median of %d): %llu events (%llu stale), "
+      "%.3f s, %.2f M events/s, peak live %llu, peak queue %llu, "
+      "%.1f B/live (alloc %.1f B/live)\n",
+      arrivals, runs, (unsigned long long)md->st.events,
+      (unsigned long long)md->st.stale, md->wall, md->eps / 1e6,
+      (unsigned long long)md->st.peak_live,
+      (unsigned long long)md->st.peak_queue, md->bytes_per_live,
+      md->alloc_per_live);
   free(par);
   wx__layout_free(&l);
   wx_model_free(m);

@@ -54,8 +54,8 @@ static double bare(const wx_model *m, const wx_layout *l, double *params) {
 }
 
 static double in_memory(const wx_model *m) {
-  wx_eval_options o = {.seed_set = 1, .seed = 1, .replications = 1,
-                       .threads = 1};
+  wx_eval_options o = {
+      .seed_set = 1, .seed = 1, .replications = 1, .threads = 1};
   wx_eval *e = NULL;
   double t0 = now();
   int rc = wx_evaluate(m, &o, &e, NULL);
@@ -85,10 +85,11 @@ int main(int argc, char **argv) {
     if (tb[i] < 0 || te[i] < 0) return 1;
   }
   double b = median(tb, rounds), e = median(te, rounds);
-  printf("bench_evaluate: quickstart, 1 replication, 1 thread, median of "
-         "%d\n  bare replication %8.3f ms\n  wx_evaluate      %8.3f ms\n"
-         "  overhead         %+7.2f %%   (target <= 5 %%)\n",
-         rounds, b * 1e3, e * 1e3, (e / b - 1) * 100);
+  printf(
+      "bench_evaluate: quickstart, 1 replication, 1 thread, median of "
+      "%d\n  bare replication %8.3f ms\n  wx_evaluate      %8.3f ms\n"
+      "  overhead         %+7.2f %%   (target <= 5 %%)\n",
+      rounds, b * 1e3, e * 1e3, (e / b - 1) * 100);
   free(params);
   free(tb);
   free(te);

@@ -23,8 +23,8 @@ static double peak_rss(void) {
 }
 
 typedef struct {
-  const char *what;   /* per what */
-  const char *yaml;   /* printf format with one %g: the size */
+  const char *what; /* per what */
+  const char *yaml; /* printf format with one %g: the size */
   double small, large;
 } probe;
 
@@ -116,8 +116,8 @@ int main(void) {
     if (measure(p, p->small, &r1, &e1) || measure(p, p->large, &r2, &e2))
       return 1;
     double dn = p->large - p->small;
-    printf("  per %-40s measured %6.1f bytes  estimate %6.1f bytes\n",
-           p->what, (r2 - r1) / dn, (e2 - e1) / dn);
+    printf("  per %-40s measured %6.1f bytes  estimate %6.1f bytes\n", p->what,
+           (r2 - r1) / dn, (e2 - e1) / dn);
   }
   return 0;
 }

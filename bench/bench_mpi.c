@@ -77,7 +77,8 @@ static double median3(int ranks, const char *s, const char *reps,
 }
 
 int main(int argc, char **argv) {
-  const char *scenario = argc > 1 ? argv[1] : WX_SOURCE_DIR "/bench/threads.yaml";
+  const char *scenario =
+      argc > 1 ? argv[1] : WX_SOURCE_DIR "/bench/threads.yaml";
   const char *reps = argc > 2 ? argv[2] : "200";
   char out[] = "/tmp/wxflow_bench_mpi_XXXXXX";
   if (!mkdtemp(out)) {
@@ -96,22 +97,28 @@ int main(int argc, char **argv) {
   double t2 = median3(2, scenario, reps, dir, &c2);
   print_load("after");
   double n = atof(reps);
-  printf("1 rank : %7.2f s  %7.2f replications/s  %7.2f CPU s\n", t1,
-         n / t1, c1);
-  printf("2 ranks: %7.2f s  %7.2f replications/s  %7.2f CPU s\n", t2,
-         n / t2, c2);
-  printf("speed-up of 2 ranks against 1: %.2fx (target >= 1.8x on an idle "
-         "2-core machine)\n", t1 / t2);
+  printf("1 rank : %7.2f s  %7.2f replications/s  %7.2f CPU s\n", t1, n / t1,
+         c1);
+  printf("2 ranks: %7.2f s  %7.2f replications/s  %7.2f CPU s\n", t2, n / t2,
+         c2);
+  printf(
+      "speed-up of 2 ranks against 1: %.2fx (target >= 1.8x on an idle "
+      "2-core machine)\n",
+      t1 / t2);
   if (t2 > t0)
-    printf("without mpirun's start-up (%.2f s, 2 ranks x 1 replication): "
-           "%.2fx\n", t0, (t1 - t0) / (t2 - t0));
+    printf(
+        "without mpirun's start-up (%.2f s, 2 ranks x 1 replication): "
+        "%.2fx\n",
+        t0, (t1 - t0) / (t2 - t0));
   /* CPU time does not depend on how busy the machine is: what the ranks
    * cost beyond the work itself bounds the speed-up an idle machine gives. */
-  printf("CPU time of 2 ranks over 1: %.2f (1.00: distribution costs "
-         "nothing; idle-machine bound on the speed-up 2 / that = %.2fx)\n",
-         c2 / c1, 2 * c1 / c2);
+  printf(
+      "CPU time of 2 ranks over 1: %.2f (1.00: distribution costs "
+      "nothing; idle-machine bound on the speed-up 2 / that = %.2fx)\n",
+      c2 / c1, 2 * c1 / c2);
   char cmd[sizeof out + 16];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", out);
-  if (system(cmd) != 0) fprintf(stderr, "bench_mpi: could not remove %s\n", out);
+  if (system(cmd) != 0)
+    fprintf(stderr, "bench_mpi: could not remove %s\n", out);
   return 0;
 }

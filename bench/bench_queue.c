@@ -85,57 +85,56 @@ static int cmp_double(const void *x, const void *y) {
   return (a > b) - (a < b);
 }
 
-
 /* A d-ary heap with the same code shape as the library's, compiled here so
  * that both candidates are inlined alike. */
-#define DHEAP(NAME, D)                                                     \
-  static int NAME##_push(bheap *h, double t, uint32_t person) {            \
-    if (h->n == h->cap) {                                                  \
-      size_t cap = h->cap ? h->cap * 2 : 64;                               \
-      wx_event *a = realloc(h->a, cap * sizeof *a);                        \
-      if (!a) return -1;                                                   \
-      h->a = a;                                                            \
-      h->cap = cap;                                                        \
-    }                                                                      \
-    wx_event ev = {t, h->seq++, person, 0, 0};                             \
-    size_t i = h->n++;                                                     \
-    while (i > 0 && before(&ev, &h->a[(i - 1) / D])) {                     \
-      h->a[i] = h->a[(i - 1) / D];                                         \
-      i = (i - 1) / D;                                                     \
-    }                                                                      \
-    h->a[i] = ev;                                                          \
-    return 0;                                                              \
-  }                                                                        \
-  static int NAME##_pop(bheap *h, wx_event *out) {                         \
-    if (!h->n) return 0;                                                   \
-    wx_event *a = h->a;                                                    \
-    *out = a[0];                                                           \
-    wx_event last = a[--h->n];                                             \
-    size_t n = h->n, i = 0;                                                \
-    while (D * i + 1 < n) {                                                \
-      size_t c = D * i + 1, best = c, end = c + D < n ? c + D : n;         \
-      for (c++; c < end; c++)                                              \
-        if (before(&a[c], &a[best])) best = c;                             \
-      if (!before(&a[best], &last)) break;                                 \
-      a[i] = a[best];                                                      \
-      i = best;                                                            \
-    }                                                                      \
-    if (n) a[i] = last;                                                    \
-    return 1;                                                              \
-  }                                                                        \
-  static double hold_##NAME(size_t n, size_t ops, const double *inc) {     \
-    bheap h = {0};                                                         \
-    for (size_t i = 0; i < n; i++)                                         \
-      NAME##_push(&h, inc[i % N_INC], (uint32_t)i);                        \
-    wx_event ev = {0};                                                     \
-    double t0 = now();                                                     \
-    for (size_t k = 0; k < ops; k++) {                                     \
-      NAME##_pop(&h, &ev);                                                 \
-      NAME##_push(&h, ev.t + inc[k & (N_INC - 1)], ev.person);             \
-    }                                                                      \
-    double dt = now() - t0;                                                \
-    free(h.a);                                                             \
-    return ops / dt;                                                       \
+#define DHEAP(NAME, D)                                                 \
+  static int NAME##_push(bheap *h, double t, uint32_t person) {        \
+    if (h->n == h->cap) {                                              \
+      size_t cap = h->cap ? h->cap * 2 : 64;                           \
+      wx_event *a = realloc(h->a, cap * sizeof *a);                    \
+      if (!a) return -1;                                               \
+      h->a = a;                                                        \
+      h->cap = cap;                                                    \
+    }                                                                  \
+    wx_event ev = {t, h->seq++, person, 0, 0};                         \
+    size_t i = h->n++;                                                 \
+    while (i > 0 && before(&ev, &h->a[(i - 1) / D])) {                 \
+      h->a[i] = h->a[(i - 1) / D];                                     \
+      i = (i - 1) / D;                                                 \
+    }                                                                  \
+    h->a[i] = ev;                                                      \
+    return 0;                                                          \
+  }                                                                    \
+  static int NAME##_pop(bheap *h, wx_event *out) {                     \
+    if (!h->n) return 0;                                               \
+    wx_event *a = h->a;                                                \
+    *out = a[0];                                                       \
+    wx_event last = a[--h->n];                                         \
+    size_t n = h->n, i = 0;                                            \
+    while (D * i + 1 < n) {                                            \
+      size_t c = D * i + 1, best = c, end = c + D < n ? c + D : n;     \
+      for (c++; c < end; c++)                                          \
+        if (before(&a[c], &a[best])) best = c;                         \
+      if (!before(&a[best], &last)) break;                             \
+      a[i] = a[best];                                                  \
+      i = best;                                                        \
+    }                                                                  \
+    if (n) a[i] = last;                                                \
+    return 1;                                                          \
+  }                                                                    \
+  static double hold_##NAME(size_t n, size_t ops, const double *inc) { \
+    bheap h = {0};                                                     \
+    for (size_t i = 0; i < n; i++)                                     \
+      NAME##_push(&h, inc[i % N_INC], (uint32_t)i);                    \
+    wx_event ev = {0};                                                 \
+    double t0 = now();                                                 \
+    for (size_t k = 0; k < ops; k++) {                                 \
+      NAME##_pop(&h, &ev);                                             \
+      NAME##_push(&h, ev.t + inc[k & (N_INC - 1)], ev.person);         \
+    }                                                                  \
+    double dt = now() - t0;                                            \
+    free(h.a);                                                         \
+    return ops / dt;                                                   \
   }
 DHEAP(d2, 2)
 DHEAP(d4, 4)
@@ -171,7 +170,6 @@ static double hold_bin(size_t n, size_t ops, const double *inc) {
   free(h.a);
   return ops / dt;
 }
-
 
 /* Binary heap with a bottom-up pop: the hole goes down to a leaf along the
  * smaller children (one comparison per level), then the last entry, which

@@ -30,14 +30,18 @@ static const char *flows =
     "  oa_churn:    {from: oa, type: churn, p: 85%, delay: exponential(6d)}\n"
     "  oa_video:    {from: oa, to: video, p: 10%, delay: exponential(4d)}\n"
     "  oa_sdr:      {from: oa, to: sdr, p: 5%, delay: exponential(8d)}\n"
-    "  video_churn: {from: video, type: churn, p: 90%, delay: exponential(3d)}\n"
+    "  video_churn: {from: video, type: churn, p: 90%, delay: "
+    "exponential(3d)}\n"
     "  video_shop:  {from: video, to: shop, p: 10%, delay: exponential(2d)}\n"
     "  sdr_group:   {from: sdr, to: group, p: 60%, delay: exponential(3d)}\n"
     "  sdr_churn:   {from: sdr, type: churn, p: 40%, delay: exponential(20d)}\n"
     "  group_shop:  {from: group, to: shop, p: 30%, delay: exponential(5d)}\n"
-    "  group_churn: {from: group, type: churn, p: 70%, delay: exponential(15d)}\n"
-    "  shop_buy:    {from: shop, to: purchase, p: 20%, delay: exponential(1d)}\n"
-    "  shop_churn:  {from: shop, type: churn, p: 80%, delay: exponential(2d)}\n";
+    "  group_churn: {from: group, type: churn, p: 70%, delay: "
+    "exponential(15d)}\n"
+    "  shop_buy:    {from: shop, to: purchase, p: 20%, delay: "
+    "exponential(1d)}\n"
+    "  shop_churn:  {from: shop, type: churn, p: 80%, delay: "
+    "exponential(2d)}\n";
 
 static char *write_scenario(double arrivals) {
   char *path = strdup("/tmp/wxbench_scenario_XXXXXX");

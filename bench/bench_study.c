@@ -27,7 +27,7 @@
 #include "study_run.h"
 #include "wxflow/wxflow.h"
 
-#define REPS 10
+#define REPS    10
 #define THREADS 2
 
 static double now(void) {
@@ -63,9 +63,13 @@ static double bare_once(const wx_study_ctx *c, const wx_study_design *p) {
     wx_param_set set[2];
     for (size_t f = 0; f < 2; f++)
       set[f] = (wx_param_set){(unsigned)c->param[f], p->x[i * 2 + f]};
-    wx_eval_options o = {.seed_set = 1, .seed = c->seed,
-                         .replications = REPS, .threads = THREADS,
-                         .horizon = c->o.horizon, .set = set, .n_set = 2};
+    wx_eval_options o = {.seed_set = 1,
+                         .seed = c->seed,
+                         .replications = REPS,
+                         .threads = THREADS,
+                         .horizon = c->o.horizon,
+                         .set = set,
+                         .n_set = 2};
     wx_eval *e = NULL;
     int rc = wx_evaluate(c->base, &o, &e, NULL);
     wx_eval_free(e);
@@ -77,8 +81,10 @@ static double bare_once(const wx_study_ctx *c, const wx_study_design *p) {
 /* The most frugal bare run: all points x 10 replications of the base in
  * one wx_evaluate (one runner, no per-point start-up). */
 static double one_eval_once(const wx_study_ctx *c, unsigned points) {
-  wx_eval_options o = {.seed_set = 1, .seed = c->seed,
-                       .replications = points * REPS, .threads = THREADS,
+  wx_eval_options o = {.seed_set = 1,
+                       .seed = c->seed,
+                       .replications = points * REPS,
+                       .threads = THREADS,
                        .horizon = c->o.horizon};
   wx_eval *e = NULL;
   double t0 = now();
@@ -134,20 +140,25 @@ int main(int argc, char **argv) {
   free(nominal.x);
   double S = median(ts, rounds), B = median(tb, rounds);
   double O = median(to, rounds), N = median(tn, rounds);
-  printf("study: %u points x %d replications of quickstart, %d threads, "
-         "horizon %g d%s\n", points, REPS, THREADS,
-         horizon > 0 ? horizon : wx_model_horizon(c->base),
-         horizon > 0 && horizon < wx_model_horizon(c->base)
-             ? " (shortened from the scenario's 90 d to keep this quick)"
-             : "");
+  printf(
+      "study: %u points x %d replications of quickstart, %d threads, "
+      "horizon %g d%s\n",
+      points, REPS, THREADS, horizon > 0 ? horizon : wx_model_horizon(c->base),
+      horizon > 0 && horizon < wx_model_horizon(c->base)
+          ? " (shortened from the scenario's 90 d to keep this quick)"
+          : "");
   printf("  LHS study: %.2f s = %.1f points/s (median of %d rounds)\n", S,
          points / S, rounds);
-  printf("  the same points at the scenario's values: %.2f s; one "
-         "wx_evaluate of %u replications: %.2f s\n", N, points * REPS, O);
+  printf(
+      "  the same points at the scenario's values: %.2f s; one "
+      "wx_evaluate of %u replications: %.2f s\n",
+      N, points * REPS, O);
   printf("  overhead of the study machinery: %+.1f %% (target <= 5 %%)\n",
          100 * (N / O - 1));
-  printf("  for reference, one wx_evaluate per LHS point, no pool: %.2f s = "
-         "%.1f points/s\n", B, points / B);
+  printf(
+      "  for reference, one wx_evaluate per LHS point, no pool: %.2f s = "
+      "%.1f points/s\n",
+      B, points / B);
   wx__study_design_free(p);
   wx__study_ctx_free(c);
   wx__study_spec_free(s);

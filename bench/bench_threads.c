@@ -22,8 +22,11 @@ static double now(void) {
 
 static double run(const wx_model *m, unsigned reps, unsigned threads,
                   const char *out) {
-  wx_run_options o = {.out_dir = out, .force = 1, .threads = threads,
-                      .replications = reps, .no_series = 1};
+  wx_run_options o = {.out_dir = out,
+                      .force = 1,
+                      .threads = threads,
+                      .replications = reps,
+                      .no_series = 1};
   wx_diags *d = wx_diags_alloc(10);
   double t0 = now();
   int rc = wx_run(m, &o, NULL, d);
@@ -50,8 +53,8 @@ static double median3(const wx_model *m, unsigned reps, unsigned threads,
 }
 
 int main(int argc, char **argv) {
-  const char *scenario = argc > 1 ? argv[1]
-                                  : WX_SOURCE_DIR "/bench/threads.yaml";
+  const char *scenario =
+      argc > 1 ? argv[1] : WX_SOURCE_DIR "/bench/threads.yaml";
   unsigned reps = argc > 2 ? (unsigned)atoi(argv[2]) : 64;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   wx_model *m = NULL;

@@ -40,8 +40,8 @@ static void summary_matches_direct_computation(void **state) {
     double half = gsl_cdf_tdist_Pinv(0.975, R - 1) * sd / sqrt(R);
     assert_true(fabs(s.ci_high - s.ci_low - 2 * half) < 1e-9);
     for (int k = 0; k < 3; k++)
-      assert_true(s.q[k] == gsl_stats_quantile_from_sorted_data(sorted, 1, R,
-                                                                probs[k]));
+      assert_true(s.q[k] ==
+                  gsl_stats_quantile_from_sorted_data(sorted, 1, R, probs[k]));
   }
   wx__accum_free(&a);
 }

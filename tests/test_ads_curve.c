@@ -77,8 +77,8 @@ static void hill_shape_two(void **s) {
 static void exponential_curve(void **s) {
   (void)s;
   /* u = 1: a S (1 - e^-1) */
-  wx_model *m = ads_model("2000/d",
-                          "    saturation: 2000/d\n    curve: exponential\n");
+  wx_model *m =
+      ads_model("2000/d", "    saturation: 2000/d\n    curve: exponential\n");
   check(m, A * 2000 * (1 - exp(-1)));
   wx_model_free(m);
 }
@@ -97,8 +97,9 @@ static void no_saturation_stays_linear(void **s) {
  * and each shown impression brings ctr x convert = 0.4% arrivals. */
 static void finite_audience_with_frequency_cap(void **s) {
   (void)s;
-  wx_model *m = ads_model("1200/d", "    audience: 10000\n"
-                                    "    frequency_cap: 2\n");
+  wx_model *m = ads_model("1200/d",
+                          "    audience: 10000\n"
+                          "    frequency_cap: 2\n");
   double e3 = exp(-3), shown = (1 - e3) + (1 - 4 * e3);
   check(m, 10000 * shown * 0.01 * 0.4);
   wx_model_free(m);

@@ -54,8 +54,10 @@ static void every_event_code_has_one_owner(void **state) {
   for (int k = 0; k < 4; k++) assert_ptr_equal(h->used[k], want[k]);
   for (uint32_t c = WX_EV_FIRST_SPECIAL; c < WX_EV_SOURCE; c++) {
     const wx_agent_mechanic *o = h->by_event[c - WX_EV_FIRST_SPECIAL];
-    if (c == 0xFFFEu) assert_null(o);
-    else assert_non_null(o);
+    if (c == 0xFFFEu)
+      assert_null(o);
+    else
+      assert_non_null(o);
   }
   assert_ptr_equal(h->by_event[WX_EV_RETRY - WX_EV_FIRST_SPECIAL],
                    &wx__mech_units);

@@ -65,8 +65,8 @@ static wx_attribution *attribute(const char *text, const wx_attr_opts *o) {
  * n p + (n)^2 Var(p) for n = rate x horizon arrivals (Poisson thinning). */
 static double se_of(double n, double alpha, double beta, unsigned reps) {
   double p = alpha / (alpha + beta);
-  double vp = alpha * beta / ((alpha + beta) * (alpha + beta) *
-                              (alpha + beta + 1));
+  double vp =
+      alpha * beta / ((alpha + beta) * (alpha + beta) * (alpha + beta + 1));
   return sqrt((n * p + n * n * vp) / reps);
 }
 
@@ -108,8 +108,8 @@ static void removal_and_shapley_match_closed_forms(void **state) {
 
 static void sampled_shapley_keeps_efficiency(void **state) {
   (void)state;
-  wx_attr_opts o = {.threads = 1, .max_exact = 1, .permutations = 7,
-                    .journeys_max = 1};
+  wx_attr_opts o = {
+      .threads = 1, .max_exact = 1, .permutations = 7, .journeys_max = 1};
   wx_attribution *a = attribute(two_channels, &o);
   assert_false(a->exact);
   assert_int_equal(a->permutations, 7);
@@ -158,8 +158,8 @@ static void shapley_splits_what_channels_do_together(void **state) {
  * holds exactly. */
 static void sampled_shapley_states_its_error(void **state) {
   (void)state;
-  wx_attr_opts o = {.threads = 2, .journeys_max = 1, .max_exact = 1,
-                    .permutations = 9};
+  wx_attr_opts o = {
+      .threads = 2, .journeys_max = 1, .max_exact = 1, .permutations = 9};
   wx_attribution *a = attribute(chain, &o);
   const wx_attr_row *sa = row(a, "a", "purchase", "shapley"),
                     *sb = row(a, "b", "purchase", "shapley"),
@@ -214,8 +214,10 @@ static void hand_setup(hand *h) {
   h->a.keep = 2;
 }
 
-#define ENTER(m, t) {t, 0, m, WX_NONE, WX_J_ENTER, 1}
-#define BUY(t, v, via) {t, v, 0, via, WX_J_BUY, 1}
+#define ENTER(m, t) \
+  { t, 0, m, WX_NONE, WX_J_ENTER, 1 }
+#define BUY(t, v, via) \
+  { t, v, 0, via, WX_J_BUY, 1 }
 
 static wx_attr_acc *hand_journeys(hand *h) {
   /* A > B, bought twice through B_buy (10, then a repeat of 20);
@@ -223,8 +225,7 @@ static wx_attr_acc *hand_journeys(hand *h) {
   uint32_t fa = flow(h->m, "A_buy"), fb = flow(h->m, "B_buy");
   const wx_jstep j1[] = {ENTER(0, 0), ENTER(1, 1), BUY(2, 10, fb),
                          BUY(3, 20, WX_NONE)};
-  const wx_jstep j2[] = {ENTER(1, 0), ENTER(0, 1), ENTER(1, 2),
-                         BUY(3, 5, fa)};
+  const wx_jstep j2[] = {ENTER(1, 0), ENTER(0, 1), ENTER(1, 2), BUY(3, 5, fa)};
   const wx_jstep j3[] = {ENTER(0, 0)};
   wx_attr_acc *c = wx__attr_acc_alloc(&h->a, h->m, 0, 1);
   assert_non_null(c);

@@ -59,7 +59,8 @@ static void purchases_and_revenue_are_attributed(void **state) {
   assert_int_equal(wx__agent_run(e, params, 7, &s, NULL), WX_OK);
   double a = last(&s, wx__layout_find(&l, WX_SCOPE_MODULE, 0, "purchases"));
   double b = last(&s, wx__layout_find(&l, WX_SCOPE_MODULE, 1, "purchases"));
-  double tp = last(&s, wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "purchases"));
+  double tp =
+      last(&s, wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "purchases"));
   double fired_a = last(&s, l.flow_base + flow(m, "a_buy"));
   double fired_b = last(&s, l.flow_base + flow(m, "b_buy"));
   double fired_tp = last(&s, l.flow_base + flow(m, "post.buy_now"));

@@ -20,7 +20,7 @@
 #include "test_scale.h"
 
 /* replications: %u, 400 at full size (test_scale.h). */
-#define BASE_YAML                                                        \
+#define BASE_YAML                                                          \
   "wxflow: 1\nhorizon: 30d\nsample_every: 1d\nseed: 5\nreplications: %u\n" \
   "modules:\n  oa: {kind: official_account}\n"                             \
   "sources:\n  content: {into: oa, rate: 40/d}\n"
@@ -46,8 +46,7 @@ static void poisson_deviance_is_likelihood_ratio(void **state) {
   assert_true(fabs(dev - 2 * ll) < 1e-9 * (1 + fabs(dev)));
   /* A perfect fit scores 0; NaN (unobserved) days are left out. */
   const double yn[] = {3, NAN}, mun[] = {3, 100};
-  assert_true(fabs(wx__calib_deviance(WX_LOSS_POISSON, 0, yn, mun, 2)) <
-              1e-12);
+  assert_true(fabs(wx__calib_deviance(WX_LOSS_POISSON, 0, yn, mun, 2)) < 1e-12);
 }
 
 /* Negative binomial of size r: the same identity with GSL's pmf, and the
@@ -58,10 +57,11 @@ static void negbin_deviance(void **state) {
   const double y[] = {0, 3, 7, 12, 1, 40}, mu[] = {0.5, 2.5, 9, 12, 4, 33};
   double ll = 0;
   for (int i = 0; i < 6; i++)
-    ll += (y[i] > 0 ? log(gsl_ran_negative_binomial_pdf((unsigned)y[i],
-                                                         r / (r + y[i]), r))
-                    : 0) - log(gsl_ran_negative_binomial_pdf((unsigned)y[i], r / (r + mu[i]),
-                                              r));
+    ll +=
+        (y[i] > 0 ? log(gsl_ran_negative_binomial_pdf((unsigned)y[i],
+                                                      r / (r + y[i]), r))
+                  : 0) -
+        log(gsl_ran_negative_binomial_pdf((unsigned)y[i], r / (r + mu[i]), r));
   double dev = wx__calib_deviance(WX_LOSS_NEGBIN, r, y, mu, 6);
   assert_true(fabs(dev - 2 * ll) < 1e-9 * (1 + fabs(dev)));
   double p = wx__calib_deviance(WX_LOSS_POISSON, 0, y, mu, 6);
@@ -117,7 +117,8 @@ static void poisson_rate_mle(void **state) {
              "%d,source.content.arrivals,%g\n", d, y[d - 1]);
   }
   put(dir, "obs.csv", csv);
-  put(dir, "c.yaml", "calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+  put(dir, "c.yaml",
+      "calibrate:\n  base: base.yaml\n  data: obs.csv\n"
       "  parameters:\n    sources.content.rate: {range: [5/d, 400/d]}\n"
       "  bootstrap: 0\n");
   char path[512];
@@ -133,14 +134,20 @@ static void poisson_rate_mle(void **state) {
   double *obs = wx__calib_observed(&c);
   double start = 40, x, loss;
   unsigned evals;
-  wx_calib_problem p = {.sim = &c, .y = obs, .fit_days = 30, .start = &start,
-                        .max_evals = 200, .algo = s->algo};
+  wx_calib_problem p = {.sim = &c,
+                        .y = obs,
+                        .fit_days = 30,
+                        .start = &start,
+                        .max_evals = 200,
+                        .algo = s->algo};
   assert_int_equal(wx__calib_fit(&p, &x, &loss, &evals, d), WX_OK);
   double mle = total / 30, R = reps, mc = 1 / sqrt(mle * 30 * R);
   double rough = sqrt(2 * sqrt(30 / R) / (mle * 30));
   double rel = sqrt(mc * mc + rough * rough), se = 1 / sqrt(mle * 30);
-  fprintf(stderr, "rate %.4f, MLE %.4f (%.2f%%, tolerance %.2f%%), %u "
-          "evaluations\n", x, mle, 100 * (x - mle) / mle, 400 * rel, evals);
+  fprintf(stderr,
+          "rate %.4f, MLE %.4f (%.2f%%, tolerance %.2f%%), %u "
+          "evaluations\n",
+          x, mle, 100 * (x - mle) / mle, 400 * rel, evals);
   assert_true(fabs(x - mle) < 4 * rel * mle);
   /* At 400 replications the loss's roughness (2 sqrt(days / R), 0.55) is
    * below the deviance's rise at one standard error (1); with fewer
@@ -195,7 +202,8 @@ static void flat_parameter_is_flagged(void **state) {
     snprintf(csv + strlen(csv), sizeof csv - strlen(csv),
              "%d,source.content.arrivals,%d\n", d, 40 + (d * 37 % 13) - 6);
   put(dir, "obs.csv", csv);
-  put(dir, "c.yaml", "calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+  put(dir, "c.yaml",
+      "calibrate:\n  base: base.yaml\n  data: obs.csv\n"
       "  parameters:\n    sources.content.rate: {range: [5/d, 400/d]}\n"
       "    flows.oa_to_shop.p: {range: [1%, 90%]}\n"
       "  bootstrap: 0\n  max_evals: 60\n");

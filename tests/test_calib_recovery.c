@@ -22,7 +22,7 @@
 #include "test_scale.h"
 
 #define DATASETS 20 /* at full size (test_scale.h) */
-#define DAYS 24
+#define DAYS     24
 
 static const char *const base_yaml =
     "wxflow: 1\nhorizon: 24d\nsample_every: 1d\nseed: 11\nreplications: 10\n"
@@ -54,8 +54,8 @@ static void synthetic(wx_calib_sim *c, const double *truth, unsigned rep) {
   assert_int_equal(wx__calib_simulate(c, truth, rep, 1, cum, NULL), WX_OK);
   for (size_t i = 0; i < 2; i++)
     for (size_t d = 1; d <= DAYS; d++)
-      c->s->s[i].y[d - 1] = cum[i * (DAYS + 1) + d] -
-                            cum[i * (DAYS + 1) + d - 1];
+      c->s->s[i].y[d - 1] =
+          cum[i * (DAYS + 1) + d] - cum[i * (DAYS + 1) + d - 1];
 }
 
 static void check_coverage(const unsigned inside[2], const double sd_sum[2],
@@ -112,10 +112,12 @@ static void recovers_the_truth(void **state) {
    * last days' followers who have not had their ~2 days' delay. */
   double se_rate = 1 / sqrt(25.0 * DAYS);
   double se_p = 1 / sqrt(25.0 * (DAYS - 2) * 0.2 * 0.8);
-  fprintf(stderr, "coverage of the 90%% intervals over %u datasets: rate "
+  fprintf(stderr,
+          "coverage of the 90%% intervals over %u datasets: rate "
           "%u/%u, p %u/%u; mean bootstrap sd %.4f (theory %.4f), %.4f "
-          "(theory %.4f)\n", n, inside[0], n, inside[1], n, sd_sum[0] / n,
-          se_rate, sd_sum[1] / n, se_p);
+          "(theory %.4f)\n",
+          n, inside[0], n, inside[1], n, sd_sum[0] / n, se_rate, sd_sum[1] / n,
+          se_p);
   /* The bounds are set for 20 datasets; a scaled-down run (under
    * valgrind) only exercises the code. */
   if (wxt_full_size()) check_coverage(inside, sd_sum, se_rate, se_p);

@@ -43,8 +43,8 @@ static void put(const char *name, const char *text) {
 
 /* Loads calib text with obs.csv = csv; returns the status, and whether a
  * diagnostic in `file` at line:col holds frag. */
-static int load(const char *calib, const char *csv, const char *file,
-                int line, int col, const char *frag, int bind) {
+static int load(const char *calib, const char *csv, const char *file, int line,
+                int col, const char *frag, int bind) {
   put("base.yaml", base_yaml);
   put("c.yaml", calib);
   put("obs.csv", csv);
@@ -83,8 +83,9 @@ static int load(const char *calib, const char *csv, const char *file,
 
 static void reads_dates_and_cumulative(void **state) {
   (void)state;
-  const char *csv = "date,metric,value\n2026-03-01,oa.joins,40\n"
-                    "2026-03-03,oa.joins,38\n2026-03-01,shop.joins,0\n";
+  const char *csv =
+      "date,metric,value\n2026-03-01,oa.joins,40\n"
+      "2026-03-03,oa.joins,38\n2026-03-01,shop.joins,0\n";
   put("base.yaml", base_yaml);
   put("c.yaml", calib_yaml);
   put("obs.csv", csv);
@@ -94,19 +95,20 @@ static void reads_dates_and_cumulative(void **state) {
   assert_int_equal(wx__calib_spec_load(path, &s, NULL), WX_OK);
   assert_int_equal(s->n_series, 2);
   assert_int_equal(s->s[0].n_days, 3);
-  assert_true(s->s[0].y[0] == 40 && isnan(s->s[0].y[1]) &&
-              s->s[0].y[2] == 38);
+  assert_true(s->s[0].y[0] == 40 && isnan(s->s[0].y[1]) && s->s[0].y[2] == 38);
   assert_int_equal(s->tf[0], WX_TF_LOG);
   assert_int_equal(s->tf[1], WX_TF_LOGIT);
   assert_int_equal(s->loss, WX_LOSS_POISSON);
   assert_string_equal(s->algo->name, "sbplx");
   wx__calib_spec_free(s);
   /* Running totals become daily counts; the first is the baseline. */
-  const char *cum = "calibrate:\n  base: base.yaml\n"
-                    "  data: {file: obs.csv, counts: cumulative}\n"
-                    "  parameters:\n    flows.oa_to_shop.p: {range: [1%, 80%]}\n";
+  const char *cum =
+      "calibrate:\n  base: base.yaml\n"
+      "  data: {file: obs.csv, counts: cumulative}\n"
+      "  parameters:\n    flows.oa_to_shop.p: {range: [1%, 80%]}\n";
   put("c.yaml", cum);
-  put("obs.csv", "day,metric,value\n1,oa.joins,10\n2,oa.joins,25\n"
+  put("obs.csv",
+      "day,metric,value\n1,oa.joins,10\n2,oa.joins,25\n"
       "3,oa.joins,25\n");
   assert_int_equal(wx__calib_spec_load(path, &s, NULL), WX_OK);
   assert_true(isnan(s->s[0].y[0]) && s->s[0].y[1] == 15 && s->s[0].y[2] == 0);
@@ -118,29 +120,40 @@ static void bad_data_is_positioned(void **state) {
   (void)state;
   const char *c = calib_yaml;
   assert_int_equal(load(c, "date,value\n2026-03-01,3\n", "obs.csv", 1, 1,
-                        "missing column `metric`", 0), WX_ESCENARIO);
+                        "missing column `metric`", 0),
+                   WX_ESCENARIO);
   assert_int_equal(load(c, "date,metric,value\n2026-03-01,oa.joins,-3\n",
-                        "obs.csv", 2, 21, ">= 0", 0), WX_ESCENARIO);
+                        "obs.csv", 2, 21, ">= 0", 0),
+                   WX_ESCENARIO);
   assert_int_equal(load(c, "date,metric,value\n2026-03-01,oa.joins,abc\n",
                         "obs.csv", 2, 21, "must be a number", 0),
                    WX_ESCENARIO);
   assert_int_equal(load(c, "date,metric,value\n2026-02-30,oa.joins,1\n",
-                        "obs.csv", 2, 1, "must be a date", 0), WX_ESCENARIO);
+                        "obs.csv", 2, 1, "must be a date", 0),
+                   WX_ESCENARIO);
   assert_int_equal(load(c, "date,metric,value\n2026-02-27,oa.joins,1\n",
-                        "obs.csv", 2, 1, "before", 0), WX_ESCENARIO);
-  assert_int_equal(load(c, "date,metric,value\n2026-03-01,oa.joins,1\n"
-                        "2026-03-01,oa.joins,2\n", "obs.csv", 3, 1,
-                        "given twice", 0), WX_ESCENARIO);
+                        "obs.csv", 2, 1, "before", 0),
+                   WX_ESCENARIO);
+  assert_int_equal(load(c,
+                        "date,metric,value\n2026-03-01,oa.joins,1\n"
+                        "2026-03-01,oa.joins,2\n",
+                        "obs.csv", 3, 1, "given twice", 0),
+                   WX_ESCENARIO);
   /* Checked against the model: metrics it reports, days in its horizon. */
-  assert_int_equal(load(c, "date,metric,value\n2026-03-01,oa.joins,1\n"
-                        "2026-03-02,\"oa.jions\",2\n", "obs.csv", 3, 12,
-                        "unknown metric `oa.jions`", 1), WX_ESCENARIO);
-  assert_int_equal(load(c, "date,metric,value\n2026-03-01,oa.joins,1\n"
-                        "2026-04-01,oa.joins,2\n", "obs.csv", 3, 1,
-                        "after the horizon", 1), WX_ESCENARIO);
-  const char *cum = "calibrate:\n  base: base.yaml\n"
-                    "  data: {file: obs.csv, counts: cumulative}\n"
-                    "  parameters:\n    flows.oa_to_shop.p: {range: [1%, 80%]}\n";
+  assert_int_equal(load(c,
+                        "date,metric,value\n2026-03-01,oa.joins,1\n"
+                        "2026-03-02,\"oa.jions\",2\n",
+                        "obs.csv", 3, 12, "unknown metric `oa.jions`", 1),
+                   WX_ESCENARIO);
+  assert_int_equal(load(c,
+                        "date,metric,value\n2026-03-01,oa.joins,1\n"
+                        "2026-04-01,oa.joins,2\n",
+                        "obs.csv", 3, 1, "after the horizon", 1),
+                   WX_ESCENARIO);
+  const char *cum =
+      "calibrate:\n  base: base.yaml\n"
+      "  data: {file: obs.csv, counts: cumulative}\n"
+      "  parameters:\n    flows.oa_to_shop.p: {range: [1%, 80%]}\n";
   assert_int_equal(load(cum, "day,metric,value\n1,oa.joins,10\n2,oa.joins,5\n",
                         "obs.csv", 2, 3, "decreases on day 2", 0),
                    WX_ESCENARIO);
@@ -149,18 +162,24 @@ static void bad_data_is_positioned(void **state) {
 static void bad_file_is_positioned(void **state) {
   (void)state;
   const char *ok = "date,metric,value\n2026-03-01,oa.joins,1\n";
-  assert_int_equal(load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
-                        "  parameters:\n    flows.oa_to_shop.p: {rnage: [0, 1]}\n"
-                        "  los: poisson\n", ok, "c.yaml", 5, 26,
-                        "did you mean `range`", 0), WX_ESCENARIO);
-  assert_int_equal(load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
-                        "  parameters:\n    flows.oa_to_shop.p: {range: [0, 1]}\n"
-                        "  algorithm: bobyqua\n", ok, "c.yaml", 6, 14,
-                        "did you mean `bobyqa`", 0), WX_ESCENARIO);
+  assert_int_equal(
+      load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+           "  parameters:\n    flows.oa_to_shop.p: {rnage: [0, 1]}\n"
+           "  los: poisson\n",
+           ok, "c.yaml", 5, 26, "did you mean `range`", 0),
+      WX_ESCENARIO);
+  assert_int_equal(
+      load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+           "  parameters:\n    flows.oa_to_shop.p: {range: [0, 1]}\n"
+           "  algorithm: bobyqua\n",
+           ok, "c.yaml", 6, 14, "did you mean `bobyqa`", 0),
+      WX_ESCENARIO);
   /* Dates need the first day. */
-  assert_int_equal(load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
-                        "  parameters:\n    flows.oa_to_shop.p: {range: [0, 1]}\n",
-                        ok, "c.yaml", 3, 9, "start", 0), WX_ESCENARIO);
+  assert_int_equal(
+      load("calibrate:\n  base: base.yaml\n  data: obs.csv\n"
+           "  parameters:\n    flows.oa_to_shop.p: {range: [0, 1]}\n",
+           ok, "c.yaml", 3, 9, "start", 0),
+      WX_ESCENARIO);
   /* A free parameter the scenario does not have as a plain number. */
   assert_int_equal(load("calibrate:\n  base: base.yaml\n"
                         "  data: {file: obs.csv, start: 2026-03-01}\n"
@@ -172,7 +191,8 @@ static void bad_file_is_positioned(void **state) {
                         "  data: {file: obs.csv, start: 2026-03-01}\n"
                         "  parameters:\n"
                         "    flows.oa_to_shop.p: {levels: [1%, 2%]}\n",
-                        ok, "c.yaml", 5, 5, "levels", 0), WX_ESCENARIO);
+                        ok, "c.yaml", 5, 5, "levels", 0),
+                   WX_ESCENARIO);
 }
 
 static int setup(void **state) {

@@ -39,8 +39,8 @@ static double var_of(const acc *a, uint32_t R) {
 }
 
 /* Mean and variance of a Poisson(mu) statistic within 4 standard errors. */
-static void check_poisson(const acc *a, uint32_t R, double mu,
-                          const char *what, double t) {
+static void check_poisson(const acc *a, uint32_t R, double mu, const char *what,
+                          double t) {
   double m = mean_of(a, R), v = var_of(a, R);
   if (fabs(m - mu) > 4 * sqrt(mu / R))
     fail_msg("%s at t=%g: mean %.4f, want %.4f", what, t, m, mu);
@@ -218,8 +218,8 @@ static void new_parameters_are_derived_again(void **state) {
   (void)state;
   wx_model *m = fx_model(10, 1);
   uint32_t a = fx_module(m, "A");
-  uint32_t f = fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1,
-                       WX_DIST_EXPONENTIAL, 2, 0);
+  uint32_t f =
+      fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 2, 0);
   fx_initial(m, a, 1000);
   fx_run r;
   cx_run c, fresh;
@@ -246,8 +246,8 @@ static void stop_and_bad_mean(void **state) {
   (void)state;
   wx_model *m = fx_model(10, 1);
   uint32_t a = fx_module(m, "A");
-  uint32_t f = fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1,
-                       WX_DIST_EXPONENTIAL, 2, 0);
+  uint32_t f =
+      fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 2, 0);
   fx_initial(m, a, 10);
   fx_run r;
   cx_run c;

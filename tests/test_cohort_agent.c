@@ -40,16 +40,16 @@ static wx_model *small_model(void) {
   double from[] = {0, 4.2}, rate[] = {30, 80};
   fx_poisson(m, a, 2, from, rate);
   /* paid ads into B on [2.5, 8.2): 120 / 40 x 1000 x 1 % x 30 % = 9 / d */
-  wx_source ads = {.name = "ads", .kind = WX_SOURCE_ADS, .to = b,
-                   .from = 2.5, .until = 8.2};
+  wx_source ads = {
+      .name = "ads", .kind = WX_SOURCE_ADS, .to = b, .from = 2.5, .until = 8.2};
   ads.budget = fx_param(m, 120);
   ads.cpm = fx_param(m, 40);
   ads.ctr = fx_param(m, 0.01);
   ads.convert = fx_param(m, 0.3);
   wx__model_add_source(m, &ads);
   /* a campaign of 80 into C at 5.0, inside the step (4.5, 6] */
-  wx_source cam = {.name = "cam", .kind = WX_SOURCE_CAMPAIGN, .to = c,
-                   .at = 5.0};
+  wx_source cam = {
+      .name = "cam", .kind = WX_SOURCE_CAMPAIGN, .to = c, .at = 5.0};
   cam.count = fx_param(m, 80);
   cam.cost = fx_param(m, 500);
   wx__model_add_source(m, &cam);
@@ -102,9 +102,11 @@ static uint32_t compare(wx_model *m, uint32_t R, uint64_t seed,
     double z = (mc - ma) / sqrt(va / R + vc / R);
     double zv = (vc - va) / sqrt(2 * (va * va + vc * vc) / (R - 1));
     if (fabs(z) > 4 || fabs(zv) > 4)
-      fail_msg("t=%g %s %s: cohort %.3f (var %.3f), agent %.3f (var %.3f): "
-               "z %.2f, z of variances %.2f", r.l.times[k],
-               wx__column_entity(r.m, cl), cl->metric, mc, vc, ma, va, z, zv);
+      fail_msg(
+          "t=%g %s %s: cohort %.3f (var %.3f), agent %.3f (var %.3f): "
+          "z %.2f, z of variances %.2f",
+          r.l.times[k], wx__column_entity(r.m, cl), cl->metric, mc, vc, ma, va,
+          z, zv);
     checked++;
   }
   *n_cols = r.l.n_cols;
@@ -234,9 +236,9 @@ static void repeats_agree(void **state) {
  * within 4 standard errors plus BIAS of its range (its largest mean over
  * the run, at least 1), and plus BIAS_LATE from t = LATE (two to three
  * mean delays after the initial pulse).  Measured: 5.0 % and 0.8 %. */
-#define BIAS 0.08
+#define BIAS      0.08
 #define BIAS_LATE 0.02
-#define LATE 6.0
+#define LATE      6.0
 
 static wx_model *phase_model(void) {
   wx_model *m = fx_model(12, 1);
@@ -290,9 +292,10 @@ static void phase_type_bias_is_bounded(void **state) {
                r.l.times[i / r.l.n_cols], wx__column_entity(r.m, cl),
                cl->metric, mc, ma, se);
   }
-  print_message("phase-type fits: worst bias beyond 4 se: %.1f %% of the "
-                "column's range (%.1f %% from t = %g d)\n", 100 * worst,
-                100 * late, LATE);
+  print_message(
+      "phase-type fits: worst bias beyond 4 se: %.1f %% of the "
+      "column's range (%.1f %% from t = %g d)\n",
+      100 * worst, 100 * late, LATE);
   free(buf);
   cx_teardown(&c);
   fx_teardown(&r);
@@ -305,12 +308,15 @@ static void phase_type_bias_is_bounded(void **state) {
  * noise of 400 replications here. */
 static void add_fission(wx_model *m, const char *name, uint32_t into, double at,
                         double count, wx_offspring kind, double cap) {
-  wx_source cam = {.name = (char *)name, .kind = WX_SOURCE_CAMPAIGN,
-                   .to = into, .at = at};
+  wx_source cam = {
+      .name = (char *)name, .kind = WX_SOURCE_CAMPAIGN, .to = into, .at = at};
   cam.count = fx_param(m, count);
   cam.cost = WX_NONE;
-  cam.fission = (wx_fission){.on = 1, .offspring = kind, .into = into,
-                             .half_life = WX_NONE, .cap = WX_NONE,
+  cam.fission = (wx_fission){.on = 1,
+                             .offspring = kind,
+                             .into = into,
+                             .half_life = WX_NONE,
+                             .cap = WX_NONE,
                              .decline = WX_NONE};
   cam.fission.share = fx_param(m, .4);
   cam.fission.mean = fx_param(m, 1.8);

@@ -57,14 +57,15 @@ static void expect(const wx_diags *d, int line, int col, const char *a,
 static void markov_model_passes(void **state) {
   (void)state;
   int rc;
-  wx_diags *d = check("flows:\n"
-                      "  go: {from: oa, to: shop, p: 20%, "
-                      "delay: exponential(3d)}\n"
-                      "  bye: {from: oa, type: churn, p: 50%, "
-                      "delay: exponential(10d)}\n"
-                      "  also: {from: oa, to: shop, type: join, p: 10%, "
-                      "delay: exponential(1d)}\n",
-                      &rc);
+  wx_diags *d = check(
+      "flows:\n"
+      "  go: {from: oa, to: shop, p: 20%, "
+      "delay: exponential(3d)}\n"
+      "  bye: {from: oa, type: churn, p: 50%, "
+      "delay: exponential(10d)}\n"
+      "  also: {from: oa, to: shop, type: join, p: 10%, "
+      "delay: exponential(1d)}\n",
+      &rc);
   assert_int_equal(rc, WX_OK);
   assert_int_equal(wx_diags_count(d), 0);
   wx_diags_free(d);
@@ -75,27 +76,29 @@ static void markov_model_passes(void **state) {
 static void outcome_reached_twice_is_refused(void **state) {
   (void)state;
   int rc;
-  wx_diags *d = check("outcomes:\n"
-                      "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
-                      "flows:\n"
-                      "  go: {from: oa, to: shop, p: 20%, "
-                      "delay: exponential(3d)}\n"
-                      "  try: {from: oa, to: buy, type: join, p: 10%, "
-                      "delay: exponential(1d)}\n"
-                      "  pay: {from: shop, to: buy, p: 10%, "
-                      "delay: \"gamma(shape=3, mean=2d)\"}\n",
-                      &rc);
+  wx_diags *d = check(
+      "outcomes:\n"
+      "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
+      "flows:\n"
+      "  go: {from: oa, to: shop, p: 20%, "
+      "delay: exponential(3d)}\n"
+      "  try: {from: oa, to: buy, type: join, p: 10%, "
+      "delay: exponential(1d)}\n"
+      "  pay: {from: shop, to: buy, p: 10%, "
+      "delay: \"gamma(shape=3, mean=2d)\"}\n",
+      &rc);
   assert_int_equal(rc, WX_ESCENARIO);
   expect(d, 10, 3, "outcome 'buy'", "two flows");
   assert_int_equal(wx_diags_count(d), 1);
   wx_diags_free(d);
-  d = check("outcomes:\n"
-            "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
-            "flows:\n"
-            "  go: {from: oa, to: shop, p: 20%, delay: exponential(3d)}\n"
-            "  pay: {from: shop, to: buy, p: 10%, "
-            "delay: \"gamma(shape=3, mean=2d)\"}\n",
-            &rc);
+  d = check(
+      "outcomes:\n"
+      "  buy: {value: \"gamma(shape=2, mean=80)\"}\n"
+      "flows:\n"
+      "  go: {from: oa, to: shop, p: 20%, delay: exponential(3d)}\n"
+      "  pay: {from: shop, to: buy, p: 10%, "
+      "delay: \"gamma(shape=3, mean=2d)\"}\n",
+      &rc);
   assert_int_equal(rc, WX_OK);
   wx_diags_free(d);
 }
@@ -103,17 +106,18 @@ static void outcome_reached_twice_is_refused(void **state) {
 static void non_exponential_delay_is_refused(void **state) {
   (void)state;
   int rc;
-  wx_diags *d = check("flows:\n"
-                      "  go: {from: oa, to: shop, p: 20%, "
-                      "delay: exponential(3d)}\n"
-                      "  slow: {from: shop, type: churn, p: 50%, "
-                      "delay: \"gamma(shape=2.5, mean=3d)\"}\n"
-                      "  erlang: {from: oa, type: join, to: shop, p: 5%, "
-                      "delay: \"gamma(shape=3, mean=3d)\"}\n"
-                      "  odd: {from: shop, to: oa, type: join, p: 50%, "
-                      "delay: \"lognormal(median=1d, sigma=0.5)\"}\n"
-                      "  now: {from: oa, type: churn, p: 5%, delay: 0d}\n",
-                      &rc);
+  wx_diags *d = check(
+      "flows:\n"
+      "  go: {from: oa, to: shop, p: 20%, "
+      "delay: exponential(3d)}\n"
+      "  slow: {from: shop, type: churn, p: 50%, "
+      "delay: \"gamma(shape=2.5, mean=3d)\"}\n"
+      "  erlang: {from: oa, type: join, to: shop, p: 5%, "
+      "delay: \"gamma(shape=3, mean=3d)\"}\n"
+      "  odd: {from: shop, to: oa, type: join, p: 50%, "
+      "delay: \"lognormal(median=1d, sigma=0.5)\"}\n"
+      "  now: {from: oa, type: churn, p: 5%, delay: 0d}\n",
+      &rc);
   assert_int_equal(rc, WX_ESCENARIO);
   expect(d, 14, 3, "flow 'now'", "positive, finite mean");
   assert_int_equal(wx_diags_count(d), 1);
@@ -123,12 +127,13 @@ static void non_exponential_delay_is_refused(void **state) {
 static void cycle_is_refused(void **state) {
   (void)state;
   int rc;
-  wx_diags *d = check("flows:\n"
-                      "  go: {from: oa, to: shop, p: 20%, "
-                      "delay: exponential(3d)}\n"
-                      "  back: {from: shop, to: oa, p: 50%, "
-                      "delay: exponential(3d)}\n",
-                      &rc);
+  wx_diags *d = check(
+      "flows:\n"
+      "  go: {from: oa, to: shop, p: 20%, "
+      "delay: exponential(3d)}\n"
+      "  back: {from: shop, to: oa, p: 50%, "
+      "delay: exponential(3d)}\n",
+      &rc);
   assert_int_equal(rc, WX_ESCENARIO);
   assert_int_equal(wx_diags_count(d), 1);
   const wx_error *e = wx_diags_get(d, 0);
@@ -164,14 +169,15 @@ static void the_flow_named_is_on_the_cycle(void **state) {
 static void touchpoint_and_economics_are_refused(void **state) {
   (void)state;
   int rc;
-  wx_diags *d = check("touchpoints:\n"
-                      "  post:\n"
-                      "    module: oa\n"
-                      "    schedule: {every: 7d}\n"
-                      "    reach: 10%\n"
-                      "outcomes:\n"
-                      "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
-                      &rc);
+  wx_diags *d = check(
+      "touchpoints:\n"
+      "  post:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d}\n"
+      "    reach: 10%\n"
+      "outcomes:\n"
+      "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
+      &rc);
   assert_int_equal(rc, WX_ESCENARIO);
   expect(d, 10, 3, "touchpoint 'post'", "not modelled");
   expect(d, 15, 3, "outcome 'buy'", "repeat purchases");
@@ -182,10 +188,10 @@ static void touchpoint_and_economics_are_refused(void **state) {
  * refused with a position, or it runs. */
 static void shipped_scenarios_run_or_are_refused(void **state) {
   (void)state;
-  const char *names[] = {"article_decline", "b2b", "baby_vote", "ecommerce",
-                         "education", "paths", "personal_vs_wecom",
-                         "quickstart", "retail", "wechat_matrix",
-                         "wecom_moments"};
+  const char *names[] = {"article_decline",   "b2b",          "baby_vote",
+                         "ecommerce",         "education",    "paths",
+                         "personal_vs_wecom", "quickstart",   "retail",
+                         "wechat_matrix",     "wecom_moments"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/%s.yaml", WX_SOURCE_DIR,

@@ -92,8 +92,7 @@ static void engine_at_scale(void **state) {
   for (int k = 0; k < 2; k++) {
     wx_model *m = fx_model(90, 1);
     uint32_t a = fx_module(m, "A");
-    fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 1 / mu,
-            0);
+    fx_flow(m, WX_FLOW_CHURN, a, WX_NONE, 0, 1, WX_DIST_EXPONENTIAL, 1 / mu, 0);
     double from[] = {0}, rate[] = {total[k] / 90};
     uint32_t s = fx_poisson(m, a, 1, from, rate);
     fx_run r;

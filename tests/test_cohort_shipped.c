@@ -23,7 +23,7 @@
 #include "model.h"
 #include "series.h"
 
-#define R 60
+#define R       60
 #define HORIZON 45.0
 
 /* R replications of engine t: kpi values into v[R * n_kpis]. */
@@ -86,8 +86,8 @@ static void kpis_agree(const char *name, const wx_model *m) {
     }
     double z = (mc - ma) / sqrt(sa / na + sc / nc);
     if (fabs(z) > 4)
-      fail_msg("%s %s: cohort %g, agent %g: z %.2f", name, k.defs[i].name,
-               mc, ma, z);
+      fail_msg("%s %s: cohort %g, agent %g: z %.2f", name, k.defs[i].name, mc,
+               ma, z);
   }
   print_message("%s: %u KPIs agree\n", name, k.n);
   free(va);
@@ -130,10 +130,10 @@ static int scenario(const char *dir, const char *name) {
 
 static void shipped_scenarios(void **state) {
   (void)state;
-  const char *names[] = {"article_decline", "b2b", "baby_vote", "ecommerce",
-                         "education", "paths", "personal_vs_wecom",
-                         "quickstart", "retail", "wechat_matrix",
-                         "wecom_moments"};
+  const char *names[] = {"article_decline",   "b2b",          "baby_vote",
+                         "ecommerce",         "education",    "paths",
+                         "personal_vs_wecom", "quickstart",   "retail",
+                         "wechat_matrix",     "wecom_moments"};
   int ran = 0;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     ran += scenario("scenarios", names[i]);

@@ -21,10 +21,10 @@
 
 /* Poisson arrivals at rate L into module a; each arrival buys with
  * probability p after an exponential delay of mean MU (a move flow). */
-#define L 20.0
-#define P 0.10
+#define L  20.0
+#define P  0.10
 #define MU 5.0
-#define T 30.0
+#define T  30.0
 static const char base_yaml[] =
     "horizon: 30d\nsample_every: 1d\nseed: 11\nreplications: 5\n"
     "modules:\n"
@@ -44,9 +44,9 @@ static int rm_one(const char *path, const struct stat *sb, int flag,
 }
 
 typedef struct {
-  char *base;    /* scenario file */
-  char *cmp;     /* comparison file */
-  char dir[64];  /* output directory */
+  char *base;   /* scenario file */
+  char *cmp;    /* comparison file */
+  char dir[64]; /* output directory */
   wx_compare_spec *spec;
   wx_model **models;
   wx_comparison *c;
@@ -207,8 +207,7 @@ static void comparison_file_errors_have_positions(void **state) {
   (void)state;
   expect_error("    base:\n      flows.buy.p: 20%\n", 6, 5, "not `base`");
   expect_error("    x: 3\n", 6, 8, "mapping of overrides");
-  expect_error("    x:\n      flows.buy.p: [1, 2]\n", 7, 20,
-               "single value");
+  expect_error("    x:\n      flows.buy.p: [1, 2]\n", 7, 20, "single value");
 }
 
 /* Known answers: a - b = (1, 2, 3, 4) has mean 2.5, sd sqrt(5/3), so the
@@ -239,14 +238,18 @@ static void write_variant(const char *dir, const char *kpi, const char *unit,
   assert_non_null(fp);
   fputs("replication,kpi,value\n", fp);
   for (size_t r = 0; r < n; r++)
-    if (isfinite(x[r])) fprintf(fp, "%zu,%s,%.17g\n", r, kpi, x[r]);
-    else fprintf(fp, "%zu,%s,\n", r, kpi);
+    if (isfinite(x[r]))
+      fprintf(fp, "%zu,%s,%.17g\n", r, kpi, x[r]);
+    else
+      fprintf(fp, "%zu,%s,\n", r, kpi);
   fclose(fp);
   snprintf(path, sizeof path, "%s/kpi_summary.csv", dir);
   fp = fopen(path, "w");
   assert_non_null(fp);
-  fprintf(fp, "kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
-              "%s,%s,%zu,,,,,,,,%s\n", kpi, unit, n, better);
+  fprintf(fp,
+          "kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
+          "%s,%s,%zu,,,,,,,,%s\n",
+          kpi, unit, n, better);
   fclose(fp);
 }
 
@@ -278,8 +281,8 @@ static void sooner_target_day_wins(void **state) {
   (void)state;
   double base[8] = {20, 21, 22, 23, 24, 25, 26, 27};
   double var[8] = {10, 11, 12, 13, 14, 15, 16, 18};
-  wx_comparison *c = table_of("target_day.buyers", "day", "lower", base,
-                              var, 8);
+  wx_comparison *c =
+      table_of("target_day.buyers", "day", "lower", base, var, 8);
   assert_int_equal(c->rows[0].better, WX_BETTER_LOWER);
   assert_int_equal(c->rows[0].winner, 1);
   wx__comparison_free(c);
@@ -293,8 +296,8 @@ static void shares_get_wilson_intervals(void **state) {
   (void)state;
   double base[10] = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0};
   double var[10] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-  wx_comparison *c = table_of("target_reached.buyers", "share", "higher",
-                              base, var, 10);
+  wx_comparison *c =
+      table_of("target_reached.buyers", "share", "higher", base, var, 10);
   const wx_compare_cell *v = &c->rows[0].cell[1];
   double z = 1.959963984540054;
   assert_true(fabs(v->value.lo - 10 / (10 + z * z)) < 1e-9);
@@ -311,8 +314,8 @@ static void paired_binary_interval_behaves(void **state) {
   (void)state;
   double a[20], b[20];
   for (int i = 0; i < 20; i++) {
-    a[i] = i < 12;               /* 12 of 20 */
-    b[i] = i >= 4 && i < 14;     /* 10 of 20 */
+    a[i] = i < 12;           /* 12 of 20 */
+    b[i] = i >= 4 && i < 14; /* 10 of 20 */
   }
   wx_ci ab, ba;
   wx__ci_paired_binary(a, b, 20, &ab);
@@ -330,11 +333,11 @@ static void censored_differences_need_enough_pairs(void **state) {
   (void)state;
   double base[8] = {20, 21, 22, 23, NAN, NAN, NAN, NAN};
   double var[8] = {10, 11, 12, 13, 14, 15, 16, 17};
-  wx_comparison *c = table_of("target_day.buyers", "day", "lower", base,
-                              var, 8);
+  wx_comparison *c =
+      table_of("target_day.buyers", "day", "lower", base, var, 8);
   const wx_compare_cell *v = &c->rows[0].cell[1];
   assert_int_equal(v->diff.n, 4);
-  assert_true(v->diff.hi < 0); /* the interval excludes 0 ... */
+  assert_true(v->diff.hi < 0);  /* the interval excludes 0 ... */
   assert_false(v->significant); /* ... but rests on 4 pairs */
   wx__comparison_free(c);
   double b2[6] = {20, 21, 22, 23, 24, 25}, v2[6] = {19, 20, 21, 22, 23, 24};
@@ -345,8 +348,8 @@ static void censored_differences_need_enough_pairs(void **state) {
 
 /* DIR/kpis.csv and kpi_summary.csv with cac = cost / customers per
  * replication (empty where there is no customer), as a run writes them. */
-static void write_costs(const char *dir, const double *cost,
-                        const double *cust, size_t n) {
+static void write_costs(const char *dir, const double *cost, const double *cust,
+                        size_t n) {
   char path[256];
   snprintf(path, sizeof path, "%s/kpis.csv", dir);
   FILE *fp = fopen(path, "w");
@@ -354,16 +357,20 @@ static void write_costs(const char *dir, const double *cost,
   fputs("replication,kpi,value\n", fp);
   for (size_t r = 0; r < n; r++) {
     fprintf(fp, "%zu,cost,%g\n%zu,customers,%g\n", r, cost[r], r, cust[r]);
-    if (cust[r] > 0) fprintf(fp, "%zu,cac,%.17g\n", r, cost[r] / cust[r]);
-    else fprintf(fp, "%zu,cac,\n", r);
+    if (cust[r] > 0)
+      fprintf(fp, "%zu,cac,%.17g\n", r, cost[r] / cust[r]);
+    else
+      fprintf(fp, "%zu,cac,\n", r);
   }
   fclose(fp);
   snprintf(path, sizeof path, "%s/kpi_summary.csv", dir);
   fp = fopen(path, "w");
   assert_non_null(fp);
-  fputs("kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
-        "cost,CNY,4,,,,,,,,lower\ncustomers,people,4,,,,,,,,higher\n"
-        "cac,CNY,3,,,,,,,,lower\n", fp);
+  fputs(
+      "kpi,unit,n,mean,sd,ci_low,ci_high,p5,p50,p95,better\n"
+      "cost,CNY,4,,,,,,,,lower\ncustomers,people,4,,,,,,,,higher\n"
+      "cac,CNY,3,,,,,,,,lower\n",
+      fp);
   fclose(fp);
 }
 
@@ -388,9 +395,9 @@ static void cac_is_a_ratio_of_means(void **state) {
   const char *want[1] = {"cac"};
   for (int only = 0; only < 2; only++) {
     wx_comparison *c = NULL;
-    assert_int_equal(wx__comparison_build(names, dp, 2, only ? want : NULL,
-                                          only, &c, d),
-                     WX_OK);
+    assert_int_equal(
+        wx__comparison_build(names, dp, 2, only ? want : NULL, only, &c, d),
+        WX_OK);
     assert_int_equal(c->n_rows, only ? 1 : 3);
     const wx_compare_row *r = row(c, "cac");
     assert_int_equal(r->cell[0].value.n, 4);
@@ -409,7 +416,8 @@ static void cac_is_a_ratio_of_means(void **state) {
   FILE *fp = open_memstream(&buf, &len);
   assert_int_equal(wx__comparison_markdown(c, fp), WX_OK);
   fclose(fp);
-  assert_non_null(strstr(buf, "| payback_day (day) ↓ | 21.5 [2.44, 40.6] (n=2) |"));
+  assert_non_null(
+      strstr(buf, "| payback_day (day) ↓ | 21.5 [2.44, 40.6] (n=2) |"));
   free(buf);
   wx__comparison_free(c);
 }

@@ -168,8 +168,8 @@ static void fixture_series_stats_loads(void **state) {
   (void)state;
   wx_csv *c = NULL;
   assert_int_equal(
-      wx__csv_load(WX_SOURCE_DIR "/tests/data/results_fixture/entities.csv",
-                   &c, NULL),
+      wx__csv_load(WX_SOURCE_DIR "/tests/data/results_fixture/entities.csv", &c,
+                   NULL),
       WX_OK);
   assert_int_equal(wx__csv_cols(c), 4);
   int found = 0;

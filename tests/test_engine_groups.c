@@ -71,7 +71,8 @@ static void functional_groups_dissolve_at_their_lifetime(void **state) {
   assert_int_equal(fx_go(&r, 1, 0), WX_OK);
   assert_true(fx_at(&r, fx_sample(&r, 2), fx_members(&r, g)) == 5);
   assert_true(fx_at(&r, fx_sample(&r, 2.5), fx_members(&r, g)) == 0);
-  assert_true(fx_at(&r, fx_sample(&r, 2), fx_unit_col(&r, g, WX_G_DISSOLVED)) == 0);
+  assert_true(fx_at(&r, fx_sample(&r, 2), fx_unit_col(&r, g, WX_G_DISSOLVED)) ==
+              0);
   assert_true(last(&r, fx_unit_col(&r, g, WX_G_DISSOLVED)) == 1);
   assert_true(last(&r, fx_unit_col(&r, g, WX_G_GROUPS_OPEN)) == 0);
   fx_teardown(&r);

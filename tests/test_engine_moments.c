@@ -21,8 +21,8 @@ static double last(const fx_run *r, uint32_t col) {
 
 /* A wecom module S of `accounts` accounts holding `people` friends at
  * t = 0 (least loaded: equal shares), and a plain module T. */
-static wx_model *staff_model(double horizon, uint32_t accounts,
-                             double people, uint32_t *s, uint32_t *t) {
+static wx_model *staff_model(double horizon, uint32_t accounts, double people,
+                             uint32_t *s, uint32_t *t) {
   wx_model *m = fx_model(horizon, 1);
   *s = fx_module(m, "S");
   *t = fx_module(m, "T");
@@ -134,8 +134,7 @@ static void enterprise_posts_four_per_calendar_month(void **state) {
   for (int32_t mo = 0; mo <= lastm - first; mo++) assert_true(per[mo] == 4);
   double posts = last(&r, fx_tp_col(&r, tp, WX_TP_POSTS));
   assert_true(posts == 4.0 * (lastm - first + 1));
-  assert_true(posts + last(&r, fx_tp_col(&r, tp, WX_TP_REFUSED_POSTS)) ==
-              120);
+  assert_true(posts + last(&r, fx_tp_col(&r, tp, WX_TP_REFUSED_POSTS)) == 120);
   /* no recipient limit: every allowed post selects all 100 friends */
   assert_true(last(&r, fx_tp_col(&r, tp, WX_TP_SELECTED)) == 100 * posts);
   fx_teardown(&r);

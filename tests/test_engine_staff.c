@@ -27,8 +27,7 @@ static wx_units_rt *rt(const fx_run *r, uint32_t mod) {
  * than 3 x 5 adds, whatever the policy. */
 static void caps_and_daily_limit_hold_under_every_policy(void **state) {
   (void)state;
-  const wx_refuse pol[] = {WX_REFUSE_OVERFLOW, WX_REFUSE_DROP,
-                           WX_REFUSE_RETRY};
+  const wx_refuse pol[] = {WX_REFUSE_OVERFLOW, WX_REFUSE_DROP, WX_REFUSE_RETRY};
   for (int a = 0; a < 2; a++)
     for (int k = 0; k < 3; k++) {
       wx_model *m = fx_model(20, 1);
@@ -46,8 +45,8 @@ static void caps_and_daily_limit_hold_under_every_policy(void **state) {
       for (uint32_t t = 1; t < r.l.n_samples; t++) {
         assert_true(fx_at(&r, t, fx_unit_col(&r, s, WX_S_FRIENDS_MAX)) <= 7);
         assert_true(fx_at(&r, t, fx_members(&r, s)) <= 21);
-        double adds = fx_at(&r, t, fx_joins(&r, s)) -
-                      fx_at(&r, t - 1, fx_joins(&r, s));
+        double adds =
+            fx_at(&r, t, fx_joins(&r, s)) - fx_at(&r, t - 1, fx_joins(&r, s));
         assert_true(adds <= 15);
       }
       assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_DAILY)) > 0);
@@ -244,7 +243,8 @@ static void retry_admits_after_retry_after(void **state) {
   assert_int_equal(fx_go(&r, 1, 0), WX_OK);
   assert_true(fx_at(&r, fx_sample(&r, 1), fx_members(&r, s)) == 0);
   assert_true(fx_at(&r, fx_sample(&r, 1.5), fx_members(&r, s)) == 1);
-  assert_true(fx_at(&r, fx_sample(&r, 1.5), fx_unit_col(&r, s, WX_S_RETRIES)) == 1);
+  assert_true(fx_at(&r, fx_sample(&r, 1.5), fx_unit_col(&r, s, WX_S_RETRIES)) ==
+              1);
   assert_true(last(&r, fx_unit_col(&r, s, WX_S_REFUSED_CAP)) == 1);
   assert_true(last(&r, fx_joins(&r, s)) == 2);
   fx_teardown(&r);

@@ -113,9 +113,9 @@ static void mginf_with_lognormal_stay_is_poisson(void **state) {
   gsl_integration_workspace *w = gsl_integration_workspace_alloc(200);
   gsl_function f = {lognormal_survival, ms};
   for (int i = 0; i < 2; i++)
-    assert_int_equal(gsl_integration_qags(&f, 0, t[i], 0, 1e-10, 200, w,
-                                          &mt[i], &err),
-                     GSL_SUCCESS);
+    assert_int_equal(
+        gsl_integration_qags(&f, 0, t[i], 0, 1e-10, 200, w, &mt[i], &err),
+        GSL_SUCCESS);
   gsl_integration_workspace_free(w);
   /* not the exponential answer: the check has power against G */
   const double mean_stay = 2 * exp(0.32);

@@ -64,14 +64,19 @@ static void kpis_equal_those_of_wx_run(void **state) {
   (void)state;
   wx_model *m = load_file(QUICKSTART);
   char *out = tmpdir(), *cwd = tmpdir();
-  wx_run_options ro = {.out_dir = out, .force = 1, .seed_set = 1, .seed = 7,
-                       .replications = 3, .threads = 2, .no_series = 1};
+  wx_run_options ro = {.out_dir = out,
+                       .force = 1,
+                       .seed_set = 1,
+                       .seed = 7,
+                       .replications = 3,
+                       .threads = 2,
+                       .no_series = 1};
   assert_int_equal(wx_run(m, &ro, NULL, NULL), WX_OK);
   char old[4096];
   assert_non_null(getcwd(old, sizeof old));
   assert_int_equal(chdir(cwd), 0);
-  wx_eval_options eo = {.seed_set = 1, .seed = 7, .replications = 3,
-                        .threads = 2};
+  wx_eval_options eo = {
+      .seed_set = 1, .seed = 7, .replications = 3, .threads = 2};
   wx_eval *e = evaluate(m, &eo);
   assert_true(dir_is_empty(cwd));
   assert_int_equal(chdir(old), 0);
@@ -91,8 +96,10 @@ static void kpis_equal_those_of_wx_run(void **state) {
     int k = wx_eval_kpi_find(e, kpi);
     assert_true(k >= 0);
     double want = strtod(val, NULL), got = wx_eval_kpi_values(e, k)[rep];
-    if (isnan(want)) assert_true(isnan(got));
-    else if (want != got) fail_msg("%s rep %u: %.17g != %.17g", kpi, rep, got, want);
+    if (isnan(want))
+      assert_true(isnan(got));
+    else if (want != got)
+      fail_msg("%s rep %u: %.17g != %.17g", kpi, rep, got, want);
     rows++;
   }
   fclose(fp);
@@ -164,10 +171,10 @@ static void results_do_not_depend_on_threads(void **state) {
   assert_int_equal(wx_eval_series_summary(a, last, 0, &sa), WX_OK);
   assert_int_equal(wx_eval_series_summary(b, last, 0, &sb), WX_OK);
   /* field by field: the struct has padding after n */
-  const double va[] = {sa.mean, sa.sd, sa.ci_low, sa.ci_high, sa.p5, sa.p50,
-                       sa.p95};
-  const double vb[] = {sb.mean, sb.sd, sb.ci_low, sb.ci_high, sb.p5, sb.p50,
-                       sb.p95};
+  const double va[] = {sa.mean, sa.sd,  sa.ci_low, sa.ci_high,
+                       sa.p5,   sa.p50, sa.p95};
+  const double vb[] = {sb.mean, sb.sd,  sb.ci_low, sb.ci_high,
+                       sb.p5,   sb.p50, sb.p95};
   assert_int_equal(sa.n, sb.n);
   assert_memory_equal(va, vb, sizeof va);
   wx_eval_free(a);
@@ -208,8 +215,9 @@ static void the_horizon_is_a_run_option(void **state) {
 
 static void engines_are_chosen_by_name(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok("engine: agent\n"
-                            "modules: {oa: {kind: official_account}}\n");
+  wx_model *m = wxt_load_ok(
+      "engine: agent\n"
+      "modules: {oa: {kind: official_account}}\n");
   wx_model_free(m);
   wxt_load_fails("modules: {oa: {kind: official_account}}\nengine: cohrt\n",
                  WX_ESCENARIO, 2, 9, "engines: agent");
@@ -233,9 +241,10 @@ static void engines_are_chosen_by_name(void **state) {
  * budget.)  Only the guard runs here: nothing is simulated. */
 static void a_huge_population_is_judged_by_the_measured_estimate(void **st) {
   (void)st;
-  wx_model *m = wxt_load_ok("replications: 1\n"
-                            "modules: {oa: {kind: official_account}}\n"
-                            "sources:\n  s: {into: oa, initial: 1.09e9}\n");
+  wx_model *m = wxt_load_ok(
+      "replications: 1\n"
+      "modules: {oa: {kind: official_account}}\n"
+      "sources:\n  s: {into: oa, initial: 1.09e9}\n");
   wx_diags *d = wx_diags_alloc(4);
   wx_eval_options o = {.threads = 1, .memory_budget = 1e9};
   wx_run_ctx c = {0};

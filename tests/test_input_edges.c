@@ -31,20 +31,23 @@ static void a_scenario_without_modules_is_refused(void **state) {
 
 static void order_values_are_money_not_time(void **state) {
   (void)state;
-  wxt_load_fails(MODS "outcomes:\n  purchase: {value: 12h}\n", WX_ESCENARIO,
-                 5, 21, "expected an amount of money");
-  wxt_load_fails(MODS "outcomes:\n  purchase: {value: 30/d}\n", WX_ESCENARIO,
-                 5, 21, "amount of money in CNY");
+  wxt_load_fails(MODS "outcomes:\n  purchase: {value: 12h}\n", WX_ESCENARIO, 5,
+                 21, "expected an amount of money");
+  wxt_load_fails(MODS "outcomes:\n  purchase: {value: 30/d}\n", WX_ESCENARIO, 5,
+                 21, "amount of money in CNY");
   wxt_load_fails(MODS "outcomes:\n  purchase: {value: \"uniform(10, 2h)\"}\n",
                  WX_ESCENARIO, 5, 21, "amount of money");
-  wxt_load_fails(MODS "outcomes:\n  purchase: {value: [1, 2]}\n",
-                 WX_ESCENARIO, 5, 21, "expected a delay");
-  wxt_load_fails(MODS "outcomes:\n  purchase: {value: {dist: fixed, "
-                 "value: [1]}}\n", WX_ESCENARIO, 5, 42, "an amount of money");
+  wxt_load_fails(MODS "outcomes:\n  purchase: {value: [1, 2]}\n", WX_ESCENARIO,
+                 5, 21, "expected a delay");
+  wxt_load_fails(MODS
+                 "outcomes:\n  purchase: {value: {dist: fixed, "
+                 "value: [1]}}\n",
+                 WX_ESCENARIO, 5, 42, "an amount of money");
   wx_model *m = wxt_load_ok(MODS "outcomes:\n  purchase: {value: 120}\n");
   assert_true(m->outcomes[0].has_value);
   wx_model_free(m);
-  m = wxt_load_ok(MODS "outcomes:\n  purchase: "
+  m = wxt_load_ok(MODS
+                  "outcomes:\n  purchase: "
                   "{value: \"lognormal(median=80, sigma=0.5)\"}\n");
   wx_model_free(m);
 }
@@ -65,10 +68,11 @@ static void the_node_limit_names_aliases_only_when_used(void **state) {
   char *text = malloc(cap);
   assert_non_null(text);
   size_t len = (size_t)snprintf(text, cap, MODS "x: [");
-  for (size_t i = 0; i < n; i++) len += (size_t)snprintf(text + len, cap - len, "1,");
+  for (size_t i = 0; i < n; i++)
+    len += (size_t)snprintf(text + len, cap - len, "1,");
   snprintf(text + len, cap - len, "1]\n");
-  size_t got = wxt_load_fails(text, WX_EYAML, 4, 199979,
-                              "more than 100000 nodes");
+  size_t got =
+      wxt_load_fails(text, WX_EYAML, 4, 199979, "more than 100000 nodes");
   assert_int_equal(got, 1);
   wx_diags *d = wx_diags_alloc(8);
   wx_model *m = NULL;

@@ -61,22 +61,25 @@ static void targets_report_first_day_and_whether_reached(void **state) {
 
 static void target_with_unknown_metric_is_reported_with_position(void **s) {
   (void)s;
-  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
-                 "targets:\n"
-                 "  t: {module: sdr, metric: memebrs, value: 3}\n",
-                 WX_ESCENARIO, 3, 28, "no metric `memebrs`");
+  wxt_load_fails(
+      "modules: {sdr: {kind: wecom}}\n"
+      "targets:\n"
+      "  t: {module: sdr, metric: memebrs, value: 3}\n",
+      WX_ESCENARIO, 3, 28, "no metric `memebrs`");
 }
 
 static void target_needs_exactly_one_entity(void **s) {
   (void)s;
-  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
-                 "targets:\n"
-                 "  t: {value: 3}\n",
-                 WX_ESCENARIO, 3, 6, "exactly one of `module` or `outcome`");
-  wxt_load_fails("modules: {sdr: {kind: wecom}}\n"
-                 "targets:\n"
-                 "  t: {module: sdx, value: 3}\n",
-                 WX_ESCENARIO, 3, 15, "did you mean `sdr`");
+  wxt_load_fails(
+      "modules: {sdr: {kind: wecom}}\n"
+      "targets:\n"
+      "  t: {value: 3}\n",
+      WX_ESCENARIO, 3, 6, "exactly one of `module` or `outcome`");
+  wxt_load_fails(
+      "modules: {sdr: {kind: wecom}}\n"
+      "targets:\n"
+      "  t: {module: sdx, value: 3}\n",
+      WX_ESCENARIO, 3, 15, "did you mean `sdr`");
 }
 
 /* people_new sums every way a person is created: source arrivals, fission
@@ -151,8 +154,9 @@ static void kpis_know_which_way_is_better(void **state) {
  * account of 10 holding 10 friends after refusing 7 needs 2 accounts. */
 static void staff_needed_counts_refused_demand(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok("horizon: 2d\nmodules:\n"
-                            "  sdr: {kind: wecom, friend_cap: 10}\n");
+  wx_model *m = wxt_load_ok(
+      "horizon: 2d\nmodules:\n"
+      "  sdr: {kind: wecom, friend_cap: 10}\n");
   wx_layout l;
   wx_kpi_set k;
   wx_series s;
@@ -183,9 +187,10 @@ static void staff_needed_counts_refused_demand(void **state) {
 /* Staff modules with a ban hazard report bans and the friends they cost. */
 static void bans_are_kpis_where_bans_can_happen(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok("horizon: 2d\nmodules:\n"
-                            "  p: {kind: personal_account, ban: {rate: 1%/d}}\n"
-                            "  w: {kind: wecom}\n");
+  wx_model *m = wxt_load_ok(
+      "horizon: 2d\nmodules:\n"
+      "  p: {kind: personal_account, ban: {rate: 1%/d}}\n"
+      "  w: {kind: wecom}\n");
   wx_layout l;
   wx_kpi_set k;
   wx_series s;

@@ -216,8 +216,8 @@ static void defaults_apply_when_keys_are_absent(void **state) {
 
 static void seeds_keep_all_64_bits(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(
-      "seed: 18446744073709551615\nmodules: {a: {kind: group}}\n");
+  wx_model *m =
+      wxt_load_ok("seed: 18446744073709551615\nmodules: {a: {kind: group}}\n");
   assert_true(m->seed == UINT64_MAX);
   wx_model_free(m);
 }

@@ -16,7 +16,7 @@
 
 #define MODS "modules:\n  oa: {kind: official_account}\n  sdr: {kind: wecom}\n"
 /* MODS takes lines 1-3; snippets below start on line 4. */
-#define TP "touchpoints:\n  art:\n    module: oa\n"
+#define TP   "touchpoints:\n  art:\n    module: oa\n"
 /* TP takes lines 4-6 after MODS; touchpoint keys start on line 7. */
 
 static double pv(const wx_model *m, uint32_t i) { return m->params[i].value; }
@@ -174,7 +174,8 @@ static void touchpoint_errors_have_positions(void **state) {
 
 static void moments_compile_with_wecom_quota_defaults(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS MOM "    type: staff_moments\n"
+  wx_model *m = wxt_load_ok(MODS MOM
+                            "    type: staff_moments\n"
                             "  ent:\n    module: sdr\n"
                             "    type: enterprise_moments\n"
                             "    schedule: {every: 1d}\n"
@@ -185,21 +186,22 @@ static void moments_compile_with_wecom_quota_defaults(void **state) {
   assert_int_equal(m->touchpoints[1].type, WX_TP_ENTERPRISE_MOMENTS);
   assert_true(m->touchpoints[1].posts_per_month == 2);
   wx_model_free(m);
-  m = wxt_load_ok(MODS MOM "    type: staff_moments\n"
+  m = wxt_load_ok(MODS MOM
+                  "    type: staff_moments\n"
                   "    recipients_per_post: 50\n");
   assert_non_null(m);
   assert_true(m->touchpoints[0].recipients_per_post == 50);
   wx_model_free(m);
 }
 
-
 /* WeCom's quotas are WeCom's: a personal account's staff Moments have no
  * recipient limit and no once-a-day rule, and it has no enterprise
  * Moments. */
 static void personal_account_moments_have_no_wecom_quotas(void **state) {
   (void)state;
-  const char *mods = "modules:\n  oa: {kind: official_account}\n"
-                     "  sdr: {kind: personal_account}\n";
+  const char *mods =
+      "modules:\n  oa: {kind: official_account}\n"
+      "  sdr: {kind: personal_account}\n";
   char text[1024];
   snprintf(text, sizeof text, "%s%s    type: staff_moments\n", mods, MOM);
   wx_model *m = wxt_load_ok(text);
@@ -209,7 +211,8 @@ static void personal_account_moments_have_no_wecom_quotas(void **state) {
   m = wxt_load_ok(MODS MOM "    type: staff_moments\n");
   assert_int_equal(m->touchpoints[0].once_per_day, 1);
   wx_model_free(m);
-  m = wxt_load_ok(MODS MOM "    type: staff_moments\n    once_per_day: false\n");
+  m = wxt_load_ok(MODS MOM
+                  "    type: staff_moments\n    once_per_day: false\n");
   assert_int_equal(m->touchpoints[0].once_per_day, 0);
   wx_model_free(m);
   snprintf(text, sizeof text, "%s%s    type: enterprise_moments\n", mods, MOM);
@@ -218,21 +221,26 @@ static void personal_account_moments_have_no_wecom_quotas(void **state) {
 
 static void moments_errors_have_positions(void **state) {
   (void)state;
-  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+  wxt_load_fails(MODS MOM
+                 "    type: staff_moments\n"
                  "    recipients_per_post: 0\n",
                  WX_ESCENARIO, 9, 26, "at least 1");
-  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+  wxt_load_fails(MODS MOM
+                 "    type: staff_moments\n"
                  "    recipients_per_post: 2.5\n",
                  WX_ESCENARIO, 9, 26, "recipients_per_post");
-  wxt_load_fails(MODS MOM "    type: staff_moments\n"
+  wxt_load_fails(MODS MOM
+                 "    type: staff_moments\n"
                  "    posts_per_month: 4\n",
                  WX_ESCENARIO, 9, 22, "only to type enterprise_moments");
-  wxt_load_fails(MODS MOM "    recipients_per_post: 200\n", WX_ESCENARIO, 8,
-                 26, "only to type staff_moments");
-  wxt_load_fails(MODS MOM "    type: enterprise_moments\n"
+  wxt_load_fails(MODS MOM "    recipients_per_post: 200\n", WX_ESCENARIO, 8, 26,
+                 "only to type staff_moments");
+  wxt_load_fails(MODS MOM
+                 "    type: enterprise_moments\n"
                  "    posts_per_month: -1\n",
                  WX_ESCENARIO, 9, 22, "posts_per_month");
-  wxt_load_fails(MODS TP "    schedule: {every: 1d}\n"
+  wxt_load_fails(MODS TP
+                 "    schedule: {every: 1d}\n"
                  "    type: enterprise_moments\n",
                  WX_ESCENARIO, 8, 11, "`oa` is official_account");
 }

@@ -131,11 +131,11 @@ static int has_nomem_message(const wx_diags *d) {
   return 0;
 }
 
-#define SAME_NAMES(a, b, arr, n)                                   \
-  do {                                                             \
-    assert_int_equal((a)->n, (b)->n);                              \
-    for (uint32_t i_ = 0; i_ < (a)->n; i_++)                       \
-      assert_string_equal((a)->arr[i_].name, (b)->arr[i_].name);   \
+#define SAME_NAMES(a, b, arr, n)                                 \
+  do {                                                           \
+    assert_int_equal((a)->n, (b)->n);                            \
+    for (uint32_t i_ = 0; i_ < (a)->n; i_++)                     \
+      assert_string_equal((a)->arr[i_].name, (b)->arr[i_].name); \
   } while (0)
 
 static void assert_same_model(const wx_model *a, const wx_model *b) {
@@ -305,8 +305,7 @@ static void run_and_results_report_nomem(void **state) {
       fail_msg("run: failing allocation %ld of %ld gave %s", k, n,
                wx_err_name(rc));
     if (!has_nomem_message(d))
-      fail_msg("run: allocation %ld of %ld: WX_ENOMEM without a message", k,
-               n);
+      fail_msg("run: allocation %ld of %ld: WX_ENOMEM without a message", k, n);
     if (count_entries(dir) != 0)
       fail_msg("run: allocation %ld of %ld left %d files behind", k, n,
                count_entries(dir));

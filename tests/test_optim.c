@@ -38,17 +38,24 @@ static void recover(const char *algorithm) {
   two t = {.a1 = 0.12, .S1 = 3000, .a2 = 0.08, .S2 = 6000};
   double lo[2] = {0, 0}, hi[2] = {B, B}, A[2] = {1, 1}, b[1] = {B};
   double step[2] = {1000, 1000};
-  wx_optim_problem p = {.n = 2, .lo = lo, .hi = hi, .A = A, .b = b,
-                        .n_ineq = 1, .algorithm = algorithm,
-                        .max_evals = 3000, .xtol_rel = 1e-8, .step = step,
+  wx_optim_problem p = {.n = 2,
+                        .lo = lo,
+                        .hi = hi,
+                        .A = A,
+                        .b = b,
+                        .n_ineq = 1,
+                        .algorithm = algorithm,
+                        .max_evals = 3000,
+                        .xtol_rel = 1e-8,
+                        .step = step,
                         .seed = 3};
   t.p = &p;
-  double x[2] = {1000, 1000}, star = t.S1 * (B + t.S2 * log(t.a1 / t.a2)) /
-                                    (t.S1 + t.S2);
+  double x[2] = {1000, 1000},
+         star = t.S1 * (B + t.S2 * log(t.a1 / t.a2)) / (t.S1 + t.S2);
   wx_optim_result res;
   char msg[200];
-  assert_int_equal(wx__optim_minimise(&p, neg_response, &t, x, &res, msg,
-                                      sizeof msg), 0);
+  assert_int_equal(
+      wx__optim_minimise(&p, neg_response, &t, x, &res, msg, sizeof msg), 0);
   assert_int_equal(t.infeasible, 0);
   assert_true(t.calls == res.evals && res.evals <= 3000);
   /* the budget is spent and the split is the closed form's (ISRES, a
@@ -84,22 +91,22 @@ static int stop_at_three(void *ctx, const double *x, double *fx) {
 static void errors_and_stops(void **s) {
   (void)s;
   double lo[1] = {0}, hi[1] = {1}, A[1] = {1}, b[1] = {0.5}, x[1] = {0.9};
-  wx_optim_problem p = {.n = 1, .lo = lo, .hi = hi, .A = A, .b = b,
-                        .n_ineq = 1};
+  wx_optim_problem p = {
+      .n = 1, .lo = lo, .hi = hi, .A = A, .b = b, .n_ineq = 1};
   wx_optim_result res;
   char msg[200];
   unsigned n = 0;
-  assert_int_equal(wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg,
-                                      sizeof msg), -5);
+  assert_int_equal(
+      wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg, sizeof msg), -5);
   assert_non_null(strstr(msg, "starting point"));
   x[0] = 0.4;
   p.algorithm = "simplex";
-  assert_int_equal(wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg,
-                                      sizeof msg), -5);
+  assert_int_equal(
+      wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg, sizeof msg), -5);
   assert_non_null(strstr(msg, "cobyla"));
   p.algorithm = NULL;
-  assert_int_equal(wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg,
-                                      sizeof msg), -9);
+  assert_int_equal(
+      wx__optim_minimise(&p, stop_at_three, &n, x, &res, msg, sizeof msg), -9);
   assert_int_equal(n, 3);
 }
 

@@ -58,8 +58,7 @@ static void every_point_feasible(const fx *f) {
     for (size_t k = 0; k < s->n_cons; k++) {
       double sum = 0;
       for (size_t j = 0; j < s->n_vars; j++) sum += s->c[k].w[j] * x[j];
-      assert_true(sum <= s->c[k].hi * (1 + 1e-9) &&
-                  sum >= s->c[k].lo - 1e-9);
+      assert_true(sum <= s->c[k].hi * (1 + 1e-9) && sum >= s->c[k].lo - 1e-9);
     }
   }
 }
@@ -94,7 +93,8 @@ static void recovers_the_equal_marginal_split(void **state) {
   double tol = 4 * sd + 0.01 * B;
   every_point_feasible(&f);
   assert_true(fabs(f.r.x[0] - b1) <= tol);
-  assert_true(f.r.x[0] + f.r.x[1] >= B - tol && f.r.x[0] + f.r.x[1] <= B + 1e-6);
+  assert_true(f.r.x[0] + f.r.x[1] >= B - tol &&
+              f.r.x[0] + f.r.x[1] <= B + 1e-6);
   /* the gain over the base (1000 + 1000) is real and positive */
   assert_true(f.r.improved && f.r.gain.lo > 0);
   assert_int_equal(f.r.base_ci.n, 20);
@@ -153,7 +153,10 @@ static void chance_constraint_finds_the_cheapest_plan(void **state) {
     double B = (lo + hi) / 2;
     b1 = fmax(0, S1 * (B + S2 * log(a1 / a2)) / (S1 + S2));
     double g = a1 * S1 * -expm1(-b1 / S1) + a2 * S2 * -expm1(-(B - b1) / S2);
-    if (g < need) lo = B; else hi = B;
+    if (g < need)
+      lo = B;
+    else
+      hi = B;
   }
   double Bstar = hi, m = a1 * exp(-b1 / S1);
   double sd = sqrt(0.09 / 20) / 0.1755 * sqrt(2000) / (20 * m);
@@ -162,7 +165,8 @@ static void chance_constraint_finds_the_cheapest_plan(void **state) {
   /* on the search's seeds the chosen plan keeps the constraint */
   wx_opt_sample smp;
   assert_int_equal(wx__opt_evaluate(f.ev, f.r.x, wx__opt_seed(f.ev),
-                                    wx__opt_reps(f.ev), &smp, NULL), WX_OK);
+                                    wx__opt_reps(f.ev), &smp, NULL),
+                   WX_OK);
   assert_true(smp.share >= 0.9);
   wx__opt_sample_free(&smp);
   assert_true(f.r.improved); /* cheaper than the base, surely */
@@ -210,8 +214,8 @@ static void spec_fails(const char *body, int line, int col, const char *frag) {
   snprintf(text, sizeof text, "optimize:\n  base: two_ads.yaml\n%s", body);
   wx_diags *d = wx_diags_alloc(20);
   wx_opt_spec *s = NULL;
-  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s,
-                                      d), WX_ESCENARIO);
+  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s, d),
+                   WX_ESCENARIO);
   int found = 0;
   for (size_t i = 0; i < wx_diags_count(d); i++) {
     const wx_error *e = wx_diags_get(d, i);
@@ -236,27 +240,30 @@ static void file_errors_are_positioned(void **state) {
   spec_fails(b, 7, 15, "`x.y` is not one of the variables");
   snprintf(b, sizeof b, "%s  search: {algorithm: simplex}\n", vars);
   spec_fails(b, 6, 23, "unknown algorithm `simplex`");
-  spec_fails("  objective: {maximise: customers}\n  variables:\n"
-             "    a.b: {range: [0, 1]}\n",
-             3, 14, "{maximize: KPI}");
+  spec_fails(
+      "  objective: {maximise: customers}\n  variables:\n"
+      "    a.b: {range: [0, 1]}\n",
+      3, 14, "{maximize: KPI}");
   snprintf(b, sizeof b, "%s  chance: {target: t, by: 9d, p: 1.5}\n", vars);
   spec_fails(b, 6, 34, "strictly between 0 and 1");
-  spec_fails("  objective: {maximize: people_in}\n  variables:\n"
-             "    a.b: {levels: [1, 2]}\n",
-             5, 5, "needs `range");
+  spec_fails(
+      "  objective: {maximize: people_in}\n  variables:\n"
+      "    a.b: {levels: [1, 2]}\n",
+      5, 5, "needs `range");
 }
 
 /* A variable that is not in the base is refused at the variable. */
 static void unknown_path_is_positioned(void **state) {
   (void)state;
-  const char *text = "optimize:\n  base: two_ads.yaml\n"
-                     "  objective: {maximize: people_in}\n  variables:\n"
-                     "    sources.three.budget: {range: [0, 10]}\n";
+  const char *text =
+      "optimize:\n  base: two_ads.yaml\n"
+      "  objective: {maximize: people_in}\n  variables:\n"
+      "    sources.three.budget: {range: [0, 10]}\n";
   wx_diags *d = wx_diags_alloc(20);
   wx_opt_spec *s = NULL;
   wx_opt_evaluator *ev = NULL;
-  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s,
-                                      d), WX_OK);
+  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s, d),
+                   WX_OK);
   assert_int_equal(wx__opt_evaluator_new(s, NULL, &ev, d), WX_ESCENARIO);
   const wx_error *e = wx_diags_get(d, 0);
   assert_true(e->line == 5 && e->col == 5 && strstr(e->msg, "no such key"));
@@ -268,19 +275,21 @@ static void unknown_path_is_positioned(void **state) {
  * (two_ads.yaml has no order values, hence no revenue). */
 static void unknown_kpi_is_positioned(void **state) {
   (void)state;
-  const char *text = "optimize:\n  base: two_ads.yaml\n"
-                     "  objective: {maximize: revenue}\n  variables:\n"
-                     "    sources.one.budget: {range: [0, 10]}\n";
+  const char *text =
+      "optimize:\n  base: two_ads.yaml\n"
+      "  objective: {maximize: revenue}\n  variables:\n"
+      "    sources.one.budget: {range: [0, 10]}\n";
   wx_diags *d = wx_diags_alloc(20);
   wx_opt_spec *s = NULL;
   wx_opt_evaluator *ev = NULL;
   wx_opt_result r;
-  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s,
-                                      d), WX_OK);
+  assert_int_equal(wx__opt_spec_parse(DATA "x.yaml", text, strlen(text), &s, d),
+                   WX_OK);
   assert_int_equal(wx__opt_evaluator_new(s, NULL, &ev, d), WX_OK);
   assert_int_equal(wx__opt_search(ev, s, NULL, &r, d), WX_ESCENARIO);
   const wx_error *e = wx_diags_get(d, 0);
-  assert_true(e->line == 3 && e->col == 25 && strstr(e->msg, "no KPI `revenue`"));
+  assert_true(e->line == 3 && e->col == 25 &&
+              strstr(e->msg, "no KPI `revenue`"));
   wx__opt_result_free(&r);
   wx__opt_evaluator_free(ev);
   wx__opt_spec_free(s);

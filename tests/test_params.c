@@ -27,7 +27,8 @@ static const wx_param *param(const wx_model *m, const char *path) {
 static void priors_are_parsed_with_units_and_means(void **state) {
   (void)state;
   wx_model *m = wxt_load_ok(
-      MODS "sources:\n"
+      MODS
+      "sources:\n"
       "  a: {into: oa, rate: \"gamma(shape=4, mean=200/d)\"}\n"
       "  b: {into: oa, rate: \"lognormal(median=10/h, sigma=0.3)\"}\n"
       "  c: {into: oa, rate: \"uniform(150/d, 250/d)\"}\n"
@@ -63,7 +64,8 @@ static void priors_are_parsed_with_units_and_means(void **state) {
 
 static void certain_parameters_are_copied(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS "flows:\n  f: {from: oa, to: sdr, p: 4%, "
+  wx_model *m = wxt_load_ok(MODS
+                            "flows:\n  f: {from: oa, to: sdr, p: 4%, "
                             "delay: 3d}\n");
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   double *out = calloc(m->n_params, sizeof *out);
@@ -79,7 +81,8 @@ static void certain_parameters_are_copied(void **state) {
  * SE = sqrt(var / n), var = ab / ((a+b)^2 (a+b+1)). */
 static void beta_draws_have_the_beta_mean(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS "flows:\n  f: {from: oa, to: sdr, p: "
+  wx_model *m = wxt_load_ok(MODS
+                            "flows:\n  f: {from: oa, to: sdr, p: "
                             "\"beta(2, 48)\", delay: 3d}\n");
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 12345);
@@ -109,7 +112,8 @@ static int cmp(const void *x, const void *y) {
  * the 1% critical value 1.63 / sqrt(n). */
 static void gamma_draws_pass_a_ks_test(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS "sources:\n  s: {into: oa, rate: "
+  wx_model *m = wxt_load_ok(MODS
+                            "sources:\n  s: {into: oa, rate: "
                             "\"gamma(shape=4, mean=200/d)\"}\n");
   gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
   gsl_rng_set(r, 2024);

@@ -16,12 +16,12 @@
 
 #include "plot.h"
 
-#define DATA WX_SOURCE_DIR "/tests/data"
+#define DATA  WX_SOURCE_DIR "/tests/data"
 #define PLOTS WX_SOURCE_DIR "/plots"
 
-static const char *const results_charts[] = {
-    "fan_oa", "fan_wecom", "fan_mini", "stacked_members", "funnel",
-    "constraints"};
+static const char *const results_charts[] = {"fan_oa",   "fan_wecom",
+                                             "fan_mini", "stacked_members",
+                                             "funnel",   "constraints"};
 
 /* A scratch copy of a fixture directory (the renderer writes into it). */
 static char *scratch_copy(const char *fixture) {
@@ -152,8 +152,8 @@ static void results_fixture_renders_every_chart_in_every_format(void **st) {
   }
   check_svg(chart_path(dir, "stacked_members", "svg"), "公众号", "企业微信",
             "小程序, 商城", "私域引流 Q3 计划", (char *)NULL);
-  check_svg(chart_path(dir, "fan_oa", "svg"), "公众号", "median",
-            "p25", (char *)NULL);
+  check_svg(chart_path(dir, "fan_oa", "svg"), "公众号", "median", "p25",
+            (char *)NULL);
   check_svg(chart_path(dir, "funnel", "svg"), "触达 reached", "社群, 群成员",
             "客户", (char *)NULL);
   check_svg(chart_path(dir, "constraints", "svg"), "企业微信好友上限",
@@ -201,8 +201,8 @@ static void comparison_fixture_renders_overlay_and_kpi_bars(void **st) {
     check_svg(chart_path(dir, bases[i], "svg"), "baseline", "more_ads",
               "no_group", "方案对比", (char *)NULL);
   }
-  check_svg(chart_path(dir, "compare_purchase_count", "svg"),
-            "下单 purchase", (char *)NULL);
+  check_svg(chart_path(dir, "compare_purchase_count", "svg"), "下单 purchase",
+            (char *)NULL);
   /* The key names each variant's median, not its band columns. */
   check_svg_lacks(chart_path(dir, "compare_purchase_count", "svg"),
                   "baseline p75");
@@ -248,9 +248,10 @@ static void failing_gnuplot_leaves_no_partial_charts(void **st) {
   char fake[1024];
   snprintf(fake, sizeof fake, "%s/fake-gnuplot.sh", dir);
   FILE *f = fopen(fake, "w");
-  fputs("#!/bin/sh\nout=$(sed -n \"s/^out = '\\(.*\\)'$/\\1/p\" \"$1\")\n"
-        "printf 'half' > \"$out\"\necho 'boom: bad template' >&2\nexit 3\n",
-        f);
+  fputs(
+      "#!/bin/sh\nout=$(sed -n \"s/^out = '\\(.*\\)'$/\\1/p\" \"$1\")\n"
+      "printf 'half' > \"$out\"\necho 'boom: bad template' >&2\nexit 3\n",
+      f);
   fclose(f);
   chmod(fake, 0755);
   wx_plot_report rep;
@@ -301,9 +302,10 @@ static void malformed_input_is_an_error_with_its_line(void **st) {
   char path[1024];
   snprintf(path, sizeof path, "%s/funnel.csv", dir);
   FILE *f = fopen(path, "w");
-  fputs("stage,label,mean,ci_low,ci_high\nreached,触达,100,90,110\n"
-        "customers,客户,5\n",
-        f);
+  fputs(
+      "stage,label,mean,ci_low,ci_high\nreached,触达,100,90,110\n"
+      "customers,客户,5\n",
+      f);
   fclose(f);
   wx_plot_options opt = {.templates_dir = PLOTS};
   opt.charts = WX_PLOT_FUNNEL;

@@ -17,7 +17,7 @@
 #include "results.h"
 #include "scenario_support.h"
 
-#define DATA WX_SOURCE_DIR "/tests/data"
+#define DATA  WX_SOURCE_DIR "/tests/data"
 #define PLOTS WX_SOURCE_DIR "/plots"
 
 typedef struct {
@@ -41,11 +41,12 @@ static void scratch_init(scratch *s, const char *fixture) {
   snprintf(s->fake, sizeof s->fake, "%s/rec-gnuplot.sh", s->dir);
   FILE *f = fopen(s->fake, "w");
   assert_non_null(f);
-  fprintf(f, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *script*.gp)\n"
-             "  cat \"$a\" >> '%s/recorded'\n"
-             "  d=$(sed -n \"s/^datafile = '\\(.*\\)'$/\\1/p\" \"$a\")\n"
-             "  [ -n \"$d\" ] && cat \"$d\" >> '%s/recorded';; esac; done\n"
-             "exec gnuplot \"$@\"\n",
+  fprintf(f,
+          "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in *script*.gp)\n"
+          "  cat \"$a\" >> '%s/recorded'\n"
+          "  d=$(sed -n \"s/^datafile = '\\(.*\\)'$/\\1/p\" \"$a\")\n"
+          "  [ -n \"$d\" ] && cat \"$d\" >> '%s/recorded';; esac; done\n"
+          "exec gnuplot \"$@\"\n",
           s->dir, s->dir);
   fclose(f);
   chmod(s->fake, 0755);
@@ -130,12 +131,14 @@ static void constraints_chart_with_nothing_bound(void **st) {
   (void)st;
   scratch s;
   scratch_init(&s, DATA "/results_fixture");
-  put(&s, "constraints.csv", "constraint,label,first_bind_day,refused\n"
-                             "sdr.friend_cap,企业微信 friend cap,,0\n");
+  put(&s, "constraints.csv",
+      "constraint,label,first_bind_day,refused\n"
+      "sdr.friend_cap,企业微信 friend cap,,0\n");
   const char *rec = draw(&s, WX_PLOT_CONSTRAINTS,
                          "线下零售 Offline retail (WeCom → OA → community)");
   assert_non_null(strstr(rec, "企业微信 friend cap"));
-  assert_non_null(strstr(rec, "community)'.\"\\n\".'when caps and quotas bind"));
+  assert_non_null(
+      strstr(rec, "community)'.\"\\n\".'when caps and quotas bind"));
   scratch_free(&s);
 }
 

@@ -87,9 +87,9 @@ static void the_reference_example_loads(void **state) {
   assert_non_null(end);
   wx_model *m = NULL;
   wx_diags *d = wx_diags_alloc(8);
-  assert_int_equal(wx_model_load_buffer("example", start,
-                                        (size_t)(end - start), &m, d),
-                   WX_OK);
+  assert_int_equal(
+      wx_model_load_buffer("example", start, (size_t)(end - start), &m, d),
+      WX_OK);
   assert_int_equal(m->n_flows, 3);
   wx_model_free(m);
   wx_diags_free(d);

@@ -30,8 +30,9 @@ static void html_escapes_everything_active(void **state) {
   (void)state;
   wx__rbuf b = {0};
   wx__rb_html(&b, "<script>alert('x')</script> & \"q\"");
-  assert_string_equal(b.s, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-                           " &amp; &quot;q&quot;");
+  assert_string_equal(b.s,
+                      "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+                      " &amp; &quot;q&quot;");
   wx__rb_free(&b);
   wx__rb_gpstr(&b, "a'b\nc `x` @m");
   assert_string_equal(b.s, "'a''b c `x` @m'");
@@ -40,8 +41,9 @@ static void html_escapes_everything_active(void **state) {
 
 static void json_fields(void **state) {
   (void)state;
-  const char *j = "{\"title\": \"\\u5feb \\\"q\\\"\", \"seed\": 42,\n"
-                  "\"ok\": true}";
+  const char *j =
+      "{\"title\": \"\\u5feb \\\"q\\\"\", \"seed\": 42,\n"
+      "\"ok\": true}";
   char out[64];
   wx__report_json(j, "title", out, sizeof out);
   assert_string_equal(out, "\xe5\xbf\xab \"q\"");
@@ -63,10 +65,11 @@ static int inline_svg(const char *svg, wx__rbuf *b) {
 static void svg_ids_prefixed_prologue_dropped(void **state) {
   (void)state;
   wx__rbuf b = {0};
-  const char *svg = "<?xml version=\"1.0\"?>\n<svg width='2'><defs><path "
-                    "id='gpPt0'/></defs><use xlink:href='#gpPt0'/><g "
-                    "fill=\"url(#grad)\"><text>on = upon &lt;b&gt;</text>"
-                    "</g></svg>\ntrailing";
+  const char *svg =
+      "<?xml version=\"1.0\"?>\n<svg width='2'><defs><path "
+      "id='gpPt0'/></defs><use xlink:href='#gpPt0'/><g "
+      "fill=\"url(#grad)\"><text>on = upon &lt;b&gt;</text>"
+      "</g></svg>\ntrailing";
   assert_int_equal(inline_svg(svg, &b), WX_OK);
   assert_non_null(strstr(b.s, "id='c7-gpPt0'"));
   assert_non_null(strstr(b.s, "href='#c7-gpPt0'"));

@@ -13,8 +13,8 @@
 
 #define REPS 6
 static const char *const compared[] = {
-    "entities.csv", "series.csv", "series_stats.csv", "kpis.csv",
-    "kpi_summary.csv", "params.csv", "prcc.csv", "summary.json"};
+    "entities.csv",    "series.csv", "series_stats.csv", "kpis.csv",
+    "kpi_summary.csv", "params.csv", "prcc.csv",         "summary.json"};
 
 typedef struct {
   atomic_int stop;
@@ -65,10 +65,13 @@ static wx_model *quickstart(void) {
   return load(WX_SOURCE_DIR "/scenarios/quickstart.yaml");
 }
 
-static int run(const wx_model *m, const char *dir, int resume,
-               unsigned threads, stopper *s, wx_diags *d) {
-  wx_run_options o = {.out_dir = dir, .replications = resume ? 0 : REPS,
-                      .threads = threads, .resume = resume, .force = 1};
+static int run(const wx_model *m, const char *dir, int resume, unsigned threads,
+               stopper *s, wx_diags *d) {
+  wx_run_options o = {.out_dir = dir,
+                      .replications = resume ? 0 : REPS,
+                      .threads = threads,
+                      .resume = resume,
+                      .force = 1};
   if (s) {
     o.stop = &s->stop;
     o.progress = stop_progress;
@@ -91,7 +94,7 @@ static void rm_rf(char *dir) {
 }
 
 static void resumed_is_byte_identical(wx_model *m, unsigned stop_after,
-                                     unsigned threads) {
+                                      unsigned threads) {
   char *ref = tmpdir(), *cut = tmpdir();
   assert_int_equal(run(m, ref, 0, 2, NULL, NULL), WX_OK);
   /* stop_after 0: the flag is up before the first replication ends. */
@@ -187,8 +190,8 @@ static void a_changed_scenario_is_not_resumed(void **st) {
   wx_model *m = quickstart(), *other = NULL;
   char *dir = partial_run(m);
   const char *text = "modules: {oa: {kind: group}}\n";
-  assert_int_equal(wx_model_load_buffer("o.yaml", text, strlen(text), &other,
-                                        NULL), WX_OK);
+  assert_int_equal(
+      wx_model_load_buffer("o.yaml", text, strlen(text), &other, NULL), WX_OK);
   expect_refusal(other, dir, WX_EINVAL, "scenario has changed");
   rm_rf(dir);
   wx_model_free(other);
@@ -210,8 +213,8 @@ static void a_damaged_series_file_is_reported_with_its_line(void **st) {
   char *dir = partial_run(m);
   char cmd[600];
   /* Change one value's entity name on line 3. */
-  snprintf(cmd, sizeof cmd, "sed -i '3s/,module,oa,/,module,xx,/' '%s/series.csv'",
-           dir);
+  snprintf(cmd, sizeof cmd,
+           "sed -i '3s/,module,oa,/,module,xx,/' '%s/series.csv'", dir);
   assert_int_equal(system(cmd), 0);
   wx_diags *d = wx_diags_alloc(10);
   assert_int_equal(run(m, dir, 1, 1, NULL, d), WX_EINVAL);

@@ -71,8 +71,8 @@ static void outputs_are_identical_for_1_2_and_4_threads(void **state) {
   char *dirs[3] = {temp_dir(), temp_dir(), temp_dir()};
   const unsigned threads[3] = {1, 2, 4};
   for (int i = 0; i < 3; i++) run_into(m, dirs[i], threads[i]);
-  const char *files[] = {"series.csv", "series_stats.csv", "kpis.csv",
-                         "kpi_summary.csv", "params.csv", "summary.json",
+  const char *files[] = {"series.csv",      "series_stats.csv", "kpis.csv",
+                         "kpi_summary.csv", "params.csv",       "summary.json",
                          "entities.csv"};
   for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
     char path[256];
@@ -83,7 +83,8 @@ static void outputs_are_identical_for_1_2_and_4_threads(void **state) {
       snprintf(path, sizeof path, "%s/%s", dirs[i], files[f]);
       char *got = read_all(path);
       assert_non_null(got);
-      if (strcmp(want, got) != 0) fail_msg("%s differs for -j %u", files[f], threads[i]);
+      if (strcmp(want, got) != 0)
+        fail_msg("%s differs for -j %u", files[f], threads[i]);
       free(got);
     }
     free(want);
@@ -195,8 +196,8 @@ static void ci_of_the_mean_covers_the_truth_about_95_percent(void **state) {
   int covered = 0;
   for (int e = 0; e < E; e++) {
     c.n = 0;
-    wx_runner_opts o = {.seed = 1000 + (uint64_t)e, .replications = R,
-                        .threads = 2};
+    wx_runner_opts o = {
+        .seed = 1000 + (uint64_t)e, .replications = R, .threads = 2};
     assert_int_equal(wx__run_replications(m, &l, &o, collect_sink, &c), WX_OK);
     /* The code's interval (what kpi_summary.csv reports), so a bug in it
      * fails this test. */

@@ -42,8 +42,8 @@ static void remove_dir(char *dir) {
 
 static int run_budget(const wx_model *m, const char *dir, wx_diags *d,
                       double budget) {
-  wx_run_options o = {.out_dir = dir, .force = 1, .threads = 2,
-                      .memory_budget = budget};
+  wx_run_options o = {
+      .out_dir = dir, .force = 1, .threads = 2, .memory_budget = budget};
   return wx_run(m, &o, NULL, d);
 }
 
@@ -102,8 +102,7 @@ static void grid_times_are_the_decimal_multiples_of_sample_every(void **state) {
   wx_layout l;
   assert_int_equal(wx__layout_init(&l, m, 0), WX_OK);
   assert_int_equal(l.n_samples, 11);
-  const double want[11] = {0, 0.1, 0.2, 0.3, 0.4, 0.5,
-                           0.6, 0.7, 0.8, 0.9, 1.0};
+  const double want[11] = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
   for (int k = 0; k < 11; k++)
     if (l.times[k] != want[k]) fail_msg("time %d is %.17g", k, l.times[k]);
   wx__layout_free(&l);
@@ -176,13 +175,14 @@ static void funnel_has_the_model_stages_with_series_means(void **state) {
   assert_int_equal(run_into(m, dir, NULL), WX_OK);
   wx_csv *f = load(dir, "funnel.csv"), *st = load(dir, "series_stats.csv");
   wx_csv *k = load(dir, "kpi_summary.csv");
-  const char *hdr[] = {"stage", "label", "mean", "ci_low", "ci_high",
-                       "share_of_previous"};
+  const char *hdr[] = {"stage",  "label",   "mean",
+                       "ci_low", "ci_high", "share_of_previous"};
   assert_int_equal(wx__csv_cols(f), 6);
   for (int j = 0; j < 6; j++) assert_string_equal(wx__csv_header(f, j), hdr[j]);
   assert_int_equal(wx__csv_rows(f), 3);
   const char *stages[] = {"followers", "staff_friends", "customers"};
-  const char *labels[] = {"关注 followers", "好友 staff friends", "客户 customers"};
+  const char *labels[] = {"关注 followers", "好友 staff friends",
+                          "客户 customers"};
   double want[3] = {stat_mean(st, "oa", "joins", "1"),
                     stat_mean(st, "sdr", "joins", "1"),
                     stat_mean(k, "outcome.purchase", NULL, NULL)};
@@ -231,7 +231,8 @@ static void model_without_funnel_stages_writes_no_funnel(void **state) {
 static void declared_funnel_stages_come_in_their_order(void **state) {
   (void)state;
   char text[2048];
-  snprintf(text, sizeof text, "%s  mpj: {from: oa, to: mp, type: join, "
+  snprintf(text, sizeof text,
+           "%s  mpj: {from: oa, to: mp, type: join, "
            "p: 20%%, delay: 0.1d}\n"
            "funnel: [mp, {stage: sdr, label: 加企业微信}, customers]\n",
            scenario);

@@ -60,18 +60,19 @@ static void shares_match_the_full_run(void **state) {
     for (uint32_t first = 0; first < 3; first++)
       for (uint32_t threads = 1; threads <= 3; threads += 2) {
         part->n = 0;
-        wx_runner_opts p = {.seed = 42, .replications = R,
-                            .first_rep = first, .stride = strides[s],
+        wx_runner_opts p = {.seed = 42,
+                            .replications = R,
+                            .first_rep = first,
+                            .stride = strides[s],
                             .threads = threads};
         assert_int_equal(wx__run_local(m, &l, &p, record_sink, part), WX_OK);
-        uint32_t want = first < R ? (R - first + strides[s] - 1) / strides[s]
-                                  : 0;
+        uint32_t want =
+            first < R ? (R - first + strides[s] - 1) / strides[s] : 0;
         assert_int_equal(part->n, want);
         for (uint32_t i = 0; i < part->n; i++) {
           uint32_t rep = first + i * strides[s];
           assert_int_equal(part->rep[i], rep);
-          assert_memory_equal(part->v[i], full->v[rep],
-                              cells * sizeof(double));
+          assert_memory_equal(part->v[i], full->v[rep], cells * sizeof(double));
           assert_memory_equal(&part->param[i], &full->param[rep],
                               sizeof(double));
           assert_true(part->events[i] == full->events[rep]);

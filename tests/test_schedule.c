@@ -14,8 +14,8 @@
 
 #include "calendar.h"
 
-#define DAY 1440 /* minutes */
-#define YEAR 365 /* horizon, days */
+#define DAY  1440 /* minutes */
+#define YEAR 365  /* horizon, days */
 
 typedef struct {
   int every, at, from, until; /* minutes, except from/until (days) */
@@ -73,10 +73,10 @@ static void check(const plan *p) {
   const int32_t start = WX_DEFAULT_START_DAY;
   int want = exact_posts(p, start), got = schedule_posts(p, start);
   if (want != got)
-    fail_msg("every %d min at %d min from %d d until %d d weekdays %#x "
-             "dates %d: %d posts, exact %d",
-             p->every, p->at, p->from, p->until, p->weekdays, p->n_dates, got,
-             want);
+    fail_msg(
+        "every %d min at %d min from %d d until %d d weekdays %#x "
+        "dates %d: %d posts, exact %d",
+        p->every, p->at, p->from, p->until, p->weekdays, p->n_dates, got, want);
 }
 
 /* every 8h: 1,096 posts a year (0, 8h, ... 365d), never 1,208. */
@@ -90,8 +90,8 @@ static void every_8h_posts_1096_times_a_year(void **state) {
 
 static void periodic_series_post_once_per_instant(void **state) {
   (void)state;
-  static const int every[] = {60, 100, 180, 240, 300, 420, 480,
-                              720, 1000, 1440, 2880, 10080};
+  static const int every[] = {60,  100, 180,  240,  300,  420,
+                              480, 720, 1000, 1440, 2880, 10080};
   static const int at[] = {0, 30, 600, 1200, 1439};
   static const int from[] = {0, 1, 3, 10};
   static const int until[] = {100000, 200};
@@ -100,7 +100,9 @@ static void periodic_series_post_once_per_instant(void **state) {
       for (size_t c = 0; c < sizeof from / sizeof *from; c++)
         for (size_t d = 0; d < 2; d++)
           for (int withdates = 0; withdates < 2; withdates++) {
-            plan p = {.every = every[a], .at = at[b], .from = from[c],
+            plan p = {.every = every[a],
+                      .at = at[b],
+                      .from = from[c],
                       .until = until[d]};
             if (withdates) { /* on the grid, before `from`, past until */
               int f = from[c];
@@ -119,8 +121,11 @@ static void weekdays_and_dates_post_once_per_instant(void **state) {
   for (size_t a = 0; a < 4; a++)
     for (size_t b = 0; b < 3; b++)
       for (int from = 0; from < 9; from += 4) {
-        plan p = {.weekdays = masks[a], .at = at[b], .from = from,
-                  .until = 100000, .n_dates = 3};
+        plan p = {.weekdays = masks[a],
+                  .at = at[b],
+                  .from = from,
+                  .until = 100000,
+                  .n_dates = 3};
         p.dates[0] = from + 1, p.dates[1] = from + 4, p.dates[2] = 364;
         check(&p);
       }

@@ -22,8 +22,9 @@
 static void cycle(const char *there, const char *back) {
   char text[512];
   snprintf(text, sizeof text,
-           MODS "flows:\n  there: {from: oa, to: sdr, delay: %s}\n"
-                "  back: {from: sdr, to: oa, delay: %s}\n",
+           MODS
+           "flows:\n  there: {from: oa, to: sdr, delay: %s}\n"
+           "  back: {from: sdr, to: oa, delay: %s}\n",
            there, back);
   wxt_load_fails(text, WX_ESCENARIO, 6, 3, "there -> back form a cycle");
 }
@@ -39,12 +40,14 @@ static void cycles_whose_delays_can_all_be_zero_are_refused(void **state) {
 
 static void cycles_that_can_advance_are_accepted(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS "flows:\n"
+  wx_model *m = wxt_load_ok(MODS
+                            "flows:\n"
                             "  there: {from: oa, to: sdr, delay: 0d}\n"
                             "  back: {from: sdr, to: oa, "
                             "delay: \"uniform(0d, 1d)\"}\n");
   wx_model_free(m);
-  m = wxt_load_ok(MODS "flows:\n"
+  m = wxt_load_ok(MODS
+                  "flows:\n"
                   "  there: {from: oa, to: sdr, delay: 0d}\n"
                   "  back: {from: sdr, to: oa, "
                   "delay: {dist: exponential, mean: \"uniform(1d, 2d)\"}}\n");
@@ -53,17 +56,20 @@ static void cycles_that_can_advance_are_accepted(void **state) {
 
 static void a_sure_instant_repeat_is_refused(void **state) {
   (void)state;
-  wxt_load_fails(MODS "outcomes:\n  purchase: {value: 10, "
+  wxt_load_fails(MODS
+                 "outcomes:\n  purchase: {value: 10, "
                  "repeat: {p: 100%, delay: 0d}}\n",
                  WX_ESCENARIO, 5, 3, "repeats with p 100%");
-  wx_model *m = wxt_load_ok(MODS "outcomes:\n  purchase: {value: 10, "
+  wx_model *m = wxt_load_ok(MODS
+                            "outcomes:\n  purchase: {value: 10, "
                             "repeat: {p: 50%, delay: 0d}}\n");
   wx_model_free(m);
 }
 
 static void touchpoints_fire_at_most_once_a_minute(void **state) {
   (void)state;
-  wxt_load_fails(MODS "touchpoints:\n  push:\n    module: oa\n"
+  wxt_load_fails(MODS
+                 "touchpoints:\n  push:\n    module: oa\n"
                  "    schedule: {every: 1e-6s}\n"
                  "    responses: {r: {p: 1%, to: sdr}}\n",
                  WX_ESCENARIO, 7, 23, "at most once a minute");
@@ -71,7 +77,8 @@ static void touchpoints_fire_at_most_once_a_minute(void **state) {
 
 /* What the loader cannot see (here a model built in C) the engine stops:
  * a zero-delay loop ends the replication with a message naming it. */
-static void the_engine_ends_a_replication_whose_time_stands_still(void **state) {
+static void the_engine_ends_a_replication_whose_time_stands_still(
+    void **state) {
   (void)state;
   wx_model *m = fx_model(10, 1);
   uint32_t a = fx_module(m, "a"), b = fx_module(m, "b");
@@ -108,17 +115,24 @@ static void a_large_instant_burst_is_not_a_stall(void **state) {
 
 static void counts_beyond_what_can_be_drawn_are_refused(void **state) {
   (void)state;
-  const char *tp = MODS "touchpoints:\n  vid:\n    module: oa\n"
-                   "    schedule: {every: 7d}\n";
+  const char *tp = MODS
+      "touchpoints:\n  vid:\n    module: oa\n"
+      "    schedule: {every: 7d}\n";
   char text[512];
-  snprintf(text, sizeof text, "%s    recommend: {views: 1e15, responses: "
-           "{f: {to: oa, p: 2%%}}}\n", tp);
+  snprintf(text, sizeof text,
+           "%s    recommend: {views: 1e15, responses: "
+           "{f: {to: oa, p: 2%%}}}\n",
+           tp);
   wxt_load_fails(text, WX_ESCENARIO, 8, 24, "at most 1e+09 views per post");
-  snprintf(text, sizeof text, "%s    recommend: {views: 3.1e27, responses: "
-           "{f: {to: oa, p: 2%%}}}\n", tp);
+  snprintf(text, sizeof text,
+           "%s    recommend: {views: 3.1e27, responses: "
+           "{f: {to: oa, p: 2%%}}}\n",
+           tp);
   wxt_load_fails(text, WX_ESCENARIO, 8, 24, "views per post can be drawn");
-  snprintf(text, sizeof text, "%s    fission: {share: 5%%, offspring: "
-           "poisson(1e12), generation_delay: 1d}\n", tp);
+  snprintf(text, sizeof text,
+           "%s    fission: {share: 5%%, offspring: "
+           "poisson(1e12), generation_delay: 1d}\n",
+           tp);
   wxt_load_fails(text, WX_ESCENARIO, 8, 37, "offspring per share");
 }
 
@@ -126,10 +140,10 @@ static void horizons_and_sample_grids_beyond_memory_are_refused(void **state) {
   (void)state;
   wxt_load_fails("horizon: 1e9d\n" MODS, WX_ESCENARIO, 1, 10,
                  "at most 36525 days");
-  wxt_load_fails("horizon: 365d\nsample_every: 1e-300d\n" MODS,
-                 WX_ESCENARIO, 2, 15, "sample rows per replication");
-  wxt_load_fails("horizon: 3650d\nsample_every: 1min\n" MODS,
-                 WX_ESCENARIO, 2, 15, "sample less often");
+  wxt_load_fails("horizon: 365d\nsample_every: 1e-300d\n" MODS, WX_ESCENARIO, 2,
+                 15, "sample rows per replication");
+  wxt_load_fails("horizon: 3650d\nsample_every: 1min\n" MODS, WX_ESCENARIO, 2,
+                 15, "sample less often");
   wx_model *m = wxt_load_ok("horizon: 3650d\nsample_every: 1h\n" MODS);
   wx_model_free(m);
 }
@@ -162,12 +176,14 @@ static void large_poisson_means_are_drawn_fast_and_right(void **state) {
 
 static void retries_and_group_lifetimes_are_at_least_a_minute(void **state) {
   (void)state;
-  wxt_load_fails("modules:\n  sdr: {kind: wecom, on_refused: retry, "
-                 "retry_after: 1s}\n", WX_ESCENARIO, 2, 54,
-                 "`modules.sdr.retry_after`: at most once a minute");
-  wxt_load_fails("modules:\n  g: {kind: group, group_type: functional, "
-                 "lifetime: 1e-9d}\n", WX_ESCENARIO, 2, 54,
-                 "`modules.g.lifetime`: at most once a minute");
+  wxt_load_fails(
+      "modules:\n  sdr: {kind: wecom, on_refused: retry, "
+      "retry_after: 1s}\n",
+      WX_ESCENARIO, 2, 54, "`modules.sdr.retry_after`: at most once a minute");
+  wxt_load_fails(
+      "modules:\n  g: {kind: group, group_type: functional, "
+      "lifetime: 1e-9d}\n",
+      WX_ESCENARIO, 2, 54, "`modules.g.lifetime`: at most once a minute");
 }
 
 int main(void) {

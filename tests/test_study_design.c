@@ -129,8 +129,7 @@ static void test_sobol_sequence(void **state) {
     assert_int_equal(seen[0], 0);
     for (size_t b = 1; b <= N; b++) assert_int_equal(seen[b], 1);
   }
-  assert_int_equal(wx__design_sobol_seq(u, 1, WX_SOBOL_MAX_DIM + 1),
-                   WX_EINVAL);
+  assert_int_equal(wx__design_sobol_seq(u, 1, WX_SOBOL_MAX_DIM + 1), WX_EINVAL);
 }
 
 /* Every step of a trajectory moves exactly one factor, by +-delta, each
@@ -158,8 +157,10 @@ static void test_morris_trajectories(void **state) {
           changed++;
           moved[i]++;
           assert_true(fabs(fabs(b[i] - a[i]) - delta) < 1e-12);
-          if (b[i] > a[i]) up++;
-          else down++;
+          if (b[i] > a[i])
+            up++;
+          else
+            down++;
         }
       assert_int_equal(changed, 1);
     }
@@ -197,8 +198,9 @@ static void test_saltelli_matrices(void **state) {
  * dimensions at most): they are pseudo-random, still independent. */
 static void test_saltelli_many_factors(void **state) {
   (void)state;
-  char text[4096] = "study:\n  base: s.yaml\n  method: {type: sobol, n: 64}\n"
-                    "  factors:\n";
+  char text[4096] =
+      "study:\n  base: s.yaml\n  method: {type: sobol, n: 64}\n"
+      "  factors:\n";
   for (int i = 0; i < 25; i++)
     snprintf(text + strlen(text), sizeof text - strlen(text),
              "    f%d: {range: [0, 1]}\n", i);
@@ -227,9 +229,10 @@ static int failing_eval(void *ctx, const double *x, double *y) {
 /* An evaluation error stops the study and frees Y. */
 static void test_evaluate_stops_on_error(void **state) {
   (void)state;
-  wx_study_spec *s = spec_ok("study:\n  base: s.yaml\n  design: oat\n"
-                             "  factors:\n    a: {range: [0, 1]}\n"
-                             "    b: {range: [0, 1]}\n");
+  wx_study_spec *s = spec_ok(
+      "study:\n  base: s.yaml\n  design: oat\n"
+      "  factors:\n    a: {range: [0, 1]}\n"
+      "    b: {range: [0, 1]}\n");
   wx_study_design *p = points(s, NULL);
   int calls = 0;
   double *Y = (double *)1;
@@ -251,8 +254,9 @@ static void test_design_sizes(void **state) {
   assert_int_equal(p->n_points, 12 * 3);
   wx__study_design_free(p);
   wx__study_spec_free(s);
-  s = spec_ok("study:\n  base: s.yaml\n  design: {type: lhs, n: 33}\n"
-              "  factors:\n    a: {range: [0, 1]}\n");
+  s = spec_ok(
+      "study:\n  base: s.yaml\n  design: {type: lhs, n: 33}\n"
+      "  factors:\n    a: {range: [0, 1]}\n");
   p = points(s, NULL);
   assert_int_equal(p->n_points, 33);
   wx__study_design_free(p);

@@ -163,8 +163,10 @@ static double prcc_by_regression(const double *X, const double *y, size_t n,
   for (size_t a = 0, m = 1; a < k; a++) {
     rank_col(X + a, n, k, col);
     for (size_t j = 0; j < n; j++)
-      if (a == i) gsl_vector_set(ri, j, col[j]);
-      else gsl_matrix_set(D, j, m, col[j]);
+      if (a == i)
+        gsl_vector_set(ri, j, col[j]);
+      else
+        gsl_matrix_set(D, j, m, col[j]);
     if (a != i) m++;
   }
   rank_col(y, n, 1, col);
@@ -294,10 +296,12 @@ static void test_tornado_paired_swings(void **state) {
 /* A design that is not the method's is refused. */
 static void test_analyse_refuses_wrong_design(void **state) {
   (void)state;
-  wx_study_spec *s = spec_ok("study:\n  base: s.yaml\n  method: tornado\n"
-                             "  factors:\n    a: {range: [1, 3]}\n");
-  wx_study_spec *g = spec_ok("study:\n  base: s.yaml\n  design: grid\n"
-                             "  factors:\n    a: {range: [1, 3]}\n");
+  wx_study_spec *s = spec_ok(
+      "study:\n  base: s.yaml\n  method: tornado\n"
+      "  factors:\n    a: {range: [1, 3]}\n");
+  wx_study_spec *g = spec_ok(
+      "study:\n  base: s.yaml\n  design: grid\n"
+      "  factors:\n    a: {range: [1, 3]}\n");
   wx_study_design *p = NULL;
   assert_int_equal(wx__study_points(g, NULL, &p, NULL), WX_OK);
   double Y[5] = {0};

@@ -21,7 +21,7 @@
 #include "study_run.h"
 
 #define T_DAYS 10.0
-#define TAU (1.0 / 24.0)
+#define TAU    (1.0 / 24.0)
 
 static const char *scenario =
     "horizon: 10d\nsample_every: 10d\nseed: 11\nreplications: 2\n"
@@ -57,8 +57,10 @@ static void setup_study(fixture *f, const char *body,
   memset(f, 0, sizeof *f);
   f->base = wxt_temp_file(scenario, strlen(scenario));
   char text[2048];
-  snprintf(text, sizeof text, "study:\n  base: %s\n  kpis: "
-           "[members_end.shop]\n%s", f->base, body);
+  snprintf(text, sizeof text,
+           "study:\n  base: %s\n  kpis: "
+           "[members_end.shop]\n%s",
+           f->base, body);
   wx_diags *d = wx_diags_alloc(20);
   int rc = wx__study_spec_parse("t.yaml", text, strlen(text), &f->spec, d);
   if (rc == WX_OK) rc = wx__study_prepare(f->spec, o, &f->ctx, d);
@@ -118,8 +120,8 @@ static void sweep_matches_closed_form(void **state) {
     double mu = expected(r, p), se = sqrt(mu / 30);
     double got = point_mean(&f, pt);
     if (fabs(got - mu) > 4 * se)
-      fail_msg("point %zu (r %g, p %g): %g vs %g (se %g)", pt, r, p, got,
-               mu, se);
+      fail_msg("point %zu (r %g, p %g): %g vs %g (se %g)", pt, r, p, got, mu,
+               se);
   }
   teardown_study(&f);
 }
@@ -155,9 +157,9 @@ static const wx_study_index *row(const wx_study_indices *ix, unsigned i,
 
 static void analyse(fixture *f, wx_study_indices *ix) {
   memset(ix, 0, sizeof *ix);
-  assert_int_equal(wx__study_analyse(f->spec, f->p, f->Y, 1,
-                                     f->ctx->replications, ix),
-                   WX_OK);
+  assert_int_equal(
+      wx__study_analyse(f->spec, f->p, f->Y, 1, f->ctx->replications, ix),
+      WX_OK);
 }
 
 /* The tornado's swing of each factor is the formula's difference between
@@ -168,9 +170,11 @@ static void tornado_swings_match(void **state) {
   (void)state;
   fixture f;
   wx_study_options o = {0};
-  setup_study(&f, "  replications: 40\n  method: tornado\n  factors:\n"
+  setup_study(&f,
+              "  replications: 40\n  method: tornado\n  factors:\n"
               "    sources.s.rate: {range: [50/d, 250/d]}\n"
-              "    flows.join.p: {range: [10%, 70%]}\n", &o);
+              "    flows.join.p: {range: [10%, 70%]}\n",
+              &o);
   run_study(&f);
   wx_study_indices ix;
   analyse(&f, &ix);
@@ -181,8 +185,7 @@ static void tornado_swings_match(void **state) {
     double se = sqrt((lo + hi) / 40);
     const wx_study_index *s = row(&ix, i, "swing");
     if (fabs(s->value - (hi - lo)) > 4 * se)
-      fail_msg("factor %u: swing %g vs %g (se %g)", i, s->value, hi - lo,
-               se);
+      fail_msg("factor %u: swing %g vs %g (se %g)", i, s->value, hi - lo, se);
     assert_true(s->lo < s->value && s->value < s->hi);
   }
   wx__study_indices_free(&ix);
@@ -197,11 +200,13 @@ static void sobol_indices_of_a_product(void **state) {
   (void)state;
   fixture f;
   wx_study_options o = {0};
-  setup_study(&f, "  replications: 2\n"
+  setup_study(&f,
+              "  replications: 2\n"
               "  method: {type: sobol, n: 256, bootstrap: 300}\n"
               "  factors:\n"
               "    sources.s.rate: {range: [100/d, 200/d]}\n"
-              "    flows.join.p: {range: [20%, 60%]}\n", &o);
+              "    flows.join.p: {range: [20%, 60%]}\n",
+              &o);
   run_study(&f);
   wx_study_indices ix;
   analyse(&f, &ix);
@@ -229,10 +234,12 @@ static void morris_effects_match(void **state) {
   (void)state;
   fixture f;
   wx_study_options o = {0};
-  setup_study(&f, "  replications: 4\n  method: {type: morris, r: 20}\n"
+  setup_study(&f,
+              "  replications: 4\n  method: {type: morris, r: 20}\n"
               "  factors:\n"
               "    sources.s.rate: {range: [100/d, 200/d]}\n"
-              "    flows.join.p: {range: [20%, 60%]}\n", &o);
+              "    flows.join.p: {range: [20%, 60%]}\n",
+              &o);
   run_study(&f);
   wx_study_indices ix;
   analyse(&f, &ix);
@@ -252,8 +259,7 @@ static void morris_effects_match(void **state) {
   for (unsigned i = 0; i < 2; i++) {
     const wx_study_index *m = row(&ix, i, "mu");
     if (fabs(m->value - want[i]) > 4 * sqrt(var[i]))
-      fail_msg("mu[%u] %g vs %g (se %g)", i, m->value, want[i],
-               sqrt(var[i]));
+      fail_msg("mu[%u] %g vs %g (se %g)", i, m->value, want[i], sqrt(var[i]));
     assert_true(fabs(row(&ix, i, "mu_star")->value - m->value) < 1e-9);
   }
   wx__study_indices_free(&ix);
@@ -271,8 +277,10 @@ static void stop_keeps_finished_points(void **state) {
   static atomic_int stop;
   atomic_store(&stop, 0);
   fixture f;
-  wx_study_options o = {.threads = 1, .stop = &stop,
-                        .progress = stop_after_three, .progress_ctx = &stop};
+  wx_study_options o = {.threads = 1,
+                        .stop = &stop,
+                        .progress = stop_after_three,
+                        .progress_ctx = &stop};
   setup_study(&f, grid_body, &o);
   unsigned char *done = NULL;
   size_t n_done = 0;
@@ -296,7 +304,8 @@ static void errors_are_positioned(void **state) {
   char text[1024];
   snprintf(text, sizeof text,
            "study:\n  base: %s\n  kpis: [members_end.shopp]\n  design: oat\n"
-           "  factors:\n    flows.join.p: {range: [10%%, 170%%]}\n", base);
+           "  factors:\n    flows.join.p: {range: [10%%, 170%%]}\n",
+           base);
   wx_study_spec *s = NULL;
   wx_study_ctx *c = NULL;
   wx_diags *d = wx_diags_alloc(20);

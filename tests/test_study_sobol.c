@@ -227,12 +227,12 @@ static void test_degenerate_outputs(void **state) {
   enum { N = 8, K = 2 };
   double f[N * (K + 2)], S1[K], ST[K];
   for (size_t j = 0; j < N * (K + 2); j++) f[j] = 1.0;
-  assert_int_equal(wx__sobol_indices(f, N, K, 0, 1, S1, ST, NULL, NULL, NULL,
-                                     NULL), WX_OK);
+  assert_int_equal(
+      wx__sobol_indices(f, N, K, 0, 1, S1, ST, NULL, NULL, NULL, NULL), WX_OK);
   assert_true(isnan(S1[0]) && isnan(ST[1]));
   for (size_t j = 0; j < N * (K + 2); j++) f[j] = NAN;
-  assert_int_equal(wx__sobol_indices(f, N, K, 10, 1, S1, ST, NULL, NULL, NULL,
-                                     NULL), WX_OK);
+  assert_int_equal(
+      wx__sobol_indices(f, N, K, 10, 1, S1, ST, NULL, NULL, NULL, NULL), WX_OK);
   assert_true(isnan(S1[0]));
 }
 

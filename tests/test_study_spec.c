@@ -84,26 +84,31 @@ static void test_reads_everything(void **state) {
 
 static void test_defaults(void **state) {
   (void)state;
-  wx_study_spec *s = spec_ok("t.yaml", HEAD "  method: sobol\n  factors:\n"
+  wx_study_spec *s = spec_ok("t.yaml", HEAD
+                             "  method: sobol\n  factors:\n"
                              "    a: {range: [0, 1]}\n");
   assert_int_equal(s->n, 512);
   assert_int_equal(s->bootstrap, 500);
   wx__study_spec_free(s);
-  s = spec_ok("t.yaml", HEAD "  method: morris\n  factors:\n"
+  s = spec_ok("t.yaml", HEAD
+              "  method: morris\n  factors:\n"
               "    a: {range: [0, 1]}\n");
   assert_true(s->n == 10 && s->morris_levels == 4);
   wx__study_spec_free(s);
-  s = spec_ok("t.yaml", HEAD "  method: prcc\n  factors:\n"
+  s = spec_ok("t.yaml", HEAD
+              "  method: prcc\n  factors:\n"
               "    a: {range: [0, 1]}\n");
   assert_string_equal(s->design->name, "lhs");
   assert_int_equal(s->n, 100);
   wx__study_spec_free(s);
-  s = spec_ok("t.yaml", HEAD "  design: grid\n  factors:\n"
+  s = spec_ok("t.yaml", HEAD
+              "  design: grid\n  factors:\n"
               "    a: {range: [0, 1]}\n");
   assert_null(s->method);
   assert_int_equal(s->grid_levels, 5);
   wx__study_spec_free(s);
-  s = spec_ok("t.yaml", HEAD "  method: tornado\n  factors:\n"
+  s = spec_ok("t.yaml", HEAD
+              "  method: tornado\n  factors:\n"
               "    a: {range: [0, 1]}\n");
   assert_string_equal(s->design->name, "oat");
   wx__study_spec_free(s);
@@ -131,23 +136,30 @@ static void test_design_and_method_errors(void **state) {
   (void)state;
   fails(HEAD "  design: lhz\n  factors:\n    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 11, "unknown design `lhz`; did you mean `lhs`?");
-  fails(HEAD "  design: {type: lhs, levels: 3}\n  factors:\n"
+  fails(HEAD
+        "  design: {type: lhs, levels: 3}\n  factors:\n"
         "    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 23, "unknown key `levels` in design `lhs`");
-  fails(HEAD "  method: {type: morris, bootstrap: 9}\n  factors:\n"
+  fails(HEAD
+        "  method: {type: morris, bootstrap: 9}\n  factors:\n"
         "    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 26, "unknown key `bootstrap` in method `morris`");
-  fails(HEAD "  method: {type: morris, levels: 5}\n  factors:\n"
-        "    a: {range: [0, 1]}\n", WX_ESCENARIO, 3, 34, "must be even");
+  fails(HEAD
+        "  method: {type: morris, levels: 5}\n  factors:\n"
+        "    a: {range: [0, 1]}\n",
+        WX_ESCENARIO, 3, 34, "must be even");
   fails(HEAD "  method: sobl\n  factors:\n    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 11, "did you mean `sobol`?");
-  fails(HEAD "  design: {type: lhs, n: 50}\n  method: morris\n  factors:\n"
+  fails(HEAD
+        "  design: {type: lhs, n: 50}\n  method: morris\n  factors:\n"
         "    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 11, "`method: morris` builds its own design");
-  fails(HEAD "  design: oat\n  method: prcc\n  factors:\n"
+  fails(HEAD
+        "  design: oat\n  method: prcc\n  factors:\n"
         "    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 11, "needs a sampling design");
-  fails(HEAD "  design: {type: lhs, n: 1}\n  factors:\n    a: {range: [0, 1]}\n",
+  fails(HEAD
+        "  design: {type: lhs, n: 1}\n  factors:\n    a: {range: [0, 1]}\n",
         WX_ESCENARIO, 3, 26, "`n` must be a whole number from 2");
 }
 
@@ -172,14 +184,12 @@ static void test_factor_errors(void **state) {
   fails(F "    a: {rnage: [0, 1]}\n", WX_ESCENARIO, 5, 9,
         "unknown key `rnage` in factor `a`; did you mean `range`?");
   fails(F "    a: {scale: log}\n", WX_ESCENARIO, 5, 5, "needs exactly one of");
-  fails(F "    a: {range: [1x, 3]}\n", WX_ESCENARIO, 5, 17,
-        "got `1x`");
+  fails(F "    a: {range: [1x, 3]}\n", WX_ESCENARIO, 5, 17, "got `1x`");
   fails(F "    a: {range: [3, 1]}\n", WX_ESCENARIO, 5, 16,
         "low must be below high");
   fails(F "    a: {range: [0, 1], scale: log}\n", WX_ESCENARIO, 5, 24,
         "needs a range above 0");
-  fails(F "    a: {levels: [1, 2, 1]}\n", WX_ESCENARIO, 5, 24,
-        "listed twice");
+  fails(F "    a: {levels: [1, 2, 1]}\n", WX_ESCENARIO, 5, 24, "listed twice");
   fails(F "    a: {dist: 'normall(1, 2)'}\n", WX_ESCENARIO, 5, 15,
         "unknown distribution `normall`; did you mean `normal`?");
   fails(F "    a: {dist: 'normal(1, -2)'}\n", WX_ESCENARIO, 5, 15,
@@ -192,7 +202,8 @@ static void test_factor_errors(void **state) {
         "`integer` must be `true` or `false`");
   fails(F "    a..b: {range: [0, 1]}\n", WX_ESCENARIO, 5, 5,
         "not a dotted path");
-  fails(F "    a: 3\n", WX_ESCENARIO, 5, 8, "must be a mapping such as {range: [1%, 5%]}; got a scalar");
+  fails(F "    a: 3\n", WX_ESCENARIO, 5, 8,
+        "must be a mapping such as {range: [1%, 5%]}; got a scalar");
 #undef F
 }
 
@@ -206,9 +217,11 @@ static void test_load_file(void **state) {
   assert_int_equal(wx_diags_count(d), 1);
   wx_diags_free(d);
   s = NULL;
-  assert_int_equal(wx__study_spec_load(WX_SOURCE_DIR "/tests/data/study.yaml",
-                                       &s, NULL), WX_OK);
-  assert_string_equal(s->base, WX_SOURCE_DIR "/tests/data/../../scenarios/"
+  assert_int_equal(
+      wx__study_spec_load(WX_SOURCE_DIR "/tests/data/study.yaml", &s, NULL),
+      WX_OK);
+  assert_string_equal(s->base, WX_SOURCE_DIR
+                      "/tests/data/../../scenarios/"
                       "quickstart.yaml");
   wx__study_spec_free(s);
 }
@@ -218,8 +231,8 @@ static void test_load_file(void **state) {
  * never crashes (the ASan build runs this too). */
 static void test_mangled_files_never_crash(void **state) {
   (void)state;
-  static const char good[] =
-      HEAD "  seed: 9\n  method: {type: sobol, n: 8, bootstrap: 4}\n"
+  static const char good[] = HEAD
+      "  seed: 9\n  method: {type: sobol, n: 8, bootstrap: 4}\n"
       "  kpis: [customers]\n  factors:\n"
       "    a.p: {range: [1%, 5%], scale: log}\n"
       "    b.n: {levels: [1, 2, 3], integer: true}\n"

@@ -46,8 +46,8 @@ static void durations_in_every_unit_convert_to_days(void **state) {
 
 static void bad_durations_are_rejected_with_what_was_expected(void **state) {
   (void)state;
-  const char *bad[] = {"",    "3x",  "3dd", "d",    "nan", "inf",  "NaN",
-                       "-inf", "3 d d", "0x10", "1e999", ".d", "3e", "1__0d"};
+  const char *bad[] = {"",     "3x",    "3dd",  "d",     "nan", "inf", "NaN",
+                       "-inf", "3 d d", "0x10", "1e999", ".d",  "3e",  "1__0d"};
   char msg[200];
   double x;
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -55,8 +55,7 @@ static void bad_durations_are_rejected_with_what_was_expected(void **state) {
                      WX_ESCENARIO);
     assert_non_null(strstr(msg, "expected a duration such as 3d"));
   }
-  assert_int_equal(wx__parse_duration("3x", &x, msg, sizeof msg),
-                   WX_ESCENARIO);
+  assert_int_equal(wx__parse_duration("3x", &x, msg, sizeof msg), WX_ESCENARIO);
   assert_string_equal(msg,
                       "expected a duration such as 3d, 12h or 30min, got "
                       "\"3x\"");
@@ -80,13 +79,12 @@ static void rates_convert_to_per_day(void **state) {
 
 static void bad_rates_are_rejected(void **state) {
   (void)state;
-  const char *bad[] = {"", "200/x", "200/", "/d", "200//d", "nan/d",
-                       "200 per", "200d", "inf"};
+  const char *bad[] = {"",      "200/x",   "200/", "/d", "200//d",
+                       "nan/d", "200 per", "200d", "inf"};
   char msg[200];
   double x;
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    assert_int_equal(wx__parse_rate(bad[i], &x, msg, sizeof msg),
-                     WX_ESCENARIO);
+    assert_int_equal(wx__parse_rate(bad[i], &x, msg, sizeof msg), WX_ESCENARIO);
     assert_non_null(strstr(msg, "expected a rate"));
   }
   assert_int_equal(wx__parse_rate("-3/d", &x, msg, sizeof msg), WX_ESCENARIO);
@@ -139,8 +137,8 @@ static void counts_accept_separators_and_suffixes(void **state) {
   assert_int_equal(n, 3000000);
   assert_int_equal(wx__parse_count("1.5M", &n, msg, sizeof msg), WX_OK);
   assert_int_equal(n, 1500000);
-  assert_int_equal(
-      wx__parse_count("18446744073709551615", &n, msg, sizeof msg), WX_OK);
+  assert_int_equal(wx__parse_count("18446744073709551615", &n, msg, sizeof msg),
+                   WX_OK);
   assert_true(n == UINT64_MAX);
 }
 

@@ -44,7 +44,8 @@ static void staff_and_group_keys_are_read(void **state) {
       "      accept: 60%, assign: round_robin, on_refused: retry,\n"
       "      retry_after: 2d, cost: 300/month,\n"
       "      ban: {rate: 0.05%/d, per_post: 0.02%, replace_after: 3d}}\n"
-      "  g: {kind: group, group_type: functional, lifetime: 7d, group_cap: 80,\n"
+      "  g: {kind: group, group_type: functional, lifetime: 7d, group_cap: "
+      "80,\n"
       "      on_full: drop, groups: 4, cost: 1/d,\n"
       "      welcome: {churn_x: 0.7, window: 3d},\n"
       "      activity: {initial: 0.9, decay: 5%/d,\n"
@@ -63,7 +64,8 @@ static void staff_and_group_keys_are_read(void **state) {
   assert_true(fabs(g->cost - 30) < 1e-12);
   assert_true(g->welcome_x == 0.7 && g->welcome_window == 3);
   assert_true(g->act_initial == 0.9 && fabs(g->act_decay - 0.05) < 1e-12);
-  assert_true(g->shills == 2 && g->shill_boost == 0.5 && g->shill_withdraw == 21);
+  assert_true(g->shills == 2 && g->shill_boost == 0.5 &&
+              g->shill_withdraw == 21);
   assert_true(fabs(m->params[g->nf_leave].value - 0.1) < 1e-12);
   wx_model_free(m);
 }
@@ -73,44 +75,44 @@ static void every_units_key_error_has_its_position(void **state) {
   (void)state;
   wxt_load_fails(HEAD "  oa: {kind: official_account, friend_cap: 5}\n",
                  WX_ESCENARIO, 2, 32, "applies to personal_account and wecom");
-  wxt_load_fails(HEAD "  oa: {kind: official_account, cost: 5}\n",
-                 WX_ESCENARIO, 2, 32, "applies to personal_account, wecom");
-  wxt_load_fails(HEAD "  s: {kind: wecom, group_cap: 5}\n", WX_ESCENARIO, 2,
-                 20, "applies to group");
-  wxt_load_fails(HEAD "  g: {kind: group, accounts: 5}\n", WX_ESCENARIO, 2,
-                 20, "applies to personal_account");
-  wxt_load_fails(HEAD "  s: {kind: wecom, accounts: 0}\n", WX_ESCENARIO, 2,
-                 30, "at least 1");
-  wxt_load_fails(HEAD "  s: {kind: wecom, friend_cap: 1.5}\n", WX_ESCENARIO,
-                 2, 32, "modules.s.friend_cap");
-  wxt_load_fails(HEAD "  s: {kind: wecom, daily_adds: -3}\n", WX_ESCENARIO,
-                 2, 32, "modules.s.daily_adds");
-  wxt_load_fails(HEAD "  s: {kind: wecom, accept: 120%}\n", WX_ESCENARIO, 2,
-                 28, "modules.s.accept");
+  wxt_load_fails(HEAD "  oa: {kind: official_account, cost: 5}\n", WX_ESCENARIO,
+                 2, 32, "applies to personal_account, wecom");
+  wxt_load_fails(HEAD "  s: {kind: wecom, group_cap: 5}\n", WX_ESCENARIO, 2, 20,
+                 "applies to group");
+  wxt_load_fails(HEAD "  g: {kind: group, accounts: 5}\n", WX_ESCENARIO, 2, 20,
+                 "applies to personal_account");
+  wxt_load_fails(HEAD "  s: {kind: wecom, accounts: 0}\n", WX_ESCENARIO, 2, 30,
+                 "at least 1");
+  wxt_load_fails(HEAD "  s: {kind: wecom, friend_cap: 1.5}\n", WX_ESCENARIO, 2,
+                 32, "modules.s.friend_cap");
+  wxt_load_fails(HEAD "  s: {kind: wecom, daily_adds: -3}\n", WX_ESCENARIO, 2,
+                 32, "modules.s.daily_adds");
+  wxt_load_fails(HEAD "  s: {kind: wecom, accept: 120%}\n", WX_ESCENARIO, 2, 28,
+                 "modules.s.accept");
   wxt_load_fails(HEAD "  s: {kind: wecom, assign: least_load}\n", WX_ESCENARIO,
                  2, 28, "did you mean `least_loaded`");
   wxt_load_fails(HEAD "  s: {kind: wecom, on_refused: new_group}\n",
                  WX_ESCENARIO, 2, 32, "overflow, drop, retry");
-  wxt_load_fails(HEAD "  s: {kind: wecom, retry_after: 0d}\n", WX_ESCENARIO,
-                 2, 33, "modules.s.retry_after");
+  wxt_load_fails(HEAD "  s: {kind: wecom, retry_after: 0d}\n", WX_ESCENARIO, 2,
+                 33, "modules.s.retry_after");
   wxt_load_fails(HEAD "  s: {kind: wecom, cost: lots}\n", WX_ESCENARIO, 2, 26,
                  "300/month");
   wxt_load_fails(HEAD "  s: {kind: wecom, ban: 3}\n", WX_ESCENARIO, 2, 25,
                  "expected a mapping");
-  wxt_load_fails(HEAD "  s: {kind: wecom, ban: {rat: 1/d}}\n", WX_ESCENARIO,
-                 2, 26, "did you mean `rate`");
+  wxt_load_fails(HEAD "  s: {kind: wecom, ban: {rat: 1/d}}\n", WX_ESCENARIO, 2,
+                 26, "did you mean `rate`");
   wxt_load_fails(HEAD "  s: {kind: wecom, ban: {replace_after: x}}\n",
                  WX_ESCENARIO, 2, 41, "replace_after");
-  wxt_load_fails(HEAD "  g: {kind: group, group_type: fun}\n", WX_ESCENARIO,
-                 2, 32, "communication, functional");
-  wxt_load_fails(HEAD "  g: {kind: group, group_kind: big}\n", WX_ESCENARIO,
-                 2, 32, "wecom, ordinary");
+  wxt_load_fails(HEAD "  g: {kind: group, group_type: fun}\n", WX_ESCENARIO, 2,
+                 32, "communication, functional");
+  wxt_load_fails(HEAD "  g: {kind: group, group_kind: big}\n", WX_ESCENARIO, 2,
+                 32, "wecom, ordinary");
   wxt_load_fails(HEAD "  g: {kind: group, on_full: overflow}\n", WX_ESCENARIO,
                  2, 29, "new_group, drop, retry");
-  wxt_load_fails(HEAD "  g: {kind: group, lifetime: 7d}\n", WX_ESCENARIO, 2,
-                 30, "only functional groups");
-  wxt_load_fails(HEAD "  g: {kind: group, group_cap: 0}\n", WX_ESCENARIO, 2,
-                 31, "at least 1");
+  wxt_load_fails(HEAD "  g: {kind: group, lifetime: 7d}\n", WX_ESCENARIO, 2, 30,
+                 "only functional groups");
+  wxt_load_fails(HEAD "  g: {kind: group, group_cap: 0}\n", WX_ESCENARIO, 2, 31,
+                 "at least 1");
   wxt_load_fails(HEAD "  g: {kind: group, groups: 0}\n", WX_ESCENARIO, 2, 28,
                  "at least 1");
   wxt_load_fails(HEAD "  g: {kind: group, welcome: {churn_x: 0.5}}\n",
@@ -123,8 +125,10 @@ static void every_units_key_error_has_its_position(void **state) {
                  WX_ESCENARIO, 2, 39, "missing required key `boost`");
   wxt_load_fails(HEAD "  g: {kind: group, negative_feedback: {rate: 1/d}}\n",
                  WX_ESCENARIO, 2, 39, "missing required key `leave`");
-  wxt_load_fails(HEAD "  g: {kind: group, negative_feedback: {rate: 1/d, "
-                 "leave: 2}}\n", WX_ESCENARIO, 2, 58, "negative_feedback.leave");
+  wxt_load_fails(HEAD
+                 "  g: {kind: group, negative_feedback: {rate: 1/d, "
+                 "leave: 2}}\n",
+                 WX_ESCENARIO, 2, 58, "negative_feedback.leave");
 }
 
 static char *slurp(const char *path) {

@@ -29,8 +29,8 @@ static void unknown_flow_key_suggests_the_closest(void **state) {
 
 static void misspelt_kind_suggests_the_closest(void **state) {
   (void)state;
-  wxt_load_fails("modules:\n  oa: {kind: official_acount}\n", WX_ESCENARIO,
-                 2, 14, "did you mean `official_account`?");
+  wxt_load_fails("modules:\n  oa: {kind: official_acount}\n", WX_ESCENARIO, 2,
+                 14, "did you mean `official_account`?");
 }
 
 static void misspelt_module_reference_suggests_the_closest(void **state) {
@@ -42,8 +42,8 @@ static void misspelt_module_reference_suggests_the_closest(void **state) {
                  WX_ESCENARIO, 5, 13, "did you mean `oa`?");
   wxt_load_fails(MODS "flows:\n  f: {from: oa, to: purchse, delay: 2d}\n",
                  WX_ESCENARIO, 5, 21, "did you mean `purchase`?");
-  wxt_load_fails(MODS "sources:\n  s: {into: od, rate: 1/d}\n", WX_ESCENARIO,
-                 5, 13, "unknown module `od`; did you mean `oa`?");
+  wxt_load_fails(MODS "sources:\n  s: {into: od, rate: 1/d}\n", WX_ESCENARIO, 5,
+                 13, "unknown module `od`; did you mean `oa`?");
 }
 
 static void missing_required_keys_are_named(void **state) {
@@ -52,8 +52,8 @@ static void missing_required_keys_are_named(void **state) {
                  "missing required key `modules` in the top level");
   wxt_load_fails("modules:\n  oa: {label: x}\n", WX_ESCENARIO, 2, 7,
                  "missing required key `kind` in module `oa`");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr}\n", WX_ESCENARIO, 5,
-                 6, "missing required key `delay` in flow `f`");
+  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr}\n", WX_ESCENARIO, 5, 6,
+                 "missing required key `delay` in flow `f`");
 }
 
 static void wrong_types_are_reported(void **state) {
@@ -63,9 +63,10 @@ static void wrong_types_are_reported(void **state) {
   wxt_load_fails("modules: [a]\n", WX_ESCENARIO, 1, 10,
                  "expected a mapping of module names");
   wxt_load_fails("- a\n- b\n", WX_ESCENARIO, 1, 1, "a scenario is a mapping");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: 2d, "
-                 "enabled: maybe}\n", WX_ESCENARIO, 5, 46,
-                 "expected true or false");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: 2d, "
+                 "enabled: maybe}\n",
+                 WX_ESCENARIO, 5, 46, "expected true or false");
 }
 
 static void bad_units_are_reported_with_the_expected_form(void **state) {
@@ -86,7 +87,8 @@ static void probabilities_outside_zero_one_are_rejected(void **state) {
 
 static void exclusive_probabilities_above_one_are_rejected(void **state) {
   (void)state;
-  wxt_load_fails(MODS "flows:\n"
+  wxt_load_fails(MODS
+                 "flows:\n"
                  "  a: {from: oa, to: sdr, p: 60%, delay: 1d}\n"
                  "  b: {from: oa, type: join, to: sdr, p: 90%, delay: 1d}\n"
                  "  c: {from: oa, p: 50%, delay: 1d}\n",
@@ -108,18 +110,22 @@ static void nan_and_infinity_are_rejected(void **state) {
   (void)state;
   wxt_load_fails("horizon: .nan\n" MODS, WX_ESCENARIO, 1, 10,
                  "expected a duration");
-  wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: inf}\n", WX_ESCENARIO,
-                 5, 23, "expected a rate");
+  wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: inf}\n", WX_ESCENARIO, 5,
+                 23, "expected a rate");
 }
 
 static void move_without_to_and_churn_with_to_are_rejected(void **state) {
   (void)state;
   wxt_load_fails(MODS "flows:\n  f: {from: oa, type: move, delay: 1d}\n",
                  WX_ESCENARIO, 5, 23, "has type move but no `to`");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, type: churn, "
-                 "delay: 1d}\n", WX_ESCENARIO, 5, 32, "remove `to`");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, type: jion, "
-                 "delay: 1d}\n", WX_ESCENARIO, 5, 32, "did you mean `join`?");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, type: churn, "
+                 "delay: 1d}\n",
+                 WX_ESCENARIO, 5, 32, "remove `to`");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, type: jion, "
+                 "delay: 1d}\n",
+                 WX_ESCENARIO, 5, 32, "did you mean `join`?");
 }
 
 static void flows_and_sources_into_nothing_are_rejected(void **state) {
@@ -140,8 +146,10 @@ static void a_zero_delay_self_loop_is_a_cycle(void **state) {
 
 static void odd_numbers_are_rejected_where_they_matter(void **state) {
   (void)state;
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, p: .nan, "
-                 "delay: 1d}\n", WX_ESCENARIO, 5, 29, "expected a probability");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, p: .nan, "
+                 "delay: 1d}\n",
+                 WX_ESCENARIO, 5, 29, "expected a probability");
   wxt_load_fails("horizon: -3d\n" MODS, WX_ESCENARIO, 1, 10,
                  "must not be negative");
   wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: .inf}\n",
@@ -150,12 +158,14 @@ static void odd_numbers_are_rejected_where_they_matter(void **state) {
 
 static void zero_delay_cycles_are_named(void **state) {
   (void)state;
-  wxt_load_fails(MODS "flows:\n"
+  wxt_load_fails(MODS
+                 "flows:\n"
                  "  there: {from: oa, to: sdr, delay: 0d}\n"
                  "  back: {from: sdr, to: oa, delay: fixed(0d)}\n",
                  WX_ESCENARIO, 6, 3, "flows there -> back form a cycle");
   /* a delay anywhere in the loop makes it fine */
-  wx_model *m = wxt_load_ok(MODS "flows:\n"
+  wx_model *m = wxt_load_ok(MODS
+                            "flows:\n"
                             "  there: {from: oa, to: sdr, delay: 0d}\n"
                             "  back: {from: sdr, to: oa, delay: 1min}\n");
   wx_model_free(m);
@@ -163,8 +173,7 @@ static void zero_delay_cycles_are_named(void **state) {
 
 static void horizon_and_sample_every_are_checked(void **state) {
   (void)state;
-  wxt_load_fails("horizon: 0d\n" MODS, WX_ESCENARIO, 1, 10,
-                 "must be > 0");
+  wxt_load_fails("horizon: 0d\n" MODS, WX_ESCENARIO, 1, 10, "must be > 0");
   wxt_load_fails("horizon: 10d\nsample_every: 11d\n" MODS, WX_ESCENARIO, 2, 15,
                  "longer than the horizon");
   wxt_load_fails("wxflow: 2\n" MODS, WX_ESCENARIO, 1, 9, "format version 1");
@@ -180,67 +189,86 @@ static void name_clashes_and_invalid_names_are_rejected(void **state) {
                  "invalid module name `2fast`");
   wxt_load_fails(MODS "flows:\n  a-b: {from: oa, to: sdr, delay: 1d}\n",
                  WX_ESCENARIO, 5, 3, "invalid flow name");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: 1d}\n"
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: 1d}\n"
                  "  f: {from: oa, to: sdr, delay: 1d}\n",
                  WX_EYAML, 6, 3, "duplicate key `f`");
 }
 
 static void schedules_must_start_at_zero_and_increase(void **state) {
   (void)state;
-  wxt_load_fails(MODS "sources:\n  s:\n    into: oa\n    schedule:\n"
+  wxt_load_fails(MODS
+                 "sources:\n  s:\n    into: oa\n    schedule:\n"
                  "      - {from: 1d, rate: 1/d}\n",
                  WX_ESCENARIO, 8, 16, "must start at 0d");
-  wxt_load_fails(MODS "sources:\n  s:\n    into: oa\n    schedule:\n"
+  wxt_load_fails(MODS
+                 "sources:\n  s:\n    into: oa\n    schedule:\n"
                  "      - {from: 0d, rate: 1/d}\n"
                  "      - {from: 5d, rate: 1/d}\n"
                  "      - {from: 5d, rate: 2/d}\n",
                  WX_ESCENARIO, 10, 16, "increasing `from`");
   wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: 1/d, initial: 3}\n",
                  WX_ESCENARIO, 5, 6, "has both `initial` and `rate`");
-  wxt_load_fails(MODS "sources:\n  s: {into: oa}\n",
-                 WX_ESCENARIO, 5, 6, "needs one of `initial`");
+  wxt_load_fails(MODS "sources:\n  s: {into: oa}\n", WX_ESCENARIO, 5, 6,
+                 "needs one of `initial`");
 }
 
 static void empirical_delays_are_checked(void **state) {
   (void)state;
-  const char *head = MODS "flows:\n  f:\n    from: oa\n    to: sdr\n"
-                          "    delay:\n      dist: empirical\n";
+  const char *head = MODS
+      "flows:\n  f:\n    from: oa\n    to: sdr\n"
+      "    delay:\n      dist: empirical\n";
   char buf[600];
-  snprintf(buf, sizeof buf, "%s      bins: [0d, 3d, 1d]\n"
-           "      weights: [1, 1]\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      bins: [0d, 3d, 1d]\n"
+           "      weights: [1, 1]\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 10, 22, "strictly ascending");
-  snprintf(buf, sizeof buf, "%s      bins: [0d, 1d, 3d]\n"
-           "      weights: [1]\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      bins: [0d, 1d, 3d]\n"
+           "      weights: [1]\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 11, 16, "2 bins need 2 weights, got 1");
-  snprintf(buf, sizeof buf, "%s      bins: [0d, 1d]\n"
-           "      weights: [0%%]\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      bins: [0d, 1d]\n"
+           "      weights: [0%%]\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 11, 16, "all zero");
-  snprintf(buf, sizeof buf, "%s      bins: [0d, 1d]\n"
-           "      weights: [-1]\n", head);
+  snprintf(buf, sizeof buf,
+           "%s      bins: [0d, 1d]\n"
+           "      weights: [-1]\n",
+           head);
   wxt_load_fails(buf, WX_ESCENARIO, 11, 17, "a weight must be >= 0");
 }
 
 static void delay_forms_are_checked(void **state) {
   (void)state;
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "\"erlang(2.5, 3d)\"}\n",
                  WX_ESCENARIO, 5, 33, "erlang shape must be a whole number");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "\"uniform(3d, 1d)\"}\n",
                  WX_ESCENARIO, 5, 33, "uniform low (3d) is above high (1d)");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "expnential(3d)}\n",
                  WX_ESCENARIO, 5, 33, "did you mean `exponential`?");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "gamma(shape=2, mean=5d)}\n",
                  WX_ESCENARIO, 5, 33, "put quotes around a call");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "{dist: exponential, scale: 3d}}\n",
                  WX_ESCENARIO, 5, 33, "exponential needs `mean`");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "{dist: exponential, mean: 3d, scale: 3d}}\n",
                  WX_ESCENARIO, 5, 63, "`scale` does not apply");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, delay: "
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, delay: "
                  "exponential(beta(2, 3))}\n",
                  WX_ESCENARIO, 5, 33, "cut short");
 }
@@ -255,7 +283,8 @@ static void too_large_populations_load(void **state) {
 
 static void disabled_modules_take_their_flows_and_sources(void **state) {
   (void)state;
-  wx_model *m = wxt_load_ok(MODS "  g: {kind: group, enabled: false}\n"
+  wx_model *m = wxt_load_ok(MODS
+                            "  g: {kind: group, enabled: false}\n"
                             "sources:\n  s: {into: g, rate: 1/d}\n"
                             "flows:\n  f: {from: oa, to: g, delay: 1d}\n"
                             "  h: {from: g, to: oa, delay: 1d}\n");
@@ -291,28 +320,34 @@ static void yaml_errors_come_through_the_loader(void **state) {
 
 static void priors_are_validated(void **state) {
   (void)state;
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, p: \"beta(2)\", "
-                 "delay: 1d}\n", WX_ESCENARIO, 5, 29, "beta() needs `beta`");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, p: \"beta(2)\", "
+                 "delay: 1d}\n",
+                 WX_ESCENARIO, 5, 29, "beta() needs `beta`");
   wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: \"beta(2, 3)\"}\n",
                  WX_ESCENARIO, 5, 23, "for probabilities only");
   wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: \"gama(2, 3/d)\"}\n",
                  WX_ESCENARIO, 5, 23, "did you mean `gamma`?");
-  wxt_load_fails(MODS "flows:\n  f: {from: oa, to: sdr, p: \"uniform(0.5, "
-                 "1.5)\", delay: 1d}\n", WX_ESCENARIO, 5, 29,
-                 "between 0 and 1");
-  wxt_load_fails(MODS "sources:\n  s: {into: oa, rate: \"uniform(5/d, 1/d)\"}"
-                 "\n", WX_ESCENARIO, 5, 23, "low <= high");
+  wxt_load_fails(MODS
+                 "flows:\n  f: {from: oa, to: sdr, p: \"uniform(0.5, "
+                 "1.5)\", delay: 1d}\n",
+                 WX_ESCENARIO, 5, 29, "between 0 and 1");
+  wxt_load_fails(MODS
+                 "sources:\n  s: {into: oa, rate: \"uniform(5/d, 1/d)\"}"
+                 "\n",
+                 WX_ESCENARIO, 5, 23, "low <= high");
 }
 
 /* A misspelt kind is one error, not one more per flow or source that
  * names the module. */
 static void misspelt_kind_does_not_cascade(void **state) {
   (void)state;
-  size_t n = wxt_load_fails("modules:\n  oa: {kind: oficial_account}\n"
-                            "  sdr: {kind: wecom}\n"
-                            "sources:\n  ads: {into: oa, rate: 5/d}\n"
-                            "flows:\n  f: {from: oa, to: sdr, delay: 1d}\n",
-                            WX_ESCENARIO, 2, 14, "did you mean `official_account`");
+  size_t n = wxt_load_fails(
+      "modules:\n  oa: {kind: oficial_account}\n"
+      "  sdr: {kind: wecom}\n"
+      "sources:\n  ads: {into: oa, rate: 5/d}\n"
+      "flows:\n  f: {from: oa, to: sdr, delay: 1d}\n",
+      WX_ESCENARIO, 2, 14, "did you mean `official_account`");
   assert_int_equal(n, 1);
 }
 
@@ -345,9 +380,10 @@ static void model_checks_run_despite_key_errors_in_file_order(void **state) {
  * (a diagnostic of code WX_OK) at the value. */
 static void values_above_wecom_limits_warn(void **state) {
   (void)state;
-  const char *text = "modules:\n  sdr: {kind: wecom, friend_cap: 60000}\n"
-                     "  g: {kind: group, group_cap: 300}\n"
-                     "  p: {kind: personal_account, friend_cap: 60000}\n";
+  const char *text =
+      "modules:\n  sdr: {kind: wecom, friend_cap: 60000}\n"
+      "  g: {kind: group, group_cap: 300}\n"
+      "  p: {kind: personal_account, friend_cap: 60000}\n";
   wx_diags *d = wx_diags_alloc(10);
   wx_model *m = NULL;
   assert_int_equal(wx_model_load_buffer("x.yaml", text, strlen(text), &m, d),

@@ -40,24 +40,24 @@ extern "C" {
 #define WX_VERSION_PATCH 0
 
 /* Error codes: one table feeds the enum, wx_strerror() and wx_err_name(). */
-#define WX_ERRNO_MAP(X)                                                  \
-  X(OK, 0, "success")                                                    \
-  X(NOMEM, -1, "out of memory")                                          \
-  X(IO, -2, "input/output error")                                        \
-  X(YAML, -3, "malformed YAML")                                          \
-  X(SCENARIO, -4, "invalid scenario")                                    \
-  X(INVAL, -5, "invalid argument")                                       \
-  X(TOOBIG, -6, "model too large for memory")                            \
-  X(EXISTS, -7, "output already exists")                                 \
-  X(INTERRUPTED, -8, "interrupted")                                      \
-  X(RUNTIME, -9, "simulation failed")                                    \
+#define WX_ERRNO_MAP(X)                       \
+  X(OK, 0, "success")                         \
+  X(NOMEM, -1, "out of memory")               \
+  X(IO, -2, "input/output error")             \
+  X(YAML, -3, "malformed YAML")               \
+  X(SCENARIO, -4, "invalid scenario")         \
+  X(INVAL, -5, "invalid argument")            \
+  X(TOOBIG, -6, "model too large for memory") \
+  X(EXISTS, -7, "output already exists")      \
+  X(INTERRUPTED, -8, "interrupted")           \
+  X(RUNTIME, -9, "simulation failed")         \
   X(NOTFOUND, -10, "not found")
 
 typedef enum {
 #define WX_ERRNO_ENUM(name, value, text) WX_E##name = (value),
   WX_ERRNO_MAP(WX_ERRNO_ENUM)
 #undef WX_ERRNO_ENUM
-  WX_OK = 0
+      WX_OK = 0
 } wx_status;
 
 /* A human-readable text for a status code; never NULL. */
@@ -69,7 +69,7 @@ WX_API const char *wx_version(void);
 
 /* ---------------------------------------------------------------- errors */
 
-#define WX_MSG_MAX 512
+#define WX_MSG_MAX  512
 #define WX_FILE_MAX 512
 
 /* One diagnostic.  line and col are 1-based; 0 means "not known". */
@@ -105,11 +105,11 @@ typedef struct wx_model wx_model;
 WX_API int wx_model_load(const char *path, wx_model **out, wx_diags *diags);
 /* The same from memory; `name` is used in diagnostics as the file name. */
 WX_API int wx_model_load_buffer(const char *name, const char *data, size_t len,
-                         wx_model **out, wx_diags *diags);
+                                wx_model **out, wx_diags *diags);
 WX_API void wx_model_free(wx_model *m);
 
-WX_API double wx_model_horizon(const wx_model *m);     /* days */
-WX_API double wx_model_sample_dt(const wx_model *m);   /* days */
+WX_API double wx_model_horizon(const wx_model *m);   /* days */
+WX_API double wx_model_sample_dt(const wx_model *m); /* days */
 WX_API uint64_t wx_model_seed(const wx_model *m);
 WX_API unsigned wx_model_replications(const wx_model *m);
 /* Hex digest of the scenario file's bytes (FNV-1a 64). */
@@ -141,13 +141,13 @@ WX_API double wx_model_param_value(const wx_model *m, unsigned i);
 typedef void (*wx_progress_cb)(void *ctx, unsigned done, unsigned total);
 
 typedef struct wx_run_options {
-  const char *out_dir;     /* results directory (created); required */
-  int force;               /* replace files in an existing results dir */
-  int resume;              /* continue the partial run in out_dir: seed,
+  const char *out_dir; /* results directory (created); required */
+  int force;           /* replace files in an existing results dir */
+  int resume;          /* continue the partial run in out_dir: seed,
                               replications, horizon, engine and quantiles
                               then come from its manifest.json, whatever
                               this struct says */
-  int seed_set;            /* use `seed` instead of the scenario's */
+  int seed_set;        /* use `seed` instead of the scenario's */
   uint64_t seed;
   unsigned replications;   /* 0: the scenario's */
   unsigned threads;        /* 0: every online core */
@@ -158,14 +158,14 @@ typedef struct wx_run_options {
   unsigned n_quantiles;
   wx_progress_cb progress;
   void *progress_ctx;
-  const atomic_int *stop;  /* raise to stop; finished replications kept */
-  const char *engine;      /* NULL: the scenario's `engine:` (default agent) */
-  double horizon;          /* days; 0: the scenario's (run option: the model
+  const atomic_int *stop; /* raise to stop; finished replications kept */
+  const char *engine;     /* NULL: the scenario's `engine:` (default agent) */
+  double horizon;         /* days; 0: the scenario's (run option: the model
                               is not changed; recorded in the manifest) */
-  double memory_budget;    /* bytes; 0: the default (half of physical
+  double memory_budget;   /* bytes; 0: the default (half of physical
                               memory, or the cgroup limit when lower) */
-  unsigned shard_from;     /* shard_to > shard_from: a shard, only */
-  unsigned shard_to;       /* replications shard_from .. shard_to - 1
+  unsigned shard_from;    /* shard_to > shard_from: a shard, only */
+  unsigned shard_to;      /* replications shard_from .. shard_to - 1
                               (replications is then ignored); `wxflow
                               merge` joins shards into one run's results */
 } wx_run_options;
@@ -189,8 +189,8 @@ typedef struct wx_results wx_results;
  * Returns WX_OK, WX_EINTERRUPTED (outputs hold the finished replications
  * and the manifest says "partial"), WX_EEXISTS, WX_EIO, WX_ENOMEM. *out
  * (may be NULL) receives the results even when interrupted. */
-WX_API int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
-           wx_diags *diags);
+WX_API int wx_run(const wx_model *m, const wx_run_options *opts,
+                  wx_results **out, wx_diags *diags);
 WX_API void wx_results_free(wx_results *r);
 
 /* ------------------------------------------------------- runs in memory */
@@ -203,20 +203,21 @@ typedef struct {
 } wx_param_set;
 
 typedef struct wx_eval_options {
-  const char *engine;        /* NULL: the scenario's `engine:` (default agent) */
-  int seed_set;              /* use `seed` instead of the scenario's */
+  const char *engine; /* NULL: the scenario's `engine:` (default agent) */
+  int seed_set;       /* use `seed` instead of the scenario's */
   uint64_t seed;
-  unsigned first_rep;        /* replications [first_rep, replications) */
-  unsigned replications;     /* 0: the scenario's */
-  unsigned threads;          /* 0: every online core */
-  double horizon;            /* days; 0: the scenario's */
-  double memory_budget;      /* bytes; 0: default (min of half of RAM, cgroup limit) */
-  const wx_param_set *set;   /* fixed values for every replication */
+  unsigned first_rep;    /* replications [first_rep, replications) */
+  unsigned replications; /* 0: the scenario's */
+  unsigned threads;      /* 0: every online core */
+  double horizon;        /* days; 0: the scenario's */
+  double
+      memory_budget; /* bytes; 0: default (min of half of RAM, cgroup limit) */
+  const wx_param_set *set; /* fixed values for every replication */
   unsigned n_set;
-  int keep_series;           /* summarise the series too (per sample, per column) */
+  int keep_series; /* summarise the series too (per sample, per column) */
   wx_progress_cb progress;
   void *progress_ctx;
-  const atomic_int *stop;    /* raise to stop; finished replications kept */
+  const atomic_int *stop; /* raise to stop; finished replications kept */
 } wx_eval_options;
 
 /* Results of an evaluation, in memory. */
@@ -233,8 +234,8 @@ typedef struct wx_eval wx_eval;
  * option or parameter index), WX_ESCENARIO (unknown engine or a scenario
  * the engine cannot model), WX_ETOOBIG, WX_ENOMEM.  *out is NULL unless
  * WX_OK or WX_EINTERRUPTED. */
-WX_API int wx_evaluate(const wx_model *m, const wx_eval_options *o, wx_eval **out,
-                wx_diags *d);
+WX_API int wx_evaluate(const wx_model *m, const wx_eval_options *o,
+                       wx_eval **out, wx_diags *d);
 WX_API void wx_eval_free(wx_eval *e);
 
 /* Replications evaluated (first_rep onwards). */
@@ -265,14 +266,15 @@ WX_API const double *wx_eval_kpi_values(const wx_eval *e, unsigned k);
 
 /* Series summaries, when keep_series was set (0 samples otherwise). */
 WX_API unsigned wx_eval_sample_count(const wx_eval *e);
-WX_API double wx_eval_sample_time(const wx_eval *e, unsigned i); /* days; NaN out of range */
+WX_API double wx_eval_sample_time(const wx_eval *e,
+                                  unsigned i); /* days; NaN out of range */
 /* The column (scope "module", "flow", "outcome", "source", "touchpoint" or
  * "total"; entity name; metric, e.g. "members") or WX_ENOTFOUND. */
-WX_API int wx_eval_column_find(const wx_eval *e, const char *scope, const char *name,
-                        const char *metric);
+WX_API int wx_eval_column_find(const wx_eval *e, const char *scope,
+                               const char *name, const char *metric);
 /* WX_OK, WX_EINVAL (out of range or no series kept), WX_ENOMEM. */
-WX_API int wx_eval_series_summary(const wx_eval *e, unsigned sample, unsigned col,
-                           wx_summary *out);
+WX_API int wx_eval_series_summary(const wx_eval *e, unsigned sample,
+                                  unsigned col, wx_summary *out);
 
 /* Writes the KPI summary as an aligned text table to `fp`. */
 WX_API int wx_results_print(const wx_results *r, FILE *fp);

@@ -38,24 +38,24 @@
 #define WX_ATTR_MAX_CHANNELS 62
 
 typedef struct {
-  int is_tp;       /* 0: module, 1: touchpoint */
-  uint32_t index;  /* in the base model */
+  int is_tp;      /* 0: module, 1: touchpoint */
+  uint32_t index; /* in the base model */
   const char *name;
 } wx_attr_channel;
 
 typedef struct {
   int seed_set;
   uint64_t seed;
-  unsigned replications;   /* 0: the scenario's */
-  unsigned threads;        /* 0: every online core */
-  double horizon;          /* days; 0: the scenario's */
-  double memory_budget;    /* bytes; 0: default */
+  unsigned replications;       /* 0: the scenario's */
+  unsigned threads;            /* 0: every online core */
+  double horizon;              /* days; 0: the scenario's */
+  double memory_budget;        /* bytes; 0: default */
   const char *const *channels; /* names; NULL: every module and touchpoint */
   size_t n_channels;
-  unsigned max_exact;      /* 0: 8 */
-  unsigned permutations;   /* 0: 100 */
-  unsigned journeys_max;   /* journeys kept in the sample; 0: 1000 */
-  unsigned path_cap;       /* steps kept per person; 0: 64 */
+  unsigned max_exact;    /* 0: 8 */
+  unsigned permutations; /* 0: 100 */
+  unsigned journeys_max; /* journeys kept in the sample; 0: 1000 */
+  unsigned path_cap;     /* steps kept per person; 0: 64 */
   const atomic_int *stop;
   /* Called after each coalition is evaluated. */
   void (*progress)(void *ctx, unsigned done, unsigned total);
@@ -65,8 +65,8 @@ typedef struct {
 /* A row of attribution.csv.  Rows with channel WX_NONE are the totals
  * v(N) (method "all") and v(empty) ("none"). */
 typedef struct {
-  uint32_t channel;  /* index into channels; WX_NONE: none (a total) */
-  uint32_t outcome;  /* index into outcomes */
+  uint32_t channel; /* index into channels; WX_NONE: none (a total) */
+  uint32_t outcome; /* index into outcomes */
   const char *method;
   double value, lo, hi, se;
 } wx_attr_row;
@@ -79,19 +79,19 @@ typedef struct {
 } wx_attr_journey;
 
 typedef struct {
-  char *path;        /* channel names joined by " > " (wx__attr_finish) */
-  uint8_t *key;      /* channel indices */
+  char *path;   /* channel names joined by " > " (wx__attr_finish) */
+  uint8_t *key; /* channel indices */
   uint32_t len;
   double conv, value, null;
 } wx_attr_path;
 
 typedef struct wx_attribution {
-  wx_model *base;      /* the scenario as written (owned): names, indices */
+  wx_model *base; /* the scenario as written (owned): names, indices */
   wx_attr_channel *ch;
   size_t n_ch;
-  char **outcomes;     /* outcome names and "revenue" (the last) */
-  char **kpis;         /* outcome.<name> and "revenue" */
-  uint32_t *oc_index;  /* model outcome of outcomes[k] (not revenue) */
+  char **outcomes;    /* outcome names and "revenue" (the last) */
+  char **kpis;        /* outcome.<name> and "revenue" */
+  uint32_t *oc_index; /* model outcome of outcomes[k] (not revenue) */
   size_t n_out;
   wx_attr_row *rows;
   size_t n_rows, rows_cap;
@@ -105,7 +105,7 @@ typedef struct wx_attribution {
   wx_attr_path *paths; /* pooled over replications, most frequent first */
   size_t n_paths;
   size_t paths_cap;
-  unsigned keep;       /* journeys kept in the sample */
+  unsigned keep; /* journeys kept in the sample */
   uint64_t journeys, lost_buys;
   double unattributed; /* purchases before any channel step, all reps */
 } wx_attribution;
@@ -185,8 +185,7 @@ int wx__attr_finish(wx_attribution *a);
  * unused).  Writes the conversion probability from the start to *p and
  * each channel's removal effect re[i] = 1 - P_without_i / P (0 when P is
  * 0).  WX_OK, WX_ENOMEM or WX_ERUNTIME (a singular chain). */
-int wx__markov_removal(const double *counts, size_t n, double *p,
-                       double *re);
+int wx__markov_removal(const double *counts, size_t n, double *p, double *re);
 
 /* attribute_run.c ----------------------------------------------------- */
 int wx__attribute(const char *scenario, const wx_attr_opts *o,

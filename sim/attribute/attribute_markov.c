@@ -25,12 +25,12 @@ static int conversion(const double *counts, size_t n, size_t gone,
     for (size_t j = 1; j < w; j++) tot += row[j];
     if (i == gone || !(tot > 0)) continue;
     for (size_t j = 0; j < n; j++)
-      if (j != gone)
-        gsl_matrix_set(a, i, j, (i == j) - row[j + 1] / tot);
+      if (j != gone) gsl_matrix_set(a, i, j, (i == j) - row[j + 1] / tot);
     gsl_vector_set(b, i, row[n + 1] / tot);
   }
   int sign = 0;
-  if (gsl_linalg_LU_decomp(a, perm, &sign) || gsl_linalg_LU_solve(a, perm, b, x))
+  if (gsl_linalg_LU_decomp(a, perm, &sign) ||
+      gsl_linalg_LU_solve(a, perm, b, x))
     return WX_ERUNTIME;
   double tot = 0, s = 0;
   for (size_t j = 1; j < w; j++) tot += counts[j];
@@ -40,8 +40,7 @@ static int conversion(const double *counts, size_t n, size_t gone,
   return WX_OK;
 }
 
-int wx__markov_removal(const double *counts, size_t n, double *p,
-                       double *re) {
+int wx__markov_removal(const double *counts, size_t n, double *p, double *re) {
   gsl_matrix *a = gsl_matrix_alloc(n, n);
   gsl_vector *b = gsl_vector_alloc(n), *x = gsl_vector_alloc(n);
   gsl_permutation *perm = gsl_permutation_alloc(n);

@@ -18,8 +18,8 @@ static int add_channel(wx_attribution *a, int is_tp, uint32_t i,
   return WX_OK;
 }
 
-static int find_channel(wx_attribution *a, const wx_model *m,
-                        const char *name, wx_diags *d) {
+static int find_channel(wx_attribution *a, const wx_model *m, const char *name,
+                        wx_diags *d) {
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (!strcmp(m->modules[i].name, name))
       return add_channel(a, 0, i, m->modules[i].name);
@@ -28,7 +28,8 @@ static int find_channel(wx_attribution *a, const wx_model *m,
       return add_channel(a, 1, i, m->touchpoints[i].name);
   return wx__diag(d, WX_EINVAL, wx_model_path(m), 0, 0,
                   "channel `%.80s` is neither a module nor a touchpoint of "
-                  "the scenario", name);
+                  "the scenario",
+                  name);
 }
 
 int wx__attr_channels(wx_attribution *a, const wx_model *m,
@@ -46,8 +47,10 @@ int wx__attr_channels(wx_attribution *a, const wx_model *m,
   for (uint32_t i = 0; !names && rc == WX_OK && i < m->n_touchpoints; i++)
     rc = add_channel(a, 1, i, m->touchpoints[i].name);
   if (rc == WX_ETOOBIG)
-    wx__diag(d, rc, wx_model_path(m), 0, 0, "at most %d channels; name "
-             "fewer with --channels", WX_ATTR_MAX_CHANNELS);
+    wx__diag(d, rc, wx_model_path(m), 0, 0,
+             "at most %d channels; name "
+             "fewer with --channels",
+             WX_ATTR_MAX_CHANNELS);
   if (rc == WX_OK && a->n_ch == 0)
     rc = wx__diag(d, WX_EINVAL, wx_model_path(m), 0, 0,
                   "the scenario has no module or touchpoint to attribute");
@@ -114,8 +117,7 @@ static int disable(wx_tree *t, const wx_attribution *a, uint64_t keep,
 }
 
 /* The bytes hashed into the model: the file and the coalition. */
-static char *coalition_bytes(const wx_attr_src *s, uint64_t keep,
-                             size_t *n) {
+static char *coalition_bytes(const wx_attr_src *s, uint64_t keep, size_t *n) {
   char *b = malloc(s->len + 40);
   if (!b) return NULL;
   memcpy(b, s->data, s->len);

@@ -70,8 +70,7 @@ int wx__attr_finish(wx_attribution *a) {
   a->n_paths = pool_paths(a);
   for (size_t i = 0; i < a->n_paths; i++)
     if (!(a->paths[i].path = path_text(a, &a->paths[i]))) return WX_ENOMEM;
-  if (a->n_paths)
-    qsort(a->paths, a->n_paths, sizeof *a->paths, cmp_paths);
+  if (a->n_paths) qsort(a->paths, a->n_paths, sizeof *a->paths, cmp_paths);
   if (a->n_j) qsort(a->jv, a->n_j, sizeof *a->jv, cmp_sample_key);
   for (size_t i = a->keep; i < a->n_j; i++) free(a->jv[i].s);
   if (a->n_j > a->keep) a->n_j = a->keep;
@@ -138,26 +137,32 @@ static void write_paths(FILE *fp, const wx_attribution *a) {
 }
 
 static void write_manifest(FILE *fp, const wx_attribution *a) {
-  fprintf(fp, "{\n  \"version\": \"%s\",\n  \"command\": \"attribute\",\n"
-          "  \"title\": ", wx_version());
+  fprintf(fp,
+          "{\n  \"version\": \"%s\",\n  \"command\": \"attribute\",\n"
+          "  \"title\": ",
+          wx_version());
   wx__json_string(fp, a->base->title ? a->base->title : "");
   fputs(",\n  \"scenario\": ", fp);
   wx__json_string(fp, wx_model_path(a->base));
-  fprintf(fp, ",\n  \"scenario_hash\": \"%s\",\n  \"seed\": %llu,\n"
+  fprintf(fp,
+          ",\n  \"scenario_hash\": \"%s\",\n  \"seed\": %llu,\n"
           "  \"replications\": %u,\n  \"channels\": [",
-          wx_model_hash(a->base), (unsigned long long)a->seed,
-          a->replications);
+          wx_model_hash(a->base), (unsigned long long)a->seed, a->replications);
   for (size_t i = 0; i < a->n_ch; i++) {
     fprintf(fp, "%s{\"name\": ", i ? ", " : "");
     wx__json_string(fp, a->ch[i].name);
-    fprintf(fp, ", \"kind\": \"%s\"}", a->ch[i].is_tp ? "touchpoint" : "module");
+    fprintf(fp, ", \"kind\": \"%s\"}",
+            a->ch[i].is_tp ? "touchpoint" : "module");
   }
-  fprintf(fp, "],\n  \"shapley\": {\"exact\": %s, \"permutations\": %u, "
-          "\"coalitions\": %u},\n", a->exact ? "true" : "false",
-          a->permutations, a->coalitions);
-  fprintf(fp, "  \"journeys\": {\"recorded\": %llu, \"sampled\": %zu, "
+  fprintf(fp,
+          "],\n  \"shapley\": {\"exact\": %s, \"permutations\": %u, "
+          "\"coalitions\": %u},\n",
+          a->exact ? "true" : "false", a->permutations, a->coalitions);
+  fprintf(fp,
+          "  \"journeys\": {\"recorded\": %llu, \"sampled\": %zu, "
           "\"purchases_past_cap\": %llu, \"purchases_before_any_channel\": "
-          "%.0f}\n}\n", (unsigned long long)a->journeys, a->n_j,
+          "%.0f}\n}\n",
+          (unsigned long long)a->journeys, a->n_j,
           (unsigned long long)a->lost_buys, a->unattributed);
 }
 

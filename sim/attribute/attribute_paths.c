@@ -37,10 +37,10 @@ struct wx_attr_acc {
   const wx_model *m;
   size_t n_ch, n_out, w; /* w: row width of a transition matrix */
   int32_t *ch_of_mod, *ch_of_tp, *out_of_oc;
-  double *credit;        /* [N_CREDIT][n_ch][n_out] */
-  double *trans;         /* [n_out][(n_ch + 1) x w] */
-  double *conv;          /* [n_out]: conversions with a path (revenue: value) */
-  entry *tab;            /* open addressing, cap a power of two */
+  double *credit; /* [N_CREDIT][n_ch][n_out] */
+  double *trans;  /* [n_out][(n_ch + 1) x w] */
+  double *conv;   /* [n_out]: conversions with a path (revenue: value) */
+  entry *tab;     /* open addressing, cap a power of two */
   size_t tab_n, tab_cap;
   wx_attr_journey *heap; /* max-heap on key, at most a->keep */
   size_t heap_n;
@@ -48,10 +48,10 @@ struct wx_attr_acc {
   uint32_t rep, seq;
   uint64_t journeys;
   double unattributed;
-  uint8_t *seq_buf;      /* channel steps of the journey in hand */
+  uint8_t *seq_buf; /* channel steps of the journey in hand */
   size_t seq_cap;
-  uint8_t *bought;       /* [n_out] */
-  int32_t *step_of;      /* [n_out]: last-step channel of the last purchase */
+  uint8_t *bought;  /* [n_out] */
+  int32_t *step_of; /* [n_out]: last-step channel of the last purchase */
 };
 
 static int32_t *map_channels(const wx_attribution *a, uint32_t n, int tp) {
@@ -90,7 +90,8 @@ wx_attr_acc *wx__attr_acc_alloc(const wx_attribution *a, const wx_model *m,
   c->tab = calloc(c->tab_cap, sizeof *c->tab);
   c->r = wx__rng_alloc();
   if (!c->ch_of_mod || !c->ch_of_tp || !c->out_of_oc || !c->credit ||
-      !c->trans || !c->conv || !c->bought || !c->step_of || !c->heap || !c->tab || !c->r) {
+      !c->trans || !c->conv || !c->bought || !c->step_of || !c->heap ||
+      !c->tab || !c->r) {
     wx__attr_acc_free(c);
     return NULL;
   }
@@ -137,8 +138,7 @@ static uint64_t hash(const uint8_t *k, uint32_t n) {
 
 static entry *slot_of(entry *tab, size_t cap, const uint8_t *k, uint32_t n) {
   size_t i = (size_t)hash(k, n) & (cap - 1);
-  while (tab[i].key &&
-         (tab[i].len != n || memcmp(tab[i].key, k, n) != 0))
+  while (tab[i].key && (tab[i].len != n || memcmp(tab[i].key, k, n) != 0))
     i = (i + 1) & (cap - 1);
   return &tab[i];
 }
@@ -237,8 +237,10 @@ static int walk(wx_attr_acc *c, const wx_jstep *s, uint32_t n, uint32_t *len) {
   memset(c->bought, 0, c->n_out);
   for (size_t k = 0; k < c->n_out; k++) c->step_of[k] = -1;
   for (uint32_t j = 0; rc == WX_OK && j < n; j++) {
-    if (s[j].kind == WX_J_ENTER) rc = push_channel(c, len, c->ch_of_mod[s[j].index]);
-    if (s[j].kind == WX_J_TOUCH) rc = push_channel(c, len, c->ch_of_tp[s[j].index]);
+    if (s[j].kind == WX_J_ENTER)
+      rc = push_channel(c, len, c->ch_of_mod[s[j].index]);
+    if (s[j].kind == WX_J_TOUCH)
+      rc = push_channel(c, len, c->ch_of_tp[s[j].index]);
     if (s[j].kind != WX_J_BUY) continue;
     int32_t k = c->out_of_oc[s[j].index];
     if (k < 0) continue;
@@ -276,8 +278,7 @@ static int sample(wx_attr_acc *c, const wx_jstep *s, uint32_t n,
                   uint32_t dropped) {
   double key = gsl_rng_uniform(c->r);
   unsigned keep = c->a->keep;
-  if (keep == 0 || (c->heap_n == keep && !(key < c->heap[0].key)))
-    return WX_OK;
+  if (keep == 0 || (c->heap_n == keep && !(key < c->heap[0].key))) return WX_OK;
   wx_attr_journey j = {c->rep, c->seq, key, malloc(n * sizeof *s), n, dropped};
   if (!j.s) return WX_ENOMEM;
   memcpy(j.s, s, n * sizeof *s);

@@ -92,8 +92,9 @@ static int run_one(journeys_ctx *x, uint32_t r, wx_attr_acc *acc,
 
 static int journeys_job(void *ctx, size_t r) {
   journeys_ctx *x = ctx;
-  wx_attr_acc *acc = wx__attr_acc_alloc(x->a, x->m, (uint32_t)r,
-      wx__stream_seed(x->a->seed, r, WX_STREAM_ENGINE));
+  wx_attr_acc *acc =
+      wx__attr_acc_alloc(x->a, x->m, (uint32_t)r,
+                         wx__stream_seed(x->a->seed, r, WX_STREAM_ENGINE));
   unsigned cap = x->o->path_cap ? x->o->path_cap : 64;
   wx_journeys *jr = acc ? wx__journeys_alloc(cap, wx__attr_acc_add, acc) : NULL;
   int rc = jr ? run_one(x, (uint32_t)r, acc, jr) : WX_ENOMEM;
@@ -123,8 +124,8 @@ static int path_rows(wx_attribution *a, wx_attr_acc *const *acc) {
       rc = wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "markov", x, n);
       for (size_t r = 0; rc == WX_OK && r < n; r++) x[r] = rem[r * nc + i];
       if (rc == WX_OK)
-        rc = wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "markov_removal",
-                               x, n);
+        rc = wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "markov_removal", x,
+                               n);
     }
   }
   free(x);
@@ -139,13 +140,17 @@ static int path_rows(wx_attribution *a, wx_attr_acc *const *acc) {
 static int guard(const wx_model *m, wx_layout *l, const wx_attr_opts *o,
                  unsigned threads, wx_diags *d) {
   double cells = (double)l->n_samples * l->n_cols;
-  wx_memory_plan p = {
-      .engine = "agent", .engine_bytes = wx__agent_memory_estimate(m, l),
-      .threads = threads, .series_bytes = (threads * cells + l->n_samples) * 8,
-      .budget = o->memory_budget > 0 ? o->memory_budget
-                                     : wx__default_memory_budget(),
-      .horizon = l->horizon, .samples = l->n_samples, .cols = l->n_cols,
-      .replications = 1};
+  wx_memory_plan p = {.engine = "agent",
+                      .engine_bytes = wx__agent_memory_estimate(m, l),
+                      .threads = threads,
+                      .series_bytes = (threads * cells + l->n_samples) * 8,
+                      .budget = o->memory_budget > 0
+                                    ? o->memory_budget
+                                    : wx__default_memory_budget(),
+                      .horizon = l->horizon,
+                      .samples = l->n_samples,
+                      .cols = l->n_cols,
+                      .replications = 1};
   int rc = wx__memory_check(m, &p, d);
   double left = p.budget - p.series_bytes;
   if (rc == WX_OK && p.budget > 0)
@@ -153,23 +158,28 @@ static int guard(const wx_model *m, wx_layout *l, const wx_attr_opts *o,
   return rc;
 }
 
-static int journeys(wx_attribution *a, const wx_model *m,
-                    const wx_attr_opts *o, unsigned threads, wx_diags *d) {
+static int journeys(wx_attribution *a, const wx_model *m, const wx_attr_opts *o,
+                    unsigned threads, wx_diags *d) {
   wx_layout l;
   if (threads > a->replications) threads = a->replications;
   int rc = wx__layout_init(&l, m, o->horizon);
-  if (rc != WX_OK) return wx__diag(d, rc, wx_model_path(m), 0, 0,
-                                   "cannot lay out the journeys' run");
+  if (rc != WX_OK)
+    return wx__diag(d, rc, wx_model_path(m), 0, 0,
+                    "cannot lay out the journeys' run");
   rc = guard(m, &l, o, threads, d);
   if (rc != WX_OK) {
     wx__layout_free(&l);
     return rc;
   }
-  journeys_ctx x = {m, a, o, &l, calloc(a->replications + 1, sizeof *x.acc),
+  journeys_ctx x = {m,
+                    a,
+                    o,
+                    &l,
+                    calloc(a->replications + 1, sizeof *x.acc),
                     calloc(a->replications + 1, sizeof *x.lost)};
-  rc = x.acc && x.lost ? wx__attr_pool(a->replications, threads,
-                                       journeys_job, &x)
-                       : WX_ENOMEM;
+  rc = x.acc && x.lost
+           ? wx__attr_pool(a->replications, threads, journeys_job, &x)
+           : WX_ENOMEM;
   if (rc == WX_OK) rc = path_rows(a, x.acc);
   for (uint32_t r = 0; rc == WX_OK && r < a->replications; r++) {
     rc = wx__attr_acc_merge(a, x.acc[r]);
@@ -182,7 +192,8 @@ static int journeys(wx_attribution *a, const wx_model *m,
   free(x.lost);
   wx__layout_free(&l);
   if (rc == WX_ENOMEM)
-    wx__diag(d, rc, wx_model_path(m), 0, 0, "out of memory while recording "
+    wx__diag(d, rc, wx_model_path(m), 0, 0,
+             "out of memory while recording "
              "journeys (fewer --journeys or a smaller --path-cap)");
   return rc;
 }
@@ -195,10 +206,12 @@ int wx__attribute(const char *scenario, const wx_attr_opts *o,
   wx_attribution *a = calloc(1, sizeof *a);
   int rc = a ? wx__attr_src_read(&src, scenario, d) : WX_ENOMEM;
   if (rc == WX_OK) rc = wx_model_load(scenario, &base, d);
-  if (rc == WX_OK) rc = wx__attr_channels(a, base, o->channels, o->n_channels, d);
+  if (rc == WX_OK)
+    rc = wx__attr_channels(a, base, o->channels, o->n_channels, d);
   if (rc == WX_OK) rc = outcomes(a, base, d);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned threads = o->threads ? o->threads : (cores > 0 ? (unsigned)cores : 1);
+  unsigned threads =
+      o->threads ? o->threads : (cores > 0 ? (unsigned)cores : 1);
   if (rc == WX_OK) {
     a->seed = o->seed_set ? o->seed : base->seed;
     a->replications = o->replications ? o->replications : base->replications;
@@ -208,8 +221,10 @@ int wx__attribute(const char *scenario, const wx_attr_opts *o,
     rc = wx__attr_shapley(&src, base, a, &oo, d);
   }
   if (rc == WX_OK) rc = journeys(a, base, o, threads, d);
-  if (a) a->base = base;
-  else wx_model_free(base);
+  if (a)
+    a->base = base;
+  else
+    wx_model_free(base);
   wx__attr_src_free(&src);
   if (rc != WX_OK) {
     wx__attribution_free(a);

@@ -100,7 +100,8 @@ static int plan(table *t, size_t n, int exact, size_t k, const uint8_t *ord) {
     for (size_t p = 0; p < k; p++) {
       uint64_t s = 0;
       t->masks[t->n++] = s;
-      for (size_t i = 0; i < n; i++) t->masks[t->n++] = s |= 1ull << ord[p * n + i];
+      for (size_t i = 0; i < n; i++)
+        t->masks[t->n++] = s |= 1ull << ord[p * n + i];
     }
   }
   unique(t);
@@ -141,8 +142,8 @@ static int sampled_phi(wx_attribution *a, const table *t, size_t n, size_t i,
       m[p] += d / (double)t->reps;
     }
   }
-  int rc = wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "shapley", phi,
-                             t->reps);
+  int rc =
+      wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "shapley", phi, t->reps);
   double mean = 0, ss = 0;
   for (size_t p = 0; p < np; p++) mean += m[p] / (double)np;
   for (size_t p = 0; p < np; p++) ss += (m[p] - mean) * (m[p] - mean);
@@ -170,8 +171,8 @@ static int rows(wx_attribution *a, const table *t, const uint8_t *ord,
     for (size_t i = 0; rc == WX_OK && i < n; i++) {
       const double *vi = value(t, all & ~(1ull << i), k);
       for (size_t r = 0; r < t->reps; r++) x[r] = vn[r] - vi[r];
-      rc = wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "removal", x,
-                             t->reps);
+      rc =
+          wx__attr_add_mean(a, (uint32_t)i, (uint32_t)k, "removal", x, t->reps);
       if (rc != WX_OK) break;
       if (a->exact) {
         exact_phi(t, n, i, k, x);
@@ -196,11 +197,9 @@ int wx__attr_shapley(const wx_attr_src *src, const wx_model *base,
   if (rc == WX_OK && !a->exact) rc = orders(a->seed, n, np, ord);
   if (rc == WX_OK) rc = plan(&t, n, a->exact, np, ord);
   size_t cells = t.n * a->n_out * t.reps;
-  if (rc == WX_OK && !(t.v = malloc((cells + 1) * sizeof *t.v)))
-    rc = WX_ENOMEM;
+  if (rc == WX_OK && !(t.v = malloc((cells + 1) * sizeof *t.v))) rc = WX_ENOMEM;
   a->coalitions = (unsigned)t.n;
-  if (rc == WX_OK)
-    rc = wx__attr_values(src, base, a, t.masks, t.n, o, t.v, d);
+  if (rc == WX_OK) rc = wx__attr_values(src, base, a, t.masks, t.n, o, t.v, d);
   double *x = rc == WX_OK ? malloc((t.reps + 1) * sizeof *x) : NULL;
   if (rc == WX_OK && !x) rc = WX_ENOMEM;
   if (rc == WX_OK) rc = rows(a, &t, ord, np, x);

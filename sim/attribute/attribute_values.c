@@ -114,15 +114,19 @@ static int run_coalition(values_ctx *x, size_t c, const wx_model *m,
   param_map *set = mapping(x->base, m, &n_set);
   if (!set) return WX_ENOMEM;
   wx_param_set *idx = malloc((n_set + 1) * sizeof *idx);
-  wx_eval_options eo = {.seed_set = 1, .seed = x->seed, .threads = 1,
+  wx_eval_options eo = {.seed_set = 1,
+                        .seed = x->seed,
+                        .threads = 1,
                         .horizon = x->o->horizon,
                         .memory_budget = x->o->memory_budget,
-                        .stop = x->o->stop, .engine = "agent"};
+                        .stop = x->o->stop,
+                        .engine = "agent"};
   int rc = idx ? WX_OK : WX_ENOMEM;
   uint32_t step = n_set ? 1 : x->reps;
   for (uint32_t r = 0; rc == WX_OK && r < x->reps; r += step) {
     for (uint32_t k = 0; k < n_set; k++)
-      idx[k] = (wx_param_set){set[k].param,
+      idx[k] = (wx_param_set){
+          set[k].param,
           x->base_params[(size_t)r * x->base->n_params + set[k].base]};
     eo.first_rep = r;
     eo.replications = r + step;
@@ -156,8 +160,10 @@ static int value_job(void *ctx, size_t c) {
   values_ctx *x = ctx;
   wx_model *m = NULL;
   int rc = WX_OK;
-  if (removes_every_module(x, x->masks[c])) store_zero(x, c);
-  else rc = wx__attr_compile(x->src, x->a, x->masks[c], &m, x->diags[c]);
+  if (removes_every_module(x, x->masks[c]))
+    store_zero(x, c);
+  else
+    rc = wx__attr_compile(x->src, x->a, x->masks[c], &m, x->diags[c]);
   if (rc == WX_OK && m) rc = run_coalition(x, c, m, x->diags[c]);
   wx_model_free(m);
   unsigned done = atomic_fetch_add(&x->done, 1) + 1;
@@ -194,8 +200,12 @@ static void merge_diags(values_ctx *x, size_t n, wx_diags *d) {
 int wx__attr_values(const wx_attr_src *src, const wx_model *base,
                     wx_attribution *a, const uint64_t *masks, size_t n,
                     const wx_attr_opts *o, double *v, wx_diags *d) {
-  values_ctx x = {src, base, a, masks, o, a->replications, a->seed, v,
-                  NULL, calloc(n + 1, sizeof(wx_diags *)), 0, (unsigned)n};
+  values_ctx x = {src,     base,
+                  a,       masks,
+                  o,       a->replications,
+                  a->seed, v,
+                  NULL,    calloc(n + 1, sizeof(wx_diags *)),
+                  0,       (unsigned)n};
   int rc = x.diags ? draw_base_params(&x) : WX_ENOMEM;
   for (size_t c = 0; rc == WX_OK && c < n; c++)
     if (!(x.diags[c] = wx_diags_alloc(8))) rc = WX_ENOMEM;

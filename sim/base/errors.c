@@ -15,8 +15,7 @@ struct wx_diags {
 const char *wx_strerror(int code) {
   switch (code) {
 #define WX_ERRNO_TEXT(name, value, text) \
-  case WX_E##name:                       \
-    return text;
+  case WX_E##name: return text;
     WX_ERRNO_MAP(WX_ERRNO_TEXT)
 #undef WX_ERRNO_TEXT
   }
@@ -26,8 +25,7 @@ const char *wx_strerror(int code) {
 const char *wx_err_name(int code) {
   switch (code) {
 #define WX_ERRNO_NAME(name, value, text) \
-  case WX_E##name:                       \
-    return "WX_E" #name;
+  case WX_E##name: return "WX_E" #name;
     WX_ERRNO_MAP(WX_ERRNO_NAME)
 #undef WX_ERRNO_NAME
   }
@@ -36,7 +34,7 @@ const char *wx_err_name(int code) {
 
 const char *wx_version(void) {
 #define WX_STR2(x) #x
-#define WX_STR(x) WX_STR2(x)
+#define WX_STR(x)  WX_STR2(x)
   return WX_STR(WX_VERSION_MAJOR) "." WX_STR(WX_VERSION_MINOR) "." WX_STR(
       WX_VERSION_PATCH);
 }

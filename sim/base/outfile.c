@@ -94,8 +94,7 @@ int wx__outfile_commit(wx_outfile *f, wx_diags *diags) {
   return failed ? WX_EIO : WX_OK;
 }
 
-int wx__write_file_atomic(const char *path, const char *text,
-                          wx_diags *diags) {
+int wx__write_file_atomic(const char *path, const char *text, wx_diags *diags) {
   wx_outfile f;
   int rc = wx__outfile_open(&f, path, diags);
   if (rc != WX_OK) return rc;

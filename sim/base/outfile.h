@@ -12,9 +12,9 @@
 #include "wxflow/wxflow.h"
 
 typedef struct {
-  FILE *fp;          /* write here (fprintf, fputs, ...) */
-  char *path;        /* final name */
-  char *tmp;         /* temporary name */
+  FILE *fp;   /* write here (fprintf, fputs, ...) */
+  char *path; /* final name */
+  char *tmp;  /* temporary name */
 } wx_outfile;
 
 /* Creates the temporary file.  WX_OK or WX_EIO (with a message in diags). */
@@ -29,8 +29,7 @@ int wx__outfile_commit(wx_outfile *f, wx_diags *diags);
 void wx__outfile_abort(wx_outfile *f);
 
 /* Writes a whole string as a file, atomically. */
-int wx__write_file_atomic(const char *path, const char *text,
-                          wx_diags *diags);
+int wx__write_file_atomic(const char *path, const char *text, wx_diags *diags);
 
 /* Formats a number for CSV/JSON so that the same value always gives the same
  * bytes: integers (|v| < 2^53) without a decimal point, others in the

@@ -11,10 +11,10 @@
 #include "wxflow/wxflow.h"
 
 #define EXPECT_DURATION "a duration such as 3d, 12h or 30min"
-#define EXPECT_RATE "a rate such as 200/d, 20/h or 100/w"
-#define EXPECT_PROB "a probability such as 0.013 or 1.3%"
-#define EXPECT_COUNT "a whole count such as 5000, 50_000 or 200k"
-#define EXPECT_NUMBER "a number such as 2 or 0.5"
+#define EXPECT_RATE     "a rate such as 200/d, 20/h or 100/w"
+#define EXPECT_PROB     "a probability such as 0.013 or 1.3%"
+#define EXPECT_COUNT    "a whole count such as 5000, 50_000 or 200k"
+#define EXPECT_NUMBER   "a number such as 2 or 0.5"
 
 typedef struct {
   const char *name;
@@ -23,11 +23,21 @@ typedef struct {
 
 /* Time units, longest spelling first within each family. */
 static const unit time_units[] = {
-    {"seconds", 1.0 / 86400}, {"second", 1.0 / 86400}, {"sec", 1.0 / 86400},
-    {"s", 1.0 / 86400},       {"minutes", 1.0 / 1440}, {"minute", 1.0 / 1440},
-    {"min", 1.0 / 1440},      {"hours", 1.0 / 24},     {"hour", 1.0 / 24},
-    {"h", 1.0 / 24},          {"days", 1.0},           {"day", 1.0},
-    {"d", 1.0},               {"weeks", 7.0},          {"week", 7.0},
+    {"seconds", 1.0 / 86400},
+    {"second", 1.0 / 86400},
+    {"sec", 1.0 / 86400},
+    {"s", 1.0 / 86400},
+    {"minutes", 1.0 / 1440},
+    {"minute", 1.0 / 1440},
+    {"min", 1.0 / 1440},
+    {"hours", 1.0 / 24},
+    {"hour", 1.0 / 24},
+    {"h", 1.0 / 24},
+    {"days", 1.0},
+    {"day", 1.0},
+    {"d", 1.0},
+    {"weeks", 7.0},
+    {"week", 7.0},
     {"w", 7.0},
 };
 
@@ -71,8 +81,10 @@ size_t wx__scan_number(const char *s, char *buf, size_t cap) {
       j++;
     }
     size_t expd = scan_digits(s + j, buf, cap, &w);
-    if (expd) i = j + expd;
-    else w = start; /* "3e" is not an exponent: leave it as junk */
+    if (expd)
+      i = j + expd;
+    else
+      w = start; /* "3e" is not an exponent: leave it as junk */
   }
   buf[w] = '\0';
   return i;
@@ -125,9 +137,12 @@ int wx__parse_rate(const char *s, double *per_day, char *msg, size_t cap) {
     rest++;
   }
   if (*rest) {
-    if (*rest == '/') rest++;
-    else if (strncmp(rest, "per ", 4) == 0) rest += 4;
-    else return expected(msg, cap, EXPECT_RATE, s);
+    if (*rest == '/')
+      rest++;
+    else if (strncmp(rest, "per ", 4) == 0)
+      rest += 4;
+    else
+      return expected(msg, cap, EXPECT_RATE, s);
     while (*rest == ' ') rest++;
     if (!find_unit(rest, &u)) return expected(msg, cap, EXPECT_RATE, s);
   }
@@ -143,8 +158,10 @@ int wx__parse_probability(const char *s, double *p, char *msg, size_t cap) {
   double x;
   const char *rest;
   if (!lead_number(s, &x, &rest)) return expected(msg, cap, EXPECT_PROB, s);
-  if (strcmp(rest, "%") == 0) x /= 100.0;
-  else if (*rest) return expected(msg, cap, EXPECT_PROB, s);
+  if (strcmp(rest, "%") == 0)
+    x /= 100.0;
+  else if (*rest)
+    return expected(msg, cap, EXPECT_PROB, s);
   if (x < 0 || x > 1) {
     /* a bare 5 or 1.3 is most likely a percentage without its sign */
     int pct = !*rest && x > 1 && x <= 100;
@@ -178,8 +195,10 @@ int wx__parse_count(const char *s, uint64_t *n, char *msg, size_t cap) {
   if (len == 0) return expected(msg, cap, EXPECT_COUNT, s);
   const char *rest = s + len;
   uint64_t mult = 1;
-  if (*rest == 'k') mult = 1000, rest++;
-  else if (*rest == 'M') mult = 1000000, rest++;
+  if (*rest == 'k')
+    mult = 1000, rest++;
+  else if (*rest == 'M')
+    mult = 1000000, rest++;
   if (*rest) return expected(msg, cap, EXPECT_COUNT, s);
   if (buf[0] == '-' && strtod(buf, NULL) != 0) {
     snprintf(msg, cap, "a count must not be negative, got \"%.60s\"", s);
@@ -189,8 +208,10 @@ int wx__parse_count(const char *s, uint64_t *n, char *msg, size_t cap) {
   if (exact_count(digits, mult, n)) return WX_OK;
   double x = strtod(buf, NULL) * (double)mult;
   if (!isfinite(x) || x != floor(x) || x >= 18446744073709551616.0) {
-    snprintf(msg, cap, "a count must be a whole number below 2^64, got "
-             "\"%.60s\"", s);
+    snprintf(msg, cap,
+             "a count must be a whole number below 2^64, got "
+             "\"%.60s\"",
+             s);
     return WX_ESCENARIO;
   }
   *n = (uint64_t)x;

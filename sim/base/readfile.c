@@ -98,7 +98,8 @@ int wx__read_file(const char *path, size_t limit, char **data, size_t *len,
   struct stat st;
   int rc = open_regular(path, d, &fd, &st);
   if (rc != WX_OK) return rc;
-  if (st.st_size > 0 && (uintmax_t)st.st_size > limit) rc = too_big(d, path, limit);
+  if (st.st_size > 0 && (uintmax_t)st.st_size > limit)
+    rc = too_big(d, path, limit);
   if (rc == WX_OK)
     rc = read_all(fd, path, limit, st.st_size > 0 ? (size_t)st.st_size : 0,
                   data, len, d);

@@ -22,7 +22,7 @@
  * replications, so their limit only refuses what cannot be a table. */
 #define WX__SCENARIO_MAX ((size_t)1 << 30)
 #define WX__MANIFEST_MAX ((size_t)16 << 20)
-#define WX__TABLE_MAX (SIZE_MAX / 4)
+#define WX__TABLE_MAX    (SIZE_MAX / 4)
 
 int wx__read_file(const char *path, size_t limit, char **data, size_t *len,
                   wx_diags *d);

@@ -29,15 +29,15 @@
  * golden test in tests/cli/golden.sh says so).  Add new kinds at the end
  * of their family. */
 typedef enum {
-  WX_STREAM_ENGINE = 1,  /* replication: the engine's seed */
-  WX_STREAM_PARAMS = 2,  /* replication: draws of uncertain parameters */
+  WX_STREAM_ENGINE = 1, /* replication: the engine's seed */
+  WX_STREAM_PARAMS = 2, /* replication: draws of uncertain parameters */
 
-  WX_STREAM_SOURCE = 1,  /* entity: arrival times of a source */
-  WX_STREAM_MODULE = 2,  /* entity: fates of people joining a module */
-  WX_STREAM_DELAY = 3,   /* entity: the delays of those fates */
-  WX_STREAM_UNITS = 4,   /* entity: staff accounts and groups of a module */
-  WX_STREAM_TOUCH = 5,   /* entity: a touchpoint's posts, reach, fission */
-  WX_STREAM_OUTCOME = 6  /* entity: order values and repeats of an outcome */
+  WX_STREAM_SOURCE = 1, /* entity: arrival times of a source */
+  WX_STREAM_MODULE = 2, /* entity: fates of people joining a module */
+  WX_STREAM_DELAY = 3,  /* entity: the delays of those fates */
+  WX_STREAM_UNITS = 4,  /* entity: staff accounts and groups of a module */
+  WX_STREAM_TOUCH = 5,  /* entity: a touchpoint's posts, reach, fission */
+  WX_STREAM_OUTCOME = 6 /* entity: order values and repeats of an outcome */
 } wx_stream_kind;
 
 /* The xoshiro256** generator type: get() returns 32 bits, get_double()

@@ -63,20 +63,20 @@ double wx__calib_from_z(wx_calib_tf t, double z);
 /* ------------------------------------------------------------------ spec */
 
 typedef struct {
-  char *ref;         /* as written: "module.oa.joins" or "oa.joins" */
-  int line, col;     /* of its first row's metric field in the CSV */
-  int first_row_line; /* the first row, for day errors */
+  char *ref;               /* as written: "module.oa.joins" or "oa.joins" */
+  int line, col;           /* of its first row's metric field in the CSV */
+  int first_row_line;      /* the first row, for day errors */
   int last_line, last_col; /* the row of the latest day (horizon errors) */
-  size_t n_days;     /* y covers days 1..n_days */
-  double *y;         /* y[d - 1]: count on day d; NaN when not observed */
+  size_t n_days;           /* y covers days 1..n_days */
+  double *y;               /* y[d - 1]: count on day d; NaN when not observed */
   size_t n_obs;
-  int column;        /* evaluation column, set by wx__calib_bind */
+  int column; /* evaluation column, set by wx__calib_bind */
 } wx_calib_series;
 
 typedef struct wx_calib_algo {
   const char *name;
-  int global;        /* a global search, polished by the local `sbplx` */
-  int nlopt;         /* nlopt_algorithm */
+  int global; /* a global search, polished by the local `sbplx` */
+  int nlopt;  /* nlopt_algorithm */
   const char *summary;
 } wx_calib_algo;
 
@@ -86,27 +86,27 @@ const wx_calib_algo *wx__calib_algo_at(size_t i);
 
 typedef struct {
   char *file;
-  char *title;       /* NULL when not given */
+  char *title; /* NULL when not given */
   char hash[17];
-  char *base;        /* scenario file, resolved against the file's dir */
+  char *base; /* scenario file, resolved against the file's dir */
   int base_line, base_col;
   wx_study_factor *f; /* the free parameters: range or dist (a prior) */
   wx_calib_tf *tf;
   size_t k;
-  char *data;        /* the CSV, resolved */
+  char *data; /* the CSV, resolved */
   int data_line, data_col;
-  int cumulative;    /* counts: cumulative (else daily) */
+  int cumulative; /* counts: cumulative (else daily) */
   int has_start;
-  long start;        /* days since 1970-01-01 of day 1, for dates */
+  long start; /* days since 1970-01-01 of day 1, for dates */
   wx_calib_series *s;
   size_t n_series;
   wx_loss_kind loss;
   double dispersion; /* negbin size */
   const wx_calib_algo *algo;
-  unsigned max_evals;  /* per fit (default 400) */
-  unsigned bootstrap;  /* refits (default 40; 0: no intervals) */
-  double level;        /* interval level (default 0.9) */
-  double holdout;      /* days held out at the end; 0: none */
+  unsigned max_evals; /* per fit (default 400) */
+  unsigned bootstrap; /* refits (default 40; 0: no intervals) */
+  double level;       /* interval level (default 0.9) */
+  double holdout;     /* days held out at the end; 0: none */
   int holdout_line, holdout_col;
   uint32_t replications; /* 0: the base scenario's */
   int seed_set;
@@ -133,11 +133,11 @@ int wx__calib_parse_date(const char *s, long *days);
 typedef struct {
   const wx_model *m;
   const wx_calib_spec *s;
-  unsigned *param;   /* k parameter indices */
+  unsigned *param; /* k parameter indices */
   unsigned reps, threads;
   uint64_t seed;
-  size_t days;       /* simulated days 1..days (horizon of every run) */
-  unsigned *sample;  /* sample index of day d = 0..days */
+  size_t days;      /* simulated days 1..days (horizon of every run) */
+  unsigned *sample; /* sample index of day d = 0..days */
   const atomic_int *stop;
   const char *engine;
   double memory_budget;
@@ -160,20 +160,20 @@ int wx__calib_simulate(const wx_calib_sim *c, const double *x, unsigned first,
 /* ------------------------------------------------------------------- fit */
 
 typedef struct {
-  double *x;         /* evals x k values tried */
-  double *loss;      /* evals */
+  double *x;    /* evals x k values tried */
+  double *loss; /* evals */
   size_t n, cap;
 } wx_calib_trace;
 
 typedef struct {
   const wx_calib_sim *sim;
-  const double *y;   /* n_series x days observed daily counts (NaN: none) */
-  size_t fit_days;   /* days used by the loss: 1..fit_days */
+  const double *y;     /* n_series x days observed daily counts (NaN: none) */
+  size_t fit_days;     /* days used by the loss: 1..fit_days */
   const double *start; /* k start values */
   unsigned first_rep;  /* the fit's replications: first_rep .. + reps */
   unsigned max_evals;
   const wx_calib_algo *algo;
-  int local_only;    /* skip a global algorithm's search (bootstrap refits) */
+  int local_only; /* skip a global algorithm's search (bootstrap refits) */
   wx_calib_trace *trace; /* may be NULL */
 } wx_calib_problem;
 
@@ -183,8 +183,8 @@ typedef struct {
 int wx__calib_fit(const wx_calib_problem *p, double *x, double *loss,
                   unsigned *evals, wx_diags *d);
 /* The loss at x (deviance plus -2 log prior density of dist factors). */
-int wx__calib_loss_at(const wx_calib_problem *p, const double *x,
-                      double *loss, wx_diags *d);
+int wx__calib_loss_at(const wx_calib_problem *p, const double *x, double *loss,
+                      wx_diags *d);
 void wx__calib_trace_free(wx_calib_trace *t);
 /* y[series * days + d - 1] from the spec's series (NaN where unobserved). */
 double *wx__calib_observed(const wx_calib_sim *c);
@@ -192,7 +192,7 @@ double *wx__calib_observed(const wx_calib_sim *c);
 /* ------------------------------------------------------------ uncertainty */
 
 typedef struct {
-  double *x_hat;     /* k */
+  double *x_hat; /* k */
   double loss;
   unsigned evals;
   size_t fit_days;
@@ -209,7 +209,7 @@ typedef struct {
   /* Prediction: daily counts of every series, quantiles 5/50/95 % over
    * n_pred simulations (parameters from the refits, one replication each). */
   double *q5, *q50, *q95; /* n_series x days */
-  double coverage;   /* held-out share inside the interval; NaN none */
+  double coverage;        /* held-out share inside the interval; NaN none */
   size_t held_out, covered;
   wx_calib_trace trace;
 } wx_calib_result;

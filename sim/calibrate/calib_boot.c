@@ -58,7 +58,8 @@ static int alloc_result(wx_calib_result *r, size_t k, size_t B, size_t nd) {
   return r->x_hat && r->xb && r->lo && r->hi && r->sd_z && r->at_bound &&
                  r->unidentified && r->rise && r->corr && r->q5 && r->q50 &&
                  r->q95
-             ? WX_OK : WX_ENOMEM;
+             ? WX_OK
+             : WX_ENOMEM;
 }
 
 /* Where a fit starts: the factor's `base:`, else the scenario's value,
@@ -115,8 +116,8 @@ static int bootstrap(const wx_calib_sim *c, const wx_calib_problem *p,
     rc = one_rep(c, r->x_hat, c->reps + b, p->y, yb, d);
     double loss;
     unsigned ev;
-    if (rc == WX_OK) rc = wx__calib_fit(&pb, r->xb + r->B * s->k, &loss, &ev,
-                                        d);
+    if (rc == WX_OK)
+      rc = wx__calib_fit(&pb, r->xb + r->B * s->k, &loss, &ev, d);
     if (rc == WX_OK) r->B++;
   }
   free(yb);
@@ -134,11 +135,11 @@ static void intervals(const wx_calib_sim *c, wx_calib_result *r) {
       z[i * B + b] = wx__calib_to_z(s->tf[i], r->xb[b * k + i]);
   for (size_t i = 0; i < k; i++) {
     const wx_study_factor *f = &s->f[i];
-    double zl = wx__calib_to_z(s->tf[i], f->lo > 1e-6 || s->tf[i] != WX_TF_LOGIT
-                                             ? f->lo : 1e-6);
-    double zh = wx__calib_to_z(s->tf[i], f->hi < 1 - 1e-6 ||
-                                             s->tf[i] != WX_TF_LOGIT
-                                             ? f->hi : 1 - 1e-6);
+    double zl = wx__calib_to_z(
+        s->tf[i], f->lo > 1e-6 || s->tf[i] != WX_TF_LOGIT ? f->lo : 1e-6);
+    double zh = wx__calib_to_z(
+        s->tf[i],
+        f->hi < 1 - 1e-6 || s->tf[i] != WX_TF_LOGIT ? f->hi : 1 - 1e-6);
     double zhat = wx__calib_to_z(s->tf[i], r->x_hat[i]), tol = 1e-3 * (zh - zl);
     size_t at = 0;
     for (size_t b = 0; b < B; b++)
@@ -150,12 +151,11 @@ static void intervals(const wx_calib_sim *c, wx_calib_result *r) {
     r->hi[i] = B >= 2 ? (e >= zh ? f->hi : wx__calib_from_z(s->tf[i], e)) : NAN;
     /* Not identified: the data cannot pin it down, so refits run to the
      * bounds, or the interval spans the whole search range. */
-    r->unidentified[i] = B >= 2 && (r->at_bound[i] >= 0.1 ||
-                                    (a <= zl && e >= zh));
+    r->unidentified[i] =
+        B >= 2 && (r->at_bound[i] >= 0.1 || (a <= zl && e >= zh));
     for (size_t j = 0; j < k; j++)
-      r->corr[i * k + j] = B >= 3 ? gsl_stats_correlation(z + i * B, 1,
-                                                          z + j * B, 1, B)
-                                  : NAN;
+      r->corr[i * k + j] =
+          B >= 3 ? gsl_stats_correlation(z + i * B, 1, z + j * B, 1, B) : NAN;
   }
   free(z);
 }
@@ -163,23 +163,22 @@ static void intervals(const wx_calib_sim *c, wx_calib_result *r) {
 /* The loss along each parameter alone, near both ends of its range: a
  * parameter the data do not constrain leaves it flat, which refits that
  * stop in the dips of a rough loss may not reveal. */
-static int slices(const wx_calib_problem *p, wx_calib_result *r,
-                  wx_diags *d) {
+static int slices(const wx_calib_problem *p, wx_calib_result *r, wx_diags *d) {
   const wx_calib_spec *s = p->sim->s;
   double x[32];
   int rc = WX_OK;
   for (size_t i = 0; rc == WX_OK && i < s->k; i++) {
     memcpy(x, r->x_hat, s->k * sizeof *x);
-    double lo = s->tf[i] == WX_TF_LOGIT && s->f[i].lo < 1e-6 ? 1e-6
-                                                              : s->f[i].lo;
-    double hi = s->tf[i] == WX_TF_LOGIT && s->f[i].hi > 1 - 1e-6
-                    ? 1 - 1e-6 : s->f[i].hi;
+    double lo =
+        s->tf[i] == WX_TF_LOGIT && s->f[i].lo < 1e-6 ? 1e-6 : s->f[i].lo;
+    double hi = s->tf[i] == WX_TF_LOGIT && s->f[i].hi > 1 - 1e-6 ? 1 - 1e-6
+                                                                 : s->f[i].hi;
     double zl = wx__calib_to_z(s->tf[i], lo), zh = wx__calib_to_z(s->tf[i], hi);
     r->rise[i] = -HUGE_VAL;
     for (int end = 0; rc == WX_OK && end < 2; end++) {
       double l;
-      x[i] = wx__calib_from_z(s->tf[i], end ? zh - 0.1 * (zh - zl)
-                                            : zl + 0.1 * (zh - zl));
+      x[i] = wx__calib_from_z(
+          s->tf[i], end ? zh - 0.1 * (zh - zl) : zl + 0.1 * (zh - zl));
       rc = wx__calib_loss_at(p, x, &l, d);
       if (rc == WX_OK && l - r->loss > r->rise[i]) r->rise[i] = l - r->loss;
     }
@@ -229,9 +228,13 @@ int wx__calib_run(const wx_calib_sim *c, wx_calib_result *r, wx_diags *d) {
   double start[32];
   if (rc == WX_OK && !y) rc = WX_ENOMEM;
   r->fit_days = c->days - (size_t)s->holdout;
-  wx_calib_problem p = {.sim = c, .y = y, .fit_days = r->fit_days,
-                        .start = start, .max_evals = s->max_evals,
-                        .algo = s->algo, .trace = &r->trace};
+  wx_calib_problem p = {.sim = c,
+                        .y = y,
+                        .fit_days = r->fit_days,
+                        .start = start,
+                        .max_evals = s->max_evals,
+                        .algo = s->algo,
+                        .trace = &r->trace};
   if (rc == WX_OK) {
     start_values(c, start);
     rc = wx__calib_fit(&p, r->x_hat, &r->loss, &r->evals, d);

@@ -35,16 +35,19 @@ static int field_col(const dctx *c, int line, long field) {
   int col = 1, quoted = 0;
   for (long f = 0; f < field && i < c->len; i++, col++) {
     char ch = c->text[i];
-    if (ch == '"') quoted = !quoted;
-    else if (ch == ',' && !quoted) f++;
-    else if (ch == '\n' && !quoted) break;
+    if (ch == '"')
+      quoted = !quoted;
+    else if (ch == ',' && !quoted)
+      f++;
+    else if (ch == '\n' && !quoted)
+      break;
     if ((ch & 0xC0) == 0x80) col--; /* UTF-8 continuation byte */
   }
   return col;
 }
 
-static void bad(dctx *c, size_t row, long field, const char *fmt,
-                const char *a, const char *b) {
+static void bad(dctx *c, size_t row, long field, const char *fmt, const char *a,
+                const char *b) {
   int line = wx__csv_line(c->csv, row);
   c->errors++;
   char msg[WX_MSG_MAX];
@@ -78,8 +81,10 @@ static long row_day(dctx *c, size_t r) {
     errno = 0;
     long v = strtol(t, &end, 10);
     if (!*t || *end || errno || v < 1 || v > MAX_DAY) {
-      bad(c, r, c->c_day, "`day` must be a whole number from 1 (the first "
-          "day of the horizon); got \"%.40s\"%s", t, "");
+      bad(c, r, c->c_day,
+          "`day` must be a whole number from 1 (the first "
+          "day of the horizon); got \"%.40s\"%s",
+          t, "");
       return 0;
     }
     return v;
@@ -87,15 +92,18 @@ static long row_day(dctx *c, size_t r) {
   const char *t = wx__csv_get(c->csv, r, (size_t)c->c_date);
   long days;
   if (!wx__calib_parse_date(t, &days)) {
-    bad(c, r, c->c_date, "`date` must be a date such as 2026-03-01; got "
-        "\"%.40s\"%s", t, "");
+    bad(c, r, c->c_date,
+        "`date` must be a date such as 2026-03-01; got "
+        "\"%.40s\"%s",
+        t, "");
     return 0;
   }
   long d = days - c->s->start + 1;
   if (d < 1 || d > MAX_DAY) {
-    bad(c, r, c->c_date, "date %s is %s the first day of the horizon "
-        "(`start:` in the calibration file)", t,
-        d < 1 ? "before" : "too far after");
+    bad(c, r, c->c_date,
+        "date %s is %s the first day of the horizon "
+        "(`start:` in the calibration file)",
+        t, d < 1 ? "before" : "too far after");
     return 0;
   }
   return d;
@@ -143,8 +151,8 @@ static int put(dctx *c, wx_calib_series *e, size_t r, long day, double v) {
     e->y = y;
     e->n_days = (size_t)day;
     e->last_line = wx__csv_line(c->csv, r);
-    e->last_col = field_col(c, e->last_line, c->c_day >= 0 ? c->c_day
-                                                           : c->c_date);
+    e->last_col =
+        field_col(c, e->last_line, c->c_day >= 0 ? c->c_day : c->c_date);
   }
   if (!isnan(e->y[day - 1])) {
     char dbuf[32];
@@ -169,7 +177,8 @@ static void differences(dctx *c, wx_calib_series *e) {
       c->errors++;
       wx__diag(c->d, WX_ESCENARIO, c->name, e->line, e->col,
                "cumulative `%s` skips day %zu: running totals must be given "
-               "for consecutive days", e->ref, i + 1);
+               "for consecutive days",
+               e->ref, i + 1);
       return;
     }
     if (isnan(v)) continue;
@@ -212,16 +221,18 @@ static int columns(dctx *c) {
   if (c->c_metric < 0) miss[nm++] = "metric";
   if (c->c_value < 0) miss[nm++] = "value";
   for (size_t i = 0; i < nm; i++)
-    wx__diag(c->d, WX_ESCENARIO, c->name, 1, 1, "missing column `%s` in the "
-             "header (day or date, metric, value)", miss[i]);
+    wx__diag(c->d, WX_ESCENARIO, c->name, 1, 1,
+             "missing column `%s` in the "
+             "header (day or date, metric, value)",
+             miss[i]);
   if (c->c_day >= 0 && c->c_date >= 0) {
     wx__diag(c->d, WX_ESCENARIO, c->name, 1, field_col(c, 1, c->c_date),
              "give either `day` or `date`, not both");
     nm++;
   }
   if (!nm && c->c_date >= 0 && !c->s->has_start) {
-    wx__diag(c->d, WX_ESCENARIO, c->s->file, c->s->data_line,
-             c->s->data_col, "the data has dates: give the first day of the "
+    wx__diag(c->d, WX_ESCENARIO, c->s->file, c->s->data_line, c->s->data_col,
+             "the data has dates: give the first day of the "
              "horizon as `data: {file: ..., start: YYYY-MM-DD}`");
     nm++;
   }
@@ -234,20 +245,20 @@ int wx__calib_data_parse(wx_calib_spec *s, const char *name, const char *text,
   int rc = wx__csv_parse(name, text, len, &csv, d);
   if (rc == WX_EINVAL) rc = WX_ESCENARIO;
   if (rc != WX_OK) return rc;
-  dctx c = {.s = s, .csv = csv, .name = name, .text = text, .len = len,
-            .d = d};
+  dctx c = {.s = s, .csv = csv, .name = name, .text = text, .len = len, .d = d};
   rc = columns(&c);
   if (rc == WX_OK) rc = read_rows(&c);
-  for (size_t i = 0; rc == WX_OK && !c.errors && s->cumulative &&
-                     i < s->n_series; i++)
+  for (size_t i = 0;
+       rc == WX_OK && !c.errors && s->cumulative && i < s->n_series; i++)
     differences(&c, &s->s[i]);
   if (rc == WX_OK && !c.errors && s->n_series == 0) {
-    wx__diag(d, WX_ESCENARIO, name, 1, 1, "no observations: the file has a "
+    wx__diag(d, WX_ESCENARIO, name, 1, 1,
+             "no observations: the file has a "
              "header but no rows");
     c.errors++;
   }
   wx__csv_free(csv);
-  if (rc == WX_ENOMEM) return wx__diag(d, WX_ENOMEM, name, 0, 0,
-                                       "out of memory");
+  if (rc == WX_ENOMEM)
+    return wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
   return rc == WX_OK && c.errors ? WX_ESCENARIO : rc;
 }

@@ -11,7 +11,7 @@
 #include "util.h"
 
 /* A share's logit is kept finite: a bound of 0 or 1 becomes 1e-6 away. */
-#define SHARE_EPS 1e-6
+#define SHARE_EPS    1e-6
 /* Local searches after the first, from the best point so far. */
 #define MAX_RESTARTS 3
 
@@ -57,8 +57,8 @@ static double prior_penalty(const wx_study_factor *f, double x) {
   return p > 1e-300 ? -2.0 * log(p) : 1e6;
 }
 
-int wx__calib_loss_at(const wx_calib_problem *p, const double *x,
-                      double *loss, wx_diags *d) {
+int wx__calib_loss_at(const wx_calib_problem *p, const double *x, double *loss,
+                      wx_diags *d) {
   const wx_calib_sim *c = p->sim;
   const wx_calib_spec *s = c->s;
   size_t D = c->days;
@@ -99,8 +99,7 @@ static void z_to_x(const wx_calib_spec *s, const double *z, double *x) {
   }
 }
 
-static double objective(unsigned n, const double *z, double *grad,
-                        void *data) {
+static double objective(unsigned n, const double *z, double *grad, void *data) {
   (void)n;
   (void)grad;
   octx *o = data;
@@ -109,8 +108,7 @@ static double objective(unsigned n, const double *z, double *grad,
   z_to_x(s, z, o->x);
   double loss = HUGE_VAL;
   int rc = wx__calib_loss_at(o->p, o->x, &loss, o->d);
-  if (rc == WX_OK && o->p->trace)
-    rc = trace_add(o->p->trace, o->x, s->k, loss);
+  if (rc == WX_OK && o->p->trace) rc = trace_add(o->p->trace, o->x, s->k, loss);
   o->evals++;
   if (rc != WX_OK) {
     o->rc = rc;
@@ -184,9 +182,9 @@ static int local_phase(octx *o, int algo, double *z, unsigned budget) {
   unsigned used = o->evals;
   double before = HUGE_VAL;
   int rc = WX_OK;
-  for (int run = 0; rc == WX_OK && run <= MAX_RESTARTS &&
-                    o->evals < used + budget &&
-                    (run == 0 || before - o->best > 0.1);
+  for (int run = 0;
+       rc == WX_OK && run <= MAX_RESTARTS && o->evals < used + budget &&
+       (run == 0 || before - o->best > 0.1);
        run++) {
     before = o->best;
     for (size_t i = 0; i < s->k && run; i++)
@@ -221,7 +219,8 @@ int wx__calib_fit(const wx_calib_problem *p, double *x, double *loss,
   if (p->sim->stop && atomic_load(p->sim->stop) && rc == WX_OK)
     rc = WX_EINTERRUPTED;
   if (rc == WX_OK && !(o.best < HUGE_VAL))
-    rc = wx__diag(d, WX_ERUNTIME, s->file, 0, 0, "the fit evaluated no "
+    rc = wx__diag(d, WX_ERUNTIME, s->file, 0, 0,
+                  "the fit evaluated no "
                   "finite loss");
   memcpy(x, best_x, s->k * sizeof *x);
   *loss = o.best;

@@ -14,8 +14,7 @@ static double ylog(double y, double mu) {
 /* Deviances are twice the log-likelihood ratio of the saturated model
  * (mu = y) to the fitted one, so a perfect fit scores 0 and differences of
  * the loss read as likelihood-ratio statistics. */
-double wx__calib_dev1(wx_loss_kind k, double dispersion, double y,
-                      double mu) {
+double wx__calib_dev1(wx_loss_kind k, double dispersion, double y, double mu) {
   if (!(mu > WX_CALIB_MU_MIN)) mu = WX_CALIB_MU_MIN;
   switch (k) {
     case WX_LOSS_NEGBIN: {
@@ -27,8 +26,7 @@ double wx__calib_dev1(wx_loss_kind k, double dispersion, double y,
       return e * e / (mu > 1.0 ? mu : 1.0);
     }
     case WX_LOSS_POISSON:
-    default:
-      return 2.0 * (ylog(y, mu) - (y - mu));
+    default: return 2.0 * (ylog(y, mu) - (y - mu));
   }
 }
 
@@ -71,8 +69,7 @@ static const wx_calib_algo algos[] = {
     {"cobyla", 0, NLOPT_LN_COBYLA, "COBYLA (Powell): linear models"},
     {"crs2", 1, NLOPT_GN_CRS2_LM,
      "controlled random search (global), then sbplx"},
-    {"isres", 1, NLOPT_GN_ISRES,
-     "evolution strategy (global), then sbplx"},
+    {"isres", 1, NLOPT_GN_ISRES, "evolution strategy (global), then sbplx"},
 };
 #define N_ALGOS (sizeof algos / sizeof algos[0])
 

@@ -21,8 +21,10 @@ static int write_fit(const char *dir, const wx_calib_sim *c,
   wx_outfile f;
   int rc = wx__outfile_open_in(&f, dir, "fit.csv", d);
   if (rc != WX_OK) return rc;
-  fputs("parameter,name,estimate,lo,hi,level,scale,sd_scale,at_bound,"
-        "slice_rise,identified,bound_lo,bound_hi\n", f.fp);
+  fputs(
+      "parameter,name,estimate,lo,hi,level,scale,sd_scale,at_bound,"
+      "slice_rise,identified,bound_lo,bound_hi\n",
+      f.fp);
   for (size_t i = 0; i < s->k; i++) {
     char b[9][32];
     wx__csv_field(f.fp, s->f[i].path);
@@ -33,8 +35,8 @@ static int write_fit(const char *dir, const wx_calib_sim *c,
             wx__fmt_stat(b[2], r->hi[i]), wx__fmt_stat(b[3], s->level),
             tf_name(s->tf[i]), wx__fmt_stat(b[4], r->sd_z[i]),
             wx__fmt_stat(b[5], r->at_bound[i]), wx__fmt_stat(b[8], r->rise[i]),
-            r->unidentified[i] ? "no" : "yes",
-            wx__fmt_stat(b[6], s->f[i].lo), wx__fmt_stat(b[7], s->f[i].hi));
+            r->unidentified[i] ? "no" : "yes", wx__fmt_stat(b[6], s->f[i].lo),
+            wx__fmt_stat(b[7], s->f[i].hi));
   }
   return wx__outfile_commit(&f, d);
 }
@@ -74,8 +76,7 @@ static int write_trace(const char *dir, const wx_calib_sim *c,
     char b[32], b2[32];
     double l = r->trace.loss[e];
     if (l < best) best = l;
-    fprintf(f.fp, "%zu,%s,%s", e + 1, wx__fmt_num(b, l),
-            wx__fmt_num(b2, best));
+    fprintf(f.fp, "%zu,%s,%s", e + 1, wx__fmt_num(b, l), wx__fmt_num(b2, best));
     for (size_t i = 0; i < s->k; i++)
       fprintf(f.fp, ",%s", wx__fmt_num(b, r->trace.x[e * s->k + i]));
     fputc('\n', f.fp);
@@ -125,7 +126,8 @@ int wx__calib_write(const wx_calib_sim *c, const wx_calib_result *r,
                     const wx_calib_out_opts *o, wx_diags *d) {
   const char *dir = o->out_dir;
   if (!o->force && wx__dir_in_use(dir))
-    return wx__diag(d, WX_EEXISTS, dir, 0, 0, "results directory in use; "
+    return wx__diag(d, WX_EEXISTS, dir, 0, 0,
+                    "results directory in use; "
                     "pass --force to replace its files");
   int rc = wx__mkdir_p(dir, d);
   if (rc == WX_OK) rc = write_fit(dir, c, r, d);

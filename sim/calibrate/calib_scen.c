@@ -15,7 +15,7 @@
 #include "yaml_tree.h"
 
 typedef struct {
-  size_t off, len;   /* the value's bytes in the base text */
+  size_t off, len; /* the value's bytes in the base text */
   char prior[160];
 } edit;
 
@@ -37,10 +37,12 @@ static size_t scalar_len(const char *text, size_t len, size_t off,
   char q = text[off];
   if (q == '"' || q == '\'') {
     for (size_t i = off + 1; i < len && text[i] != '\n'; i++) {
-      if (q == '"' && text[i] == '\\') i++;
+      if (q == '"' && text[i] == '\\')
+        i++;
       else if (text[i] == q && q == '\'' && i + 1 < len && text[i + 1] == q)
         i++;
-      else if (text[i] == q) return i + 1 - off;
+      else if (text[i] == q)
+        return i + 1 - off;
     }
     return 0;
   }
@@ -77,19 +79,23 @@ static int cmp_edit(const void *a, const void *b) {
 }
 
 static int find_edits(const wx_calib_sim *c, const wx_calib_result *r,
-                      const char *text, size_t len, const wx_tree *t,
-                      edit *e, wx_diags *d) {
+                      const char *text, size_t len, const wx_tree *t, edit *e,
+                      wx_diags *d) {
   const wx_calib_spec *s = c->s;
   for (size_t i = 0; i < s->k; i++) {
     const wx_node *n = wx__tree_get_path(t, s->f[i].path);
     if (!n || n->type != WX_NODE_SCALAR)
-      return wx__diag(d, WX_ESCENARIO, s->base, 0, 0, "`%s` is not a plain "
-                      "value any more", s->f[i].path);
+      return wx__diag(d, WX_ESCENARIO, s->base, 0, 0,
+                      "`%s` is not a plain "
+                      "value any more",
+                      s->f[i].path);
     e[i].off = offset_of(text, len, n->line, n->col);
     e[i].len = scalar_len(text, len, e[i].off, n->str);
     if (!e[i].len)
-      return wx__diag(d, WX_ESCENARIO, s->base, n->line, n->col, "cannot "
-                      "rewrite the value of `%s` in place", s->f[i].path);
+      return wx__diag(d, WX_ESCENARIO, s->base, n->line, n->col,
+                      "cannot "
+                      "rewrite the value of `%s` in place",
+                      s->f[i].path);
     prior_text(c, r, i, e[i].prior, sizeof e[i].prior);
   }
   qsort(e, s->k, sizeof *e, cmp_edit);
@@ -111,9 +117,11 @@ static char *splice(const wx_calib_sim *c, const char *text, size_t len,
   if (!out) return NULL;
   comment_safe(f, sizeof f, c->s->file);
   comment_safe(g, sizeof g, c->s->data);
-  size_t o = (size_t)snprintf(out, cap, "# Calibrated by `wxflow calibrate "
+  size_t o = (size_t)snprintf(out, cap,
+                              "# Calibrated by `wxflow calibrate "
                               "%s` to %s: the free parameters carry their "
-                              "fitted uncertainty as priors.\n", f, g);
+                              "fitted uncertainty as priors.\n",
+                              f, g);
   size_t at = 0;
   for (size_t i = 0; i < k; i++) {
     memcpy(out + o, text + at, e[i].off - at);
@@ -136,8 +144,8 @@ int wx__calib_scenario_text(const wx_calib_sim *c, const wx_calib_result *r,
   wx_tree *t = NULL;
   edit *e = calloc(c->s->k, sizeof *e);
   int rc = e ? WX_OK : WX_ENOMEM;
-  if (rc == WX_OK) rc = wx__read_file(c->s->base, WX__SCENARIO_MAX, &text,
-                                      &len, d);
+  if (rc == WX_OK)
+    rc = wx__read_file(c->s->base, WX__SCENARIO_MAX, &text, &len, d);
   if (rc == WX_OK) rc = wx__tree_parse(c->s->base, text, len, &t, d);
   if (rc == WX_OK) rc = find_edits(c, r, text, len, t, e, d);
   if (rc == WX_OK && !(*out = splice(c, text, len, e))) rc = WX_ENOMEM;

@@ -9,8 +9,8 @@
 #include "util.h"
 #include "yaml_tree.h"
 
-static const char *const scopes[] = {"module", "source", "outcome", "flow",
-                                     "touchpoint", "total"};
+static const char *const scopes[] = {"module", "source",     "outcome",
+                                     "flow",   "touchpoint", "total"};
 #define N_SCOPES (sizeof scopes / sizeof scopes[0])
 
 void wx__calib_sim_clear(wx_calib_sim *c) {
@@ -33,8 +33,8 @@ static int bind_params(wx_calib_sim *c, const wx_tree *t, wx_diags *d) {
       rc = wx__diag(d, WX_ESCENARIO, s->file, f->line, f->col,
                     "`%s` is not %s in %s: a free parameter is a number a "
                     "replication reads (a probability, rate, count or "
-                    "delay written as a plain value)", f->path,
-                    p < 0 ? "a parameter" : "a plain number", s->base);
+                    "delay written as a plain value)",
+                    f->path, p < 0 ? "a parameter" : "a plain number", s->base);
       continue;
     }
     c->param[i] = (unsigned)p;
@@ -68,9 +68,13 @@ static int column_of(const wx_eval *e, const char *ref) {
 }
 
 static int bind_series(wx_calib_sim *c, wx_calib_spec *s, wx_diags *d) {
-  wx_eval_options o = {.seed_set = 1, .replications = 1, .threads = 1,
-                       .horizon = wx_model_sample_dt(c->m), .keep_series = 1,
-                       .engine = c->engine, .memory_budget = c->memory_budget};
+  wx_eval_options o = {.seed_set = 1,
+                       .replications = 1,
+                       .threads = 1,
+                       .horizon = wx_model_sample_dt(c->m),
+                       .keep_series = 1,
+                       .engine = c->engine,
+                       .memory_budget = c->memory_budget};
   wx_eval *e = NULL;
   int rc = wx_evaluate(c->m, &o, &e, d);
   if (rc != WX_OK) return rc;
@@ -84,7 +88,8 @@ static int bind_series(wx_calib_sim *c, wx_calib_spec *s, wx_diags *d) {
                         ? "metric `%s` is ambiguous: write scope.name.metric"
                         : "unknown metric `%s`: write scope.name.metric as in "
                           "series.csv, e.g. module.oa.joins or "
-                          "source.content.arrivals", x->ref);
+                          "source.content.arrivals",
+                    x->ref);
     else if ((double)x->n_days > horizon + 1e-9)
       rc = wx__diag(d, WX_ESCENARIO, s->data, x->last_line, x->last_col,
                     "day %zu of `%s` is after the horizon of %s (%g days)",
@@ -105,12 +110,11 @@ static int bind_days(wx_calib_sim *c, wx_diags *d) {
                     "whole days (sample_every: 1d, 12h, ...; it has %g d)",
                     s->base, dt);
   if (s->holdout > 0 && s->holdout + 2 > (double)c->days)
-    return wx__diag(d, WX_ESCENARIO, s->file, s->holdout_line,
-                    s->holdout_col, "`holdout: %gd` leaves "
+    return wx__diag(d, WX_ESCENARIO, s->file, s->holdout_line, s->holdout_col,
+                    "`holdout: %gd` leaves "
                     "fewer than 2 days of the %zu observed to fit",
                     s->holdout, c->days);
-  if (!(c->sample = calloc(c->days + 1, sizeof *c->sample)))
-    return WX_ENOMEM;
+  if (!(c->sample = calloc(c->days + 1, sizeof *c->sample))) return WX_ENOMEM;
   for (size_t i = 0; i <= c->days; i++)
     c->sample[i] = (unsigned)(i * (unsigned)floor(per + 0.5));
   return WX_OK;
@@ -122,12 +126,15 @@ int wx__calib_bind(wx_calib_sim *c, const wx_model *m, wx_calib_spec *s,
   double budget = c->memory_budget;
   unsigned threads = c->threads;
   const atomic_int *stop = c->stop;
-  *c = (wx_calib_sim){.m = m, .s = s, .engine = engine, .threads = threads,
-                      .memory_budget = budget, .stop = stop};
+  *c = (wx_calib_sim){.m = m,
+                      .s = s,
+                      .engine = engine,
+                      .threads = threads,
+                      .memory_budget = budget,
+                      .stop = stop};
   c->reps = s->replications ? s->replications : wx_model_replications(m);
   c->seed = s->seed_set ? s->seed : wx_model_seed(m);
-  if (!(c->param = calloc(s->k ? s->k : 1, sizeof *c->param)))
-    return WX_ENOMEM;
+  if (!(c->param = calloc(s->k ? s->k : 1, sizeof *c->param))) return WX_ENOMEM;
   char *text = NULL;
   size_t len = 0;
   wx_tree *t = NULL;
@@ -153,8 +160,10 @@ static int read_means(const wx_calib_sim *c, const wx_eval *e, double *cum,
                                       (unsigned)s->s[i].column, &sm);
       if (rc == WX_OK && fabs(t - (double)day) > 1e-6) rc = WX_ERUNTIME;
       if (rc != WX_OK)
-        return wx__diag(d, rc, s->base, 0, 0, "no sample at the end of day "
-                        "%zu (sample %u)", day, c->sample[day]);
+        return wx__diag(d, rc, s->base, 0, 0,
+                        "no sample at the end of day "
+                        "%zu (sample %u)",
+                        day, c->sample[day]);
       cum[i * (c->days + 1) + day] = sm.mean;
     }
   return WX_OK;
@@ -166,11 +175,17 @@ int wx__calib_simulate(const wx_calib_sim *c, const double *x, unsigned first,
   wx_param_set set[32];
   for (size_t i = 0; i < s->k && i < 32; i++)
     set[i] = (wx_param_set){c->param[i], x[i]};
-  wx_eval_options o = {.seed_set = 1, .seed = c->seed, .first_rep = first,
-                       .replications = first + n, .threads = c->threads,
-                       .horizon = (double)c->days, .set = set,
-                       .n_set = (unsigned)s->k, .keep_series = 1,
-                       .stop = c->stop, .engine = c->engine,
+  wx_eval_options o = {.seed_set = 1,
+                       .seed = c->seed,
+                       .first_rep = first,
+                       .replications = first + n,
+                       .threads = c->threads,
+                       .horizon = (double)c->days,
+                       .set = set,
+                       .n_set = (unsigned)s->k,
+                       .keep_series = 1,
+                       .stop = c->stop,
+                       .engine = c->engine,
                        .memory_budget = c->memory_budget};
   wx_eval *e = NULL;
   int rc = wx_evaluate(c->m, &o, &e, d);
@@ -184,7 +199,7 @@ double *wx__calib_observed(const wx_calib_sim *c) {
   double *y = malloc((s->n_series * c->days + 1) * sizeof *y);
   for (size_t i = 0; y && i < s->n_series; i++)
     for (size_t day = 1; day <= c->days; day++)
-      y[i * c->days + day - 1] = day <= s->s[i].n_days ? s->s[i].y[day - 1]
-                                                      : NAN;
+      y[i * c->days + day - 1] =
+          day <= s->s[i].n_days ? s->s[i].y[day - 1] : NAN;
   return y;
 }

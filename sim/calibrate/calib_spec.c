@@ -14,9 +14,9 @@
 #include "yaml_tree.h"
 
 static const char *const top_keys[] = {
-    "title", "base",      "data",      "parameters", "loss",
-    "algorithm", "max_evals", "bootstrap", "level", "holdout",
-    "replications", "seed"};
+    "title", "base",      "data",         "parameters",
+    "loss",  "algorithm", "max_evals",    "bootstrap",
+    "level", "holdout",   "replications", "seed"};
 #define N_TOP (sizeof top_keys / sizeof top_keys[0])
 static const char *const data_keys[] = {"file", "counts", "start"};
 static const char *const loss_keys[] = {"type", "dispersion"};
@@ -24,9 +24,9 @@ static const char *const loss_names[] = {"poisson", "negbin", "wls"};
 #define MAX_PARAMS 20
 
 /* The last segment of a dotted path that names a share in [0, 1]. */
-static const char *const share_keys[] = {"p", "accept", "reach", "unfollow",
-                                         "ctr", "convert", "share", "leave",
-                                         "per_post"};
+static const char *const share_keys[] = {"p",        "accept", "reach",
+                                         "unfollow", "ctr",    "convert",
+                                         "share",    "leave",  "per_post"};
 
 typedef struct {
   const char *file;
@@ -84,13 +84,13 @@ static void unknown_keys(cctx *c, const wx_node *map, const char *const *keys,
   }
 }
 
-static uint64_t count(cctx *c, const wx_node *n, const char *what,
-                      uint64_t lo, uint64_t hi) {
+static uint64_t count(cctx *c, const wx_node *n, const char *what, uint64_t lo,
+                      uint64_t hi) {
   const char *t = scalar(c, n, what);
   char msg[160];
   uint64_t v = 0;
-  if (t && (wx__parse_count(t, &v, msg, sizeof msg) != WX_OK || v < lo ||
-            v > hi)) {
+  if (t &&
+      (wx__parse_count(t, &v, msg, sizeof msg) != WX_OK || v < lo || v > hi)) {
     err(c, n, "`%s` must be a whole number from %llu to %llu; got `%.40s`",
         what, (unsigned long long)lo, (unsigned long long)hi, t);
     v = 0;
@@ -123,8 +123,10 @@ static int is_share(const char *path) {
 static void param_scale(cctx *c, const wx_node *key, wx_study_factor *f,
                         wx_calib_tf *tf) {
   if (f->kind == WX_FACTOR_LEVELS || f->integer) {
-    err(c, key, "free parameter `%s` needs `range: [low, high]` or a prior "
-        "`dist:`; levels and integers cannot be fitted", f->path);
+    err(c, key,
+        "free parameter `%s` needs `range: [low, high]` or a prior "
+        "`dist:`; levels and integers cannot be fitted",
+        f->path);
     return;
   }
   if (f->kind == WX_FACTOR_DIST) {
@@ -140,17 +142,21 @@ static void param_scale(cctx *c, const wx_node *key, wx_study_factor *f,
       err(c, key, "`%s` is a share: its range must lie in [0, 1]", f->path);
     }
   }
-  if (share) *tf = WX_TF_LOGIT;
+  if (share)
+    *tf = WX_TF_LOGIT;
   else if (f->lo > 0 && (f->log_scale || f->kind == WX_FACTOR_RANGE))
     *tf = WX_TF_LOG;
-  else *tf = WX_TF_LINEAR;
+  else
+    *tf = WX_TF_LINEAR;
 }
 
 static void read_params(cctx *c, const wx_node *n) {
   wx_calib_spec *s = c->s;
   if (n->type != WX_NODE_MAP || n->n == 0 || n->n > MAX_PARAMS) {
-    err(c, n, "`parameters` must map 1 to %d dotted paths to {range: [low, "
-        "high]} or {dist: normal(m, sd)}", MAX_PARAMS);
+    err(c, n,
+        "`parameters` must map 1 to %d dotted paths to {range: [low, "
+        "high]} or {dist: normal(m, sd)}",
+        MAX_PARAMS);
     return;
   }
   s->f = calloc(n->n, sizeof *s->f);
@@ -160,12 +166,15 @@ static void read_params(cctx *c, const wx_node *n) {
     return;
   }
   for (size_t i = 0; i < n->n && !c->nomem; i++) {
-    int rc = wx__study_factor_read(c->file, n->keys[i], n->vals[i], &s->f[i],
-                                   c->d);
+    int rc =
+        wx__study_factor_read(c->file, n->keys[i], n->vals[i], &s->f[i], c->d);
     s->k++;
-    if (rc == WX_ENOMEM) c->nomem = 1;
-    else if (rc != WX_OK) c->errors++;
-    else param_scale(c, n->keys[i], &s->f[i], &s->tf[i]);
+    if (rc == WX_ENOMEM)
+      c->nomem = 1;
+    else if (rc != WX_OK)
+      c->errors++;
+    else
+      param_scale(c, n->keys[i], &s->f[i], &s->tf[i]);
   }
 }
 
@@ -182,14 +191,14 @@ static void read_data(cctx *c, const wx_node *n) {
     }
     const char *t;
     if ((v = wx__node_get(n, "counts")) && (t = scalar(c, v, "counts"))) {
-      if (!strcmp(t, "cumulative")) s->cumulative = 1;
+      if (!strcmp(t, "cumulative"))
+        s->cumulative = 1;
       else if (strcmp(t, "daily"))
         err(c, v, "`counts` must be `daily` or `cumulative`; got `%.40s`", t);
     }
     if ((v = wx__node_get(n, "start")) && (t = scalar(c, v, "start"))) {
       if (!wx__calib_parse_date(t, &s->start))
-        err(c, v, "`start` must be a date such as 2026-03-01; got `%.40s`",
-            t);
+        err(c, v, "`start` must be a date such as 2026-03-01; got `%.40s`", t);
       s->has_start = 1;
     }
   }
@@ -212,16 +221,20 @@ static void read_loss(cctx *c, const wx_node *n) {
     return;
   }
   c->s->loss = (wx_loss_kind)i;
-  const wx_node *dn = n->type == WX_NODE_MAP ? wx__node_get(n, "dispersion")
-                                             : NULL;
+  const wx_node *dn =
+      n->type == WX_NODE_MAP ? wx__node_get(n, "dispersion") : NULL;
   char msg[160];
   const char *ds = dn ? scalar(c, dn, "dispersion") : NULL;
-  if (ds && (wx__parse_number(ds, &c->s->dispersion, msg, sizeof msg) != WX_OK
-             || !(c->s->dispersion > 0)))
-    err(c, dn, "`dispersion` must be a number > 0 (the negative binomial's "
-        "size: variance = mu + mu^2 / size); got `%.40s`", ds);
+  if (ds &&
+      (wx__parse_number(ds, &c->s->dispersion, msg, sizeof msg) != WX_OK ||
+       !(c->s->dispersion > 0)))
+    err(c, dn,
+        "`dispersion` must be a number > 0 (the negative binomial's "
+        "size: variance = mu + mu^2 / size); got `%.40s`",
+        ds);
   if (c->s->loss == WX_LOSS_NEGBIN && !dn)
-    err(c, n, "`loss: negbin` needs `dispersion`, e.g. {type: negbin, "
+    err(c, n,
+        "`loss: negbin` needs `dispersion`, e.g. {type: negbin, "
         "dispersion: 20}");
 }
 
@@ -230,11 +243,14 @@ static void read_algorithm(cctx *c, const wx_node *n) {
   if (!t || (c->s->algo = wx__calib_algo_find(t))) return;
   const char *names[16];
   size_t na = wx__calib_algo_count();
-  for (size_t i = 0; i < na && i < 16; i++) names[i] = wx__calib_algo_at(i)->name;
+  for (size_t i = 0; i < na && i < 16; i++)
+    names[i] = wx__calib_algo_at(i)->name;
   char near[96];
   wx__did_you_mean(near, sizeof near, t, names, na);
-  err(c, n, "unknown algorithm `%s`%s (sbplx, bobyqa, neldermead, cobyla, "
-      "crs2, isres)", t, near);
+  err(c, n,
+      "unknown algorithm `%s`%s (sbplx, bobyqa, neldermead, cobyla, "
+      "crs2, isres)",
+      t, near);
 }
 
 static void read_fractions(cctx *c, const wx_node *st) {
@@ -254,7 +270,8 @@ static void read_fractions(cctx *c, const wx_node *st) {
     }
     if (!ok || !(v >= 0.5 && v <= 0.99))
       err(c, n, "`level` must be a share from 50%% to 99%%; got `%.40s`", t);
-    else s->level = v;
+    else
+      s->level = v;
   }
   if ((n = wx__node_get(st, "holdout"))) {
     s->holdout_line = n->line;
@@ -290,17 +307,19 @@ static void read_scalars(cctx *c, const wx_node *st) {
     s->max_evals = (unsigned)count(c, n, "max_evals", 10, 1000000);
   if ((n = wx__node_get(st, "bootstrap")))
     s->bootstrap = (unsigned)count(c, n, "bootstrap", 0, 10000);
-  else s->bootstrap = 40;
+  else
+    s->bootstrap = 40;
   if ((n = wx__node_get(st, "loss"))) read_loss(c, n);
   if ((n = wx__node_get(st, "algorithm"))) read_algorithm(c, n);
   read_fractions(c, st);
 }
 
 static void read_calib(cctx *c, const wx_node *root) {
-  const wx_node *st = root->type == WX_NODE_MAP
-                          ? wx__node_get(root, "calibrate") : NULL;
+  const wx_node *st =
+      root->type == WX_NODE_MAP ? wx__node_get(root, "calibrate") : NULL;
   if (!st || st->type != WX_NODE_MAP || root->n != 1) {
-    err(c, root, "a calibration file has one top-level key, `calibrate:`, "
+    err(c, root,
+        "a calibration file has one top-level key, `calibrate:`, "
         "holding base, data and parameters");
     return;
   }
@@ -308,12 +327,15 @@ static void read_calib(cctx *c, const wx_node *root) {
   read_scalars(c, st);
   const wx_node *n;
   if (!(n = wx__node_get(st, "parameters")))
-    err(c, st, "`calibrate` needs `parameters`: dotted paths with a range "
+    err(c, st,
+        "`calibrate` needs `parameters`: dotted paths with a range "
         "or a prior");
-  else read_params(c, n);
+  else
+    read_params(c, n);
   if (!(n = wx__node_get(st, "data")))
     err(c, st, "`calibrate` needs `data`: the CSV of observations");
-  else read_data(c, n);
+  else
+    read_data(c, n);
   wx_calib_spec *s = c->s;
   if (!s->algo) s->algo = wx__calib_algo_find("sbplx");
   if (!s->max_evals) s->max_evals = 400;
@@ -325,7 +347,8 @@ static int read_csv(wx_calib_spec *s, wx_diags *d) {
   size_t len = 0;
   int rc = wx__read_file(s->data, WX__TABLE_MAX, &text, &len, d);
   if (rc != WX_OK)
-    wx__diag(d, rc, s->file, s->data_line, s->data_col, "the data file "
+    wx__diag(d, rc, s->file, s->data_line, s->data_col,
+             "the data file "
              "named here cannot be read");
   if (rc == WX_OK) rc = wx__calib_data_parse(s, s->data, text, len, d);
   free(text);
@@ -347,8 +370,10 @@ int wx__calib_spec_parse(const char *name, const char *text, size_t len,
     cctx c = {.file = name, .d = d, .s = s};
     read_calib(&c, t->root);
     wx__tree_free(t);
-    if (c.nomem) rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
-    else if (c.errors) rc = WX_ESCENARIO;
+    if (c.nomem)
+      rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
+    else if (c.errors)
+      rc = WX_ESCENARIO;
   }
   if (rc == WX_OK) rc = read_csv(s, d);
   if (rc != WX_OK) {

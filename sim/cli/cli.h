@@ -9,14 +9,14 @@
 /* Exit codes, documented in `wxflow --help` and docs/wxflow.1. */
 enum {
   WX_EXIT_OK = 0,
-  WX_EXIT_FAILURE = 1,     /* the simulation failed */
-  WX_EXIT_USAGE = 2,       /* bad command line */
-  WX_EXIT_SCENARIO = 3,    /* the scenario is invalid (YAML or meaning) */
-  WX_EXIT_IO = 4,          /* a file could not be read or written */
-  WX_EXIT_EXISTS = 5,      /* results directory in use; see --force */
-  WX_EXIT_NOMEM = 6,       /* too large for memory */
-  WX_EXIT_SIGINT = 130,    /* interrupted by Ctrl-C; partial results kept */
-  WX_EXIT_SIGTERM = 143    /* terminated; partial results kept */
+  WX_EXIT_FAILURE = 1,  /* the simulation failed */
+  WX_EXIT_USAGE = 2,    /* bad command line */
+  WX_EXIT_SCENARIO = 3, /* the scenario is invalid (YAML or meaning) */
+  WX_EXIT_IO = 4,       /* a file could not be read or written */
+  WX_EXIT_EXISTS = 5,   /* results directory in use; see --force */
+  WX_EXIT_NOMEM = 6,    /* too large for memory */
+  WX_EXIT_SIGINT = 130, /* interrupted by Ctrl-C; partial results kept */
+  WX_EXIT_SIGTERM = 143 /* terminated; partial results kept */
 };
 
 int wx_cli_run(int argc, char **argv);

@@ -15,44 +15,57 @@
 #include "util.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow attribute FILE [OPTIONS]\n"
-"\n"
-"Credits the purchases and revenue of the scenario FILE to its modules and\n"
-"touchpoints (channels), by every method side by side:\n"
-"  removal         the base minus the scenario without the channel (common\n"
-"                  random numbers, paired 95%% interval)\n"
-"  shapley         Shapley values over the channels: exact over all 2^n\n"
-"                  coalitions up to --max-exact channels, else sampled\n"
-"                  over --permutations orders (standard error stated)\n"
-"  last_step       the step each purchase came through (a repeat purchase:\n"
-"                  where the purchase it repeats came through)\n"
-"  last_touch, first_touch, linear   credit from the simulated journeys\n"
-"  markov, markov_removal            first-order Markov removal effect\n"
-"                  from the journeys, as journey-log tools estimate it\n"
-"Repeat purchases are credited too.  Writes attribution.csv, journeys.csv\n"
-"(a sample of whole journeys), paths.csv (path, conversions, value, nulls),\n"
-"manifest.json and charts/attribution.png; prints the table.\n"
-"\n"
-"Options:\n"
-"  -o, --output DIR        output directory (default: results/<name>_attribute)\n"
-"  -c, --channels LIST     channels to attribute, comma-separated module and\n"
-"                          touchpoint names (default: all of them)\n"
-"  -s, --seed N            seed (default: the scenario's)\n"
-"  -r, --replications N    replications per coalition (default: the scenario's)\n"
-"  -j, --jobs N            threads (default: every core); results do not\n"
-"                          depend on it\n"
-"      --horizon DURATION  simulate this long instead of the scenario's horizon\n"
-"      --max-exact N       exact Shapley values up to N channels (default 8)\n"
-"      --permutations N    orders for sampled Shapley values (default 100)\n"
-"      --journeys N        journeys kept in journeys.csv (default 1000)\n"
-"      --path-cap N        steps kept per person (default 64)\n"
-"      --memory-budget N   bytes each run may use\n"
-"  -f, --force             overwrite an existing output directory\n"
-"      --no-charts         do not draw the chart\n"
-"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
-"  -q, --quiet             no table on stdout\n"
-"  -h, --help              show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow attribute FILE [OPTIONS]\n"
+      "\n"
+      "Credits the purchases and revenue of the scenario FILE to its modules "
+      "and\n"
+      "touchpoints (channels), by every method side by side:\n"
+      "  removal         the base minus the scenario without the channel "
+      "(common\n"
+      "                  random numbers, paired 95%% interval)\n"
+      "  shapley         Shapley values over the channels: exact over all 2^n\n"
+      "                  coalitions up to --max-exact channels, else sampled\n"
+      "                  over --permutations orders (standard error stated)\n"
+      "  last_step       the step each purchase came through (a repeat "
+      "purchase:\n"
+      "                  where the purchase it repeats came through)\n"
+      "  last_touch, first_touch, linear   credit from the simulated journeys\n"
+      "  markov, markov_removal            first-order Markov removal effect\n"
+      "                  from the journeys, as journey-log tools estimate it\n"
+      "Repeat purchases are credited too.  Writes attribution.csv, "
+      "journeys.csv\n"
+      "(a sample of whole journeys), paths.csv (path, conversions, value, "
+      "nulls),\n"
+      "manifest.json and charts/attribution.png; prints the table.\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output DIR        output directory (default: "
+      "results/<name>_attribute)\n"
+      "  -c, --channels LIST     channels to attribute, comma-separated module "
+      "and\n"
+      "                          touchpoint names (default: all of them)\n"
+      "  -s, --seed N            seed (default: the scenario's)\n"
+      "  -r, --replications N    replications per coalition (default: the "
+      "scenario's)\n"
+      "  -j, --jobs N            threads (default: every core); results do "
+      "not\n"
+      "                          depend on it\n"
+      "      --horizon DURATION  simulate this long instead of the scenario's "
+      "horizon\n"
+      "      --max-exact N       exact Shapley values up to N channels "
+      "(default 8)\n"
+      "      --permutations N    orders for sampled Shapley values (default "
+      "100)\n"
+      "      --journeys N        journeys kept in journeys.csv (default 1000)\n"
+      "      --path-cap N        steps kept per person (default 64)\n"
+      "      --memory-budget N   bytes each run may use\n"
+      "  -f, --force             overwrite an existing output directory\n"
+      "      --no-charts         do not draw the chart\n"
+      "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
+      "  -q, --quiet             no table on stdout\n"
+      "  -h, --help              show this help\n");
 }
 
 typedef struct {
@@ -68,8 +81,10 @@ typedef struct {
 static int number(const char *opt, const char *arg, unsigned long long min,
                   unsigned long long max, unsigned long long *out) {
   if (wx_cli_parse_u64(arg, max, out) == 0 && *out >= min) return 0;
-  fprintf(stderr, "wxflow attribute: %s expects a whole number from %llu to "
-          "%llu, got '%s'\n", opt, min, max, arg);
+  fprintf(stderr,
+          "wxflow attribute: %s expects a whole number from %llu to "
+          "%llu, got '%s'\n",
+          opt, min, max, arg);
   return -1;
 }
 
@@ -93,8 +108,10 @@ static int option(attr_args *a, int c) {
     case 'o': a->out = optarg; return -1;
     case 'c':
       if (split_channels(a, optarg) == 0) return -1;
-      fprintf(stderr, "wxflow attribute: --channels expects names such as "
-              "oa,community, got '%s'\n", optarg);
+      fprintf(stderr,
+              "wxflow attribute: --channels expects names such as "
+              "oa,community, got '%s'\n",
+              optarg);
       return WX_EXIT_USAGE;
     case 's':
       if (number("--seed", optarg, 0, UINT64_MAX, &v)) return WX_EXIT_USAGE;
@@ -102,7 +119,8 @@ static int option(attr_args *a, int c) {
       a->o.seed_set = 1;
       return -1;
     case 'r':
-      if (number("--replications", optarg, 1, 1000000, &v)) return WX_EXIT_USAGE;
+      if (number("--replications", optarg, 1, 1000000, &v))
+        return WX_EXIT_USAGE;
       a->o.replications = (unsigned)v;
       return -1;
     case 'j':
@@ -113,8 +131,10 @@ static int option(attr_args *a, int c) {
       if (wx__parse_duration(optarg, &a->o.horizon, msg, sizeof msg) == WX_OK &&
           a->o.horizon > 0)
         return -1;
-      fprintf(stderr, "wxflow attribute: --horizon expects a duration > 0 "
-              "such as 14d, got '%s'\n", optarg);
+      fprintf(stderr,
+              "wxflow attribute: --horizon expects a duration > 0 "
+              "such as 14d, got '%s'\n",
+              optarg);
       return WX_EXIT_USAGE;
     case 'X':
       if (number("--max-exact", optarg, 1, 16, &v)) return WX_EXIT_USAGE;
@@ -194,8 +214,8 @@ static char *default_output(const char *f) {
 }
 
 /* The value of `method` for channel i and outcome k, or NAN. */
-static const wx_attr_row *find(const wx_attribution *a, uint32_t i,
-                               uint32_t k, const char *method) {
+static const wx_attr_row *find(const wx_attribution *a, uint32_t i, uint32_t k,
+                               const char *method) {
   for (size_t r = 0; r < a->n_rows; r++)
     if (a->rows[r].channel == i && a->rows[r].outcome == k &&
         !strcmp(a->rows[r].method, method))
@@ -204,9 +224,9 @@ static const wx_attr_row *find(const wx_attribution *a, uint32_t i,
 }
 
 static void print_table(const wx_attribution *a) {
-  static const char *const m[] = {"removal", "shapley", "last_step",
-                                  "last_touch", "first_touch", "linear",
-                                  "markov", "markov_removal"};
+  static const char *const m[] = {"removal",    "shapley",       "last_step",
+                                  "last_touch", "first_touch",   "linear",
+                                  "markov",     "markov_removal"};
   for (uint32_t k = 0; k < a->n_out; k++) {
     printf("\n%s:\n| channel |", a->outcomes[k]);
     for (size_t j = 0; j < 8; j++) printf(" %s |", m[j]);
@@ -217,7 +237,8 @@ static void print_table(const wx_attribution *a) {
       printf("| %s |", a->ch[i].name);
       for (size_t j = 0; j < 8; j++) {
         const wx_attr_row *r = find(a, i, k, m[j]);
-        if (!r) printf(" – |");
+        if (!r)
+          printf(" – |");
         else if (!strcmp(m[j], "removal") || !strcmp(m[j], "shapley"))
           printf(" %.1f [%.1f, %.1f] |", r->value, r->lo, r->hi);
         else
@@ -232,10 +253,10 @@ static void print_table(const wx_attribution *a) {
              none->value);
   }
   printf("\nShapley values: %s; %u coalitions, %u replications each.\n",
-         a->exact ? "exact" : "sampled orders", a->coalitions,
-         a->replications);
+         a->exact ? "exact" : "sampled orders", a->coalitions, a->replications);
   if (a->lost_buys)
-    fprintf(stderr, "wxflow attribute: note: %llu purchases came after a "
+    fprintf(stderr,
+            "wxflow attribute: note: %llu purchases came after a "
             "person's --path-cap steps and are not in the path methods\n",
             (unsigned long long)a->lost_buys);
 }
@@ -243,12 +264,14 @@ static void print_table(const wx_attribution *a) {
 /* Called from the worker threads: it touches nothing but stderr. */
 static void progress(void *ctx, unsigned done, unsigned total) {
   (void)ctx;
-  fprintf(stderr, "\rcoalition %u/%u%s", done, total, done == total ? "\n" : "");
+  fprintf(stderr, "\rcoalition %u/%u%s", done, total,
+          done == total ? "\n" : "");
 }
 
 static int run(attr_args *a, wx_diags *d) {
   if (!a->force && wx__dir_in_use(a->out))
-    return wx__diag(d, WX_EEXISTS, a->out, 0, 0, "output directory is not "
+    return wx__diag(d, WX_EEXISTS, a->out, 0, 0,
+                    "output directory is not "
                     "empty; use --force to overwrite it or choose another "
                     "with -o");
   wx_attribution *r = NULL;

@@ -83,14 +83,19 @@ int wx_cli_data_dir(const char *sub, char *buf, size_t n) {
 
 int wx_cli_bad_option(const char *cmd, int c, int argc, char **argv) {
   char shortopt[3] = {'-', (char)optopt, '\0'};
-  const char *opt = optopt ? shortopt
-                    : optind - 1 < argc ? argv[optind - 1] : "?";
+  const char *opt = optopt              ? shortopt
+                    : optind - 1 < argc ? argv[optind - 1]
+                                        : "?";
   if (c == ':')
-    fprintf(stderr, "wxflow %s: option '%s' needs a value; see 'wxflow %s "
-                    "--help'\n", cmd, opt, cmd);
+    fprintf(stderr,
+            "wxflow %s: option '%s' needs a value; see 'wxflow %s "
+            "--help'\n",
+            cmd, opt, cmd);
   else
-    fprintf(stderr, "wxflow %s: unknown option '%s'; see 'wxflow %s "
-                    "--help'\n", cmd, opt, cmd);
+    fprintf(stderr,
+            "wxflow %s: unknown option '%s'; see 'wxflow %s "
+            "--help'\n",
+            cmd, opt, cmd);
   return WX_EXIT_USAGE;
 }
 
@@ -112,8 +117,10 @@ double wx_cli_memory_budget(double given) {
   char *end;
   double v = strtod(env, &end);
   if (*end == '\0' && v > 0 && v < 1e30) return v;
-  fprintf(stderr, "wxflow: ignoring WXFLOW_MEMORY_BUDGET='%s': expected a "
-                  "number of bytes > 0\n", env);
+  fprintf(stderr,
+          "wxflow: ignoring WXFLOW_MEMORY_BUDGET='%s': expected a "
+          "number of bytes > 0\n",
+          env);
   return 0;
 }
 
@@ -146,7 +153,7 @@ const atomic_int *wx_cli_signals_install(void) {
 
 int wx_cli_signal_exit_code(void) {
   return atomic_load(&stop_signal) == SIGTERM ? WX_EXIT_SIGTERM
-                                               : WX_EXIT_SIGINT;
+                                              : WX_EXIT_SIGINT;
 }
 
 static double now(void) {
@@ -170,8 +177,8 @@ void wx_cli_progress_cb(void *ctx, unsigned done, unsigned total) {
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = '\0';
-  fprintf(stderr, "\r[%s] %u/%u replications  %.0fs elapsed  ETA %.0fs ",
-          bar, done, total, elapsed, eta);
+  fprintf(stderr, "\r[%s] %u/%u replications  %.0fs elapsed  ETA %.0fs ", bar,
+          done, total, elapsed, eta);
   p->drawn = 1;
 }
 

@@ -11,35 +11,42 @@
 #include "quantity.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow compare FILE... [OPTIONS]\n"
-"\n"
-"Compares variants of a scenario.  FILE is either one comparison file\n"
-"(a base scenario and variants given as overrides, see docs/compare.md)\n"
-"or several scenario files, the first being the base.  Every variant runs\n"
-"with the same seed and replications (common random numbers) into\n"
-"DIR/variants/<name>/; prints a Markdown KPI table (mean [95%% CI], paired\n"
-"difference to the base [95%% CI], winner) and writes compare.csv,\n"
-"compare.md, manifest.json and charts (overlays, KPI bars).\n"
-"\n"
-"Options:\n"
-"  -o, --output DIR        output directory (default: results/<name>)\n"
-"  -s, --seed N            seed (default: the comparison's or the base's)\n"
-"  -r, --replications N    replications per variant\n"
-"  -j, --jobs N            threads (default: every core)\n"
-"      --horizon DURATION  simulate every variant this long instead of its\n"
-"                          scenario's horizon (e.g. 14d for a quick check)\n"
-"      --engine NAME       simulation engine for every variant (default:\n"
-"                          each scenario's `engine:`, else agent)\n"
-"      --memory-budget N   bytes each variant's run may use (default:\n"
-"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
-"  -f, --force             overwrite an existing output directory\n"
-"      --no-charts         do not draw charts (see `wxflow plot`)\n"
-"      --report            also write report.html and deck.pdf (see\n"
-"                          `wxflow report`)\n"
-"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
-"  -q, --quiet             no progress and no table on stdout\n"
-"  -h, --help              show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow compare FILE... [OPTIONS]\n"
+      "\n"
+      "Compares variants of a scenario.  FILE is either one comparison file\n"
+      "(a base scenario and variants given as overrides, see docs/compare.md)\n"
+      "or several scenario files, the first being the base.  Every variant "
+      "runs\n"
+      "with the same seed and replications (common random numbers) into\n"
+      "DIR/variants/<name>/; prints a Markdown KPI table (mean [95%% CI], "
+      "paired\n"
+      "difference to the base [95%% CI], winner) and writes compare.csv,\n"
+      "compare.md, manifest.json and charts (overlays, KPI bars).\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output DIR        output directory (default: results/<name>)\n"
+      "  -s, --seed N            seed (default: the comparison's or the "
+      "base's)\n"
+      "  -r, --replications N    replications per variant\n"
+      "  -j, --jobs N            threads (default: every core)\n"
+      "      --horizon DURATION  simulate every variant this long instead of "
+      "its\n"
+      "                          scenario's horizon (e.g. 14d for a quick "
+      "check)\n"
+      "      --engine NAME       simulation engine for every variant "
+      "(default:\n"
+      "                          each scenario's `engine:`, else agent)\n"
+      "      --memory-budget N   bytes each variant's run may use (default:\n"
+      "                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
+      "  -f, --force             overwrite an existing output directory\n"
+      "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+      "      --report            also write report.html and deck.pdf (see\n"
+      "                          `wxflow report`)\n"
+      "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
+      "  -q, --quiet             no progress and no table on stdout\n"
+      "  -h, --help              show this help\n");
 }
 
 typedef struct {
@@ -71,8 +78,10 @@ static int parse_horizon(const char *arg, double *days) {
   char msg[256];
   if (wx__parse_duration(arg, days, msg, sizeof msg) == WX_OK && *days > 0)
     return 0;
-  fprintf(stderr, "wxflow compare: --horizon expects a duration > 0 such as "
-                  "14d, got '%s'\n", arg);
+  fprintf(stderr,
+          "wxflow compare: --horizon expects a duration > 0 such as "
+          "14d, got '%s'\n",
+          arg);
   return -1;
 }
 
@@ -86,7 +95,8 @@ static int option(cmp_args *a, int c) {
       a->o.seed_set = 1;
       return -1;
     case 'r':
-      if (number("--replications", optarg, WX_REPLICATIONS_MAX, &v)) return WX_EXIT_USAGE;
+      if (number("--replications", optarg, WX_REPLICATIONS_MAX, &v))
+        return WX_EXIT_USAGE;
       if (!v) return at_least_one("--replications");
       a->o.replications = (unsigned)v;
       return -1;
@@ -144,8 +154,9 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
     if (code >= 0) return code;
   }
   if (optind >= argc) {
-    fprintf(stderr, "wxflow compare: expected a comparison FILE or several "
-                    "scenario FILEs\n");
+    fprintf(stderr,
+            "wxflow compare: expected a comparison FILE or several "
+            "scenario FILEs\n");
     usage(stderr);
     return WX_EXIT_USAGE;
   }
@@ -186,8 +197,9 @@ static void draw_charts(const cmp_args *a, const wx_compare_spec *s,
   }
   po.charts = WX_PLOT_KPI | (c->same_grid ? WX_PLOT_COMPARE : 0);
   if (!c->same_grid)
-    fprintf(stderr, "wxflow compare: note: variants differ in horizon or "
-                    "sample grid; overlay charts skipped\n");
+    fprintf(stderr,
+            "wxflow compare: note: variants differ in horizon or "
+            "sample grid; overlay charts skipped\n");
   wx_cli_render(a->o.out_dir, &po, 0);
 }
 
@@ -228,8 +240,7 @@ int wx_cli_compare(int argc, char **argv) {
   if (rc == WX_OK && a.n_files == 1)
     rc = wx__compare_spec_load(a.files[0], &s, d);
   else if (rc == WX_OK)
-    rc = wx__compare_spec_files((const char *const *)a.files, a.n_files, &s,
-                                d);
+    rc = wx__compare_spec_files((const char *const *)a.files, a.n_files, &s, d);
   wx_cli_progress_init(&a.progress, a.quiet);
   if (rc == WX_OK) rc = run(&a, s, d);
   wx_cli_print_diags(d);
@@ -237,7 +248,8 @@ int wx_cli_compare(int argc, char **argv) {
   wx__compare_spec_free(s);
   wx_diags_free(d);
   int exit = wx_cli_exit_code(rc);
-  if (rc == WX_OK && a.report && !wx__dist_worker()) exit = wx_cli_report_dir(a.o.out_dir);
+  if (rc == WX_OK && a.report && !wx__dist_worker())
+    exit = wx_cli_report_dir(a.o.out_dir);
   free(a.default_out);
   return exit;
 }

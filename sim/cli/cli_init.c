@@ -16,18 +16,20 @@
 #define TEMPLATE_MAX (1u << 20) /* a scenario is far smaller */
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow init [TEMPLATE] [OPTIONS]\n"
-"\n"
-"Writes a starting scenario, a commented copy of the shipped scenario\n"
-"TEMPLATE (default: quickstart), to TEMPLATE.yaml in the current directory\n"
-"or to FILE.  Never overwrites an existing file unless --force.\n"
-"\n"
-"Options:\n"
-"  -o, --output FILE   where to write (default: TEMPLATE.yaml)\n"
-"  -f, --force         overwrite FILE if it exists\n"
-"  -l, --list          list the templates with their titles\n"
-"  -h, --help          show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow init [TEMPLATE] [OPTIONS]\n"
+      "\n"
+      "Writes a starting scenario, a commented copy of the shipped scenario\n"
+      "TEMPLATE (default: quickstart), to TEMPLATE.yaml in the current "
+      "directory\n"
+      "or to FILE.  Never overwrites an existing file unless --force.\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output FILE   where to write (default: TEMPLATE.yaml)\n"
+      "  -f, --force         overwrite FILE if it exists\n"
+      "  -l, --list          list the templates with their titles\n"
+      "  -h, --help          show this help\n");
 }
 
 /* Reads a whole template; NULL when unreadable or too large. */
@@ -95,8 +97,9 @@ static int valid_name(const char *name) {
   size_t n = strlen(name);
   if (n > 5 && !strcmp(name + n - 5, ".yaml")) n -= 5;
   return n > 0 && n < 64 &&
-         strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                      "0123456789_-") == n;
+         strspn(name,
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                "0123456789_-") == n;
 }
 
 /* DIR/NAME.yaml, or NAME.yaml when dir is NULL. */
@@ -105,8 +108,8 @@ static char *template_path(const char *dir, const char *name) {
   size_t cap = (dir ? strlen(dir) : 0) + n + 8;
   char *path = malloc(cap);
   if (path)
-    snprintf(path, cap, "%s%s%.*s.yaml", dir ? dir : "", dir ? "/" : "",
-             (int)n, name);
+    snprintf(path, cap, "%s%s%.*s.yaml", dir ? dir : "", dir ? "/" : "", (int)n,
+             name);
   return path;
 }
 
@@ -142,8 +145,10 @@ static int parse_args(int argc, char **argv, init_args *a) {
   }
   a->name = optind < argc ? argv[optind] : "quickstart";
   if (!valid_name(a->name)) {
-    fprintf(stderr, "wxflow init: '%s' is not a template name; see "
-                    "'wxflow init --list'\n", a->name);
+    fprintf(stderr,
+            "wxflow init: '%s' is not a template name; see "
+            "'wxflow init --list'\n",
+            a->name);
     return WX_EXIT_USAGE;
   }
   return -1;
@@ -168,15 +173,19 @@ static int init_from(const char *dir, const init_args *a, const char *out) {
   char *text = path ? read_text(path) : NULL;
   int code = WX_EXIT_OK;
   if (!text || !is_scenario(text)) {
-    fprintf(stderr, "wxflow init: no template '%s' in %s; see "
-                    "'wxflow init --list'\n", a->name, dir);
+    fprintf(stderr,
+            "wxflow init: no template '%s' in %s; see "
+            "'wxflow init --list'\n",
+            a->name, dir);
     code = WX_EXIT_USAGE;
   } else {
     code = write_scenario(out, text, a->force);
   }
   if (code == WX_EXIT_OK)
-    printf("wrote %s from template %s; next: wxflow validate %s && "
-           "wxflow run %s\n", out, a->name, out, out);
+    printf(
+        "wrote %s from template %s; next: wxflow validate %s && "
+        "wxflow run %s\n",
+        out, a->name, out, out);
   free(text);
   free(path);
   return code;

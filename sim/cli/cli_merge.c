@@ -8,27 +8,34 @@
 #include "plot.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow merge DIR... -o OUT [OPTIONS]\n"
-"\n"
-"Joins shards of one run into its results directory OUT, byte-identical to\n"
-"running every replication on one machine.  Make the shards with\n"
-"`wxflow run FILE --replications FROM:TO` on as many machines as you like\n"
-"(same scenario and seed; e.g. 0:40, 40:80 and 80:120 for 120\n"
-"replications), copy the directories to one place and merge them.  A merge\n"
-"is refused when the shards overlap, leave replications out, are\n"
-"interrupted or made with --no-series, or come from different scenarios,\n"
-"seeds, horizons, engines or quantiles.\n"
-"\n"
-"Options:\n"
-"  -o, --output OUT        results directory to write (required)\n"
-"  -f, --force             overwrite an existing results directory\n"
-"      --scenario FILE     the scenario, when the path the shards recorded\n"
-"                          is not valid here (it must be the same scenario)\n"
-"  -j, --jobs N            threads (the results do not depend on it)\n"
-"      --no-charts         do not draw charts (see `wxflow plot`)\n"
-"  -q, --quiet             no summary table\n"
-"  -h, --help              show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow merge DIR... -o OUT [OPTIONS]\n"
+      "\n"
+      "Joins shards of one run into its results directory OUT, byte-identical "
+      "to\n"
+      "running every replication on one machine.  Make the shards with\n"
+      "`wxflow run FILE --replications FROM:TO` on as many machines as you "
+      "like\n"
+      "(same scenario and seed; e.g. 0:40, 40:80 and 80:120 for 120\n"
+      "replications), copy the directories to one place and merge them.  A "
+      "merge\n"
+      "is refused when the shards overlap, leave replications out, are\n"
+      "interrupted or made with --no-series, or come from different "
+      "scenarios,\n"
+      "seeds, horizons, engines or quantiles.\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output OUT        results directory to write (required)\n"
+      "  -f, --force             overwrite an existing results directory\n"
+      "      --scenario FILE     the scenario, when the path the shards "
+      "recorded\n"
+      "                          is not valid here (it must be the same "
+      "scenario)\n"
+      "  -j, --jobs N            threads (the results do not depend on it)\n"
+      "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+      "  -q, --quiet             no summary table\n"
+      "  -h, --help              show this help\n");
 }
 
 typedef struct {
@@ -39,15 +46,14 @@ typedef struct {
 
 /* Returns -1 to continue, or an exit code. */
 static int parse_args(int argc, char **argv, merge_args *a) {
-  static const struct option longs[] = {
-      {"output", required_argument, 0, 'o'},
-      {"force", no_argument, 0, 'f'},
-      {"scenario", required_argument, 0, 'S'},
-      {"jobs", required_argument, 0, 'j'},
-      {"no-charts", no_argument, 0, 'C'},
-      {"quiet", no_argument, 0, 'q'},
-      {"help", no_argument, 0, 'h'},
-      {0, 0, 0, 0}};
+  static const struct option longs[] = {{"output", required_argument, 0, 'o'},
+                                        {"force", no_argument, 0, 'f'},
+                                        {"scenario", required_argument, 0, 'S'},
+                                        {"jobs", required_argument, 0, 'j'},
+                                        {"no-charts", no_argument, 0, 'C'},
+                                        {"quiet", no_argument, 0, 'q'},
+                                        {"help", no_argument, 0, 'h'},
+                                        {0, 0, 0, 0}};
   unsigned long long v;
   int c;
   optind = 1;
@@ -61,8 +67,10 @@ static int parse_args(int argc, char **argv, merge_args *a) {
       case 'q': a->quiet = 1; break;
       case 'j':
         if (wx_cli_parse_u64(optarg, 1024, &v) || v == 0) {
-          fprintf(stderr, "wxflow merge: --jobs expects a whole number from "
-                          "1 to 1024, got '%s'\n", optarg);
+          fprintf(stderr,
+                  "wxflow merge: --jobs expects a whole number from "
+                  "1 to 1024, got '%s'\n",
+                  optarg);
           return WX_EXIT_USAGE;
         }
         a->threads = (unsigned)v;
@@ -84,7 +92,9 @@ static int parse_args(int argc, char **argv, merge_args *a) {
 static int finish(const merge_args *a, const char *file, wx_diags *d) {
   wx_model *m = NULL;
   int rc = wx_model_load(file, &m, d);
-  wx_run_options o = {.out_dir = a->out, .resume = 1, .threads = a->threads,
+  wx_run_options o = {.out_dir = a->out,
+                      .resume = 1,
+                      .threads = a->threads,
                       .stop = wx_cli_signals_install()};
   o.memory_budget = wx_cli_memory_budget(0);
   wx_results *res = NULL;

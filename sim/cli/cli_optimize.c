@@ -11,37 +11,43 @@
 #include "quantity.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow optimize FILE [OPTIONS]\n"
-"\n"
-"Finds the plan (ad budgets, staff accounts, posting frequency, dates:\n"
-"any numeric scenario key by dotted path) that maximises or minimises a\n"
-"KPI under bounds and linear constraints (total budget, headcount), and\n"
-"optionally a chance constraint (a target reached by a day with\n"
-"probability >= p).  FILE is an optimisation file (docs/optimize.md).\n"
-"The search (NLopt; integers by local search) runs every plan on the same\n"
-"seeds (common random numbers); the best few plans are then run on fresh\n"
-"seeds, and the chosen plan's gain over the base plan is reported with a\n"
-"paired 95%% interval from a third set of seeds.  Writes plan.yaml (a\n"
-"ready-to-run scenario), allocation.csv, evaluations.csv, validation.csv,\n"
-"curves.csv, frontier.csv, manifest.json and charts.\n"
-"\n"
-"Options:\n"
-"  -o, --output DIR        output directory (default: results/<name>)\n"
-"  -s, --seed N            search seed (default: the file's or the base's)\n"
-"  -r, --replications N    replications per plan in the search\n"
-"      --max-evals N       evaluations per optimiser run\n"
-"      --horizon DURATION  simulate this long instead of the scenario's\n"
-"                          horizon (e.g. 30d for a quick look)\n"
-"  -j, --jobs N            threads (default: every core)\n"
-"      --engine NAME       simulation engine (default: the scenario's)\n"
-"      --memory-budget N   bytes a run may use (default:\n"
-"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
-"  -f, --force             overwrite an existing output directory\n"
-"      --no-charts         do not draw charts\n"
-"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
-"  -q, --quiet             nothing on stdout\n"
-"  -h, --help              show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow optimize FILE [OPTIONS]\n"
+      "\n"
+      "Finds the plan (ad budgets, staff accounts, posting frequency, dates:\n"
+      "any numeric scenario key by dotted path) that maximises or minimises a\n"
+      "KPI under bounds and linear constraints (total budget, headcount), and\n"
+      "optionally a chance constraint (a target reached by a day with\n"
+      "probability >= p).  FILE is an optimisation file (docs/optimize.md).\n"
+      "The search (NLopt; integers by local search) runs every plan on the "
+      "same\n"
+      "seeds (common random numbers); the best few plans are then run on "
+      "fresh\n"
+      "seeds, and the chosen plan's gain over the base plan is reported with "
+      "a\n"
+      "paired 95%% interval from a third set of seeds.  Writes plan.yaml (a\n"
+      "ready-to-run scenario), allocation.csv, evaluations.csv, "
+      "validation.csv,\n"
+      "curves.csv, frontier.csv, manifest.json and charts.\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output DIR        output directory (default: results/<name>)\n"
+      "  -s, --seed N            search seed (default: the file's or the "
+      "base's)\n"
+      "  -r, --replications N    replications per plan in the search\n"
+      "      --max-evals N       evaluations per optimiser run\n"
+      "      --horizon DURATION  simulate this long instead of the scenario's\n"
+      "                          horizon (e.g. 30d for a quick look)\n"
+      "  -j, --jobs N            threads (default: every core)\n"
+      "      --engine NAME       simulation engine (default: the scenario's)\n"
+      "      --memory-budget N   bytes a run may use (default:\n"
+      "                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
+      "  -f, --force             overwrite an existing output directory\n"
+      "      --no-charts         do not draw charts\n"
+      "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
+      "  -q, --quiet             nothing on stdout\n"
+      "  -h, --help              show this help\n");
 }
 
 typedef struct {
@@ -59,8 +65,10 @@ typedef struct {
 static int number(const char *opt, const char *arg, unsigned long long lo,
                   unsigned long long max, unsigned long long *out) {
   if (wx_cli_parse_u64(arg, max, out) == 0 && *out >= lo) return 0;
-  fprintf(stderr, "wxflow optimize: %s expects a whole number from %llu to "
-          "%llu, got '%s'\n", opt, lo, max, arg);
+  fprintf(stderr,
+          "wxflow optimize: %s expects a whole number from %llu to "
+          "%llu, got '%s'\n",
+          opt, lo, max, arg);
   return -1;
 }
 
@@ -91,8 +99,10 @@ static int option(opt_args *a, int c) {
       if (wx__parse_duration(optarg, &a->horizon, msg, sizeof msg) == WX_OK &&
           a->horizon > 0)
         return -1;
-      fprintf(stderr, "wxflow optimize: --horizon expects a duration > 0 "
-              "such as 30d, got '%s'\n", optarg);
+      fprintf(stderr,
+              "wxflow optimize: --horizon expects a duration > 0 "
+              "such as 30d, got '%s'\n",
+              optarg);
       return WX_EXIT_USAGE;
     }
     case 'M':
@@ -168,19 +178,21 @@ static void print_result(const wx_opt_spec *s, const wx_opt_result *r,
   printf("\n%s (%s), fresh seeds, %u replications:\n", s->kpi,
          s->sense > 0 ? "maximise" : "minimise", r->base_ci.n);
   printf("  base %.6g, plan %.6g, gain %.6g [95%% CI %.6g, %.6g]%s\n",
-         r->base_ci.mean, r->plan_ci.mean, r->gain.mean, r->gain.lo,
-         r->gain.hi,
-         r->improved                  ? ""
-         : r->gain.n < WX_MIN_PAIRS   ? " (too few replications to tell)"
-                                      : " (not a significant improvement)");
+         r->base_ci.mean, r->plan_ci.mean, r->gain.mean, r->gain.lo, r->gain.hi,
+         r->improved                ? ""
+         : r->gain.n < WX_MIN_PAIRS ? " (too few replications to tell)"
+                                    : " (not a significant improvement)");
   if (s->target)
-    printf("  target %s by day %g: base %.3f, plan %.3f [95%% CI %.3f, "
-           "%.3f] (required %.3f)\n", s->target, s->by, r->base_share.mean,
-           r->plan_share.mean, r->plan_share.lo, r->plan_share.hi, s->p);
+    printf(
+        "  target %s by day %g: base %.3f, plan %.3f [95%% CI %.3f, "
+        "%.3f] (required %.3f)\n",
+        s->target, s->by, r->base_share.mean, r->plan_share.mean,
+        r->plan_share.lo, r->plan_share.hi, s->p);
   if (s->target && r->plan_share.mean < s->p)
-    printf("  note: on fresh seeds the plan reaches the target less often "
-           "than required (the search's seeds were lucky: raise "
-           "`replications`, or ask for a higher p)\n");
+    printf(
+        "  note: on fresh seeds the plan reaches the target less often "
+        "than required (the search's seeds were lucky: raise "
+        "`replications`, or ask for a higher p)\n");
   printf("%u evaluations; results in %s\n", r->evals, dir);
 }
 
@@ -188,11 +200,12 @@ static int work(opt_args *a, wx_opt_spec *s, wx_diags *d) {
   if (a->seed_set) s->seed = a->seed, s->seed_set = 1;
   if (a->reps) s->replications = a->reps;
   if (a->max_evals) s->max_evals = a->max_evals;
-  wx_opt_run_options ro = {.engine = a->engine, .threads = a->threads,
-                           .horizon = a->horizon,
-                           .memory_budget =
-                               wx_cli_memory_budget(a->memory_budget),
-                           .stop = wx_cli_signals_install()};
+  wx_opt_run_options ro = {
+      .engine = a->engine,
+      .threads = a->threads,
+      .horizon = a->horizon,
+      .memory_budget = wx_cli_memory_budget(a->memory_budget),
+      .stop = wx_cli_signals_install()};
   wx_opt_search_options so = {.progress = on_progress, .progress_ctx = a};
   wx_opt_evaluator *ev = NULL;
   wx_opt_result r = {0};

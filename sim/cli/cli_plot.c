@@ -9,23 +9,27 @@
 #include "plot.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow plot DIR [OPTIONS]\n"
-"\n"
-"Re-draws the charts of the results directory DIR (written by `wxflow run`,\n"
-"`compare`, `sweep`, `sensitivity`, `optimize` or `calibrate`) into\n"
-"DIR/charts/, without simulating again.  Charts come from the gnuplot\n"
-"templates in plots/, which you may edit.\n"
-"\n"
-"Options:\n"
-"  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
-"                        attribution, study, optimize, calibrate or all\n"
-"                        (default: all whose data exist)\n"
-"  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for slides)\n"
-"  -t, --title TEXT      chart title (default: the scenario's title)\n"
-"      --templates DIR   gnuplot templates (default: the installed plots/)\n"
-"      --gnuplot PROG    gnuplot program (default: gnuplot on PATH)\n"
-"  -h, --help            show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow plot DIR [OPTIONS]\n"
+      "\n"
+      "Re-draws the charts of the results directory DIR (written by `wxflow "
+      "run`,\n"
+      "`compare`, `sweep`, `sensitivity`, `optimize` or `calibrate`) into\n"
+      "DIR/charts/, without simulating again.  Charts come from the gnuplot\n"
+      "templates in plots/, which you may edit.\n"
+      "\n"
+      "Options:\n"
+      "  -c, --charts LIST     fan,stacked,funnel,compare,kpi,constraints,\n"
+      "                        attribution, study, optimize, calibrate or all\n"
+      "                        (default: all whose data exist)\n"
+      "  -F, --format LIST     png,svg,pdf (default: png; 1920x1080 for "
+      "slides)\n"
+      "  -t, --title TEXT      chart title (default: the scenario's title)\n"
+      "      --templates DIR   gnuplot templates (default: the installed "
+      "plots/)\n"
+      "      --gnuplot PROG    gnuplot program (default: gnuplot on PATH)\n"
+      "  -h, --help            show this help\n");
 }
 
 typedef struct {
@@ -33,16 +37,22 @@ typedef struct {
   unsigned bit;
 } flag_name;
 
-static const flag_name chart_names[] = {
-    {"fan", WX_PLOT_FAN},         {"stacked", WX_PLOT_STACKED},
-    {"funnel", WX_PLOT_FUNNEL},   {"compare", WX_PLOT_COMPARE},
-    {"kpi", WX_PLOT_KPI},         {"constraints", WX_PLOT_CONSTRAINTS},
-    {"attribution", WX_PLOT_ATTRIBUTION}, {"study", WX_PLOT_STUDY},
-    {"optimize", WX_PLOT_OPTIMIZE}, {"calibrate", WX_PLOT_CALIB},
-    {"all", WX_PLOT_ALL},         {NULL, 0}};
-static const flag_name format_names[] = {
-    {"png", WX_PLOT_PNG}, {"svg", WX_PLOT_SVG}, {"pdf", WX_PLOT_PDF},
-    {NULL, 0}};
+static const flag_name chart_names[] = {{"fan", WX_PLOT_FAN},
+                                        {"stacked", WX_PLOT_STACKED},
+                                        {"funnel", WX_PLOT_FUNNEL},
+                                        {"compare", WX_PLOT_COMPARE},
+                                        {"kpi", WX_PLOT_KPI},
+                                        {"constraints", WX_PLOT_CONSTRAINTS},
+                                        {"attribution", WX_PLOT_ATTRIBUTION},
+                                        {"study", WX_PLOT_STUDY},
+                                        {"optimize", WX_PLOT_OPTIMIZE},
+                                        {"calibrate", WX_PLOT_CALIB},
+                                        {"all", WX_PLOT_ALL},
+                                        {NULL, 0}};
+static const flag_name format_names[] = {{"png", WX_PLOT_PNG},
+                                         {"svg", WX_PLOT_SVG},
+                                         {"pdf", WX_PLOT_PDF},
+                                         {NULL, 0}};
 
 /* "a,b,c" -> bits; returns 0 and prints when a word is unknown. */
 static unsigned parse_list(const char *opt, const char *arg,
@@ -75,9 +85,11 @@ unsigned wx_cli_parse_formats(const char *opt, const char *arg) {
 /* During `run` and `compare` (notes == 0) the CSVs are already written, so
  * a chart that fails is a warning, with gnuplot's text kept as notes. */
 static void chart_warning(const char *dir, const wx_diags *d) {
-  fprintf(stderr, "wxflow: warning: some charts could not be drawn in "
-                  "%s/charts; the CSV files are complete (re-draw with "
-                  "'wxflow plot %s')\n", dir, dir);
+  fprintf(stderr,
+          "wxflow: warning: some charts could not be drawn in "
+          "%s/charts; the CSV files are complete (re-draw with "
+          "'wxflow plot %s')\n",
+          dir, dir);
   for (size_t i = 0; i < wx_diags_count(d); i++) {
     const wx_error *e = wx_diags_get(d, i);
     if (e->code != WX_OK)
@@ -97,9 +109,12 @@ int wx_cli_render(const char *dir, const wx_plot_options *opt, int notes) {
   const char *t = getenv("WXFLOW_GNUPLOT_TIMEOUT");
   if (t && !o.timeout) o.timeout = strtod(t, NULL);
   int rc = d ? wx__plot_render(dir, &o, d) : WX_ENOMEM;
-  if (rc == WX_EINTERRUPTED) fprintf(stderr, "wxflow: charts stopped\n");
-  else if (rc != WX_OK && !notes && d) chart_warning(dir, d);
-  else wx_cli_print_diags_ex(d, notes);
+  if (rc == WX_EINTERRUPTED)
+    fprintf(stderr, "wxflow: charts stopped\n");
+  else if (rc != WX_OK && !notes && d)
+    chart_warning(dir, d);
+  else
+    wx_cli_print_diags_ex(d, notes);
   wx_diags_free(d);
   return rc;
 }
@@ -136,10 +151,9 @@ static int render_variants(const char *dir, const wx_plot_options *o,
  * `wxflow calibrate` wrote; anything else is refused before charts/ is
  * made in it. */
 static int is_results_dir(const char *dir) {
-  static const char *const marks[] = {"entities.csv", "series_stats.csv",
-                                      "compare.csv", "attribution.csv",
-                                      "study.csv", "allocation.csv",
-                                      "calib_fit.csv"};
+  static const char *const marks[] = {
+      "entities.csv", "series_stats.csv", "compare.csv",  "attribution.csv",
+      "study.csv",    "allocation.csv",   "calib_fit.csv"};
   char path[4096];
   for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, marks[i]);
@@ -184,9 +198,10 @@ int wx_cli_plot(int argc, char **argv) {
     return WX_EXIT_USAGE;
   }
   if (access(argv[optind], F_OK) == 0 && !is_results_dir(argv[optind])) {
-    fprintf(stderr, "wxflow plot: %s is not a wxflow results directory (no "
-                    "entities.csv, series_stats.csv, compare.csv, study.csv, "
-                    "allocation.csv or calib_fit.csv)\n",
+    fprintf(stderr,
+            "wxflow plot: %s is not a wxflow results directory (no "
+            "entities.csv, series_stats.csv, compare.csv, study.csv, "
+            "allocation.csv or calib_fit.csv)\n",
             argv[optind]);
     return WX_EXIT_IO;
   }
@@ -204,8 +219,8 @@ int wx_cli_plot(int argc, char **argv) {
   else if (!o.charts && access(probe, F_OK) == 0)
     top.charts = WX_PLOT_COMPARE | WX_PLOT_KPI;
   else if (!o.charts)
-    top.charts = WX_PLOT_ALL & ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI |
-                                           WX_PLOT_STUDY);
+    top.charts = WX_PLOT_ALL &
+                 ~(unsigned)(WX_PLOT_COMPARE | WX_PLOT_KPI | WX_PLOT_STUDY);
   snprintf(probe, sizeof probe, "%s/attribution.csv", argv[optind]);
   if (!o.charts && access(probe, F_OK) == 0) top.charts = WX_PLOT_ATTRIBUTION;
   int rc = wx_cli_render(argv[optind], &top, 1);

@@ -8,22 +8,26 @@
 #include "report.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow report DIR [OPTIONS]\n"
-"\n"
-"Writes DIR/report.html, one self-contained page (inline SVG charts, no\n"
-"network) with the scenario, KPI table, funnel, WeChat limits, comparison\n"
-"and manifest, and DIR/deck.pdf, 16:9 slides: a title slide, the KPIs and\n"
-"one chart per slide.  DIR is a results directory of `wxflow run` or\n"
-"`wxflow compare`; its charts are re-drawn (SVG and PDF) first.\n"
-"\n"
-"Options:\n"
-"  -t, --title TEXT      title (default: the scenario's title)\n"
-"      --no-deck         write report.html only (no gnuplot PDF, no\n"
-"                        pdfunite needed)\n"
-"      --templates DIR   gnuplot templates (default: the installed plots/)\n"
-"      --gnuplot PROG    gnuplot program (default: gnuplot on PATH)\n"
-"  -h, --help            show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow report DIR [OPTIONS]\n"
+      "\n"
+      "Writes DIR/report.html, one self-contained page (inline SVG charts, no\n"
+      "network) with the scenario, KPI table, funnel, WeChat limits, "
+      "comparison\n"
+      "and manifest, and DIR/deck.pdf, 16:9 slides: a title slide, the KPIs "
+      "and\n"
+      "one chart per slide.  DIR is a results directory of `wxflow run` or\n"
+      "`wxflow compare`; its charts are re-drawn (SVG and PDF) first.\n"
+      "\n"
+      "Options:\n"
+      "  -t, --title TEXT      title (default: the scenario's title)\n"
+      "      --no-deck         write report.html only (no gnuplot PDF, no\n"
+      "                        pdfunite needed)\n"
+      "      --templates DIR   gnuplot templates (default: the installed "
+      "plots/)\n"
+      "      --gnuplot PROG    gnuplot program (default: gnuplot on PATH)\n"
+      "  -h, --help            show this help\n");
 }
 
 typedef struct {
@@ -97,8 +101,10 @@ static int write_outputs(const report_args *a, wx_report_options *ro) {
 /* Charts, page and deck of one directory; an exit code. */
 static int report_dir(const report_args *a) {
   if (!has(a->dir, "kpi_summary.csv") && !has(a->dir, "compare.csv")) {
-    fprintf(stderr, "wxflow report: %s is not a wxflow results directory "
-                    "(no kpi_summary.csv or compare.csv)\n", a->dir);
+    fprintf(stderr,
+            "wxflow report: %s is not a wxflow results directory "
+            "(no kpi_summary.csv or compare.csv)\n",
+            a->dir);
     return WX_EXIT_IO;
   }
   /* A chart gnuplot cannot draw is a warning: the page has the tables. */

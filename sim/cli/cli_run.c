@@ -11,58 +11,69 @@
 #include "quantity.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow run FILE [OPTIONS]\n"
-"       wxflow run --resume DIR [FILE] [-j N] [--no-charts] [-q]\n"
-"\n"
-"Runs the scenario FILE and writes a results directory: series.csv (every\n"
-"replication), series_stats.csv (mean, sd, quantiles), kpis.csv,\n"
-"kpi_summary.csv, summary.json, params.csv, prcc.csv (priors' rank\n"
-"correlations with the KPIs), entities.csv, funnel.csv, constraints.csv,\n"
-"manifest.json and charts/; prints the KPI summary table.\n"
-"\n"
-"Ctrl-C (SIGINT) or SIGTERM stops a run within a second: the finished\n"
-"replications are written, manifest.json says \"partial\" and the exit code\n"
-"is 130 or 143.  `--resume DIR` continues such a run (same seed, same\n"
-"replications, horizon, engine and quantiles, the scenario recorded in the\n"
-"manifest unless FILE is given)\n"
-"and gives outputs byte-identical to a run never interrupted.  It refuses\n"
-"when the scenario changed, the run is complete, or it used --no-series.\n"
-"A second signal exits at once.  A run locks DIR: a second run into it is\n"
-"refused (exit 5, naming the first run's pid).\n"
-"\n"
-"Options:\n"
-"  -o, --output DIR        results directory (default: results/<scenario>)\n"
-"  -s, --seed N            seed (default: the scenario's)\n"
-"  -r, --replications N    replications (default: the scenario's)\n"
-"  -r, --replications FROM:TO\n"
-"                          only replications FROM..TO-1: a shard, to share\n"
-"                          a run between machines (see `wxflow merge`)\n"
-"  -j, --jobs N            threads (default: every core); results do not\n"
-"                          depend on it\n"
-"  -f, --force             overwrite an existing results directory\n"
-"      --horizon DURATION  simulate this long instead of the scenario's\n"
-"                          horizon (e.g. 14d for a quick check)\n"
-"      --engine NAME       simulation engine (default: the scenario's\n"
-"                          `engine:`, else agent)\n"
-"      --memory-budget N   bytes the run may use (default:\n"
-"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
-"      --no-series         skip the per-replication series.csv (such a\n"
-"                          run cannot be resumed)\n"
-"      --quantiles LIST    extra percentiles in series_stats.csv, e.g.\n"
-"                          10,90 (5,25,50,75,95 are always written)\n"
-"      --resume DIR        continue the interrupted run in DIR\n"
-"      --no-charts         do not draw charts (see `wxflow plot`)\n"
-"      --report            also write report.html and deck.pdf\n"
-"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
-"  -q, --quiet             no progress bar and no summary table\n"
-"  -h, --help              show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow run FILE [OPTIONS]\n"
+      "       wxflow run --resume DIR [FILE] [-j N] [--no-charts] [-q]\n"
+      "\n"
+      "Runs the scenario FILE and writes a results directory: series.csv "
+      "(every\n"
+      "replication), series_stats.csv (mean, sd, quantiles), kpis.csv,\n"
+      "kpi_summary.csv, summary.json, params.csv, prcc.csv (priors' rank\n"
+      "correlations with the KPIs), entities.csv, funnel.csv, "
+      "constraints.csv,\n"
+      "manifest.json and charts/; prints the KPI summary table.\n"
+      "\n"
+      "Ctrl-C (SIGINT) or SIGTERM stops a run within a second: the finished\n"
+      "replications are written, manifest.json says \"partial\" and the exit "
+      "code\n"
+      "is 130 or 143.  `--resume DIR` continues such a run (same seed, same\n"
+      "replications, horizon, engine and quantiles, the scenario recorded in "
+      "the\n"
+      "manifest unless FILE is given)\n"
+      "and gives outputs byte-identical to a run never interrupted.  It "
+      "refuses\n"
+      "when the scenario changed, the run is complete, or it used "
+      "--no-series.\n"
+      "A second signal exits at once.  A run locks DIR: a second run into it "
+      "is\n"
+      "refused (exit 5, naming the first run's pid).\n"
+      "\n"
+      "Options:\n"
+      "  -o, --output DIR        results directory (default: "
+      "results/<scenario>)\n"
+      "  -s, --seed N            seed (default: the scenario's)\n"
+      "  -r, --replications N    replications (default: the scenario's)\n"
+      "  -r, --replications FROM:TO\n"
+      "                          only replications FROM..TO-1: a shard, to "
+      "share\n"
+      "                          a run between machines (see `wxflow merge`)\n"
+      "  -j, --jobs N            threads (default: every core); results do "
+      "not\n"
+      "                          depend on it\n"
+      "  -f, --force             overwrite an existing results directory\n"
+      "      --horizon DURATION  simulate this long instead of the scenario's\n"
+      "                          horizon (e.g. 14d for a quick check)\n"
+      "      --engine NAME       simulation engine (default: the scenario's\n"
+      "                          `engine:`, else agent)\n"
+      "      --memory-budget N   bytes the run may use (default:\n"
+      "                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
+      "      --no-series         skip the per-replication series.csv (such a\n"
+      "                          run cannot be resumed)\n"
+      "      --quantiles LIST    extra percentiles in series_stats.csv, e.g.\n"
+      "                          10,90 (5,25,50,75,95 are always written)\n"
+      "      --resume DIR        continue the interrupted run in DIR\n"
+      "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+      "      --report            also write report.html and deck.pdf\n"
+      "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
+      "  -q, --quiet             no progress bar and no summary table\n"
+      "  -h, --help              show this help\n");
 }
 
 typedef struct {
   const char *file;
   char *default_out;
-  char *resume_file;       /* scenario named by the manifest */
+  char *resume_file; /* scenario named by the manifest */
   wx_run_options run;
   int quiet;
   int no_charts;
@@ -84,8 +95,9 @@ static char *default_output(const char *file) {
 static int parse_number(const char *opt, const char *arg,
                         unsigned long long max, unsigned long long *out) {
   if (wx_cli_parse_u64(arg, max, out) == 0) return 0;
-  fprintf(stderr, "wxflow run: %s expects a whole number up to %llu, got '%s'\n",
-          opt, max, arg);
+  fprintf(stderr,
+          "wxflow run: %s expects a whole number up to %llu, got '%s'\n", opt,
+          max, arg);
   return -1;
 }
 
@@ -101,8 +113,10 @@ static int parse_quantiles(const char *arg, run_args *a) {
     char *end;
     double v = strtod(p, &end);
     if (end == p || v < 0 || v > 100 || (*end && *end != ',')) {
-      fprintf(stderr, "wxflow run: --quantiles takes percentiles 0..100 "
-                      "separated by commas, e.g. 5,50,95; got '%s'\n", arg);
+      fprintf(stderr,
+              "wxflow run: --quantiles takes percentiles 0..100 "
+              "separated by commas, e.g. 5,50,95; got '%s'\n",
+              arg);
       return -1;
     }
     a->quantiles[n++] = v / 100.0;
@@ -126,9 +140,11 @@ static int parse_shard(const char *arg, wx_run_options *o) {
   if (n >= sizeof from ||
       wx_cli_parse_u64(from, WX_REPLICATIONS_MAX, &f) != 0 ||
       wx_cli_parse_u64(colon + 1, WX_REPLICATIONS_MAX, &t) != 0 || f >= t) {
-    fprintf(stderr, "wxflow run: --replications FROM:TO takes two whole "
-                    "numbers with FROM < TO (a shard of replications FROM "
-                    "to TO-1), got '%s'\n", arg);
+    fprintf(stderr,
+            "wxflow run: --replications FROM:TO takes two whole "
+            "numbers with FROM < TO (a shard of replications FROM "
+            "to TO-1), got '%s'\n",
+            arg);
     return -1;
   }
   o->shard_from = (unsigned)f;
@@ -141,8 +157,10 @@ static int parse_horizon(const char *arg, double *days) {
   char msg[256];
   if (wx__parse_duration(arg, days, msg, sizeof msg) == WX_OK && *days > 0)
     return 0;
-  fprintf(stderr, "wxflow run: --horizon expects a duration > 0 such as 14d, "
-                  "got '%s'\n", arg);
+  fprintf(stderr,
+          "wxflow run: --horizon expects a duration > 0 such as 14d, "
+          "got '%s'\n",
+          arg);
   return -1;
 }
 
@@ -151,12 +169,12 @@ static int parse_horizon(const char *arg, double *days) {
 static int check_resume_args(int argc, char **argv, run_args *a) {
   if (optind < argc - 1 || a->run.seed_set || a->run.replications ||
       a->run.no_series || a->run.force || a->run.horizon > 0 ||
-      a->run.shard_to ||
-      a->run.engine || a->run.n_quantiles) {
-    fprintf(stderr, "wxflow run: --resume DIR takes at most a scenario "
-                    "FILE, -j, -q, --no-charts, -F and --memory-budget; "
-                    "the seed, replications, horizon, engine and quantiles "
-                    "come from DIR/manifest.json\n");
+      a->run.shard_to || a->run.engine || a->run.n_quantiles) {
+    fprintf(stderr,
+            "wxflow run: --resume DIR takes at most a scenario "
+            "FILE, -j, -q, --no-charts, -F and --memory-budget; "
+            "the seed, replications, horizon, engine and quantiles "
+            "come from DIR/manifest.json\n");
     return WX_EXIT_USAGE;
   }
   a->file = optind < argc ? argv[optind] : NULL;
@@ -191,7 +209,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
     switch (c) {
       case 'o': a->run.out_dir = optarg; break;
       case 's':
-        if (parse_number("--seed", optarg, UINT64_MAX, &v)) return WX_EXIT_USAGE;
+        if (parse_number("--seed", optarg, UINT64_MAX, &v))
+          return WX_EXIT_USAGE;
         a->run.seed = v;
         a->run.seed_set = 1;
         break;
@@ -278,8 +297,10 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
     printf("results in %s\n", a->run.out_dir);
   if (rc == WX_EINTERRUPTED)
-    fprintf(stderr, "wxflow run: interrupted; finished replications kept in "
-                    "%s (manifest.json says \"partial\")\n", a->run.out_dir);
+    fprintf(stderr,
+            "wxflow run: interrupted; finished replications kept in "
+            "%s (manifest.json says \"partial\")\n",
+            a->run.out_dir);
   return rc;
 }
 
@@ -288,10 +309,12 @@ static int resume_scenario(run_args *a, wx_diags *d) {
   wx_resume_info info;
   int rc = wx__resume_read(a->run.out_dir, &info, d);
   if (rc != WX_OK && wx__results_dir_killed(a->run.out_dir))
-    fprintf(stderr, "wxflow run: the run in %s was killed before it wrote "
+    fprintf(stderr,
+            "wxflow run: the run in %s was killed before it wrote "
             "manifest.json; only its temporary files are left, so nothing "
             "can be resumed: run it again with --force (which removes "
-            "them)\n", a->run.out_dir);
+            "them)\n",
+            a->run.out_dir);
   if (rc != WX_OK) return rc;
   a->file = a->resume_file = info.scenario;
   info.scenario = NULL;
@@ -319,7 +342,8 @@ int wx_cli_run(int argc, char **argv) {
   wx_model_free(m);
   wx_diags_free(d);
   int exit = wx_cli_exit_code(rc);
-  if (rc == WX_OK && a.report && !wx__dist_worker()) exit = wx_cli_report_dir(a.run.out_dir);
+  if (rc == WX_OK && a.report && !wx__dist_worker())
+    exit = wx_cli_report_dir(a.run.out_dir);
   free(a.default_out);
   free(a.resume_file);
   return exit;

@@ -19,35 +19,41 @@ static void usage(FILE *fp, const char *cmd) {
   fprintf(fp, "Usage: wxflow %s FILE [OPTIONS]\n\n", cmd);
   if (sens)
     fputs(
-"Runs the sensitivity method of the study file FILE (tornado, morris,\n"
-"sobol or prcc; see docs/study.md): evaluates its design, then writes the\n"
-"indices per factor and KPI to indices.csv with their 95% intervals, and\n"
-"charts (tornado, Morris mu*-sigma, Sobol S1/ST bars).\n", fp);
+        "Runs the sensitivity method of the study file FILE (tornado, morris,\n"
+        "sobol or prcc; see docs/study.md): evaluates its design, then writes "
+        "the\n"
+        "indices per factor and KPI to indices.csv with their 95% intervals, "
+        "and\n"
+        "charts (tornado, Morris mu*-sigma, Sobol S1/ST bars).\n",
+        fp);
   else
     fputs(
-"Evaluates the design of the study file FILE (grid, oat, lhs, sobol,\n"
-"random; see docs/study.md): every point runs the base scenario's\n"
-"replications with the same seed (common random numbers), in memory.\n"
-"Writes study.csv (factor values, each KPI's mean and 95% interval per\n"
-"point) and charts (response curves with bands, a heat map for a grid\n"
-"of two factors).\n", fp);
+        "Evaluates the design of the study file FILE (grid, oat, lhs, sobol,\n"
+        "random; see docs/study.md): every point runs the base scenario's\n"
+        "replications with the same seed (common random numbers), in memory.\n"
+        "Writes study.csv (factor values, each KPI's mean and 95% interval "
+        "per\n"
+        "point) and charts (response curves with bands, a heat map for a grid\n"
+        "of two factors).\n",
+        fp);
   fputs(
-"\n"
-"Options:\n"
-"  -o, --output DIR        output directory (default: results/<name>)\n"
-"  -s, --seed N            seed (default: the study's or the base's)\n"
-"  -r, --replications N    replications per point\n"
-"  -j, --jobs N            threads (default: every core)\n"
-"      --horizon DURATION  simulate this long instead of the scenario's\n"
-"                          horizon (e.g. 14d for a quick look)\n"
-"      --engine NAME       simulation engine (default: the scenario's)\n"
-"      --memory-budget N   bytes each point's run may use (default:\n"
-"                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
-"  -f, --force             overwrite an existing output directory\n"
-"      --no-charts         do not draw charts (see `wxflow plot`)\n"
-"  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
-"  -q, --quiet             no progress and no summary on stdout\n"
-"  -h, --help              show this help\n", fp);
+      "\n"
+      "Options:\n"
+      "  -o, --output DIR        output directory (default: results/<name>)\n"
+      "  -s, --seed N            seed (default: the study's or the base's)\n"
+      "  -r, --replications N    replications per point\n"
+      "  -j, --jobs N            threads (default: every core)\n"
+      "      --horizon DURATION  simulate this long instead of the scenario's\n"
+      "                          horizon (e.g. 14d for a quick look)\n"
+      "      --engine NAME       simulation engine (default: the scenario's)\n"
+      "      --memory-budget N   bytes each point's run may use (default:\n"
+      "                          $WXFLOW_MEMORY_BUDGET, else half of memory)\n"
+      "  -f, --force             overwrite an existing output directory\n"
+      "      --no-charts         do not draw charts (see `wxflow plot`)\n"
+      "  -F, --format LIST       chart formats: png,svg,pdf (default: png)\n"
+      "  -q, --quiet             no progress and no summary on stdout\n"
+      "  -h, --help              show this help\n",
+      fp);
 }
 
 typedef struct {
@@ -65,8 +71,10 @@ static int number(const study_args *a, const char *opt, const char *arg,
                   unsigned long long max, unsigned long long min,
                   unsigned long long *out) {
   if (wx_cli_parse_u64(arg, max, out) == 0 && *out >= min) return 0;
-  fprintf(stderr, "wxflow %s: %s expects a whole number from %llu to %llu, "
-                  "got '%s'\n", a->cmd, opt, min, max, arg);
+  fprintf(stderr,
+          "wxflow %s: %s expects a whole number from %llu to %llu, "
+          "got '%s'\n",
+          a->cmd, opt, min, max, arg);
   return -1;
 }
 
@@ -74,8 +82,10 @@ static int horizon(const study_args *a, const char *arg, double *days) {
   char msg[256];
   if (wx__parse_duration(arg, days, msg, sizeof msg) == WX_OK && *days > 0)
     return 0;
-  fprintf(stderr, "wxflow %s: --horizon expects a duration > 0 such as 14d, "
-                  "got '%s'\n", a->cmd, arg);
+  fprintf(stderr,
+          "wxflow %s: --horizon expects a duration > 0 such as 14d, "
+          "got '%s'\n",
+          a->cmd, arg);
   return -1;
 }
 
@@ -139,8 +149,10 @@ static int parse_args(int argc, char **argv, study_args *a) {
     if (code >= 0) return code;
   }
   if (optind != argc - 1) {
-    fprintf(stderr, "wxflow %s: expected one study FILE; see 'wxflow %s "
-                    "--help'\n", a->cmd, a->cmd);
+    fprintf(stderr,
+            "wxflow %s: expected one study FILE; see 'wxflow %s "
+            "--help'\n",
+            a->cmd, a->cmd);
     return WX_EXIT_USAGE;
   }
   a->file = argv[optind];
@@ -172,8 +184,8 @@ static void on_point(void *ctx, unsigned done, unsigned total) {
   char bar[64];
   for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
   bar[width] = '\0';
-  fprintf(stderr, "\r[%s] %u/%u points  %.0fs elapsed  ETA %.0fs ", bar,
-          done, total, t, eta);
+  fprintf(stderr, "\r[%s] %u/%u points  %.0fs elapsed  ETA %.0fs ", bar, done,
+          total, t, eta);
   p->drawn = 1;
 }
 
@@ -196,11 +208,12 @@ static void draw_charts(const study_args *a) {
 static void summary(const study_args *a, const wx_study_ctx *c,
                     const wx_study_result *r) {
   if (a->quiet) return;
-  printf("%zu of %zu point(s) x %u replication(s), %zu factor(s), %zu "
-         "KPI(s), seed %llu, in %.1f s%s\n", r->n_done, r->p->n_points,
-         c->replications, c->spec->n_factors, c->n_kpi,
-         (unsigned long long)c->seed, r->seconds,
-         r->partial ? " (interrupted: partial)" : "");
+  printf(
+      "%zu of %zu point(s) x %u replication(s), %zu factor(s), %zu "
+      "KPI(s), seed %llu, in %.1f s%s\n",
+      r->n_done, r->p->n_points, c->replications, c->spec->n_factors, c->n_kpi,
+      (unsigned long long)c->seed, r->seconds,
+      r->partial ? " (interrupted: partial)" : "");
   if (r->ix) wx_cli_study_ranking(c, r->ix);
   if (r->ix) printf("%zu index row(s) in %s/indices.csv\n", r->ix->n, a->out);
   printf("results in %s\n", a->out);
@@ -236,9 +249,10 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
   }
   if (wrc == WX_OK) summary(a, c, &r);
   if (wrc == WX_OK && r.partial)
-    fprintf(stderr, "wxflow %s: interrupted; the %zu finished point(s) are "
-                    "kept in %s (manifest.json says \"partial\")\n", a->cmd,
-            r.n_done, a->out);
+    fprintf(stderr,
+            "wxflow %s: interrupted; the %zu finished point(s) are "
+            "kept in %s (manifest.json says \"partial\")\n",
+            a->cmd, r.n_done, a->out);
   wx__study_indices_free(&ix);
   free(Y);
   free(done);
@@ -249,7 +263,8 @@ static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
   if (!strcmp(a->cmd, "sensitivity") && !s->method)
     return wx__diag(d, WX_ESCENARIO, s->file, 0, 0,
                     "the study has no `method:` (tornado, morris, sobol, "
-                    "prcc); add one, or run `wxflow sweep %s`", s->file);
+                    "prcc); add one, or run `wxflow sweep %s`",
+                    s->file);
   a->o.memory_budget = wx_cli_memory_budget(a->o.memory_budget);
   wx_study_ctx *c = NULL;
   wx_study_design *p = NULL;

@@ -22,10 +22,14 @@ static const char *headline(const char *method) {
 /* A number for people: few digits, no exponent for large ones. */
 static const char *human(char buf[32], double x) {
   double a = fabs(x);
-  if (!isfinite(x)) snprintf(buf, 32, "n/a");
-  else if (a >= 1000) snprintf(buf, 32, "%.0f", x);
-  else if (a >= 10) snprintf(buf, 32, "%.1f", x);
-  else snprintf(buf, 32, "%.3g", x);
+  if (!isfinite(x))
+    snprintf(buf, 32, "n/a");
+  else if (a >= 1000)
+    snprintf(buf, 32, "%.0f", x);
+  else if (a >= 10)
+    snprintf(buf, 32, "%.1f", x);
+  else
+    snprintf(buf, 32, "%.3g", x);
   return buf;
 }
 
@@ -48,15 +52,14 @@ static void print_kpi(const wx_study_ctx *c, const wx_study_indices *ix,
   printf("  %s:", c->kpi[kpi]);
   char v[32], lo[32], hi[32];
   for (size_t i = 0; i < n && i < 5; i++)
-    printf("%s %s %s [%s, %s]", i ? " >" : "",
-           c->spec->f[rows[i]->factor].name, human(v, rows[i]->value),
-           human(lo, rows[i]->lo), human(hi, rows[i]->hi));
+    printf("%s %s %s [%s, %s]", i ? " >" : "", c->spec->f[rows[i]->factor].name,
+           human(v, rows[i]->value), human(lo, rows[i]->lo),
+           human(hi, rows[i]->hi));
   printf("%s\n", n > 5 ? " > ..." : "");
 }
 
 void wx_cli_study_ranking(const wx_study_ctx *c, const wx_study_indices *ix) {
-  const char *index = c->spec->method ? headline(c->spec->method->name)
-                                      : NULL;
+  const char *index = c->spec->method ? headline(c->spec->method->name) : NULL;
   const wx_study_index **rows = calloc(ix->n ? ix->n : 1, sizeof *rows);
   if (!index || !rows) {
     free(rows);
@@ -65,8 +68,7 @@ void wx_cli_study_ranking(const wx_study_ctx *c, const wx_study_indices *ix) {
   printf("factors by %s%s (95%% interval), largest first:\n", index,
          strcmp(index, "prcc") ? "" : " (absolute value)");
   size_t shown = c->n_kpi < 8 ? c->n_kpi : 8;
-  for (size_t j = 0; j < shown; j++)
-    print_kpi(c, ix, (unsigned)j, index, rows);
+  for (size_t j = 0; j < shown; j++) print_kpi(c, ix, (unsigned)j, index, rows);
   if (shown < c->n_kpi)
     printf("  (%zu more KPIs in indices.csv)\n", c->n_kpi - shown);
   free(rows);

@@ -11,21 +11,23 @@
 #include "yaml_tree.h"
 
 static void usage(FILE *fp) {
-  fprintf(fp,
-"Usage: wxflow validate FILE...\n"
-"\n"
-"Checks each scenario, comparison, study, calibration or optimisation\n"
-"FILE without running it and reports every problem as\n"
-"file:line:col: error: message (for a comparison file: the file, its base\n"
-"scenario and every variant's overrides; for a study, calibration or\n"
-"optimisation file: the file and its base scenario), including\n"
-"what `wxflow run` would refuse before simulating (the engine's checks,\n"
-"memory).  Exit code 0 when all are valid, 3 when any is not, 4 when a\n"
-"file cannot be read, 6 when one is too large for memory.\n"
-"\n"
-"Options:\n"
-"  -q, --quiet   print nothing for valid files\n"
-"  -h, --help    show this help\n");
+  fprintf(
+      fp,
+      "Usage: wxflow validate FILE...\n"
+      "\n"
+      "Checks each scenario, comparison, study, calibration or optimisation\n"
+      "FILE without running it and reports every problem as\n"
+      "file:line:col: error: message (for a comparison file: the file, its "
+      "base\n"
+      "scenario and every variant's overrides; for a study, calibration or\n"
+      "optimisation file: the file and its base scenario), including\n"
+      "what `wxflow run` would refuse before simulating (the engine's checks,\n"
+      "memory).  Exit code 0 when all are valid, 3 when any is not, 4 when a\n"
+      "file cannot be read, 6 when one is too large for memory.\n"
+      "\n"
+      "Options:\n"
+      "  -q, --quiet   print nothing for valid files\n"
+      "  -h, --help    show this help\n");
 }
 
 /* A comparison file: its own keys, then every variant compiled (the base
@@ -55,13 +57,13 @@ static int validate_scenario(const char *path, wx_diags *d) {
 /* A study, calibration or optimisation file: its own keys, then its base
  * scenario as a scenario.  (Factor paths and KPI names are checked against
  * the compiled base when the command runs, before any point.) */
-#define VALIDATE_SPEC(type, load, free_fn)                   \
-  static int validate_##type(const char *path, wx_diags *d) { \
-    wx_##type##_spec *s = NULL;                             \
-    int rc = load(path, &s, d);                             \
+#define VALIDATE_SPEC(type, load, free_fn)                          \
+  static int validate_##type(const char *path, wx_diags *d) {       \
+    wx_##type##_spec *s = NULL;                                     \
+    int rc = load(path, &s, d);                                     \
     if (rc == WX_OK && s->base) rc = validate_scenario(s->base, d); \
-    free_fn(s);                                             \
-    return rc;                                              \
+    free_fn(s);                                                     \
+    return rc;                                                      \
   }
 VALIDATE_SPEC(study, wx__study_spec_load, wx__study_spec_free)
 VALIDATE_SPEC(calib, wx__calib_spec_load, wx__calib_spec_free)
@@ -70,15 +72,22 @@ VALIDATE_SPEC(opt, wx__opt_spec_load, wx__opt_spec_free)
 static int validate_one(const char *path, wx_diags *d, int quiet) {
   size_t n = 0;
   int rc;
-  if (wx__compare_file_is(path)) rc = validate_comparison(path, d, &n);
-  else if (wx__file_top_key(path, "study")) rc = validate_study(path, d);
-  else if (wx__file_top_key(path, "calibrate")) rc = validate_calib(path, d);
-  else if (wx__file_top_key(path, "optimize")) rc = validate_opt(path, d);
-  else rc = validate_scenario(path, d);
+  if (wx__compare_file_is(path))
+    rc = validate_comparison(path, d, &n);
+  else if (wx__file_top_key(path, "study"))
+    rc = validate_study(path, d);
+  else if (wx__file_top_key(path, "calibrate"))
+    rc = validate_calib(path, d);
+  else if (wx__file_top_key(path, "optimize"))
+    rc = validate_opt(path, d);
+  else
+    rc = validate_scenario(path, d);
   wx_cli_print_diags(d);
   if (rc == WX_OK && !quiet) {
-    if (n) printf("%s: ok (a comparison of %zu variants)\n", path, n);
-    else printf("%s: ok\n", path);
+    if (n)
+      printf("%s: ok (a comparison of %zu variants)\n", path, n);
+    else
+      printf("%s: ok\n", path);
   }
   return rc;
 }
@@ -91,7 +100,8 @@ int wx_cli_validate(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, ":qh", longs, NULL)) != -1) {
-    if (c == 'q') quiet = 1;
+    if (c == 'q')
+      quiet = 1;
     else if (c == 'h') {
       usage(stdout);
       return WX_EXIT_OK;

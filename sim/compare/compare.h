@@ -29,8 +29,8 @@
 /* ------------------------------------------------------------------ spec */
 
 typedef struct {
-  char *path;  /* dotted scenario path, "flows.oa_to_sdr.p" */
-  char *value; /* scalar text as written, "8%" */
+  char *path;    /* dotted scenario path, "flows.oa_to_sdr.p" */
+  char *value;   /* scalar text as written, "8%" */
   int line, col; /* of the override's key in the comparison file */
 } wx_override;
 
@@ -39,27 +39,26 @@ typedef struct {
   char *scenario; /* the scenario file it starts from */
   wx_override *ov;
   size_t n_ov;
-  int line, col;  /* of its name in the comparison file; 0 for files */
+  int line, col; /* of its name in the comparison file; 0 for files */
 } wx_variant_spec;
 
 typedef struct {
-  char *file;          /* comparison file; NULL when made from scenarios */
-  char *title;         /* NULL when not given */
-  char hash[17];       /* FNV-1a 64 of the comparison file (or "") */
+  char *file;            /* comparison file; NULL when made from scenarios */
+  char *title;           /* NULL when not given */
+  char hash[17];         /* FNV-1a 64 of the comparison file (or "") */
   uint32_t replications; /* 0: the base scenario's */
   int seed_set;
   uint64_t seed;
-  char **kpis;         /* KPIs to show; n_kpis == 0: all */
+  char **kpis; /* KPIs to show; n_kpis == 0: all */
   size_t n_kpis;
-  wx_variant_spec *v;  /* v[0] is the base */
+  wx_variant_spec *v; /* v[0] is the base */
   size_t n;
 } wx_compare_spec;
 
 /* Reads a comparison file (YAML, top-level key `compare`).  Every problem
  * is reported as file:line:col; returns WX_OK, WX_EIO, WX_EYAML,
  * WX_ESCENARIO or WX_ENOMEM. */
-int wx__compare_spec_load(const char *path, wx_compare_spec **out,
-                          wx_diags *d);
+int wx__compare_spec_load(const char *path, wx_compare_spec **out, wx_diags *d);
 /* Whether the file is a comparison file (a YAML mapping with a top-level
  * `compare`); 0 when it cannot be read or parsed (the scenario loader
  * then says why). */
@@ -124,13 +123,13 @@ wx_kpi_better wx__kpi_better_parse(const char *s);
 typedef struct {
   const char *out_dir; /* required */
   int force;
-  int seed_set;        /* overrides the spec and the base scenario */
+  int seed_set; /* overrides the spec and the base scenario */
   uint64_t seed;
   unsigned replications; /* 0: the spec's, else the base scenario's */
   unsigned threads;
-  const char *engine;    /* NULL: each variant's `engine:` */
-  double horizon;        /* days, every variant; 0: each variant's */
-  double memory_budget;  /* bytes; 0: the default */
+  const char *engine;   /* NULL: each variant's `engine:` */
+  double horizon;       /* days, every variant; 0: each variant's */
+  double memory_budget; /* bytes; 0: the default */
   /* Called before each variant runs; progress is handed to wx_run. */
   void (*on_variant)(void *ctx, const char *name, unsigned i, unsigned n);
   void *on_variant_ctx;
@@ -153,23 +152,23 @@ typedef struct {
 typedef struct {
   char kpi[96];
   char unit[16];
-  wx_kpi_better better; /* from the variants' kpi_summary.csv */
-  int share;           /* 0/1 per replication (unit "share"): Wilson and
+  wx_kpi_better better;  /* from the variants' kpi_summary.csv */
+  int share;             /* 0/1 per replication (unit "share"): Wilson and
                           Newcombe intervals */
-  int winner;          /* variant index; -1 when no variant differs */
-  int winner_sig;      /* see wx__compare_run */
+  int winner;            /* variant index; -1 when no variant differs */
+  int winner_sig;        /* see wx__compare_run */
   wx_compare_cell *cell; /* one per variant */
 } wx_compare_row;
 
 typedef struct wx_comparison {
   size_t n_var;
-  char **names;        /* variant names, base first */
+  char **names; /* variant names, base first */
   size_t n_rows;
   wx_compare_row *rows;
   uint32_t replications;
   uint64_t seed;
-  int partial;         /* interrupted: fewer replications than asked */
-  int same_grid;       /* every variant has the base's horizon and grid */
+  int partial;   /* interrupted: fewer replications than asked */
+  int same_grid; /* every variant has the base's horizon and grid */
 } wx_comparison;
 
 /* Runs every variant into o->out_dir/variants/<name>/ and builds the KPI
@@ -202,7 +201,6 @@ int wx__comparison_markdown(const wx_comparison *c, FILE *fp);
 int wx__comparison_csv(const wx_comparison *c, FILE *fp);
 /* compare.csv, compare.md and manifest.json into dir, atomically. */
 int wx__comparison_write(const wx_comparison *c, const wx_compare_spec *s,
-                         wx_model *const *models, const char *dir,
-                         wx_diags *d);
+                         wx_model *const *models, const char *dir, wx_diags *d);
 
 #endif

@@ -31,8 +31,8 @@ static void forward(const wx_compare_spec *s, const wx_variant_spec *v,
                     const wx_diags *tmp, wx_diags *d) {
   for (size_t i = 0; i < wx_diags_count(tmp); i++) {
     const wx_error *e = wx_diags_get(tmp, i);
-    const wx_override *o = e->line == 0 && !strcmp(e->file, v->scenario)
-                               ? blame(v, e->msg) : NULL;
+    const wx_override *o =
+        e->line == 0 && !strcmp(e->file, v->scenario) ? blame(v, e->msg) : NULL;
     if (o)
       wx__diag(d, e->code, s->file, o->line, o->col,
                "variant `%s`, override `%s`: %s", v->name, o->path, e->msg);
@@ -41,12 +41,11 @@ static void forward(const wx_compare_spec *s, const wx_variant_spec *v,
   }
   if (wx_diags_dropped(tmp))
     wx__diag(d, WX_ESCENARIO, s->file, v->line, v->col,
-             "variant `%s`: %zu more error(s)", v->name,
-             wx_diags_dropped(tmp));
+             "variant `%s`: %zu more error(s)", v->name, wx_diags_dropped(tmp));
 }
 
-static int apply(const wx_compare_spec *s, const wx_variant_spec *v,
-                 wx_tree *t, wx_diags *d) {
+static int apply(const wx_compare_spec *s, const wx_variant_spec *v, wx_tree *t,
+                 wx_diags *d) {
   int rc = WX_OK;
   for (size_t i = 0; i < v->n_ov; i++) {
     const wx_override *o = &v->ov[i];
@@ -59,8 +58,7 @@ static int apply(const wx_compare_spec *s, const wx_variant_spec *v,
                o->col, "variant `%s`: %s (in %s)", v->name,
                e ? e->msg : wx_strerror(one), v->scenario);
     wx_diags_free(tmp);
-    if (rc == WX_OK && one != WX_OK)
-      rc = one == WX_ENOMEM ? one : WX_ESCENARIO;
+    if (rc == WX_OK && one != WX_OK) rc = one == WX_ENOMEM ? one : WX_ESCENARIO;
   }
   return rc;
 }
@@ -88,9 +86,9 @@ static char *variant_bytes(const wx_variant_spec *v, const char *data,
   return b;
 }
 
-static int compile_variant(const wx_compare_spec *s,
-                           const wx_variant_spec *v, const char *data,
-                           size_t len, wx_model **out, wx_diags *d) {
+static int compile_variant(const wx_compare_spec *s, const wx_variant_spec *v,
+                           const char *data, size_t len, wx_model **out,
+                           wx_diags *d) {
   wx_tree *t = NULL;
   wx_diags *tmp = wx_diags_alloc(50);
   int rc = tmp ? wx__tree_parse(v->scenario, data, len, &t, d) : WX_ENOMEM;

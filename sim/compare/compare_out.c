@@ -14,9 +14,12 @@
 static const char *human(char buf[32], double x) {
   if (!isfinite(x)) return "–";
   double a = fabs(x);
-  if (a >= 1000) snprintf(buf, 32, "%.0f", x);
-  else if (a >= 10) snprintf(buf, 32, "%.1f", x);
-  else snprintf(buf, 32, "%.3g", x);
+  if (a >= 1000)
+    snprintf(buf, 32, "%.0f", x);
+  else if (a >= 10)
+    snprintf(buf, 32, "%.1f", x);
+  else
+    snprintf(buf, 32, "%.3g", x);
   return buf;
 }
 
@@ -34,18 +37,15 @@ static void md_header(const wx_comparison *c, FILE *fp) {
   fprintf(fp, "| KPI | %s%s |", c->names[0],
           strcmp(c->names[0], "base") ? " (base)" : "");
   for (size_t v = 1; v < c->n_var; v++)
-    fprintf(fp, " %s | Δ %s vs %s |", c->names[v], c->names[v],
-            c->names[0]);
+    fprintf(fp, " %s | Δ %s vs %s |", c->names[v], c->names[v], c->names[0]);
   fputs(" winner |\n|:--|--:|", fp);
   for (size_t v = 1; v < c->n_var; v++) fputs("--:|--:|", fp);
   fputs(":--|\n", fp);
 }
 
-static void md_row(const wx_comparison *c, const wx_compare_row *r,
-                   FILE *fp) {
+static void md_row(const wx_comparison *c, const wx_compare_row *r, FILE *fp) {
   fprintf(fp, "| %s%s%s%s%s |", r->kpi, r->unit[0] ? " (" : "", r->unit,
-          r->unit[0] ? ")" : "",
-          r->better == WX_BETTER_LOWER ? " ↓" : "");
+          r->unit[0] ? ")" : "", r->better == WX_BETTER_LOWER ? " ↓" : "");
   for (size_t v = 0; v < c->n_var; v++) {
     const wx_compare_cell *x = &r->cell[v];
     if (!x->present) {
@@ -100,8 +100,8 @@ static void csv_num(FILE *fp, double x) {
   fputs(wx__fmt_num(b, x), fp);
 }
 
-static void csv_cell(const wx_comparison *c, const wx_compare_row *r,
-                     size_t v, FILE *fp) {
+static void csv_cell(const wx_comparison *c, const wx_compare_row *r, size_t v,
+                     FILE *fp) {
   const wx_compare_cell *x = &r->cell[v];
   fprintf(fp, "%s,%s", r->kpi, c->names[v]);
   csv_num(fp, x->value.mean);
@@ -129,10 +129,11 @@ static void csv_cell(const wx_comparison *c, const wx_compare_row *r,
 }
 
 int wx__comparison_csv(const wx_comparison *c, FILE *fp) {
-  fputs("kpi,variant,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,"
-        "significant,n,unpaired_ci_low,unpaired_ci_high,better,winner,"
-        "diff_n\n",
-        fp);
+  fputs(
+      "kpi,variant,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,"
+      "significant,n,unpaired_ci_low,unpaired_ci_high,better,winner,"
+      "diff_n\n",
+      fp);
   for (size_t i = 0; i < c->n_rows; i++)
     for (size_t v = 0; v < c->n_var; v++)
       if (c->rows[i].cell[v].present) csv_cell(c, &c->rows[i], v, fp);
@@ -152,19 +153,24 @@ static void json_overrides(FILE *fp, const wx_variant_spec *v) {
 
 static int manifest(const wx_comparison *c, const wx_compare_spec *s,
                     wx_model *const *models, FILE *fp) {
-  const char *title = s->title ? s->title
-                      : models[0]->title ? models[0]->title : "";
-  fprintf(fp, "{\n  \"wxflow_version\": \"%s\",\n  \"kind\": \"compare\",\n"
-              "  \"title\": ", wx_version());
+  const char *title = s->title           ? s->title
+                      : models[0]->title ? models[0]->title
+                                         : "";
+  fprintf(fp,
+          "{\n  \"wxflow_version\": \"%s\",\n  \"kind\": \"compare\",\n"
+          "  \"title\": ",
+          wx_version());
   wx__json_string(fp, title);
   fputs(",\n  \"comparison\": ", fp);
   wx__json_string(fp, s->file ? s->file : "");
-  fprintf(fp, ",\n  \"comparison_hash\": \"%s%s\",\n", s->file ? "fnv1a64:" : "",
-          s->file ? s->hash : "");
+  fprintf(fp, ",\n  \"comparison_hash\": \"%s%s\",\n",
+          s->file ? "fnv1a64:" : "", s->file ? s->hash : "");
   fprintf(fp, "  \"seed\": %llu,\n  \"replications\": %u,\n",
           (unsigned long long)c->seed, c->replications);
-  fputs("  \"common_random_numbers\": \"replication r of every variant "
-        "uses the streams of (seed, r), tagged by entity name\",\n", fp);
+  fputs(
+      "  \"common_random_numbers\": \"replication r of every variant "
+      "uses the streams of (seed, r), tagged by entity name\",\n",
+      fp);
   fprintf(fp, "  \"overlays\": %s,\n  \"variants\": [",
           c->same_grid ? "true" : "false");
   for (size_t i = 0; i < s->n; i++) {

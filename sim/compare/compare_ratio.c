@@ -9,8 +9,7 @@
 
 /* R over the replications where x and y are finite; z[r] as above (NaN
  * where either is not finite).  NaN when mean(y) is 0 or nothing counts. */
-static double influence(const double *x, const double *y, size_t n,
-                        double *z) {
+static double influence(const double *x, const double *y, size_t n, double *z) {
   double sx = 0, sy = 0;
   size_t k = 0;
   for (size_t r = 0; r < n; r++)

@@ -56,16 +56,20 @@ static uint64_t effective_seed(const wx_compare_spec *s,
 
 static int run_all(const wx_compare_spec *s, wx_model *const *models,
                    const wx_compare_options *o, char **dirs, wx_diags *d) {
-  wx_run_options ro = {
-      .force = o->force, .seed_set = 1,
-      .seed = effective_seed(s, models, o),
-      .replications = o->replications ? o->replications
-                      : s->replications ? s->replications
-                      : wx_model_replications(models[0]),
-      .threads = o->threads, .progress = o->progress,
-      .progress_ctx = o->progress_ctx, .stop = o->stop,
-      .engine = o->engine, .horizon = o->horizon,
-      .memory_budget = o->memory_budget};
+  wx_run_options ro = {.force = o->force,
+                       .seed_set = 1,
+                       .seed = effective_seed(s, models, o),
+                       .replications = o->replications ? o->replications
+                                       : s->replications
+                                           ? s->replications
+                                           : wx_model_replications(models[0]),
+                       .threads = o->threads,
+                       .progress = o->progress,
+                       .progress_ctx = o->progress_ctx,
+                       .stop = o->stop,
+                       .engine = o->engine,
+                       .horizon = o->horizon,
+                       .memory_budget = o->memory_budget};
   for (size_t i = 0; i < s->n; i++) {
     if (o->on_variant)
       o->on_variant(o->on_variant_ctx, s->v[i].name, (unsigned)i,
@@ -136,8 +140,8 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
     const char **names = calloc(s->n, sizeof *names);
     for (size_t i = 0; names && i < s->n; i++) names[i] = s->v[i].name;
     rc = names ? wx__comparison_build(names, (const char *const *)dirs, s->n,
-                                      (const char *const *)s->kpis,
-                                      s->n_kpis, &c, d)
+                                      (const char *const *)s->kpis, s->n_kpis,
+                                      &c, d)
                : WX_ENOMEM;
     free(names);
   }
@@ -149,7 +153,9 @@ int wx__compare_run(const wx_compare_spec *s, wx_model *const *models,
   for (size_t i = 0; dirs && i < s->n; i++) free(dirs[i]);
   free(dirs);
   wx__results_dir_release(&lock);
-  if (out && rc == WX_OK) *out = c;
-  else wx__comparison_free(c);
+  if (out && rc == WX_OK)
+    *out = c;
+  else
+    wx__comparison_free(c);
   return rc;
 }

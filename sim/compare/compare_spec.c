@@ -13,7 +13,7 @@
 #include "yaml_tree.h"
 
 static const char *const top_keys[] = {"title", "base", "replications",
-                                       "seed", "kpis", "variants"};
+                                       "seed",  "kpis", "variants"};
 #define N_TOP_KEYS (sizeof top_keys / sizeof top_keys[0])
 
 typedef struct {
@@ -137,8 +137,8 @@ static void read_kpis(spec_ctx *c, const wx_node *n) {
   }
 }
 
-static void read_override(spec_ctx *c, wx_variant_spec *v,
-                          const wx_node *key, const wx_node *val) {
+static void read_override(spec_ctx *c, wx_variant_spec *v, const wx_node *key,
+                          const wx_node *val) {
   const char *p = key->str;
   size_t n = strlen(p);
   if (n == 0 || p[0] == '.' || p[n - 1] == '.' || strstr(p, "..")) {
@@ -155,24 +155,28 @@ static void read_override(spec_ctx *c, wx_variant_spec *v,
   o->col = key->col;
   o->path = dup_or_oom(c, p);
   o->value = dup_or_oom(c, val->str);
-  if (o->path && o->value) v->n_ov++;
+  if (o->path && o->value)
+    v->n_ov++;
   else {
     free(o->path);
     free(o->value);
   }
 }
 
-static void read_variant(spec_ctx *c, const wx_node *key,
-                         const wx_node *val) {
+static void read_variant(spec_ctx *c, const wx_node *key, const wx_node *val) {
   wx_compare_spec *s = c->s;
   if (!valid_name(key->str) || !strcmp(key->str, "base")) {
-    err(c, key, "variant name `%.64s` must be letters, digits and _ "
-        "(not starting with a digit, at most 64) and not `base`", key->str);
+    err(c, key,
+        "variant name `%.64s` must be letters, digits and _ "
+        "(not starting with a digit, at most 64) and not `base`",
+        key->str);
     return;
   }
   if (val->type != WX_NODE_MAP) {
-    err(c, val, "variant `%s` must be a mapping of overrides such as "
-        "`flows.oa_to_sdr.p: 8%%`", key->str);
+    err(c, val,
+        "variant `%s` must be a mapping of overrides such as "
+        "`flows.oa_to_sdr.p: 8%%`",
+        key->str);
     return;
   }
   wx_variant_spec *v = &s->v[s->n];
@@ -189,12 +193,14 @@ static void read_variant(spec_ctx *c, const wx_node *key,
 static void read_variants(spec_ctx *c, const wx_node *cmp) {
   const wx_node *n = wx__node_get(cmp, "variants");
   if (!n) {
-    err(c, cmp, "`compare` needs `variants`: a mapping of variant names "
+    err(c, cmp,
+        "`compare` needs `variants`: a mapping of variant names "
         "to overrides");
     return;
   }
   if (n->type != WX_NODE_MAP || n->n == 0) {
-    err(c, n, "`variants` must be a non-empty mapping of variant names "
+    err(c, n,
+        "`variants` must be a non-empty mapping of variant names "
         "to overrides");
     return;
   }
@@ -213,7 +219,8 @@ static void read_base(spec_ctx *c, const wx_node *cmp, size_t n_variants) {
   const wx_node *b = wx__node_get(cmp, "base");
   const char *t = b ? scalar(c, b, "base") : NULL;
   if (!b)
-    err(c, cmp, "`compare` needs `base`: the scenario file the variants "
+    err(c, cmp,
+        "`compare` needs `base`: the scenario file the variants "
         "change");
   wx_variant_spec *v = &s->v[0];
   v->name = dup_or_oom(c, "base");
@@ -227,10 +234,11 @@ static void read_base(spec_ctx *c, const wx_node *cmp, size_t n_variants) {
 }
 
 static void read_compare(spec_ctx *c, const wx_node *root) {
-  const wx_node *cmp = root->type == WX_NODE_MAP
-                           ? wx__node_get(root, "compare") : NULL;
+  const wx_node *cmp =
+      root->type == WX_NODE_MAP ? wx__node_get(root, "compare") : NULL;
   if (!cmp || cmp->type != WX_NODE_MAP || root->n != 1) {
-    err(c, root, "a comparison file has one top-level key, `compare:`, "
+    err(c, root,
+        "a comparison file has one top-level key, `compare:`, "
         "holding base, variants and optional title, replications, seed, "
         "kpis (to compare scenario files, give two or more)");
     return;
@@ -309,7 +317,8 @@ static int check_stems(const wx_compare_spec *s, wx_diags *d) {
     if (!valid_name(v->name))
       rc = wx__diag(d, WX_EINVAL, v->scenario, 0, 0,
                     "the file name `%s` cannot name a variant: use letters, "
-                    "digits and _ (or write a comparison file)", v->name);
+                    "digits and _ (or write a comparison file)",
+                    v->name);
     for (size_t j = 0; j < i; j++)
       if (!strcmp(s->v[j].name, v->name))
         rc = wx__diag(d, WX_EINVAL, v->scenario, 0, 0,

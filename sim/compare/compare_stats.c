@@ -70,8 +70,8 @@ void wx__ci_welch(const double *a, size_t na, const double *b, size_t nb,
   /* Welch-Satterthwaite degrees of freedom; when both variances are 0
    * the difference is exact and the interval collapses onto it. */
   double den = ua * ua / (ka - 1.0) + ub * ub / (kb - 1.0);
-  double df = den > 0 ? (ua + ub) * (ua + ub) / den
-                      : (double)ka + (double)kb - 2;
+  double df =
+      den > 0 ? (ua + ub) * (ua + ub) / den : (double)ka + (double)kb - 2;
   interval(ka < kb ? ka : kb, ma - mb, se, ka > 1 && kb > 1 ? df : 0, out);
 }
 
@@ -112,10 +112,10 @@ void wx__ci_paired_binary(const double *a, const double *b, size_t n,
   double l1, u1, l2, u2;
   wilson(p1 * c, c, &l1, &u1);
   wilson(p2 * c, c, &l2, &u2);
-  double den = (t[1][0] + t[1][1]) * (t[0][0] + t[0][1]) *
-               (t[0][1] + t[1][1]) * (t[0][0] + t[1][0]);
-  double phi = den > 0 ? (t[1][1] * t[0][0] - t[1][0] * t[0][1]) / sqrt(den)
-                       : 0.0;
+  double den = (t[1][0] + t[1][1]) * (t[0][0] + t[0][1]) * (t[0][1] + t[1][1]) *
+               (t[0][0] + t[1][0]);
+  double phi =
+      den > 0 ? (t[1][1] * t[0][0] - t[1][0] * t[0][1]) / sqrt(den) : 0.0;
   double e1 = p1 - l1, f1 = u1 - p1, e2 = p2 - l2, f2 = u2 - p2;
   out->mean = p1 - p2;
   out->lo = out->mean - sqrt(fmax(0, e1 * e1 - 2 * phi * e1 * f2 + f2 * f2));

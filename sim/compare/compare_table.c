@@ -15,8 +15,7 @@
 static const struct {
   const char *kpi, *num, *den;
   double shift;
-} ratios[] = {{"cac", "cost", "customers", 0},
-              {"roi", "revenue", "cost", -1}};
+} ratios[] = {{"cac", "cost", "customers", 0}, {"roi", "revenue", "cost", -1}};
 #define N_RATIOS (sizeof ratios / sizeof *ratios)
 
 typedef struct {
@@ -25,10 +24,10 @@ typedef struct {
   char (*kpi)[96];
   char (*unit)[16];
   wx_kpi_better *better; /* from kpi_summary.csv's `better` column */
-  wx_csv **csv;  /* kpis.csv per variant */
-  wx_csv **sum;  /* kpi_summary.csv per variant, for units and which way
+  wx_csv **csv;          /* kpis.csv per variant */
+  wx_csv **sum;          /* kpi_summary.csv per variant, for units and which way
                     is better (may be NULL) */
-  double *vals;  /* [v][k][r] */
+  double *vals;          /* [v][k][r] */
 } build_ctx;
 
 static double *cell_vals(const build_ctx *b, size_t v, size_t k) {
@@ -100,7 +99,8 @@ static void fill_units(build_ctx *b) {
   if (!seen) return;
   for (size_t v = 0; v < b->n_var; v++) {
     const wx_csv *s = b->sum[v];
-    long ck = s ? wx__csv_col(s, "kpi") : -1, cu = s ? wx__csv_col(s, "unit") : -1;
+    long ck = s ? wx__csv_col(s, "kpi") : -1,
+         cu = s ? wx__csv_col(s, "unit") : -1;
     long cb = s ? wx__csv_col(s, "better") : -1;
     for (size_t i = 0; ck >= 0 && cu >= 0 && i < wx__csv_rows(s); i++) {
       long k = kpi_index(b, wx__csv_get(s, i, (size_t)ck));
@@ -108,8 +108,8 @@ static void fill_units(build_ctx *b) {
       seen[k] = 1;
       snprintf(b->unit[k], sizeof b->unit[0], "%s",
                wx__csv_get(s, i, (size_t)cu));
-      b->better[k] = wx__kpi_better_parse(
-          cb >= 0 ? wx__csv_get(s, i, (size_t)cb) : NULL);
+      b->better[k] =
+          wx__kpi_better_parse(cb >= 0 ? wx__csv_get(s, i, (size_t)cb) : NULL);
     }
   }
   free(seen);
@@ -171,8 +171,8 @@ static void pick_winner(wx_compare_row *row, size_t n) {
   row->winner = best;
   /* The base wins significantly when even the runner-up is significantly
    * worse; any other winner when it is significantly better than the base. */
-  row->winner_sig = best == 0 ? row->cell[runner].significant
-                              : row->cell[best].significant;
+  row->winner_sig =
+      best == 0 ? row->cell[runner].significant : row->cell[best].significant;
 }
 
 /* The operands of KPI k when it is a ratio every variant has them for. */
@@ -184,8 +184,8 @@ static int ratio_of(const build_ctx *b, const char *present, size_t k,
     *den = kpi_index(b, ratios[i].den);
     *shift = ratios[i].shift;
     for (size_t v = 0; *num >= 0 && *den >= 0 && v < b->n_var; v++)
-      if (present[v * b->n_kpi + k] && (!present[v * b->n_kpi + *num] ||
-                                        !present[v * b->n_kpi + *den]))
+      if (present[v * b->n_kpi + k] &&
+          (!present[v * b->n_kpi + *num] || !present[v * b->n_kpi + *den]))
         return 0;
     return *num >= 0 && *den >= 0;
   }
@@ -218,14 +218,19 @@ static void make_row(const build_ctx *b, const char *present, size_t k,
     c->present = present[v * b->n_kpi + k];
     if (!c->present) continue;
     const double *x = cell_vals(b, v, k);
-    if (ratio) ratio_cell(b, v, present[k], num, den, shift, z, c);
-    else if (row->share) wx__ci_wilson(x, b->reps, &c->value);
-    else wx__ci_mean(x, b->reps, &c->value);
+    if (ratio)
+      ratio_cell(b, v, present[k], num, den, shift, z, c);
+    else if (row->share)
+      wx__ci_wilson(x, b->reps, &c->value);
+    else
+      wx__ci_mean(x, b->reps, &c->value);
     if (ratio || v == 0 || !present[k]) continue;
     /* Censored KPIs (NaN: target never reached) pair only replications
      * where both variants have a value; diff.n says how many. */
-    if (row->share) wx__ci_paired_binary(x, base, b->reps, &c->diff);
-    else wx__ci_paired(x, base, b->reps, &c->diff);
+    if (row->share)
+      wx__ci_paired_binary(x, base, b->reps, &c->diff);
+    else
+      wx__ci_paired(x, base, b->reps, &c->diff);
     wx__ci_welch(x, b->reps, base, b->reps, &c->welch);
   }
   for (size_t v = 1; v < b->n_var; v++)
@@ -267,8 +272,7 @@ static int copy_names(wx_comparison *c, const char *const *names, size_t n) {
   return WX_OK;
 }
 
-static void note_missing(const build_ctx *b, const char *present,
-                         wx_diags *d) {
+static void note_missing(const build_ctx *b, const char *present, wx_diags *d) {
   for (size_t k = 0; k < b->n_shown; k++) {
     int any = 0;
     for (size_t v = 0; v < b->n_var; v++) any |= present[v * b->n_kpi + k];

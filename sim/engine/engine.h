@@ -18,12 +18,12 @@
 
 /* Figures of the last run, for benchmarks and the manifest. */
 typedef struct {
-  uint64_t events;        /* events handled, stale ones excluded */
-  uint64_t stale;         /* events skipped by the epoch check */
-  uint64_t arrivals;      /* people created */
-  uint64_t peak_live;     /* most people alive at once */
-  uint64_t peak_queue;    /* most events pending at once */
-  uint64_t peak_bytes;    /* bytes held by people and queue at the peak */
+  uint64_t events;     /* events handled, stale ones excluded */
+  uint64_t stale;      /* events skipped by the epoch check */
+  uint64_t arrivals;   /* people created */
+  uint64_t peak_live;  /* most people alive at once */
+  uint64_t peak_queue; /* most events pending at once */
+  uint64_t peak_bytes; /* bytes held by people and queue at the peak */
   /* Why a replication ended with WX_ERUNTIME ("" otherwise): time
    * stopped advancing, and the events that kept it still. */
   char stalled[256];
@@ -33,8 +33,8 @@ typedef struct {
 typedef struct wx_engine wx_engine;
 
 typedef struct wx_engine_type {
-  const char *name;      /* "agent", "cohort" */
-  const char *summary;   /* one line, for --help and the unknown-engine error */
+  const char *name;    /* "agent", "cohort" */
+  const char *summary; /* one line, for --help and the unknown-engine error */
   /* Refuses what this engine cannot model: one positioned diagnostic per
    * feature (m's wx_pos of the key), naming the feature and a hint (e.g.
    * "use engine: agent").  WX_OK or WX_ESCENARIO. */
@@ -48,8 +48,8 @@ typedef struct wx_engine_type {
    * replication's engine seed, the output series (initialised on l).  Polls
    * *stop (may be NULL) often; returns WX_OK, WX_EINTERRUPTED, WX_ENOMEM,
    * WX_ETOOBIG or WX_ERUNTIME (with a message into diags when not NULL). */
-  int (*run)(void *engine, const double *params, uint64_t seed,
-             wx_series *out, const atomic_int *stop, wx_diags *diags);
+  int (*run)(void *engine, const double *params, uint64_t seed, wx_series *out,
+             const atomic_int *stop, wx_diags *diags);
   void (*stats)(const void *engine, wx_engine_stats *out);
   void (*free)(void *engine);
 } wx_engine_type;

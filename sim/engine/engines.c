@@ -36,7 +36,8 @@ static void list_engines(char *buf, size_t size) {
     n += (size_t)snprintf(buf + n, size - n, "%s%s (%s)", i ? ", " : "",
                           engines[i]->name, engines[i]->summary);
   if (n < size)
-    snprintf(buf + n, size - n, ", auto (cohort where it is exact and at "
+    snprintf(buf + n, size - n,
+             ", auto (cohort where it is exact and at "
              "least %.0e arrivals are expected, else agent)",
              WX_AUTO_COHORT_MIN);
 }

@@ -57,7 +57,7 @@ typedef struct {
   const wx_node *modules_map; /* the `modules` mapping, disabled ones too */
   char **disabled;            /* names of modules with enabled: false */
   size_t n_disabled;
-  int money;                  /* delay forms read money (wx__value_compile) */
+  int money; /* delay forms read money (wx__value_compile) */
 } wx_sctx;
 
 /* Reports an error at node n (may be NULL: no position). */
@@ -77,8 +77,7 @@ void wx__swarn(wx_sctx *c, const wx_node *n, const char *fmt, ...)
 
 /* The closest candidate to word by edit distance, or NULL when none is
  * close enough to be a likely typo. */
-const char *wx__suggest(const char *word, const char *const *cands,
-                        size_t n);
+const char *wx__suggest(const char *word, const char *const *cands, size_t n);
 /* Writes "; did you mean `x`?" (or "") into buf. */
 void wx__did_you_mean(char *buf, size_t cap, const char *word,
                       const char *const *cands, size_t n);
@@ -117,8 +116,7 @@ typedef enum {
 } wx_qty;
 
 /* Parses text as q, range included.  WX_OK or WX_ESCENARIO + msg. */
-int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg,
-                  size_t cap);
+int wx__qty_parse(wx_qty q, const char *text, double *x, char *msg, size_t cap);
 /* The valid range of q, used to clamp prior draws. */
 void wx__qty_range(wx_qty q, double *lo, double *hi);
 
@@ -155,7 +153,7 @@ uint32_t wx__param_default(wx_sctx *c, double value, const char *path,
 /* -------------------------------------------------------- function calls */
 
 #define WX_CALL_MAX_ARGS 6
-#define WX_CALL_TEXT 96
+#define WX_CALL_TEXT     96
 
 typedef struct {
   char name[WX_CALL_TEXT];
@@ -231,8 +229,7 @@ const char *wx__subpath(char *buf, size_t cap, const char *path,
                         const char *key);
 /* A point in time: a duration (`30d`) or a date (`2026-02-10`, days after
  * `start`, not before it).  0 after reporting. */
-int wx__get_time(wx_sctx *c, const wx_node *n, const char *path,
-                 double *out);
+int wx__get_time(wx_sctx *c, const wx_node *n, const char *path, double *out);
 /* `fission:` into *out (into defaults to `into`); 0 after reporting. */
 int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
                         uint32_t into, wx_fission *out);

@@ -107,8 +107,10 @@ int wx__call_bind(const wx_call *call, const char *const *names, int n,
         return WX_ESCENARIO;
       }
     } else if (seen_named) {
-      snprintf(msg, cap, "%s(): positional arguments must come before named "
-               "ones", call->name);
+      snprintf(msg, cap,
+               "%s(): positional arguments must come before named "
+               "ones",
+               call->name);
       return WX_ESCENARIO;
     }
     if (slot >= n) {

@@ -35,7 +35,8 @@ static void check_module_sum(wx_sctx *c, uint32_t mi) {
   }
   if (last == WX_NONE || sum <= 1 + 1e-9) return;
   wx_node at = at_pos(m->flows[last].pos);
-  wx__serr(c, &at, "the move and churn flows out of module `%s` are "
+  wx__serr(c, &at,
+           "the move and churn flows out of module `%s` are "
            "exclusive branches but their probabilities add up to %g%% "
            "(more than 100%%): %s; use type join for independent flows",
            m->modules[mi].name, sum * 100, list);
@@ -55,11 +56,11 @@ static int param_can_be_at_most(const wx_model *m, uint32_t pi, double x) {
   if (pi == WX_NONE) return 0;
   const wx_param *v = &m->params[pi];
   switch (v->prior.kind) {
-  case WX_PRIOR_NONE: return v->value <= x;
-  case WX_PRIOR_UNIFORM: return v->prior.a <= x;
-  case WX_PRIOR_NORMAL: return v->prior.lo <= x || v->value <= x;
-  case WX_PRIOR_BETA: return 1; /* support down to 0 */
-  default: return v->value <= x; /* gamma, lognormal: positive draws */
+    case WX_PRIOR_NONE: return v->value <= x;
+    case WX_PRIOR_UNIFORM: return v->prior.a <= x;
+    case WX_PRIOR_NORMAL: return v->prior.lo <= x || v->value <= x;
+    case WX_PRIOR_BETA: return 1;  /* support down to 0 */
+    default: return v->value <= x; /* gamma, lognormal: positive draws */
   }
 }
 
@@ -68,10 +69,10 @@ static int param_can_be_at_least(const wx_model *m, uint32_t pi, double x) {
   if (pi == WX_NONE) return 0;
   const wx_param *v = &m->params[pi];
   switch (v->prior.kind) {
-  case WX_PRIOR_NONE: return v->value >= x;
-  case WX_PRIOR_UNIFORM: return v->prior.b >= x;
-  case WX_PRIOR_BETA: return v->value >= x;
-  default: return v->prior.hi >= x;
+    case WX_PRIOR_NONE: return v->value >= x;
+    case WX_PRIOR_UNIFORM: return v->prior.b >= x;
+    case WX_PRIOR_BETA: return v->value >= x;
+    default: return v->prior.hi >= x;
   }
 }
 
@@ -80,15 +81,14 @@ static int param_can_be_at_least(const wx_model *m, uint32_t pi, double x) {
 int wx__dist_can_stall(const wx_model *m, const wx_dist *d) {
   const double x = WX_MIN_CYCLE_DELAY;
   switch (d->kind) {
-  case WX_DIST_FIXED:
-  case WX_DIST_EXPONENTIAL:
-  case WX_DIST_LOGNORMAL: return param_can_be_at_most(m, d->p[0], x);
-  case WX_DIST_UNIFORM:
-  case WX_DIST_GAMMA:
-  case WX_DIST_WEIBULL: return param_can_be_at_most(m, d->p[1], x);
-  case WX_DIST_EMPIRICAL:
-    return d->n_bins > 0 && d->edges[d->n_bins] <= x;
-  default: return 0;
+    case WX_DIST_FIXED:
+    case WX_DIST_EXPONENTIAL:
+    case WX_DIST_LOGNORMAL: return param_can_be_at_most(m, d->p[0], x);
+    case WX_DIST_UNIFORM:
+    case WX_DIST_GAMMA:
+    case WX_DIST_WEIBULL: return param_can_be_at_most(m, d->p[1], x);
+    case WX_DIST_EMPIRICAL: return d->n_bins > 0 && d->edges[d->n_bins] <= x;
+    default: return 0;
   }
 }
 
@@ -119,13 +119,14 @@ static int dfs(wx_sctx *c, uint32_t mod, char *state, uint32_t *stack,
                  m->flows[stack[i]].name);
       }
       wx_node at = at_pos(fl->pos);
-      wx__serr(c, &at, "flows %s form a cycle in which every delay can be 0 "
+      wx__serr(c, &at,
+               "flows %s form a cycle in which every delay can be 0 "
                "(at most 1s), so time would never advance; give one of "
-               "them a delay that cannot be 0", list);
+               "them a delay that cannot be 0",
+               list);
       return 1;
     }
-    if (state[fl->to] == 0 && dfs(c, fl->to, state, stack, depth + 1))
-      return 1;
+    if (state[fl->to] == 0 && dfs(c, fl->to, state, stack, depth + 1)) return 1;
   }
   state[mod] = 2;
   return 0;
@@ -156,10 +157,9 @@ int wx__check_period(wx_sctx *c, const wx_node *map, const char *key,
 
 int wx__check_count_mean(wx_sctx *c, const wx_node *n, uint32_t pi,
                          const char *path, const char *per) {
-  if (pi == WX_NONE || !(c->m->params[pi].value > WX_COUNT_MEAN_MAX))
-    return 1;
-  wx__serr(c, n, "`%s`: at most %g %s can be drawn, got %g",
-           path, WX_COUNT_MEAN_MAX, per, c->m->params[pi].value);
+  if (pi == WX_NONE || !(c->m->params[pi].value > WX_COUNT_MEAN_MAX)) return 1;
+  wx__serr(c, n, "`%s`: at most %g %s can be drawn, got %g", path,
+           WX_COUNT_MEAN_MAX, per, c->m->params[pi].value);
   return 0;
 }
 
@@ -173,7 +173,8 @@ void wx__check_repeat_stalls(wx_sctx *c) {
         !wx__dist_can_stall(m, &o->repeat_delay))
       continue;
     wx_node at = at_pos(o->pos);
-    wx__serr(c, &at, "outcome `%s` repeats with p 100%% after a delay that "
+    wx__serr(c, &at,
+             "outcome `%s` repeats with p 100%% after a delay that "
              "can be 0 (at most 1s), so time would never advance; give "
              "`repeat.p` below 100%% or a delay that cannot be 0",
              o->name);

@@ -21,18 +21,36 @@ typedef struct {
 
 static const dist_info dists[] = {
     {"fixed", WX_DIST_FIXED, 1, {"value", NULL}, {WX_Q_DURATION}},
-    {"exponential", WX_DIST_EXPONENTIAL, 1, {"mean", NULL},
+    {"exponential",
+     WX_DIST_EXPONENTIAL,
+     1,
+     {"mean", NULL},
      {WX_Q_DURATION_POS}},
     {"exp", WX_DIST_EXPONENTIAL, 1, {"mean", NULL}, {WX_Q_DURATION_POS}},
-    {"uniform", WX_DIST_UNIFORM, 2, {"low", "high"},
+    {"uniform",
+     WX_DIST_UNIFORM,
+     2,
+     {"low", "high"},
      {WX_Q_DURATION, WX_Q_DURATION}},
-    {"gamma", WX_DIST_GAMMA, 2, {"shape", "mean"},
+    {"gamma",
+     WX_DIST_GAMMA,
+     2,
+     {"shape", "mean"},
      {WX_Q_POSITIVE, WX_Q_DURATION_POS}},
-    {"erlang", WX_DIST_GAMMA, 2, {"shape", "mean"},
+    {"erlang",
+     WX_DIST_GAMMA,
+     2,
+     {"shape", "mean"},
      {WX_Q_POSITIVE, WX_Q_DURATION_POS}},
-    {"lognormal", WX_DIST_LOGNORMAL, 2, {"median", "sigma"},
+    {"lognormal",
+     WX_DIST_LOGNORMAL,
+     2,
+     {"median", "sigma"},
      {WX_Q_DURATION_POS, WX_Q_NONNEG}},
-    {"weibull", WX_DIST_WEIBULL, 2, {"shape", "scale"},
+    {"weibull",
+     WX_DIST_WEIBULL,
+     2,
+     {"shape", "scale"},
      {WX_Q_POSITIVE, WX_Q_DURATION_POS}},
     {"empirical", WX_DIST_EMPIRICAL, 0, {NULL, NULL}, {0}},
 };
@@ -79,8 +97,10 @@ static int check_values(wx_sctx *c, const dist_info *di, const wx_dist *out,
   if (!strcmp(di->name, "erlang")) {
     double k = p[out->p[0]].value;
     if (p[out->p[0]].prior.kind != WX_PRIOR_NONE || k != floor(k)) {
-      wx__serr(c, at, "`%s`: erlang shape must be a whole number, got %g "
-               "(use gamma for any shape)", path, k);
+      wx__serr(c, at,
+               "`%s`: erlang shape must be a whole number, got %g "
+               "(use gamma for any shape)",
+               path, k);
       return 0;
     }
   }
@@ -96,21 +116,19 @@ static int check_values(wx_sctx *c, const dist_info *di, const wx_dist *out,
 
 /* Builds parameters from texts[i] (NULL = missing) placed at nodes[i]. */
 static int make_params(wx_sctx *c, const dist_info *di, const char **texts,
-                       const wx_node **nodes, int allow_prior,
-                       const char *path, wx_dist *out) {
+                       const wx_node **nodes, int allow_prior, const char *path,
+                       wx_dist *out) {
   int ok = 1;
   for (int i = 0; i < di->n_args; i++) {
     char sub[200];
     snprintf(sub, sizeof sub, "%s.%s", path, di->args[i]);
     if (!texts[i]) {
-      wx__serr(c, nodes[i], "`%s`: %s needs `%s`", path, di->name,
-               di->args[i]);
+      wx__serr(c, nodes[i], "`%s`: %s needs `%s`", path, di->name, di->args[i]);
       ok = 0;
       continue;
     }
-    out->p[i] = allow_prior
-                    ? wx__param(c, nodes[i], qty(c, di->qty[i]), sub, 1)
-                    : arg_param(c, nodes[i], texts[i], di->qty[i], sub);
+    out->p[i] = allow_prior ? wx__param(c, nodes[i], qty(c, di->qty[i]), sub, 1)
+                            : arg_param(c, nodes[i], texts[i], di->qty[i], sub);
     if (out->p[i] == WX_NONE) ok = 0;
   }
   out->kind = di->kind;
@@ -128,8 +146,10 @@ static int from_call(wx_sctx *c, const wx_node *n, const char *path,
   const dist_info *di = find_dist(c, n, call.name, path);
   if (!di) return 0;
   if (di->kind == WX_DIST_EMPIRICAL) {
-    wx__serr(c, n, "`%s`: write an empirical delay as a mapping {dist: "
-             "empirical, bins: [...], weights: [...]}", path);
+    wx__serr(c, n,
+             "`%s`: write an empirical delay as a mapping {dist: "
+             "empirical, bins: [...], weights: [...]}",
+             path);
     return 0;
   }
   const char *texts[2];
@@ -155,7 +175,8 @@ static double *read_list(wx_sctx *c, const wx_node *n, wx_qty q,
     return NULL;
   }
   int ok = 1;
-  for (size_t i = 0; i < n->n; i++) ok &= wx__get_qty(c, n->vals[i], q, path, &v[i]);
+  for (size_t i = 0; i < n->n; i++)
+    ok &= wx__get_qty(c, n->vals[i], q, path, &v[i]);
   if (!ok) {
     free(v);
     return NULL;
@@ -165,7 +186,8 @@ static double *read_list(wx_sctx *c, const wx_node *n, wx_qty q,
 }
 
 static int empirical_ok(wx_sctx *c, const wx_node *map, const wx_dist *out,
-                        uint32_t n_edges, uint32_t n_weights, const char *path) {
+                        uint32_t n_edges, uint32_t n_weights,
+                        const char *path) {
   const wx_node *bins = wx__node_get(map, "bins");
   const wx_node *weights = wx__node_get(map, "weights");
   if (n_edges < 2) {
@@ -175,9 +197,10 @@ static int empirical_ok(wx_sctx *c, const wx_node *map, const wx_dist *out,
   for (uint32_t i = 1; i < n_edges; i++) {
     if (out->edges[i] > out->edges[i - 1]) continue;
     char a[32], b[32];
-    wx__serr(c, bins->vals[i], "`%s.bins`: bin edges must be strictly "
-             "ascending (%s after %s)", path,
-             wx__fmt_duration(a, out->edges[i]),
+    wx__serr(c, bins->vals[i],
+             "`%s.bins`: bin edges must be strictly "
+             "ascending (%s after %s)",
+             path, wx__fmt_duration(a, out->edges[i]),
              wx__fmt_duration(b, out->edges[i - 1]));
     return 0;
   }
@@ -227,7 +250,7 @@ static int from_map(wx_sctx *c, const wx_node *n, const char *path,
     return 0;
   const dist_info *di = find_dist(c, dn, name, path);
   if (!di) return 0;
-  static const char *const all[] = {"value", "mean",  "low",   "high",
+  static const char *const all[] = {"value", "mean",   "low",   "high",
                                     "shape", "median", "sigma", "scale",
                                     "bins",  "weights"};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) {
@@ -235,8 +258,10 @@ static int from_map(wx_sctx *c, const wx_node *n, const char *path,
                (di->args[1] && !strcmp(all[i], di->args[1])) ||
                (di->kind == WX_DIST_EMPIRICAL && i >= 8);
     if (!used && wx__node_get(n, all[i]))
-      wx__serr(c, wx__node_key(n, all[i]), "`%s`: `%s` does not apply to "
-               "dist %s", path, all[i], di->name);
+      wx__serr(c, wx__node_key(n, all[i]),
+               "`%s`: `%s` does not apply to "
+               "dist %s",
+               path, all[i], di->name);
   }
   if (di->kind == WX_DIST_EMPIRICAL) return empirical(c, n, path, out);
   const char *texts[2] = {NULL, NULL};
@@ -254,8 +279,10 @@ int wx__delay_compile(wx_sctx *c, const wx_node *n, const char *path,
   out->p[0] = out->p[1] = WX_NONE;
   if (n->type == WX_NODE_MAP) return from_map(c, n, path, out);
   if (n->type == WX_NODE_SEQ) {
-    wx__serr(c, n, "`%s`: expected a delay such as 2d, exponential(3d) or "
-             "{dist: exponential, mean: 3d}, got a sequence", path);
+    wx__serr(c, n,
+             "`%s`: expected a delay such as 2d, exponential(3d) or "
+             "{dist: exponential, mean: 3d}, got a sequence",
+             path);
     return 0;
   }
   if (wx__is_call(n->str)) return from_call(c, n, path, out);

@@ -88,10 +88,12 @@ static int bounded(wx_sctx *c, const wx_node *n, const char *path,
     return 1;
   double r = c->m->params[f->share].value * c->m->params[f->mean].value;
   if (r < 1) return 1;
-  wx__serr(c, n, "`%s`: each person brings share x offspring = %g new "
+  wx__serr(c, n,
+           "`%s`: each person brings share x offspring = %g new "
            "people on average (R >= 1), so the chain grows without end; add "
            "`saturation: {cap: N}` (a campaign's reach) or `{half_life: ...}`, "
-           "or `decline`, or lower share or offspring", path, r);
+           "or `decline`, or lower share or offspring",
+           path, r);
   return 0;
 }
 

@@ -81,17 +81,20 @@ static int flow_kind(wx_sctx *c, const wx_node *flow, const char *path,
   const char *s;
   if (!tn) return to ? WX_FLOW_MOVE : WX_FLOW_CHURN;
   if (!wx__get_scalar(c, tn, path, "move, join or churn", &s)) return -1;
-  int k = !strcmp(s, "move") ? WX_FLOW_MOVE
-          : !strcmp(s, "join") ? WX_FLOW_JOIN
-          : !strcmp(s, "churn") ? WX_FLOW_CHURN : -1;
+  int k = !strcmp(s, "move")    ? WX_FLOW_MOVE
+          : !strcmp(s, "join")  ? WX_FLOW_JOIN
+          : !strcmp(s, "churn") ? WX_FLOW_CHURN
+                                : -1;
   if (k < 0) {
     char hint[120];
     wx__did_you_mean(hint, sizeof hint, s, types, 3);
     wx__serr(c, tn, "`%s.type`: expected move, join or churn, got `%.60s`%s",
              path, s, hint);
   } else if (k == WX_FLOW_CHURN && to) {
-    wx__serr(c, tn, "flow `%s` has type churn and a `to`; churn just ends "
-             "membership: remove `to` or use type move", name);
+    wx__serr(c, tn,
+             "flow `%s` has type churn and a `to`; churn just ends "
+             "membership: remove `to` or use type move",
+             name);
     k = -1;
   } else if (k != WX_FLOW_CHURN && !to) {
     wx__serr(c, tn, "flow `%s` has type %s but no `to`", name, s);
@@ -105,16 +108,20 @@ static void add_flow(wx_sctx *c, const wx_node *key, const wx_node *flow) {
   snprintf(path, sizeof path, "flows.%s", key->str);
   snprintf(where, sizeof where, "flow `%s`", key->str);
   if (flow->type != WX_NODE_MAP) {
-    wx__serr(c, flow, "`%s`: expected a mapping such as {from: oa, to: sdr, "
-             "delay: 3d}, got %s", path, wx__node_type_name(flow));
+    wx__serr(c, flow,
+             "`%s`: expected a mapping such as {from: oa, to: sdr, "
+             "delay: 3d}, got %s",
+             path, wx__node_type_name(flow));
     return;
   }
   wx__check_keys(c, flow, "flow", where);
   wx_flow f = {0};
   f.name = key->str;
   f.pos = (wx_pos){key->line, key->col};
-  const wx_node *fn = wx__node_get(flow, "from"), *tn = wx__node_get(flow, "to");
-  const wx_node *pn = wx__node_get(flow, "p"), *dn = wx__node_get(flow, "delay");
+  const wx_node *fn = wx__node_get(flow, "from"),
+                *tn = wx__node_get(flow, "to");
+  const wx_node *pn = wx__node_get(flow, "p"),
+                *dn = wx__node_get(flow, "delay");
   int kind = flow_kind(c, flow, path, key->str);
   snprintf(sub, sizeof sub, "%s.from", path);
   int from_ok = fn ? resolve_from(c, fn, sub, &f.from) : 0;

@@ -21,11 +21,14 @@ static int resolve(wx_sctx *c, const wx_node *n, const char *path,
   const char *name;
   if (!wx__get_scalar(c, n, path, "a stage", &name)) return 0;
   s->name = (char *)name;
-  if (!strcmp(name, "reached")) s->kind = WX_STAGE_REACHED;
-  else if (!strcmp(name, "customers")) s->kind = WX_STAGE_CUSTOMERS;
+  if (!strcmp(name, "reached"))
+    s->kind = WX_STAGE_REACHED;
+  else if (!strcmp(name, "customers"))
+    s->kind = WX_STAGE_CUSTOMERS;
   else if ((s->module = wx__model_find_module(c->m, name)) != WX_NONE)
     s->kind = WX_STAGE_MODULE;
-  else if (wx__module_disabled(c, name)) return -1;
+  else if (wx__module_disabled(c, name))
+    return -1;
   else {
     const char *names[258] = {"reached", "customers"};
     uint32_t k = 2;
@@ -33,13 +36,17 @@ static int resolve(wx_sctx *c, const wx_node *n, const char *path,
       names[k++] = c->m->modules[i].name;
     char hint[120];
     wx__did_you_mean(hint, sizeof hint, name, names, k);
-    wx__serr(c, n, "`%s`: unknown stage `%.60s`%s (stages: reached, "
-             "customers, or a module name)", path, name, hint);
+    wx__serr(c, n,
+             "`%s`: unknown stage `%.60s`%s (stages: reached, "
+             "customers, or a module name)",
+             path, name, hint);
     return 0;
   }
   if (s->kind == WX_STAGE_REACHED && c->m->n_touchpoints == 0) {
-    wx__serr(c, n, "`%s`: `reached` needs touchpoints, and this scenario "
-             "has none", path);
+    wx__serr(c, n,
+             "`%s`: `reached` needs touchpoints, and this scenario "
+             "has none",
+             path);
     return 0;
   }
   return 1;
@@ -66,7 +73,8 @@ static void add_stage(wx_sctx *c, const wx_node *item, size_t i) {
 
 void wx__funnel_compile(wx_sctx *c, const wx_node *funnel) {
   if (funnel->type != WX_NODE_SEQ || funnel->n == 0) {
-    wx__serr(c, funnel, "`funnel`: expected a list of stages such as "
+    wx__serr(c, funnel,
+             "`funnel`: expected a list of stages such as "
              "[reached, oa, sdr, customers]");
     return;
   }

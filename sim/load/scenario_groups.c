@@ -11,8 +11,8 @@ static const char *const policies[] = {"new_group", "drop", "retry"};
 static const wx_refuse policy_of[] = {WX_REFUSE_NEW_GROUP, WX_REFUSE_DROP,
                                       WX_REFUSE_RETRY};
 
-static int number(wx_sctx *c, const wx_node *map, const char *key,
-                  wx_qty q, const char *path, double *out) {
+static int number(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                  const char *path, double *out) {
   const wx_node *n = wx__node_get(map, key);
   char p[320];
   if (!n) return 1;
@@ -22,8 +22,8 @@ static int number(wx_sctx *c, const wx_node *map, const char *key,
 
 static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
                    wx_units_cfg *u) {
-  const wx_node *w = wx__units_submap(c, mod, "welcome", path,
-                                      "{churn_x: 0.7, window: 3d}");
+  const wx_node *w =
+      wx__units_submap(c, mod, "welcome", path, "{churn_x: 0.7, window: 3d}");
   if (!w) return !wx__node_get(mod, "welcome");
   char p[200];
   snprintf(p, sizeof p, "%s.welcome", path);
@@ -34,8 +34,8 @@ static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
 
 static int activity(wx_sctx *c, const wx_node *mod, const char *path,
                     wx_units_cfg *u) {
-  const wx_node *a = wx__units_submap(c, mod, "activity", path,
-                                      "{initial: 1.0, decay: 5%/d}");
+  const wx_node *a =
+      wx__units_submap(c, mod, "activity", path, "{initial: 1.0, decay: 5%/d}");
   if (!a) return !wx__node_get(mod, "activity");
   char p[200], q[240];
   snprintf(p, sizeof p, "%s.activity", path);
@@ -72,8 +72,10 @@ static int lifetime(wx_sctx *c, const wx_node *mod, const char *path,
   const wx_node *n = wx__node_get(mod, "lifetime");
   if (!n) return 1;
   if (u->group_type != WX_GROUP_FUNCTIONAL) {
-    wx__serr(c, n, "`%s.lifetime`: only functional groups dissolve; add "
-             "`group_type: functional`", path);
+    wx__serr(c, n,
+             "`%s.lifetime`: only functional groups dissolve; add "
+             "`group_type: functional`",
+             path);
     return 0;
   }
   return wx__units_duration(c, mod, "lifetime", path, 1, &u->lifetime) &&

@@ -24,22 +24,27 @@ static const wx_section_info sections[] = {
      "`modules: {NAME: {kind: personal_account, ban: {...}}}`"},
     {"welcome", "Group welcome message",
      "`modules: {NAME: {kind: group, welcome: {...}}}`"},
-    {"activity", "Group activity", "`modules: {NAME: {kind: group, activity: "
+    {"activity", "Group activity",
+     "`modules: {NAME: {kind: group, activity: "
      "{...}}}`"},
     {"shills", "Group shills (company agents)",
      "`modules: {NAME: {kind: group, activity: {shills: {...}}}}`"},
     {"negative_feedback", "Group negative feedback",
      "`modules: {NAME: {kind: group, negative_feedback: {...}}}`"},
     {"touchpoint", "Touchpoints", "`touchpoints: {NAME: {...}}`"},
-    {"schedule", "Touchpoint schedule", "`touchpoints: {NAME: {schedule: "
+    {"schedule", "Touchpoint schedule",
+     "`touchpoints: {NAME: {schedule: "
      "{...}}}`"},
     {"pulse", "Pulses", "`touchpoints: {NAME: {pulses: [{...}, ...]}}`"},
-    {"response", "Responses", "`touchpoints: {NAME: {responses: {RESPONSE: "
+    {"response", "Responses",
+     "`touchpoints: {NAME: {responses: {RESPONSE: "
      "{...}}}}` and `recommend: {responses: {...}}`"},
-    {"recommend", "Recommendation", "`touchpoints: {NAME: {recommend: "
+    {"recommend", "Recommendation",
+     "`touchpoints: {NAME: {recommend: "
      "{...}}}`"},
     {"solitaire", "Solitaire", "`touchpoints: {NAME: {solitaire: {...}}}`"},
-    {"fission", "Fission", "`touchpoints: {NAME: {fission: {...}}}` and "
+    {"fission", "Fission",
+     "`touchpoints: {NAME: {fission: {...}}}` and "
      "`sources: {NAME: {type: campaign, fission: {...}}}`"},
     {"saturation", "Fission saturation", "`fission: {saturation: {...}}`"},
     {"decline", "Fission decline", "`fission: {decline: {...}}`"},
@@ -58,8 +63,7 @@ static const wx_key_info keys[] = {
     {"top", "seed", "count", "1", "0 to 2^64-1",
      "random seed; the same seed gives the same results", "`seed: 42`", 0},
     {"top", "replications", "count", "10", ">= 1",
-     "independent runs whose results are summarised", "`replications: 20`",
-     0},
+     "independent runs whose results are summarised", "`replications: 20`", 0},
     {"top", "engine", "name", "agent", "agent",
      "simulation engine (`wxflow run --engine` overrides it); agent keeps "
      "one record per person and handles every key of this reference",
@@ -91,7 +95,8 @@ static const wx_key_info keys[] = {
      "the stages of funnel.csv and the funnel chart, in order",
      "`funnel: [reached, oa, sdr, {stage: customers, label: 客户}]`", 0},
 
-    {"module", "kind", "kind", "", "official_account, video_account, "
+    {"module", "kind", "kind", "",
+     "official_account, video_account, "
      "personal_account, wecom, group, mini_program, outside",
      "what the module is", "`kind: wecom`", REQ},
     {"module", "label", "text", "the kind's label", "any UTF-8 text",
@@ -107,16 +112,17 @@ static const wx_key_info keys[] = {
      "accounts per enterprise (source) is on company registrations, not on "
      "employees, so it is not checked here",
      "`accounts: 3`", 0},
-    {"module", "friend_cap", "count", "personal_account 5000 (assumption), "
-     "wecom 50000 (source)", ">= 1",
-     "friends per staff account; requests beyond it are refused (cap)",
+    {"module", "friend_cap", "count",
+     "personal_account 5000 (assumption), "
+     "wecom 50000 (source)",
+     ">= 1", "friends per staff account; requests beyond it are refused (cap)",
      "`friend_cap: 5000`", 0},
     {"module", "daily_adds", "count", "unlimited", ">= 1",
      "friends added per account per calendar day (unpublished; assumption)",
      "`daily_adds: 300`", 0},
     {"module", "accept", "probability", "100%", "0 to 1",
-     "friend-request acceptance; declined people do not join",
-     "`accept: 60%`", PRI},
+     "friend-request acceptance; declined people do not join", "`accept: 60%`",
+     PRI},
     {"module", "assign", "assignment", "least_loaded",
      "least_loaded, round_robin", "which staff account takes a new friend",
      "`assign: round_robin`", 0},
@@ -139,23 +145,28 @@ static const wx_key_info keys[] = {
     {"module", "group_type", "group type", "communication",
      "communication, functional",
      "functional groups live briefly (lifetime); communication groups live "
-     "long and have activity", "`group_type: functional`", 0},
+     "long and have activity",
+     "`group_type: functional`", 0},
     {"module", "group_kind", "group kind", "wecom", "wecom, ordinary",
      "sets the default group_cap: WeCom customer group 100 (source), "
-     "ordinary group 500 (assumption)", "`group_kind: ordinary`", 0},
+     "ordinary group 500 (assumption)",
+     "`group_kind: ordinary`", 0},
     {"module", "group_cap", "count", "100 (wecom), 500 (ordinary)", ">= 1",
      "members per group", "`group_cap: 200`", 0},
     {"module", "groups", "count", "1", ">= 1",
      "with on_full drop or retry: the number of groups", "`groups: 3`", 0},
     {"module", "on_full", "policy", "new_group", "new_group, drop, retry",
      "a newcomer finding the newest group full opens a new group, is lost, "
-     "or retries after retry_after", "`on_full: drop`", 0},
+     "or retries after retry_after",
+     "`on_full: drop`", 0},
     {"module", "lifetime", "duration", "never", ">= 1 minute",
      "functional groups dissolve this long after opening (all leave)",
      "`lifetime: 7d`", 0},
     {"module", "welcome", "mapping", "none", "see Group welcome message",
-     "an automatic welcome lowers early churn", "`welcome: {churn_x: 0.7, "
-     "window: 3d}`", 0},
+     "an automatic welcome lowers early churn",
+     "`welcome: {churn_x: 0.7, "
+     "window: 3d}`",
+     0},
     {"module", "activity", "mapping", "initial 1, no decay",
      "see Group activity", "how lively a group is; damps negative feedback",
      "`activity: {initial: 1, decay: 5%/d}`", 0},
@@ -176,7 +187,8 @@ static const wx_key_info keys[] = {
 
     {"welcome", "churn_x", "probability", "", "0 to 1",
      "churn due within the window happens with this probability (the rest "
-     "stay)", "`churn_x: 0.7`", REQ},
+     "stay)",
+     "`churn_x: 0.7`", REQ},
     {"welcome", "window", "duration", "", "> 0",
      "how long after joining the welcome acts", "`window: 3d`", REQ},
 
@@ -188,23 +200,23 @@ static const wx_key_info keys[] = {
      "company agents keep activity up, then withdraw",
      "`shills: {count: 2, boost: 0.5, withdraw: 21d}`", 0},
 
-    {"shills", "count", "count", "", ">= 0", "agents per group",
-     "`count: 2`", REQ},
+    {"shills", "count", "count", "", ">= 0", "agents per group", "`count: 2`",
+     REQ},
     {"shills", "boost", "number", "", ">= 0", "activity added per agent",
      "`boost: 0.5`", REQ},
     {"shills", "withdraw", "duration", "", "> 0",
-     "the agents' effect falls linearly to 0 over this time",
-     "`withdraw: 21d`", REQ},
+     "the agents' effect falls linearly to 0 over this time", "`withdraw: 21d`",
+     REQ},
 
     {"negative_feedback", "rate", "rate", "", ">= 0",
      "events per group per day at activity 0 (times 1 - activity)",
      "`rate: 0.02/d`", REQ | PRI},
     {"negative_feedback", "leave", "probability", "", "0 to 1",
-     "each member leaves with this probability in an event",
-     "`leave: 10%`", REQ | PRI},
+     "each member leaves with this probability in an event", "`leave: 10%`",
+     REQ | PRI},
 
-    {"outcome", "label", "text", "the name", "any UTF-8 text",
-     "display label", "`label: 购买`", 0},
+    {"outcome", "label", "text", "the name", "any UTF-8 text", "display label",
+     "`label: 购买`", 0},
     {"outcome", "value", "distribution of plain numbers", "",
      "a delay form, numbers without units",
      "order value (CNY) of each occurrence; adds customers and revenue series",
@@ -214,8 +226,7 @@ static const wx_key_info keys[] = {
      "(geometric); adds customers and revenue series",
      "`repeat: {p: 30%, delay: exponential(30d)}`", 0},
     {"repeat", "p", "probability", "", "0 to 1",
-     "probability of another purchase after each one", "`p: 30%`",
-     REQ | PRI},
+     "probability of another purchase after each one", "`p: 30%`", REQ | PRI},
     {"repeat", "delay", "delay", "", "see Delay forms",
      "time from a purchase to the next", "`delay: exponential(30d)`", REQ},
 
@@ -250,7 +261,8 @@ static const wx_key_info keys[] = {
      "per day never exceed a x saturation, and a Hill curve of shape 1 gives "
      "half of that at budget = saturation.  Without it arrivals grow "
      "linearly with the budget (an assumption that overstates large "
-     "budgets)", "`saturation: 5000/d`", PRI},
+     "budgets)",
+     "`saturation: 5000/d`", PRI},
     {"source", "curve", "hill, exponential or audience",
      "audience with `audience`, else hill", "hill, exponential, audience",
      "ads: the response to budget b, u = b / saturation: hill a saturation "
@@ -265,7 +277,8 @@ static const wx_key_info keys[] = {
      "`audience: 200k`", PRI},
     {"source", "frequency_cap", "count (per person per day)", "1", ">= 0",
      "ads, curve audience: impressions a person is shown a day at most "
-     "(the default 1 is an assumption)", "`frequency_cap: 3`", PRI},
+     "(the default 1 is an assumption)",
+     "`frequency_cap: 3`", PRI},
     {"source", "shape", "number", "1", "> 0",
      "ads, curve hill: the exponent; above 1 an S-curve (a threshold "
      "before returns grow).  The default 1 is an assumption",
@@ -278,12 +291,11 @@ static const wx_key_info keys[] = {
      "campaign: people arriving at `at`", "`count: 500`", PRI},
     {"source", "at", "duration or date", "0d", ">= 0",
      "campaign: when its people arrive", "`at: 10d`", 0},
-    {"source", "cost", "number (CNY)", "0", ">= 0",
-     "campaign: one-off cost", "`cost: 20000`", PRI},
+    {"source", "cost", "number (CNY)", "0", ">= 0", "campaign: one-off cost",
+     "`cost: 20000`", PRI},
     {"source", "fission", "mapping", "", "see Fission",
      "campaign: its people share and bring more (referral)",
-     "`fission: {share: 20%, offspring: poisson(3), generation_delay: 1d}`",
-     0},
+     "`fission: {share: 20%, offspring: poisson(3), generation_delay: 1d}`", 0},
 
     {"step", "from", "duration", "", ">= 0, strictly increasing",
      "time from which the rate holds", "`from: 30d`", REQ},
@@ -306,7 +318,8 @@ static const wx_key_info keys[] = {
     {"flow", "enabled", "boolean", "true", "true, false",
      "false removes the flow", "`enabled: false`", 0},
 
-    {"delay", "dist", "distribution name", "", "fixed, exponential (exp), "
+    {"delay", "dist", "distribution name", "",
+     "fixed, exponential (exp), "
      "uniform, gamma, erlang, lognormal, weibull, empirical",
      "the delay distribution", "`dist: gamma`", REQ},
     {"delay", "value", "duration", "", ">= 0", "fixed: the delay",
@@ -342,9 +355,10 @@ static const wx_key_info keys[] = {
     {"touchpoint", "schedule", "mapping", "", "see Touchpoint schedule",
      "when it fires; each firing is one post",
      "`schedule: {every: 7d, at: \"20:00\"}`", REQ},
-    {"touchpoint", "reach", "probability", "per kind (official_account "
-     "1.3%)", "0 to 1",
-     "P(a member is reached by one post); live: attendance",
+    {"touchpoint", "reach", "probability",
+     "per kind (official_account "
+     "1.3%)",
+     "0 to 1", "P(a member is reached by one post); live: attendance",
      "`reach: 1.3%`", PRI},
     {"touchpoint", "pulses", "sequence of {date, x}", "", "",
      "festival pulses: reach multiplied by x on those days",
@@ -357,8 +371,7 @@ static const wx_key_info keys[] = {
      "`responses: {cta: {to: sdr, p: 3%, delay: exponential(1d)}}`", 0},
     {"touchpoint", "fission", "mapping", "", "see Fission",
      "reached members share; new people arrive and share again",
-     "`fission: {share: 5%, offspring: poisson(3), generation_delay: 1d}`",
-     0},
+     "`fission: {share: 5%, offspring: poisson(3), generation_delay: 1d}`", 0},
     {"touchpoint", "recommend", "mapping", "", "see Recommendation",
      "reach to non-members per post (video account)",
      "`recommend: {views: 5000, responses: {...}}`", 0},
@@ -380,7 +393,8 @@ static const wx_key_info keys[] = {
      "by the module's enterprise Moments touchpoints; firings beyond it are "
      "refused (quota_month)",
      "`posts_per_month: 4`", 0},
-    {"touchpoint", "cost", "number (CNY)", "0", ">= 0", "cost per post "
+    {"touchpoint", "cost", "number (CNY)", "0", ">= 0",
+     "cost per post "
      "(staff_moments: per account post)",
      "`cost: 500`", PRI},
     {"touchpoint", "enabled", "boolean", "true", "true, false",
@@ -388,19 +402,18 @@ static const wx_key_info keys[] = {
     {"schedule", "every", "duration", "", ">= 1 minute",
      "period of regular firings, the first at `from`", "`every: 7d`", 0},
     {"schedule", "weekdays", "sequence of weekdays", "", "mon ... sun",
-     "instead of `every`: fire on these weekdays", "`weekdays: [mon, thu]`",
-     0},
+     "instead of `every`: fire on these weekdays", "`weekdays: [mon, thu]`", 0},
     {"schedule", "dates", "sequence of dates or durations", "", ">= 0",
-     "one-off firings (also outside from/until)",
-     "`dates: [2026-02-10, 30d]`", 0},
+     "one-off firings (also outside from/until)", "`dates: [2026-02-10, 30d]`",
+     0},
     {"schedule", "from", "duration or date", "0d", ">= 0",
      "first day of regular firings", "`from: 14d`", 0},
     {"schedule", "until", "duration or date", "the horizon", ">= from",
      "last time of regular firings", "`until: 90d`", 0},
     {"schedule", "at", "time of day", "00:00", "hh:mm",
      "time of day of every firing", "`at: \"20:00\"`", 0},
-    {"pulse", "date", "date or duration", "", ">= 0",
-     "the day of the pulse", "`date: 2026-02-10`", REQ},
+    {"pulse", "date", "date or duration", "", ">= 0", "the day of the pulse",
+     "`date: 2026-02-10`", REQ},
     {"pulse", "x", "number", "", ">= 0", "reach multiplier on that day",
      "`x: 3`", REQ | PRI},
     {"response", "to", "module or outcome name", "", "a module or an outcome",
@@ -417,8 +430,8 @@ static const wx_key_info keys[] = {
     {"recommend", "responses", "mapping", "", "see Responses",
      "each viewer independently; a viewer taking any becomes a new person",
      "`responses: {follow: {to: video, p: 2%}}`", REQ},
-    {"solitaire", "x", "number", "", "> 0", "attendance multiplier",
-     "`x: 1.5`", REQ | PRI},
+    {"solitaire", "x", "number", "", "> 0", "attendance multiplier", "`x: 1.5`",
+     REQ | PRI},
     {"fission", "share", "probability", "", "0 to 1",
      "P(a reached person shares)", "`share: 5%`", REQ | PRI},
     {"fission", "offspring", "poisson(mean) or negbin(mean, size)", "",
@@ -427,12 +440,14 @@ static const wx_key_info keys[] = {
     {"fission", "generation_delay", "delay", "", "see Delay forms",
      "time from a share to each new person's arrival",
      "`generation_delay: exponential(1d)`", REQ},
-    {"fission", "into", "module name", "the touchpoint's module or the "
-     "campaign's `into`", "an enabled module", "where new people arrive",
-     "`into: oa`", 0},
+    {"fission", "into", "module name",
+     "the touchpoint's module or the "
+     "campaign's `into`",
+     "an enabled module", "where new people arrive", "`into: oa`", 0},
     {"fission", "saturation", "mapping", "", "{half_life} or {cap}",
      "offspring mean shrinks with age (half_life) or with arrivals (cap, "
-     "never exceeded)", "`saturation: {cap: 200000}`", 0},
+     "never exceeded)",
+     "`saturation: {cap: 200000}`", 0},
     {"fission", "decline", "mapping", "", "{half_life}",
      "offspring mean halves every half_life of scenario time",
      "`decline: {half_life: 365d}`", 0},
@@ -440,10 +455,10 @@ static const wx_key_info keys[] = {
      "mean x 2^(-age / half_life), age since the first firing",
      "`half_life: 14d`", PRI},
     {"saturation", "cap", "count", "", "> 0",
-     "mean x (1 - arrivals / cap); arrivals never exceed cap",
-     "`cap: 200000`", PRI},
-    {"decline", "half_life", "duration", "", "> 0",
-     "mean x 2^(-t / half_life)", "`half_life: 365d`", REQ | PRI},
+     "mean x (1 - arrivals / cap); arrivals never exceed cap", "`cap: 200000`",
+     PRI},
+    {"decline", "half_life", "duration", "", "> 0", "mean x 2^(-t / half_life)",
+     "`half_life: 365d`", REQ | PRI},
     {"target", "module", "module name", "", "a module; or give `outcome`",
      "the module whose series is watched", "`module: sdr`", 0},
     {"target", "outcome", "outcome name", "", "an outcome; or give `module`",
@@ -453,13 +468,16 @@ static const wx_key_info keys[] = {
      "which series of it is watched", "`metric: joins`", 0},
     {"stage", "stage", "stage name", "", "`reached`, `customers` or a module",
      "what the stage counts: people reached by touchpoints, first-time "
-     "customers, or joins of a module", "`stage: sdr`", REQ},
-    {"stage", "label", "text", "the module's label, or 触达 reached / 客户 "
-     "customers", "any UTF-8 text", "the stage's name in the chart",
-     "`label: 加企业微信`", 0},
+     "customers, or joins of a module",
+     "`stage: sdr`", REQ},
+    {"stage", "label", "text",
+     "the module's label, or 触达 reached / 客户 "
+     "customers",
+     "any UTF-8 text", "the stage's name in the chart", "`label: 加企业微信`",
+     0},
     {"target", "value", "number", "", ">= 0",
-     "the level to reach (first sample time at or above it)",
-     "`value: 50000`", REQ},
+     "the level to reach (first sample time at or above it)", "`value: 50000`",
+     REQ},
 };
 
 const wx_key_info *wx__keys(size_t *n) {

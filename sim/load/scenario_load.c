@@ -20,8 +20,8 @@
 static void engine_setting(wx_sctx *c, const wx_node *root) {
   const wx_node *n = wx__node_get(root, "engine");
   const char *name = NULL;
-  if (!n || !wx__get_scalar(c, n, "engine", "an engine name such as agent",
-                            &name))
+  if (!n ||
+      !wx__get_scalar(c, n, "engine", "an engine name such as agent", &name))
     return;
   if (!wx__engine_find(name) && !wx__engine_is_auto(name)) {
     char list[256] = "";
@@ -29,8 +29,7 @@ static void engine_setting(wx_sctx *c, const wx_node *root) {
     for (size_t i = 0; i < wx__engine_count() && k < sizeof list; i++)
       k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", i ? ", " : "",
                             wx__engine_at(i)->name);
-    wx__serr(c, n, "`engine`: unknown engine `%.40s`; engines: %s", name,
-             list);
+    wx__serr(c, n, "`engine`: unknown engine `%.40s`; engines: %s", name, list);
     return;
   }
   c->m->engine_pos = (wx_pos){n->line, n->col};
@@ -54,9 +53,11 @@ static void check_samples(wx_sctx *c, const wx_node *root) {
   }
   double rows = m->horizon / m->sample_dt + 1;
   if (rows <= WX_SAMPLES_MAX) return;
-  wx__serr(c, s ? s : h, "`%s`: %.3g sample rows per replication (horizon / "
+  wx__serr(c, s ? s : h,
+           "`%s`: %.3g sample rows per replication (horizon / "
            "sample_every), more than the %g a run can lay out; sample less "
-           "often", s ? "sample_every" : "horizon", rows, WX_SAMPLES_MAX);
+           "often",
+           s ? "sample_every" : "horizon", rows, WX_SAMPLES_MAX);
 }
 
 static void top_settings(wx_sctx *c, const wx_node *root) {
@@ -95,8 +96,10 @@ static void top_settings(wx_sctx *c, const wx_node *root) {
   if ((n = wx__node_get(root, "start")) &&
       wx__get_scalar(c, n, "start", "a date such as 2026-01-05", &start) &&
       wx__date_parse(start, &m->start_day) != 0)
-    wx__serr(c, n, "`start`: expected a date YYYY-MM-DD such as 2026-01-05, "
-             "got \"%.40s\"", start);
+    wx__serr(c, n,
+             "`start`: expected a date YYYY-MM-DD such as 2026-01-05, "
+             "got \"%.40s\"",
+             start);
   if ((n = wx__node_get(root, "replications")) &&
       wx__get_qty(c, n, WX_Q_COUNT, "replications", &x)) {
     if (x < 1 || x > WX_REPLICATIONS_MAX)
@@ -127,14 +130,17 @@ static void sections(wx_sctx *c, const wx_node *root) {
 
 static int compile_root(wx_sctx *c, const wx_node *root) {
   if (root->type != WX_NODE_MAP) {
-    wx__serr(c, root, "a scenario is a mapping of keys such as horizon, "
+    wx__serr(c, root,
+             "a scenario is a mapping of keys such as horizon, "
              "modules, sources and flows; got %s",
              wx__node_type_name(root));
     return WX_ESCENARIO;
   }
   /* A comparison or study file given where a scenario is expected: say
    * which command reads it instead of listing unknown keys. */
-  static const struct { const char *key, *what, *cmd, *also; } others[] = {
+  static const struct {
+    const char *key, *what, *cmd, *also;
+  } others[] = {
       {"compare", "a comparison file", "compare", ""},
       {"study", "a study file", "sweep", " (or `wxflow sensitivity`)"},
       {"calibrate", "a calibration file", "calibrate", ""},
@@ -142,9 +148,11 @@ static int compile_root(wx_sctx *c, const wx_node *root) {
   for (size_t i = 0; i < sizeof others / sizeof *others; i++) {
     const wx_node *k = wx__node_key(root, others[i].key);
     if (!k || wx__node_get(root, "modules")) continue;
-    wx__serr(c, k, "this is %s (top-level `%s`), not a scenario: run it "
-             "with `wxflow %s %s`%s", others[i].what, others[i].key,
-             others[i].cmd, c->file, others[i].also);
+    wx__serr(c, k,
+             "this is %s (top-level `%s`), not a scenario: run it "
+             "with `wxflow %s %s`%s",
+             others[i].what, others[i].key, others[i].cmd, c->file,
+             others[i].also);
     return WX_ESCENARIO;
   }
   wx__check_keys(c, root, "top", "the top level");
@@ -166,12 +174,13 @@ int wx__scenario_compile(const wx_tree *t, const void *bytes, size_t len,
                     "out of memory while compiling the scenario");
   c.m->replications = 10; /* the scenario language's default */
   wx__hex64(wx__fnv1a64(bytes, len), c.m->hash);
-  int rc = (c.m->path = wx__strdup(t->name)) ? compile_root(&c, t->root)
-                                              : WX_ENOMEM;
+  int rc =
+      (c.m->path = wx__strdup(t->name)) ? compile_root(&c, t->root) : WX_ENOMEM;
   for (size_t i = 0; i < c.n_disabled; i++) free(c.disabled[i]);
   free(c.disabled);
   if (rc == WX_ENOMEM)
-    wx__diag(d, rc, t->name, 0, 0, "out of memory while compiling the scenario");
+    wx__diag(d, rc, t->name, 0, 0,
+             "out of memory while compiling the scenario");
   if (rc != WX_OK) {
     wx_model_free(c.m);
     return rc;

@@ -42,9 +42,11 @@ static wx_kind module_kind(wx_sctx *c, const wx_node *mod, const char *path) {
   for (int i = 0; i < WX_KIND_COUNT; i++) names[i] = wx__kind_name((wx_kind)i);
   char hint[120];
   wx__did_you_mean(hint, sizeof hint, s, names, WX_KIND_COUNT);
-  wx__serr(c, kn, "`%s`: unknown module kind `%.60s`%s (kinds: "
+  wx__serr(c, kn,
+           "`%s`: unknown module kind `%.60s`%s (kinds: "
            "official_account, video_account, personal_account, wecom, group, "
-           "mini_program, outside)", path, s, hint);
+           "mini_program, outside)",
+           path, s, hint);
   return WX_KIND_COUNT;
 }
 
@@ -91,8 +93,10 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
   }
   if (!lab) {
     const char *def = wx__kind_info(k)->default_label;
-    if (per_kind[k] > 1) snprintf(label, sizeof label, "%s (%s)", def, key->str);
-    else snprintf(label, sizeof label, "%s", def);
+    if (per_kind[k] > 1)
+      snprintf(label, sizeof label, "%s (%s)", def, key->str);
+    else
+      snprintf(label, sizeof label, "%s", def);
     lab = label;
   }
   uint32_t index = wx__sc_add_module(c, key->str, lab, k, pos);
@@ -101,13 +105,16 @@ static void add_module(wx_sctx *c, const wx_node *key, const wx_node *mod,
 
 void wx__modules_compile(wx_sctx *c, const wx_node *modules) {
   if (modules->type != WX_NODE_MAP) {
-    wx__serr(c, modules, "`modules`: expected a mapping of module names, got "
-             "%s", wx__node_type_name(modules));
+    wx__serr(c, modules,
+             "`modules`: expected a mapping of module names, got "
+             "%s",
+             wx__node_type_name(modules));
     return;
   }
   c->modules_map = modules;
   if (modules->n == 0) {
-    wx__serr(c, modules, "`modules`: give at least one module, such as "
+    wx__serr(c, modules,
+             "`modules`: give at least one module, such as "
              "{oa: {kind: official_account}}");
     return;
   }
@@ -118,7 +125,8 @@ void wx__modules_compile(wx_sctx *c, const wx_node *modules) {
     add_module(c, modules->keys[i], modules->vals[i], per_kind);
   }
   if (c->m->n_modules == 0 && c->errors == errors)
-    wx__serr(c, modules, "`modules`: every module has `enabled: false`, so "
+    wx__serr(c, modules,
+             "`modules`: every module has `enabled: false`, so "
              "there is nothing to simulate");
 }
 
@@ -127,8 +135,10 @@ static void add_outcome(wx_sctx *c, const wx_node *key, const wx_node *o) {
   snprintf(path, sizeof path, "outcomes.%s", key->str);
   snprintf(where, sizeof where, "outcome `%s`", key->str);
   if (c->modules_map && wx__node_get(c->modules_map, key->str)) {
-    wx__serr(c, key, "`%s` is both a module and an outcome; give them "
-             "different names", key->str);
+    wx__serr(c, key,
+             "`%s` is both a module and an outcome; give them "
+             "different names",
+             key->str);
     return;
   }
   const char *lab = NULL;
@@ -151,8 +161,10 @@ static void add_outcome(wx_sctx *c, const wx_node *key, const wx_node *o) {
 
 void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes) {
   if (outcomes->type != WX_NODE_MAP) {
-    wx__serr(c, outcomes, "`outcomes`: expected a mapping of outcome names, "
-             "got %s", wx__node_type_name(outcomes));
+    wx__serr(c, outcomes,
+             "`outcomes`: expected a mapping of outcome names, "
+             "got %s",
+             wx__node_type_name(outcomes));
     return;
   }
   for (size_t i = 0; i < outcomes->n; i++) {

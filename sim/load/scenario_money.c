@@ -12,8 +12,8 @@
 #include "scenario.h"
 
 static const char *const ads_keys[] = {
-    "budget", "cpm", "ctr", "convert", "from", "until", "saturation",
-    "shape", "curve", "audience", "frequency_cap"};
+    "budget",     "cpm",   "ctr",   "convert",  "from",         "until",
+    "saturation", "shape", "curve", "audience", "frequency_cap"};
 #define N_ADS_KEYS (sizeof ads_keys / sizeof *ads_keys)
 static const char *const campaign_keys[] = {"count", "at", "cost", "fission"};
 static const char *const plain_keys[] = {"initial", "rate", "schedule"};
@@ -67,8 +67,7 @@ static const struct {
 #define N_CURVE_KEYS (sizeof curve_keys / sizeof *curve_keys)
 
 static uint32_t *curve_slot(wx_source *s, size_t k) {
-  uint32_t *slots[] = {&s->saturation, &s->shape, &s->audience,
-                       &s->freq_cap};
+  uint32_t *slots[] = {&s->saturation, &s->shape, &s->audience, &s->freq_cap};
   return slots[k];
 }
 
@@ -85,13 +84,12 @@ static const curve_info *which_curve(wx_sctx *c, const wx_node *src,
   *linear = !any;
   if (!any) return NULL;
   wx__subpath(sub, sizeof sub, path, "curve");
-  if (cn && !wx__get_scalar(c, cn, sub, "hill, exponential or audience",
-                            &name))
+  if (cn && !wx__get_scalar(c, cn, sub, "hill, exponential or audience", &name))
     return NULL;
   for (size_t i = 0; i < sizeof curves / sizeof *curves; i++)
     if (!strcmp(name, curves[i].name)) return &curves[i];
-  wx__serr(c, cn, "`%s`: unknown curve `%s` (hill, exponential, audience)",
-           sub, name);
+  wx__serr(c, cn, "`%s`: unknown curve `%s` (hill, exponential, audience)", sub,
+           name);
   return NULL;
 }
 
@@ -108,8 +106,8 @@ static int ads_curve(wx_sctx *c, const wx_node *src, const char *path,
   s->curve = ci->curve;
   if (!wx__node_get(src, ci->need)) {
     const wx_node *at = wx__node_get(src, "curve");
-    wx__serr(c, at ? at : src, "`%s`: `curve: %s` needs `%s`", path,
-             ci->name, ci->need);
+    wx__serr(c, at ? at : src, "`%s`: `curve: %s` needs `%s`", path, ci->name,
+             ci->need);
     return 0;
   }
   for (size_t k = 0; k < N_CURVE_KEYS; k++) {
@@ -118,8 +116,7 @@ static int ads_curve(wx_sctx *c, const wx_node *src, const char *path,
     if (!n) continue;
     if (strcmp(key, ci->need) && (!ci->may || strcmp(key, ci->may))) {
       wx__serr(c, wx__node_key(src, key),
-               "`%s`: `%s` does not apply to `curve: %s`", path, key,
-               ci->name);
+               "`%s`: `%s` does not apply to `curve: %s`", path, key, ci->name);
       ok = 0;
       continue;
     }

@@ -83,8 +83,7 @@ static int fill(const prior_info *pi, const double v[2], wx_qty q,
       *mean = v[0];
       break;
   }
-  if (*mean >= prior->lo && *mean <= prior->hi && isfinite(*mean))
-    return WX_OK;
+  if (*mean >= prior->lo && *mean <= prior->hi && isfinite(*mean)) return WX_OK;
   snprintf(msg, cap, "the prior's mean %g is outside the valid range", *mean);
   return WX_ESCENARIO;
 }
@@ -100,8 +99,10 @@ int wx__prior_parse(const wx_call *call, wx_qty q, wx_prior *prior,
   if (!pi) {
     char hint[120];
     wx__did_you_mean(hint, sizeof hint, call->name, names, N_PRIORS);
-    snprintf(msg, cap, "unknown prior `%s`%s (priors: beta, gamma, "
-             "lognormal, uniform, normal)", call->name, hint);
+    snprintf(msg, cap,
+             "unknown prior `%s`%s (priors: beta, gamma, "
+             "lognormal, uniform, normal)",
+             call->name, hint);
     return WX_ESCENARIO;
   }
   const char *vals[2];

@@ -195,7 +195,8 @@ static const char *const touchpoints =
     "request\n"
     "  declined, an account or group full) is not a member but still shares "
     "the\n"
-    "  campaign: it was reached. `saturation` shrinks the mean with age since the first firing "
+    "  campaign: it was reached. `saturation` shrinks the mean with age since "
+    "the first firing "
     "or with\n"
     "  arrivals so far (which never exceed `cap`); `decline` shrinks it "
     "over\n"
@@ -249,13 +250,14 @@ static const char *const errors =
     "per person) exceeds the machine's memory is refused.\n";
 
 static int kinds_table(FILE *out) {
-  int rc = fputs("## Module kinds\n\n| kind | default label | what it is "
-                 "| default reach |\n|---|---|---|---|\n", out);
+  int rc = fputs(
+      "## Module kinds\n\n| kind | default label | what it is "
+      "| default reach |\n|---|---|---|---|\n",
+      out);
   for (int k = 0; rc >= 0 && k < WX_KIND_COUNT; k++) {
     const wx_kind_info *info = wx__kind_info((wx_kind)k);
     rc = fprintf(out, "| `%s` | %s | %s | %g%% |\n", info->name,
-                 info->default_label, info->summary,
-                 info->default_reach * 100);
+                 info->default_label, info->summary, info->default_reach * 100);
   }
   return rc < 0 ? WX_EIO : (fputs("\n", out) < 0 ? WX_EIO : WX_OK);
 }
@@ -263,17 +265,19 @@ static int kinds_table(FILE *out) {
 static int section_table(FILE *out, const wx_section_info *s) {
   size_t n;
   const wx_key_info *keys = wx__keys(&n);
-  int rc = fprintf(out, "### %s\n\nWritten in %s.\n\n"
+  int rc = fprintf(out,
+                   "### %s\n\nWritten in %s.\n\n"
                    "| key | type | default | allowed | meaning | example |\n"
-                   "|---|---|---|---|---|---|\n", s->title, s->where);
+                   "|---|---|---|---|---|---|\n",
+                   s->title, s->where);
   for (size_t i = 0; rc >= 0 && i < n; i++) {
     const wx_key_info *k = &keys[i];
     if (strcmp(k->section, s->id) != 0) continue;
     const char *def = k->flags & WX_KEY_REQUIRED ? "required"
                       : k->def[0]                ? k->def
                                                  : "-";
-    rc = fprintf(out, "| `%s` | %s%s | %s | %s | %s | %s |\n", k->key,
-                 k->type, k->flags & WX_KEY_PRIOR ? " or prior" : "", def,
+    rc = fprintf(out, "| `%s` | %s%s | %s | %s | %s | %s |\n", k->key, k->type,
+                 k->flags & WX_KEY_PRIOR ? " or prior" : "", def,
                  k->range[0] ? k->range : "-", k->meaning, k->example);
   }
   return rc < 0 || fputs("\n", out) < 0 ? WX_EIO : WX_OK;
@@ -288,8 +292,7 @@ int wx__scenario_reference_md(FILE *out) {
     if (section_table(out, &s[i]) != WX_OK) return WX_EIO;
   if (kinds_table(out) != WX_OK) return WX_EIO;
   if (fputs(delays, out) < 0 || fputs(touchpoints, out) < 0 ||
-      fputs(priors, out) < 0 ||
-      fputs(errors, out) < 0)
+      fputs(priors, out) < 0 || fputs(errors, out) < 0)
     return WX_EIO;
   return WX_OK;
 }

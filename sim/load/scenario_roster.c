@@ -11,12 +11,12 @@
 #include "scenario.h"
 #include "scenario_roster.h"
 
-static const char *const staff_keys[] = {
-    "accounts", "friend_cap", "daily_adds", "accept", "assign", "on_refused",
-    "ban"};
+static const char *const staff_keys[] = {"accounts", "friend_cap", "daily_adds",
+                                         "accept",   "assign",     "on_refused",
+                                         "ban"};
 static const char *const group_keys[] = {
-    "group_type", "group_kind", "group_cap", "groups", "on_full", "lifetime",
-    "welcome", "activity", "negative_feedback"};
+    "group_type", "group_kind", "group_cap", "groups",           "on_full",
+    "lifetime",   "welcome",    "activity",  "negative_feedback"};
 static const char *const shared_keys[] = {"retry_after", "cost"};
 
 static void wrong_kind(wx_sctx *c, const wx_node *mod, const char *const *keys,
@@ -24,8 +24,8 @@ static void wrong_kind(wx_sctx *c, const wx_node *mod, const char *const *keys,
   for (size_t i = 0; i < n; i++) {
     const wx_node *k = wx__node_key(mod, keys[i]);
     if (k)
-      wx__serr(c, k, "`%s` applies to %s modules, not to module `%s`",
-               keys[i], kinds, name);
+      wx__serr(c, k, "`%s` applies to %s modules, not to module `%s`", keys[i],
+               kinds, name);
   }
 }
 
@@ -33,11 +33,11 @@ int wx__units_kind_keys(wx_sctx *c, const wx_node *mod, const char *name,
                         wx_units_type type) {
   unsigned before = c->errors;
   if (type != WX_UNITS_STAFF)
-    wrong_kind(c, mod, staff_keys, sizeof staff_keys / sizeof *staff_keys,
-               name, "personal_account and wecom");
+    wrong_kind(c, mod, staff_keys, sizeof staff_keys / sizeof *staff_keys, name,
+               "personal_account and wecom");
   if (type != WX_UNITS_GROUPS)
-    wrong_kind(c, mod, group_keys, sizeof group_keys / sizeof *group_keys,
-               name, "group");
+    wrong_kind(c, mod, group_keys, sizeof group_keys / sizeof *group_keys, name,
+               "group");
   if (type == WX_UNITS_NONE)
     wrong_kind(c, mod, shared_keys, sizeof shared_keys / sizeof *shared_keys,
                name, "personal_account, wecom and group");
@@ -54,8 +54,8 @@ int wx__units_pick(wx_sctx *c, const wx_node *map, const char *key,
   return wx__units_choice(c, v, p, names, count, out);
 }
 
-int wx__units_param(wx_sctx *c, const wx_node *map, const char *key,
-                    wx_qty q, const char *path, uint32_t *out) {
+int wx__units_param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                    const char *path, uint32_t *out) {
   const wx_node *n = wx__node_get(map, key);
   char p[320];
   if (!n) return 1;
@@ -113,7 +113,8 @@ static int month_cost(wx_sctx *c, const wx_node *n, const char *path,
   if (!wx__get_scalar(c, n, path, "a cost such as 300/month", &s)) return 0;
   size_t len = strlen(s), tail = strlen("/month");
   double x;
-  if (len > tail && len - tail < sizeof buf && !strcmp(s + len - tail, "/month")) {
+  if (len > tail && len - tail < sizeof buf &&
+      !strcmp(s + len - tail, "/month")) {
     memcpy(buf, s, len - tail);
     buf[len - tail] = '\0';
     if (wx__qty_parse(WX_Q_NONNEG, buf, &x, msg, sizeof msg) != WX_OK) goto bad;
@@ -124,8 +125,10 @@ static int month_cost(wx_sctx *c, const wx_node *n, const char *path,
   *out = x;
   return 1;
 bad:
-  wx__serr(c, n, "`%s`: expected a cost such as 300/month (>= 0), got "
-           "\"%.60s\"", path, s);
+  wx__serr(c, n,
+           "`%s`: expected a cost such as 300/month (>= 0), got "
+           "\"%.60s\"",
+           path, s);
   return 0;
 }
 
@@ -142,16 +145,15 @@ int wx__units_shared(wx_sctx *c, const wx_node *mod, const char *path,
   return ok;
 }
 
-const wx_node *wx__units_submap(wx_sctx *c, const wx_node *mod,
-                                const char *key, const char *path,
-                                const char *example) {
+const wx_node *wx__units_submap(wx_sctx *c, const wx_node *mod, const char *key,
+                                const char *path, const char *example) {
   const wx_node *n = wx__node_get(mod, key);
   if (!n) return NULL;
   char where[240];
   snprintf(where, sizeof where, "`%s.%s`", path, key);
   if (n->type != WX_NODE_MAP) {
-    wx__serr(c, n, "%s: expected a mapping such as %s, got %s", where,
-             example, wx__node_type_name(n));
+    wx__serr(c, n, "%s: expected a mapping such as %s, got %s", where, example,
+             wx__node_type_name(n));
     return NULL;
   }
   wx__check_keys(c, n, key, where);
@@ -172,8 +174,8 @@ void wx__units_defaults(wx_units_cfg *u, wx_kind k) {
   u->lifetime = INFINITY;
   u->welcome_x = 1.0;
   u->act_initial = 1.0;
-  u->on_refused = u->type == WX_UNITS_GROUPS ? WX_REFUSE_NEW_GROUP
-                                             : WX_REFUSE_OVERFLOW;
+  u->on_refused =
+      u->type == WX_UNITS_GROUPS ? WX_REFUSE_NEW_GROUP : WX_REFUSE_OVERFLOW;
 }
 
 void wx__units_compile(wx_sctx *c, const wx_node *mod, const char *name,

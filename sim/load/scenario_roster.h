@@ -25,8 +25,8 @@ int wx__units_pick(wx_sctx *c, const wx_node *map, const char *key,
                    int *out);
 /* map.key (optional) as a parameter, priors allowed; *out is left alone
  * when absent.  1 when absent or valid, 0 after reporting. */
-int wx__units_param(wx_sctx *c, const wx_node *map, const char *key,
-                    wx_qty q, const char *path, uint32_t *out);
+int wx__units_param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                    const char *path, uint32_t *out);
 int wx__units_count(wx_sctx *c, const wx_node *mod, const char *key,
                     const char *path, double *out);
 /* An optional duration at map.key (> 0 when `positive`). */
@@ -34,9 +34,8 @@ int wx__units_duration(wx_sctx *c, const wx_node *map, const char *key,
                        const char *path, int positive, double *out);
 /* The mapping at mod.key, its keys checked against section `key`; NULL
  * when absent or not a mapping (reported). */
-const wx_node *wx__units_submap(wx_sctx *c, const wx_node *mod,
-                                const char *key, const char *path,
-                                const char *example);
+const wx_node *wx__units_submap(wx_sctx *c, const wx_node *mod, const char *key,
+                                const char *path, const char *example);
 int wx__staff_compile(wx_sctx *c, const wx_node *mod, const char *path,
                       wx_units_cfg *u);
 int wx__groups_compile(wx_sctx *c, const wx_node *mod, const char *path,

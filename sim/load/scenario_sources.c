@@ -9,21 +9,24 @@
 #include "quantity.h"
 #include "scenario.h"
 
-static int step_ok(wx_sctx *c, const wx_node *step, const char *path,
-                   size_t i, double prev, double *from) {
+static int step_ok(wx_sctx *c, const wx_node *step, const char *path, size_t i,
+                   double prev, double *from) {
   const wx_node *fn = wx__node_get(step, "from");
   if (!fn || !wx__get_qty(c, fn, WX_Q_DURATION, path, from)) return 0;
   if (i == 0 && *from != 0) {
     char a[32];
-    wx__serr(c, fn, "`%s`: the first step of a schedule must start at 0d, "
-             "got %s", path, wx__fmt_duration(a, *from));
+    wx__serr(c, fn,
+             "`%s`: the first step of a schedule must start at 0d, "
+             "got %s",
+             path, wx__fmt_duration(a, *from));
     return 0;
   }
   if (i > 0 && *from <= prev) {
     char a[32], b[32];
-    wx__serr(c, fn, "`%s`: schedule steps must have increasing `from`: %s "
-             "comes after %s", path, wx__fmt_duration(a, *from),
-             wx__fmt_duration(b, prev));
+    wx__serr(c, fn,
+             "`%s`: schedule steps must have increasing `from`: %s "
+             "comes after %s",
+             path, wx__fmt_duration(a, *from), wx__fmt_duration(b, prev));
     return 0;
   }
   return 1;
@@ -33,8 +36,10 @@ static int step_ok(wx_sctx *c, const wx_node *step, const char *path,
 static int schedule(wx_sctx *c, const wx_node *sched, const char *path,
                     wx_source *s) {
   if (sched->type != WX_NODE_SEQ || sched->n == 0) {
-    wx__serr(c, sched, "`%s`: expected a non-empty sequence of steps such as "
-             "[{from: 0d, rate: 100/d}]", path);
+    wx__serr(c, sched,
+             "`%s`: expected a non-empty sequence of steps such as "
+             "[{from: 0d, rate: 100/d}]",
+             path);
     return 0;
   }
   s->steps = calloc(sched->n, sizeof *s->steps);
@@ -46,8 +51,10 @@ static int schedule(wx_sctx *c, const wx_node *sched, const char *path,
     char sub[240], where[280];
     snprintf(sub, sizeof sub, "%s.%zu", path, i);
     if (step->type != WX_NODE_MAP) {
-      wx__serr(c, step, "`%s`: expected a step such as {from: 0d, rate: "
-               "100/d}, got %s", sub, wx__node_type_name(step));
+      wx__serr(c, step,
+               "`%s`: expected a step such as {from: 0d, rate: "
+               "100/d}, got %s",
+               sub, wx__node_type_name(step));
       ok = 0;
       continue;
     }
@@ -75,11 +82,15 @@ static int one_form(wx_sctx *c, const wx_node *src, const wx_node *key) {
     if (wx__node_get(src, forms[i])) given[n++] = forms[i];
   if (n == 1) return 1;
   if (n == 0)
-    wx__serr(c, src, "source `%s` needs one of `initial`, `rate` or "
-             "`schedule`", key->str);
+    wx__serr(c, src,
+             "source `%s` needs one of `initial`, `rate` or "
+             "`schedule`",
+             key->str);
   else
-    wx__serr(c, src, "source `%s` has both `%s` and `%s`; give exactly one "
-             "of initial, rate, schedule", key->str, given[0], given[1]);
+    wx__serr(c, src,
+             "source `%s` has both `%s` and `%s`; give exactly one "
+             "of initial, rate, schedule",
+             key->str, given[0], given[1]);
   return 0;
 }
 
@@ -109,11 +120,10 @@ static int compile_body(wx_sctx *c, const wx_node *src, const char *path,
 
 /* Keys of ads and campaigns need their `type`. */
 static int plain_only(wx_sctx *c, const wx_node *src, const char *path) {
-  static const char *const typed[] = {"budget", "cpm", "ctr", "convert",
-                                      "from", "until", "count", "at",
-                                      "cost", "fission", "saturation",
-                                      "shape", "curve", "audience",
-                                      "frequency_cap"};
+  static const char *const typed[] = {
+      "budget",     "cpm",   "ctr",   "convert",  "from",
+      "until",      "count", "at",    "cost",     "fission",
+      "saturation", "shape", "curve", "audience", "frequency_cap"};
   int ok = 1;
   for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
     const wx_node *k = wx__node_key(src, typed[i]);
@@ -130,8 +140,10 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
   snprintf(path, sizeof path, "sources.%s", key->str);
   snprintf(where, sizeof where, "source `%s`", key->str);
   if (src->type != WX_NODE_MAP) {
-    wx__serr(c, src, "`%s`: expected a mapping such as {into: oa, rate: "
-             "200/d}, got %s", path, wx__node_type_name(src));
+    wx__serr(c, src,
+             "`%s`: expected a mapping such as {into: oa, rate: "
+             "200/d}, got %s",
+             path, wx__node_type_name(src));
     return;
   }
   wx__check_keys(c, src, "source", where);
@@ -165,8 +177,10 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
 
 void wx__sources_compile(wx_sctx *c, const wx_node *sources) {
   if (sources->type != WX_NODE_MAP) {
-    wx__serr(c, sources, "`sources`: expected a mapping of source names, got "
-             "%s", wx__node_type_name(sources));
+    wx__serr(c, sources,
+             "`sources`: expected a mapping of source names, got "
+             "%s",
+             wx__node_type_name(sources));
     return;
   }
   for (size_t i = 0; i < sources->n; i++) {

@@ -41,8 +41,10 @@ int wx__staff_compile(wx_sctx *c, const wx_node *mod, const char *path,
   ok &= choices(c, mod, path, u);
   ok &= ban(c, mod, path, u);
   if (u->units > 65535) {
-    wx__serr(c, wx__node_get(mod, "accounts"), "`%s.accounts`: at most "
-             "65535 accounts per module, got %g", path, u->units);
+    wx__serr(c, wx__node_get(mod, "accounts"),
+             "`%s.accounts`: at most "
+             "65535 accounts per module, got %g",
+             path, u->units);
     ok = 0;
   }
   return ok;

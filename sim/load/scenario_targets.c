@@ -12,7 +12,8 @@
 /* Resolves `module:` or `outcome:` (exactly one) into scope and index. */
 static int target_entity(wx_sctx *c, const wx_node *t, const char *path,
                          wx_kpi_target *out) {
-  const wx_node *mn = wx__node_get(t, "module"), *on = wx__node_get(t, "outcome");
+  const wx_node *mn = wx__node_get(t, "module"),
+                *on = wx__node_get(t, "outcome");
   if (!!mn == !!on) {
     wx__serr(c, t, "`%s`: give exactly one of `module` or `outcome`", path);
     return 0;
@@ -64,13 +65,14 @@ static void add_target(wx_sctx *c, const wx_node *key, const wx_node *t) {
   snprintf(path, sizeof path, "targets.%s", key->str);
   snprintf(where, sizeof where, "target `%s`", key->str);
   if (t->type != WX_NODE_MAP) {
-    wx__serr(c, t, "`%s`: expected a mapping such as {module: sdr, value: "
-             "50000}", path);
+    wx__serr(c, t,
+             "`%s`: expected a mapping such as {module: sdr, value: "
+             "50000}",
+             path);
     return;
   }
   wx__check_keys(c, t, "target", where);
-  wx_kpi_target tg = {.name = (char *)key->str,
-                  .pos = {key->line, key->col}};
+  wx_kpi_target tg = {.name = (char *)key->str, .pos = {key->line, key->col}};
   const wx_node *vn = wx__node_get(t, "value"), *mn = wx__node_get(t, "metric");
   int ok = target_entity(c, t, path, &tg);
   ok = vn && wx__get_qty(c, vn, WX_Q_NONNEG, path, &tg.value) && ok;

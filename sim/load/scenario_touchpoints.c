@@ -314,9 +314,9 @@ static int quota(wx_sctx *c, const wx_node *n, const char *key,
   const wx_node *x = wx__node_get(n, key);
   if (!x) return 1;
   if (t->type != type) {
-    wx__serr(c, x, "`%s.%s` applies only to type %s", path, key,
-             type == WX_TP_STAFF_MOMENTS ? "staff_moments"
-                                         : "enterprise_moments");
+    wx__serr(
+        c, x, "`%s.%s` applies only to type %s", path, key,
+        type == WX_TP_STAFF_MOMENTS ? "staff_moments" : "enterprise_moments");
     return 0;
   }
   return wx__units_count(c, n, key, path, out);
@@ -330,8 +330,8 @@ static int quota(wx_sctx *c, const wx_node *n, const char *key,
 static int moments(wx_sctx *c, const wx_node *n, const char *path,
                    wx_touchpoint *t) {
   const wx_module *mod = &c->m->modules[t->module];
-  int moments = t->type == WX_TP_STAFF_MOMENTS ||
-                t->type == WX_TP_ENTERPRISE_MOMENTS;
+  int moments =
+      t->type == WX_TP_STAFF_MOMENTS || t->type == WX_TP_ENTERPRISE_MOMENTS;
   int wecom = mod->kind == WX_KIND_WECOM;
   t->recipients_per_post = wecom ? WX_MOMENTS_RECIPIENTS_PER_POST : 0;
   t->posts_per_month = WX_MOMENTS_POSTS_PER_MONTH;
@@ -346,13 +346,16 @@ static int moments(wx_sctx *c, const wx_node *n, const char *path,
   if (t->type == WX_TP_ENTERPRISE_MOMENTS && !wecom) {
     wx__serr(c, wx__node_get(n, "type"),
              "`%s.type`: enterprise Moments are a WeCom feature; `%s` is a "
-             "personal account (use staff_moments)", path, mod->name);
+             "personal account (use staff_moments)",
+             path, mod->name);
     return 0;
   }
   const wx_node *once = wx__node_get(n, "once_per_day");
   if (once && t->type != WX_TP_STAFF_MOMENTS) {
-    wx__serr(c, once, "`%s.once_per_day` applies only to type "
-             "staff_moments", path);
+    wx__serr(c, once,
+             "`%s.once_per_day` applies only to type "
+             "staff_moments",
+             path);
     return 0;
   }
   if (once && !wx__get_bool(c, once, path, &t->once_per_day)) return 0;
@@ -363,13 +366,13 @@ static int moments(wx_sctx *c, const wx_node *n, const char *path,
   if (ok && wecom && t->recipients_per_post > WX_MOMENTS_RECIPIENTS_PER_POST)
     wx__swarn(c, wx__node_get(n, "recipients_per_post"),
               "`%s.recipients_per_post` %g is above WeCom's %g customers per "
-              "staff Moments post (source)", path, t->recipients_per_post,
-              WX_MOMENTS_RECIPIENTS_PER_POST);
+              "staff Moments post (source)",
+              path, t->recipients_per_post, WX_MOMENTS_RECIPIENTS_PER_POST);
   if (ok && t->posts_per_month > WX_MOMENTS_POSTS_PER_MONTH)
     wx__swarn(c, wx__node_get(n, "posts_per_month"),
               "`%s.posts_per_month` %g is above WeCom's %g enterprise Moments "
-              "posts a month (source)", path, t->posts_per_month,
-              WX_MOMENTS_POSTS_PER_MONTH);
+              "posts a month (source)",
+              path, t->posts_per_month, WX_MOMENTS_POSTS_PER_MONTH);
   return ok;
 }
 

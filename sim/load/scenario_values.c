@@ -56,8 +56,10 @@ static int parse_weight(const char *text, double *x, char *msg, size_t cap) {
 static int parse_money(wx_qty q, const char *text, double *x, char *msg,
                        size_t cap) {
   if (wx__parse_number(text, x, msg, cap) != WX_OK) {
-    snprintf(msg, cap, "expected an amount of money in CNY such as 120 "
-             "(a plain number, no units), got \"%.60s\"", text);
+    snprintf(msg, cap,
+             "expected an amount of money in CNY such as 120 "
+             "(a plain number, no units), got \"%.60s\"",
+             text);
     return WX_ESCENARIO;
   }
   return below("an amount of money", *x, 0, q == WX_Q_MONEY_POS, text, msg,
@@ -114,13 +116,13 @@ int wx__get_scalar(wx_sctx *c, const wx_node *n, const char *path,
 int wx__get_bool(wx_sctx *c, const wx_node *n, const char *path, int *out) {
   const char *s;
   if (!wx__get_scalar(c, n, path, "true or false", &s)) return 0;
-  if (!n->quoted && (!strcmp(s, "true") || !strcmp(s, "True") ||
-                     !strcmp(s, "TRUE"))) {
+  if (!n->quoted &&
+      (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))) {
     *out = 1;
     return 1;
   }
-  if (!n->quoted && (!strcmp(s, "false") || !strcmp(s, "False") ||
-                     !strcmp(s, "FALSE"))) {
+  if (!n->quoted &&
+      (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))) {
     *out = 0;
     return 1;
   }
@@ -132,9 +134,10 @@ int wx__get_qty(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
                 double *out) {
   /* Indexed by wx_qty: one name per quantity, in its order. */
   static const char *const names[] = {
-      "a duration", "a duration", "a rate",           "a probability",
-      "a count",    "a number",   "a number",         "a weight",
-      "an amount of money", "an amount of money"};
+      "a duration",        "a duration", "a rate",
+      "a probability",     "a count",    "a number",
+      "a number",          "a weight",   "an amount of money",
+      "an amount of money"};
   _Static_assert(sizeof names / sizeof *names == WX_Q_MONEY_POS + 1,
                  "one name per wx_qty");
   const char *s;

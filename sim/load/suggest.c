@@ -28,15 +28,15 @@ static size_t distance(const char *a, const char *b) {
       size_t cost = ca != cb;
       d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
       if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
-          tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < d[i][j])
+          tolower((unsigned char)a[i - 2]) == cb &&
+          d[i - 2][j - 2] + 1 < d[i][j])
         d[i][j] = d[i - 2][j - 2] + 1;
     }
   }
   return d[la][lb];
 }
 
-const char *wx__suggest(const char *word, const char *const *cands,
-                        size_t n) {
+const char *wx__suggest(const char *word, const char *const *cands, size_t n) {
   size_t len = strlen(word);
   /* Short words tolerate one edit, longer ones about a third. */
   size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;

@@ -175,9 +175,9 @@ static size_t utf8_len(const unsigned char *p, size_t left) {
   if (n == 0 || b > 0xF4 || n > left) return 0;
   for (size_t i = 1; i < n; i++)
     if ((p[i] & 0xC0) != 0x80) return 0;
-  if (b == 0xE0 && p[1] < 0xA0) return 0; /* overlong */
+  if (b == 0xE0 && p[1] < 0xA0) return 0;  /* overlong */
   if (b == 0xED && p[1] >= 0xA0) return 0; /* surrogate */
-  if (b == 0xF0 && p[1] < 0x90) return 0; /* overlong */
+  if (b == 0xF0 && p[1] < 0x90) return 0;  /* overlong */
   if (b == 0xF4 && p[1] >= 0x90) return 0; /* above U+10FFFF */
   return n;
 }

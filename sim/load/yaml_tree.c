@@ -152,8 +152,7 @@ static int push_child(wx_node *parent, wx_node *key, wx_node *val) {
 
 static int add_anchor(pctx *c, const yaml_char_t *name, const wx_node *n) {
   if (!name) return WX_OK;
-  anchor *grown =
-      realloc(c->anchors, (c->n_anchors + 1) * sizeof *c->anchors);
+  anchor *grown = realloc(c->anchors, (c->n_anchors + 1) * sizeof *c->anchors);
   if (!grown) return WX_ENOMEM;
   c->anchors = grown;
   char *copy = wx__strdup((const char *)name);
@@ -201,14 +200,13 @@ static int parse_alias(pctx *c, yaml_event_t *ev, int depth, wx_node **out) {
     if (depth + src->height - 1 > WX_TREE_MAX_DEPTH)
       return fail(c, WX_EYAML, (int)mark.line + 1, (int)mark.column + 1,
                   "aliases nest the document more than 64 levels deep");
-    if (c->nodes + src->size > WX_TREE_MAX_NODES)
-      return budget_failed(c, mark);
+    if (c->nodes + src->size > WX_TREE_MAX_NODES) return budget_failed(c, mark);
     *out = copy_node(c, src, mark);
     return *out ? WX_OK : new_failed(c, mark);
   }
   char msg[WX_MSG_MAX];
-  snprintf(msg, sizeof msg, "unknown alias *%.100s (no anchor &%.100s before it)",
-           name, name);
+  snprintf(msg, sizeof msg,
+           "unknown alias *%.100s (no anchor &%.100s before it)", name, name);
   return fail(c, WX_EYAML, (int)mark.line + 1, (int)mark.column + 1, msg);
 }
 
@@ -243,8 +241,7 @@ typedef struct {
   size_t cap; /* a power of two, or 0 */
 } keyset;
 
-static size_t *key_slot(const keyset *ks, const wx_node *map,
-                        const char *str) {
+static size_t *key_slot(const keyset *ks, const wx_node *map, const char *str) {
   size_t mask = ks->cap - 1;
   size_t i = (size_t)wx__fnv1a64(str, strlen(str)) & mask;
   while (ks->slot[i] && strcmp(map->keys[ks->slot[i] - 1]->str, str) != 0)
@@ -295,8 +292,8 @@ static void drop_anchors_since(pctx *c, size_t mark) {
 
 /* Reads the children of a collection up to its end event. */
 static int parse_children(pctx *c, wx_node *n, int depth, keyset *ks) {
-  yaml_event_type_t end = n->type == WX_NODE_MAP ? YAML_MAPPING_END_EVENT
-                                                 : YAML_SEQUENCE_END_EVENT;
+  yaml_event_type_t end =
+      n->type == WX_NODE_MAP ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
   for (;;) {
     yaml_event_t ev;
     int rc = next(c, &ev);
@@ -334,8 +331,8 @@ static int parse_children(pctx *c, wx_node *n, int depth, keyset *ks) {
 static int parse_collection(pctx *c, yaml_event_t *ev, int depth,
                             wx_node **out) {
   int is_map = ev->type == YAML_MAPPING_START_EVENT;
-  const yaml_char_t *a = is_map ? ev->data.mapping_start.anchor
-                                : ev->data.sequence_start.anchor;
+  const yaml_char_t *a =
+      is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
   char *name = a ? wx__strdup((const char *)a) : NULL;
   if (a && !name) return WX_ENOMEM;
   wx_node *n = node_new(c, is_map ? WX_NODE_MAP : WX_NODE_SEQ, ev->start_mark);
@@ -426,8 +423,8 @@ static int check_encoding(pctx *c) {
 
 /* keep: a tree whose only problems are duplicate keys is still handed
  * out (with WX_EYAML), so that the caller can report its other errors. */
-static int parse(const char *name, const char *data, size_t len,
-                 wx_tree **out, wx_diags *d, int keep) {
+static int parse(const char *name, const char *data, size_t len, wx_tree **out,
+                 wx_diags *d, int keep) {
   *out = NULL;
   /* A UTF-8 byte order mark (editors on Windows write one) is no content;
    * libyaml, told the encoding, would read it as a character. */
@@ -480,8 +477,8 @@ void wx__tree_free(wx_tree *t) {
   free(t);
 }
 
-void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
-                    int code, unsigned *errors, const char *fmt, va_list ap) {
+void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n, int code,
+                    unsigned *errors, const char *fmt, va_list ap) {
   char msg[WX_MSG_MAX];
   vsnprintf(msg, sizeof msg, fmt, ap);
   if (errors && code != WX_OK) ++*errors;

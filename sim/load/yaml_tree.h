@@ -25,15 +25,15 @@ typedef enum { WX_NODE_SCALAR, WX_NODE_SEQ, WX_NODE_MAP } wx_node_type;
 typedef struct wx_node wx_node;
 struct wx_node {
   wx_node_type type;
-  int line, col; /* 1-based; 0 for nodes created by an override */
-  int quoted;    /* scalar was written in quotes or as a block scalar */
-  char *str;     /* SCALAR: NUL-terminated text */
-  size_t len;    /* SCALAR: bytes in str */
+  int line, col;  /* 1-based; 0 for nodes created by an override */
+  int quoted;     /* scalar was written in quotes or as a block scalar */
+  char *str;      /* SCALAR: NUL-terminated text */
+  size_t len;     /* SCALAR: bytes in str */
   wx_node **keys; /* MAP: n keys (scalars), parallel to vals */
   wx_node **vals; /* SEQ: n items; MAP: n values */
   size_t n;
-  size_t size;   /* nodes in this subtree, itself included */
-  int height;    /* 1 for a scalar or an empty collection */
+  size_t size; /* nodes in this subtree, itself included */
+  int height;  /* 1 for a scalar or an empty collection */
 };
 
 typedef struct {
@@ -83,8 +83,8 @@ void wx__node_free(wx_node *n);
  * comparison spec alike: a diagnostic with `code` at node n of `file`
  * (n NULL: no position).  An error (code != WX_OK) also counts in
  * *errors when errors is not NULL. */
-void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n,
-                    int code, unsigned *errors, const char *fmt, va_list ap)
+void wx__node_vdiag(wx_diags *d, const char *file, const wx_node *n, int code,
+                    unsigned *errors, const char *fmt, va_list ap)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 0)))
 #endif

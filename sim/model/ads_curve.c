@@ -56,7 +56,9 @@ double wx__ads_rate_of(wx_ads_curve curve, const wx_ads_values *v) {
 
 double wx__ads_rate(const wx_source *s, const double *pv) {
   wx_ads_values v = {
-      .budget = pv[s->budget], .cpm = pv[s->cpm], .ctr = pv[s->ctr],
+      .budget = pv[s->budget],
+      .cpm = pv[s->cpm],
+      .ctr = pv[s->ctr],
       .convert = pv[s->convert],
       .saturation = s->saturation == WX_NONE ? 0 : pv[s->saturation],
       .shape = s->shape == WX_NONE ? 1 : pv[s->shape],

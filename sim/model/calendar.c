@@ -66,9 +66,9 @@ int32_t wx__month_index(int32_t start_day, double t) {
   return y * 12 + (int32_t)m - 1;
 }
 
-static const char *const weekday_names[7] = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-    "sunday"};
+static const char *const weekday_names[7] = {"monday",   "tuesday", "wednesday",
+                                             "thursday", "friday",  "saturday",
+                                             "sunday"};
 
 /* Case-insensitive: `Fri`, `fri` and `FRIDAY` are the same day. */
 static int same_word(const char *a, const char *b, size_t n) {

@@ -34,9 +34,7 @@ double wx__dist_draw_pdf(const wx_dist *d, const double *params,
       return gsl_ran_lognormal(r, log(a), params[d->p[1]]);
     case WX_DIST_WEIBULL: return gsl_ran_weibull(r, params[d->p[1]], a);
     case WX_DIST_EMPIRICAL:
-      if (pdf)
-        return gsl_histogram_pdf_sample(pdf,
-                                        gsl_rng_uniform(r));
+      if (pdf) return gsl_histogram_pdf_sample(pdf, gsl_rng_uniform(r));
       return empirical_at(d, gsl_rng_uniform(r));
     default: return 0;
   }
@@ -84,8 +82,8 @@ gsl_histogram_pdf *wx__dist_pdf_new(const wx_dist *d) {
   if (d->kind != WX_DIST_EMPIRICAL || d->n_bins == 0) return NULL;
   gsl_histogram *h = gsl_histogram_alloc(d->n_bins);
   gsl_histogram_pdf *pdf = gsl_histogram_pdf_alloc(d->n_bins);
-  int ok = h && pdf && gsl_histogram_set_ranges(h, d->edges, d->n_bins + 1) ==
-                           0;
+  int ok =
+      h && pdf && gsl_histogram_set_ranges(h, d->edges, d->n_bins + 1) == 0;
   for (uint32_t i = 0; ok && i < d->n_bins; i++) h->bin[i] = d->weights[i];
   ok = ok && gsl_histogram_pdf_init(pdf, h) == 0;
   if (h) gsl_histogram_free(h);

@@ -42,7 +42,7 @@ double wx__dist_draw_pdf(const wx_dist *d, const double *params,
  * (1e10 does not return), and there the relative error of the normal
  * approximation (skewness 1/sqrt(mean) < 3e-4) is far below what any
  * output can show. */
-#define WX_COUNT_MEAN_MAX 1e9
+#define WX_COUNT_MEAN_MAX     1e9
 #define WX_POISSON_NORMAL_MIN 1e7
 unsigned wx__poisson(gsl_rng *r, double mean);
 

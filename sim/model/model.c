@@ -6,8 +6,8 @@
 #include "util.h"
 
 static const char *dist_names[WX_DIST_COUNT] = {
-    "fixed", "exponential", "uniform", "gamma", "lognormal", "weibull",
-    "empirical"};
+    "fixed",     "exponential", "uniform",  "gamma",
+    "lognormal", "weibull",     "empirical"};
 
 const char *wx__dist_name(wx_dist_kind k) {
   return (unsigned)k < WX_DIST_COUNT ? dist_names[k] : "?";
@@ -57,12 +57,11 @@ uint32_t wx__model_add_param(wx_model *m, double value, const char *path,
   return m->n_params - 1;
 }
 
-uint32_t wx__model_add_module(wx_model *m, const char *name,
-                              const char *label, wx_kind kind, wx_pos pos) {
+uint32_t wx__model_add_module(wx_model *m, const char *name, const char *label,
+                              wx_kind kind, wx_pos pos) {
   char *n = wx__strdup(name), *l = wx__strdup(label ? label : name);
-  wx_module *mod = (n && l) ? push((void **)&m->modules, &m->n_modules,
-                                   sizeof *mod)
-                            : NULL;
+  wx_module *mod =
+      (n && l) ? push((void **)&m->modules, &m->n_modules, sizeof *mod) : NULL;
   if (!mod) {
     free(n);
     free(l);
@@ -75,12 +74,11 @@ uint32_t wx__model_add_module(wx_model *m, const char *name,
   return m->n_modules - 1;
 }
 
-uint32_t wx__model_add_outcome(wx_model *m, const char *name,
-                               const char *label, wx_pos pos) {
+uint32_t wx__model_add_outcome(wx_model *m, const char *name, const char *label,
+                               wx_pos pos) {
   char *n = wx__strdup(name), *l = wx__strdup(label ? label : name);
-  wx_outcome *o = (n && l) ? push((void **)&m->outcomes, &m->n_outcomes,
-                                  sizeof *o)
-                           : NULL;
+  wx_outcome *o =
+      (n && l) ? push((void **)&m->outcomes, &m->n_outcomes, sizeof *o) : NULL;
   if (!o) {
     free(n);
     free(l);
@@ -112,8 +110,8 @@ uint32_t wx__model_add_source(wx_model *m, const wx_source *src) {
     if (steps) memcpy(steps, src->steps, src->n_steps * sizeof *steps);
   }
   int ok = n && (steps || !src->n_steps);
-  wx_source *s = ok ? push((void **)&m->sources, &m->n_sources, sizeof *s)
-                    : NULL;
+  wx_source *s =
+      ok ? push((void **)&m->sources, &m->n_sources, sizeof *s) : NULL;
   if (!s) {
     free(n);
     free(steps);
@@ -127,9 +125,9 @@ uint32_t wx__model_add_source(wx_model *m, const wx_source *src) {
 
 uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t) {
   char *n = wx__strdup(t->name), *metric = wx__strdup(t->metric);
-  wx_kpi_target *slot = (n && metric) ? push((void **)&m->targets, &m->n_targets,
-                                         sizeof *slot)
-                                  : NULL;
+  wx_kpi_target *slot =
+      (n && metric) ? push((void **)&m->targets, &m->n_targets, sizeof *slot)
+                    : NULL;
   if (!slot) {
     free(n);
     free(metric);
@@ -167,16 +165,16 @@ int wx__model_has_extras(const wx_model *m) {
   for (uint32_t i = 0; i < m->n_outcomes; i++)
     if (wx__outcome_economic(&m->outcomes[i])) return 1;
   for (uint32_t i = 0; i < m->n_modules; i++)
-    if (m->modules[i].units.type != WX_UNITS_NONE && m->modules[i].units.cost > 0)
+    if (m->modules[i].units.type != WX_UNITS_NONE &&
+        m->modules[i].units.cost > 0)
       return 1;
   return 0;
 }
 
 uint32_t wx__model_add_stage(wx_model *m, const wx_funnel_stage *s) {
   char *n = wx__strdup(s->name), *l = wx__strdup(s->label ? s->label : s->name);
-  wx_funnel_stage *slot = (n && l) ? push((void **)&m->funnel, &m->n_funnel,
-                                          sizeof *slot)
-                                   : NULL;
+  wx_funnel_stage *slot =
+      (n && l) ? push((void **)&m->funnel, &m->n_funnel, sizeof *slot) : NULL;
   if (!slot) {
     free(n);
     free(l);

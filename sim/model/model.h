@@ -84,10 +84,10 @@ typedef enum { WX_TARGET_NONE, WX_TARGET_MODULE, WX_TARGET_OUTCOME } wx_target;
 typedef struct {
   char *name;
   wx_flow_kind kind;
-  uint32_t from;       /* module index */
-  wx_target target;    /* NONE for churn */
-  uint32_t to;         /* module or outcome index */
-  uint32_t p;          /* param: probability of ever happening */
+  uint32_t from;    /* module index */
+  wx_target target; /* NONE for churn */
+  uint32_t to;      /* module or outcome index */
+  uint32_t p;       /* param: probability of ever happening */
   wx_dist delay;
   wx_pos pos;
   /* Touchpoint responses (agent_touch.c) are flows too, so that they reuse
@@ -111,8 +111,8 @@ typedef enum { WX_UNITS_NONE, WX_UNITS_STAFF, WX_UNITS_GROUPS } wx_units_type;
 typedef enum { WX_ASSIGN_LEAST_LOADED, WX_ASSIGN_ROUND_ROBIN } wx_assign;
 /* on_refused (staff) / on_full (groups). */
 typedef enum {
-  WX_REFUSE_OVERFLOW, /* staff: next account with room */
-  WX_REFUSE_NEW_GROUP,/* groups: open a new group */
+  WX_REFUSE_OVERFLOW,  /* staff: next account with room */
+  WX_REFUSE_NEW_GROUP, /* groups: open a new group */
   WX_REFUSE_DROP,
   WX_REFUSE_RETRY
 } wx_refuse;
@@ -121,13 +121,13 @@ typedef enum { WX_GROUP_COMMUNICATION, WX_GROUP_FUNCTIONAL } wx_group_type;
 typedef struct {
   wx_units_type type;
   wx_refuse on_refused;
-  double retry_after;    /* days, > 0 with RETRY */
-  double units;          /* accounts (staff) or initial groups, >= 1 */
-  double cap;            /* friend_cap / group_cap */
-  double cost;           /* per unit per month (30 d) */
+  double retry_after; /* days, > 0 with RETRY */
+  double units;       /* accounts (staff) or initial groups, >= 1 */
+  double cap;         /* friend_cap / group_cap */
+  double cost;        /* per unit per month (30 d) */
   /* staff */
-  double daily_adds;     /* per account per calendar day; INFINITY = none */
-  uint32_t accept;       /* param: friend-request acceptance */
+  double daily_adds; /* per account per calendar day; INFINITY = none */
+  uint32_t accept;   /* param: friend-request acceptance */
   wx_assign assign;
   uint32_t ban_rate;     /* param, per day; WX_NONE = no bans */
   uint32_t ban_per_post; /* param, hazard per post that day; WX_NONE */
@@ -137,23 +137,23 @@ typedef struct {
   double lifetime;       /* functional: days; INFINITY = never dissolve */
   double welcome_x;      /* churn thinning in the window, in [0, 1] */
   double welcome_window; /* days; 0 = no welcome effect */
-  double act_initial, act_decay;          /* activity, decay per day */
+  double act_initial, act_decay; /* activity, decay per day */
   double shills, shill_boost, shill_withdraw;
-  uint32_t nf_rate;      /* param, events per group per day; WX_NONE */
-  uint32_t nf_leave;     /* param, P(a member leaves in an event) */
+  uint32_t nf_rate;  /* param, events per group per day; WX_NONE */
+  uint32_t nf_leave; /* param, P(a member leaves in an event) */
 } wx_units_cfg;
 
 typedef struct {
   char *name;
-  char *label;         /* UTF-8 display label; never NULL (defaults to name) */
+  char *label; /* UTF-8 display label; never NULL (defaults to name) */
   wx_kind kind;
   wx_pos pos;
   /* Filled by wx__model_finalize: flows out of this module by kind. */
   uint32_t *exclusive; /* MOVE and CHURN flow indices */
   uint32_t n_exclusive;
-  uint32_t *joins;     /* JOIN flow indices */
+  uint32_t *joins; /* JOIN flow indices */
   uint32_t n_joins;
-  wx_units_cfg units;  /* staff accounts / groups; type NONE when unused */
+  wx_units_cfg units; /* staff accounts / groups; type NONE when unused */
 } wx_module;
 
 /* INITIAL, POISSON: see below.  ADS: paid Moments ads, Poisson arrivals at
@@ -210,9 +210,9 @@ typedef struct {
 typedef struct {
   char *name;
   wx_source_kind kind;
-  uint32_t to;          /* module index */
-  uint32_t count;       /* INITIAL: param, number of people at t = 0 */
-  wx_rate_step *steps;  /* POISSON: ascending `from`, steps[0].from == 0 */
+  uint32_t to;         /* module index */
+  uint32_t count;      /* INITIAL: param, number of people at t = 0 */
+  wx_rate_step *steps; /* POISSON: ascending `from`, steps[0].from == 0 */
   uint32_t n_steps;
   wx_pos pos;
   uint32_t budget, cpm, ctr, convert; /* ADS: params */
@@ -262,7 +262,7 @@ typedef struct {
   wx_pulse *pulses;
   uint32_t n_pulses;
   wx_fission fission;
-  uint32_t views;      /* param; WX_NONE without `recommend` */
+  uint32_t views; /* param; WX_NONE without `recommend` */
   wx_pos pos;
   /* Filled by wx__model_finalize: response flows of members, and of
    * recommended viewers, in declaration order. */
@@ -286,8 +286,8 @@ typedef struct {
   char *label;
   wx_pos pos;
   int has_value, has_repeat;
-  wx_dist value;        /* order value, CNY (a delay form of plain numbers) */
-  uint32_t repeat_p;    /* param: P(another purchase) after each one */
+  wx_dist value;     /* order value, CNY (a delay form of plain numbers) */
+  uint32_t repeat_p; /* param: P(another purchase) after each one */
   wx_dist repeat_delay;
 } wx_outcome;
 
@@ -298,7 +298,7 @@ typedef enum {
   WX_SCOPE_OUTCOME,
   WX_SCOPE_SOURCE,
   WX_SCOPE_TOUCHPOINT,
-  WX_SCOPE_TOTAL,      /* one entity, named "all" */
+  WX_SCOPE_TOTAL, /* one entity, named "all" */
   WX_SCOPE_COUNT
 } wx_scope;
 
@@ -306,9 +306,9 @@ typedef enum {
  * series first reaches `value` (or that it never did). */
 typedef struct {
   char *name;
-  wx_scope scope;      /* MODULE or OUTCOME */
+  wx_scope scope; /* MODULE or OUTCOME */
   uint32_t index;
-  char *metric;        /* a metric of that scope, e.g. "members" */
+  char *metric; /* a metric of that scope, e.g. "members" */
   double value;
   wx_pos pos;
 } wx_kpi_target;
@@ -326,40 +326,40 @@ typedef enum {
 typedef struct {
   wx_prior_kind kind;
   double a, b;
-  double lo, hi;      /* the parameter's valid range, for clamping draws */
+  double lo, hi; /* the parameter's valid range, for clamping draws */
 } wx_prior;
 
 typedef struct {
-  double value;       /* the nominal value (the prior's mean if uncertain) */
+  double value; /* the nominal value (the prior's mean if uncertain) */
   wx_prior prior;
-  char *path;         /* dotted scenario path, e.g. "flows.oa_to_sdr.p" */
+  char *path; /* dotted scenario path, e.g. "flows.oa_to_sdr.p" */
   wx_pos pos;
 } wx_param;
 
 /* A stage of the planner's funnel (top-level `funnel:`); without one the
  * results writer derives stages from the module kinds. */
 typedef enum {
-  WX_STAGE_REACHED,   /* people reached by touchpoints */
-  WX_STAGE_MODULE,    /* joins of one module */
-  WX_STAGE_CUSTOMERS  /* first-time customers (or the first outcome) */
+  WX_STAGE_REACHED,  /* people reached by touchpoints */
+  WX_STAGE_MODULE,   /* joins of one module */
+  WX_STAGE_CUSTOMERS /* first-time customers (or the first outcome) */
 } wx_stage_kind;
 
 typedef struct {
   wx_stage_kind kind;
-  uint32_t module;    /* MODULE: its index */
-  char *name;         /* "reached", "customers" or the module name */
-  char *label;        /* UTF-8, shown in the chart */
+  uint32_t module; /* MODULE: its index */
+  char *name;      /* "reached", "customers" or the module name */
+  char *label;     /* UTF-8, shown in the chart */
 } wx_funnel_stage;
 
 struct wx_model {
   char *path;
   char hash[17];
   char *title;
-  double horizon;     /* days, > 0 */
-  double sample_dt;   /* days, in (0, horizon] */
+  double horizon;   /* days, > 0 */
+  double sample_dt; /* days, in (0, horizon] */
   uint64_t seed;
   uint32_t replications;
-  char *engine;       /* the `engine:` key; NULL: the default (agent) */
+  char *engine; /* the `engine:` key; NULL: the default (agent) */
   wx_pos engine_pos;
 
   wx_module *modules;
@@ -378,7 +378,7 @@ struct wx_model {
   uint32_t n_funnel;
   wx_touchpoint *touchpoints;
   uint32_t n_touchpoints;
-  int32_t start_day;  /* calendar date of t = 0, days since 1970-01-01 */
+  int32_t start_day; /* calendar date of t = 0, days since 1970-01-01 */
 };
 
 /* ------------------------------------------------------------- building */
@@ -391,10 +391,10 @@ wx_model *wx__model_new(void);
  * of memory.  Names must be unique per table: the loader checks that. */
 uint32_t wx__model_add_param(wx_model *m, double value, const char *path,
                              wx_pos pos);
-uint32_t wx__model_add_module(wx_model *m, const char *name,
-                              const char *label, wx_kind kind, wx_pos pos);
-uint32_t wx__model_add_outcome(wx_model *m, const char *name,
-                               const char *label, wx_pos pos);
+uint32_t wx__model_add_module(wx_model *m, const char *name, const char *label,
+                              wx_kind kind, wx_pos pos);
+uint32_t wx__model_add_outcome(wx_model *m, const char *name, const char *label,
+                               wx_pos pos);
 /* `flow` is copied; its name is duplicated; delay edges/weights are taken
  * over (the model frees them). */
 uint32_t wx__model_add_flow(wx_model *m, const wx_flow *flow);

@@ -27,8 +27,10 @@ static double ads_arrivals(const wx_model *m, const wx_source *s, double h) {
   double until = s->until < h ? s->until : h;
   if (!(until > s->from)) return 0;
   wx_ads_values v = {
-      .budget = param(m, s->budget), .cpm = param(m, s->cpm),
-      .ctr = param(m, s->ctr), .convert = param(m, s->convert),
+      .budget = param(m, s->budget),
+      .cpm = param(m, s->cpm),
+      .ctr = param(m, s->ctr),
+      .convert = param(m, s->convert),
       .saturation = s->saturation == WX_NONE ? 0 : param(m, s->saturation),
       .shape = s->shape == WX_NONE ? 1 : param(m, s->shape),
       .audience = s->audience == WX_NONE ? 0 : param(m, s->audience),
@@ -42,8 +44,7 @@ double wx__source_expected(const wx_model *m, uint32_t i, double horizon) {
     case WX_SOURCE_INITIAL: return param(m, s->count);
     case WX_SOURCE_POISSON: return poisson_arrivals(m, s, horizon);
     case WX_SOURCE_ADS: return ads_arrivals(m, s, horizon);
-    case WX_SOURCE_CAMPAIGN:
-      return s->at <= horizon ? param(m, s->count) : 0;
+    case WX_SOURCE_CAMPAIGN: return s->at <= horizon ? param(m, s->count) : 0;
     default: return 0;
   }
 }

@@ -20,11 +20,11 @@ int wx__units_open_at_start(const wx_units_cfg *u);
 
 /* What makes a model large, at nominal values. */
 typedef struct {
-  double people;          /* expected arrivals, every source */
-  uint32_t source;        /* the largest source, or WX_NONE */
+  double people;   /* expected arrivals, every source */
+  uint32_t source; /* the largest source, or WX_NONE */
   double source_people;
-  double units;           /* staff accounts and groups at t = 0 */
-  uint32_t units_module;  /* the module with the most, or WX_NONE */
+  double units;          /* staff accounts and groups at t = 0 */
+  uint32_t units_module; /* the module with the most, or WX_NONE */
   double module_units;
 } wx_memory_drivers;
 

@@ -7,24 +7,29 @@
 
 static const char *scope_names[WX_SCOPE_COUNT] = {
     "module", "flow", "outcome", "source", "touchpoint", "total"};
-static const char *tp_metrics[WX_TP_METRICS] = {
-    "posts", "reached", "unfollows", "shares", "fission_arrivals", "views",
-    "cost", "selected", "refused_posts", "refused_recipients_limit",
-    "refused_daily_once"};
+static const char *tp_metrics[WX_TP_METRICS] = {"posts",
+                                                "reached",
+                                                "unfollows",
+                                                "shares",
+                                                "fission_arrivals",
+                                                "views",
+                                                "cost",
+                                                "selected",
+                                                "refused_posts",
+                                                "refused_recipients_limit",
+                                                "refused_daily_once"};
 static const char *total_metrics[WX_TOTAL_METRICS] = {"cost", "revenue",
-                                                      "purchases",
-                                                      "customers"};
+                                                      "purchases", "customers"};
 static const char *module_metrics[WX_MODULE_METRICS] = {"members", "joins",
                                                         "leaves"};
 
 const char *const wx__staff_metrics[WX_STAFF_METRICS] = {
-    "accounts_active", "friends_max", "accounts_used", "declined",
-    "refused_cap",     "refused_daily", "retries",     "bans",
+    "accounts_active", "friends_max",   "accounts_used", "declined",
+    "refused_cap",     "refused_daily", "retries",       "bans",
     "ban_losses",      "cost"};
 const char *const wx__group_metrics[WX_GROUP_METRICS] = {
-    "groups_open", "groups_full", "refused_full", "retries",
-    "dissolved",   "nf_events",   "nf_leaves",    "welcome_kept",
-    "activity_mean", "cost"};
+    "groups_open", "groups_full", "refused_full", "retries",       "dissolved",
+    "nf_events",   "nf_leaves",   "welcome_kept", "activity_mean", "cost"};
 
 static uint32_t unit_metrics(const wx_module *mod) {
   switch (mod->units.type) {
@@ -238,8 +243,8 @@ void wx__layout_free(wx_layout *l) {
 int wx__series_init(wx_series *s, const wx_layout *l) {
   s->n_samples = l->n_samples;
   s->n_cols = l->n_cols;
-  s->v = calloc((size_t)l->n_samples * (l->n_cols ? l->n_cols : 1),
-                sizeof *s->v);
+  s->v =
+      calloc((size_t)l->n_samples * (l->n_cols ? l->n_cols : 1), sizeof *s->v);
   return s->v ? WX_OK : WX_ENOMEM;
 }
 

@@ -31,14 +31,30 @@ enum { WX_M_MEMBERS, WX_M_JOINS, WX_M_LEAVES, WX_MODULE_METRICS };
  * groups_open, groups_full, activity_mean; cost is cumulative (CNY); the
  * rest are counters. */
 enum {
-  WX_S_ACCOUNTS_ACTIVE, WX_S_FRIENDS_MAX, WX_S_ACCOUNTS_USED, WX_S_DECLINED,
-  WX_S_REFUSED_CAP, WX_S_REFUSED_DAILY, WX_S_RETRIES, WX_S_BANS,
-  WX_S_BAN_LOSSES, WX_S_COST, WX_STAFF_METRICS
+  WX_S_ACCOUNTS_ACTIVE,
+  WX_S_FRIENDS_MAX,
+  WX_S_ACCOUNTS_USED,
+  WX_S_DECLINED,
+  WX_S_REFUSED_CAP,
+  WX_S_REFUSED_DAILY,
+  WX_S_RETRIES,
+  WX_S_BANS,
+  WX_S_BAN_LOSSES,
+  WX_S_COST,
+  WX_STAFF_METRICS
 };
 enum {
-  WX_G_GROUPS_OPEN, WX_G_GROUPS_FULL, WX_G_REFUSED_FULL, WX_G_RETRIES,
-  WX_G_DISSOLVED, WX_G_NF_EVENTS, WX_G_NF_LEAVES, WX_G_WELCOME_KEPT,
-  WX_G_ACTIVITY_MEAN, WX_G_COST, WX_GROUP_METRICS
+  WX_G_GROUPS_OPEN,
+  WX_G_GROUPS_FULL,
+  WX_G_REFUSED_FULL,
+  WX_G_RETRIES,
+  WX_G_DISSOLVED,
+  WX_G_NF_EVENTS,
+  WX_G_NF_LEAVES,
+  WX_G_WELCOME_KEPT,
+  WX_G_ACTIVITY_MEAN,
+  WX_G_COST,
+  WX_GROUP_METRICS
 };
 extern const char *const wx__staff_metrics[WX_STAFF_METRICS];
 extern const char *const wx__group_metrics[WX_GROUP_METRICS];
@@ -84,16 +100,16 @@ typedef struct {
    * Repeat purchases are counted only in the outcome's and total columns. */
   uint32_t *attr_col;
   uint32_t n_samples;
-  double *times;      /* n_samples sample times, days */
-  double horizon;     /* days: the run's, which may differ from the model's */
-  double sample_dt;   /* days: the model's, or the horizon when shorter */
+  double *times;    /* n_samples sample times, days */
+  double horizon;   /* days: the run's, which may differ from the model's */
+  double sample_dt; /* days: the model's, or the horizon when shorter */
   double engine_bytes_max; /* what one engine may hold (the memory guard's
                               share of the budget); 0: no limit */
 } wx_layout;
 
 typedef struct {
   uint32_t n_samples, n_cols;
-  double *v;          /* row-major: v[sample * n_cols + col] */
+  double *v; /* row-major: v[sample * n_cols + col] */
 } wx_series;
 
 /* Builds the layout of m for a run of `horizon` days (0: the model's;

@@ -43,21 +43,19 @@ typedef struct {
 } wx_optim_problem;
 
 typedef struct {
-  double f;              /* best value */
-  unsigned evals;        /* calls of f */
-  int nlopt_result;      /* NLopt's return code (negative: failure) */
+  double f;         /* best value */
+  unsigned evals;   /* calls of f */
+  int nlopt_result; /* NLopt's return code (negative: failure) */
 } wx_optim_result;
 
 /* Minimises f from x (in: x0, feasible; out: the best point).  Returns 0,
  * the objective's status, or -5 (WX_EINVAL: unknown algorithm, x0
  * infeasible, bad bounds) / -1 (WX_ENOMEM) with a message in msg. */
 int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
-                       double *x, wx_optim_result *res, char *msg,
-                       size_t cap);
+                       double *x, wx_optim_result *res, char *msg, size_t cap);
 
 /* Whether x satisfies the bounds and constraints of p within tol. */
-int wx__optim_feasible(const wx_optim_problem *p, const double *x,
-                       double tol);
+int wx__optim_feasible(const wx_optim_problem *p, const double *x, double tol);
 
 /* The largest t in [0, 1] such that x0 + t (x - x0) satisfies the bounds
  * and constraints of p, for a feasible x0 (0 when none but x0 does). */

@@ -18,10 +18,8 @@ typedef struct {
 } algo;
 
 static const algo algos[] = {
-    {"cobyla", NLOPT_LN_COBYLA, 1},
-    {"isres", NLOPT_GN_ISRES, 1},
-    {"bobyqa", NLOPT_LN_BOBYQA, 0},
-    {"sbplx", NLOPT_LN_SBPLX, 0},
+    {"cobyla", NLOPT_LN_COBYLA, 1},         {"isres", NLOPT_GN_ISRES, 1},
+    {"bobyqa", NLOPT_LN_BOBYQA, 0},         {"sbplx", NLOPT_LN_SBPLX, 0},
     {"neldermead", NLOPT_LN_NELDERMEAD, 0},
 };
 #define N_ALGOS (sizeof algos / sizeof *algos)
@@ -38,8 +36,7 @@ static const algo *find(const char *name) {
 
 int wx__optim_known(const char *name) { return name && find(name) != NULL; }
 
-int wx__optim_feasible(const wx_optim_problem *p, const double *x,
-                       double tol) {
+int wx__optim_feasible(const wx_optim_problem *p, const double *x, double tol) {
   for (size_t j = 0; j < p->n; j++)
     if (!(x[j] >= p->lo[j] - tol && x[j] <= p->hi[j] + tol)) return 0;
   for (size_t i = 0; i < p->n_ineq; i++) {
@@ -97,7 +94,8 @@ static void project(const wx_optim_problem *p, const double *x, double *y,
       double *q = inc + i * n;
       for (size_t j = 0; j < n; j++) q[j] += y[j]; /* z = y + q */
       if (i == m) {
-        for (size_t j = 0; j < n; j++) y[j] = fmin(fmax(q[j], p->lo[j]), p->hi[j]);
+        for (size_t j = 0; j < n; j++)
+          y[j] = fmin(fmax(q[j], p->lo[j]), p->hi[j]);
       } else {
         const double *a = p->A + i * n;
         double az = 0, aa = 0;
@@ -111,10 +109,9 @@ static void project(const wx_optim_problem *p, const double *x, double *y,
   }
 }
 
-static double objective(unsigned n, const double *x, double *grad,
-                        void *data) {
+static double objective(unsigned n, const double *x, double *grad, void *data) {
   run *r = data;
-  (void)grad; /* derivative-free algorithms only */
+  (void)grad;                     /* derivative-free algorithms only */
   if (r->evals >= r->max_evals) { /* AUGLAG's inner runs count apart */
     nlopt_force_stop(r->opt);
     return r->fbest;
@@ -207,8 +204,8 @@ static int check(const wx_optim_problem *p, const algo *a, const double *x,
   }
   for (size_t j = 0; j < p->n; j++)
     if (!(p->lo[j] <= p->hi[j]) ||
-        (a->alg == NLOPT_GN_ISRES && !(isfinite(p->lo[j]) &&
-                                       isfinite(p->hi[j])))) {
+        (a->alg == NLOPT_GN_ISRES &&
+         !(isfinite(p->lo[j]) && isfinite(p->hi[j])))) {
       snprintf(msg, cap, "variable %zu: bounds [%g, %g] are not usable", j,
                p->lo[j], p->hi[j]);
       return -5;
@@ -221,23 +218,25 @@ static int check(const wx_optim_problem *p, const algo *a, const double *x,
 }
 
 int wx__optim_minimise(const wx_optim_problem *p, wx_optim_fn f, void *ctx,
-                       double *x, wx_optim_result *res, char *msg,
-                       size_t cap) {
+                       double *x, wx_optim_result *res, char *msg, size_t cap) {
   const algo *a = find(p->algorithm ? p->algorithm : "cobyla");
   int rc = check(p, a, x, msg, cap);
   if (rc != 0) return rc;
   double *x0 = malloc((5 + p->n_ineq) * p->n * sizeof *x0 + 1);
-  run r = {.p = p, .f = f, .ctx = ctx, .fbest = HUGE_VAL,
-           .max_evals = p->max_evals ? p->max_evals
-                                     : 100 * (unsigned)(p->n + 1)};
+  run r = {
+      .p = p,
+      .f = f,
+      .ctx = ctx,
+      .fbest = HUGE_VAL,
+      .max_evals = p->max_evals ? p->max_evals : 100 * (unsigned)(p->n + 1)};
   if (!x0) {
     snprintf(msg, cap, "out of memory setting up the optimiser");
     return -1;
   }
   if (!(r.opt = make(p, a))) {
     free(x0);
-    snprintf(msg, cap, "NLopt refused the problem (%s, %zu variables)",
-             a->name, p->n);
+    snprintf(msg, cap, "NLopt refused the problem (%s, %zu variables)", a->name,
+             p->n);
     return -5;
   }
   memcpy(x0, x, p->n * sizeof *x);

@@ -39,44 +39,44 @@
 #include "wxflow/wxflow.h"
 
 typedef struct {
-  wx_study_factor f;   /* path, name, range [lo, hi], integer, position */
-  int param;           /* model parameter index; -1: structural */
-  double base;         /* the base scenario's value */
+  wx_study_factor f; /* path, name, range [lo, hi], integer, position */
+  int param;         /* model parameter index; -1: structural */
+  double base;       /* the base scenario's value */
 } wx_opt_var;
 
 /* sum_j w[j] x[j] within [lo, hi] (either may be infinite). */
 typedef struct {
   char *name;
   int line, col;
-  double *w;           /* n_vars weights */
+  double *w; /* n_vars weights */
   double lo, hi;
 } wx_opt_constraint;
 
 typedef struct {
   char *file, *title;
   char hash[17];
-  char *base;          /* scenario file, relative paths resolved */
+  char *base; /* scenario file, relative paths resolved */
   int base_line, base_col;
   wx_opt_var *v;
   size_t n_vars;
   wx_opt_constraint *c;
   size_t n_cons;
-  char *kpi;           /* objective KPI */
-  int sense;           /* +1 maximise, -1 minimise */
+  char *kpi; /* objective KPI */
+  int sense; /* +1 maximise, -1 minimise */
   int obj_line, obj_col;
-  char *target;        /* chance constraint: target name, or NULL */
-  double by, p;        /* ... reached by day `by` with probability >= p */
-  char algorithm[16];  /* optim.h name; default cobyla */
-  unsigned max_evals;  /* per NLopt run (default 40 (n + 1)) */
+  char *target;          /* chance constraint: target name, or NULL */
+  double by, p;          /* ... reached by day `by` with probability >= p */
+  char algorithm[16];    /* optim.h name; default cobyla */
+  unsigned max_evals;    /* per NLopt run (default 40 (n + 1)) */
   uint32_t replications; /* search; 0: the base's */
   int seed_set;
   uint64_t seed;
-  unsigned validate_reps;  /* fresh-seed replications (default 2x search) */
-  unsigned best;           /* plans re-evaluated (default 3) */
-  int frontier;            /* index of the constraint varied, or -1 */
-  double *frontier_at;     /* its upper bounds */
+  unsigned validate_reps; /* fresh-seed replications (default 2x search) */
+  unsigned best;          /* plans re-evaluated (default 3) */
+  int frontier;           /* index of the constraint varied, or -1 */
+  double *frontier_at;    /* its upper bounds */
   size_t n_frontier;
-  unsigned curve_points;   /* per variable (default 7) */
+  unsigned curve_points; /* per variable (default 7) */
 } wx_opt_spec;
 
 int wx__opt_spec_load(const char *path, wx_opt_spec **out, wx_diags *d);
@@ -89,10 +89,10 @@ void wx__opt_spec_free(wx_opt_spec *s);
 typedef struct wx_opt_evaluator wx_opt_evaluator;
 
 typedef struct {
-  const char *engine;   /* NULL: the scenario's */
+  const char *engine; /* NULL: the scenario's */
   unsigned threads;
   double memory_budget;
-  double horizon;       /* days; 0: the scenario's (a run option) */
+  double horizon; /* days; 0: the scenario's (a run option) */
   const atomic_int *stop;
 } wx_opt_run_options;
 
@@ -110,8 +110,8 @@ void wx__opt_evaluator_free(wx_opt_evaluator *ev);
 typedef struct {
   unsigned n;
   double *kpi, *num, *den, *hit; /* n each */
-  double mean;         /* objective KPI as `wxflow run` summarises it */
-  double share;        /* of hits; NaN without a chance constraint */
+  double mean;  /* objective KPI as `wxflow run` summarises it */
+  double share; /* of hits; NaN without a chance constraint */
 } wx_opt_sample;
 
 int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
@@ -135,15 +135,15 @@ char *wx__opt_plan_text(wx_opt_evaluator *ev, const double *x, size_t *len,
 
 /* Every evaluation of the search, in order. */
 typedef struct {
-  double *x;           /* n x n_vars */
-  double *f;           /* search objective (to minimise; penalised) */
+  double *x; /* n x n_vars */
+  double *f; /* search objective (to minimise; penalised) */
   double *mean, *share;
   size_t n, cap;
 } wx_opt_trace;
 
 typedef struct {
-  double *base_x, *x;  /* n_vars each: the base plan and the chosen one */
-  double f_search;     /* the chosen plan's objective on the search seeds */
+  double *base_x, *x; /* n_vars each: the base plan and the chosen one */
+  double f_search;    /* the chosen plan's objective on the search seeds */
   wx_opt_trace trace;
   /* fresh seeds (validation): candidates, their means, the chosen one */
   size_t n_cand;
@@ -151,7 +151,7 @@ typedef struct {
   /* confirmation seeds: base and plan, paired gain */
   wx_ci base_ci, plan_ci, gain;
   wx_ci base_share, plan_share; /* chance constraint; n = 0 without */
-  int improved;        /* the gain is significant in the objective's sense */
+  int improved; /* the gain is significant in the objective's sense */
   unsigned evals;
 } wx_opt_result;
 
@@ -172,18 +172,17 @@ typedef struct {
   size_t var;
   double value;
   int feasible;
-  wx_ci ci;            /* objective KPI mean and 95% interval */
+  wx_ci ci; /* objective KPI mean and 95% interval */
 } wx_opt_curve_point;
 
-int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s,
-                   const double *x, wx_opt_curve_point **out, size_t *n,
-                   wx_diags *d);
+int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s, const double *x,
+                   wx_opt_curve_point **out, size_t *n, wx_diags *d);
 
 /* The efficient frontier: the search again at each frontier bound. */
 typedef struct {
   double bound;
-  double *x;           /* n_vars */
-  wx_ci ci;            /* objective on the search seeds at the optimum */
+  double *x; /* n_vars */
+  wx_ci ci;  /* objective on the search seeds at the optimum */
 } wx_opt_frontier_point;
 
 int wx__opt_frontier(wx_opt_evaluator *ev, const wx_opt_spec *s,

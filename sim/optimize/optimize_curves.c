@@ -38,9 +38,8 @@ static int keeps(const wx_opt_spec *s, const double *y) {
   return 1;
 }
 
-int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s,
-                   const double *x, wx_opt_curve_point **out, size_t *n,
-                   wx_diags *d) {
+int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s, const double *x,
+                   wx_opt_curve_point **out, size_t *n, wx_diags *d) {
   unsigned k = s->curve_points;
   *out = NULL;
   *n = 0;
@@ -55,12 +54,11 @@ int wx__opt_curves(wx_opt_evaluator *ev, const wx_opt_spec *s,
       memcpy(y, x, s->n_vars * sizeof *y);
       y[j] = vals[i];
       wx_opt_sample smp;
-      rc = wx__opt_evaluate(ev, y, wx__opt_seed(ev), wx__opt_reps(ev), &smp,
-                            d);
+      rc = wx__opt_evaluate(ev, y, wx__opt_seed(ev), wx__opt_reps(ev), &smp, d);
       if (rc != WX_OK) break;
       wx_opt_curve_point *p = &cp[(*n)++];
-      *p = (wx_opt_curve_point){.var = j, .value = vals[i],
-                                .feasible = keeps(s, y)};
+      *p = (wx_opt_curve_point){
+          .var = j, .value = vals[i], .feasible = keeps(s, y)};
       wx__opt_kpi_ci(ev, &smp, &p->ci);
       wx__opt_sample_free(&smp);
     }

@@ -16,16 +16,16 @@
 struct wx_opt_evaluator {
   const wx_opt_spec *s;
   wx_opt_run_options o;
-  char *data;          /* the base scenario's bytes */
+  char *data; /* the base scenario's bytes */
   size_t len;
-  wx_tree *tree;       /* for structural overrides */
+  wx_tree *tree; /* for structural overrides */
   wx_model *base;
-  int structural;      /* some variable recompiles */
-  int *line, *col;     /* each variable's value in the base text */
+  int structural;  /* some variable recompiles */
+  int *line, *col; /* each variable's value in the base text */
   wx_param_set *set;
   uint64_t seed;
   unsigned reps;
-  int checked;         /* the KPIs were found once */
+  int checked; /* the KPIs were found once */
 };
 
 static int var_error(const wx_opt_spec *s, const wx_opt_var *v, wx_diags *d,
@@ -94,8 +94,8 @@ int wx__opt_evaluator_new(wx_opt_spec *s, const wx_opt_run_options *o,
     return rc;
   }
   ev->seed = s->seed_set ? s->seed : wx_model_seed(ev->base);
-  ev->reps = s->replications ? s->replications
-                             : wx_model_replications(ev->base);
+  ev->reps =
+      s->replications ? s->replications : wx_model_replications(ev->base);
   *out = ev;
   return WX_OK;
 }
@@ -119,8 +119,7 @@ unsigned wx__opt_reps(const wx_opt_evaluator *ev) { return ev->reps; }
 static const struct {
   const char *kpi, *num, *den;
   double shift;
-} ratios[] = {{"cac", "cost", "customers", 0},
-              {"roi", "revenue", "cost", -1}};
+} ratios[] = {{"cac", "cost", "customers", 0}, {"roi", "revenue", "cost", -1}};
 
 static int ratio_index(const char *kpi) {
   for (int i = 0; i < 2; i++)
@@ -135,8 +134,10 @@ int wx__opt_ratio(const wx_opt_evaluator *ev, double *shift) {
 }
 
 static void fmt_value(char *buf, size_t cap, const wx_opt_var *v, double x) {
-  if (v->f.integer) snprintf(buf, cap, "%.0f", round(x));
-  else snprintf(buf, cap, "%.12g", x);
+  if (v->f.integer)
+    snprintf(buf, cap, "%.0f", round(x));
+  else
+    snprintf(buf, cap, "%.12g", x);
 }
 
 /* The model of plan x: the base, or the base tree recompiled with the
@@ -152,8 +153,8 @@ static int plan_model(wx_opt_evaluator *ev, const double *x, wx_model **m,
     if (s->v[j].param >= 0) continue;
     fmt_value(val, sizeof val, &s->v[j], x[j]);
     rc = wx__tree_set_path(ev->tree, s->v[j].f.path, val, d);
-    int n = snprintf(tail + at, sizeof tail - at, "%s: %s\n", s->v[j].f.path,
-                     val);
+    int n =
+        snprintf(tail + at, sizeof tail - at, "%s: %s\n", s->v[j].f.path, val);
     if (n > 0 && (size_t)n < sizeof tail - at) at += (size_t)n;
   }
   if (rc != WX_OK) return WX_ESCENARIO;
@@ -211,7 +212,8 @@ static int collect(const wx_opt_evaluator *ev, const wx_eval *e,
   copy(out->kpi, wx_eval_kpi_values(e, (unsigned)k), n);
   int ri = ratio_index(s->kpi);
   if (ri >= 0) {
-    int a = kpi_of(ev, e, ratios[ri].num, d), b = kpi_of(ev, e, ratios[ri].den, d);
+    int a = kpi_of(ev, e, ratios[ri].num, d),
+        b = kpi_of(ev, e, ratios[ri].den, d);
     if (a < 0 || b < 0) return WX_ESCENARIO;
     copy(out->num, wx_eval_kpi_values(e, (unsigned)a), n);
     copy(out->den, wx_eval_kpi_values(e, (unsigned)b), n);
@@ -241,13 +243,18 @@ int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
   unsigned n_set = 0;
   for (size_t j = 0; j < s->n_vars; j++)
     if (s->v[j].param >= 0)
-      ev->set[n_set++] = (wx_param_set){
-          (unsigned)s->v[j].param, s->v[j].f.integer ? round(x[j]) : x[j]};
-  wx_eval_options eo = {.engine = ev->o.engine, .seed_set = 1, .seed = seed,
-                        .replications = reps, .threads = ev->o.threads,
+      ev->set[n_set++] = (wx_param_set){(unsigned)s->v[j].param,
+                                        s->v[j].f.integer ? round(x[j]) : x[j]};
+  wx_eval_options eo = {.engine = ev->o.engine,
+                        .seed_set = 1,
+                        .seed = seed,
+                        .replications = reps,
+                        .threads = ev->o.threads,
                         .memory_budget = ev->o.memory_budget,
                         .horizon = ev->o.horizon,
-                        .set = ev->set, .n_set = n_set, .stop = ev->o.stop};
+                        .set = ev->set,
+                        .n_set = n_set,
+                        .stop = ev->o.stop};
   wx_eval *e = NULL;
   rc = wx_evaluate(m, &eo, &e, d);
   if (rc == WX_OK) rc = collect(ev, e, out, d);
@@ -290,11 +297,12 @@ static size_t token_end(const char *data, size_t len, size_t i) {
 char *wx__opt_plan_text(wx_opt_evaluator *ev, const double *x, size_t *len,
                         wx_diags *d) {
   const wx_opt_spec *s = ev->s;
-  size_t n = s->n_vars, cap = ev->len + 64 * n + 512 + strlen(s->file),
-         at = 0, from = 0;
+  size_t n = s->n_vars, cap = ev->len + 64 * n + 512 + strlen(s->file), at = 0,
+         from = 0;
   for (size_t j = 0; j < n; j++) cap += strlen(s->v[j].f.path) + 2;
   char *out = malloc(cap);
-  size_t *start = calloc(n + 1, sizeof *start), *end = calloc(n + 1, sizeof *end);
+  size_t *start = calloc(n + 1, sizeof *start),
+         *end = calloc(n + 1, sizeof *end);
   if (!out || !start || !end) {
     free(out);
     free(start);
@@ -302,10 +310,11 @@ char *wx__opt_plan_text(wx_opt_evaluator *ev, const double *x, size_t *len,
     wx__diag(d, WX_ENOMEM, s->file, 0, 0, "out of memory");
     return NULL;
   }
-  at += (size_t)snprintf(out, cap, "# The plan found by `wxflow optimize %s`"
-                         " (%s %s): the base scenario with\n# ",
-                         s->file, s->sense > 0 ? "maximise" : "minimise",
-                         s->kpi);
+  at +=
+      (size_t)snprintf(out, cap,
+                       "# The plan found by `wxflow optimize %s`"
+                       " (%s %s): the base scenario with\n# ",
+                       s->file, s->sense > 0 ? "maximise" : "minimise", s->kpi);
   for (size_t j = 0; j < n; j++) {
     start[j] = offset_of(ev->data, ev->len, ev->line[j], ev->col[j]);
     end[j] = token_end(ev->data, ev->len, start[j]);

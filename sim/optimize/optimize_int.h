@@ -17,9 +17,9 @@ typedef struct {
   double *lo, *hi, *A, *b; /* the full problem: A x <= b */
   size_t rows;
   wx_optim_problem p;
-  double penalty;          /* per unit of missing chance probability */
-  double *x;               /* current plan */
-  size_t *cont;            /* continuous variables */
+  double penalty; /* per unit of missing chance probability */
+  double *x;      /* current plan */
+  size_t *cont;   /* continuous variables */
   size_t n_cont;
 } srch;
 

@@ -12,7 +12,8 @@
 #include "util.h"
 
 int wx__opt_prepare_dir(const char *dir, int force, wx_diags *d) {
-  if (!dir || !*dir) return wx__diag(d, WX_EINVAL, "", 0, 0, "no output directory");
+  if (!dir || !*dir)
+    return wx__diag(d, WX_EINVAL, "", 0, 0, "no output directory");
   if (!force && wx__dir_in_use(dir))
     return wx__diag(d, WX_EEXISTS, dir, 0, 0,
                     "results directory already in use; use --force to "
@@ -181,13 +182,15 @@ static int plan(const wx_opt_outputs *o, FILE *fp) {
 static int manifest(const wx_opt_outputs *o, FILE *fp) {
   const wx_opt_spec *s = o->s;
   const wx_opt_result *r = o->r;
-  fprintf(fp, "{\n  \"wxflow_version\": \"%s\",\n  \"kind\": \"optimize\",\n"
-              "  \"title\": ", wx_version());
+  fprintf(fp,
+          "{\n  \"wxflow_version\": \"%s\",\n  \"kind\": \"optimize\",\n"
+          "  \"title\": ",
+          wx_version());
   wx__json_string(fp, s->title ? s->title : "");
   fputs(",\n  \"optimization\": ", fp);
   wx__json_string(fp, s->file);
-  fprintf(fp, ",\n  \"optimization_hash\": \"fnv1a64:%s\",\n  \"base\": ",
-          s->hash);
+  fprintf(fp,
+          ",\n  \"optimization_hash\": \"fnv1a64:%s\",\n  \"base\": ", s->hash);
   wx__json_string(fp, s->base);
   fprintf(fp, ",\n  \"objective\": {\"%s\": ",
           s->sense > 0 ? "maximize" : "minimize");
@@ -208,16 +211,17 @@ typedef struct {
   int (*write)(const wx_opt_outputs *o, FILE *fp);
 } writer;
 
-static const writer writers[] = {
-    {"plan.yaml", plan},           {"allocation.csv", allocation},
-    {"evaluations.csv", evaluations}, {"validation.csv", validation},
-    {"curves.csv", curves},        {"frontier.csv", frontier},
-    {"manifest.json", manifest}};
+static const writer writers[] = {{"plan.yaml", plan},
+                                 {"allocation.csv", allocation},
+                                 {"evaluations.csv", evaluations},
+                                 {"validation.csv", validation},
+                                 {"curves.csv", curves},
+                                 {"frontier.csv", frontier},
+                                 {"manifest.json", manifest}};
 
 int wx__opt_write(const wx_opt_outputs *o, const char *dir, wx_diags *d) {
   int rc = WX_OK;
-  for (size_t i = 0; rc == WX_OK && i < sizeof writers / sizeof *writers;
-       i++) {
+  for (size_t i = 0; rc == WX_OK && i < sizeof writers / sizeof *writers; i++) {
     const writer *w = &writers[i];
     if (w->write == frontier && !o->n_fp) continue;
     if (w->write == curves && !o->n_cp) continue;

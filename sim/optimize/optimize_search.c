@@ -12,10 +12,9 @@
 #include "optimize_int.h"
 #include "util.h"
 
-#define MAX_ENUM 200    /* integer grids up to this size are enumerated */
-#define MAX_ROUNDS 3    /* continuous / integer alternations */
-#define MAX_PASSES 50   /* integer local-search moves per round */
-
+#define MAX_ENUM   200 /* integer grids up to this size are enumerated */
+#define MAX_ROUNDS 3   /* continuous / integer alternations */
+#define MAX_PASSES 50  /* integer local-search moves per round */
 
 /* ------------------------------------------------------------- problem */
 
@@ -36,8 +35,8 @@ static int build(srch *q, const wx_opt_spec *s, double frontier_hi) {
   }
   for (size_t i = 0; i < s->n_cons; i++) {
     const wx_opt_constraint *c = &s->c[i];
-    double hi = (int)i == s->frontier && !isnan(frontier_hi) ? frontier_hi
-                                                             : c->hi;
+    double hi =
+        (int)i == s->frontier && !isnan(frontier_hi) ? frontier_hi : c->hi;
     for (int side = 0; side < 2; side++) {
       double bound = side ? -c->lo : hi;
       if (!isfinite(bound)) continue;
@@ -46,8 +45,12 @@ static int build(srch *q, const wx_opt_spec *s, double frontier_hi) {
       q->b[q->rows++] = bound;
     }
   }
-  q->p = (wx_optim_problem){.n = n, .lo = q->lo, .hi = q->hi, .A = q->A,
-                            .b = q->b, .n_ineq = q->rows};
+  q->p = (wx_optim_problem){.n = n,
+                            .lo = q->lo,
+                            .hi = q->hi,
+                            .A = q->A,
+                            .b = q->b,
+                            .n_ineq = q->rows};
   return WX_OK;
 }
 
@@ -81,9 +84,10 @@ static int start(srch *q, wx_opt_result *r) {
     q->x[j] = q->lo[j] + t * (q->x[j] - q->lo[j]);
     if (s->v[j].f.integer) q->x[j] = floor(q->x[j] + 1e-9);
   }
-  return wx__opt_feasible(q, q->x) ? WX_OK
-                           : wx__diag(q->d, WX_ESCENARIO, s->file, 0, 0,
-                                      "no feasible starting plan found");
+  return wx__opt_feasible(q, q->x)
+             ? WX_OK
+             : wx__diag(q->d, WX_ESCENARIO, s->file, 0, 0,
+                        "no feasible starting plan found");
 }
 
 /* ----------------------------------------------------------- objective */
@@ -130,8 +134,8 @@ static int plan_value(srch *q, const double *x, double *f) {
       return WX_OK;
     }
   wx_opt_sample smp;
-  int rc = wx__opt_evaluate(q->ev, x, wx__opt_seed(q->ev),
-                            wx__opt_reps(q->ev), &smp, q->d);
+  int rc = wx__opt_evaluate(q->ev, x, wx__opt_seed(q->ev), wx__opt_reps(q->ev),
+                            &smp, q->d);
   if (rc != WX_OK) return rc;
   *f = wx__opt_score(q, &smp);
   rc = trace_add(q->tr, q->n, x, *f, smp.mean, smp.share);
@@ -176,10 +180,17 @@ static int continuous(srch *q, unsigned max_evals) {
       if (q->s->v[j].f.integer) b[i] -= q->A[i * n + j] * q->x[j];
     for (size_t k = 0; k < m; k++) A[i * m + k] = q->A[i * n + q->cont[k]];
   }
-  wx_optim_problem p = {.n = m, .lo = lo, .hi = hi, .A = A, .b = b,
-                        .n_ineq = q->rows, .algorithm = q->s->algorithm,
-                        .max_evals = max_evals, .xtol_rel = 1e-3,
-                        .step = step, .seed = wx__opt_seed(q->ev)};
+  wx_optim_problem p = {.n = m,
+                        .lo = lo,
+                        .hi = hi,
+                        .A = A,
+                        .b = b,
+                        .n_ineq = q->rows,
+                        .algorithm = q->s->algorithm,
+                        .max_evals = max_evals,
+                        .xtol_rel = 1e-3,
+                        .step = step,
+                        .seed = wx__opt_seed(q->ev)};
   sub c = {q, full};
   wx_optim_result res;
   char msg[256];
@@ -233,7 +244,8 @@ static int local_search(srch *q, int *moved) {
     if (q->s->v[j].f.integer) wide = fmax(wide, q->hi[j] - q->lo[j]);
   int rc = plan_value(q, q->x, &fx);
   *moved = 0;
-  for (double step = fmax(1, floor(wide / 4)); rc == WX_OK; step = floor(step / 2)) {
+  for (double step = fmax(1, floor(wide / 4)); rc == WX_OK;
+       step = floor(step / 2)) {
     rc = moves(q, step, &fx, moved);
     if (step <= 1) break;
   }
@@ -296,8 +308,10 @@ static int run_search(wx_opt_evaluator *ev, const wx_opt_spec *s,
   int rc = build(q, s, frontier_hi);
   if (rc == WX_OK) {
     r->base_x = calloc(2 * s->n_vars + 1, sizeof *r->base_x);
-    if (!r->base_x) rc = WX_ENOMEM;
-    else r->x = r->base_x + s->n_vars;
+    if (!r->base_x)
+      rc = WX_ENOMEM;
+    else
+      r->x = r->base_x + s->n_vars;
   }
   if (rc == WX_OK) rc = start(q, r);
   double f0 = 0;
@@ -348,15 +362,17 @@ int wx__opt_frontier(wx_opt_evaluator *ev, const wx_opt_spec *s,
     rc = run_search(ev, s, o, s->frontier_at[i], &q, &r, d);
     wx_opt_sample smp;
     if (rc == WX_OK)
-      rc = wx__opt_evaluate(ev, r.x, wx__opt_seed(ev), wx__opt_reps(ev),
-                            &smp, d);
+      rc = wx__opt_evaluate(ev, r.x, wx__opt_seed(ev), wx__opt_reps(ev), &smp,
+                            d);
     if (rc == WX_OK) {
       fp[i].bound = s->frontier_at[i];
       wx__opt_kpi_ci(ev, &smp, &fp[i].ci);
       wx__opt_sample_free(&smp);
       fp[i].x = r.x == NULL ? NULL : malloc(s->n_vars * sizeof *fp[i].x);
-      if (!fp[i].x) rc = WX_ENOMEM;
-      else memcpy(fp[i].x, r.x, s->n_vars * sizeof *fp[i].x);
+      if (!fp[i].x)
+        rc = WX_ENOMEM;
+      else
+        memcpy(fp[i].x, r.x, s->n_vars * sizeof *fp[i].x);
       *n = i + 1;
     }
     unbuild(&q);

@@ -16,10 +16,9 @@
 #include "yaml_tree.h"
 
 static const char *const top_keys[] = {
-    "title",     "base",   "variables", "constraints", "objective",
-    "chance",    "search", "validate",  "frontier",    "curves",
-    "replications", "seed"};
-#define N_TOP (sizeof top_keys / sizeof *top_keys)
+    "title",  "base",     "variables", "constraints", "objective",    "chance",
+    "search", "validate", "frontier",  "curves",      "replications", "seed"};
+#define N_TOP    (sizeof top_keys / sizeof *top_keys)
 #define MAX_VARS 64
 
 typedef struct {
@@ -42,8 +41,8 @@ static void err(octx *c, const wx_node *n, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
+  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
+           msg);
 }
 
 void wx__opt_spec_free(wx_opt_spec *s) {
@@ -87,8 +86,10 @@ static int number(octx *c, const wx_node *n, const char *what, double *x) {
   const char *t = scalar(c, n, what);
   if (t && wx__study_number(t, x) && isfinite(*x)) return 1;
   if (t)
-    err(c, n, "`%s` must be a number such as 6000/d, 12, 30%% or 90d; got "
-        "`%.40s`", what, t);
+    err(c, n,
+        "`%s` must be a number such as 6000/d, 12, 30%% or 90d; got "
+        "`%.40s`",
+        what, t);
   return 0;
 }
 
@@ -109,8 +110,10 @@ static int count(octx *c, const wx_node *n, const char *what, uint64_t lo,
 static void read_vars(octx *c, const wx_node *n) {
   wx_opt_spec *s = c->s;
   if (n->type != WX_NODE_MAP || n->n == 0 || n->n > MAX_VARS) {
-    err(c, n, "`variables` must map 1 to %d dotted paths to {range: [low, "
-        "high]}", MAX_VARS);
+    err(c, n,
+        "`variables` must map 1 to %d dotted paths to {range: [low, "
+        "high]}",
+        MAX_VARS);
     return;
   }
   if (!(s->v = calloc(n->n, sizeof *s->v))) {
@@ -119,8 +122,8 @@ static void read_vars(octx *c, const wx_node *n) {
   }
   for (size_t i = 0; i < n->n; i++) {
     wx_opt_var *v = &s->v[s->n_vars];
-    int rc = wx__study_factor_read(c->file, n->keys[i], n->vals[i], &v->f,
-                                   c->d);
+    int rc =
+        wx__study_factor_read(c->file, n->keys[i], n->vals[i], &v->f, c->d);
     s->n_vars++;
     if (rc == WX_ENOMEM) c->nomem = 1;
     if (rc != WX_OK) {
@@ -128,8 +131,10 @@ static void read_vars(octx *c, const wx_node *n) {
       continue;
     }
     if (v->f.kind != WX_FACTOR_RANGE || v->f.log_scale)
-      err(c, n->keys[i], "variable `%s` needs `range: [low, high]` (levels, "
-          "distributions and log scales are for studies)", v->f.path);
+      err(c, n->keys[i],
+          "variable `%s` needs `range: [low, high]` (levels, "
+          "distributions and log scales are for studies)",
+          v->f.path);
   }
 }
 
@@ -173,8 +178,10 @@ static void read_constraint(octx *c, const wx_node *key, const wx_node *n,
     return;
   }
   if (n->type != WX_NODE_MAP || !wx__node_get(n, "sum")) {
-    err(c, key, "constraint `%s` must be {sum: [variables], max: X} (and/or "
-        "min: X)", k->name);
+    err(c, key,
+        "constraint `%s` must be {sum: [variables], max: X} (and/or "
+        "min: X)",
+        k->name);
     return;
   }
   keys_in(c, n, keys, 3, "a constraint");
@@ -218,14 +225,15 @@ static void read_constraints(octx *c, const wx_node *n) {
 
 static void read_objective(octx *c, const wx_node *n) {
   wx_opt_spec *s = c->s;
-  const wx_node *mx = n->type == WX_NODE_MAP ? wx__node_get(n, "maximize")
-                                             : NULL;
-  const wx_node *mn = n->type == WX_NODE_MAP ? wx__node_get(n, "minimize")
-                                             : NULL;
+  const wx_node *mx =
+      n->type == WX_NODE_MAP ? wx__node_get(n, "maximize") : NULL;
+  const wx_node *mn =
+      n->type == WX_NODE_MAP ? wx__node_get(n, "minimize") : NULL;
   s->obj_line = n->line;
   s->obj_col = n->col;
   if (n->type != WX_NODE_MAP || n->n != 1 || (!mx && !mn)) {
-    err(c, n, "`objective` must be {maximize: KPI} or {minimize: KPI}, e.g. "
+    err(c, n,
+        "`objective` must be {maximize: KPI} or {minimize: KPI}, e.g. "
         "{maximize: customers}, {minimize: cac}");
     return;
   }
@@ -242,7 +250,8 @@ static void read_chance(octx *c, const wx_node *n) {
   const wx_node *t, *b, *p;
   if (n->type != WX_NODE_MAP || !(t = wx__node_get(n, "target")) ||
       !(b = wx__node_get(n, "by")) || !(p = wx__node_get(n, "p"))) {
-    err(c, n, "`chance` must be {target: NAME, by: DAY, p: PROBABILITY}, "
+    err(c, n,
+        "`chance` must be {target: NAME, by: DAY, p: PROBABILITY}, "
         "e.g. {target: friends_50k, by: 120d, p: 90%%}");
     return;
   }
@@ -268,7 +277,8 @@ static void read_search(octx *c, const wx_node *n) {
     const char *a = scalar(c, v, "algorithm");
     if (a && !wx__optim_known(a))
       err(c, v, "unknown algorithm `%.40s` (%s)", a, wx__optim_algorithms());
-    else if (a) snprintf(s->algorithm, sizeof s->algorithm, "%s", a);
+    else if (a)
+      snprintf(s->algorithm, sizeof s->algorithm, "%s", a);
   }
   if ((v = wx__node_get(n, "max_evals")) &&
       count(c, v, "max_evals", 1, 100000, &x))
@@ -348,16 +358,16 @@ static void read_scalars(octx *c, const wx_node *st) {
   if ((n = wx__node_get(st, "seed")) &&
       count(c, n, "seed", 0, UINT64_MAX, &s->seed))
     s->seed_set = 1;
-  if ((n = wx__node_get(st, "curves")) &&
-      count(c, n, "curves", 0, 101, &x))
+  if ((n = wx__node_get(st, "curves")) && count(c, n, "curves", 0, 101, &x))
     s->curve_points = (unsigned)x;
 }
 
 static void read_top(octx *c, const wx_node *root) {
-  const wx_node *st = root->type == WX_NODE_MAP
-                          ? wx__node_get(root, "optimize") : NULL;
+  const wx_node *st =
+      root->type == WX_NODE_MAP ? wx__node_get(root, "optimize") : NULL;
   if (!st || st->type != WX_NODE_MAP || root->n != 1) {
-    err(c, root, "an optimisation file has one top-level key, `optimize:`, "
+    err(c, root,
+        "an optimisation file has one top-level key, `optimize:`, "
         "holding base, variables, objective and optional constraints");
     return;
   }
@@ -366,12 +376,14 @@ static void read_top(octx *c, const wx_node *root) {
   const wx_node *n;
   if (!(n = wx__node_get(st, "variables")))
     err(c, st, "`optimize` needs `variables`: dotted paths with a range");
-  else read_vars(c, n);
+  else
+    read_vars(c, n);
   if (c->nomem) return;
   if ((n = wx__node_get(st, "constraints"))) read_constraints(c, n);
   if (!(n = wx__node_get(st, "objective")))
     err(c, st, "`optimize` needs `objective`, e.g. {maximize: customers}");
-  else read_objective(c, n);
+  else
+    read_objective(c, n);
   if ((n = wx__node_get(st, "chance"))) read_chance(c, n);
   if ((n = wx__node_get(st, "search"))) read_search(c, n);
   if ((n = wx__node_get(st, "validate"))) read_validate(c, n);
@@ -401,8 +413,10 @@ int wx__opt_spec_parse(const char *name, const char *data, size_t len,
     octx c = {.file = name, .d = d, .s = s};
     read_top(&c, t->root);
     wx__tree_free(t);
-    if (c.nomem) rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
-    else if (c.errors) rc = WX_ESCENARIO;
+    if (c.nomem)
+      rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
+    else if (c.errors)
+      rc = WX_ESCENARIO;
   }
   if (rc != WX_OK) {
     if (d) wx__diags_sort(d);

@@ -214,15 +214,15 @@ static int run_parser(parser *ps) {
   }
   ps->c->ncols = read_record(ps, &at_eof);
   check_header(ps);
-  while (!ps->oom && ps->p < ps->end && !only_newlines_left(ps))
-    read_row(ps);
-  if (ps->oom) return wx__diag(ps->d, WX_ENOMEM, ps->c->name, 0, 0,
-                               "out of memory reading CSV");
+  while (!ps->oom && ps->p < ps->end && !only_newlines_left(ps)) read_row(ps);
+  if (ps->oom)
+    return wx__diag(ps->d, WX_ENOMEM, ps->c->name, 0, 0,
+                    "out of memory reading CSV");
   return ps->errors ? WX_EINVAL : WX_OK;
 }
 
-int wx__csv_parse(const char *name, const char *data, size_t len,
-                  wx_csv **out, wx_diags *diags) {
+int wx__csv_parse(const char *name, const char *data, size_t len, wx_csv **out,
+                  wx_diags *diags) {
   if (!out || (!data && len)) return WX_EINVAL;
   *out = NULL;
   wx_csv *c = calloc(1, sizeof *c);

@@ -17,8 +17,8 @@ typedef struct wx_csv wx_csv;
  * diagnostic); a malformed one WX_EINVAL with every bad line reported. */
 int wx__csv_load(const char *path, wx_csv **out, wx_diags *diags);
 /* The same from memory; `name` is the file name used in diagnostics. */
-int wx__csv_parse(const char *name, const char *data, size_t len,
-                  wx_csv **out, wx_diags *diags);
+int wx__csv_parse(const char *name, const char *data, size_t len, wx_csv **out,
+                  wx_diags *diags);
 void wx__csv_free(wx_csv *c);
 
 size_t wx__csv_rows(const wx_csv *c); /* data rows, header excluded */

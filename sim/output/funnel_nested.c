@@ -29,7 +29,8 @@ static int arrivals_into(const wx_model *m, uint32_t module) {
         (m->sources[s].fission.on && m->sources[s].fission.into == module))
       return 1;
   for (uint32_t i = 0; i < m->n_touchpoints; i++)
-    if (m->touchpoints[i].fission.on && m->touchpoints[i].fission.into == module)
+    if (m->touchpoints[i].fission.on &&
+        m->touchpoints[i].fission.into == module)
       return 1;
   return 0;
 }

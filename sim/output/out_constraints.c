@@ -61,8 +61,8 @@ static double mean_last(const wx_run_ctx *c, uint32_t col) {
 }
 
 static void row_named(FILE *fp, const wx_run_ctx *c, const char *name,
-                      const char *prefix, const char *what,
-                      const char *label, uint32_t col, double *scratch) {
+                      const char *prefix, const char *what, const char *label,
+                      uint32_t col, double *scratch) {
   char b[32], text[400];
   double day = first_bind(c, col, scratch);
   fprintf(fp, "%s.%s,", name, what);
@@ -124,11 +124,10 @@ static void module_rows(FILE *fp, const wx_run_ctx *c, uint32_t i,
         scratch);
     return;
   }
-  row(fp, c, mod, "friend_cap", "friend cap", base + WX_S_REFUSED_CAP,
-      scratch);
+  row(fp, c, mod, "friend_cap", "friend cap", base + WX_S_REFUSED_CAP, scratch);
   if (isfinite(mod->units.daily_adds))
-    row(fp, c, mod, "daily_adds", "daily add limit",
-        base + WX_S_REFUSED_DAILY, scratch);
+    row(fp, c, mod, "daily_adds", "daily add limit", base + WX_S_REFUSED_DAILY,
+        scratch);
   if (mod->units.accept != WX_NONE)
     row(fp, c, mod, "accept", "declined requests", base + WX_S_DECLINED,
         scratch);

@@ -99,7 +99,8 @@ static size_t quantile_list(const wx_run_options *o, double *out) {
   for (size_t q = 0; q < WX_NQ; q++) out[n++] = wx__quantile_probs[q];
   for (unsigned i = 0; o->quantiles && i < o->n_quantiles; i++) {
     int dup = 0;
-    for (size_t q = 0; q < n; q++) dup |= fabs(out[q] - o->quantiles[i]) < 1e-12;
+    for (size_t q = 0; q < n; q++)
+      dup |= fabs(out[q] - o->quantiles[i]) < 1e-12;
     if (!dup && n < WX_MAX_QUANTILES) out[n++] = o->quantiles[i];
   }
   qsort(out, n, sizeof *out, by_value);

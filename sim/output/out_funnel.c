@@ -48,8 +48,10 @@ static uint32_t build_declared(stage *st, const wx_model *m,
     const wx_funnel_stage *fs = &m->funnel[k];
     st[k].stage = fs->name;
     st[k].label = fs->label;
-    if (fs->kind == WX_STAGE_REACHED) add_reached(&st[k], m, l);
-    else if (fs->kind == WX_STAGE_CUSTOMERS) add_customers(&st[k], m, l);
+    if (fs->kind == WX_STAGE_REACHED)
+      add_reached(&st[k], m, l);
+    else if (fs->kind == WX_STAGE_CUSTOMERS)
+      add_customers(&st[k], m, l);
     else
       st[k].cols[st[k].n++] =
           l->module_base + fs->module * WX_MODULE_METRICS + WX_M_JOINS;

@@ -6,17 +6,21 @@
 void wx__json_string(FILE *fp, const char *s) {
   fputc('"', fp);
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\') fprintf(fp, "\\%c", *p);
-    else if (*p == '\n') fputs("\\n", fp);
-    else if (*p < 0x20) fprintf(fp, "\\u%04x", *p);
-    else fputc(*p, fp);
+    if (*p == '"' || *p == '\\')
+      fprintf(fp, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", fp);
+    else if (*p < 0x20)
+      fprintf(fp, "\\u%04x", *p);
+    else
+      fputc(*p, fp);
   }
   fputc('"', fp);
 }
 
 static const char *prior_name(wx_prior_kind k) {
-  static const char *names[] = {"none", "beta", "gamma", "lognormal",
-                                "uniform", "normal"};
+  static const char *names[] = {"none",      "beta",    "gamma",
+                                "lognormal", "uniform", "normal"};
   return (unsigned)k <= WX_PRIOR_NORMAL ? names[k] : "?";
 }
 
@@ -47,7 +51,8 @@ static void write_run_options(FILE *fp, const wx_run_ctx *c) {
   if (wx__engine_is_auto(asked)) /* the engine above is auto's choice */
     fputs(",\n  \"engine_requested\": \"auto\"", fp);
   fprintf(fp, ",\n  \"horizon_days\": %s,\n  \"sample_every_days\": %s,\n",
-          wx__fmt_num(a, c->layout.horizon), wx__fmt_num(b, c->layout.sample_dt));
+          wx__fmt_num(a, c->layout.horizon),
+          wx__fmt_num(b, c->layout.sample_dt));
   fputs("  \"quantiles\": [", fp);
   for (unsigned i = 0; i < c->o->n_quantiles; i++)
     fprintf(fp, "%s%s", i ? ", " : "", wx__fmt_num(a, c->o->quantiles[i]));
@@ -64,16 +69,18 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
   int rc = wx__outfile_open_in(&f, dir, "manifest.json", c->diags);
   if (rc != WX_OK) return rc;
   const wx_model *m = c->m;
-  fprintf(f.fp, "{\n  \"wxflow_version\": \"%s\",\n  \"scenario\": ",
-          wx_version());
+  fprintf(f.fp,
+          "{\n  \"wxflow_version\": \"%s\",\n  \"scenario\": ", wx_version());
   wx__json_string(f.fp, wx_model_path(m));
-  fprintf(f.fp, ",\n  \"scenario_hash\": \"fnv1a64:%s\",\n  \"title\": ",
-          m->hash);
+  fprintf(f.fp,
+          ",\n  \"scenario_hash\": \"fnv1a64:%s\",\n  \"title\": ", m->hash);
   wx__json_string(f.fp, m->title ? m->title : "");
-  fprintf(f.fp, ",\n  \"status\": \"%s\",\n", r->partial ? "partial" : "complete");
+  fprintf(f.fp, ",\n  \"status\": \"%s\",\n",
+          r->partial ? "partial" : "complete");
   fprintf(f.fp, "  \"seed\": %llu,\n", (unsigned long long)r->seed);
-  fprintf(f.fp, "  \"seed_derivation\": \"replication r uses splitmix64 "
-                "streams of (seed, r)\",\n");
+  fprintf(f.fp,
+          "  \"seed_derivation\": \"replication r uses splitmix64 "
+          "streams of (seed, r)\",\n");
   fprintf(f.fp, "  \"replications_requested\": %u,\n", r->n_requested);
   fprintf(f.fp, "  \"replications_completed\": %u,\n", r->n_reps);
   fprintf(f.fp, "  \"threads\": %u,\n", r->threads);
@@ -90,9 +97,11 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
   fputs(",\n", f.fp);
   fputs("  \"files\": [\"entities.csv\", ", f.fp);
   if (!c->o->no_series) fputs("\"series.csv\", ", f.fp);
-  fputs("\"series_stats.csv\", \"kpis.csv\", \"kpi_summary.csv\", "
-        "\"params.csv\", \"prcc.csv\", \"summary.json\", "
-        "\"constraints.csv\"", f.fp);
+  fputs(
+      "\"series_stats.csv\", \"kpis.csv\", \"kpi_summary.csv\", "
+      "\"params.csv\", \"prcc.csv\", \"summary.json\", "
+      "\"constraints.csv\"",
+      f.fp);
   if (wx__funnel_written(c)) fputs(", \"funnel.csv\"", f.fp);
   fputs("]\n}\n", f.fp);
   return wx__outfile_commit(&f, c->diags);
@@ -111,7 +120,7 @@ int wx__write_summary_json(const wx_results *r, const char *dir,
     fputs(i ? ",\n    {\"kpi\": " : "\n    {\"kpi\": ", f.fp);
     wx__json_string(f.fp, r->defs[i].name);
     fprintf(f.fp, ", \"unit\": \"%s\", \"n\": %u", r->defs[i].unit, s->n);
-    const double v[] = {s->mean, s->sd, s->ci_low, s->ci_high,
+    const double v[] = {s->mean, s->sd,   s->ci_low, s->ci_high,
                         s->q[0], s->q[2], s->q[4]};
     const char *k[] = {"mean", "sd", "ci_low", "ci_high", "p5", "p50", "p95"};
     for (int j = 0; j < 7; j++) {

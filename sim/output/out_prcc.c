@@ -18,14 +18,19 @@ int wx__prcc_estimated(const wx_run_ctx *c) {
 void wx__prcc_note(const wx_run_ctx *c, char *buf, size_t size) {
   uint32_t k = c->n_priors, n = c->prior_acc.n;
   if (k == 0)
-    snprintf(buf, size, "not estimated: the scenario has no uncertain "
+    snprintf(buf, size,
+             "not estimated: the scenario has no uncertain "
              "parameters (priors)");
   else if (!wx__prcc_estimated(c))
-    snprintf(buf, size, "not estimated: %u uncertain parameters need more "
-             "than %u replications, the run has %u", k, k + 2, n);
+    snprintf(buf, size,
+             "not estimated: %u uncertain parameters need more "
+             "than %u replications, the run has %u",
+             k, k + 2, n);
   else
-    snprintf(buf, size, "%u uncertain parameters against each KPI over %u "
-             "replications", k, n);
+    snprintf(buf, size,
+             "%u uncertain parameters against each KPI over %u "
+             "replications",
+             k, n);
 }
 
 /* Replications where the KPI and every draw are finite (the rows the
@@ -44,8 +49,8 @@ static uint32_t rows_kept(const double *X, const double *y, uint32_t n,
 static void write_kpi(FILE *fp, const wx_run_ctx *c, uint32_t kpi,
                       const double *X, const double *w) {
   uint32_t k = c->n_priors, n = c->prior_acc.n;
-  uint32_t m = rows_kept(X, c->kpi_acc.values + (size_t)kpi * c->kpi_acc.cap,
-                         n, k);
+  uint32_t m =
+      rows_kept(X, c->kpi_acc.values + (size_t)kpi * c->kpi_acc.cap, n, k);
   char b[32];
   for (uint32_t i = 0; i < k; i++) {
     wx__csv_field(fp, c->kpis.defs[kpi].name);
@@ -64,7 +69,8 @@ static double *draws_by_row(const wx_run_ctx *c) {
   if (!X) return NULL;
   for (uint32_t j = 0; j < n; j++)
     for (uint32_t i = 0; i < k; i++)
-      X[(size_t)j * k + i] = c->prior_acc.values[(size_t)i * c->prior_acc.cap + j];
+      X[(size_t)j * k + i] =
+          c->prior_acc.values[(size_t)i * c->prior_acc.cap + j];
   return X;
 }
 

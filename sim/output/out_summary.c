@@ -40,8 +40,10 @@ int wx_results_print(const wx_results *r, FILE *fp) {
     fprintf(fp, "%12s  ", pretty(a, s->q[2]));
     fprintf(fp, "%12s\n", pretty(a, s->q[4]));
   }
-  fprintf(fp, "%u replication%s%s.  n counts replications with a value "
-          "(target_day: those that reached the target).\n", r->n_reps,
-          r->n_reps == 1 ? "" : "s", r->partial ? " (partial: interrupted)" : "");
+  fprintf(fp,
+          "%u replication%s%s.  n counts replications with a value "
+          "(target_day: those that reached the target).\n",
+          r->n_reps, r->n_reps == 1 ? "" : "s",
+          r->partial ? " (partial: interrupted)" : "");
   return ferror(fp) ? WX_EIO : WX_OK;
 }

@@ -21,8 +21,8 @@ static double now_seconds(void) {
 
 /* Creates and locks the directory (results_dir.h); a new run needs it
  * empty, or --force, which clears the earlier run first. */
-static int prepare_dir(const wx_run_options *o, wx_dir_lock *lk,
-                       int *created, wx_diags *diags) {
+static int prepare_dir(const wx_run_options *o, wx_dir_lock *lk, int *created,
+                       wx_diags *diags) {
   lk->fd = -1;
   lk->path = NULL;
   if (!o->out_dir || !*o->out_dir)
@@ -100,24 +100,25 @@ static int commit_all(wx_run_ctx *c, wx_results *r, const char **doing) {
   int rc = WX_OK;
   *doing = "writing series.csv";
   if (c->series_csv.fp) rc = wx__outfile_commit(&c->series_csv, c->diags);
-  if (rc == WX_OK) *doing = "writing kpis.csv",
-                   rc = wx__outfile_commit(&c->kpis_csv, c->diags);
-  if (rc == WX_OK) *doing = "writing params.csv",
-                   rc = wx__outfile_commit(&c->params_csv, c->diags);
-  if (rc == WX_OK) *doing = "writing series_stats.csv",
-                   rc = wx__write_series_stats(c, dir);
-  if (rc == WX_OK) *doing = "writing kpi_summary.csv",
-                   rc = wx__write_kpi_summary(c, r, dir);
-  if (rc == WX_OK) *doing = "writing prcc.csv",
-                   rc = wx__write_prcc(c, dir);
-  if (rc == WX_OK) *doing = "writing constraints.csv",
-                   rc = wx__write_constraints(c, dir);
-  if (rc == WX_OK) *doing = "writing funnel.csv",
-                   rc = wx__write_funnel(c, dir);
-  if (rc == WX_OK) *doing = "writing summary.json",
-                   rc = wx__write_summary_json(r, dir, c->diags);
-  if (rc == WX_OK) *doing = "writing manifest.json",
-                   rc = wx__write_manifest(c, r, dir);
+  if (rc == WX_OK)
+    *doing = "writing kpis.csv",
+    rc = wx__outfile_commit(&c->kpis_csv, c->diags);
+  if (rc == WX_OK)
+    *doing = "writing params.csv",
+    rc = wx__outfile_commit(&c->params_csv, c->diags);
+  if (rc == WX_OK)
+    *doing = "writing series_stats.csv", rc = wx__write_series_stats(c, dir);
+  if (rc == WX_OK)
+    *doing = "writing kpi_summary.csv", rc = wx__write_kpi_summary(c, r, dir);
+  if (rc == WX_OK) *doing = "writing prcc.csv", rc = wx__write_prcc(c, dir);
+  if (rc == WX_OK)
+    *doing = "writing constraints.csv", rc = wx__write_constraints(c, dir);
+  if (rc == WX_OK) *doing = "writing funnel.csv", rc = wx__write_funnel(c, dir);
+  if (rc == WX_OK)
+    *doing = "writing summary.json",
+    rc = wx__write_summary_json(r, dir, c->diags);
+  if (rc == WX_OK)
+    *doing = "writing manifest.json", rc = wx__write_manifest(c, r, dir);
   return rc;
 }
 
@@ -128,10 +129,9 @@ static int commit_all(wx_run_ctx *c, wx_results *r, const char **doing) {
  * it held. */
 static void roll_back(const wx_run_options *o) {
   static const char *const names[] = {
-      "manifest.json",    "summary.json",    "entities.csv",
-      "series.csv",       "kpis.csv",        "params.csv",
-      "series_stats.csv", "kpi_summary.csv", "constraints.csv",
-      "funnel.csv",       "prcc.csv"};
+      "manifest.json",   "summary.json", "entities.csv",     "series.csv",
+      "kpis.csv",        "params.csv",   "series_stats.csv", "kpi_summary.csv",
+      "constraints.csv", "funnel.csv",   "prcc.csv"};
   if (o->resume || o->force) return;
   char path[4096];
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
@@ -150,12 +150,17 @@ static void say_nomem(wx_diags *d, size_t had, const char *dir,
 
 /* The run's options for the core. */
 static void eval_options(const wx_run_options *o, wx_eval_options *eo) {
-  *eo = (wx_eval_options){
-      .engine = o->engine, .seed_set = o->seed_set, .seed = o->seed,
-      .replications = o->replications, .threads = o->threads,
-      .horizon = o->horizon, .memory_budget = o->memory_budget,
-      .keep_series = 1, .progress = o->progress,
-      .progress_ctx = o->progress_ctx, .stop = o->stop};
+  *eo = (wx_eval_options){.engine = o->engine,
+                          .seed_set = o->seed_set,
+                          .seed = o->seed,
+                          .replications = o->replications,
+                          .threads = o->threads,
+                          .horizon = o->horizon,
+                          .memory_budget = o->memory_budget,
+                          .keep_series = 1,
+                          .progress = o->progress,
+                          .progress_ctx = o->progress_ctx,
+                          .stop = o->stop};
   if (o->shard_to > o->shard_from) {
     eo->first_rep = o->shard_from;
     eo->replications = o->shard_to;
@@ -195,8 +200,8 @@ static int run_all(wx_run_ctx *c, wx_runner_opts *ro,
   if (rc == WX_OK && o->resume) {
     c->events = info->events;
     *doing = "replaying the finished replications";
-    rc = wx__resume_replay(c->m, &c->layout, o->out_dir, info,
-                           wx__core_sink, c, c->diags);
+    rc = wx__resume_replay(c->m, &c->layout, o->out_dir, info, wx__core_sink, c,
+                           c->diags);
   }
   if (rc != WX_OK) return rc;
   *doing = "running the replications";
@@ -208,8 +213,9 @@ static int finish(wx_run_ctx *c, const wx_runner_opts *ro, int run_rc,
                   double t0, wx_results **out, const char **doing) {
   *doing = "summarising the replications";
   wx_results *r = wx__core_summarise(c);
-  int rc = r ? WX_OK : wx__diag(c->diags, WX_ENOMEM, wx_model_path(c->m), 0,
-                                0, "out of memory while summarising the run");
+  int rc = r ? WX_OK
+             : wx__diag(c->diags, WX_ENOMEM, wx_model_path(c->m), 0, 0,
+                        "out of memory while summarising the run");
   if (r) {
     r->partial = run_rc == WX_EINTERRUPTED;
     r->n_requested = ro->replications;
@@ -274,7 +280,9 @@ int wx_run(const wx_model *m, const wx_run_options *opts, wx_results **out,
   wx__results_dir_release(&lock);
   /* A refused run leaves no directory it made itself behind. */
   if (rc != WX_OK && rc != WX_EINTERRUPTED && created) rmdir(o.out_dir);
-  if (out) *out = r;
-  else wx_results_free(r);
+  if (out)
+    *out = r;
+  else
+    wx_results_free(r);
   return rc;
 }

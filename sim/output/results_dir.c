@@ -67,8 +67,10 @@ static unsigned remove_temporaries(const char *dir) {
     char *p = wx__path_join(dir, e->d_name);
     struct stat st;
     if (p && lstat(p, &st) == 0) {
-      if (S_ISDIR(st.st_mode)) remove_flat_dir(p);
-      else unlink(p);
+      if (S_ISDIR(st.st_mode))
+        remove_flat_dir(p);
+      else
+        unlink(p);
       n++;
     }
     free(p);
@@ -83,8 +85,10 @@ static int remove_earlier_run(const char *dir, wx_diags *diags) {
     char *p = wx__path_join(dir, run_files[i]);
     if (!p) return WX_ENOMEM;
     int bad = unlink(p) != 0 && errno != ENOENT;
-    int rc = bad ? wx__diag(diags, WX_EIO, p, 0, 0, "cannot remove the file "
-                            "of the earlier run: %s", strerror(errno))
+    int rc = bad ? wx__diag(diags, WX_EIO, p, 0, 0,
+                            "cannot remove the file "
+                            "of the earlier run: %s",
+                            strerror(errno))
                  : WX_OK;
     free(p);
     if (rc != WX_OK) return rc;
@@ -101,10 +105,13 @@ static int refuse(const wx_dir_lock *lk, const char *dir, wx_diags *d) {
   ssize_t n = pread(lk->fd, buf, sizeof buf - 1, 0);
   long pid = n > 0 ? strtol(buf, NULL, 10) : 0;
   if (pid > 0)
-    return wx__diag(d, WX_EEXISTS, dir, 0, 0, "another wxflow run (pid %ld) "
+    return wx__diag(d, WX_EEXISTS, dir, 0, 0,
+                    "another wxflow run (pid %ld) "
                     "is writing this results directory; wait for it or "
-                    "choose another with -o", pid);
-  return wx__diag(d, WX_EEXISTS, dir, 0, 0, "another wxflow run is writing "
+                    "choose another with -o",
+                    pid);
+  return wx__diag(d, WX_EEXISTS, dir, 0, 0,
+                  "another wxflow run is writing "
                   "this results directory; wait for it or choose another "
                   "with -o");
 }
@@ -115,8 +122,10 @@ static int take_lock(wx_dir_lock *lk, const char *dir, wx_diags *d) {
   for (int tries = 0; tries < 16; tries++) {
     lk->fd = open(lk->path, O_RDWR | O_CREAT, 0644);
     if (lk->fd < 0)
-      return wx__diag(d, WX_EIO, lk->path, 0, 0, "cannot create the lock "
-                      "file: %s", strerror(errno));
+      return wx__diag(d, WX_EIO, lk->path, 0, 0,
+                      "cannot create the lock "
+                      "file: %s",
+                      strerror(errno));
     if (flock(lk->fd, LOCK_EX | LOCK_NB) != 0) {
       int rc = errno == EWOULDBLOCK
                    ? refuse(lk, dir, d)
@@ -133,7 +142,8 @@ static int take_lock(wx_dir_lock *lk, const char *dir, wx_diags *d) {
     close(lk->fd);
     lk->fd = -1;
   }
-  return wx__diag(d, WX_EIO, lk->path, 0, 0, "cannot lock: the lock file "
+  return wx__diag(d, WX_EIO, lk->path, 0, 0,
+                  "cannot lock: the lock file "
                   "keeps changing");
 }
 
@@ -164,7 +174,8 @@ int wx__results_dir_clear(const char *dir, wx_diags *d) {
 int wx__results_dir_drop(const char *dir, wx_diags *d) {
   int rc = remove_earlier_run(dir, d);
   if (rc == WX_OK) remove_temporaries(dir);
-  if (rc == WX_OK) rmdir(dir); /* fails, harmlessly, when the user's files
+  if (rc == WX_OK)
+    rmdir(dir); /* fails, harmlessly, when the user's files
                                 * remain */
   return rc;
 }

@@ -21,14 +21,18 @@ static int read_shard(shard *s, wx_diags *d) {
   const wx_resume_info *i = &s->info;
   if (rc != WX_OK) return rc;
   if (!i->shard_to)
-    return wx__diag(d, WX_EINVAL, s->dir, 0, 0, "not a shard: make shards "
+    return wx__diag(d, WX_EINVAL, s->dir, 0, 0,
+                    "not a shard: make shards "
                     "with `wxflow run FILE --replications FROM:TO`");
   if (i->partial)
-    return wx__diag(d, WX_EINVAL, s->dir, 0, 0, "the shard %u:%u was "
+    return wx__diag(d, WX_EINVAL, s->dir, 0, 0,
+                    "the shard %u:%u was "
                     "interrupted (%u replications finished): run it again "
-                    "with --force", i->shard_from, i->shard_to, i->completed);
+                    "with --force",
+                    i->shard_from, i->shard_to, i->completed);
   if (!i->series)
-    return wx__diag(d, WX_EINVAL, s->dir, 0, 0, "the shard was made with "
+    return wx__diag(d, WX_EINVAL, s->dir, 0, 0,
+                    "the shard was made with "
                     "--no-series, so its replications cannot be merged");
   return WX_OK;
 }
@@ -61,21 +65,26 @@ static int by_first(const void *x, const void *y) {
 /* Sorted shards must cover 0 .. N - 1 once each. */
 static int check_ranges(const shard *s, size_t n, wx_diags *d) {
   if (s[0].info.shard_from != 0)
-    return wx__diag(d, WX_EINVAL, s[0].dir, 0, 0, "replications 0:%u are "
+    return wx__diag(d, WX_EINVAL, s[0].dir, 0, 0,
+                    "replications 0:%u are "
                     "missing: the first shard holds %u:%u",
                     s[0].info.shard_from, s[0].info.shard_from,
                     s[0].info.shard_to);
   for (size_t i = 1; i < n; i++) {
     const wx_resume_info *p = &s[i - 1].info, *q = &s[i].info;
     if (q->shard_from < p->shard_to)
-      return wx__diag(d, WX_EINVAL, s[i].dir, 0, 0, "its replications "
-                      "%u:%u overlap those of %s (%u:%u)", q->shard_from,
-                      q->shard_to, s[i - 1].dir, p->shard_from, p->shard_to);
+      return wx__diag(d, WX_EINVAL, s[i].dir, 0, 0,
+                      "its replications "
+                      "%u:%u overlap those of %s (%u:%u)",
+                      q->shard_from, q->shard_to, s[i - 1].dir, p->shard_from,
+                      p->shard_to);
     if (q->shard_from > p->shard_to)
-      return wx__diag(d, WX_EINVAL, s[i].dir, 0, 0, "replications %u:%u "
+      return wx__diag(d, WX_EINVAL, s[i].dir, 0, 0,
+                      "replications %u:%u "
                       "are missing between %s (%u:%u) and this shard "
-                      "(%u:%u)", p->shard_to, q->shard_from, s[i - 1].dir,
-                      p->shard_from, p->shard_to, q->shard_from, q->shard_to);
+                      "(%u:%u)",
+                      p->shard_to, q->shard_from, s[i - 1].dir, p->shard_from,
+                      p->shard_to, q->shard_from, q->shard_to);
   }
   return WX_OK;
 }
@@ -86,8 +95,10 @@ static int check_shards(shard *s, size_t n, wx_diags *d) {
   for (size_t i = 1; rc == WX_OK && i < n; i++) {
     const char *what = differs(&s[0].info, &s[i].info);
     if (what)
-      rc = wx__diag(d, WX_EINVAL, s[i].dir, 0, 0, "a shard of another run "
-                    "than %s: their %s differ", s[0].dir, what);
+      rc = wx__diag(d, WX_EINVAL, s[i].dir, 0, 0,
+                    "a shard of another run "
+                    "than %s: their %s differ",
+                    s[0].dir, what);
   }
   if (rc == WX_OK) {
     qsort(s, n, sizeof *s, by_first);
@@ -146,11 +157,12 @@ static int write_manifest(const shard *s, size_t n, const char *out,
   char b[32];
   fputs("{\n  \"scenario\": ", f.fp);
   wx__json_string(f.fp, i->scenario);
-  fprintf(f.fp, ",\n  \"scenario_hash\": \"%s\",\n  \"status\": \"partial\","
+  fprintf(f.fp,
+          ",\n  \"scenario_hash\": \"%s\",\n  \"status\": \"partial\","
           "\n  \"seed\": %llu,\n  \"replications_requested\": %u,\n"
           "  \"replications_completed\": %u,\n  \"events\": %llu,\n"
-          "  \"series_written\": true,\n", i->hash,
-          (unsigned long long)i->seed, total, total,
+          "  \"series_written\": true,\n",
+          i->hash, (unsigned long long)i->seed, total, total,
           (unsigned long long)events);
   if (i->engine) {
     fputs("  \"engine\": ", f.fp);
@@ -174,12 +186,14 @@ static int prepare_out(const shard *s, size_t n, const char *out, int force,
   for (size_t i = 0; rc == WX_OK && i < n; i++)
     if (!stat(out, &a) && !stat(s[i].dir, &b) && a.st_dev == b.st_dev &&
         a.st_ino == b.st_ino)
-      rc = wx__diag(d, WX_EINVAL, out, 0, 0, "the merged results cannot go "
+      rc = wx__diag(d, WX_EINVAL, out, 0, 0,
+                    "the merged results cannot go "
                     "into one of the shards; choose another -o");
   wx_dir_lock lk = {.fd = -1};
   if (rc == WX_OK) rc = wx__results_dir_lock(out, &lk, d);
   if (rc == WX_OK && !force && wx__dir_in_use(out))
-    rc = wx__diag(d, WX_EEXISTS, out, 0, 0, "results directory is not "
+    rc = wx__diag(d, WX_EEXISTS, out, 0, 0,
+                  "results directory is not "
                   "empty; use --force to overwrite it or choose another "
                   "with -o");
   else if (rc == WX_OK && force)

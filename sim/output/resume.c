@@ -54,8 +54,10 @@ static char *field_string(const char *json, const char *key) {
   if (!out) return NULL;
   size_t n = 0;
   while (*p && *p != '"') {
-    if (*p == '\\') p += 1 + unescape(p + 1, &out[n++]);
-    else out[n++] = *p++;
+    if (*p == '\\')
+      p += 1 + unescape(p + 1, &out[n++]);
+    else
+      out[n++] = *p++;
   }
   if (*p != '"') {
     free(out);

@@ -17,18 +17,18 @@
 
 /* What a results directory's manifest.json says about its run. */
 typedef struct {
-  char *scenario;         /* scenario path as recorded */
-  char hash[64];          /* "fnv1a64:..." */
+  char *scenario; /* scenario path as recorded */
+  char hash[64];  /* "fnv1a64:..." */
   uint64_t seed;
   uint32_t requested;
   uint32_t completed;
   uint64_t events;
   int partial;
-  int series;             /* series.csv was written (no --no-series) */
+  int series; /* series.csv was written (no --no-series) */
   /* The run options that shape the outputs, reused by --resume. */
-  double horizon;         /* days; 0 when not recorded (the scenario's) */
-  char *engine;           /* NULL when not recorded (the scenario's) */
-  double quantiles[16];   /* extra series_stats.csv quantiles */
+  double horizon;       /* days; 0 when not recorded (the scenario's) */
+  char *engine;         /* NULL when not recorded (the scenario's) */
+  double quantiles[16]; /* extra series_stats.csv quantiles */
   unsigned n_quantiles;
   /* A shard (run --replications FROM:TO) holds FROM .. TO - 1; both 0
    * for a whole run. */
@@ -49,7 +49,7 @@ int wx__resume_check(const wx_resume_info *info, const wx_model *m,
  * hands each to `sink` in order, as the runner would (engine statistics
  * are zero).  WX_EINVAL when series.csv does not match the model. */
 int wx__resume_replay(const wx_model *m, const wx_layout *l, const char *dir,
-                      const wx_resume_info *info, wx_rep_sink sink,
-                      void *ctx, wx_diags *d);
+                      const wx_resume_info *info, wx_rep_sink sink, void *ctx,
+                      wx_diags *d);
 
 #endif

@@ -34,14 +34,14 @@ static int read_cell(reader *r, const char *prefix, double *v) {
   if (strncmp(r->line, prefix, n) != 0)
     return wx__diag(r->d, WX_EINVAL, r->path, (int)r->lineno, 1,
                     "expected a row starting \"%s\"; the file does not "
-                    "match the scenario", prefix);
+                    "match the scenario",
+                    prefix);
   const char *s = r->line + n;
   char *end;
   *v = *s ? strtod(s, &end) : NAN;
   if (*s && *end)
     return wx__diag(r->d, WX_EINVAL, r->path, (int)r->lineno,
-                    (int)(s - r->line) + 1, "expected a number, got \"%s\"",
-                    s);
+                    (int)(s - r->line) + 1, "expected a number, got \"%s\"", s);
   return WX_OK;
 }
 
@@ -62,15 +62,15 @@ static int read_rep(reader *r, const wx_model *m, const wx_layout *l,
 }
 
 static int replay_all(reader *r, const wx_model *m, const wx_layout *l,
-                      const wx_resume_info *info, wx_rep_sink sink,
-                      void *ctx) {
+                      const wx_resume_info *info, wx_rep_sink sink, void *ctx) {
   wx_series s = {0};
   size_t np = m->n_params ? m->n_params : 1;
   double *params = malloc(np * sizeof *params);
   int rc = params ? wx__series_init(&s, l) : WX_ENOMEM;
-  if (rc == WX_OK && (next_line(r) != 0 ||
-                      strcmp(r->line, "replication,time,scope,name,metric,"
-                                      "value") != 0))
+  if (rc == WX_OK &&
+      (next_line(r) != 0 || strcmp(r->line,
+                                   "replication,time,scope,name,metric,"
+                                   "value") != 0))
     rc = wx__diag(r->d, WX_EINVAL, r->path, 1, 1, "not a series.csv header");
   wx_engine_stats none = {0};
   for (uint32_t rep = 0; rc == WX_OK && rep < info->completed; rep++) {
@@ -86,8 +86,8 @@ static int replay_all(reader *r, const wx_model *m, const wx_layout *l,
 }
 
 int wx__resume_replay(const wx_model *m, const wx_layout *l, const char *dir,
-                      const wx_resume_info *info, wx_rep_sink sink,
-                      void *ctx, wx_diags *d) {
+                      const wx_resume_info *info, wx_rep_sink sink, void *ctx,
+                      wx_diags *d) {
   if (info->completed == 0) return WX_OK;
   char *path = wx__path_join(dir, "series.csv");
   if (!path) return WX_ENOMEM;

@@ -12,13 +12,11 @@
 #include "plot_int.h"
 #include "util.h"
 
-static const char *const templates[] = {"deck_style.gp", "fan.gp",
-                                        "stacked.gp",    "funnel.gp",
-                                        "compare.gp",    "kpi_bars.gp",
-                                        "constraints.gp", "study_response.gp",
-                                        "study_heatmap.gp", "study_bars.gp",
-                                        "study_morris.gp", "calib_fit.gp",
-                                        "loss_trace.gp"};
+static const char *const templates[] = {
+    "deck_style.gp",    "fan.gp",        "stacked.gp",      "funnel.gp",
+    "compare.gp",       "kpi_bars.gp",   "constraints.gp",  "study_response.gp",
+    "study_heatmap.gp", "study_bars.gp", "study_morris.gp", "calib_fit.gp",
+    "loss_trace.gp"};
 
 /* Whether `prog` names an executable, directly or through PATH. */
 static int program_exists(const char *prog) {
@@ -31,8 +29,7 @@ static int program_exists(const char *prog) {
     char full[WX_PLOT_PATH];
     int len = snprintf(full, sizeof full, "%.*s/%s", (int)(n ? n : 1),
                        n ? path : ".", prog);
-    if (len > 0 && len < (int)sizeof full && access(full, X_OK) == 0)
-      return 1;
+    if (len > 0 && len < (int)sizeof full && access(full, X_OK) == 0) return 1;
     path += n + (path[n] == ':');
   }
   return 0;
@@ -118,8 +115,8 @@ static int make_dirs(wx__plot_ctx *ctx) {
       wx__plot_path(ctx->tmp, ctx->dir, ".wxplot-XXXXXX"))
     return wx__diag(ctx->diags, WX_EINVAL, ctx->dir, 0, 0, "path too long");
   if (mkdir(ctx->charts, 0777) != 0 && errno != EEXIST)
-    return wx__diag(ctx->diags, WX_EIO, ctx->charts, 0, 0,
-                    "cannot create: %s", strerror(errno));
+    return wx__diag(ctx->diags, WX_EIO, ctx->charts, 0, 0, "cannot create: %s",
+                    strerror(errno));
   if (!mkdtemp(ctx->tmp)) {
     int e = errno;
     ctx->tmp[0] = '\0';
@@ -176,12 +173,17 @@ static int draw_series(wx__plot_ctx *ctx, unsigned charts,
                        const wx__plot_results *r, const char *why) {
   int rc = WX_OK, one;
   if (charts & WX_PLOT_FAN) {
-    if (r) rc = wx__plot_fans(ctx, r); else wx__plot_skip(ctx, "fan", why);
+    if (r)
+      rc = wx__plot_fans(ctx, r);
+    else
+      wx__plot_skip(ctx, "fan", why);
   }
   if (charts & WX_PLOT_STACKED) {
     one = WX_OK;
-    if (r) one = wx__plot_stacked(ctx, r);
-    else wx__plot_skip(ctx, "stacked_members", why);
+    if (r)
+      one = wx__plot_stacked(ctx, r);
+    else
+      wx__plot_skip(ctx, "stacked_members", why);
     if (rc == WX_OK) rc = one;
   }
   return rc;
@@ -195,9 +197,9 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
   const wx__plot_results *have = load == WX_OK ? &r : NULL;
   int first = load == WX_ENOTFOUND ? WX_OK : load;
   int rc[] = {
-      draw_series(ctx, charts, have, load == WX_ENOTFOUND
-                                         ? "series_stats.csv not found"
-                                         : "series_stats.csv unreadable"),
+      draw_series(ctx, charts, have,
+                  load == WX_ENOTFOUND ? "series_stats.csv not found"
+                                       : "series_stats.csv unreadable"),
       (charts & WX_PLOT_FUNNEL) ? wx__plot_funnel(ctx) : WX_OK,
       (charts & WX_PLOT_CONSTRAINTS) ? wx__plot_constraints(ctx, have) : WX_OK,
       (charts & WX_PLOT_COMPARE) ? wx__plot_compare(ctx) : WX_OK,

@@ -34,9 +34,9 @@ typedef enum {
   WX_PLOT_KPI = 1u << 4,
   WX_PLOT_CONSTRAINTS = 1u << 5,
   WX_PLOT_ATTRIBUTION = 1u << 6,
-  WX_PLOT_STUDY = 1u << 7, /* study.csv, indices.csv (plot_study.c) */
+  WX_PLOT_STUDY = 1u << 7,    /* study.csv, indices.csv (plot_study.c) */
   WX_PLOT_OPTIMIZE = 1u << 8, /* curves.csv, frontier.csv (optimize dir) */
-  WX_PLOT_CALIB = 1u << 9, /* calib_fit.csv, loss_trace.csv (calibrate) */
+  WX_PLOT_CALIB = 1u << 9,    /* calib_fit.csv, loss_trace.csv (calibrate) */
   WX_PLOT_ALL = (1u << 10) - 1
 } wx_plot_chart;
 

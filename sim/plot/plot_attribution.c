@@ -8,7 +8,7 @@
 
 #include "plot_int.h"
 
-static const char *const methods[] = {"removal", "shapley", "last_step",
+static const char *const methods[] = {"removal",    "shapley",     "last_step",
                                       "last_touch", "first_touch", "linear",
                                       "markov"};
 #define N_METHODS (sizeof methods / sizeof methods[0])
@@ -67,7 +67,8 @@ static int write_data(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
 
 static int draw(wx__plot_ctx *ctx, const wx_csv *c, const long *col) {
   size_t rows = wx__csv_rows(c) + 1;
-  const char **ch = malloc(rows * sizeof *ch), **out = malloc(rows * sizeof *out);
+  const char **ch = malloc(rows * sizeof *ch),
+             **out = malloc(rows * sizeof *out);
   char path[WX_PLOT_PATH], title[700];
   wx__sbuf v = {0};
   int rc = ch && out ? WX_OK : WX_ENOMEM;
@@ -107,7 +108,7 @@ static int draw(wx__plot_ctx *ctx, const wx_csv *c, const long *col) {
 
 int wx__plot_attribution(wx__plot_ctx *ctx) {
   static const char *const need[A_N] = {"channel", "outcome", "method",
-                                        "value", "lo", "hi"};
+                                        "value",   "lo",      "hi"};
   char path[WX_PLOT_PATH];
   if (wx__plot_path(path, ctx->dir, "attribution.csv")) return WX_EINVAL;
   if (access(path, F_OK) != 0) return WX_OK; /* not an attribution dir */

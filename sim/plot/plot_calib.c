@@ -41,8 +41,8 @@ static int write_metric(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
     if (rc != WX_OK) break;
     int held = !strcmp(wx__csv_get(c, i, (size_t)col[6]), "holdout");
     if (held && isnan(*split)) *split = x[0] - 0.5;
-    fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", x[0], x[2],
-            x[3], x[4], held ? NAN : x[1], held ? x[1] : NAN);
+    fprintf(f, "%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\n", x[0], x[2], x[3],
+            x[4], held ? NAN : x[1], held ? x[1] : NAN);
   }
   int crc = wx__plot_close(ctx, f, path);
   return rc ? rc : crc;
@@ -70,7 +70,7 @@ static int draw_metric(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
 
 static int fit_charts(wx__plot_ctx *ctx) {
   static const char *const need[] = {"metric", "day", "observed", "p5",
-                                     "p50", "p95", "part"};
+                                     "p50",    "p95", "part"};
   long col[7];
   wx_csv *c;
   int rc = load(ctx, "calib_fit.csv", need, 7, col, &c);
@@ -118,8 +118,8 @@ static int trace_chart(wx__plot_ctx *ctx) {
   wx__sbuf v = {0};
   wx__sb_gpvar(&v, "datafile", path);
   wx__sb_gpvar(&v, "title", title);
-  rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "loss_trace.gp", "loss_trace",
-                                        v.s);
+  rc =
+      v.oom ? WX_ENOMEM : wx__plot_run(ctx, "loss_trace.gp", "loss_trace", v.s);
   wx__sb_free(&v);
   return rc;
 }

@@ -38,8 +38,8 @@ static size_t distinct(const wx_csv *c, long col, const char **out) {
 
 /* WX_ENOTFOUND (no diagnostic) when there is no compare.csv. */
 static int table_load(wx__plot_ctx *ctx, compare_table *t) {
-  static const char *const need[C_N] = {"kpi",     "variant", "mean",
-                                        "ci_low",  "ci_high", "significant"};
+  static const char *const need[C_N] = {"kpi",    "variant", "mean",
+                                        "ci_low", "ci_high", "significant"};
   char path[WX_PLOT_PATH];
   *t = (compare_table){0};
   if (wx__plot_path(path, ctx->dir, "compare.csv")) return WX_EINVAL;
@@ -121,8 +121,7 @@ static int overlay_draw(wx__plot_ctx *ctx, const compare_table *t,
                         const char *path) {
   char base[400], sn[256], sm[64], what[600], title[1200];
   const char *label = wx__plot_label(&res[0], key->scope, key->name);
-  snprintf(what, sizeof what, "%s · %s (median, p25–p75)", label,
-           key->metric);
+  snprintf(what, sizeof what, "%s · %s (median, p25–p75)", label, key->metric);
   wx__plot_title(ctx, what, title, sizeof title);
   wx__plot_safe_name(sn, sizeof sn, key->name);
   wx__plot_safe_name(sm, sizeof sm, key->metric);
@@ -171,7 +170,7 @@ static size_t pick_series(wx__plot_ctx *ctx, const wx__plot_results *r,
   if (!r->ent) return 0;
   long cs = wx__csv_col(r->ent, "scope"), cn = wx__csv_col(r->ent, "name");
   static const char *const pref[2][2] = {{"outcome", "count"},
-                                          {"module", "members"}};
+                                         {"module", "members"}};
   size_t n = 0;
   for (int p = 0; p < 2 && n == 0; p++)
     for (size_t i = 0; i < wx__csv_rows(r->ent) && n < max; i++) {
@@ -193,9 +192,10 @@ static int overlay_all(wx__plot_ctx *ctx, const compare_table *t,
   size_t n = pick_series(ctx, &res[0], keys, max);
   int rc = WX_OK;
   if (n == 0)
-    wx__plot_skip(ctx, "compare", ctx->compare_series
-                                      ? "compare series is not scope/name/metric"
-                                      : "no outcomes or modules to compare");
+    wx__plot_skip(ctx, "compare",
+                  ctx->compare_series
+                      ? "compare series is not scope/name/metric"
+                      : "no outcomes or modules to compare");
   for (size_t i = 0; i < n; i++) {
     int one = overlay_one(ctx, t, res, &keys[i]);
     if (rc == WX_OK) rc = one;
@@ -247,15 +247,14 @@ static void span_add(kpi_span *s, const double *x) {
 }
 
 /* Writes one KPI's block: a row per variant that has this KPI. */
-static int kpi_block(wx__plot_ctx *ctx, const compare_table *t,
-                     const char *kpi, FILE *f, kpi_span *span) {
+static int kpi_block(wx__plot_ctx *ctx, const compare_table *t, const char *kpi,
+                     FILE *f, kpi_span *span) {
   const wx_csv *c = t->csv;
   *span = (kpi_span){INFINITY, -INFINITY, INFINITY, -INFINITY, INFINITY, 1};
   for (size_t v = 0; v < t->nvar; v++)
     for (size_t i = 0; i < wx__csv_rows(c); i++) {
       if (strcmp(wx__csv_get(c, i, (size_t)t->col[C_KPI]), kpi) ||
-          strcmp(wx__csv_get(c, i, (size_t)t->col[C_VARIANT]),
-                 t->variants[v]))
+          strcmp(wx__csv_get(c, i, (size_t)t->col[C_VARIANT]), t->variants[v]))
         continue;
       double x[3];
       for (int k = 0; k < 3; k++) {
@@ -268,8 +267,8 @@ static int kpi_block(wx__plot_ctx *ctx, const compare_table *t,
       wx__plot_put_label(f, t->variants[v]);
       /* no interval (one replication, or n < 2): a whisker of no length,
        * since gnuplot skips a row with a NaN in any column it uses */
-      fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\n", x[0],
-              isnan(x[1]) ? x[0] : x[1], isnan(x[2]) ? x[0] : x[2],
+      fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\n", x[0], isnan(x[1]) ? x[0] : x[1],
+              isnan(x[2]) ? x[0] : x[2],
               truthy(wx__csv_get(c, i, (size_t)t->col[C_SIG])));
     }
   return WX_OK;
@@ -286,8 +285,7 @@ static double nice_step(double range) {
  * when one mean dwarfs the others (30x) and every mean is positive, so
  * that the small ones stay readable. */
 static int kpi_axis(wx__sbuf *v, size_t j, const kpi_span *s) {
-  int log = s->all_positive && s->mean_lo > 0 &&
-            s->mean_hi / s->mean_lo >= 30;
+  int log = s->all_positive && s->mean_lo > 0 && s->mean_hi / s->mean_lo >= 30;
   double lo = fmin(0, s->lo), hi = fmax(0, s->hi);
   if (!(hi > lo)) hi = lo + 1;
   double pad = 0.2 * (hi - lo), ymin, ymax;
@@ -297,8 +295,8 @@ static int kpi_axis(wx__sbuf *v, size_t j, const kpi_span *s) {
     ymin = lo < 0 ? lo - 0.05 * (hi - lo) : 0;
     ymax = hi + pad;
   }
-  wx__sb_printf(v, "kpi_ymin[%zu] = %.10g\nkpi_ymax[%zu] = %.10g\n", j, ymin,
-                j, ymax);
+  wx__sb_printf(v, "kpi_ymin[%zu] = %.10g\nkpi_ymax[%zu] = %.10g\n", j, ymin, j,
+                ymax);
   wx__sb_printf(v, "kpi_log[%zu] = %d\nkpi_step[%zu] = %.10g\n", j, log, j,
                 log ? 0 : nice_step(ymax - ymin));
   return log;
@@ -312,8 +310,7 @@ static int kpi_has_value(const compare_table *t, const char *kpi) {
   for (size_t i = 0; i < wx__csv_rows(c); i++) {
     if (strcmp(wx__csv_get(c, i, (size_t)t->col[C_KPI]), kpi)) continue;
     double x;
-    if (wx__csv_number(c, i, (size_t)t->col[C_MEAN], NAN, &x, NULL) ==
-            WX_OK &&
+    if (wx__csv_number(c, i, (size_t)t->col[C_MEAN], NAN, &x, NULL) == WX_OK &&
         isfinite(x))
       return 1;
   }
@@ -331,9 +328,8 @@ static const char *kpi_unit(const wx_csv *summary, const char *kpi) {
 }
 
 static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
-                     const wx_csv *summary, const char *path,
-                     const char *keep, size_t n_keep, const kpi_span *spans,
-                     wx__sbuf *v) {
+                     const wx_csv *summary, const char *path, const char *keep,
+                     size_t n_keep, const kpi_span *spans, wx__sbuf *v) {
   char title[700];
   wx__plot_title(ctx, "KPIs by variant (mean, 95% CI; * significant)", title,
                  sizeof title);
@@ -342,8 +338,7 @@ static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
   wx__sb_printf(v, "nkpi = %zu\narray kpi_titles[%zu]\n", n_keep, n_keep);
   wx__sb_printf(v, "array kpi_ymin[%zu]\narray kpi_ymax[%zu]\n", n_keep,
                 n_keep);
-  wx__sb_printf(v, "array kpi_log[%zu]\narray kpi_step[%zu]\n", n_keep,
-                n_keep);
+  wx__sb_printf(v, "array kpi_log[%zu]\narray kpi_step[%zu]\n", n_keep, n_keep);
   /* Names side by side overlap from about 5 variants: slant them. */
   size_t chars = 0;
   for (size_t i = 0; i < t->nvar; i++) chars += strlen(t->variants[i]) + 1;
@@ -381,8 +376,7 @@ static int kpi_draw(wx__plot_ctx *ctx, const compare_table *t,
   wx__sbuf v = {0};
   if (rc == WX_OK && crc == WX_OK) {
     kpi_vars(ctx, t, summary, path, keep, n_keep, spans, &v);
-    rc = v.oom ? WX_ENOMEM
-               : wx__plot_run(ctx, "kpi_bars.gp", "kpi_bars", v.s);
+    rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "kpi_bars.gp", "kpi_bars", v.s);
   }
   wx__sb_free(&v);
   free(spans);
@@ -412,9 +406,12 @@ int wx__plot_kpi(wx__plot_ctx *ctx) {
   size_t n_keep = 0;
   for (size_t k = 0; keep && k < t.nkpi; k++)
     n_keep += (keep[k] = (char)kpi_has_value(&t, t.kpis[k]));
-  if (!keep) rc = WX_ENOMEM;
-  else if (!n_keep) wx__plot_skip(ctx, "kpi_bars", "no KPI has a value");
-  else rc = kpi_draw(ctx, &t, summary, keep, n_keep);
+  if (!keep)
+    rc = WX_ENOMEM;
+  else if (!n_keep)
+    wx__plot_skip(ctx, "kpi_bars", "no KPI has a value");
+  else
+    rc = kpi_draw(ctx, &t, summary, keep, n_keep);
   free(keep);
   wx__csv_free(summary);
   table_free(&t);

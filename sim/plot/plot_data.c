@@ -69,7 +69,10 @@ double wx__pseries_at(const wx__pseries *s, int q, double t) {
   size_t lo = 0, hi = s->n;
   while (lo < hi) { /* first index with s->t >= t */
     size_t mid = lo + (hi - lo) / 2;
-    if (s->t[mid] < t) lo = mid + 1; else hi = mid;
+    if (s->t[mid] < t)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   if (lo < s->n && fabs(s->t[lo] - t) <= 1e-9 * (1 + fabs(t)))
     return s->q[q][lo];
@@ -102,8 +105,8 @@ static int read_point(wx__plot_ctx *ctx, const wx_csv *c, size_t row,
     rc = wx__csv_number(c, row, (size_t)col[4 + q], NAN, &s->q[q][k],
                         ctx->diags);
   if (rc == WX_OK && k > 0 && !(s->t[k] > s->t[k - 1]))
-    rc = wx__diag(ctx->diags, WX_EINVAL, wx__csv_name(c),
-                  wx__csv_line(c, row), 0, "time is not increasing");
+    rc = wx__diag(ctx->diags, WX_EINVAL, wx__csv_name(c), wx__csv_line(c, row),
+                  0, "time is not increasing");
   if (rc == WX_OK) s->n++;
   return rc;
 }
@@ -111,9 +114,8 @@ static int read_point(wx__plot_ctx *ctx, const wx_csv *c, size_t row,
 int wx__plot_series(wx__plot_ctx *ctx, const wx__plot_results *r,
                     const char *scope, const char *name, const char *metric,
                     wx__pseries *out) {
-  static const char *const need[] = {"time", "scope", "name", "metric",
-                                     "mean", "p5",    "p25",  "p50",
-                                     "p75",  "p95"};
+  static const char *const need[] = {"time", "scope", "name", "metric", "mean",
+                                     "p5",   "p25",   "p50",  "p75",    "p95"};
   long col[10];
   *out = (wx__pseries){0};
   int rc = wx__csv_require(r->ss, need, 10, col, ctx->diags);

@@ -68,9 +68,8 @@ void wx__plot_put_label(FILE *f, const char *s);
 
 /* Loads dir/<file> and finds the columns `need` (col[n]): WX_ENOTFOUND
  * (no diagnostic) when the file does not exist. */
-int wx__plot_table(wx__plot_ctx *ctx, const char *file,
-                   const char *const *need, size_t n, long *col,
-                   wx_csv **out);
+int wx__plot_table(wx__plot_ctx *ctx, const char *file, const char *const *need,
+                   size_t n, long *col, wx_csv **out);
 
 /* A results directory's entities and series statistics. */
 typedef struct wx__plot_results {

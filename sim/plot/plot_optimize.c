@@ -67,8 +67,8 @@ static int one_curve(wx__plot_ctx *ctx, const wx_csv *c, const long *col,
 }
 
 static int curves(wx__plot_ctx *ctx, const wx_csv *alloc) {
-  static const char *const need[] = {"variable", "name", "value", "feasible",
-                                     "mean", "ci_low", "ci_high"};
+  static const char *const need[] = {"variable", "name",   "value",  "feasible",
+                                     "mean",     "ci_low", "ci_high"};
   long col[7];
   wx_csv *c;
   int rc = wx__plot_table(ctx, "curves.csv", need, 7, col, &c);

@@ -53,7 +53,7 @@ void wx__sb_gpstr(wx__sbuf *b, const char *s) {
   for (; *s; s++) {
     if (*s == '\'')
       wx__sb_printf(b, "''"); /* the only escape inside '...' */
-    else if (*s == '\n') /* a line break: '...'."\n".'...' */
+    else if (*s == '\n')      /* a line break: '...'."\n".'...' */
       wx__sb_printf(b, "'.\"\\n\".'");
     else
       wx__sb_printf(b, "%c", *s == '\r' ? ' ' : *s);
@@ -99,9 +99,12 @@ static size_t display_width(const char *s) {
   size_t w = 0;
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c < 0x80) w += 1;
-    else if (c >= 0xE0) w += 2;
-    else if (c >= 0xC0) w += 1;
+    if (c < 0x80)
+      w += 1;
+    else if (c >= 0xE0)
+      w += 2;
+    else if (c >= 0xC0)
+      w += 1;
   }
   return w;
 }
@@ -173,8 +176,9 @@ static int write_script(wx__plot_ctx *ctx, const char *path, const char *vars,
   wx__sb_gpvar(&b, "term", formats[fmt].term);
   wx__sb_gpvar(&b, "out", out);
   FILE *f = b.oom ? NULL : fopen(path, "w");
-  int rc = f ? WX_OK : wx__diag(ctx->diags, b.oom ? WX_ENOMEM : WX_EIO, path,
-                                0, 0, "cannot write gnuplot script");
+  int rc = f ? WX_OK
+             : wx__diag(ctx->diags, b.oom ? WX_ENOMEM : WX_EIO, path, 0, 0,
+                        "cannot write gnuplot script");
   if (f) {
     fputs(b.s, f);
     rc = wx__plot_close(ctx, f, path);
@@ -222,8 +226,8 @@ static int wait_gnuplot(wx__plot_ctx *ctx, pid_t pid, int *status) {
     pid_t got = waitpid(pid, status, WNOHANG);
     if (got == pid) return WX_OK;
     if (got < 0 && errno != EINTR)
-      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0,
-                      "waitpid: %s", strerror(errno));
+      return wx__diag(ctx->diags, WX_EIO, ctx->gnuplot, 0, 0, "waitpid: %s",
+                      strerror(errno));
     int stopped = ctx->stop && atomic_load(ctx->stop);
     int late = mono_now() - start > ctx->timeout;
     if (stopped || late) {
@@ -292,11 +296,9 @@ static void report_stderr(wx__plot_ctx *ctx, const run_files *rf, int code,
   describe_status(status, how, sizeof how);
   if (code != WX_OK)
     wx__diag(ctx->diags, code, rf->tpl, 0, 0, "gnuplot failed on %s (%s)%s%s",
-             base, how, n ? ": " : ", printing nothing",
-             n ? text : "");
+             base, how, n ? ": " : ", printing nothing", n ? text : "");
   else if (n)
-    wx__diag(ctx->diags, WX_OK, rf->tpl, 0, 0, "gnuplot on %s: %s", base,
-             text);
+    wx__diag(ctx->diags, WX_OK, rf->tpl, 0, 0, "gnuplot on %s: %s", base, text);
 }
 
 /* Whether the file ends as a whole file of format fmt does: gnuplot exits

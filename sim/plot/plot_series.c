@@ -124,8 +124,8 @@ static int stacked_draw(wx__plot_ctx *ctx, const wx__plot_results *r,
   wx__sb_gpvar(&v, "datafile", path);
   wx__sb_gpvar(&v, "title", title);
   wx__sb_printf(&v, "nseries = %zu\n", n);
-  rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "stacked.gp", "stacked_members",
-                                        v.s);
+  rc = v.oom ? WX_ENOMEM
+             : wx__plot_run(ctx, "stacked.gp", "stacked_members", v.s);
   wx__sb_free(&v);
   return rc;
 }

@@ -57,8 +57,7 @@ static int find_columns(wx__plot_ctx *ctx, wx__study_tables *t) {
     t->fcol[i] = wx__csv_col(t->study, wx__csv_get(t->factors, i, 0));
     if (t->fcol[i] < 0)
       rc = wx__diag(ctx->diags, WX_EINVAL, wx__csv_name(t->study), 1, 0,
-                    "no column for factor `%s`",
-                    wx__csv_get(t->factors, i, 0));
+                    "no column for factor `%s`", wx__csv_get(t->factors, i, 0));
   }
   /* KPI columns follow the factors, three each: _mean, _lo, _hi. */
   size_t first = 1 + t->k, cols = wx__csv_cols(t->study);
@@ -116,16 +115,15 @@ static int by_x(const void *a, const void *b) {
 
 /* The points of factor i's panel: OAT's base and factor i's two ends, or
  * every point (one factor; or a scatter of a sampling design). */
-static size_t curve(const wx__study_tables *t, size_t i, size_t j,
-                    int oat, rpoint *out) {
+static size_t curve(const wx__study_tables *t, size_t i, size_t j, int oat,
+                    rpoint *out) {
   size_t rows = wx__csv_rows(t->study), n = 0;
   long mc = t->kcol0 + 3 * (long)j;
   for (size_t r = 0; r < rows; r++) {
     if (oat && r != 0 && r != 1 + 2 * i && r != 2 + 2 * i) continue;
-    rpoint p = {wx__study_num(t->study, r, t->fcol[i]),
-                wx__study_num(t->study, r, mc),
-                wx__study_num(t->study, r, mc + 1),
-                wx__study_num(t->study, r, mc + 2)};
+    rpoint p = {
+        wx__study_num(t->study, r, t->fcol[i]), wx__study_num(t->study, r, mc),
+        wx__study_num(t->study, r, mc + 1), wx__study_num(t->study, r, mc + 2)};
     if (isfinite(p.x) && isfinite(p.mean)) out[n++] = p;
   }
   qsort(out, n, sizeof *out, by_x);
@@ -134,8 +132,8 @@ static size_t curve(const wx__study_tables *t, size_t i, size_t j,
 
 /* One block per factor; empty[i] says that factor i's panel has no value
  * (a KPI not available at those points: cac without customers). */
-static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t,
-                         size_t j, int oat, unsigned char *empty,
+static int response_data(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
+                         int oat, unsigned char *empty,
                          char path[WX_PLOT_PATH]) {
   size_t rows = wx__csv_rows(t->study);
   rpoint *pts = malloc((rows ? rows : 1) * sizeof *pts);
@@ -185,16 +183,21 @@ static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
     free(empty);
     return rc;
   }
-  snprintf(what, sizeof what, scatter ? "%s against each factor (mean of "
-           "each point)" : "%s by factor (mean, 95%% CI band)", kpi);
+  snprintf(what, sizeof what,
+           scatter ? "%s against each factor (mean of "
+                     "each point)"
+                   : "%s by factor (mean, 95%% CI band)",
+           kpi);
   wx__plot_title(ctx, what, title, sizeof title);
   wx__sbuf v = {0};
   wx__sb_gpvar(&v, "datafile", path);
   wx__sb_gpvar(&v, "title", title);
   wx__sb_gpvar(&v, "ylabel", kpi);
   wx__sb_printf(&v, "npanel = %zu\narray panel_titles[%zu]\n", t->k, t->k);
-  wx__sb_printf(&v, "array panel_log[%zu]\narray panel_empty[%zu]\n"
-                "scatter = %d\n", t->k, t->k, scatter);
+  wx__sb_printf(&v,
+                "array panel_log[%zu]\narray panel_empty[%zu]\n"
+                "scatter = %d\n",
+                t->k, t->k, scatter);
   for (size_t i = 0; i < t->k; i++) {
     wx__sb_printf(&v, "panel_titles[%zu] = ", i + 1);
     wx__sb_gpstr(&v, wx__study_factor_label(t, i));
@@ -204,8 +207,7 @@ static int response(wx__plot_ctx *ctx, const wx__study_tables *t, size_t j,
   free(empty);
   char safe[256];
   wx__plot_safe_name(safe, sizeof safe, kpi);
-  snprintf(base, sizeof base, "%s_%s", scatter ? "scatter" : "response",
-           safe);
+  snprintf(base, sizeof base, "%s_%s", scatter ? "scatter" : "response", safe);
   rc = v.oom ? WX_ENOMEM : wx__plot_run(ctx, "study_response.gp", base, v.s);
   wx__sb_free(&v);
   return rc;
@@ -310,7 +312,8 @@ int wx__plot_study(wx__plot_ctx *ctx) {
   if (rc == WX_ENOTFOUND) return WX_OK; /* not a study directory */
   if (rc != WX_OK) return rc;
   if (t.n_kpi > WX_STUDY_CHART_KPIS)
-    wx__plot_skip(ctx, "study", "charts show the first 6 KPIs (list the "
+    wx__plot_skip(ctx, "study",
+                  "charts show the first 6 KPIs (list the "
                   "ones you want under `kpis:`)");
   rc = design_charts(ctx, &t);
   int ix = t.indices ? wx__plot_study_indices(ctx, &t) : WX_OK;

@@ -14,7 +14,7 @@ typedef struct {
   size_t k;        /* factors */
   long *fcol;      /* study.csv column of each factor */
   size_t n_kpi;
-  long kcol0;      /* study.csv column of the first KPI's _mean */
+  long kcol0;                  /* study.csv column of the first KPI's _mean */
   char design[32], method[32]; /* from manifest.json ("" unknown) */
 } wx__study_tables;
 

@@ -15,22 +15,33 @@ typedef struct {
 } ixrow;
 
 typedef struct {
-  const char *chart;         /* file stem: tornado, sobol, prcc */
-  const char *index[2];      /* index names; [1] NULL for one series */
-  const char *series[2];     /* legend */
-  const char *order;         /* index whose |value| sorts the rows */
+  const char *chart;     /* file stem: tornado, sobol, prcc */
+  const char *index[2];  /* index names; [1] NULL for one series */
+  const char *series[2]; /* legend */
+  const char *order;     /* index whose |value| sorts the rows */
   const char *xlabel;
-  int overlap;               /* both series on one row (a tornado) */
+  int overlap; /* both series on one row (a tornado) */
 } bar_chart;
 
 static const bar_chart bar_charts[] = {
-    {"tornado", {"low_change", "high_change"},
-     {"factor at its low end", "factor at its high end"}, "swing",
-     "change from the base (paired, 95% CI)", 1},
-    {"sobol", {"S1", "ST"}, {"first order S1", "total ST"}, "ST",
-     "Sobol index (95% bootstrap CI)", 0},
-    {"prcc", {"prcc", NULL}, {"PRCC", NULL}, "prcc",
-     "partial rank correlation (95% CI)", 0}};
+    {"tornado",
+     {"low_change", "high_change"},
+     {"factor at its low end", "factor at its high end"},
+     "swing",
+     "change from the base (paired, 95% CI)",
+     1},
+    {"sobol",
+     {"S1", "ST"},
+     {"first order S1", "total ST"},
+     "ST",
+     "Sobol index (95% bootstrap CI)",
+     0},
+    {"prcc",
+     {"prcc", NULL},
+     {"PRCC", NULL},
+     "prcc",
+     "partial rank correlation (95% CI)",
+     0}};
 
 /* The row of indices.csv for (factor path, kpi, index), or -1. */
 static long find_row(const wx_csv *c, const char *path, const char *kpi,
@@ -45,9 +56,9 @@ static long find_row(const wx_csv *c, const char *path, const char *kpi,
 
 static void lookup(const wx__study_tables *t, size_t i, const char *kpi,
                    const char *index, double *v, double *lo, double *hi) {
-  long r = index ? find_row(t->indices, wx__csv_get(t->factors, i, 0), kpi,
-                            index)
-                 : -1;
+  long r = index
+               ? find_row(t->indices, wx__csv_get(t->factors, i, 0), kpi, index)
+               : -1;
   *v = r >= 0 ? wx__study_num(t->indices, (size_t)r, 3) : NAN;
   *lo = r >= 0 ? wx__study_num(t->indices, (size_t)r, 4) : NAN;
   *hi = r >= 0 ? wx__study_num(t->indices, (size_t)r, 5) : NAN;
@@ -122,8 +133,7 @@ static int bars(wx__plot_ctx *ctx, const wx__study_tables *t,
 }
 
 static int morris_data(wx__plot_ctx *ctx, const wx__study_tables *t,
-                       const char *kpi, char path[WX_PLOT_PATH],
-                       size_t *n) {
+                       const char *kpi, char path[WX_PLOT_PATH], size_t *n) {
   FILE *f = wx__plot_datafile(ctx, path);
   if (!f) return WX_EIO;
   fputs("# mu_star\tsigma\tlabel\tmu_star_lo\tmu_star_hi\n", f);
@@ -166,8 +176,8 @@ static const bar_chart *bar_chart_of(const char *method) {
 }
 
 int wx__plot_study_indices(wx__plot_ctx *ctx, const wx__study_tables *t) {
-  static const char *const need[] = {"factor", "kpi", "index", "value",
-                                     "lo",     "hi"};
+  static const char *const need[] = {"factor", "kpi", "index",
+                                     "value",  "lo",  "hi"};
   long col[6];
   int rc = wx__csv_require(t->indices, need, 6, col, ctx->diags);
   if (rc == WX_OK && (col[0] != 0 || col[1] != 1 || col[2] != 2 ||
@@ -182,8 +192,10 @@ int wx__plot_study_indices(wx__plot_ctx *ctx, const wx__study_tables *t) {
   for (size_t j = 0; rc == WX_OK && j < n; j++) {
     char kpi[256];
     wx__study_kpi_name(t, j, kpi, sizeof kpi);
-    if (b) rc = bars(ctx, t, b, kpi);
-    else if (is_morris) rc = morris(ctx, t, kpi);
+    if (b)
+      rc = bars(ctx, t, b, kpi);
+    else if (is_morris)
+      rc = morris(ctx, t, kpi);
   }
   return rc;
 }

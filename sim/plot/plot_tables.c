@@ -136,8 +136,7 @@ int wx__plot_constraints(wx__plot_ctx *ctx, const wx__plot_results *r) {
   return rc;
 }
 
-int wx__plot_table(wx__plot_ctx *ctx, const char *file,
-                   const char *const *need, size_t n, long *col,
-                   wx_csv **out) {
+int wx__plot_table(wx__plot_ctx *ctx, const char *file, const char *const *need,
+                   size_t n, long *col, wx_csv **out) {
   return load_table(ctx, file, need, n, col, out);
 }

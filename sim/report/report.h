@@ -62,14 +62,13 @@ const char *wx__report_num(char buf[48], const char *field);
 /* The value of a top-level "key" of a JSON object (a string, decoded, or
  * a number/true/false as written); "" when absent.  A small scan of the
  * files wxflow writes, not a general JSON parser. */
-void wx__report_json(const char *json, const char *key, char *out,
-                     size_t size);
+void wx__report_json(const char *json, const char *key, char *out, size_t size);
 /* Reads a whole file (NUL-terminated) into *out; NULL when unreadable. */
 char *wx__report_slurp(const char *path, size_t *len);
 
 /* The deck/report title: opt->title, else the manifest's, else "wxflow". */
-void wx__report_title(const char *dir, const wx_report_options *opt,
-                      char *out, size_t size);
+void wx__report_title(const char *dir, const wx_report_options *opt, char *out,
+                      size_t size);
 
 /* Inlines one gnuplot SVG: drops the XML prologue, prefixes every id with
  * `prefix` (charts share one page), refuses active content.  WX_EINVAL

@@ -102,13 +102,17 @@ static int money_rows(const wx_csv *s, money_row **out, size_t *n,
     if (rc != WX_OK) break;
     if (!*n || r[*n - 1].t != v[0]) {
       money_row *more = realloc(r, (*n + 1) * sizeof *r);
-      if (!more) rc = WX_ENOMEM;
-      else r = more, r[(*n)++] = (money_row){v[0], 0, 0, 0, 0};
+      if (!more)
+        rc = WX_ENOMEM;
+      else
+        r = more, r[(*n)++] = (money_row){v[0], 0, 0, 0, 0};
     }
     if (rc != WX_OK) break;
     money_row *row = &r[*n - 1];
-    if (is_rev) row->rev = v[1], row->lo = v[2], row->hi = v[3];
-    else row->cost = v[1];
+    if (is_rev)
+      row->rev = v[1], row->lo = v[2], row->hi = v[3];
+    else
+      row->cost = v[1];
   }
   *out = r;
   return rc;
@@ -128,8 +132,8 @@ static int payback(chart_ctx *c, const wx_csv *s) {
   double day = -1;
   wx__rb_puts(&b, "# time\trevenue\tp5\tp95\tcost\n");
   for (size_t i = 0; i < n; i++) {
-    wx__rb_printf(&b, "%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", r[i].t,
-                  r[i].rev, r[i].lo, r[i].hi, r[i].cost);
+    wx__rb_printf(&b, "%.17g\t%.17g\t%.17g\t%.17g\t%.17g\n", r[i].t, r[i].rev,
+                  r[i].lo, r[i].hi, r[i].cost);
     if (day < 0 && r[i].cost > 0 && r[i].rev >= r[i].cost) day = r[i].t;
   }
   put_vars(&v, c, data, "cumulative revenue and cost");
@@ -231,8 +235,7 @@ static int kpi_run(chart_ctx *c, const wx_csv *k) {
 }
 
 /* Loads dir/name when it exists; *c stays NULL when it does not. */
-static int load_if(const char *dir, const char *name, wx_csv **c,
-                   wx_diags *d) {
+static int load_if(const char *dir, const char *name, wx_csv **c, wx_diags *d) {
   char *path = wx__path_join(dir, name);
   if (!path) return WX_ENOMEM;
   int rc = access(path, F_OK) == 0 ? wx__csv_load(path, c, d) : WX_OK;
@@ -253,13 +256,16 @@ int wx__report_charts(const char *dir, wx_report_options *opt, wx_diags *d) {
   free(charts);
   int made = rc == WX_OK && mkdtemp(c->tmp) != NULL;
   if (rc == WX_OK && !made)
-    rc = wx__diag(d, WX_EIO, dir, 0, 0, "cannot create a temporary "
-                  "directory: %s", strerror(errno));
+    rc = wx__diag(d, WX_EIO, dir, 0, 0,
+                  "cannot create a temporary "
+                  "directory: %s",
+                  strerror(errno));
   wx_csv *ss = NULL, *k = NULL;
   if (rc == WX_OK) rc = load_if(dir, "series_stats.csv", &ss, d);
   if (rc == WX_OK && ss) rc = payback(c, ss);
   int rk = rc == WX_OK || rc == WX_ERUNTIME
-               ? load_if(dir, "kpi_summary.csv", &k, d) : WX_OK;
+               ? load_if(dir, "kpi_summary.csv", &k, d)
+               : WX_OK;
   if (rk == WX_OK && k) rk = kpi_run(c, k);
   if (rc == WX_OK) rc = rk;
   wx__csv_free(ss);

@@ -23,8 +23,10 @@ enum { ROWS_PER_SLIDE = 14, MAX_SLIDES = 200 };
 void wx__rb_gpstr(wx__rbuf *b, const char *s) {
   wx__rb_puts(b, "'");
   for (; *s; s++) {
-    if (*s == '\'') wx__rb_puts(b, "''");
-    else wx__rb_put(b, (*s == '\n' || *s == '\r') ? " " : s, 1);
+    if (*s == '\'')
+      wx__rb_puts(b, "''");
+    else
+      wx__rb_put(b, (*s == '\n' || *s == '\r') ? " " : s, 1);
   }
   wx__rb_puts(b, "'");
 }
@@ -52,9 +54,9 @@ static void title_slide(wx__rbuf *b, const char *title, const char *json) {
   size_t len = strlen(title);
   int size = len <= 45 ? 48 : len >= 150 ? 16 : (int)(48 * 45 / len);
   label(b, title, 0.5, 0.58, "center", size < 16 ? 16 : size, "#111111");
-  snprintf(sub, sizeof sub, "%s%s%s replications · seed %s · wxflow %s",
-           scen, scen[0] ? " · " : "", reps[0] ? reps : "?",
-           seed[0] ? seed : "?", wx_version());
+  snprintf(sub, sizeof sub, "%s%s%s replications · seed %s · wxflow %s", scen,
+           scen[0] ? " · " : "", reps[0] ? reps : "?", seed[0] ? seed : "?",
+           wx_version());
   label(b, sub, 0.5, 0.44, "center", 22, "#555555");
   page(b);
 }
@@ -76,8 +78,9 @@ static int kpi_slides(wx__rbuf *b, const char *dir, unsigned *slides,
     size_t k = r % ROWS_PER_SLIDE;
     if (k == 0 && *slides == MAX_SLIDES) break;
     if (k == 0) {
-      label(b, is_cmp ? "KPIs by variant (mean, 95% CI)"
-                      : "KPIs (mean, 95% CI of mean)",
+      label(b,
+            is_cmp ? "KPIs by variant (mean, 95% CI)"
+                   : "KPIs (mean, 95% CI of mean)",
             0.06, 0.92, "left", 34, "#111111");
       ++*slides;
     }
@@ -109,12 +112,14 @@ static int slides_script(const char *dir, const char *out,
   wx__report_title(dir, opt, title, sizeof title);
   char *mpath = wx__path_join(dir, "manifest.json");
   char *json = mpath ? wx__report_slurp(mpath, NULL) : NULL;
-  wx__rb_puts(b, "set encoding utf8\nset terminal pdfcairo size 16in,9in "
-                 "noenhanced font 'Noto Sans CJK SC,18' background rgb "
-                 "'#ffffff'\nset output ");
+  wx__rb_puts(b,
+              "set encoding utf8\nset terminal pdfcairo size 16in,9in "
+              "noenhanced font 'Noto Sans CJK SC,18' background rgb "
+              "'#ffffff'\nset output ");
   wx__rb_gpstr(b, out);
-  wx__rb_puts(b, "\nunset border\nunset tics\nunset key\n"
-                 "set xrange [0:1]\nset yrange [0:1]\n");
+  wx__rb_puts(b,
+              "\nunset border\nunset tics\nunset key\n"
+              "set xrange [0:1]\nset yrange [0:1]\n");
   title_slide(b, title, json);
   opt->slides = 1;
   int rc = kpi_slides(b, dir, &opt->slides, d);
@@ -143,8 +148,7 @@ int wx__report_tool(char *const *argv, const char *errpath, wx_diags *d) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR)
-      return wx__diag(d, WX_EIO, argv[0], 0, 0, "waitpid: %s",
-                      strerror(errno));
+      return wx__diag(d, WX_EIO, argv[0], 0, 0, "waitpid: %s", strerror(errno));
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return WX_OK;
   char *msg = wx__report_slurp(errpath, NULL);
   if (msg && strlen(msg) > WX_MSG_MAX - 80) msg[WX_MSG_MAX - 80] = '\0';
@@ -155,8 +159,8 @@ int wx__report_tool(char *const *argv, const char *errpath, wx_diags *d) {
 }
 
 /* argv for pdfunite: the slides, then the PDFs in charts/ sorted, then out. */
-static char **unite_argv(const char *prog, const char *dir,
-                         const char *slides, const char *out, size_t *n) {
+static char **unite_argv(const char *prog, const char *dir, const char *slides,
+                         const char *out, size_t *n) {
   char *charts = wx__path_join(dir, "charts");
   DIR *dd = charts ? opendir(charts) : NULL;
   char **v = calloc(4, sizeof *v);
@@ -202,8 +206,7 @@ static int make_files(const char *dir, deck_files *f, wx_diags *d) {
   if (!mkdtemp(f->tmp)) {
     f->tmp[0] = '\0';
     return wx__diag(d, WX_EIO, dir, 0, 0,
-                    "cannot create a temporary directory: %s",
-                    strerror(errno));
+                    "cannot create a temporary directory: %s", strerror(errno));
   }
   snprintf(f->slides, sizeof f->slides, "%s/slides.pdf", f->tmp);
   snprintf(f->script, sizeof f->script, "%s/slides.gp", f->tmp);
@@ -221,14 +224,14 @@ static void remove_files(const deck_files *f) {
   rmdir(f->tmp);
 }
 
-static int draw_slides(const char *dir, deck_files *f,
-                       wx_report_options *opt, wx_diags *d) {
+static int draw_slides(const char *dir, deck_files *f, wx_report_options *opt,
+                       wx_diags *d) {
   wx__rbuf b = {0};
   int rc = slides_script(dir, f->slides, opt, &b, d);
   if (rc == WX_OK) rc = wx__write_file_atomic(f->script, b.s, d);
   wx__rb_free(&b);
-  char *argv[] = {(char *)(opt->gnuplot ? opt->gnuplot : "gnuplot"),
-                  f->script, NULL};
+  char *argv[] = {(char *)(opt->gnuplot ? opt->gnuplot : "gnuplot"), f->script,
+                  NULL};
   if (rc == WX_OK) rc = wx__report_tool(argv, f->err, d);
   return rc;
 }

@@ -34,8 +34,9 @@ static const char head_css[] =
     "</style>\n";
 
 static void put_head(wx__rbuf *b, const char *title) {
-  wx__rb_puts(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
-                 "<meta charset=\"utf-8\">\n<title>");
+  wx__rb_puts(b,
+              "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n"
+              "<meta charset=\"utf-8\">\n<title>");
   wx__rb_html(b, title);
   wx__rb_puts(b, "</title>\n");
   wx__rb_puts(b, head_css);
@@ -49,16 +50,22 @@ typedef struct {
 } field;
 
 static const field summary_fields[] = {
-    {"scenario", "scenario"},       {"comparison", "comparison"},
+    {"scenario", "scenario"},
+    {"comparison", "comparison"},
     {"horizon_days", "horizon (days)"},
     {"replications_completed", "replications"},
-    {"replications", "replications"}, {"status", "status"}};
+    {"replications", "replications"},
+    {"status", "status"}};
 static const field manifest_fields[] = {
-    {"wxflow_version", "wxflow version"}, {"kind", "kind"},
-    {"scenario_hash", "scenario hash"},   {"comparison_hash", "comparison hash"},
-    {"seed", "seed"},                     {"seed_derivation", "streams"},
+    {"wxflow_version", "wxflow version"},
+    {"kind", "kind"},
+    {"scenario_hash", "scenario hash"},
+    {"comparison_hash", "comparison hash"},
+    {"seed", "seed"},
+    {"seed_derivation", "streams"},
     {"common_random_numbers", "common random numbers"},
-    {"threads", "threads"},               {"events", "events"},
+    {"threads", "threads"},
+    {"events", "events"},
     {"wall_time_s", "wall time (s)"}};
 
 /* A two-column table of the manifest fields present. */
@@ -86,8 +93,9 @@ static int put_entities(wx__rbuf *b, const char *dir, wx_diags *d) {
   long idx[4];
   if (c && rc == WX_OK) rc = wx__csv_require(c, cols, 4, idx, d);
   if (c && rc == WX_OK) {
-    wx__rb_puts(b, "<table>\n<tr><th>part</th><th>name</th><th>label</th>"
-                   "<th>kind</th></tr>\n");
+    wx__rb_puts(b,
+                "<table>\n<tr><th>part</th><th>name</th><th>label</th>"
+                "<th>kind</th></tr>\n");
     for (size_t r = 0; r < wx__csv_rows(c); r++) {
       /* Flows are the scenario's plumbing: the summary lists the rest. */
       const char *scope = wx__csv_get(c, r, (size_t)idx[0]);
@@ -137,16 +145,16 @@ static void free_names(char **names) {
   free(names);
 }
 
-static int put_chart(wx__rbuf *b, const char *dir, const char *name,
-                     unsigned k, wx_diags *d) {
+static int put_chart(wx__rbuf *b, const char *dir, const char *name, unsigned k,
+                     wx_diags *d) {
   char rel[512], prefix[32];
   snprintf(rel, sizeof rel, "charts/%s", name);
   snprintf(prefix, sizeof prefix, "c%u-", k);
   char *path = wx__path_join(dir, rel);
   char *svg = path ? wx__report_slurp(path, NULL) : NULL;
   int rc = svg ? WX_OK
-               : wx__diag(d, path ? WX_EIO : WX_ENOMEM, path ? path : dir, 0,
-                          0, "cannot read chart");
+               : wx__diag(d, path ? WX_EIO : WX_ENOMEM, path ? path : dir, 0, 0,
+                          "cannot read chart");
   wx__rbuf one = {0};
   if (rc == WX_OK) rc = wx__report_svg(&one, svg, prefix, path, d);
   if (rc == WX_OK) {
@@ -196,9 +204,10 @@ static void put_variants(wx__rbuf *b, const char *dir) {
     wx__report_json(json, "scenario_hash", hash, sizeof hash);
     wx__report_json(json, "seed", seed, sizeof seed);
     if (!rows++)
-      wx__rb_puts(b, "<h3>Variants</h3>\n<table class=\"variants\">\n<tr>"
-                     "<th>variant</th><th>scenario</th><th>scenario hash"
-                     "</th><th>seed</th></tr>\n");
+      wx__rb_puts(b,
+                  "<h3>Variants</h3>\n<table class=\"variants\">\n<tr>"
+                  "<th>variant</th><th>scenario</th><th>scenario hash"
+                  "</th><th>seed</th></tr>\n");
     const char *cells[] = {e->d_name, scen, hash, seed};
     wx__rb_puts(b, "<tr>");
     for (int i = 0; i < 4; i++) {
@@ -242,9 +251,10 @@ static int build(wx__rbuf *b, const char *dir, wx_report_options *opt,
   put_fields(b, json, manifest_fields,
              sizeof manifest_fields / sizeof *manifest_fields);
   put_variants(b, dir);
-  wx__rb_puts(b, "<p class=\"sub\">Every figure above can be reproduced "
-                 "from the scenario, its hash and the seed.</p>\n"
-                 "</section>\n</body>\n</html>\n");
+  wx__rb_puts(b,
+              "<p class=\"sub\">Every figure above can be reproduced "
+              "from the scenario, its hash and the seed.</p>\n"
+              "</section>\n</body>\n</html>\n");
   free(json);
   free(mpath);
   return b->oom ? WX_ENOMEM : rc;

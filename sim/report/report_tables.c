@@ -22,31 +22,47 @@ typedef struct {
 } table_spec;
 
 static const table_spec tables[] = {
-    {"kpi_summary.csv", "kpis", "KPIs",
+    {"kpi_summary.csv",
+     "kpis",
+     "KPIs",
      "Mean over replications with its 95% confidence interval, and the "
      "spread of single replications (p5, median, p95).",
-     {{"KPI", "kpi", NULL, 1}, {"unit", "unit", NULL, 1},
-      {"n", "n", NULL, 0}, {"mean", "mean", NULL, 0},
-      {"95% CI of mean", "ci_low", "ci_high", 0}, {"p5", "p5", NULL, 0},
-      {"median", "p50", NULL, 0}, {"p95", "p95", NULL, 0}}},
-    {"compare.csv", "comparison", "Comparison",
+     {{"KPI", "kpi", NULL, 1},
+      {"unit", "unit", NULL, 1},
+      {"n", "n", NULL, 0},
+      {"mean", "mean", NULL, 0},
+      {"95% CI of mean", "ci_low", "ci_high", 0},
+      {"p5", "p5", NULL, 0},
+      {"median", "p50", NULL, 0},
+      {"p95", "p95", NULL, 0}}},
+    {"compare.csv",
+     "comparison",
+     "Comparison",
      "Each variant against the base with common random numbers: mean "
      "[95% CI] and the paired difference to the base [95% CI].",
-     {{"KPI", "kpi", NULL, 1}, {"variant", "variant", NULL, 1},
-      {"mean", "mean", NULL, 0}, {"95% CI", "ci_low", "ci_high", 0},
+     {{"KPI", "kpi", NULL, 1},
+      {"variant", "variant", NULL, 1},
+      {"mean", "mean", NULL, 0},
+      {"95% CI", "ci_low", "ci_high", 0},
       {"difference", "diff", NULL, 0},
       {"95% CI of difference", "diff_ci_low", "diff_ci_high", 0},
       {"significant", "significant", NULL, 1},
       {"winner", "winner", NULL, 1}}},
-    {"funnel.csv", "funnel", "Funnel",
+    {"funnel.csv",
+     "funnel",
+     "Funnel",
      "People at each stage (mean over replications, 95% CI).",
-     {{"stage", "label", NULL, 1}, {"mean", "mean", NULL, 0},
+     {{"stage", "label", NULL, 1},
+      {"mean", "mean", NULL, 0},
       {"95% CI", "ci_low", "ci_high", 0}}},
-    {"constraints.csv", "limits", "WeChat limits",
+    {"constraints.csv",
+     "limits",
+     "WeChat limits",
      "When each limit first bound (median day over replications; empty "
      "when it bound in fewer than half of them) and how many requests or "
      "recipients it turned away (mean over replications).",
-     {{"limit", "label", NULL, 1}, {"constraint", "constraint", NULL, 1},
+     {{"limit", "label", NULL, 1},
+      {"constraint", "constraint", NULL, 1},
       {"first binds (day)", "first_bind_day", NULL, 0},
       {"turned away", "refused", NULL, 0}}},
 };
@@ -84,8 +100,8 @@ static int columns(const wx_csv *c, const table_spec *t, long idx[][2],
     idx[i][0] = wx__csv_col(c, s->a);
     idx[i][1] = s->b ? wx__csv_col(c, s->b) : 0;
     if (idx[i][0] < 0 || idx[i][1] < 0)
-      rc = wx__diag(d, WX_EINVAL, wx__csv_name(c), 1, 0,
-                    "column '%s' missing", idx[i][0] < 0 ? s->a : s->b);
+      rc = wx__diag(d, WX_EINVAL, wx__csv_name(c), 1, 0, "column '%s' missing",
+                    idx[i][0] < 0 ? s->a : s->b);
   }
   return rc;
 }
@@ -93,9 +109,10 @@ static int columns(const wx_csv *c, const table_spec *t, long idx[][2],
 static void put_table(wx__rbuf *b, const wx_csv *c, const table_spec *t,
                       long idx[][2]) {
   size_t n = n_cells(t);
-  wx__rb_printf(b, "<section id=\"%s\"><h2>%s</h2>\n<p>%s</p>\n"
-                "<table class=\"%s\">\n<tr>", t->id, t->heading, t->intro,
-                t->id);
+  wx__rb_printf(b,
+                "<section id=\"%s\"><h2>%s</h2>\n<p>%s</p>\n"
+                "<table class=\"%s\">\n<tr>",
+                t->id, t->heading, t->intro, t->id);
   for (size_t i = 0; i < n; i++)
     wx__rb_printf(b, "<th>%s</th>", t->cells[i].header);
   wx__rb_puts(b, "</tr>\n");

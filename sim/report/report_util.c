@@ -178,8 +178,8 @@ char *wx__report_slurp(const char *path, size_t *len) {
   return b.s;
 }
 
-void wx__report_title(const char *dir, const wx_report_options *opt,
-                      char *out, size_t size) {
+void wx__report_title(const char *dir, const wx_report_options *opt, char *out,
+                      size_t size) {
   if (opt && opt->title) {
     snprintf(out, size, "%s", opt->title);
     return;
@@ -193,7 +193,7 @@ void wx__report_title(const char *dir, const wx_report_options *opt,
 }
 
 static int chart_rank(const char *name) {
-  static const char *const order[] = {"kpi_", "payback", "funnel",
+  static const char *const order[] = {"kpi_",        "payback", "funnel",
                                       "constraints", "stacked", "fan_",
                                       "compare_"};
   const char *base = strrchr(name, '/');
@@ -219,9 +219,9 @@ static int starts_ci(const char *s, const char *what) {
 /* What a chart must not carry into the page: script, event handlers,
  * embedded HTML, javascript: links.  Returns the offending text or NULL. */
 static const char *active_content(const char *svg) {
-  static const char *const bad[] = {"<script", "<foreignobject", "<iframe",
-                                    "<object", "<embed", "javascript:",
-                                    "<!entity"};
+  static const char *const bad[] = {
+      "<script", "<foreignobject", "<iframe", "<object",
+      "<embed",  "javascript:",    "<!entity"};
   int in_tag = 0;
   for (const char *p = svg; *p; p++) {
     if (*p == '<') in_tag = 1;
@@ -258,7 +258,8 @@ int wx__report_svg(wx__rbuf *b, const char *svg, const char *prefix,
   if (bad)
     return wx__diag(d, WX_EINVAL, path, 0, 0,
                     "chart carries active content (%s); left out of the "
-                    "report", bad);
+                    "report",
+                    bad);
   end += strlen("</svg>");
   for (const char *p = start; p < end;) {
     size_t n = id_ref(p);

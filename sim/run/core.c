@@ -31,8 +31,10 @@ static int resolve(const wx_model *m, const wx_eval_options *o,
   ro->replications = o->replications ? o->replications : m->replications;
   ro->first_rep = o->first_rep;
   if (ro->first_rep > ro->replications)
-    return wx__diag(d, WX_EINVAL, "", 0, 0, "first replication %u is past "
-                    "the last (%u)", ro->first_rep, ro->replications);
+    return wx__diag(d, WX_EINVAL, "", 0, 0,
+                    "first replication %u is past "
+                    "the last (%u)",
+                    ro->first_rep, ro->replications);
   uint32_t left = ro->replications - ro->first_rep;
   ro->threads = o->threads ? o->threads : online_cores();
   if (ro->threads > left) ro->threads = left ? left : 1;
@@ -43,9 +45,10 @@ static int resolve(const wx_model *m, const wx_eval_options *o,
   ro->n_set = o->n_set;
   for (unsigned i = 0; i < o->n_set; i++)
     if (!o->set || o->set[i].param >= m->n_params)
-      return wx__diag(d, WX_EINVAL, "", 0, 0, "parameter index %u out of "
-                      "range (the model has %u)", o->set ? o->set[i].param : 0,
-                      m->n_params);
+      return wx__diag(d, WX_EINVAL, "", 0, 0,
+                      "parameter index %u out of "
+                      "range (the model has %u)",
+                      o->set ? o->set[i].param : 0, m->n_params);
   if (!(o->horizon >= 0) || !isfinite(o->horizon))
     return wx__diag(d, WX_EINVAL, "", 0, 0, "the horizon must be > 0 days");
   return WX_OK;
@@ -61,11 +64,13 @@ static int guard(wx_run_ctx *c, const wx_runner_opts *ro) {
       .engine_bytes = c->engine->memory_estimate(c->m, l),
       .threads = ro->threads,
       /* the runner keeps 2 series per thread in flight, plus the grid */
-      .series_bytes = (2.0 * ro->threads * cells + l->n_samples) *
-                      sizeof(double),
+      .series_bytes =
+          (2.0 * ro->threads * cells + l->n_samples) * sizeof(double),
       .accum_bytes = wx__accum_bytes(kept, ro->replications),
-      .budget = c->budget, .horizon = l->horizon,
-      .samples = l->n_samples, .cols = l->n_cols,
+      .budget = c->budget,
+      .horizon = l->horizon,
+      .samples = l->n_samples,
+      .cols = l->n_cols,
       .replications = ro->replications};
   int rc = wx__memory_check(c->m, &p, c->diags);
   /* What is left per engine bounds a population that grows past the
@@ -80,7 +85,8 @@ static int grid_too_big(wx_run_ctx *c) {
   return wx__diag(c->diags, WX_ETOOBIG, wx_model_path(c->m), 0, 0,
                   "`sample_every` and the horizon (%g d) make more sample "
                   "times than a run can index; use a coarser "
-                  "`sample_every` or a shorter horizon", c->horizon);
+                  "`sample_every` or a shorter horizon",
+                  c->horizon);
 }
 
 /* Which parameters have a prior: their draws are kept per replication. */
@@ -103,8 +109,8 @@ int wx__core_plan(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
   c->m = m;
   c->diags = d;
   c->keep_series = o->keep_series;
-  c->budget = o->memory_budget > 0 ? o->memory_budget
-                                   : wx__default_memory_budget();
+  c->budget =
+      o->memory_budget > 0 ? o->memory_budget : wx__default_memory_budget();
   int rc = resolve(m, o, ro, d);
   if (rc == WX_OK && !(c->engine = wx__engine_resolve(m, o->engine, d)))
     rc = o->engine ? WX_EINVAL : WX_ESCENARIO;
@@ -126,20 +132,21 @@ int wx__core_init(wx_run_ctx *c, const wx_model *m, const wx_eval_options *o,
   int rc = wx__core_plan(c, m, o, ro, d);
   if (rc == WX_OK) rc = wx__layout_times(&c->layout);
   double cells = (double)c->layout.n_samples * c->layout.n_cols;
-  if (rc == WX_OK && c->keep_series && cells >= UINT32_MAX) rc = grid_too_big(c);
+  if (rc == WX_OK && c->keep_series && cells >= UINT32_MAX)
+    rc = grid_too_big(c);
   if (rc == WX_OK)
-    rc = wx__accum_init(&c->series_acc,
-                        c->keep_series ? (uint32_t)cells : 0,
+    rc = wx__accum_init(&c->series_acc, c->keep_series ? (uint32_t)cells : 0,
                         ro->replications);
-  if (rc == WX_OK) rc = wx__accum_init(&c->kpi_acc, c->kpis.n, ro->replications);
+  if (rc == WX_OK)
+    rc = wx__accum_init(&c->kpi_acc, c->kpis.n, ro->replications);
   if (rc == WX_OK)
     rc = wx__accum_init(&c->prior_acc, c->n_priors, ro->replications);
-  if (rc == WX_OK &&
-      !(c->kpi_row = malloc((c->kpis.n + c->n_priors + 1) *
-                            sizeof *c->kpi_row)))
+  if (rc == WX_OK && !(c->kpi_row = malloc((c->kpis.n + c->n_priors + 1) *
+                                           sizeof *c->kpi_row)))
     rc = WX_ENOMEM;
   if (rc == WX_ENOMEM)
-    wx__diag(d, rc, wx_model_path(m), 0, 0, "out of memory while setting "
+    wx__diag(d, rc, wx_model_path(m), 0, 0,
+             "out of memory while setting "
              "up the run (sample grid, KPIs or accumulators)");
   return rc;
 }
@@ -168,7 +175,7 @@ int wx__core_sink(void *ctx, const wx_rep_result *r) {
 }
 
 int wx__core_run(wx_run_ctx *c, const wx_runner_opts *ro) {
-  char stalled[sizeof ((wx_engine_stats *)0)->stalled] = "";
+  char stalled[sizeof((wx_engine_stats *)0)->stalled] = "";
   wx_runner_opts o2 = *ro;
   o2.stalled = stalled;
   int rc = wx__run_replications(c->m, &c->layout, &o2, wx__core_sink, c);
@@ -196,7 +203,8 @@ static void wilson(wx_cell_summary *s) {
   if (s->n == 0) return;
   double n = s->n, p = s->mean, z = 1.959963984540054;
   double centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-  double half = z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
+  double half =
+      z * sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n);
   s->ci_low = centre - half;
   s->ci_high = centre + half;
 }

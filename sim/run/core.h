@@ -15,24 +15,24 @@
 #include "series.h"
 
 /* Default quantiles of series_stats.csv (KPIs always use these). */
-#define WX_NQ 5
+#define WX_NQ            5
 #define WX_MAX_QUANTILES 16
 extern const double wx__quantile_probs[WX_NQ];
 extern const char *const wx__quantile_names[WX_NQ];
 
 struct wx_results {
-  uint32_t n_reps;          /* replications completed */
+  uint32_t n_reps; /* replications completed */
   uint32_t n_requested;
   uint32_t n_kpis;
   wx_kpi_def *defs;
-  wx_cell_summary *kpi;     /* n_kpis summaries */
+  wx_cell_summary *kpi; /* n_kpis summaries */
   int partial;
   double wall_seconds;
   uint32_t threads;
   uint64_t seed;
-  uint64_t events;          /* summed over replications */
-  uint64_t peak_live;       /* largest over replications */
-  uint64_t peak_bytes;      /* engine bytes at that peak */
+  uint64_t events;     /* summed over replications */
+  uint64_t peak_live;  /* largest over replications */
+  uint64_t peak_bytes; /* engine bytes at that peak */
 };
 
 /* Everything a run keeps between replications.  The core (core.c) fills
@@ -43,11 +43,11 @@ typedef struct {
   const wx_run_options *o;
   wx_diags *diags;
   const wx_engine_type *engine;
-  double horizon;           /* days: the run's (layout.horizon) */
-  double budget;            /* bytes the run may use; 0: no limit known */
-  int keep_series;          /* series_acc holds every replication's series */
-  wx_rep_sink hook;         /* before a replication is accumulated; may */
-  void *hook_ctx;           /* be NULL; kpi_row holds its KPIs meanwhile */
+  double horizon;   /* days: the run's (layout.horizon) */
+  double budget;    /* bytes the run may use; 0: no limit known */
+  int keep_series;  /* series_acc holds every replication's series */
+  wx_rep_sink hook; /* before a replication is accumulated; may */
+  void *hook_ctx;   /* be NULL; kpi_row holds its KPIs meanwhile */
   wx_layout layout;
   wx_kpi_set kpis;
   wx_accum series_acc;

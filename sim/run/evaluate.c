@@ -74,8 +74,8 @@ int wx_eval_kpi_better(const wx_eval *e, unsigned k) {
 
 static void to_summary(const wx_cell_summary *s, wx_summary *out) {
   /* wx__quantile_probs: 0.05 0.25 0.5 0.75 0.95 */
-  *out = (wx_summary){s->n, s->mean, s->sd, s->ci_low, s->ci_high,
-                      s->q[0], s->q[2], s->q[4]};
+  *out = (wx_summary){s->n,       s->mean, s->sd,   s->ci_low,
+                      s->ci_high, s->q[0], s->q[2], s->q[4]};
 }
 
 int wx_eval_kpi_summary(const wx_eval *e, unsigned k, wx_summary *out) {

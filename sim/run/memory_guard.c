@@ -50,8 +50,8 @@ double wx__memory_need(const wx_memory_plan *p) {
 
 /* "3.3 MiB", "12.6 GiB" into buf (at least 16 bytes). */
 static const char *human(char *buf, double b) {
-  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB",
-                                      "PiB", "EiB"};
+  static const char *const units[] = {"bytes", "KiB", "MiB", "GiB",
+                                      "TiB",   "PiB", "EiB"};
   int u = 0;
   while (b >= 1024 && u < 6) {
     b /= 1024;
@@ -66,10 +66,11 @@ static void name_people(const wx_model *m, const wx_memory_drivers *dr,
                         char *buf, size_t size, wx_pos *pos) {
   const wx_source *s = &m->sources[dr->source];
   uint32_t k = wx__source_key(s);
-  const char *path = k < m->n_params && m->params[k].path
-                         ? m->params[k].path : s->name;
+  const char *path =
+      k < m->n_params && m->params[k].path ? m->params[k].path : s->name;
   *pos = k < m->n_params ? m->params[k].pos : s->pos;
-  snprintf(buf, size, "about %.3g people, %.3g of them from `%s`; use a "
+  snprintf(buf, size,
+           "about %.3g people, %.3g of them from `%s`; use a "
            "coarser model or fewer people (a smaller `%s`)",
            dr->people, dr->source_people, path, path);
 }
@@ -79,7 +80,8 @@ static void name_units(const wx_model *m, const wx_memory_drivers *dr,
   const wx_module *mod = &m->modules[dr->units_module];
   const char *key = mod->units.type == WX_UNITS_GROUPS ? "groups" : "accounts";
   *pos = mod->pos;
-  snprintf(buf, size, "%.3g staff accounts or groups, %.3g of them in "
+  snprintf(buf, size,
+           "%.3g staff accounts or groups, %.3g of them in "
            "`modules.%s.%s`; use fewer (a smaller `%s`)",
            dr->units, dr->module_units, mod->name, key, key);
 }
@@ -99,13 +101,14 @@ static void name_cause(const wx_model *m, const wx_memory_plan *p, char *buf,
       snprintf(buf, size, "the model's size");
     return;
   }
-  snprintf(buf, size, "%.0f samples x %u columns x %u replications; use a "
+  snprintf(buf, size,
+           "%.0f samples x %u columns x %u replications; use a "
            "coarser `sample_every`, a shorter `horizon` or fewer "
-           "replications", p->samples, p->cols, p->replications);
+           "replications",
+           p->samples, p->cols, p->replications);
 }
 
-int wx__memory_check(const wx_model *m, const wx_memory_plan *p,
-                     wx_diags *d) {
+int wx__memory_check(const wx_model *m, const wx_memory_plan *p, wx_diags *d) {
   double need = wx__memory_need(p);
   if (p->budget <= 0 || need <= p->budget) return WX_OK;
   char cause[512];

@@ -12,14 +12,14 @@
 
 /* Peak bytes of a run, by part. */
 typedef struct {
-  const char *engine;   /* its name, for the message */
-  double engine_bytes;  /* one instance, one replication (its estimate) */
-  uint32_t threads;     /* engine instances alive at once */
-  double series_bytes;  /* the runner's in-flight series and the grid */
-  double accum_bytes;   /* accumulators (cells x replications doubles) */
-  double budget;        /* bytes; 0: no limit */
-  double horizon;       /* days, the run's */
-  double samples;       /* sample times of the grid */
+  const char *engine;  /* its name, for the message */
+  double engine_bytes; /* one instance, one replication (its estimate) */
+  uint32_t threads;    /* engine instances alive at once */
+  double series_bytes; /* the runner's in-flight series and the grid */
+  double accum_bytes;  /* accumulators (cells x replications doubles) */
+  double budget;       /* bytes; 0: no limit */
+  double horizon;      /* days, the run's */
+  double samples;      /* sample times of the grid */
   uint32_t cols, replications;
 } wx_memory_plan;
 
@@ -31,7 +31,6 @@ double wx__memory_need(const wx_memory_plan *p);
 /* WX_OK, or WX_ETOOBIG with one diagnostic at the key that makes the run
  * large (a source's size, a units module's count, or the sample grid),
  * naming the remedies. */
-int wx__memory_check(const wx_model *m, const wx_memory_plan *p,
-                     wx_diags *d);
+int wx__memory_check(const wx_model *m, const wx_memory_plan *p, wx_diags *d);
 
 #endif

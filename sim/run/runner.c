@@ -33,8 +33,8 @@ typedef struct {
   uint32_t next_to_start;
   uint32_t next_to_deliver;
   uint32_t window;
-  slot *slots;                 /* window entries, indexed i % window */
-  int abort;                   /* collector gave up: workers stop */
+  slot *slots; /* window entries, indexed i % window */
+  int abort;   /* collector gave up: workers stop */
 } pool;
 
 int wx__params_for_rep(const wx_model *m, uint64_t seed, uint32_t rep,
@@ -64,8 +64,8 @@ static uint32_t rep_of(const pool *p, uint32_t i) {
 
 static int run_one(pool *p, void *e, uint32_t rep, slot *s) {
   const wx_runner_opts *o = p->o;
-  int rc = wx__params_for_rep_set(p->m, o->seed, rep, o->set, o->n_set,
-                                  s->params);
+  int rc =
+      wx__params_for_rep_set(p->m, o->seed, rep, o->set, o->n_set, s->params);
   if (rc != WX_OK) return rc;
   uint64_t seed = wx__stream_seed(o->seed, rep, WX_STREAM_ENGINE);
   rc = p->engine->run(e, s->params, seed, &s->series, o->stop, NULL);
@@ -124,8 +124,10 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
     }
     pthread_mutex_lock(&p->lock);
     s->ready = 0;
-    if (rc == WX_OK) p->next_to_deliver++;
-    else p->abort = 1;
+    if (rc == WX_OK)
+      p->next_to_deliver++;
+    else
+      p->abort = 1;
     pthread_cond_broadcast(&p->changed);
     pthread_mutex_unlock(&p->lock);
     if (rc == WX_OK && o->progress)
@@ -190,7 +192,11 @@ int wx__run_local(const wx_model *m, const wx_layout *l,
                          : 0;
   if (threads > n_local) threads = n_local ? n_local : 1;
   if (threads == 1) {
-    pool p = {.m = m, .l = l, .o = o, .window = 1, .step = step,
+    pool p = {.m = m,
+              .l = l,
+              .o = o,
+              .window = 1,
+              .step = step,
               .n_local = n_local,
               .engine = o->engine ? o->engine : wx__engine_find("agent")};
     int rc = alloc_slots(&p);
@@ -198,7 +204,11 @@ int wx__run_local(const wx_model *m, const wx_layout *l,
     free_slots(&p);
     return rc;
   }
-  pool p = {.m = m, .l = l, .o = o, .window = 2 * threads, .step = step,
+  pool p = {.m = m,
+            .l = l,
+            .o = o,
+            .window = 2 * threads,
+            .step = step,
             .n_local = n_local,
             .engine = o->engine ? o->engine : wx__engine_find("agent")};
   int rc = alloc_slots(&p);
@@ -229,8 +239,7 @@ int wx__run_local(const wx_model *m, const wx_layout *l,
 
 #ifndef WX_MPI
 int wx__run_replications(const wx_model *m, const wx_layout *l,
-                         const wx_runner_opts *o, wx_rep_sink sink,
-                         void *ctx) {
+                         const wx_runner_opts *o, wx_rep_sink sink, void *ctx) {
   return wx__run_local(m, l, o, sink, ctx);
 }
 

@@ -19,7 +19,7 @@
 typedef struct {
   uint32_t rep;
   const wx_series *series;
-  const double *params;        /* the parameter values it ran with */
+  const double *params; /* the parameter values it ran with */
   const wx_engine_stats *stats;
 } wx_rep_result;
 
@@ -33,15 +33,15 @@ typedef void (*wx_progress_fn)(void *ctx, uint32_t done, uint32_t total);
 typedef struct {
   const wx_engine_type *engine; /* NULL: the agent engine */
   uint64_t seed;
-  uint32_t first_rep;          /* to resume: replications before it are done */
-  uint32_t replications;       /* total, including those before first_rep */
+  uint32_t first_rep;    /* to resume: replications before it are done */
+  uint32_t replications; /* total, including those before first_rep */
   /* 0 or 1: every replication from first_rep on; k > 1: only first_rep,
    * first_rep + k, first_rep + 2k, ... (one MPI rank's share). */
   uint32_t stride;
-  uint32_t threads;            /* >= 1 */
-  const atomic_int *stop;      /* polled; may be NULL */
-  const wx_param_set *set;     /* values fixed in every replication, */
-  uint32_t n_set;              /* applied after the priors are drawn */
+  uint32_t threads;        /* >= 1 */
+  const atomic_int *stop;  /* polled; may be NULL */
+  const wx_param_set *set; /* values fixed in every replication, */
+  uint32_t n_set;          /* applied after the priors are drawn */
   wx_progress_fn progress;
   void *progress_ctx;
   /* When not NULL, gets the message of a replication that ended with

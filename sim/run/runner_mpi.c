@@ -83,15 +83,16 @@ static int wire_init(wire *w, const wx_model *m, const wx_layout *l) {
   return w->buf ? WX_OK : WX_ENOMEM;
 }
 
-static void pack(wire *w, uint32_t rep, int status,
-                 const wx_engine_stats *st, const double *params,
-                 const wx_series *s) {
+static void pack(wire *w, uint32_t rep, int status, const wx_engine_stats *st,
+                 const double *params, const wx_series *s) {
   wire_head h = {rep, status};
   char *p = w->buf;
   memcpy(p, &h, sizeof h);
   p += sizeof h;
-  if (st) memcpy(p, st, sizeof *st);
-  else memset(p, 0, sizeof *st);
+  if (st)
+    memcpy(p, st, sizeof *st);
+  else
+    memset(p, 0, sizeof *st);
   p += sizeof *st;
   if (params) memcpy(p, params, w->np * sizeof(double));
   p += w->np * sizeof(double);
@@ -121,14 +122,15 @@ typedef struct {
   MPI_Request req[RING];
   uint32_t sent;
   int stopped;
-  int32_t final;      /* rank 0's status, from its STOP */
+  int32_t final; /* rank 0's status, from its STOP */
 } worker_ctx;
 
 static void take_stop(worker_ctx *c, int wait) {
   int flag = 0;
   for (long us = 20; !c->stopped; nap(&us)) {
     if (MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE) !=
-        MPI_SUCCESS || flag || !wait)
+            MPI_SUCCESS ||
+        flag || !wait)
       break;
   }
   if (!flag || c->stopped) return;
@@ -189,12 +191,12 @@ typedef struct {
   wx_rep_sink sink;
   void *ctx;
   int size;
-  uint32_t next;         /* the next replication to deliver */
+  uint32_t next; /* the next replication to deliver */
   wire w;
   wx_series s;
   double *params;
-  char *ended;           /* per rank: its END arrived */
-  int sink_rc;           /* what root_sink last returned */
+  char *ended; /* per rank: its END arrived */
+  int sink_rc; /* what root_sink last returned */
 } root_ctx;
 
 static int owner(const root_ctx *c, uint32_t rep) {
@@ -218,8 +220,7 @@ static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
     if (poll_stop && c->o->stop && atomic_load(c->o->stop))
       return WX_EINTERRUPTED;
     int flag = 0;
-    if (MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, st) !=
-        MPI_SUCCESS)
+    if (MPI_Iprobe(from, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, st) != MPI_SUCCESS)
       return WX_EIO;
     if (flag) break;
   }
@@ -235,7 +236,7 @@ static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
  * message (in the runner's `stalled`, see core.c) names the rank. */
 static int lost(const root_ctx *c, int from, uint32_t rep, const char *why) {
   if (c->o->stalled)
-    snprintf(c->o->stalled, sizeof ((wx_engine_stats *)0)->stalled,
+    snprintf(c->o->stalled, sizeof((wx_engine_stats *)0)->stalled,
              "MPI rank %d did not send replication %u: %s", from, rep, why);
   return WX_ERUNTIME;
 }
@@ -257,8 +258,7 @@ static int take_remote(root_ctx *c, uint32_t rep) {
       memcpy(c->o->stalled, stats.stalled, sizeof stats.stalled);
     /* A worker ends early only on an error or a stop of its own. */
     if (h.status == WX_EIO) return lost(c, from, rep, "an MPI error there");
-    return h.status != WX_OK ? h.status
-                             : lost(c, from, rep, "it ended early");
+    return h.status != WX_OK ? h.status : lost(c, from, rep, "it ended early");
   }
   if (h.rep != rep) return lost(c, from, rep, "another one came");
   wx_rep_result r = {rep, &c->s, c->params, &stats};
@@ -286,8 +286,8 @@ static void finish_workers(root_ctx *c, int32_t status) {
 static int run_root(const wx_model *m, const wx_layout *l,
                     const wx_runner_opts *o, wx_rep_sink sink, void *ctx,
                     int size) {
-  root_ctx c = {.o = o, .sink = sink, .ctx = ctx, .size = size,
-                .next = o->first_rep};
+  root_ctx c = {
+      .o = o, .sink = sink, .ctx = ctx, .size = size, .next = o->first_rep};
   int rc = wire_init(&c.w, m, l);
   if (rc == WX_OK) rc = wx__series_init(&c.s, l);
   c.params = malloc((m->n_params ? m->n_params : 1) * sizeof(double));
@@ -300,15 +300,14 @@ static int run_root(const wx_model *m, const wx_layout *l,
   if (ran) rc = wx__run_local(m, l, &mine, root_sink, &c);
   /* One of rank 0's own replications failed: as in one process, a failure
    * among the others' before it is the one reported. */
-  int own_failed = ran && rc != WX_OK && rc != WX_EINTERRUPTED &&
-                   c.sink_rc == WX_OK;
+  int own_failed =
+      ran && rc != WX_OK && rc != WX_EINTERRUPTED && c.sink_rc == WX_OK;
   while (own_failed && c.next < o->replications && owner(&c, c.next) != 0) {
     int early = take_remote(&c, c.next);
     if (early != WX_OK) rc = early;
     if (early != WX_OK) break;
   }
-  while (rc == WX_OK && c.next < o->replications)
-    rc = take_remote(&c, c.next);
+  while (rc == WX_OK && c.next < o->replications) rc = take_remote(&c, c.next);
   if (c.w.buf && c.ended) finish_workers(&c, rc);
   free(c.w.buf);
   free(c.params);
@@ -318,8 +317,7 @@ static int run_root(const wx_model *m, const wx_layout *l,
 }
 
 int wx__run_replications(const wx_model *m, const wx_layout *l,
-                         const wx_runner_opts *o, wx_rep_sink sink,
-                         void *ctx) {
+                         const wx_runner_opts *o, wx_rep_sink sink, void *ctx) {
   int rank, size;
   /* Nothing left (a merge, a finished resume): no messages either. */
   if (!world(&rank, &size) || size == 1 || o->first_rep >= o->replications)

@@ -39,8 +39,8 @@ void wx__accum_summary(const wx_accum *a, uint32_t c, const double *probs,
   if (n == 0) return;
   out->mean = gsl_stats_mean(scratch, 1, n);
   out->sd = n > 1 ? gsl_stats_sd_m(scratch, 1, n, out->mean) : 0.0;
-  double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) *
-                            out->sd / sqrt((double)n)
+  double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * out->sd /
+                            sqrt((double)n)
                       : NAN;
   out->ci_low = out->mean - half;
   out->ci_high = out->mean + half;
@@ -81,8 +81,8 @@ void wx__accum_ratio(const wx_accum *a, uint32_t num, uint32_t den,
   out->mean = r + shift;
   out->sd = n > 1 ? sd : 0.0;
   if (n > 1) {
-    double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd /
-                  sqrt((double)n);
+    double half =
+        gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
     out->ci_low = out->mean - half;
     out->ci_high = out->mean + half;
   }

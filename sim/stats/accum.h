@@ -16,16 +16,16 @@
 
 typedef struct {
   uint32_t n_cells;
-  uint32_t cap;      /* replications room */
-  uint32_t n;        /* replications added */
-  double *values;    /* values[cell * cap + rep] */
+  uint32_t cap;   /* replications room */
+  uint32_t n;     /* replications added */
+  double *values; /* values[cell * cap + rep] */
 } wx_accum;
 
 typedef struct {
-  uint32_t n;        /* finite values summarised */
+  uint32_t n; /* finite values summarised */
   double mean, sd;
   double ci_low, ci_high; /* 95% CI of the mean (Student t) */
-  double q[16];      /* quantiles at the requested probabilities */
+  double q[16];           /* quantiles at the requested probabilities */
 } wx_cell_summary;
 
 int wx__accum_init(wx_accum *a, uint32_t n_cells, uint32_t replications);

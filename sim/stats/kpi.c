@@ -25,7 +25,8 @@ static wx_kpi_def *add(wx_kpi_set *k, const char *unit, wx_reduce reduce,
 /* Two KPIs per target: the day it is first reached (NaN when not, so the
  * summary averages over replications that reached it) and whether it was
  * reached (0/1: its mean is the share of replications). */
-static void add_target(wx_kpi_set *k, const wx_layout *l, const wx_kpi_target *t) {
+static void add_target(wx_kpi_set *k, const wx_layout *l,
+                       const wx_kpi_target *t) {
   uint32_t col = wx__layout_find(l, t->scope, t->index, t->metric);
   if (col == WX_NONE) return; /* the loader checked; defensive */
   wx_kpi_def *d = add(k, "day", WX_REDUCE_FIRST_AT, col);
@@ -93,8 +94,8 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
                           const wx_layout *l) {
   if (!wx__model_has_extras(m)) return;
   if (m->n_touchpoints) {
-    wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LAST,
-                        l->touch_base + WX_TP_REACHED);
+    wx_kpi_def *d =
+        add(k, "people", WX_REDUCE_SUM_LAST, l->touch_base + WX_TP_REACHED);
     d->n_cols = m->n_touchpoints;
     d->stride = WX_TP_METRICS;
     snprintf(d->name, sizeof d->name, "reached");
@@ -110,14 +111,11 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   add2(k, "customers", "people", WX_REDUCE_LAST, t + WX_T_CUSTOMERS, 0, hi);
   add2(k, "purchases", "count", WX_REDUCE_LAST, t + WX_T_PURCHASES, 0, hi);
   add2(k, "revenue", "CNY", WX_REDUCE_LAST, t + WX_T_REVENUE, 0, hi);
-  add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS,
-       lo);
+  add2(k, "cac", "CNY", WX_REDUCE_RATIO, t + WX_T_COST, t + WX_T_CUSTOMERS, lo);
   /* cac is total cost over total customers; a replication without a
    * customer has none, and how often that happens is a KPI of its own */
-  add2(k, "no_customer", "share", WX_REDUCE_IS_ZERO, t + WX_T_CUSTOMERS, 0,
-       lo);
-  add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST,
-       hi);
+  add2(k, "no_customer", "share", WX_REDUCE_IS_ZERO, t + WX_T_CUSTOMERS, 0, lo);
+  add2(k, "roi", "ratio", WX_REDUCE_GAIN, t + WX_T_REVENUE, t + WX_T_COST, hi);
   add2(k, "payback_day", "day", WX_REDUCE_FIRST_GE, t + WX_T_REVENUE,
        t + WX_T_COST, lo);
   /* payback_day averages the replications that paid back only */
@@ -277,7 +275,8 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
   switch (d->reduce) {
     case WX_REDUCE_LAST: return last[d->col];
     case WX_REDUCE_SUM_LAST:
-      for (uint32_t j = 0; j < d->n_cols; j++) acc += last[d->col + j * d->stride];
+      for (uint32_t j = 0; j < d->n_cols; j++)
+        acc += last[d->col + j * d->stride];
       return acc;
     case WX_REDUCE_MAX:
       acc = -INFINITY;
@@ -309,7 +308,7 @@ static double reduce(const wx_kpi_set *k, const wx_kpi_def *d,
   return NAN;
 }
 
-void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l,
-                   const wx_series *s, double *out) {
+void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l, const wx_series *s,
+                   double *out) {
   for (uint32_t i = 0; i < k->n; i++) out[i] = reduce(k, &k->defs[i], l, s);
 }

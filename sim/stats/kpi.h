@@ -13,25 +13,25 @@
 #include "series.h"
 
 typedef enum {
-  WX_REDUCE_LAST,       /* value at the horizon */
-  WX_REDUCE_MAX,        /* largest sampled value */
-  WX_REDUCE_FIRST_AT,   /* first sample time with value >= threshold; NaN
+  WX_REDUCE_LAST,         /* value at the horizon */
+  WX_REDUCE_MAX,          /* largest sampled value */
+  WX_REDUCE_FIRST_AT,     /* first sample time with value >= threshold; NaN
                            when never reached */
-  WX_REDUCE_SUM_LAST,   /* sum of several columns at the horizon */
-  WX_REDUCE_REACHED,    /* 1 when the value ever reached threshold, else 0 */
+  WX_REDUCE_SUM_LAST,     /* sum of several columns at the horizon */
+  WX_REDUCE_REACHED,      /* 1 when the value ever reached threshold, else 0 */
   WX_REDUCE_STAFF_NEEDED, /* staff accounts that serve every request under
                              both the friend cap (threshold) and the daily
                              add limit (threshold2): col is the module's
                              first column, col2 its units' (kpi.c) */
   /* Two operands A = col, B = col2 (each a column): */
-  WX_REDUCE_RATIO,      /* A / B at the horizon; NaN when B is 0 */
-  WX_REDUCE_GAIN,       /* (A - B) / B at the horizon; NaN when B is 0 */
-  WX_REDUCE_FIRST_GE,   /* first sample time with B > 0 and A >= B; NaN
+  WX_REDUCE_RATIO,    /* A / B at the horizon; NaN when B is 0 */
+  WX_REDUCE_GAIN,     /* (A - B) / B at the horizon; NaN when B is 0 */
+  WX_REDUCE_FIRST_GE, /* first sample time with B > 0 and A >= B; NaN
                            when never */
-  WX_REDUCE_SUM_LIST,   /* sum at the horizon of the n_cols columns
+  WX_REDUCE_SUM_LIST, /* sum at the horizon of the n_cols columns
                            wx_kpi_set.list[col ..] */
-  WX_REDUCE_IS_ZERO,    /* 1 when the value at the horizon is 0, else 0 */
-  WX_REDUCE_EVER_GE     /* 1 when FIRST_GE has a value, else 0 */
+  WX_REDUCE_IS_ZERO,  /* 1 when the value at the horizon is 0, else 0 */
+  WX_REDUCE_EVER_GE   /* 1 when FIRST_GE has a value, else 0 */
 } wx_reduce;
 
 /* Which way a KPI is better, decided where the KPI is defined (not from its
@@ -53,12 +53,12 @@ typedef struct {
   char unit[16];
   wx_kpi_better better;
   wx_reduce reduce;
-  uint32_t col;          /* column, or first of `n_cols` for SUM_LAST */
+  uint32_t col; /* column, or first of `n_cols` for SUM_LAST */
   uint32_t n_cols;
-  uint32_t stride;       /* SUM_LAST: distance between summed columns */
+  uint32_t stride; /* SUM_LAST: distance between summed columns */
   double threshold;
-  uint32_t col2;         /* second operand of RATIO, GAIN, FIRST_GE */
-  double threshold2;     /* STAFF_NEEDED: daily add limit */
+  uint32_t col2;     /* second operand of RATIO, GAIN, FIRST_GE */
+  double threshold2; /* STAFF_NEEDED: daily add limit */
 } wx_kpi_def;
 
 typedef struct {
@@ -79,7 +79,7 @@ int wx__kpi_ratio_parts(const wx_kpi_set *k, uint32_t i, uint32_t *num,
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l);
 void wx__kpis_free(wx_kpi_set *k);
 /* out[k->n] for one replication's series. */
-void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l,
-                   const wx_series *s, double *out);
+void wx__kpis_eval(const wx_kpi_set *k, const wx_layout *l, const wx_series *s,
+                   double *out);
 
 #endif

@@ -66,8 +66,7 @@ static int correlations(const double *R, size_t n, size_t m, size_t k,
     if (!(C[a * d + a] > 0)) return 0;
   for (size_t a = 0; a <= k; a++)
     for (size_t b = 0; b <= k; b++)
-      if (a != b)
-        C[a * d + b] /= sqrt(C[a * d + a] * C[b * d + b]);
+      if (a != b) C[a * d + b] /= sqrt(C[a * d + a] * C[b * d + b]);
   for (size_t a = 0; a <= k; a++) C[a * d + a] = 1.0;
   return 1;
 }
@@ -126,8 +125,8 @@ static void from_inverse(const double *P, size_t m, size_t k, double *r,
   }
 }
 
-int wx__prcc(const double *X, size_t n, size_t k, const double *y,
-             double *r, double *p, double *lo, double *hi) {
+int wx__prcc(const double *X, size_t n, size_t k, const double *y, double *r,
+             double *p, double *lo, double *hi) {
   for (size_t i = 0; i < k; i++) {
     r[i] = NAN;
     if (p) p[i] = NAN;

@@ -13,7 +13,7 @@
  * degrees of freedom) and a 95% Fisher-z interval (p, lo, hi may be NULL).
  * Rows with a NaN are dropped.  A degenerate problem (constant column,
  * collinear inputs, n <= k + 2 rows left) gives NaN.  WX_ENOMEM or WX_OK. */
-int wx__prcc(const double *X, size_t n, size_t k, const double *y,
-             double *r, double *p, double *lo, double *hi);
+int wx__prcc(const double *X, size_t n, size_t k, const double *y, double *r,
+             double *p, double *lo, double *hi);
 
 #endif

@@ -45,27 +45,27 @@ typedef enum {
 } wx_factor_kind;
 
 typedef enum {
-  WX_FDIST_UNIFORM,    /* a = low, b = high */
-  WX_FDIST_NORMAL,     /* a = mean, b = sd */
-  WX_FDIST_LOGNORMAL,  /* a = median, b = sigma of the log */
-  WX_FDIST_TRIANGULAR  /* a = low, c = mode, b = high */
+  WX_FDIST_UNIFORM,   /* a = low, b = high */
+  WX_FDIST_NORMAL,    /* a = mean, b = sd */
+  WX_FDIST_LOGNORMAL, /* a = median, b = sigma of the log */
+  WX_FDIST_TRIANGULAR /* a = low, c = mode, b = high */
 } wx_fdist;
 
 typedef struct {
-  char *path;          /* dotted scenario path, "flows.oa_to_sdr.p" */
-  char *name;          /* short label: `name:` or the path */
-  int line, col;       /* of the factor's key in the study file */
+  char *path;    /* dotted scenario path, "flows.oa_to_sdr.p" */
+  char *name;    /* short label: `name:` or the path */
+  int line, col; /* of the factor's key in the study file */
   wx_factor_kind kind;
-  double lo, hi;       /* RANGE bounds; for LEVELS min and max level */
-  double *levels;      /* LEVELS, in the order written */
+  double lo, hi;  /* RANGE bounds; for LEVELS min and max level */
+  double *levels; /* LEVELS, in the order written */
   size_t n_levels;
-  wx_fdist dist;       /* DIST */
+  wx_fdist dist; /* DIST */
   double a, b, c;
-  int log_scale;       /* scale: log (RANGE, lo > 0) */
-  int integer;         /* integer: true (values are rounded counts) */
-  int base_set;        /* base: given; else the scenario's nominal */
+  int log_scale; /* scale: log (RANGE, lo > 0) */
+  int integer;   /* integer: true (values are rounded counts) */
+  int base_set;  /* base: given; else the scenario's nominal */
   double base;
-  unsigned grid;       /* grid: N levels in a grid design; 0: the design's */
+  unsigned grid; /* grid: N levels in a grid design; 0: the design's */
 } wx_study_factor;
 
 /* The factor's value at unit coordinate u in [0, 1]: RANGE linear or
@@ -88,25 +88,27 @@ typedef struct wx_study_design_type wx_study_design_type;
 typedef struct wx_study_method_type wx_study_method_type;
 
 struct wx_study_spec {
-  char *file;          /* the study file */
-  char *title;         /* NULL when not given */
-  char hash[17];       /* FNV-1a 64 of the study file */
-  char *base;          /* scenario file, relative paths resolved */
+  char *file;    /* the study file */
+  char *title;   /* NULL when not given */
+  char hash[17]; /* FNV-1a 64 of the study file */
+  char *base;    /* scenario file, relative paths resolved */
   int base_line, base_col;
   wx_study_factor *f;
   size_t n_factors;
   const wx_study_design_type *design;
-  size_t n;            /* lhs/sobol/random: points; saltelli: N; morris: r */
+  size_t n;               /* lhs/sobol/random: points; saltelli: N; morris: r */
   unsigned grid_levels;   /* grid: levels of a range factor (default 5) */
   unsigned morris_levels; /* morris: p, even (default 4) */
   const wx_study_method_type *method; /* NULL: a sweep */
-  unsigned bootstrap;  /* sobol: resamples for the intervals (default 500) */
+  unsigned bootstrap;    /* sobol: resamples for the intervals (default 500) */
   uint32_t replications; /* 0: the base scenario's */
   int seed_set;
   uint64_t seed;
-  char **kpis;         /* KPIs to report; n_kpis == 0: all */
+  char **kpis; /* KPIs to report; n_kpis == 0: all */
   size_t n_kpis;
-  struct { int line, col; } *kpi_pos; /* of each kpis item, for errors */
+  struct {
+    int line, col;
+  } * kpi_pos; /* of each kpis item, for errors */
 };
 
 /* Reads a study file (YAML, top-level key `study`).  Every problem goes to
@@ -135,18 +137,17 @@ void wx__study_factor_clear(wx_study_factor *f);
 
 struct wx_study_design {
   const wx_study_design_type *type;
-  size_t n_points, k;  /* points x factors */
-  size_t n_base;       /* saltelli: N; morris: r; else n_points */
-  double *u;           /* n_points x k unit coordinates (NaN: the base) */
-  double *x;           /* n_points x k factor values */
+  size_t n_points, k; /* points x factors */
+  size_t n_base;      /* saltelli: N; morris: r; else n_points */
+  double *u;          /* n_points x k unit coordinates (NaN: the base) */
+  double *x;          /* n_points x k factor values */
 };
 
 struct wx_study_design_type {
   const char *name;    /* as written after `design:` */
   const char *summary; /* one line, for messages and --help */
   /* Points the design will have, or WX_ETOOBIG with a message. */
-  int (*count)(const wx_study_spec *s, size_t *n_points, char *msg,
-               size_t cap);
+  int (*count)(const wx_study_spec *s, size_t *n_points, char *msg, size_t cap);
   /* Fills u (n_points x k) from the spec's seed. */
   int (*fill)(const wx_study_spec *s, double *u, size_t n_points);
 };
@@ -165,7 +166,7 @@ const wx_study_design_type *wx__study_design_at(size_t i);
  * (gsl_qrng_sobol: 40; a saltelli design draws A and B from one sequence
  * of 2k dimensions, so beyond 20 factors it samples pseudo-randomly). */
 #define WX_STUDY_MAX_POINTS 10000000u
-#define WX_SOBOL_MAX_DIM 40u
+#define WX_SOBOL_MAX_DIM    40u
 
 /* The design of s: u from its type, x = wx__factor_value of each u, and a
  * NaN u replaced by the factor's base, taken from `nominal` (k values, the
@@ -185,19 +186,18 @@ int wx__design_lhs(double *u, size_t n, size_t k, uint64_t seed);
 int wx__design_sobol_seq(double *u, size_t n, size_t k);
 /* r Morris trajectories of k + 1 points on a p-level grid (Morris 1991):
  * each trajectory moves every factor once, by delta = p / (2 (p - 1)). */
-int wx__design_morris(double *u, size_t r, size_t k, unsigned p,
-                      uint64_t seed);
+int wx__design_morris(double *u, size_t r, size_t k, unsigned p, uint64_t seed);
 
 /* ------------------------------------------------------------- methods */
 
 typedef struct {
-  unsigned factor;     /* index into the spec's factors */
-  unsigned kpi;        /* column of Y */
-  const char *index;   /* static: S1, ST (sobol); mu_star, mu, sigma
+  unsigned factor;      /* index into the spec's factors */
+  unsigned kpi;         /* column of Y */
+  const char *index;    /* static: S1, ST (sobol); mu_star, mu, sigma
                           (morris); prcc; low, high, low_change,
                           high_change, swing (tornado) */
   double value, lo, hi; /* 95% interval; NaN when there is none */
-  double p;            /* p-value of a test of 0 (prcc, swing), else NaN */
+  double p;             /* p-value of a test of 0 (prcc, swing), else NaN */
 } wx_study_index;
 
 typedef struct {
@@ -210,9 +210,9 @@ void wx__study_indices_free(wx_study_indices *ix);
 int wx__study_indices_add(wx_study_indices *ix, const wx_study_index *row);
 
 struct wx_study_method_type {
-  const char *name;    /* as written after `method:` */
+  const char *name; /* as written after `method:` */
   const char *summary;
-  const char *design;  /* the design it analyses ("" any sampling design) */
+  const char *design; /* the design it analyses ("" any sampling design) */
   /* Index rows for every factor and KPI of Y (layout above). */
   int (*analyse)(const wx_study_spec *s, const wx_study_design *p,
                  const double *Y, size_t n_kpi, size_t n_rep,
@@ -244,16 +244,15 @@ int wx__study_evaluate(const wx_study_design *p, size_t n_kpi, size_t n_rep,
  * (Saltelli et al. 2010, table 2, rows b and f); lo/hi (may be NULL) from
  * B bootstrap resamples of the N rows (percentile, 95%). */
 int wx__sobol_indices(const double *f, size_t N, size_t k, unsigned B,
-                      uint64_t seed, double *S1, double *ST,
-                      double *S1_lo, double *S1_hi, double *ST_lo,
-                      double *ST_hi);
+                      uint64_t seed, double *S1, double *ST, double *S1_lo,
+                      double *S1_hi, double *ST_lo, double *ST_hi);
 /* Elementary effects of r trajectories (u from wx__design_morris, y one
  * value per point): mu, mu* (mean |EE|), sigma (sd of EE, n - 1), with
  * 95% t intervals of mu and mu* when the lo/hi arrays are not NULL.
  * Effects are per whole range of a factor (unit-cube units). */
-int wx__morris_effects(const double *u, const double *y, size_t r,
-                       size_t k, double *mu, double *mu_star,
-                       double *sigma, double *mu_lo, double *mu_hi,
-                       double *mus_lo, double *mus_hi);
+int wx__morris_effects(const double *u, const double *y, size_t r, size_t k,
+                       double *mu, double *mu_star, double *sigma,
+                       double *mu_lo, double *mu_hi, double *mus_lo,
+                       double *mus_hi);
 
 #endif

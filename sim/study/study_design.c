@@ -92,7 +92,8 @@ int wx__design_morris(double *u, size_t r, size_t k, unsigned p,
     free(order);
     return WX_ENOMEM;
   }
-  for (size_t t = 0; t < r; t++) trajectory(g, u + t * (k + 1) * k, k, p, order);
+  for (size_t t = 0; t < r; t++)
+    trajectory(g, u + t * (k + 1) * k, k, p, order);
   gsl_rng_free(g);
   free(order);
   return WX_OK;
@@ -102,7 +103,8 @@ int wx__design_morris(double *u, size_t r, size_t k, unsigned p,
 
 static unsigned grid_levels(const wx_study_spec *s, const wx_study_factor *f) {
   unsigned m = f->kind == WX_FACTOR_LEVELS ? (unsigned)f->n_levels
-               : f->grid ? f->grid : s->grid_levels;
+               : f->grid                   ? f->grid
+                                           : s->grid_levels;
   if (f->kind == WX_FACTOR_RANGE && f->integer && !f->log_scale &&
       f->hi - f->lo + 1 < m)
     m = (unsigned)(f->hi - f->lo + 1);
@@ -110,8 +112,10 @@ static unsigned grid_levels(const wx_study_spec *s, const wx_study_factor *f) {
 }
 
 static int too_big(size_t n, char *msg, size_t cap) {
-  snprintf(msg, cap, "the design has more than %u points; use fewer "
-           "levels or factors", WX_STUDY_MAX_POINTS);
+  snprintf(msg, cap,
+           "the design has more than %u points; use fewer "
+           "levels or factors",
+           WX_STUDY_MAX_POINTS);
   (void)n;
   return WX_ETOOBIG;
 }
@@ -136,15 +140,14 @@ static int grid_fill(const wx_study_spec *s, double *u, size_t n) {
       unsigned m = grid_levels(s, f);
       size_t l = rest % m;
       rest /= m;
-      u[j * k + i] = f->kind == WX_FACTOR_RANGE ? (double)l / (m - 1)
-                                                : (l + 0.5) / m;
+      u[j * k + i] =
+          f->kind == WX_FACTOR_RANGE ? (double)l / (m - 1) : (l + 0.5) / m;
     }
   }
   return WX_OK;
 }
 
-static int oat_count(const wx_study_spec *s, size_t *n, char *msg,
-                     size_t cap) {
+static int oat_count(const wx_study_spec *s, size_t *n, char *msg, size_t cap) {
   (void)msg, (void)cap;
   *n = 2 * s->n_factors + 1;
   return WX_OK;
@@ -167,8 +170,10 @@ static int n_count(const wx_study_spec *s, size_t *n, char *msg, size_t cap) {
 static int sobol_count(const wx_study_spec *s, size_t *n, char *msg,
                        size_t cap) {
   if (s->n_factors > WX_SOBOL_MAX_DIM) {
-    snprintf(msg, cap, "a sobol design takes at most %u factors (GSL's "
-             "generator); use lhs", WX_SOBOL_MAX_DIM);
+    snprintf(msg, cap,
+             "a sobol design takes at most %u factors (GSL's "
+             "generator); use lhs",
+             WX_SOBOL_MAX_DIM);
     return WX_ETOOBIG;
   }
   return n_count(s, n, msg, cap);
@@ -246,8 +251,8 @@ static const wx_study_design_type designs[] = {
     {"sobol", "n points of a Sobol sequence", sobol_count, sobol_fill},
     {"random", "n independent uniform points", n_count, random_fill},
     {"morris", "r Morris trajectories", morris_count, morris_fill},
-    {"saltelli", "Saltelli's A, B and AB_i matrices of N rows",
-     saltelli_count, saltelli_fill},
+    {"saltelli", "Saltelli's A, B and AB_i matrices of N rows", saltelli_count,
+     saltelli_fill},
 };
 #define N_DESIGNS (sizeof designs / sizeof designs[0])
 
@@ -288,8 +293,8 @@ int wx__study_points(const wx_study_spec *s, const double *nominal,
   if (p) {
     int blocks = !strcmp(s->design->name, "morris") ||
                  !strcmp(s->design->name, "saltelli");
-    *p = (wx_study_design){.type = s->design, .n_points = n, .k = k,
-                           .n_base = blocks ? s->n : n};
+    *p = (wx_study_design){
+        .type = s->design, .n_points = n, .k = k, .n_base = blocks ? s->n : n};
     size_t cells = n * k > 0 ? n * k : 1;
     p->u = malloc(cells * sizeof *p->u);
     p->x = malloc(cells * sizeof *p->x);

@@ -13,8 +13,8 @@
 #include "util.h"
 #include "yaml_tree.h"
 
-static const char *const factor_keys[] = {"range", "levels", "dist", "scale",
-                                          "integer", "base", "grid", "name"};
+static const char *const factor_keys[] = {"range",   "levels", "dist", "scale",
+                                          "integer", "base",   "grid", "name"};
 #define N_FACTOR_KEYS (sizeof factor_keys / sizeof factor_keys[0])
 
 static const char *const dist_names[] = {"uniform", "normal", "lognormal",
@@ -39,8 +39,8 @@ static void ferr(fctx *c, const wx_node *n, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
+  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
+           msg);
 }
 
 /* The number before `suffix` at the end of s, times scale. */
@@ -79,14 +79,15 @@ int wx__study_number(const char *s, double *x) {
   return s && planner_number(s, x);
 }
 
-static int read_number(fctx *c, const wx_node *n, const char *what,
-                       double *x) {
+static int read_number(fctx *c, const wx_node *n, const char *what, double *x) {
   if (n->type == WX_NODE_SCALAR && planner_number(n->str, x)) return 1;
   if (n->type != WX_NODE_SCALAR)
     ferr(c, n, "%s must be a number; got %s", what, wx__node_type_name(n));
   else
-    ferr(c, n, "%s must be a number such as 0.3, 1.3%%, 3d, 12h, 0.5/d or "
-         "200k; got `%.40s`", what, n->str);
+    ferr(c, n,
+         "%s must be a number such as 0.3, 1.3%%, 3d, 12h, 0.5/d or "
+         "200k; got `%.40s`",
+         what, n->str);
   return 0;
 }
 
@@ -130,8 +131,8 @@ static int parse_dist(const char *s, wx_study_factor *f, size_t *want) {
   const char *open = strchr(s, '('), *close = strrchr(s, ')');
   if (!open || !close || close[1] != '\0' || close < open) return -1;
   size_t nl = (size_t)(open - s), i = 0;
-  while (i < N_DISTS && (strlen(dist_names[i]) != nl ||
-                         strncmp(dist_names[i], s, nl)))
+  while (i < N_DISTS &&
+         (strlen(dist_names[i]) != nl || strncmp(dist_names[i], s, nl)))
     i++;
   if (i == N_DISTS) return -2;
   f->dist = (wx_fdist)i;
@@ -162,17 +163,19 @@ static int parse_dist(const char *s, wx_study_factor *f, size_t *want) {
 static void check_dist(fctx *c, const wx_node *n, const wx_study_factor *f) {
   int bad = 0;
   switch (f->dist) {
-  case WX_FDIST_UNIFORM: bad = !(f->a < f->b); break;
-  case WX_FDIST_NORMAL: bad = !(f->b > 0); break;
-  case WX_FDIST_LOGNORMAL: bad = !(f->a > 0 && f->b > 0); break;
-  case WX_FDIST_TRIANGULAR:
-    bad = !(f->a < f->b && f->a <= f->c && f->c <= f->b);
-    break;
+    case WX_FDIST_UNIFORM: bad = !(f->a < f->b); break;
+    case WX_FDIST_NORMAL: bad = !(f->b > 0); break;
+    case WX_FDIST_LOGNORMAL: bad = !(f->a > 0 && f->b > 0); break;
+    case WX_FDIST_TRIANGULAR:
+      bad = !(f->a < f->b && f->a <= f->c && f->c <= f->b);
+      break;
   }
   if (bad)
-    ferr(c, n, "`%s` has invalid parameters: uniform(low < high), "
+    ferr(c, n,
+         "`%s` has invalid parameters: uniform(low < high), "
          "normal(mean, sd > 0), lognormal(median > 0, sigma > 0), "
-         "triangular(low <= mode <= high, low < high)", n->str);
+         "triangular(low <= mode <= high, low < high)",
+         n->str);
 }
 
 static void read_dist(fctx *c, const wx_node *n, wx_study_factor *f) {
@@ -184,25 +187,31 @@ static void read_dist(fctx *c, const wx_node *n, wx_study_factor *f) {
     size_t nl = (size_t)(strchr(n->str, '(') - n->str);
     snprintf(name, sizeof name, "%.*s", (int)(nl < 31 ? nl : 31), n->str);
     wx__did_you_mean(near, sizeof near, name, dist_names, N_DISTS);
-    ferr(c, n, "unknown distribution `%s`%s (uniform, normal, lognormal, "
-         "triangular)", name, near);
+    ferr(c, n,
+         "unknown distribution `%s`%s (uniform, normal, lognormal, "
+         "triangular)",
+         name, near);
   } else if (rc < 0) {
-    ferr(c, n, "`dist` must read like normal(5d, 1d), lognormal(3%%, 0.5), "
+    ferr(c, n,
+         "`dist` must read like normal(5d, 1d), lognormal(3%%, 0.5), "
          "uniform(1, 4) or triangular(1, 2, 4)");
   } else {
     check_dist(c, n, f);
   }
-  f->lo = f->dist == WX_FDIST_UNIFORM || f->dist == WX_FDIST_TRIANGULAR
-              ? f->a : NAN;
-  f->hi = f->dist == WX_FDIST_UNIFORM || f->dist == WX_FDIST_TRIANGULAR
-              ? f->b : NAN;
+  f->lo = f->dist == WX_FDIST_UNIFORM || f->dist == WX_FDIST_TRIANGULAR ? f->a
+                                                                        : NAN;
+  f->hi = f->dist == WX_FDIST_UNIFORM || f->dist == WX_FDIST_TRIANGULAR ? f->b
+                                                                        : NAN;
 }
 
 static void read_flag(fctx *c, const wx_node *n, const char *what,
                       const char *yes, const char *no, int *out) {
-  if (n->type == WX_NODE_SCALAR && !strcmp(n->str, yes)) *out = 1;
-  else if (n->type == WX_NODE_SCALAR && !strcmp(n->str, no)) *out = 0;
-  else ferr(c, n, "`%s` must be `%s` or `%s`", what, yes, no);
+  if (n->type == WX_NODE_SCALAR && !strcmp(n->str, yes))
+    *out = 1;
+  else if (n->type == WX_NODE_SCALAR && !strcmp(n->str, no))
+    *out = 0;
+  else
+    ferr(c, n, "`%s` must be `%s` or `%s`", what, yes, no);
 }
 
 static void read_options(fctx *c, const wx_node *m, wx_study_factor *f) {
@@ -217,11 +226,14 @@ static void read_options(fctx *c, const wx_node *m, wx_study_factor *f) {
     double g = 0;
     if (read_number(c, n, "`grid`", &g) && (g < 2 || g > 1000 || g != floor(g)))
       ferr(c, n, "`grid` must be a whole number of levels from 2 to 1000");
-    else f->grid = (unsigned)g;
+    else
+      f->grid = (unsigned)g;
   }
   if ((n = wx__node_get(m, "name"))) {
-    if (n->type != WX_NODE_SCALAR) ferr(c, n, "`name` must be a scalar");
-    else if (!(f->name = wx__strdup(n->str))) c->nomem = 1;
+    if (n->type != WX_NODE_SCALAR)
+      ferr(c, n, "`name` must be a scalar");
+    else if (!(f->name = wx__strdup(n->str)))
+      c->nomem = 1;
   }
   if (f->log_scale && f->kind != WX_FACTOR_RANGE)
     ferr(c, wx__node_key(m, "scale"), "`scale: log` applies to a `range`");
@@ -250,8 +262,10 @@ static int read_kind(fctx *c, const wx_node *key, const wx_node *m,
   const wx_node *r = wx__node_get(m, "range"), *l = wx__node_get(m, "levels"),
                 *d = wx__node_get(m, "dist");
   if ((r != NULL) + (l != NULL) + (d != NULL) != 1) {
-    ferr(c, key, "factor `%s` needs exactly one of `range: [low, high]`, "
-         "`levels: [...]` or `dist: normal(mean, sd)`", key->str);
+    ferr(c, key,
+         "factor `%s` needs exactly one of `range: [low, high]`, "
+         "`levels: [...]` or `dist: normal(mean, sd)`",
+         key->str);
     return 0;
   }
   int before = c->errors;
@@ -272,8 +286,10 @@ int wx__study_factor_read(const char *file, const struct wx_node *key,
   if (n == 0 || p[0] == '.' || p[n - 1] == '.' || strstr(p, ".."))
     ferr(&c, key, "`%s` is not a dotted path such as flows.oa_to_sdr.p", p);
   if (val->type != WX_NODE_MAP) {
-    ferr(&c, val, "factor `%s` must be a mapping such as "
-         "{range: [1%%, 5%%]}; got %s", p, wx__node_type_name(val));
+    ferr(&c, val,
+         "factor `%s` must be a mapping such as "
+         "{range: [1%%, 5%%]}; got %s",
+         p, wx__node_type_name(val));
   } else {
     check_keys(&c, val, p);
     if (read_kind(&c, key, val, f) && !c.nomem) read_options(&c, val, f);
@@ -296,13 +312,14 @@ static double quantile(const wx_study_factor *f, double u) {
   if (u < 1e-9) u = 1e-9;
   if (u > 1 - 1e-9) u = 1 - 1e-9;
   switch (f->dist) {
-  case WX_FDIST_UNIFORM: return f->a + u * (f->b - f->a);
-  case WX_FDIST_NORMAL: return f->a + gsl_cdf_gaussian_Pinv(u, f->b);
-  case WX_FDIST_LOGNORMAL: return f->a * exp(gsl_cdf_gaussian_Pinv(u, f->b));
-  case WX_FDIST_TRIANGULAR: {
-    double w = f->b - f->a, m = (f->c - f->a) / w;
-    return u < m ? f->a + w * sqrt(u * m) : f->b - w * sqrt((1 - u) * (1 - m));
-  }
+    case WX_FDIST_UNIFORM: return f->a + u * (f->b - f->a);
+    case WX_FDIST_NORMAL: return f->a + gsl_cdf_gaussian_Pinv(u, f->b);
+    case WX_FDIST_LOGNORMAL: return f->a * exp(gsl_cdf_gaussian_Pinv(u, f->b));
+    case WX_FDIST_TRIANGULAR: {
+      double w = f->b - f->a, m = (f->c - f->a) / w;
+      return u < m ? f->a + w * sqrt(u * m)
+                   : f->b - w * sqrt((1 - u) * (1 - m));
+    }
   }
   return NAN;
 }

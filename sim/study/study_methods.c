@@ -114,10 +114,10 @@ static int tornado(const wx_study_spec *s, const wx_study_design *p,
 
 /* -------------------------------------------------------------- morris */
 
-int wx__morris_effects(const double *u, const double *y, size_t r,
-                       size_t k, double *mu, double *mu_star,
-                       double *sigma, double *mu_lo, double *mu_hi,
-                       double *mus_lo, double *mus_hi) {
+int wx__morris_effects(const double *u, const double *y, size_t r, size_t k,
+                       double *mu, double *mu_star, double *sigma,
+                       double *mu_lo, double *mu_hi, double *mus_lo,
+                       double *mus_hi) {
   double *ee = malloc((r ? r : 1) * k * sizeof *ee);
   double *abs_ee = malloc((r ? r : 1) * sizeof *abs_ee);
   if (!ee || !abs_ee) {
@@ -158,8 +158,8 @@ static int morris_kpi(const wx_study_design *p, const double *y, size_t kpi,
   size_t k = p->k;
   double *mu = w, *ms = w + k, *sd = w + 2 * k, *ml = w + 3 * k,
          *mh = w + 4 * k, *sl = w + 5 * k, *sh = w + 6 * k;
-  int rc = wx__morris_effects(p->u, y, p->n_base, k, mu, ms, sd, ml, mh, sl,
-                              sh);
+  int rc =
+      wx__morris_effects(p->u, y, p->n_base, k, mu, ms, sd, ml, mh, sl, sh);
   for (size_t i = 0; rc == WX_OK && i < k; i++) {
     rc = add(out, i, kpi, "mu_star", ms[i], sl[i], sh[i], NAN);
     if (rc == WX_OK) rc = add(out, i, kpi, "mu", mu[i], ml[i], mh[i], NAN);
@@ -222,8 +222,7 @@ static int prcc(const wx_study_spec *s, const wx_study_design *p,
     point_means(Y, p->n_points, n_kpi, n_rep, kpi, y);
     rc = wx__prcc(p->x, p->n_points, k, y, w, w + k, w + 2 * k, w + 3 * k);
     for (size_t i = 0; rc == WX_OK && i < k; i++)
-      rc = add(out, i, kpi, "prcc", w[i], w[2 * k + i], w[3 * k + i],
-               w[k + i]);
+      rc = add(out, i, kpi, "prcc", w[i], w[2 * k + i], w[3 * k + i], w[k + i]);
   }
   free(y);
   return rc;

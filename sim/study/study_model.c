@@ -43,8 +43,7 @@ static int unique_param(const wx_model *m, const char *path) {
 static double tree_value(const wx_tree *t, const char *path) {
   const wx_node *n = wx__tree_get_path(t, path);
   double x;
-  if (n && n->type == WX_NODE_SCALAR && wx__study_number(n->str, &x))
-    return x;
+  if (n && n->type == WX_NODE_SCALAR && wx__study_number(n->str, &x)) return x;
   return NAN;
 }
 
@@ -94,7 +93,8 @@ static void unknown_kpi(const wx_study_spec *s, const wx_eval *e, size_t i,
  * the set depends on the model, not on how long it runs. */
 static int pick_kpis(wx_study_ctx *c, wx_diags *d) {
   const wx_study_spec *s = c->spec;
-  wx_eval_options eo = {.replications = 1, .threads = 1,
+  wx_eval_options eo = {.replications = 1,
+                        .threads = 1,
                         .engine = c->o.engine,
                         .horizon = wx_model_sample_dt(c->base),
                         .memory_budget = c->o.memory_budget};
@@ -110,9 +110,11 @@ static int pick_kpis(wx_study_ctx *c, wx_diags *d) {
   if (!c->kpi || !c->kpi_unit) rc = WX_ENOMEM;
   for (size_t i = 0; rc == WX_OK && i < n; i++) {
     int j = s->n_kpis ? wx_eval_kpi_find(e, s->kpis[i]) : (int)i;
-    if (j >= 0) rc = add_kpi(c, wx_eval_kpi_name(e, (unsigned)j),
-                             wx_eval_kpi_unit(e, (unsigned)j));
-    else unknown_kpi(s, e, i, d);
+    if (j >= 0)
+      rc = add_kpi(c, wx_eval_kpi_name(e, (unsigned)j),
+                   wx_eval_kpi_unit(e, (unsigned)j));
+    else
+      unknown_kpi(s, e, i, d);
   }
   if (rc == WX_OK && c->n_kpi < n) rc = WX_ESCENARIO;
   wx_eval_free(e);
@@ -122,11 +124,12 @@ static int pick_kpis(wx_study_ctx *c, wx_diags *d) {
 static void settle_options(wx_study_ctx *c, const wx_study_options *o) {
   const wx_study_spec *s = c->spec;
   c->o = *o;
-  c->seed = o->seed_set ? o->seed
-            : s->seed_set ? s->seed : wx_model_seed(c->base);
-  c->replications = o->replications ? o->replications
+  c->seed = o->seed_set   ? o->seed
+            : s->seed_set ? s->seed
+                          : wx_model_seed(c->base);
+  c->replications = o->replications   ? o->replications
                     : s->replications ? s->replications
-                    : wx_model_replications(c->base);
+                                      : wx_model_replications(c->base);
   c->threads = o->threads;
 }
 
@@ -206,8 +209,7 @@ static char *model_bytes(const wx_study_ctx *c, const unsigned char *which,
   at += (size_t)snprintf(b + at, n - at, "\n#study\n");
   for (size_t i = 0; i < s->n_factors; i++)
     if (selected(c, which, i))
-      at += (size_t)snprintf(b + at, n - at, "%s: %.17g\n", s->f[i].path,
-                             x[i]);
+      at += (size_t)snprintf(b + at, n - at, "%s: %.17g\n", s->f[i].path, x[i]);
   *out_len = at;
   return b;
 }
@@ -226,8 +228,7 @@ static int write_values(const wx_study_ctx *c, const unsigned char *which,
 }
 
 int wx__study_compile(const wx_study_ctx *c, const double *x,
-                      const unsigned char *which, wx_model **out,
-                      wx_diags *d) {
+                      const unsigned char *which, wx_model **out, wx_diags *d) {
   *out = NULL;
   wx_tree *t = NULL;
   wx_diags *tmp = wx_diags_alloc(20);

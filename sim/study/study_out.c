@@ -68,8 +68,9 @@ static int study_csv(const wx_study_ctx *c, const wx_study_result *r,
 }
 
 static const char *kind_name(wx_factor_kind k) {
-  return k == WX_FACTOR_RANGE ? "range" : k == WX_FACTOR_LEVELS ? "levels"
-                                                                : "dist";
+  return k == WX_FACTOR_RANGE    ? "range"
+         : k == WX_FACTOR_LEVELS ? "levels"
+                                 : "dist";
 }
 
 static int factors_csv(const wx_study_ctx *c, const wx_study_result *r,
@@ -140,8 +141,7 @@ static void json_lists(const wx_study_ctx *c, FILE *fp) {
   fputs("]\n}\n", fp);
 }
 
-static int manifest(const wx_study_ctx *c, const wx_study_result *r,
-                    FILE *fp) {
+static int manifest(const wx_study_ctx *c, const wx_study_result *r, FILE *fp) {
   const wx_study_spec *s = c->spec;
   const char *title = s->title ? s->title : c->base->title;
   fprintf(fp, "{\n  \"wxflow_version\": \"%s\",\n  \"kind\": \"study\",\n",
@@ -151,31 +151,31 @@ static int manifest(const wx_study_ctx *c, const wx_study_result *r,
   json_key(fp, "study", s->file);
   fprintf(fp, "  \"study_hash\": \"fnv1a64:%s\",\n", s->hash);
   json_key(fp, "scenario", s->base);
-  fprintf(fp, "  \"scenario_hash\": \"fnv1a64:%s\",\n",
-          wx_model_hash(c->base));
+  fprintf(fp, "  \"scenario_hash\": \"fnv1a64:%s\",\n", wx_model_hash(c->base));
   json_key(fp, "design", s->design->name);
   json_key(fp, "method", r->ix && s->method ? s->method->name : "");
-  fprintf(fp, "  \"status\": \"%s\",\n  \"points\": %zu,\n"
-              "  \"points_done\": %zu,\n",
+  fprintf(fp,
+          "  \"status\": \"%s\",\n  \"points\": %zu,\n"
+          "  \"points_done\": %zu,\n",
           r->partial ? "partial" : "complete", r->p->n_points, r->n_done);
   fprintf(fp, "  \"seed\": %llu,\n  \"replications\": %u,\n",
           (unsigned long long)c->seed, c->replications);
   char h[32];
   fprintf(fp, "  \"horizon_days\": %s,\n",
-          wx__fmt_num(h, c->o.horizon > 0 ? c->o.horizon
-                                          : wx_model_horizon(c->base)));
-  fputs("  \"common_random_numbers\": \"replication r of every point uses "
-        "the streams of (seed, r), tagged by entity name\",\n", fp);
+          wx__fmt_num(
+              h, c->o.horizon > 0 ? c->o.horizon : wx_model_horizon(c->base)));
+  fputs(
+      "  \"common_random_numbers\": \"replication r of every point uses "
+      "the streams of (seed, r), tagged by entity name\",\n",
+      fp);
   json_lists(c, fp);
   return ferror(fp) ? WX_EIO : WX_OK;
 }
 
-typedef int (*writer)(const wx_study_ctx *, const wx_study_result *,
-                      FILE *);
+typedef int (*writer)(const wx_study_ctx *, const wx_study_result *, FILE *);
 
 static int write_one(const wx_study_ctx *c, const wx_study_result *r,
-                     const char *dir, const char *name, writer w,
-                     wx_diags *d) {
+                     const char *dir, const char *name, writer w, wx_diags *d) {
   wx_outfile f;
   int rc = wx__outfile_open_in(&f, dir, name, d);
   if (rc != WX_OK) return rc;

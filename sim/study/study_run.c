@@ -15,10 +15,10 @@ typedef struct {
   const wx_study_design *p;
   double *Y;
   unsigned char *done;
-  unsigned inner;        /* threads of each point's wx_evaluate */
-  atomic_size_t next;    /* the next point to take */
-  atomic_int failed;     /* a point failed: take no more */
-  pthread_mutex_t lock;  /* guards the fields below */
+  unsigned inner;       /* threads of each point's wx_evaluate */
+  atomic_size_t next;   /* the next point to take */
+  atomic_int failed;    /* a point failed: take no more */
+  pthread_mutex_t lock; /* guards the fields below */
   size_t n_done;
   int rc;
   wx_diags *d;
@@ -27,13 +27,12 @@ typedef struct {
 /* One worker's structural model, reused while its values stay the same. */
 typedef struct {
   wx_model *m;
-  double *x;             /* the factor values it was compiled with */
+  double *x; /* the factor values it was compiled with */
   wx_param_set *set;
 } worker;
 
 static int stopped(const pool *P) {
-  return atomic_load(&P->failed) ||
-         (P->c->o.stop && atomic_load(P->c->o.stop));
+  return atomic_load(&P->failed) || (P->c->o.stop && atomic_load(P->c->o.stop));
 }
 
 static int same_structure(const wx_study_ctx *c, const worker *w,
@@ -70,8 +69,8 @@ static unsigned settings(const wx_study_ctx *c, const wx_model *m,
   unsigned n = 0;
   for (size_t i = 0; i < c->spec->n_factors; i++) {
     if (c->param[i] < 0) continue;
-    int j = m == c->base ? c->param[i]
-                         : wx_model_param_find(m, c->spec->f[i].path);
+    int j =
+        m == c->base ? c->param[i] : wx_model_param_find(m, c->spec->f[i].path);
     set[n++] = (wx_param_set){(unsigned)j, x[i]};
   }
   return n;
@@ -92,18 +91,21 @@ static int eval_point(pool *P, worker *w, size_t i, wx_diags *d) {
   const wx_model *m = NULL;
   int rc = model_for(c, w, x, &m, d);
   if (rc != WX_OK) return rc;
-  wx_eval_options eo = {
-      .engine = c->o.engine, .seed_set = 1, .seed = c->seed,
-      .replications = c->replications, .threads = P->inner,
-      .horizon = c->o.horizon, .memory_budget = c->o.memory_budget,
-      .set = w->set, .stop = c->o.stop};
+  wx_eval_options eo = {.engine = c->o.engine,
+                        .seed_set = 1,
+                        .seed = c->seed,
+                        .replications = c->replications,
+                        .threads = P->inner,
+                        .horizon = c->o.horizon,
+                        .memory_budget = c->o.memory_budget,
+                        .set = w->set,
+                        .stop = c->o.stop};
   eo.n_set = settings(c, m, x, w->set);
   wx_eval *e = NULL;
   rc = wx_evaluate(m, &eo, &e, d);
   if (rc == WX_OK && wx_eval_replications(e) != c->replications)
     rc = WX_EINTERRUPTED;
-  if (rc == WX_OK)
-    copy_kpis(c, e, P->Y + i * c->n_kpi * c->replications);
+  if (rc == WX_OK) copy_kpis(c, e, P->Y + i * c->n_kpi * c->replications);
   wx_eval_free(e);
   return rc;
 }
@@ -169,9 +171,8 @@ static int run_pool(pool *P, unsigned outer) {
   return WX_OK;
 }
 
-int wx__study_run(const wx_study_ctx *c, const wx_study_design *p,
-                  double **Y, unsigned char **done, size_t *n_done,
-                  wx_diags *d) {
+int wx__study_run(const wx_study_ctx *c, const wx_study_design *p, double **Y,
+                  unsigned char **done, size_t *n_done, wx_diags *d) {
   *Y = NULL;
   if (done) *done = NULL;
   *n_done = 0;
@@ -182,8 +183,10 @@ int wx__study_run(const wx_study_ctx *c, const wx_study_design *p,
   if (!P.Y || !P.done) {
     free(P.Y);
     free(P.done);
-    return wx__diag(d, WX_ENOMEM, c->spec->file, 0, 0, "out of memory for "
-                    "%zu values", cells);
+    return wx__diag(d, WX_ENOMEM, c->spec->file, 0, 0,
+                    "out of memory for "
+                    "%zu values",
+                    cells);
   }
   for (size_t i = 0; i < cells; i++) P.Y[i] = NAN;
   unsigned threads = cores(c->threads);
@@ -199,7 +202,9 @@ int wx__study_run(const wx_study_ctx *c, const wx_study_design *p,
   if (rc == WX_OK && P.n_done < p->n_points) rc = WX_EINTERRUPTED;
   *Y = P.Y;
   *n_done = P.n_done;
-  if (done) *done = P.done;
-  else free(P.done);
+  if (done)
+    *done = P.done;
+  else
+    free(P.done);
   return rc;
 }

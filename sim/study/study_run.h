@@ -35,30 +35,30 @@
 #include "wxflow/wxflow.h"
 
 typedef struct {
-  int seed_set;          /* overrides the spec's and the base's seed */
+  int seed_set; /* overrides the spec's and the base's seed */
   uint64_t seed;
-  unsigned replications; /* 0: the spec's, else the base scenario's */
-  unsigned threads;      /* 0: every online core */
-  const char *engine;    /* NULL: the scenario's */
-  double horizon;        /* days; 0: the scenario's */
-  double memory_budget;  /* bytes per evaluation; 0: the default */
-  int all_structural;    /* recompile for every factor (tests: the two
+  unsigned replications;   /* 0: the spec's, else the base scenario's */
+  unsigned threads;        /* 0: every online core */
+  const char *engine;      /* NULL: the scenario's */
+  double horizon;          /* days; 0: the scenario's */
+  double memory_budget;    /* bytes per evaluation; 0: the default */
+  int all_structural;      /* recompile for every factor (tests: the two
                             ways of setting a value must agree) */
   wx_progress_cb progress; /* points done / total, from any thread but
                               never two at once */
   void *progress_ctx;
-  const atomic_int *stop;  /* raise to stop: finished points are kept */
+  const atomic_int *stop; /* raise to stop: finished points are kept */
 } wx_study_options;
 
 typedef struct wx_study_ctx {
   const wx_study_spec *spec;
   wx_model *base;
-  char *data;            /* the base scenario's bytes (for recompiles) */
+  char *data; /* the base scenario's bytes (for recompiles) */
   size_t len;
-  int *param;            /* per factor: parameter index in base, or -1 */
+  int *param; /* per factor: parameter index in base, or -1 */
   size_t n_structural;
-  double *nominal;       /* per factor: the scenario's value (NaN: none) */
-  char **kpi;            /* the KPIs reported, in order */
+  double *nominal; /* per factor: the scenario's value (NaN: none) */
+  char **kpi;      /* the KPIs reported, in order */
   char **kpi_unit;
   size_t n_kpi;
   uint64_t seed;
@@ -84,27 +84,25 @@ int wx__study_check_values(const wx_study_ctx *c, const wx_study_design *p,
  * selected by `which` (1: write it; NULL: the structural ones).  Errors go
  * to d at the factors' positions. */
 int wx__study_compile(const wx_study_ctx *c, const double *x,
-                      const unsigned char *which, wx_model **out,
-                      wx_diags *d);
+                      const unsigned char *which, wx_model **out, wx_diags *d);
 
 /* Evaluates every point into a new Y (study.h layout, n_kpi = c->n_kpi,
  * n_rep = c->replications; free with free()); done[i] (new array, may be
  * NULL) says which points finished.  Returns WX_OK, WX_EINTERRUPTED (Y
  * holds the finished points, NaN elsewhere) or the first point's error. */
-int wx__study_run(const wx_study_ctx *c, const wx_study_design *p,
-                  double **Y, unsigned char **done, size_t *n_done,
-                  wx_diags *d);
+int wx__study_run(const wx_study_ctx *c, const wx_study_design *p, double **Y,
+                  unsigned char **done, size_t *n_done, wx_diags *d);
 
 /* What the outputs say about a run. */
 typedef struct {
-  const char *command;   /* "sweep" or "sensitivity" */
+  const char *command; /* "sweep" or "sensitivity" */
   const wx_study_design *p;
   const double *Y;
   const unsigned char *done;
   size_t n_done;
   const wx_study_indices *ix; /* NULL for a sweep */
-  int partial;           /* interrupted: some points were not run */
-  double seconds;        /* wall time of the evaluations */
+  int partial;                /* interrupted: some points were not run */
+  double seconds;             /* wall time of the evaluations */
 } wx_study_result;
 
 /* Writes study.csv, factors.csv, indices.csv (when r->ix) and

@@ -106,9 +106,8 @@ static void fill_nan(double *a, size_t k) {
 }
 
 int wx__sobol_indices(const double *f, size_t N, size_t k, unsigned B,
-                      uint64_t seed, double *S1, double *ST,
-                      double *S1_lo, double *S1_hi, double *ST_lo,
-                      double *ST_hi) {
+                      uint64_t seed, double *S1, double *ST, double *S1_lo,
+                      double *S1_hi, double *ST_lo, double *ST_hi) {
   fill_nan(S1, k), fill_nan(ST, k);
   fill_nan(S1_lo, k), fill_nan(S1_hi, k), fill_nan(ST_lo, k);
   fill_nan(ST_hi, k);

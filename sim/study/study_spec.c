@@ -23,15 +23,17 @@ typedef struct {
   const char *type;
   const char *keys[4];
 } type_keys;
-static const type_keys design_keys[] = {
-    {"grid", {"levels"}}, {"oat", {NULL}}, {"lhs", {"n"}},
-    {"sobol", {"n"}},     {"random", {"n"}}};
+static const type_keys design_keys[] = {{"grid", {"levels"}},
+                                        {"oat", {NULL}},
+                                        {"lhs", {"n"}},
+                                        {"sobol", {"n"}},
+                                        {"random", {"n"}}};
 static const type_keys method_keys[] = {{"tornado", {NULL}},
                                         {"morris", {"r", "levels"}},
                                         {"sobol", {"n", "bootstrap"}},
                                         {"prcc", {NULL}}};
-#define N_DESIGNS (sizeof design_keys / sizeof design_keys[0])
-#define N_METHODS (sizeof method_keys / sizeof method_keys[0])
+#define N_DESIGNS   (sizeof design_keys / sizeof design_keys[0])
+#define N_METHODS   (sizeof method_keys / sizeof method_keys[0])
 #define MAX_FACTORS 200
 
 typedef struct {
@@ -56,8 +58,8 @@ static void err(sctx *c, const wx_node *n, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0,
-           "%s", msg);
+  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
+           msg);
 }
 
 void wx__study_spec_free(wx_study_spec *s) {
@@ -98,8 +100,8 @@ static void unknown_keys(sctx *c, const wx_node *map, const char *const *keys,
   }
 }
 
-static void read_count(sctx *c, const wx_node *n, const char *what,
-                       uint64_t lo, uint64_t hi, uint64_t *out) {
+static void read_count(sctx *c, const wx_node *n, const char *what, uint64_t lo,
+                       uint64_t hi, uint64_t *out) {
   const char *t = scalar(c, n, what);
   char msg[160];
   uint64_t v;
@@ -114,8 +116,8 @@ static void read_count(sctx *c, const wx_node *n, const char *what,
 
 /* "lhs" or {type: lhs, n: 200}: the type's name and its mapping (or NULL). */
 static const char *type_of(sctx *c, const wx_node *n, const char *what,
-                           const type_keys *tk, size_t ntk,
-                           const wx_node **map, size_t *idx) {
+                           const type_keys *tk, size_t ntk, const wx_node **map,
+                           size_t *idx) {
   *map = n->type == WX_NODE_MAP ? n : NULL;
   const wx_node *t = *map ? wx__node_get(n, "type") : n;
   if (!t) {
@@ -141,7 +143,8 @@ static const char *type_of(sctx *c, const wx_node *n, const char *what,
   if (*map) {
     const char *keys[5] = {"type"};
     size_t nk = 1;
-    while (nk < 5 && tk[*idx].keys[nk - 1]) keys[nk] = tk[*idx].keys[nk - 1], nk++;
+    while (nk < 5 && tk[*idx].keys[nk - 1])
+      keys[nk] = tk[*idx].keys[nk - 1], nk++;
     char where[64];
     snprintf(where, sizeof where, "%s `%s`", what, name);
     unknown_keys(c, *map, keys, nk, where);
@@ -199,8 +202,10 @@ static void read_method(sctx *c, const wx_node *n) {
 
 static void read_factors(sctx *c, const wx_node *n) {
   if (n->type != WX_NODE_MAP || n->n == 0 || n->n > MAX_FACTORS) {
-    err(c, n, "`factors` must be a mapping of 1 to %d dotted paths to "
-        "{range: [low, high]}, {levels: [...]} or {dist: ...}", MAX_FACTORS);
+    err(c, n,
+        "`factors` must be a mapping of 1 to %d dotted paths to "
+        "{range: [low, high]}, {levels: [...]} or {dist: ...}",
+        MAX_FACTORS);
     return;
   }
   c->s->f = calloc(n->n, sizeof *c->s->f);
@@ -209,11 +214,13 @@ static void read_factors(sctx *c, const wx_node *n) {
     return;
   }
   for (size_t i = 0; i < n->n && !c->nomem; i++) {
-    int rc = wx__study_factor_read(c->file, n->keys[i], n->vals[i],
-                                   &c->s->f[i], c->d);
+    int rc = wx__study_factor_read(c->file, n->keys[i], n->vals[i], &c->s->f[i],
+                                   c->d);
     c->s->n_factors++;
-    if (rc == WX_ENOMEM) c->nomem = 1;
-    else if (rc != WX_OK) c->errors++;
+    if (rc == WX_ENOMEM)
+      c->nomem = 1;
+    else if (rc != WX_OK)
+      c->errors++;
   }
 }
 
@@ -234,8 +241,10 @@ static void read_kpis(sctx *c, const wx_node *n) {
     if (!k) continue;
     s->kpi_pos[s->n_kpis].line = n->vals[i]->line;
     s->kpi_pos[s->n_kpis].col = n->vals[i]->col;
-    if (!(s->kpis[s->n_kpis] = wx__strdup(k))) c->nomem = 1;
-    else s->n_kpis++;
+    if (!(s->kpis[s->n_kpis] = wx__strdup(k)))
+      c->nomem = 1;
+    else
+      s->n_kpis++;
   }
 }
 
@@ -289,8 +298,10 @@ static void method_design(sctx *c, const wx_node *st) {
   }
   if (!need[0] && s->design &&
       (!strcmp(s->design->name, "oat") || !strcmp(s->design->name, "grid"))) {
-    err(c, c->design_node, "`method: %s` needs a sampling design: lhs, "
-        "sobol or random", s->method->name);
+    err(c, c->design_node,
+        "`method: %s` needs a sampling design: lhs, "
+        "sobol or random",
+        s->method->name);
     return;
   }
   if (need[0]) s->design = wx__study_design_find(need);
@@ -303,7 +314,8 @@ static void defaults(sctx *c, const wx_node *st) {
   if (s->method) method_design(c, st);
   if (!s->design) {
     if (!c->errors)
-      err(c, st, "`study` needs `design` (grid, oat, lhs, sobol, random) "
+      err(c, st,
+          "`study` needs `design` (grid, oat, lhs, sobol, random) "
           "or `method` (tornado, morris, sobol, prcc)");
     return;
   }
@@ -327,10 +339,11 @@ static void check_size(sctx *c) {
 }
 
 static void read_study(sctx *c, const wx_node *root) {
-  const wx_node *st = root->type == WX_NODE_MAP
-                          ? wx__node_get(root, "study") : NULL;
+  const wx_node *st =
+      root->type == WX_NODE_MAP ? wx__node_get(root, "study") : NULL;
   if (!st || st->type != WX_NODE_MAP || root->n != 1) {
-    err(c, root, "a study file has one top-level key, `study:`, holding "
+    err(c, root,
+        "a study file has one top-level key, `study:`, holding "
         "base, factors, design and/or method, and optional title, "
         "replications, seed, kpis");
     return;
@@ -339,9 +352,11 @@ static void read_study(sctx *c, const wx_node *root) {
   read_scalars(c, st);
   const wx_node *n;
   if (!(n = wx__node_get(st, "factors")))
-    err(c, st, "`study` needs `factors`: dotted paths with a range, levels "
+    err(c, st,
+        "`study` needs `factors`: dotted paths with a range, levels "
         "or a distribution");
-  else read_factors(c, n);
+  else
+    read_factors(c, n);
   if (c->nomem) return;
   if ((n = wx__node_get(st, "design"))) read_design(c, n);
   if ((n = wx__node_get(st, "method"))) read_method(c, n);
@@ -366,8 +381,10 @@ int wx__study_spec_parse(const char *name, const char *data, size_t len,
     sctx c = {.file = name, .d = d, .s = s};
     read_study(&c, t->root);
     wx__tree_free(t);
-    if (c.nomem) rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
-    else if (c.errors) rc = WX_ESCENARIO;
+    if (c.nomem)
+      rc = wx__diag(d, WX_ENOMEM, name, 0, 0, "out of memory");
+    else if (c.errors)
+      rc = WX_ESCENARIO;
   }
   if (rc != WX_OK) {
     if (d) wx__diags_sort(d);

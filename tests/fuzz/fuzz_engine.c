@@ -13,7 +13,7 @@
  * in-memory API, so the run core, the memory guard and whichever engine
  * the scenario names are all fuzzed. */
 #define FUZZ_HORIZON 3.0
-#define FUZZ_BUDGET 268435456.0
+#define FUZZ_BUDGET  268435456.0
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -23,9 +23,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (wx_model_load_buffer("fuzz.yaml", (const char *)data, size, &m, d) ==
       WX_OK) {
     double h = wx_model_horizon(m);
-    wx_eval_options o = {.replications = 1, .threads = 1,
+    wx_eval_options o = {.replications = 1,
+                         .threads = 1,
                          .horizon = h < FUZZ_HORIZON ? h : FUZZ_HORIZON,
-                         .memory_budget = FUZZ_BUDGET, .keep_series = 1};
+                         .memory_budget = FUZZ_BUDGET,
+                         .keep_series = 1};
     wx_eval *e = NULL;
     (void)wx_evaluate(m, &o, &e, d);
     wx_eval_free(e);

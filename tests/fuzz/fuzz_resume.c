@@ -37,8 +37,8 @@ static void replay(void) {
       abort();
     wx_diags_free(d);
   }
-  wx_resume_info info = {.requested = 3, .completed = 2, .series = 1,
-                         .partial = 1};
+  wx_resume_info info = {
+      .requested = 3, .completed = 2, .series = 1, .partial = 1};
   wx_diags *d = wx_diags_alloc(8);
   (void)wx__resume_replay(model, &layout, fuzz_workdir(), &info, ignore, NULL,
                           d);

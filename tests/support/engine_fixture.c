@@ -17,8 +17,7 @@ wx_model *fx_model(double horizon, double dt) {
 }
 
 uint32_t fx_module(wx_model *m, const char *name) {
-  return wx__model_add_module(m, name, NULL, WX_KIND_OFFICIAL_ACCOUNT,
-                              nowhere);
+  return wx__model_add_module(m, name, NULL, WX_KIND_OFFICIAL_ACCOUNT, nowhere);
 }
 
 uint32_t fx_flow(wx_model *m, wx_flow_kind kind, uint32_t from, uint32_t to,
@@ -91,8 +90,8 @@ void fx_teardown(fx_run *r) {
 }
 
 int fx_go(fx_run *r, uint64_t seed, uint64_t rep) {
-  return wx__agent_run(r->e, r->params, wx__stream_seed(seed, rep, 0),
-                        &r->s, NULL);
+  return wx__agent_run(r->e, r->params, wx__stream_seed(seed, rep, 0), &r->s,
+                       NULL);
 }
 
 double fx_at(const fx_run *r, uint32_t sample, uint32_t col) {

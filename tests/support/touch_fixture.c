@@ -4,7 +4,6 @@
 
 #include "touch_fixture.h"
 
-
 uint32_t fx_touch(wx_model *m, uint32_t module, double every, double reach) {
   char name[32];
   snprintf(name, sizeof name, "t%u", m->n_touchpoints);
@@ -21,15 +20,17 @@ uint32_t fx_touch(wx_model *m, uint32_t module, double every, double reach) {
   return wx__model_add_touchpoint(m, &t);
 }
 
-uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type,
-                    double every, double from, double reach, double limit) {
+uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type, double every,
+                    double from, double reach, double limit) {
   uint32_t i = fx_touch(m, module, every, reach);
   wx_touchpoint *t = &m->touchpoints[i];
   t->type = type;
   t->sched.from = from;
   t->once_per_day = 1; /* WeCom's rule, as the loader sets for wecom */
-  if (type == WX_TP_STAFF_MOMENTS) t->recipients_per_post = limit;
-  else t->posts_per_month = limit;
+  if (type == WX_TP_STAFF_MOMENTS)
+    t->recipients_per_post = limit;
+  else
+    t->posts_per_month = limit;
   return i;
 }
 

@@ -11,8 +11,8 @@ uint32_t fx_touch(wx_model *m, uint32_t module, double every, double reach);
 /* A Moments touchpoint (staff or enterprise) on a staff module, firing
  * every `every` days from `from`; `limit` is recipients_per_post (staff)
  * or posts_per_month (enterprise), 0 = none. */
-uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type,
-                    double every, double from, double reach, double limit);
+uint32_t fx_moments(wx_model *m, uint32_t module, wx_tp_type type, double every,
+                    double from, double reach, double limit);
 /* A member response (or, with recommend, a viewer response) of touchpoint
  * tp: a join flow to module/outcome `to` with p and a fixed delay. */
 uint32_t fx_response(wx_model *m, uint32_t tp, uint32_t to, int outcome,

@@ -44,15 +44,15 @@ struct wx_engine {
   const wx_layout *l;
   wx_queue q;
   wx_people pp;
-  gsl_rng **rng;            /* sources, module choices, module delays,
+  gsl_rng **rng; /* sources, module choices, module delays,
                                touchpoints (wx__agent_tp_rng) */
   uint32_t n_rng;
-  gsl_histogram_pdf **pdf;  /* per flow; NULL unless EMPIRICAL */
-  double *cum;              /* cumulative exclusive p, at excl_off[module] */
-  uint32_t *excl_off;       /* n_modules + 1 offsets into cum */
-  double *join_p;           /* per flow, clamped to [0, 1] */
-  uint32_t *src_step;       /* per source: current rate step */
-  double *cur;              /* the current value of every column */
+  gsl_histogram_pdf **pdf; /* per flow; NULL unless EMPIRICAL */
+  double *cum;             /* cumulative exclusive p, at excl_off[module] */
+  uint32_t *excl_off;      /* n_modules + 1 offsets into cum */
+  double *join_p;          /* per flow, clamped to [0, 1] */
+  uint32_t *src_step;      /* per source: current rate step */
+  double *cur;             /* the current value of every column */
   /* The run in progress. */
   const double *params;
   wx_series *out;
@@ -60,14 +60,14 @@ struct wx_engine {
   uint32_t next_sample;
   double horizon;
   wx_engine_stats st;
-  double now;               /* time of the event being handled */
+  double now; /* time of the event being handled */
   /* The mechanics (agent_hooks.h): their hooks and states by slot. */
   wx_agent_hooks hk;
   void *mech[WX_MECH_COUNT];
   /* mech[WX_MECH_UNITS] typed, for roster.h's code and the tests; NULL
    * when the model has no staff accounts or groups. */
   wx_units_all *ux;
-  wx_journeys *jr;          /* NULL unless journeys are recorded (journeys.h);
+  wx_journeys *jr; /* NULL unless journeys are recorded (journeys.h);
                                set by the caller, never owned */
 };
 

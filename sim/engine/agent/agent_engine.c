@@ -39,7 +39,6 @@
 #define QUEUE_BUCKETS 4096
 #endif
 
-
 static void free_tables(wx_engine *e) {
   if (e->rng)
     for (uint32_t i = 0; i < e->n_rng; i++)
@@ -114,9 +113,7 @@ wx_engine *wx__agent_alloc(const wx_model *m, const wx_layout *l) {
   return e;
 }
 
-void wx__agent_stats(const wx_engine *e, wx_engine_stats *out) {
-  *out = e->st;
-}
+void wx__agent_stats(const wx_engine *e, wx_engine_stats *out) { *out = e->st; }
 
 static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 

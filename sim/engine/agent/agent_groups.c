@@ -71,8 +71,10 @@ static uint32_t choose(wx_engine *e, wx_units_rt *u, double t, int *oom) {
   if (u->cfg->on_refused == WX_REFUSE_NEW_GROUP) {
     if (u->n && wx__pool_has_room(u, u->cursor)) return u->cursor;
     uint32_t i = open_group(e, u, t);
-    if (i == WX_NONE) *oom = 1;
-    else u->cursor = i;
+    if (i == WX_NONE)
+      *oom = 1;
+    else
+      u->cursor = i;
     return i;
   }
   for (uint32_t i = 0; i < u->n; i++)
@@ -174,5 +176,6 @@ void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t) {
   c[WX_G_GROUPS_OPEN] = open;
   c[WX_G_GROUPS_FULL] = full;
   c[WX_G_ACTIVITY_MEAN] = open > 0 ? act / open : 0;
-  c[WX_G_COST] = u->cost_acc + u->n_open * u->cfg->cost / 30.0 * (t - u->cost_t);
+  c[WX_G_COST] =
+      u->cost_acc + u->n_open * u->cfg->cost / 30.0 * (t - u->cost_t);
 }

@@ -117,8 +117,8 @@ typedef struct {
 } wx_agent_hooks;
 
 /* The mechanics, one per file (agent_table.c lists them by slot). */
-extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome,
-    wx__mech_touch, wx__mech_fission, wx__mech_econ;
+extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome, wx__mech_touch,
+    wx__mech_fission, wx__mech_econ;
 
 /* agent_table.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */

@@ -88,8 +88,8 @@ static int step(wx_journeys *j, uint32_t p, wx_jkind kind, uint32_t index,
   return push(j, s, &st);
 }
 
-void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind,
-                      uint32_t index, double t, double value) {
+void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind, uint32_t index,
+                      double t, double value) {
   int rc = step(j, p, kind, index, UINT32_MAX, t, value);
   if (j->rc == WX_OK) j->rc = rc;
 }
@@ -103,8 +103,8 @@ void wx__journey_buy(wx_journeys *j, uint32_t p, uint32_t o, uint32_t flow,
 void wx__journey_end(wx_journeys *j, uint32_t p) {
   if (p >= j->n_slots) return;
   slot *s = &j->slots[p];
-  int rc = s->n && j->rc == WX_OK
-               ? j->done(j->ctx, s->s, s->n, s->dropped) : WX_OK;
+  int rc =
+      s->n && j->rc == WX_OK ? j->done(j->ctx, s->s, s->n, s->dropped) : WX_OK;
   if (j->rc == WX_OK) j->rc = rc;
   s->n = 0;
   s->dropped = 0;

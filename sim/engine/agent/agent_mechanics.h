@@ -23,8 +23,8 @@
 
 /* Origins: touchpoint i is origin i, source s is origin n_touchpoints + s. */
 typedef struct {
-  double *first;     /* per origin: first firing, NAN before */
-  double *committed; /* per origin: offspring so far */
+  double *first;                      /* per origin: first firing, NAN before */
+  double *committed;                  /* per origin: offspring so far */
   uint32_t *src_shares, *src_fission; /* per source: columns or WX_NONE */
 } wx_fission_state;
 
@@ -37,7 +37,7 @@ void wx__fission_fired(wx_engine *e, uint32_t origin, double t);
 /* ---------------------------------------------------------- agent_econ.c */
 
 typedef struct {
-  gsl_rng **oc_rng;   /* per outcome */
+  gsl_rng **oc_rng; /* per outcome */
   uint32_t n_oc_rng;
   uint32_t *econ_bit; /* per outcome: its customer flag bit or WX_NONE */
   uint8_t *flags;     /* per person slot: flag_bytes of customer bits */

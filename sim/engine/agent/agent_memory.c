@@ -22,11 +22,11 @@
 #include "agent_engine.h"
 #include "model_size.h"
 
-#define RECORD_FACTOR 1.05     /* bytes per record byte (measured 1.00) */
-#define BYTES_PER_EVENT 49.0   /* a pending event (measured 48.6) */
-#define BYTES_PER_UNIT 50.0    /* a staff account or a group (29.5, 49.8) */
-#define BYTES_PER_FRIEND 4.0   /* a member in a unit's list */
-#define FIXED_BYTES 262144.0   /* tables, streams, queue buckets */
+#define RECORD_FACTOR    1.05     /* bytes per record byte (measured 1.00) */
+#define BYTES_PER_EVENT  49.0     /* a pending event (measured 48.6) */
+#define BYTES_PER_UNIT   50.0     /* a staff account or a group (29.5, 49.8) */
+#define BYTES_PER_FRIEND 4.0      /* a member in a unit's list */
+#define FIXED_BYTES      262144.0 /* tables, streams, queue buckets */
 
 /* uint16 words of a person record (people.h, roster.h). */
 static double record_words(const wx_model *m) {

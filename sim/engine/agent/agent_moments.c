@@ -116,8 +116,8 @@ static uint32_t partition_eligible(wx_engine *e, wx_units_rt *u, uint32_t j,
 }
 
 /* Selects s of the first el entries uniformly into positions [0, s). */
-static void choose_front(wx_engine *e, wx_units_rt *u, uint32_t j,
-                         uint32_t el, uint32_t s, gsl_rng *r) {
+static void choose_front(wx_engine *e, wx_units_rt *u, uint32_t j, uint32_t el,
+                         uint32_t s, gsl_rng *r) {
   for (uint32_t k = 0; k < s; k++) {
     uint32_t pick = k + (uint32_t)gsl_rng_uniform_int(r, el - k);
     wx__pool_swap(e, u, j, k, pick);

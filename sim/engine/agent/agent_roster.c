@@ -12,7 +12,6 @@
 #include "rng.h"
 #include "util.h"
 
-
 static uint32_t count_units_modules(const wx_model *m) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < m->n_modules; i++)
@@ -32,8 +31,8 @@ static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m, uint32_t k) {
   u->col = e->l->unit_col[m];
   u->off = 2 + e->m->n_modules + 4 * k;
   u->cap = clamp_u32(cfg->cap);
-  u->daily = cfg->type == WX_UNITS_STAFF ? clamp_u32(cfg->daily_adds)
-                                         : UINT32_MAX;
+  u->daily =
+      cfg->type == WX_UNITS_STAFF ? clamp_u32(cfg->daily_adds) : UINT32_MAX;
   u->rng = wx__rng_alloc();
   return u->rng ? WX_OK : WX_ENOMEM;
 }
@@ -106,7 +105,8 @@ static int reset_module(wx_engine *e, wx_units_rt *u, uint64_t seed) {
   u->nf_leave = fmin(param_or(e, c->nf_leave, 0), 1);
   u->cost_acc = u->cost_t = 0;
   u->n_open = 0;
-  int open_now = c->type == WX_UNITS_STAFF || c->on_refused != WX_REFUSE_NEW_GROUP;
+  int open_now =
+      c->type == WX_UNITS_STAFF || c->on_refused != WX_REFUSE_NEW_GROUP;
   uint32_t n = open_now ? clamp_u32(c->units) : 0;
   for (uint32_t i = 0; i < n; i++) {
     if (wx__pool_open(u, 0.0) == WX_NONE) return WX_ENOMEM;
@@ -180,8 +180,10 @@ static int units_event(wx_engine *e, const wx_event *ev) {
 static void units_levels(wx_engine *e, double t) {
   for (uint32_t i = 0; i < e->ux->n; i++) {
     wx_units_rt *u = &e->ux->mods[i];
-    if (u->cfg->type == WX_UNITS_STAFF) wx__staff_levels(e, u, t);
-    else wx__groups_levels(e, u, t);
+    if (u->cfg->type == WX_UNITS_STAFF)
+      wx__staff_levels(e, u, t);
+    else
+      wx__groups_levels(e, u, t);
   }
 }
 

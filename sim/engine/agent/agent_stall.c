@@ -68,11 +68,11 @@ int wx__agent_stalled(wx_engine *e, wx_stall_tally *t, const wx_event *ev,
   if (++t->seen < SAMPLE) return WX_OK;
   char *s = e->st.stalled;
   size_t cap = sizeof e->st.stalled;
-  int len = snprintf(s, cap, "time stopped advancing at day %.9g: over %llu "
+  int len = snprintf(s, cap,
+                     "time stopped advancing at day %.9g: over %llu "
                      "events within one simulated second, about",
                      ev->t, (unsigned long long)(n - SAMPLE));
-  for (uint32_t i = 0; i < t->n && i < 3 && len > 0 && (size_t)len < cap;
-       i++) {
+  for (uint32_t i = 0; i < t->n && i < 3 && len > 0 && (size_t)len < cap; i++) {
     char what[96];
     most_frequent_first(t, i);
     describe(e->m, &t->ev[i], what, sizeof what);

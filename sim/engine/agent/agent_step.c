@@ -87,8 +87,7 @@ static int entered(wx_engine *e, uint32_t p, uint32_t m, double t) {
 }
 
 static void left(wx_engine *e, uint32_t p, uint32_t m) {
-  for (uint32_t k = 0; k < e->hk.n_leave; k++)
-    e->hk.leave[k](e, p, m, e->now);
+  for (uint32_t k = 0; k < e->hk.n_leave; k++) e->hk.leave[k](e, p, m, e->now);
 }
 
 static int new_slot(wx_engine *e, uint32_t p) {
@@ -226,8 +225,7 @@ static int outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
 }
 
 /* Ends flow f's effect on its target for person p at time t. */
-static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p,
-                        double t) {
+static int reach_target(wx_engine *e, const wx_flow *fl, uint32_t p, double t) {
   if (fl->target == WX_TARGET_OUTCOME)
     return outcome(e, p, fl->to, t, (uint32_t)(fl - e->m->flows));
   if (fl->target == WX_TARGET_MODULE) return enter(e, p, fl->to, t);

@@ -9,10 +9,8 @@
  * groups' levels are written before money adds their cost to the total,
  * and every stream is seeded by name, so the order shifts no draw. */
 static const wx_agent_mechanic *const table[WX_MECH_COUNT] = {
-    [WX_MECH_UNITS] = &wx__mech_units,
-    [WX_MECH_WELCOME] = &wx__mech_welcome,
-    [WX_MECH_TOUCH] = &wx__mech_touch,
-    [WX_MECH_FISSION] = &wx__mech_fission,
+    [WX_MECH_UNITS] = &wx__mech_units, [WX_MECH_WELCOME] = &wx__mech_welcome,
+    [WX_MECH_TOUCH] = &wx__mech_touch, [WX_MECH_FISSION] = &wx__mech_fission,
     [WX_MECH_ECON] = &wx__mech_econ,
 };
 
@@ -48,10 +46,9 @@ static int add_hooks(wx_agent_hooks *h, const wx_agent_mechanic *mc,
 
 /* The per-module bits of mechanic mc. */
 static void add_watch(wx_engine *e, const wx_agent_mechanic *mc) {
-  uint8_t bits = (mc->admit ? WX_HOOK_ADMIT : 0) |
-                 (mc->keeps ? WX_HOOK_KEEPS : 0) |
-                 (mc->on_enter ? WX_HOOK_ENTER : 0) |
-                 (mc->on_leave ? WX_HOOK_LEAVE : 0);
+  uint8_t bits =
+      (mc->admit ? WX_HOOK_ADMIT : 0) | (mc->keeps ? WX_HOOK_KEEPS : 0) |
+      (mc->on_enter ? WX_HOOK_ENTER : 0) | (mc->on_leave ? WX_HOOK_LEAVE : 0);
   for (uint32_t m = 0; bits && m < e->m->n_modules; m++)
     if (!mc->watches || mc->watches(e, m)) e->hk.mod[m] |= bits;
 }

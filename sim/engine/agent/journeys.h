@@ -27,13 +27,13 @@ typedef enum {
 } wx_jkind;
 
 typedef struct {
-  double t;        /* days */
-  double value;    /* purchases: the order's value */
+  double t;     /* days */
+  double value; /* purchases: the order's value */
   uint32_t index;
-  uint32_t via;    /* purchases: the flow that led to it, WX_NONE for a
+  uint32_t via;   /* purchases: the flow that led to it, WX_NONE for a
                       repeat purchase; otherwise WX_NONE */
-  uint16_t kind;   /* wx_jkind */
-  uint16_t count;  /* repeats merged into this step (touches); 1 otherwise */
+  uint16_t kind;  /* wx_jkind */
+  uint16_t count; /* repeats merged into this step (touches); 1 otherwise */
 } wx_jstep;
 
 /* One finished journey.  Returns WX_OK or a negative status that stops
@@ -51,8 +51,8 @@ void wx__journeys_reset(wx_journeys *j);
 /* Hook: person slot p did `kind` on `index` at t.  Hooks return nothing,
  * so that the engine's code stays as it was: a failure (out of memory, or
  * `done` failing) sticks and wx__journeys_status reports it. */
-void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind,
-                     uint32_t index, double t, double value);
+void wx__journey_step(wx_journeys *j, uint32_t p, wx_jkind kind, uint32_t index,
+                      double t, double value);
 /* Hook: p bought outcome o for `value` at t through `flow` (WX_NONE: a
  * repeat purchase). */
 void wx__journey_buy(wx_journeys *j, uint32_t p, uint32_t o, uint32_t flow,

@@ -26,12 +26,12 @@
 
 typedef struct {
   uint16_t *rec;
-  uint32_t stride;    /* uint16 per record: 2 + n_modules */
-  uint32_t n;         /* slots handed out this run (high-water mark) */
+  uint32_t stride; /* uint16 per record: 2 + n_modules */
+  uint32_t n;      /* slots handed out this run (high-water mark) */
   uint32_t cap;
   uint32_t free_head; /* WX_NONE when the free list is empty */
   uint64_t live, peak_live;
-  double max_bytes;   /* the table may not grow past this; 0 = no limit */
+  double max_bytes; /* the table may not grow past this; 0 = no limit */
 } wx_people;
 
 void wx__people_init(wx_people *pp, uint32_t n_modules);

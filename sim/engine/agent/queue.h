@@ -36,17 +36,17 @@ typedef struct {
 typedef struct wx_chunk wx_chunk;
 
 typedef struct {
-  wx_event *a;        /* the heap */
+  wx_event *a; /* the heap */
   size_t n_heap, cap;
-  size_t n;           /* entries in heap and buckets */
-  size_t peak;        /* most entries held since the last clear */
-  uint64_t seq;       /* next sequence number */
+  size_t n;     /* entries in heap and buckets */
+  size_t peak;  /* most entries held since the last clear */
+  uint64_t seq; /* next sequence number */
   /* Buckets: chunk lists, n_buckets of them, bucket `cur` is in the heap. */
   wx_chunk **head, **tail;
   uint32_t n_buckets, cur;
   double inv_width;
-  wx_chunk *pool;     /* drained chunks, for reuse */
-  size_t n_chunks;    /* chunks allocated */
+  wx_chunk *pool;  /* drained chunks, for reuse */
+  size_t n_chunks; /* chunks allocated */
 } wx_queue;
 
 void wx__queue_init(wx_queue *q);

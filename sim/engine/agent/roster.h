@@ -41,19 +41,19 @@ typedef struct {
 typedef struct {
   const wx_units_cfg *cfg;
   uint32_t module;
-  uint32_t col;          /* first series column (series.h unit_col) */
-  uint32_t off;          /* word offset of the unit slot in a record */
-  uint32_t cap;          /* members per unit */
-  uint32_t daily;        /* adds per account per day (UINT32_MAX: none) */
-  uint32_t n, room;      /* units in use, allocated */
+  uint32_t col;     /* first series column (series.h unit_col) */
+  uint32_t off;     /* word offset of the unit slot in a record */
+  uint32_t cap;     /* members per unit */
+  uint32_t daily;   /* adds per account per day (UINT32_MAX: none) */
+  uint32_t n, room; /* units in use, allocated */
   wx_unit_members *mem;
-  uint32_t *adds;        /* staff: adds on calendar day `day` */
-  uint32_t *posts;       /* staff: marketing posts since the last tick */
-  uint8_t *state;        /* WX_UNIT_* */
-  uint8_t *used;         /* staff: ever had a friend */
-  double *opened;        /* time the unit (re)opened */
-  uint32_t cursor;       /* round robin: next account; groups: newest */
-  double day;            /* calendar day of `adds` */
+  uint32_t *adds;  /* staff: adds on calendar day `day` */
+  uint32_t *posts; /* staff: marketing posts since the last tick */
+  uint8_t *state;  /* WX_UNIT_* */
+  uint8_t *used;   /* staff: ever had a friend */
+  double *opened;  /* time the unit (re)opened */
+  uint32_t cursor; /* round robin: next account; groups: newest */
+  double day;      /* calendar day of `adds` */
   double accept, ban_rate, ban_per_post, nf_rate, nf_leave; /* this run */
   double cost_acc, cost_t; /* groups: cost up to cost_t */
   uint32_t n_open;
@@ -63,8 +63,8 @@ typedef struct {
 typedef struct {
   wx_units_rt *mods;
   uint32_t n;
-  wx_units_rt **of;      /* per module; NULL when it has no units */
-  int retrying;          /* the current entry is a retry */
+  wx_units_rt **of; /* per module; NULL when it has no units */
+  int retrying;     /* the current entry is a retry */
 } wx_units_all;
 
 /* agent_roster.c is the mechanic (agent_hooks.h wx__mech_units), the
@@ -89,16 +89,14 @@ int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p);
 void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p);
 /* Swaps k members of unit i chosen uniformly without replacement to the
  * end of its list (partial Fisher-Yates). */
-void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
-                          uint32_t k);
+void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t k);
 /* Swaps positions a and b of unit i's member list. */
 void wx__pool_swap(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t a,
                    uint32_t b);
 /* Every member of unit i leaves the module (via the engine's leave). */
 uint32_t wx__pool_evict_all(wx_engine *e, wx_units_rt *u, uint32_t i);
 /* The last k members of unit i leave the module. */
-void wx__pool_evict_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
-                         uint32_t k);
+void wx__pool_evict_tail(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t k);
 
 /* ------------------------------------------------------- agent_staff.c */
 

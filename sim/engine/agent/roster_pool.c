@@ -100,8 +100,8 @@ void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p) {
   put(wx__person(&e->pp, last) + u->off + 2, pos);
 }
 
-static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm,
-                 uint32_t a, uint32_t b) {
+static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm, uint32_t a,
+                 uint32_t b) {
   uint32_t pa = mm->list[a], pb = mm->list[b];
   mm->list[a] = pb;
   mm->list[b] = pa;
@@ -127,8 +127,7 @@ void wx__pool_choose_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
 
 /* Each eviction removes the list's last entry (wx__units_leave), so
  * popping from the end never moves an entry still to be visited. */
-void wx__pool_evict_tail(wx_engine *e, wx_units_rt *u, uint32_t i,
-                         uint32_t k) {
+void wx__pool_evict_tail(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t k) {
   wx_unit_members *mm = &u->mem[i];
   for (uint32_t j = 0; j < k && mm->n; j++)
     wx__agent_evict(e, mm->list[mm->n - 1], u->module);

@@ -38,21 +38,21 @@
 
 /* Documented bounds (docs/cohort.md).  A model beyond them is refused by
  * wx__cohort_check with a hint to use the agent engine. */
-#define WX_COHORT_MAX_STATES 2048u  /* reachable membership states */
-#define WX_COHORT_MAX_TREE 4096u    /* nodes of one state's step tree */
-#define WX_COHORT_MAX_NODES 262144u /* nodes over all step trees */
-#define WX_COHORT_MAX_JOINS 8u      /* join flows out of one module */
-#define WX_COHORT_DEPTH 24u         /* transitions one tree path may hold */
-#define WX_COHORT_MAX_STAGES 8u     /* Erlang stages of one delay */
-#define WX_COHORT_REP_DEPTH 16u     /* repeats of one person within a step */
+#define WX_COHORT_MAX_STATES 2048u   /* reachable membership states */
+#define WX_COHORT_MAX_TREE   4096u   /* nodes of one state's step tree */
+#define WX_COHORT_MAX_NODES  262144u /* nodes over all step trees */
+#define WX_COHORT_MAX_JOINS  8u      /* join flows out of one module */
+#define WX_COHORT_DEPTH      24u     /* transitions one tree path may hold */
+#define WX_COHORT_MAX_STAGES 8u      /* Erlang stages of one delay */
+#define WX_COHORT_REP_DEPTH  16u     /* repeats of one person within a step */
 
 /* ------------------------------------------- the engine table functions */
 
 int wx__cohort_check(const wx_model *m, wx_diags *d);
 double wx__cohort_memory(const wx_model *m, const wx_layout *l);
 void *wx__cohort_alloc(const wx_model *m, const wx_layout *l);
-int wx__cohort_run(void *e, const double *params, uint64_t seed,
-                   wx_series *out, const atomic_int *stop, wx_diags *diags);
+int wx__cohort_run(void *e, const double *params, uint64_t seed, wx_series *out,
+                   const atomic_int *stop, wx_diags *diags);
 void wx__cohort_stats(const void *e, wx_engine_stats *out);
 void wx__cohort_free(void *e);
 
@@ -87,9 +87,9 @@ double wx__cohort_dist_variance(const wx_dist *d, const double *params);
  * pending, at P = p or 1 - p. */
 #define WX_CEDGE_REPEAT 0x80000000u
 /* In `flow`: the early exit of a phase-type delay (cohort_phase.c). */
-#define WX_CEDGE_EXIT 0x40000000u
+#define WX_CEDGE_EXIT   0x40000000u
 typedef struct {
-  uint32_t to;     /* node index (global) */
+  uint32_t to; /* node index (global) */
   uint32_t flow;
   uint32_t enter;
   uint32_t fate;
@@ -103,15 +103,15 @@ typedef struct {
    * the key slot of its stage counter; a state's key is kw codes: the nm
    * module codes, then the stage counters */
   uint32_t *stages, *phase_slot, kw;
-  wx_cphase *phase;        /* per flow */
-  int exact;               /* every delay is exactly its phase-type form */
+  wx_cphase *phase; /* per flow */
+  int exact;        /* every delay is exactly its phase-type form */
   /* per outcome with repeats: its key slot (0: no repeat pending, j: stage
    * j of the repeat delay), stages and repeat counter; else WX_NONE */
   uint32_t *rep_slot, *rep_stages, *rep_ctr;
   /* per module: number of join flows and of fate codes; a fate code c is
    * (branch << n_joins) | pending-join mask, branch n_exclusive = stay */
   uint32_t *nj, *n_fates;
-  uint32_t *join_bit;      /* per flow: its bit in its module's mask */
+  uint32_t *join_bit; /* per flow: its bit in its module's mask */
   /* states: codes[s * kw + i] is 0 (not a member) or 1 + fate code;
    * state 0 is the empty state (the person is gone) */
   uint32_t n_states, cap_states;
@@ -123,29 +123,28 @@ typedef struct {
   /* step trees: nodes [tree_off[s], tree_off[s + 1]), root first */
   uint32_t *tree_off, n_nodes, cap_nodes;
   uint32_t *node_state;
-  uint8_t *incr;           /* n_nodes * n_ctr */
+  uint8_t *incr; /* n_nodes * n_ctr */
   /* the same, sparse: node g bumps inc_ctr[k] by inc_val[k] for k in
    * [inc_off[g], inc_off[g + 1]) */
   uint32_t *inc_off, *inc_ctr;
   uint8_t *inc_val;
-  uint32_t *edge_off;      /* n_nodes + 1 */
+  uint32_t *edge_off; /* n_nodes + 1 */
   wx_cedge *edges;
   uint32_t n_edges, cap_edges;
-  uint32_t max_tree;       /* largest tree */
-  uint8_t *twice;          /* per outcome: a person can reach it twice */
+  uint32_t max_tree; /* largest tree */
+  uint8_t *twice;    /* per outcome: a person can reach it twice */
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
 } wx_cspace;
-
 
 /* What one flow firing does to a state: the counters it bumps and the
  * module it enters (WX_NONE: none, or the person already belongs). */
 typedef struct {
   uint32_t n, ctr[4];
   uint32_t enter;
-  uint32_t rep;  /* an outcome whose repeat may now be pending, or WX_NONE */
-  int stage;     /* only an Erlang stage of the flow passed */
+  uint32_t rep; /* an outcome whose repeat may now be pending, or WX_NONE */
+  int stage;    /* only an Erlang stage of the flow passed */
 } wx_ceffect;
 
 /* The flows pending in a state with codes c, into out (flow f, f |
@@ -193,20 +192,20 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
 /* The multinomial of n over the k categories of such a row, into out[k]
  * (by category). */
-void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
-                                 const double *c, const uint32_t *order,
-                                 uint32_t k, uint64_t *out);
+void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
+                                 const uint32_t *order, uint32_t k,
+                                 uint64_t *out);
 
 /* Economic outcomes (cohort_econ.c): values of the purchases the flows
  * fired, customers, revenue, attribution to modules, totals. */
 typedef struct {
   uint32_t n_econ;
-  uint32_t *bit;   /* per outcome: its index among economic ones, or WX_NONE */
-  uint64_t *seen;  /* per flow: firings whose values are drawn */
+  uint32_t *bit;  /* per outcome: its index among economic ones, or WX_NONE */
+  uint64_t *seen; /* per flow: firings whose values are drawn */
   uint64_t *seen_rep; /* per outcome: the same for repeat purchases */
-  double *rev;     /* per outcome: revenue so far */
-  double *attr;    /* per module: purchases, revenue of flows out of it */
-  gsl_rng **rng;   /* per economic outcome: its values' stream */
+  double *rev;        /* per outcome: revenue so far */
+  double *attr;       /* per module: purchases, revenue of flows out of it */
+  gsl_rng **rng;      /* per economic outcome: its values' stream */
 } wx_cecon;
 
 int wx__cecon_alloc(wx_cecon *c, const wx_model *m);
@@ -214,14 +213,13 @@ void wx__cecon_free(wx_cecon *c, const wx_model *m);
 void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed);
 void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
                       const double *params, const uint64_t *ctr);
-void wx__cecon_write(const wx_cecon *c, const wx_model *m,
-                     const wx_cspace *s, const wx_layout *l,
-                     const uint64_t *ctr, double *row);
+void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                     const wx_layout *l, const uint64_t *ctr, double *row);
 /* The sum of n independent values of d: exact in distribution for fixed,
  * exponential and gamma values and up to 1024 values of any kind, normal
  * with the exact mean and variance beyond (docs/cohort.md). */
-double wx__cohort_value_sum(const wx_dist *d, const double *params,
-                            gsl_rng *r, uint64_t n);
+double wx__cohort_value_sum(const wx_dist *d, const double *params, gsl_rng *r,
+                            uint64_t n);
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
@@ -231,14 +229,14 @@ typedef struct {
   double *exit_p;     /* per flow: q of its early exit */
   double *fate_p;     /* per module fate code: offset fate_off[i] */
   uint32_t *fate_off;
-  double *edge_rate;  /* per edge */
-  double *exit_rate;  /* per node */
-  double *tree_max;   /* per state: largest exit rate in its tree */
+  double *edge_rate; /* per edge */
+  double *exit_rate; /* per node */
+  double *tree_max;  /* per state: largest exit rate in its tree */
   /* root rows of exp(G dt), as conditional probabilities
    * (wx__cohort_conditional), and of its integral over [0, dt] (entry
    * states' trees only), per node, for the cached step length dt */
   double dt, *prob, *integ;
-  double *icond; /* integ rows in conditional form, entry trees */
+  double *icond;             /* integ rows in conditional form, entry trees */
   uint32_t *porder, *iorder; /* orders of prob and icond rows */
   wx_cpair *pairs;           /* scratch, max_tree */
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
@@ -253,8 +251,8 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
 /* Root rows of exp(G tau) (prob, may be NULL) and of its integral over
  * [0, tau] (integ, may be NULL) of state st's tree, into arrays indexed by
  * local node. */
-void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
-                     double tau, double *prob, double *integ);
+void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st, double tau,
+                     double *prob, double *integ);
 /* Fills prob (conditional form) and integ (entry states' trees) for every
  * tree at step length dt. */
 typedef struct {
@@ -283,13 +281,13 @@ typedef struct {
   wx_ctrans tr;
   wx_cecon econ;
   wx_cfiss fiss;
-  gsl_rng **rng;        /* n_sources arrival streams, then transitions */
+  gsl_rng **rng;          /* n_sources arrival streams, then transitions */
   uint64_t *count, *next; /* per state */
-  uint64_t *ctr;        /* cumulative counters (cohort.h indices) */
-  uint64_t *arr;        /* per source, cumulative */
-  uint64_t *draw;       /* per tree node */
-  double *mean, *fa;    /* per tree node */
-  wx_crows alt;          /* rows at a second step length */
+  uint64_t *ctr;          /* cumulative counters (cohort.h indices) */
+  uint64_t *arr;          /* per source, cumulative */
+  uint64_t *draw;         /* per tree node */
+  double *mean, *fa;      /* per tree node */
+  wx_crows alt;           /* rows at a second step length */
   double alt_dt;
   /* the parameters the rates and rows were derived from: replications
    * without priors share them, and then skip the exponentials */

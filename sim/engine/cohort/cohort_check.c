@@ -23,31 +23,33 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   for (uint32_t i = 0; i < m->n_modules; i++) {
     const wx_module *mod = &m->modules[i];
     if (mod->units.type == WX_UNITS_NONE) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
-                  "module '%s': %s (caps, daily limits, acceptance, bans) "
-                  "are not modelled by the cohort engine yet" HINT,
-                  mod->name, mod->units.type == WX_UNITS_STAFF
-                                 ? "staff accounts" : "groups");
+    rc = wx__diag(
+        d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
+        "module '%s': %s (caps, daily limits, acceptance, bans) "
+        "are not modelled by the cohort engine yet" HINT,
+        mod->name,
+        mod->units.type == WX_UNITS_STAFF ? "staff accounts" : "groups");
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];
     if (s->kind != WX_SOURCE_CAMPAIGN || !s->fission.on ||
         s->fission.delay.kind == WX_DIST_EXPONENTIAL)
       continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': campaign fission is modelled by the cohort "
-                  "engine only with an exponential generation_delay, not %s"
-                  HINT, s->name, wx__dist_name(s->fission.delay.kind));
+    rc = wx__diag(
+        d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
+        "source '%s': campaign fission is modelled by the cohort "
+        "engine only with an exponential generation_delay, not %s" HINT,
+        s->name, wx__dist_name(s->fission.delay.kind));
   }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
-    if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay))
-      continue;
+    if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay)) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
                   "outcome '%s': repeat purchases are modelled by the cohort "
                   "engine only after exponential or Erlang delays (gamma "
-                  "with a whole shape from 1 to %u), not %s" HINT, o->name,
-                  WX_COHORT_MAX_STAGES, wx__dist_name(o->repeat_delay.kind));
+                  "with a whole shape from 1 to %u), not %s" HINT,
+                  o->name, WX_COHORT_MAX_STAGES,
+                  wx__dist_name(o->repeat_delay.kind));
   }
   return rc;
 }
@@ -81,7 +83,8 @@ static int refuse_twice(const wx_model *m, const wx_cspace *s, wx_diags *d) {
     rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
                   "outcome '%s': a person can reach it by two flows, and "
                   "the cohort engine cannot tell first-time customers from "
-                  "returning ones" HINT, o->name);
+                  "returning ones" HINT,
+                  o->name);
   }
   return rc;
 }
@@ -96,14 +99,15 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
       pos = m->flows[s.fail_flow].pos;
       snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
     }
-    rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
-                  "%s%s (the cohort engine holds at most %u "
-                  "membership states, %u nodes per step tree, %u join flows "
-                  "per module and %u bumps of one counter within a step, and no "
-                  "cycles)" HINT,
-                  who, s.fail_what ? s.fail_what : "model too large",
-                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE,
-                  WX_COHORT_MAX_JOINS, WX_COHORT_DEPTH);
+    rc =
+        wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
+                 "%s%s (the cohort engine holds at most %u "
+                 "membership states, %u nodes per step tree, %u join flows "
+                 "per module and %u bumps of one counter within a step, and no "
+                 "cycles)" HINT,
+                 who, s.fail_what ? s.fail_what : "model too large",
+                 WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
+                 WX_COHORT_DEPTH);
   } else if (rc == WX_OK) {
     rc = refuse_twice(m, &s, d);
   } else {

@@ -30,14 +30,13 @@
 
 #define SUM_EXACT 1024u
 
-double wx__cohort_value_sum(const wx_dist *d, const double *params,
-                            gsl_rng *r, uint64_t n) {
+double wx__cohort_value_sum(const wx_dist *d, const double *params, gsl_rng *r,
+                            uint64_t n) {
   if (!n) return 0;
   double a = params[d->p[0]];
   switch (d->kind) {
     case WX_DIST_FIXED: return (double)n * a;
-    case WX_DIST_EXPONENTIAL:
-      return a > 0 ? gsl_ran_gamma(r, (double)n, a) : 0;
+    case WX_DIST_EXPONENTIAL: return a > 0 ? gsl_ran_gamma(r, (double)n, a) : 0;
     case WX_DIST_GAMMA: {
       double mean = params[d->p[1]];
       return a > 0 && mean > 0 ? gsl_ran_gamma(r, (double)n * a, mean / a) : 0;
@@ -100,9 +99,8 @@ void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed) {
 
 /* Repeat purchases: their values, counted in the outcome's revenue and the
  * totals only (as in agent_econ.c). */
-static void update_repeats(wx_cecon *c, const wx_model *m,
-                           const wx_cspace *s, const double *params,
-                           const uint64_t *ctr) {
+static void update_repeats(wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                           const double *params, const uint64_t *ctr) {
   for (uint32_t o = 0; o < m->n_outcomes; o++) {
     if (s->rep_ctr[o] == WX_NONE) continue;
     uint64_t n = ctr[s->rep_ctr[o]] - c->seen_rep[o];
@@ -140,9 +138,8 @@ void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
 }
 
 /* Customers, revenue, attribution and the totals but cost into row. */
-void wx__cecon_write(const wx_cecon *c, const wx_model *m,
-                     const wx_cspace *s, const wx_layout *l,
-                     const uint64_t *ctr, double *row) {
+void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
+                     const wx_layout *l, const uint64_t *ctr, double *row) {
   if (!c->n_econ) return;
   double *total = row + l->total_base;
   const uint64_t *purchases = ctr + 2 * s->nm + s->nf;

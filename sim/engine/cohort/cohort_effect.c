@@ -108,8 +108,7 @@ wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
 /* How many fates follow effect e, and the key of fate c: the entered
  * module's fate, or whether another purchase is pending (c = 1). */
 uint32_t wx__ceffect_fates(const wx_cspace *s, const wx_ceffect *e) {
-  return e->enter != WX_NONE ? s->n_fates[e->enter]
-                             : e->rep != WX_NONE ? 2 : 1;
+  return e->enter != WX_NONE ? s->n_fates[e->enter] : e->rep != WX_NONE ? 2 : 1;
 }
 
 void wx__ceffect_key(const wx_cspace *s, const wx_ceffect *e, uint32_t c,

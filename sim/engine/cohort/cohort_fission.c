@@ -28,7 +28,7 @@
 #include "cohort.h"
 #include "util.h"
 
-#define SUBSTEPS 16.0
+#define SUBSTEPS     16.0
 #define MAX_SUBSTEPS 4096.0
 #define INNER_ROUNDS 64
 
@@ -91,8 +91,7 @@ static double effective_mean(const wx_cohort *e, uint32_t k, double t) {
  * engine scales each share's mean m by 1 - c / cap, c the offspring
  * committed before it; over J shares in a row c follows dc/dj = m (1 -
  * c / cap), so together they expect (cap - c0)(1 - e^(-m J / cap)). */
-static uint64_t offspring(wx_cohort *e, uint32_t k, uint64_t shares,
-                          double t) {
+static uint64_t offspring(wx_cohort *e, uint32_t k, uint64_t shares, double t) {
   const wx_fission *f = &e->m->sources[k].fission;
   gsl_rng *r = e->rng[k];
   double mean = effective_mean(e, k, t) * (double)shares;

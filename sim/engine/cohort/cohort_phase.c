@@ -57,8 +57,7 @@ uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d) {
   const wx_param *k = &m->params[d->p[0]];
   if (k->prior.kind != WX_PRIOR_NONE) return 0;
   double v = k->value;
-  return v >= 1 && v <= WX_COHORT_MAX_STAGES && v == floor(v) ? (uint32_t)v
-                                                              : 0;
+  return v >= 1 && v <= WX_COHORT_MAX_STAGES && v == floor(v) ? (uint32_t)v : 0;
 }
 
 wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,

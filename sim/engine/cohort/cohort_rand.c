@@ -15,7 +15,7 @@
 
 /* n p <= 2^30 per chunk: far from int overflow whatever the draw. */
 #define BINOMIAL_CHUNK (1u << 31)
-#define POISSON_CHUNK 1073741824.0 /* 2^30 */
+#define POISSON_CHUNK  1073741824.0 /* 2^30 */
 
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
   if (n == 0 || !(p > 0)) return 0;
@@ -86,9 +86,9 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
   }
 }
 
-void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n,
-                                 const double *c, const uint32_t *order,
-                                 uint32_t k, uint64_t *out) {
+void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
+                                 const uint32_t *order, uint32_t k,
+                                 uint64_t *out) {
   for (uint32_t i = 0; i < k; i++) out[i] = 0;
   for (uint32_t i = 0; i < k && n; i++) {
     uint64_t x = wx__cohort_binomial(r, c[i], n);

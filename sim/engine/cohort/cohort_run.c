@@ -17,7 +17,6 @@
 #include "rng.h"
 #include "util.h"
 
-
 static uint64_t engine_bytes(const wx_cspace *s, const wx_model *m,
                              const wx_layout *l) {
   uint64_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
@@ -67,8 +66,8 @@ static int alloc_arrays(wx_cohort *e) {
   e->alt.porder = calloc(2 * nn, sizeof *e->alt.porder);
   e->rng = calloc(e->m->n_sources + 1u, sizeof *e->rng);
   e->last_params = calloc(e->m->n_params + 1u, sizeof *e->last_params);
-  if (!e->last_params || !e->count || !e->next || !e->ctr || !e->arr || !e->draw || !e->mean ||
-      !e->alt.prob || !e->alt.porder || !e->rng)
+  if (!e->last_params || !e->count || !e->next || !e->ctr || !e->arr ||
+      !e->draw || !e->mean || !e->alt.prob || !e->alt.porder || !e->rng)
     return WX_ENOMEM;
   e->fa = e->mean + mt;
   e->alt.integ = e->alt.prob + nn;
@@ -87,8 +86,7 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
   if (wx__cspace_build(&e->sp, m) != WX_OK ||
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
       wx__cecon_alloc(&e->econ, m) != WX_OK ||
-      wx__cfiss_alloc(&e->fiss, m) != WX_OK ||
-      alloc_arrays(e) != WX_OK) {
+      wx__cfiss_alloc(&e->fiss, m) != WX_OK || alloc_arrays(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
   }
@@ -218,8 +216,8 @@ static uint32_t rate_piece(const wx_source *src, uint32_t j,
   return src->n_steps;
 }
 
-static int arrivals(wx_cohort *e, uint32_t k, const double *params,
-                    double t0, double t1, const wx_crows *rows) {
+static int arrivals(wx_cohort *e, uint32_t k, const double *params, double t0,
+                    double t1, const wx_crows *rows) {
   const wx_source *src = &e->m->sources[k];
   double from = 0, until = 0, lam = 0;
   for (uint32_t j = 0; j < rate_piece(src, j, params, &from, &until, &lam);
@@ -258,8 +256,7 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
 }
 
 /* Campaigns (without fission) whose time falls in (t0, t1]. */
-static int campaigns(wx_cohort *e, const double *params, double t0,
-                     double t1) {
+static int campaigns(wx_cohort *e, const double *params, double t0, double t1) {
   for (uint32_t k = 0; k < e->m->n_sources; k++) {
     const wx_source *src = &e->m->sources[k];
     if (src->kind != WX_SOURCE_CAMPAIGN || !(src->at > t0 && src->at <= t1))
@@ -419,8 +416,8 @@ static int check_stiffness(const wx_cohort *e, wx_diags *diags) {
                     "times "
                     "shorter than the sample interval (%g d): the cohort "
                     "engine's exponentials would take too long; sample "
-                    "more often or use engine: agent", fl->name,
-                    1 / rmax, MAX_STIFFNESS, dt);
+                    "more often or use engine: agent",
+                    fl->name, 1 / rmax, MAX_STIFFNESS, dt);
   }
   return WX_OK;
 }
@@ -445,8 +442,7 @@ static int check_repeats(const wx_cohort *e, wx_diags *diags) {
     double more = pow(e->tr.rep_p[o], WX_COHORT_REP_DEPTH - 1.0);
     if (mu > 0 && more * gsl_cdf_poisson_Q(need - 1, mu) > REP_TAIL) {
       const wx_outcome *oc = &e->m->outcomes[o];
-      return wx__diag(diags, WX_ERUNTIME, e->m->path, oc->pos.line,
-                      oc->pos.col,
+      return wx__diag(diags, WX_ERUNTIME, e->m->path, oc->pos.line, oc->pos.col,
                       "outcome '%s': repeat purchases are too frequent for "
                       "the sample interval (%g d): the cohort engine holds "
                       "at most %u repeats of one person per step; sample "
@@ -469,7 +465,8 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
     const wx_flow *fl = &e->m->flows[bad];
     return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
                     "flow '%s': the cohort engine needs a positive delay "
-                    "mean, got %g", fl->name,
+                    "mean, got %g",
+                    fl->name,
                     params[fl->delay.p[fl->delay.kind == WX_DIST_GAMMA]]);
   }
   int rc = check_stiffness(e, diags);
@@ -499,7 +496,8 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
     if (rc != WX_OK)
       return wx__diag(diags, rc, e->m->path, 0, 0,
                       "more than %.0e expected arrivals: 64-bit counts "
-                      "would overflow", MAX_ARRIVALS);
+                      "would overflow",
+                      MAX_ARRIVALS);
     write_sample(e, out, k);
   }
   finish_stats(e);
@@ -509,9 +507,10 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
 /* The cohort engine's entry in the table of engines (engines.c). */
 const wx_engine_type wx__engine_cohort = {
     .name = "cohort",
-    .summary = "counts per state, exact multinomial steps (Erlang stages, "
-               "values, repeats; fitted stages and fission substeps "
-               "approximate); for millions to billions of people",
+    .summary =
+        "counts per state, exact multinomial steps (Erlang stages, "
+        "values, repeats; fitted stages and fission substeps "
+        "approximate); for millions to billions of people",
     .check = wx__cohort_check,
     .memory_estimate = wx__cohort_memory,
     .alloc = wx__cohort_alloc,

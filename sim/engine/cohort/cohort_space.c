@@ -18,7 +18,7 @@
 #include "util.h"
 
 #define STATE_HASH (4u * WX_COHORT_MAX_STATES)
-#define TREE_HASH (4u * WX_COHORT_MAX_TREE)
+#define TREE_HASH  (4u * WX_COHORT_MAX_TREE)
 #define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
 #define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
 /* the model flow of a pending entry, for messages (WX_NONE: a repeat) */
@@ -26,10 +26,10 @@
 
 /* Scratch of a build. */
 typedef struct {
-  uint32_t *pend;       /* pending flows of one state */
-  uint16_t *key;        /* one state's codes */
-  uint8_t *inc;         /* one node's increments */
-  uint32_t *thash;      /* tree node hash, local index + 1 */
+  uint32_t *pend;  /* pending flows of one state */
+  uint16_t *key;   /* one state's codes */
+  uint8_t *inc;    /* one node's increments */
+  uint32_t *thash; /* tree node hash, local index + 1 */
   uint32_t *gfrom, *gto, *gflow, n_g, cap_g; /* state graph edges */
 } scratch;
 
@@ -83,7 +83,6 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
   return s->n_states - 1;
 }
 
-
 static int setup(wx_cspace *s, const wx_model *m) {
   s->nm = m->n_modules;
   s->nf = m->n_flows;
@@ -124,8 +123,8 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   uint32_t total = 0;
   for (uint32_t k = 0; k < 2 * m->n_sources; k++) {
     const wx_source *src = &m->sources[k % m->n_sources];
-    if (k >= m->n_sources && !(src->kind == WX_SOURCE_CAMPAIGN &&
-                                src->fission.on))
+    if (k >= m->n_sources &&
+        !(src->kind == WX_SOURCE_CAMPAIGN && src->fission.on))
       continue;
     uint32_t i = k < m->n_sources ? src->to : src->fission.into;
     if (s->entry_off[i] != WX_NONE) continue;
@@ -172,8 +171,8 @@ static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t np = wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw,
-                                     w->pend);
+    uint32_t np =
+        wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
     for (uint32_t k = 0; k < np; k++) {
       uint32_t f = w->pend[k];
       /* s->codes moves as states are added: address it afresh */
@@ -185,8 +184,7 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
         int rc = WX_OK;
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, FLOW_ID(f),
-                      "reachable state space exceeds the bound");
+          return fail(s, FLOW_ID(f), "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
         /* repeats cycle by design; their trees stop at REP_DEPTH */
         if (FLOW_OF(f) < s->nf &&
@@ -235,8 +233,8 @@ static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
       const wx_flow *fl = &m->flows[FLOW_OF(w->gflow[g])];
       const uint8_t *next = most + (size_t)w->gto[g] * no;
       for (uint32_t o = 0; o < no; o++) {
-        int c = next[o] +
-                (fires && fl->target == WX_TARGET_OUTCOME && fl->to == o);
+        int c =
+            next[o] + (fires && fl->target == WX_TARGET_OUTCOME && fl->to == o);
         if (c > 2) c = 2;
         if (c > mine[o]) mine[o] = (uint8_t)c;
       }
@@ -270,8 +268,9 @@ static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
       if (!--indeg[w->gto[g]]) queue[tail++] = w->gto[g];
   }
   if (rc == WX_OK && tail < s->n_states)
-    rc = fail(s, cycle_flow(s, w, indeg), "a cycle of flows lets a person "
-                                          "come back to a state");
+    rc = fail(s, cycle_flow(s, w, indeg),
+              "a cycle of flows lets a person "
+              "come back to a state");
   if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
   free(indeg);
   free(queue);
@@ -304,8 +303,8 @@ static uint32_t node_slot(uint32_t st, const uint8_t *inc, uint32_t n) {
 
 /* The node (st, inc) of the tree starting at node `base`, added when
  * absent; WX_NONE with *rc set when the tree or memory is full. */
-static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base,
-                          uint32_t st, const uint8_t *inc, int *rc) {
+static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base, uint32_t st,
+                          const uint8_t *inc, int *rc) {
   uint32_t n = s->n_ctr, h = node_slot(st, inc, n);
   for (;; h = (h + 1) & (TREE_HASH - 1)) {
     uint32_t v = w->thash[h];
@@ -362,12 +361,12 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
       wx__ceffect_key(s, &e, fate, w->key);
       int rc = WX_OK;
       uint32_t st = state_find(s, w->key, 0, &rc);
-      uint32_t to = st == WX_NONE ? WX_NONE
-                                  : node_find(s, w, base, st, w->inc, &rc);
+      uint32_t to =
+          st == WX_NONE ? WX_NONE : node_find(s, w, base, st, w->inc, &rc);
       if (to == WX_NONE)
-        return rc == WX_ENOMEM ? rc
-                               : fail(s, FLOW_ID(f),
-                                      "a step tree exceeds the bound");
+        return rc == WX_ENOMEM
+                   ? rc
+                   : fail(s, FLOW_ID(f), "a step tree exceeds the bound");
       if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
                    e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
         return WX_ENOMEM;
@@ -399,9 +398,10 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
     node_find(s, w, base, st, w->inc, &rc); /* the root */
     for (uint32_t g = base; g < s->n_nodes && rc == WX_OK; g++)
       rc = expand(s, m, w, base, g);
-    if (rc != WX_OK) return rc == WX_ETOOBIG && !s->fail_what
-                                ? fail(s, WX_NONE, "too many tree nodes")
-                                : rc;
+    if (rc != WX_OK)
+      return rc == WX_ETOOBIG && !s->fail_what
+                 ? fail(s, WX_NONE, "too many tree nodes")
+                 : rc;
     clear_tree(s, w, base);
     if (s->n_nodes - base > s->max_tree) s->max_tree = s->n_nodes - base;
   }
@@ -447,8 +447,8 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   scratch w = {0};
   int rc = setup(s, m);
   if (rc == WX_OK) {
-    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + 1u,
-                    sizeof *w.pend);
+    w.pend =
+        calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + 1u, sizeof *w.pend);
     w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
     w.thash = calloc(TREE_HASH, sizeof *w.thash);

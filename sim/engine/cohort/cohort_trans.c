@@ -21,7 +21,7 @@
 #include "dist.h"
 
 #define PIECE 32.0
-#define TAIL 1e-16
+#define TAIL  1e-16
 
 static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
@@ -35,8 +35,8 @@ int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   size_t nn = s->n_nodes + 1u, mt = s->max_tree + 1u;
   t->flow_rate = calloc(s->nf + s->no + 1u, sizeof *t->flow_rate);
   t->rep_p = calloc(s->no + 1u, sizeof *t->rep_p);
-  t->stage_rate = calloc((s->nf + 1u) * WX_COHORT_MAX_STAGES,
-                         sizeof *t->stage_rate);
+  t->stage_rate =
+      calloc((s->nf + 1u) * WX_COHORT_MAX_STAGES, sizeof *t->stage_rate);
   t->exit_p = calloc(s->nf + 1u, sizeof *t->exit_p);
   t->fate_p = calloc(t->fate_off[s->nm] + 1u, sizeof *t->fate_p);
   t->edge_rate = calloc(s->n_edges + 1u, sizeof *t->edge_rate);
@@ -110,8 +110,8 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
 /* The rate of edge ed out of node g before its entry fate: the stage
  * rate of the flow's current stage, times q or 1 - q at the stage with an
  * early exit (cohort_phase.c). */
-static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s,
-                             uint32_t g, const wx_cedge *ed) {
+static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s, uint32_t g,
+                             const wx_cedge *ed) {
   uint32_t f = ed->flow & ~WX_CEDGE_EXIT;
   if (f >= s->nf || s->phase_slot[f] == WX_NONE) return t->flow_rate[f];
   const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
@@ -206,8 +206,8 @@ static void piece(wx_ctrans *t, const wx_cspace *s, uint32_t base, uint32_t n,
   memcpy(v, acc, n * sizeof *v);
 }
 
-void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st,
-                     double tau, double *prob, double *integ) {
+void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st, double tau,
+                     double *prob, double *integ) {
   uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
   double lam = t->tree_max[st], *v = t->va;
   memset(v, 0, n * sizeof *v);
