@@ -22,6 +22,7 @@ gnuplot-nox:draws the charts
 fonts-noto-cjk:Chinese labels in charts and reports
 poppler-utils:pdfunite joins the slides of deck.pdf"
 ci="clang:libFuzzer harnesses and the clang warning check
+clang-format:the check that the sources stay formatted (.ci/format)
 libclang-rt-14-dev:clang's sanitizer and fuzzer runtimes
 llvm:llvm-symbolizer, so sanitizer and fuzzer reports show symbols
 valgrind:the suite under memcheck
