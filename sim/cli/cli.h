@@ -66,6 +66,9 @@ const atomic_int *wx_cli_signals_install(void);
  * environment variable WXFLOW_MEMORY_BUDGET (bytes), else 0 (the
  * library's default).  The library reads no environment; the CLI does. */
 double wx_cli_memory_budget(double given);
+/* results/<file's name up to its first dot><suffix>, the default -o of
+ * every command; the caller frees it.  NULL when out of memory. */
+char *wx_cli_default_output(const char *file, const char *suffix);
 int wx_cli_signal_exit_code(void);
 
 #ifdef WX_MPI

@@ -204,15 +204,6 @@ static int parse_args(int argc, char **argv, attr_args *a) {
   return -1;
 }
 
-static char *default_output(const char *f) {
-  const char *base = strrchr(f, '/');
-  base = base ? base + 1 : f;
-  size_t n = strcspn(base, ".");
-  char *out = malloc(n + 32);
-  if (out) snprintf(out, n + 32, "results/%.*s_attribute", (int)n, base);
-  return out;
-}
-
 /* The value of `method` for channel i and outcome k, or NAN. */
 static const wx_attr_row *find(const wx_attribution *a, uint32_t i, uint32_t k,
                                const char *method) {
@@ -299,7 +290,8 @@ int wx_cli_attribute(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code < 0) {
-    if (!a.out) a.out = a.default_out = default_output(a.file);
+    if (!a.out)
+      a.out = a.default_out = wx_cli_default_output(a.file, "_attribute");
     wx_diags *d = wx_diags_alloc(100);
     int rc = d && a.out ? run(&a, d) : WX_ENOMEM;
     wx_cli_print_diags(d);

@@ -222,21 +222,12 @@ static int calibrate(cal_args *a, wx_calib_spec *s, wx_diags *d) {
   return rc;
 }
 
-static char *default_output(const char *f) {
-  const char *base = strrchr(f, '/');
-  base = base ? base + 1 : f;
-  size_t n = strcspn(base, ".");
-  char *out = malloc(n + 32);
-  if (out) snprintf(out, n + 32, "results/%.*s", (int)n, base);
-  return out;
-}
-
 int wx_cli_calibrate(int argc, char **argv) {
   cal_args a;
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  if (!a.out) a.out = a.default_out = default_output(a.file);
+  if (!a.out) a.out = a.default_out = wx_cli_default_output(a.file, "");
   wx_diags *d = wx_diags_alloc(100);
   wx_calib_spec *s = NULL;
   int rc = d && a.out ? WX_OK : WX_ENOMEM;

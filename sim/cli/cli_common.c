@@ -185,3 +185,12 @@ void wx_cli_progress_cb(void *ctx, unsigned done, unsigned total) {
 void wx_cli_progress_end(wx_cli_progress *p) {
   if (p->enabled && p->drawn) fputs("\r\033[K", stderr);
 }
+
+char *wx_cli_default_output(const char *file, const char *suffix) {
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  size_t n = strcspn(base, "."), cap = n + strlen(suffix) + 16;
+  char *out = malloc(cap);
+  if (out) snprintf(out, cap, "results/%.*s%s", (int)n, base, suffix);
+  return out;
+}

@@ -165,18 +165,6 @@ static int parse_args(int argc, char **argv, cmp_args *a) {
   return -1;
 }
 
-/* results/<stem of the comparison file, or of the base>_compare */
-static char *default_output(const cmp_args *a) {
-  const char *f = a->files[0];
-  const char *base = strrchr(f, '/');
-  base = base ? base + 1 : f;
-  size_t n = strcspn(base, ".");
-  const char *suffix = a->n_files > 1 ? "_compare" : "";
-  char *out = malloc(n + 32);
-  if (out) snprintf(out, n + 32, "results/%.*s%s", (int)n, base, suffix);
-  return out;
-}
-
 static void on_variant(void *ctx, const char *name, unsigned i, unsigned n) {
   cmp_args *a = ctx;
   wx_cli_progress_end(&a->progress);
@@ -233,7 +221,9 @@ int wx_cli_compare(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  if (!a.o.out_dir) a.o.out_dir = a.default_out = default_output(&a);
+  if (!a.o.out_dir)
+    a.o.out_dir = a.default_out =
+        wx_cli_default_output(a.files[0], a.n_files > 1 ? "_compare" : "");
   wx_diags *d = wx_diags_alloc(100);
   wx_compare_spec *s = NULL;
   int rc = d && a.o.out_dir ? WX_OK : WX_ENOMEM;

@@ -154,16 +154,6 @@ static int parse_args(int argc, char **argv, opt_args *a) {
   return -1;
 }
 
-/* results/<stem of the file> */
-static char *default_output(const char *f) {
-  const char *base = strrchr(f, '/');
-  base = base ? base + 1 : f;
-  size_t n = strcspn(base, ".");
-  char *out = malloc(n + 16);
-  if (out) snprintf(out, n + 16, "results/%.*s", (int)n, base);
-  return out;
-}
-
 static void on_progress(void *ctx, const char *phase, unsigned evals) {
   const opt_args *a = ctx;
   if (!a->quiet && isatty(2))
@@ -237,7 +227,7 @@ int wx_cli_optimize(int argc, char **argv) {
   memset(&a, 0, sizeof a);
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  if (!a.out) a.out = a.default_out = default_output(a.file);
+  if (!a.out) a.out = a.default_out = wx_cli_default_output(a.file, "");
   wx_diags *d = wx_diags_alloc(100);
   wx_opt_spec *s = NULL;
   int rc = d && a.out ? WX_OK : WX_ENOMEM;

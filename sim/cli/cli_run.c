@@ -82,16 +82,6 @@ typedef struct {
   double quantiles[16];
 } run_args;
 
-/* results/<scenario file name without extension> */
-static char *default_output(const char *file) {
-  const char *base = strrchr(file, '/');
-  base = base ? base + 1 : file;
-  size_t n = strcspn(base, ".");
-  char *out = malloc(n + 16);
-  if (out) snprintf(out, n + 16, "results/%.*s", (int)n, base);
-  return out;
-}
-
 static int parse_number(const char *opt, const char *arg,
                         unsigned long long max, unsigned long long *out) {
   if (wx_cli_parse_u64(arg, max, out) == 0) return 0;
@@ -331,7 +321,7 @@ int wx_cli_run(int argc, char **argv) {
   int rc = d ? WX_OK : WX_ENOMEM;
   if (rc == WX_OK && !a.file) rc = resume_scenario(&a, d);
   if (rc == WX_OK && !a.run.out_dir)
-    a.run.out_dir = a.default_out = default_output(a.file);
+    a.run.out_dir = a.default_out = wx_cli_default_output(a.file, "");
   wx_model *m = NULL;
   if (rc == WX_OK)
     rc = a.run.out_dir ? wx_model_load(a.file, &m, d) : WX_ENOMEM;

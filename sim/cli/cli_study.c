@@ -159,16 +159,6 @@ static int parse_args(int argc, char **argv, study_args *a) {
   return -1;
 }
 
-/* results/<stem of the study file> */
-static char *default_output(const char *f) {
-  const char *base = strrchr(f, '/');
-  base = base ? base + 1 : f;
-  size_t n = strcspn(base, ".");
-  char *out = malloc(n + 16);
-  if (out) snprintf(out, n + 16, "results/%.*s", (int)n, base);
-  return out;
-}
-
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -300,7 +290,7 @@ static int study_main(const char *cmd, int argc, char **argv) {
   a.cmd = cmd;
   int code = parse_args(argc, argv, &a);
   if (code >= 0) return code;
-  if (!a.out) a.out = a.default_out = default_output(a.file);
+  if (!a.out) a.out = a.default_out = wx_cli_default_output(a.file, "");
   wx_diags *d = wx_diags_alloc(100);
   wx_study_spec *s = NULL;
   int rc = d && a.out ? WX_OK : WX_ENOMEM;
