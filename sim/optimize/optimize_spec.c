@@ -35,14 +35,10 @@ static void err(octx *c, const wx_node *n, const char *fmt, ...)
 #endif
     ;
 static void err(octx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_ESCENARIO, &c->errors, fmt, ap);
   va_end(ap);
-  c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
-           msg);
 }
 
 void wx__opt_spec_free(wx_opt_spec *s) {

@@ -24,7 +24,8 @@ static const char *const dist_names[] = {"uniform", "normal", "lognormal",
 typedef struct {
   const char *file;
   wx_diags *d;
-  int errors, nomem;
+  unsigned errors;
+  int nomem;
 } fctx;
 
 static void ferr(fctx *c, const wx_node *n, const char *fmt, ...)
@@ -33,14 +34,10 @@ static void ferr(fctx *c, const wx_node *n, const char *fmt, ...)
 #endif
     ;
 static void ferr(fctx *c, const wx_node *n, const char *fmt, ...) {
-  char msg[WX_MSG_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  wx__node_vdiag(c->d, c->file, n, WX_ESCENARIO, &c->errors, fmt, ap);
   va_end(ap);
-  c->errors++;
-  wx__diag(c->d, WX_ESCENARIO, c->file, n ? n->line : 0, n ? n->col : 0, "%s",
-           msg);
 }
 
 /* The number before `suffix` at the end of s, times scale. */
@@ -268,7 +265,7 @@ static int read_kind(fctx *c, const wx_node *key, const wx_node *m,
          key->str);
     return 0;
   }
-  int before = c->errors;
+  unsigned before = c->errors;
   if (r) read_range(c, r, f);
   if (l) read_levels(c, l, f);
   if (d) read_dist(c, d, f);
