@@ -297,6 +297,10 @@ typedef struct {
   wx_engine_stats st;
 } wx_cohort;
 
+/* Bytes an engine holds for state space s of m on layout l 
+ * (cohort_engine.c). */
+uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
+                          const wx_layout *l);
 /* The people counted in e->draw (local nodes of state st's tree) end the
  * step at their nodes. */
 void wx__cohort_settle(wx_cohort *e, uint32_t st);
