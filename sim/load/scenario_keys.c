@@ -64,9 +64,13 @@ static const wx_key_info keys[] = {
      "random seed; the same seed gives the same results", "`seed: 42`", 0},
     {"top", "replications", "count", "10", ">= 1",
      "independent runs whose results are summarised", "`replications: 20`", 0},
-    {"top", "engine", "name", "agent", "agent",
+    {"top", "engine", "name", "agent, cohort or auto", "agent",
      "simulation engine (`wxflow run --engine` overrides it); agent keeps "
-     "one record per person and handles every key of this reference",
+     "one record per person and handles every key of this reference; "
+     "cohort keeps counts per state for millions to billions of people "
+     "and refuses, with the key's position, what it cannot model "
+     "(docs/cohort.md); auto picks cohort where it is exact and the "
+     "population is large, else agent",
      "`engine: agent`", 0},
     {"top", "start", "date", "2026-01-05", "YYYY-MM-DD",
      "calendar date of t = 0 (00:00); weekdays and months follow from it",

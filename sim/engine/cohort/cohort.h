@@ -297,7 +297,7 @@ typedef struct {
   wx_engine_stats st;
 } wx_cohort;
 
-/* Bytes an engine holds for state space s of m on layout l 
+/* Bytes an engine holds for state space s of m on layout l
  * (cohort_engine.c). */
 uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
                           const wx_layout *l);
