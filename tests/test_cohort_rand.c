@@ -83,6 +83,46 @@ static void multinomial_at_scale(void **state) {
   gsl_rng_free(r);
 }
 
+/* Few people over many nodes (the one-by-one tail of
+ * wx__cohort_multinomial_cond): conservation, each node's mean n p_j and
+ * one pair's cross moment n (n - 1) p_a p_b, within 4 standard errors. */
+static void multinomial_tail_small_counts(void **state) {
+  (void)state;
+  enum { K = 12, DRAWS = 20000 };
+  const double want[K] = {.4, .15, .1,  .08, .07, .05,
+                          0,  .05, .04, .03, .02, .01};
+  const uint64_t ns[4] = {1, 2, 4, 9};
+  double c[K];
+  uint32_t order[K];
+  wx_cpair pairs[K];
+  for (int j = 0; j < K; j++) c[j] = want[j];
+  wx__cohort_conditional(c, order, K, pairs);
+  gsl_rng *r = stream("multinomial tail");
+  for (int t = 0; t < 4; t++) {
+    double n = (double)ns[t], sum[K] = {0}, cross = 0;
+    for (int i = 0; i < DRAWS; i++) {
+      uint64_t out[K], tot = 0;
+      wx__cohort_multinomial_cond(r, ns[t], c, order, K, out);
+      for (int j = 0; j < K; j++) tot += out[j], sum[j] += (double)out[j];
+      assert_true(tot == ns[t]);
+      assert_true(out[6] == 0);
+      cross += (double)out[1] * (double)out[9];
+    }
+    for (int j = 0; j < K; j++) {
+      double mu = n * want[j], sd = sqrt(n * want[j] * (1 - want[j]) / DRAWS);
+      if (fabs(sum[j] / DRAWS - mu) > 4 * sd + 1e-12)
+        fail_msg("n %g node %d: mean %g, want %g", n, j, sum[j] / DRAWS, mu);
+    }
+    /* X1 X9 is 0 or small; its variance is at most E[(X1 X9)^2] <= n^2
+     * E[X1 X9], so the bound below is conservative */
+    double m = n * (n - 1) * want[1] * want[9];
+    double sd = sqrt((m * n * n + 1e-12) / DRAWS);
+    if (fabs(cross / DRAWS - m) > 4 * sd)
+      fail_msg("n %g: E[X1 X9] %g, want %g", n, cross / DRAWS, m);
+  }
+  gsl_rng_free(r);
+}
+
 /* M/M/inf at national scale: arrivals ~ Poisson(L t), occupancy ~
  * Poisson(L/mu (1 - e^{-mu t})), over a 90-day run. */
 static void engine_at_scale(void **state) {
@@ -125,6 +165,7 @@ int main(void) {
       cmocka_unit_test(binomial_at_scale),
       cmocka_unit_test(poisson_at_scale),
       cmocka_unit_test(multinomial_at_scale),
+      cmocka_unit_test(multinomial_tail_small_counts),
       cmocka_unit_test(engine_at_scale),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -86,11 +86,38 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
   }
 }
 
+/* The last few people of a long tail are cheaper drawn one by one: each
+ * is independent of the others and falls in node j >= i with probability
+ * c[j] times the chance of passing every node before it.  One uniform
+ * per person replaces a binomial per node, with the same distribution. */
+#define TAIL_PEOPLE 4u
+
+static void tail_one_by_one(const gsl_rng *r, uint64_t n, const double *c,
+                            const uint32_t *order, uint32_t i, uint32_t k,
+                            uint64_t *out) {
+  for (; n; n--) {
+    double u = gsl_rng_uniform(r), pass = 1;
+    uint32_t j = i, pick = i;
+    for (; j < k; j++) {
+      double pj = pass * c[j];
+      if (pj > 0) pick = j;
+      if (u < pj) break;
+      u -= pj;
+      pass -= pj;
+    }
+    out[order[pick]]++; /* a rounding fall-through lands on the last node */
+  }
+}
+
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
                                  const uint32_t *order, uint32_t k,
                                  uint64_t *out) {
   for (uint32_t i = 0; i < k; i++) out[i] = 0;
   for (uint32_t i = 0; i < k && n; i++) {
+    if (n <= TAIL_PEOPLE && k - i > 2 * n) {
+      tail_one_by_one(r, n, c, order, i, k, out);
+      return;
+    }
     uint64_t x = wx__cohort_binomial(r, c[i], n);
     out[order[i]] = x;
     n -= x;
