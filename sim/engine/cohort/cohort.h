@@ -190,6 +190,13 @@ typedef struct {
  * order[k]; `pairs` is scratch of k entries. */
 void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
+/* Where the conditional multinomial switches from a binomial per node to
+ * a uniform per person: few people left over many nodes. */
+#define WX_COHORT_ONE_BY_ONE(people, nodes) \
+  ((people) <= 4u && (nodes) > 2u * (people))
+/* One person's node among c[i..k) (conditional form): its position. */
+uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
+                              uint32_t k);
 /* The multinomial of n over the k categories of such a row, into out[k]
  * (by category). */
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
@@ -304,6 +311,11 @@ uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
 /* The people counted in e->draw (local nodes of state st's tree) end the
  * step at their nodes. */
 void wx__cohort_settle(wx_cohort *e, uint32_t st);
+/* n people of state st spread over its step tree by the conditional row
+ * c (order) and settled at once: the draw and settle of the hot path
+ * without a dense scratch row. */
+void wx__cohort_spread(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
+                       const double *c, const uint32_t *order);
 /* n people entering module i at uniform times in [a, b] within the step
  * ending at t1. */
 void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,

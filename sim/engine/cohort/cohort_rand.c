@@ -90,23 +90,18 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
  * is independent of the others and falls in node j >= i with probability
  * c[j] times the chance of passing every node before it.  One uniform
  * per person replaces a binomial per node, with the same distribution. */
-#define TAIL_PEOPLE 4u
-
-static void tail_one_by_one(const gsl_rng *r, uint64_t n, const double *c,
-                            const uint32_t *order, uint32_t i, uint32_t k,
-                            uint64_t *out) {
-  for (; n; n--) {
-    double u = gsl_rng_uniform(r), pass = 1;
-    uint32_t j = i, pick = i;
-    for (; j < k; j++) {
-      double pj = pass * c[j];
-      if (pj > 0) pick = j;
-      if (u < pj) break;
-      u -= pj;
-      pass -= pj;
-    }
-    out[order[pick]]++; /* a rounding fall-through lands on the last node */
+uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
+                              uint32_t k) {
+  double u = gsl_rng_uniform(r), pass = 1;
+  uint32_t pick = i;
+  for (uint32_t j = i; j < k; j++) {
+    double pj = pass * c[j];
+    if (pj > 0) pick = j;
+    if (u < pj) return j;
+    u -= pj;
+    pass -= pj;
   }
+  return pick; /* a rounding fall-through lands on the last node */
 }
 
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
@@ -114,8 +109,8 @@ void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
                                  uint64_t *out) {
   for (uint32_t i = 0; i < k; i++) out[i] = 0;
   for (uint32_t i = 0; i < k && n; i++) {
-    if (n <= TAIL_PEOPLE && k - i > 2 * n) {
-      tail_one_by_one(r, n, c, order, i, k, out);
+    if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
+      for (; n; n--) out[order[wx__cohort_pick_cond(r, c, i, k)]]++;
       return;
     }
     uint64_t x = wx__cohort_binomial(r, c[i], n);

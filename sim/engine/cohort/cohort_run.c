@@ -18,31 +18,46 @@
 #include "rng.h"
 #include "util.h"
 
+/* x people end the step at node g of a tree. */
+static inline void settle_node(wx_cohort *e, uint32_t g, uint64_t x) {
+  const wx_cspace *s = &e->sp;
+  e->next[s->node_state[g]] += x;
+  for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
+    e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+}
+
 void wx__cohort_settle(wx_cohort *e, uint32_t st) {
   const wx_cspace *s = &e->sp;
   uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-  for (uint32_t j = 0; j < n; j++) {
-    uint64_t x = e->draw[j];
-    if (!x) continue;
-    uint32_t g = base + j;
-    e->next[s->node_state[g]] += x;
-    for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
-      e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+  for (uint32_t j = 0; j < n; j++)
+    if (e->draw[j]) settle_node(e, base + j, e->draw[j]);
+}
+
+void wx__cohort_spread(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
+                       const double *c, const uint32_t *order) {
+  const wx_cspace *s = &e->sp;
+  uint32_t base = s->tree_off[st], k = s->tree_off[st + 1] - base;
+  c += base;
+  order += base;
+  for (uint32_t i = 0; i < k && n; i++) {
+    if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
+      for (; n; n--)
+        settle_node(e, base + order[wx__cohort_pick_cond(r, c, i, k)], 1);
+      return;
+    }
+    uint64_t x = wx__cohort_binomial(r, c[i], n);
+    if (x) settle_node(e, base + order[i], x);
+    n -= x;
   }
 }
 
 /* The people present at the step start, by the rows of exp(G tau)
  * (conditional form). */
 static void move_present(wx_cohort *e, const wx_crows *rows) {
-  const wx_cspace *s = &e->sp;
   gsl_rng *r = e->rng[e->m->n_sources];
-  for (uint32_t st = 1; st < s->n_states; st++) {
-    if (!e->count[st]) continue;
-    uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-    wx__cohort_multinomial_cond(r, e->count[st], rows->prob + base,
-                                rows->porder + base, n, e->draw);
-    wx__cohort_settle(e, st);
-  }
+  for (uint32_t st = 1; st < e->sp.n_states; st++)
+    if (e->count[st])
+      wx__cohort_spread(e, r, st, e->count[st], rows->prob, rows->porder);
 }
 
 /* Root rows of the step length tau: the cache, else the second slot. */
@@ -82,17 +97,16 @@ static uint64_t arrive_piece(wx_cohort *e, uint32_t k, double lam, double a,
     uint32_t n = s->tree_off[st + 1] - base;
     if (whole) {
       uint64_t x = wx__cohort_poisson(e->rng[k], lam * pc * (t1 - t0));
-      wx__cohort_multinomial_cond(e->rng[k], x, rows->icond + base,
-                                  rows->iorder + base, n, e->draw);
+      wx__cohort_spread(e, e->rng[k], st, x, rows->icond, rows->iorder);
       total += x;
-    } else {
-      wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
-      wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
-      for (uint32_t j = 0; j < n; j++) {
-        double mu = lam * pc * (e->mean[j] - e->fa[j]);
-        e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
-        total += e->draw[j];
-      }
+      continue;
+    }
+    wx__ctrans_tree(&e->tr, s, st, t1 - a, NULL, e->mean);
+    wx__ctrans_tree(&e->tr, s, st, t1 - b, NULL, e->fa);
+    for (uint32_t j = 0; j < n; j++) {
+      double mu = lam * pc * (e->mean[j] - e->fa[j]);
+      e->draw[j] = mu > 0 ? wx__cohort_poisson(e->rng[k], mu) : 0;
+      total += e->draw[j];
     }
     wx__cohort_settle(e, st);
   }
