@@ -3,6 +3,7 @@
  * wx_units_cfg ban_pressure), z-tests within 4 standard errors:
  *   - a fixed commission is commission x referred buyers, and a referred
  *     arrival buys with the flow's p (seeds and organic buyers earn none);
+ *     the second level is paid on the buyers beyond the seeds' offspring;
  *   - a capped share of exponential order values has mean
  *     theta (1 - e^(-M/theta)), theta = of_value x mean, cap M;
  *   - rewards are per_share x shares + per_invite x arrivals, and the
@@ -123,6 +124,32 @@ static void fixed_commission(void **state) {
   fixed_commission_case("100, repeat: {p: 50%, delay: 1h}",
                         "commission: {fixed: 7, purchases: first, "
                         "outcome: purchase}");
+}
+
+/* Two levels: a buyer whose sharer the campaign brought pays 3 more.
+ * Level-one arrivals are the seeds' offspring, A1 with mean N R and
+ * variance N s2, so second-level buyers L2 ~ Binomial(A - A1, p):
+ * L2 - p (A - N R) has mean 0 and variance p (1 - p) E[A - A1] +
+ * p^2 N s2. */
+static void second_level(void **state) {
+  (void)state;
+  run_t r;
+  setup(&r, campaign("100", "commission: {fixed: 7, second_fixed: 3}"));
+  double s = 0.4, mu = 1.5, R = s * mu, N = 2000, p = 0.3;
+  double s2 = s * mu * (1 + mu) - R * R, dev = 0, var = 0;
+  for (uint64_t rep = 0; rep < 10; rep++) {
+    go(&r, 700 + rep);
+    double buyers = at(&r, WX_SCOPE_SOURCE, 1, "referred_buyers", -1);
+    double l2 = at(&r, WX_SCOPE_SOURCE, 1, "second_buyers", -1);
+    double arrivals = at(&r, WX_SCOPE_SOURCE, 1, "fission_arrivals", -1);
+    double paid = at(&r, WX_SCOPE_SOURCE, 1, "commissions", -1);
+    assert_true(fabs(paid - (7 * buyers + 3 * l2)) < 1e-9);
+    assert_true(l2 < buyers);
+    dev += l2 - p * (arrivals - N * R);
+    var += p * (1 - p) * (arrivals - N * R) + p * p * N * s2;
+  }
+  z_ok("second-level buyers", dev, 0, var);
+  teardown(&r);
 }
 
 /* of_value 20% of exponential(100) orders, at most 30 per order. */
@@ -326,9 +353,10 @@ static void bad_values(void **state) {
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(fixed_commission), cmocka_unit_test(capped_share),
-      cmocka_unit_test(rewards),          cmocka_unit_test(margin),
-      cmocka_unit_test(ban_pressure),     cmocka_unit_test(bad_values),
+      cmocka_unit_test(fixed_commission), cmocka_unit_test(second_level),
+      cmocka_unit_test(capped_share),     cmocka_unit_test(rewards),
+      cmocka_unit_test(margin),           cmocka_unit_test(ban_pressure),
+      cmocka_unit_test(bad_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

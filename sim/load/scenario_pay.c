@@ -84,6 +84,8 @@ static int commission(wx_sctx *c, const wx_node *n, const char *path,
   int ok = opt(c, cm, "fixed", WX_Q_MONEY, path, &p->fixed);
   ok &= opt(c, cm, "of_value", WX_Q_PROB, path, &p->of_value);
   ok &= opt(c, cm, "max", WX_Q_MONEY, path, &p->max);
+  ok &= opt(c, cm, "second_fixed", WX_Q_MONEY, path, &p->second_fixed);
+  ok &= opt(c, cm, "second_of_value", WX_Q_PROB, path, &p->second_of_value);
   if (ok && p->fixed == WX_NONE && p->of_value == WX_NONE) {
     wx__serr(c, cm, "`%s`: give `fixed`, `of_value` or both", path);
     return 0;
@@ -114,6 +116,7 @@ int wx__pay_compile(wx_sctx *c, const wx_node *fission, const char *path,
   char sub[300];
   *p = (wx_referral_pay){0};
   p->per_share = p->per_invite = p->fixed = p->of_value = p->max = WX_NONE;
+  p->second_fixed = p->second_of_value = WX_NONE;
   p->outcome = WX_NONE;
   int ok = 1;
   wx__subpath(sub, sizeof sub, path, "reward");

@@ -195,16 +195,20 @@ typedef enum {
  * time). */
 typedef enum { WX_OFFSPRING_POISSON, WX_OFFSPRING_NEGBIN } wx_offspring;
 
-/* What a fission campaign pays (agent_fission.c, agent_econ.c), when `on`:
+/* What a fission campaign pays (agent_fission.c, agent_pay.c), when `on`:
  * rewards per share (a task done) and per invitee arrived (an invitation
  * completed), and a commission per purchase by a referred person: fixed +
  * of_value x the order value, at most max; of `outcome` (WX_NONE: every
  * economic outcome), only that outcome's first purchase when first_only.
- * Every amount is a param, WX_NONE when absent. */
+ * Two levels (distribution, 二级分销): a buyer brought by a person the
+ * same campaign brought also pays second_fixed + second_of_value x the
+ * value (at most max) to that person's referrer.  Every amount is a
+ * param, WX_NONE when absent. */
 typedef struct {
   int on;
   uint32_t per_share, per_invite;
   uint32_t fixed, of_value, max;
+  uint32_t second_fixed, second_of_value;
   uint32_t outcome;
   int first_only;
 } wx_referral_pay;

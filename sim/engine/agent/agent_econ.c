@@ -71,7 +71,7 @@ static int econ_campaign(wx_engine *e, uint32_t s, double t) {
     int rc = wx__agent_arrive(e, s, t);
     if (rc == WX_OK && src->fission.on &&
         gsl_rng_uniform(e->rng[s]) < e->params[src->fission.share])
-      rc = wx__fission_share(e, origin, t);
+      rc = wx__fission_share(e, origin, t, WX_NONE);
     if (rc != WX_OK) return rc;
   }
   return WX_OK;

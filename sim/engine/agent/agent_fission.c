@@ -49,11 +49,23 @@ static double *counter(wx_engine *e, uint32_t origin, int shares) {
   return &e->cur[wx__fission_col(e, origin, shares)];
 }
 
-uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p) {
+#define SECOND_LEVEL 0x80000000u
+
+uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p, int *second) {
   const wx_fission_state *x = state(e);
+  *second = 0;
   if (!x || !x->referrer || p >= x->referrer_cap || !x->referrer[p])
     return WX_NONE;
-  return x->referrer[p] - 1;
+  *second = (x->referrer[p] & SECOND_LEVEL) != 0;
+  return (x->referrer[p] & ~SECOND_LEVEL) - 1;
+}
+
+/* The level of the offspring of a share by `sharer` (event epoch): 1 when
+ * the sharer was brought by the same origin. */
+static uint16_t level_of(const wx_engine *e, uint32_t origin, uint32_t sharer) {
+  int second;
+  if (sharer == WX_NONE) return 0;
+  return wx__fission_referrer(e, sharer, &second) == origin;
 }
 
 /* A commission needs to know, at a purchase, who brought the buyer. */
@@ -113,9 +125,11 @@ static unsigned offspring(const wx_engine *e, const wx_fission *f, double mean,
   return wx__poisson(r, gsl_ran_gamma(r, size, 1.0) * (mean / size));
 }
 
-int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
+int wx__fission_share(wx_engine *e, uint32_t origin, double t,
+                      uint32_t sharer) {
   const wx_fission *f = wx__fission_of(e, origin);
   gsl_rng *r = origin_rng(e, origin);
+  uint16_t level = level_of(e, origin, sharer);
   *counter(e, origin, 1) += 1;
   double n = offspring(e, f, effective_mean(e, f, origin, t), r);
   if (f->cap != WX_NONE) {
@@ -127,7 +141,7 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
     if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     double at = t + wx__dist_draw(&f->delay, e->params, r);
     if (!(at <= e->horizon)) continue;
-    if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, 0) != WX_OK)
+    if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, level) != WX_OK)
       return WX_ENOMEM;
   }
   return WX_OK;
@@ -143,12 +157,13 @@ static int arrival(wx_engine *e, const wx_event *ev) {
   if (p == WX_NONE) return rc;
   e->st.arrivals++;
   *counter(e, origin, 0) += 1;
-  if (state(e)->referrer) state(e)->referrer[p] = origin + 1;
+  if (state(e)->referrer)
+    state(e)->referrer[p] = (origin + 1) | (ev->epoch ? SECOND_LEVEL : 0);
   rc = wx__agent_enter(e, p, f->into, t);
   /* reached by the campaign, p shares whether `into` took p or not */
   if (rc == WX_OK &&
       gsl_rng_uniform(origin_rng(e, origin)) < e->params[f->share])
-    rc = wx__fission_share(e, origin, t);
+    rc = wx__fission_share(e, origin, t, p);
   wx__agent_settle(e, p, 1); /* refused (declined, full): nobody */
   return rc;
 }

@@ -27,20 +27,23 @@ typedef struct {
   double *committed;                  /* per origin: offspring so far */
   uint32_t *src_shares, *src_fission; /* per source: columns or WX_NONE */
   /* With a commission: per person slot, 1 + the origin that brought the
-   * person, 0 for anyone else (NULL without commissions). */
+   * person (SECOND_LEVEL set when its sharer was brought by the same
+   * origin), 0 for anyone else (NULL without commissions). */
   uint32_t *referrer;
   uint32_t referrer_cap;
 } wx_fission_state;
 
-/* A person reached by `origin` at t shares (offspring queued). */
-int wx__fission_share(wx_engine *e, uint32_t origin, double t);
+/* A person reached by `origin` at t shares (offspring queued); `sharer`
+ * is that person's slot, or WX_NONE for a campaign's seeds. */
+int wx__fission_share(wx_engine *e, uint32_t origin, double t, uint32_t sharer);
 /* `origin` fires at t (its first firing starts the saturation clock);
  * nothing when no fission is modelled. */
 void wx__fission_fired(wx_engine *e, uint32_t origin, double t);
 /* The fission block of an origin. */
 const wx_fission *wx__fission_of(const wx_engine *e, uint32_t origin);
-/* The origin whose commission scheme brought person p, or WX_NONE. */
-uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p);
+/* The origin whose commission scheme brought person p, or WX_NONE;
+ * *second is 1 when p's sharer was brought by the same origin. */
+uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p, int *second);
 /* The columns of an origin's shares and fission arrivals. */
 uint32_t wx__fission_col(const wx_engine *e, uint32_t origin, int shares);
 

@@ -7,9 +7,11 @@
  *   commissions  at each purchase by a person the origin brought
  *                (wx__fission_referrer): fixed + of_value x the order
  *                value, at most max; of `outcome` only when it is set, and
- *                only a first purchase of it with first_only.
+ *                only a first purchase of it with first_only; a buyer
+ *                whose sharer the origin brought adds the second level.
  * Columns per paying origin (series.c): referral_cost (rewards and
- * commissions), commissions, referred_buyers (purchases that earned one).
+ * commissions), commissions, referred_buyers (purchases that earned one)
+ * and second_buyers (those that earned a second level too).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -42,9 +44,17 @@ static double amount(const wx_engine *e, uint32_t p, double none) {
   return p != WX_NONE ? e->params[p] : none;
 }
 
+/* One level's commission of a purchase worth `value`, at most max. */
+static double level(const wx_engine *e, uint32_t fixed, uint32_t of_value,
+                    uint32_t max, double value) {
+  double c = amount(e, fixed, 0) + amount(e, of_value, 0) * value;
+  return fmin(c, amount(e, max, INFINITY));
+}
+
 void wx__pay_outcome(wx_engine *e, uint32_t p, uint32_t o, double value,
                      int first) {
-  uint32_t origin = wx__fission_referrer(e, p);
+  int second;
+  uint32_t origin = wx__fission_referrer(e, p, &second);
   if (origin == WX_NONE) return;
   const wx_referral_pay *pay = &wx__fission_of(e, origin)->pay;
   uint32_t col = state(e)->pay_col[origin];
@@ -53,9 +63,13 @@ void wx__pay_outcome(wx_engine *e, uint32_t p, uint32_t o, double value,
   if ((pay->outcome != WX_NONE && pay->outcome != o) ||
       (pay->first_only && !first))
     return;
-  double c = amount(e, pay->fixed, 0) + amount(e, pay->of_value, 0) * value;
-  c = fmin(c, amount(e, pay->max, INFINITY));
+  double c = level(e, pay->fixed, pay->of_value, pay->max, value);
   e->cur[col + 2] += 1;
+  if (second &&
+      (pay->second_fixed != WX_NONE || pay->second_of_value != WX_NONE)) {
+    c += level(e, pay->second_fixed, pay->second_of_value, pay->max, value);
+    e->cur[col + 3] += 1;
+  }
   wx__econ_add_cost(e, col + 1, c);
 }
 
