@@ -240,6 +240,13 @@ int wx__typed_source(wx_sctx *c, const wx_node *src, const char *path,
 /* `value:` and `repeat:` of an outcome into *o; 0 after reporting. */
 int wx__outcome_economics(wx_sctx *c, const wx_node *on, const char *path,
                           wx_outcome *o);
+/* Once outcomes are compiled: with one margin, every valued outcome needs
+ * one (gross profit would otherwise count some revenue as profit). */
+void wx__check_margins(wx_sctx *c, const wx_node *outcomes);
+/* `reward:` and `commission:` of a fission block into f->pay; 0 after
+ * reporting (scenario_pay.c). */
+int wx__pay_compile(wx_sctx *c, const wx_node *fission, const char *path,
+                    wx_fission *f);
 
 /* Compiles a parsed tree.  `bytes` are hashed into m->hash (pass the file
  * contents, or those plus any overrides).  On failure *out is NULL and the

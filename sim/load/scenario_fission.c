@@ -129,6 +129,7 @@ int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
     ok &= shrink(c, x, sub, "saturation", f);
   wx__subpath(sub, sizeof sub, path, "decline");
   if ((x = wx__node_get(n, "decline"))) ok &= shrink(c, x, sub, "decline", f);
+  ok &= wx__pay_compile(c, n, path, f);
   if (ok) ok = bounded(c, n, path, f);
   f->on = ok;
   if (!ok) {

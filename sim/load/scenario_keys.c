@@ -48,6 +48,13 @@ static const wx_section_info sections[] = {
      "`sources: {NAME: {type: campaign, fission: {...}}}`"},
     {"saturation", "Fission saturation", "`fission: {saturation: {...}}`"},
     {"decline", "Fission decline", "`fission: {decline: {...}}`"},
+    {"reward", "Fission rewards",
+     "`fission: {reward: {...}}`: money paid to sharers, booked when "
+     "earned (the sharer's task done, or an invitee arrived)"},
+    {"commission", "Referral commission",
+     "`fission: {commission: {...}}`: money paid to the referrer when a "
+     "person the campaign brought buys; fixed + of_value x the order "
+     "value, at most max, per purchase"},
     {"repeat", "Repeat purchases", "`outcomes: {NAME: {repeat: {...}}}`"},
 };
 
@@ -185,6 +192,15 @@ static const wx_key_info keys[] = {
     {"ban", "per_post", "probability", "0", "0 to 1",
      "added ban hazard per marketing post by the account that day",
      "`per_post: 0.02%`", PRI},
+    {"ban", "adds_gain", "number", "0", ">= 0",
+     "aggressive adding: the day's rate is multiplied by exp(adds_gain x "
+     "adds / daily_adds + posts_gain x posts), adds and posts of that "
+     "account that day; needs `rate` and the module's daily_adds",
+     "`adds_gain: 2`", PRI},
+    {"ban", "posts_gain", "number", "0", ">= 0",
+     "aggressive posting: see adds_gain (posts are the account's marketing "
+     "posts that day)",
+     "`posts_gain: 0.4`", PRI},
     {"ban", "replace_after", "duration", "7d (assumption)", ">= 0",
      "a new empty account replaces a banned one after this delay",
      "`replace_after: 7d`", 0},
@@ -225,6 +241,16 @@ static const wx_key_info keys[] = {
      "a delay form, numbers without units",
      "order value (CNY) of each occurrence; adds customers and revenue series",
      "`value: lognormal(median=80, sigma=0.6)`", 0},
+    {"outcome", "margin", "probability", "", "0 to 1",
+     "gross margin: the share of each order value that is gross profit "
+     "(adds a gross_profit series and the margin KPIs: gross_profit, "
+     "roi_margin, payback_margin_day); with one outcome's margin every "
+     "valued outcome needs one; needs `value`",
+     "`margin: 35%`", PRI},
+    {"outcome", "cost_of_goods", "money", "", ">= 0",
+     "instead of margin: cost of goods per order (gross profit = value - "
+     "cost_of_goods)",
+     "`cost_of_goods: 45`", PRI},
     {"outcome", "repeat", "mapping", "", "{p, delay}",
      "after each occurrence, another with probability p after delay "
      "(geometric); adds customers and revenue series",
@@ -455,6 +481,38 @@ static const wx_key_info keys[] = {
     {"fission", "decline", "mapping", "", "{half_life}",
      "offspring mean halves every half_life of scenario time",
      "`decline: {half_life: 365d}`", 0},
+    {"fission", "reward", "mapping", "none", "see Fission rewards",
+     "money per share and per invitee arrived", "`reward: {per_invite: 5}`", 0},
+    {"fission", "commission", "mapping", "none", "see Referral commission",
+     "money per purchase by a referred person",
+     "`commission: {of_value: 10%, max: 30}`", 0},
+    {"reward", "per_share", "money", "0", ">= 0",
+     "paid when a reached person shares (the task done)", "`per_share: 1`",
+     PRI},
+    {"reward", "per_invite", "money", "0", ">= 0",
+     "paid when an invited person arrives (the invitation completed)",
+     "`per_invite: 5`", PRI},
+    {"commission", "fixed", "money", "0", ">= 0",
+     "paid per commissioned purchase", "`fixed: 10`", PRI},
+    {"commission", "of_value", "probability", "0", "0 to 1",
+     "share of the order value paid per commissioned purchase",
+     "`of_value: 10%`", PRI},
+    {"commission", "max", "money", "no cap", ">= 0",
+     "cap on the commission of one purchase, per level", "`max: 30`", PRI},
+    {"commission", "second_fixed", "money", "0", ">= 0",
+     "second level (二级分销): paid per commissioned purchase by a person "
+     "whose sharer the same campaign brought, to that sharer's referrer",
+     "`second_fixed: 3`", PRI},
+    {"commission", "second_of_value", "probability", "0", "0 to 1",
+     "second level: share of the order value (see second_fixed)",
+     "`second_of_value: 3%`", PRI},
+    {"commission", "outcome", "outcome name", "every outcome with a value",
+     "an outcome with a value or repeats",
+     "the outcome whose purchases earn it", "`outcome: purchase`", 0},
+    {"commission", "purchases", "all or first", "all", "all, first",
+     "every purchase of a referred person, or only the first of the outcome "
+     "(each outcome's first, without `outcome`)",
+     "`purchases: first`", 0},
     {"saturation", "half_life", "duration", "", "> 0",
      "mean x 2^(-age / half_life), age since the first firing",
      "`half_life: 14d`", PRI},

@@ -171,4 +171,5 @@ void wx__outcomes_compile(wx_sctx *c, const wx_node *outcomes) {
     if (!wx__check_name(c, outcomes->keys[i], "outcome")) continue;
     add_outcome(c, outcomes->keys[i], outcomes->vals[i]);
   }
+  wx__check_margins(c, outcomes);
 }

@@ -213,6 +213,49 @@ static int repeat(wx_sctx *c, const wx_node *n, const char *path,
   return (o->has_repeat = ok && o->repeat_p != WX_NONE);
 }
 
+/* margin: a share of the order value, or cost_of_goods: money per order;
+ * either needs an order value. */
+static int margin(wx_sctx *c, const wx_node *on, const char *path,
+                  wx_outcome *o) {
+  char sub[300];
+  const wx_node *mg = wx__node_get(on, "margin"),
+                *cg = wx__node_get(on, "cost_of_goods");
+  o->margin = o->cogs = WX_NONE;
+  if (!mg && !cg) return 1;
+  if (mg && cg) {
+    wx__serr(c, wx__node_key(on, "cost_of_goods"),
+             "`%s`: give either `margin` (a share of the order value) or "
+             "`cost_of_goods` (money per order), not both",
+             path);
+    return 0;
+  }
+  if (!wx__node_get(on, "value")) {
+    wx__serr(c, wx__node_key(on, mg ? "margin" : "cost_of_goods"),
+             "`%s`: `%s` needs an order `value`", path,
+             mg ? "margin" : "cost_of_goods");
+    return 0;
+  }
+  wx__subpath(sub, sizeof sub, path, mg ? "margin" : "cost_of_goods");
+  uint32_t *slot = mg ? &o->margin : &o->cogs;
+  *slot = wx__param(c, mg ? mg : cg, mg ? WX_Q_PROB : WX_Q_MONEY, sub, 1);
+  return (o->has_margin = *slot != WX_NONE);
+}
+
+void wx__check_margins(wx_sctx *c, const wx_node *outcomes) {
+  const wx_model *m = c->m;
+  if (!wx__model_has_margin(m)) return;
+  for (size_t i = 0; i < outcomes->n; i++) {
+    uint32_t o = wx__model_find_outcome(m, outcomes->keys[i]->str);
+    if (o == WX_NONE || !m->outcomes[o].has_value || m->outcomes[o].has_margin)
+      continue;
+    wx__serr(c, outcomes->keys[i],
+             "`outcomes.%s`: another outcome has a margin, so gross profit "
+             "needs this one's too: give `margin` or `cost_of_goods` "
+             "(`margin: 100%%` counts its whole value)",
+             outcomes->keys[i]->str);
+  }
+}
+
 int wx__outcome_economics(wx_sctx *c, const wx_node *on, const char *path,
                           wx_outcome *o) {
   char sub[300];
@@ -226,5 +269,5 @@ int wx__outcome_economics(wx_sctx *c, const wx_node *on, const char *path,
     wx__subpath(sub, sizeof sub, path, "repeat");
     ok &= repeat(c, n, sub, o);
   }
-  return ok;
+  return margin(c, on, path, o) && ok;
 }

@@ -231,7 +231,48 @@ static const char *const touchpoints =
     "replications without\n"
     "  a customer and payback_reached the share that paid back within the "
     "horizon\n"
-    "  (payback_day averages those only).\n"
+    "  (payback_day averages those only).\n";
+
+/* Money beyond revenue: margins, referral pay, bans of aggressive
+ * marketing (the rest of the touchpoints section). */
+static const char *const money =
+    "- Margin: with `margin` (a share of the order value) or "
+    "`cost_of_goods` (per\n"
+    "  order) on the outcomes, `total/all` also has `gross_profit`, and the "
+    "KPIs\n"
+    "  gross_profit, roi_margin = (gross_profit - cost) / cost, "
+    "payback_margin_day and\n"
+    "  payback_margin_reached stand next to the revenue ones (the same "
+    "ratio-of-means\n"
+    "  intervals).\n"
+    "- Referral money: a fission block's `reward` pays per share and per "
+    "invitee\n"
+    "  arrived, its `commission` per purchase by a person the campaign "
+    "brought (fixed\n"
+    "  plus of_value x the order value, at most `max`). Its touchpoint or "
+    "source gets\n"
+    "  `referral_cost` (rewards and commissions), `commissions`, "
+    "`referred_buyers` and\n"
+    "  `second_buyers` (purchases that also paid a second level, "
+    "`second_fixed` /\n"
+    "  `second_of_value`: the buyer's sharer was brought by the same "
+    "campaign) series,\n"
+    "  all in the total cost, and the KPIs referral_cost.NAME, "
+    "referred_buyers.NAME\n"
+    "  and cost_per_referral.NAME = referral_cost / referred_buyers (a "
+    "ratio of means).\n"
+    "  The cohort engine refuses referral money (it keeps no record of who "
+    "referred\n"
+    "  whom) and applies margins to its sums.\n"
+    "- Bans of aggressive marketing: with `adds_gain` or `posts_gain`, an "
+    "account's\n"
+    "  hazard on day d is rate x exp(adds_gain x adds / daily_adds + "
+    "posts_gain x\n"
+    "  posts) + per_post x posts, its adds and marketing posts that day; at "
+    "constant\n"
+    "  intensity the time to a ban is geometric in days, P(banned by day d) "
+    "= 1 -\n"
+    "  e^(-h d). A ban loses the account's friends.\n"
     "\n";
 
 static const char *const errors =
@@ -292,7 +333,7 @@ int wx__scenario_reference_md(FILE *out) {
     if (section_table(out, &s[i]) != WX_OK) return WX_EIO;
   if (kinds_table(out) != WX_OK) return WX_EIO;
   if (fputs(delays, out) < 0 || fputs(touchpoints, out) < 0 ||
-      fputs(priors, out) < 0 || fputs(errors, out) < 0)
+      fputs(money, out) < 0 || fputs(priors, out) < 0 || fputs(errors, out) < 0)
     return WX_EIO;
   return WX_OK;
 }

@@ -158,6 +158,19 @@ int wx__outcome_economic(const wx_outcome *o) {
   return o->has_value || o->has_repeat;
 }
 
+int wx__model_has_margin(const wx_model *m) {
+  for (uint32_t i = 0; i < m->n_outcomes; i++)
+    if (m->outcomes[i].has_margin) return 1;
+  return 0;
+}
+
+double wx__outcome_profit(const wx_outcome *o, const double *pv, double revenue,
+                          double orders) {
+  if (!o->has_margin) return revenue;
+  if (o->margin != WX_NONE) return revenue * pv[o->margin];
+  return revenue - orders * pv[o->cogs];
+}
+
 int wx__model_has_extras(const wx_model *m) {
   if (m->n_touchpoints) return 1;
   for (uint32_t i = 0; i < m->n_sources; i++)

@@ -131,7 +131,12 @@ typedef struct {
   wx_assign assign;
   uint32_t ban_rate;     /* param, per day; WX_NONE = no bans */
   uint32_t ban_per_post; /* param, hazard per post that day; WX_NONE */
-  double replace_after;  /* days */
+  /* Aggressive marketing (agent_staff.c): with ban_pressure set, the
+   * day's base hazard is ban_rate x exp(adds_gain x adds / daily_adds +
+   * posts_gain x posts), adds and posts of that account that day. */
+  int ban_pressure;
+  uint32_t ban_adds_gain, ban_posts_gain; /* params */
+  double replace_after;                   /* days */
   /* groups */
   wx_group_type group_type;
   double lifetime;       /* functional: days; INFINITY = never dissolve */
@@ -190,6 +195,24 @@ typedef enum {
  * time). */
 typedef enum { WX_OFFSPRING_POISSON, WX_OFFSPRING_NEGBIN } wx_offspring;
 
+/* What a fission campaign pays (agent_fission.c, agent_pay.c), when `on`:
+ * rewards per share (a task done) and per invitee arrived (an invitation
+ * completed), and a commission per purchase by a referred person: fixed +
+ * of_value x the order value, at most max; of `outcome` (WX_NONE: every
+ * economic outcome), only that outcome's first purchase when first_only.
+ * Two levels (distribution, 二级分销): a buyer brought by a person the
+ * same campaign brought also pays second_fixed + second_of_value x the
+ * value (at most max) to that person's referrer.  Every amount is a
+ * param, WX_NONE when absent. */
+typedef struct {
+  int on;
+  uint32_t per_share, per_invite;
+  uint32_t fixed, of_value, max;
+  uint32_t second_fixed, second_of_value;
+  uint32_t outcome;
+  int first_only;
+} wx_referral_pay;
+
 typedef struct {
   int on;
   uint32_t share;
@@ -198,6 +221,7 @@ typedef struct {
   wx_dist delay;
   uint32_t into;
   uint32_t half_life, cap, decline;
+  wx_referral_pay pay;
 } wx_fission;
 
 /* A piece of a piecewise-constant arrival rate: from `from` days on (until
@@ -289,6 +313,10 @@ typedef struct {
   wx_dist value;     /* order value, CNY (a delay form of plain numbers) */
   uint32_t repeat_p; /* param: P(another purchase) after each one */
   wx_dist repeat_delay;
+  /* Gross profit of its orders (wx__outcome_profit): value x params[margin],
+   * or value - params[cogs] per order; neither when has_margin is 0. */
+  int has_margin;
+  uint32_t margin, cogs; /* params; WX_NONE: absent */
 } wx_outcome;
 
 /* What a series column is about. */
@@ -414,6 +442,14 @@ uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp);
  * ads or campaign sources, or economic outcomes. */
 int wx__model_has_extras(const wx_model *m);
 int wx__outcome_economic(const wx_outcome *o);
+/* 1 when some outcome has a margin: the layout then has a total
+ * gross_profit column. */
+int wx__model_has_margin(const wx_model *m);
+/* The gross profit of `orders` orders of outcome o worth `revenue` in
+ * all, at parameter values pv (linear, so engines may apply it to sums);
+ * the revenue itself without a margin. */
+double wx__outcome_profit(const wx_outcome *o, const double *pv, double revenue,
+                          double orders);
 
 /* Expected ads arrivals per day (wx_ads_curve; ads_curve.c), the one
  * formula the engine and the memory guard share: of plain values (a

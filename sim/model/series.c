@@ -135,6 +135,23 @@ static void add_attribution(wx_layout *l, const wx_model *m) {
   }
 }
 
+/* What fission campaigns pay, per paying origin (touchpoints, then
+ * campaign sources): rewards and commissions together, commissions alone,
+ * the purchases that earned one, and those that earned a second level. */
+static void add_referral(wx_layout *l, const wx_model *m) {
+  static const char *const metrics[] = {"referral_cost", "commissions",
+                                        "referred_buyers", "second_buyers"};
+  for (uint32_t i = 0; i < m->n_touchpoints + m->n_sources; i++) {
+    int tp = i < m->n_touchpoints;
+    uint32_t k = tp ? i : i - m->n_touchpoints;
+    const wx_fission *f =
+        tp ? &m->touchpoints[k].fission : &m->sources[k].fission;
+    if (!f->on || !f->pay.on) continue;
+    for (int j = 0; j < 4; j++)
+      add(l, tp ? WX_SCOPE_TOUCHPOINT : WX_SCOPE_SOURCE, k, metrics[j]);
+  }
+}
+
 static void add_extras(wx_layout *l, const wx_model *m) {
   l->touch_base = l->n_cols;
   for (uint32_t i = 0; i < m->n_touchpoints; i++)
@@ -158,10 +175,12 @@ static void add_extras(wx_layout *l, const wx_model *m) {
     if (wx__outcome_economic(&m->outcomes[i]))
       add(l, WX_SCOPE_OUTCOME, i, "revenue");
   add_attribution(l, m);
+  add_referral(l, m);
   l->total_base = l->n_cols;
   if (!wx__model_has_extras(m)) return;
   for (int k = 0; k < WX_TOTAL_METRICS; k++)
     add(l, WX_SCOPE_TOTAL, 0, total_metrics[k]);
+  if (wx__model_has_margin(m)) add(l, WX_SCOPE_TOTAL, 0, "gross_profit");
 }
 
 int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon) {
@@ -172,7 +191,8 @@ int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon) {
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
              m->n_outcomes + m->n_sources +
              (size_t)m->n_touchpoints * WX_TP_METRICS + 3 * m->n_sources +
-             2 * m->n_outcomes + WX_TOTAL_METRICS +
+             2 * m->n_outcomes + WX_TOTAL_METRICS + 1 +
+             4 * ((size_t)m->n_touchpoints + m->n_sources) +
              2 * ((size_t)m->n_modules + m->n_touchpoints);
   for (uint32_t i = 0; i < m->n_modules; i++) n += unit_metrics(&m->modules[i]);
   l->cols = malloc((n ? n : 1) * sizeof *l->cols);

@@ -89,6 +89,46 @@ static void add2(wx_kpi_set *k, const char *name, const char *unit,
   snprintf(d->name, sizeof d->name, "%s", name);
 }
 
+/* The revenue KPIs again on gross profit (outcomes' margins), with the
+ * same reductions, so the same ratio intervals. */
+static void add_margin(wx_kpi_set *k, const wx_layout *l) {
+  uint32_t g = wx__layout_find(l, WX_SCOPE_TOTAL, 0, "gross_profit");
+  uint32_t c = l->total_base + WX_T_COST;
+  if (g == WX_NONE) return;
+  add2(k, "gross_profit", "CNY", WX_REDUCE_LAST, g, 0, WX_BETTER_HIGHER);
+  add2(k, "roi_margin", "ratio", WX_REDUCE_GAIN, g, c, WX_BETTER_HIGHER);
+  add2(k, "payback_margin_day", "day", WX_REDUCE_FIRST_GE, g, c,
+       WX_BETTER_LOWER);
+  add2(k, "payback_margin_reached", "share", WX_REDUCE_EVER_GE, g, c,
+       WX_BETTER_HIGHER);
+}
+
+/* Per fission origin that pays: its referral cost (rewards and
+ * commissions), the purchases that earned a commission, and the cost per
+ * such purchase (a ratio of means across replications). */
+static void add_referral(wx_kpi_set *k, const wx_layout *l, wx_scope sc,
+                         uint32_t i, const char *name) {
+  uint32_t col = wx__layout_find(l, sc, i, "referral_cost");
+  if (col == WX_NONE) return;
+  wx_kpi_def *d = add(k, "CNY", WX_REDUCE_LAST, col);
+  d->better = WX_BETTER_LOWER;
+  snprintf(d->name, sizeof d->name, "referral_cost.%s", name);
+  d = add(k, "count", WX_REDUCE_LAST, col + 2);
+  snprintf(d->name, sizeof d->name, "referred_buyers.%s", name);
+  d = add(k, "CNY", WX_REDUCE_RATIO, col);
+  d->col2 = col + 2;
+  d->better = WX_BETTER_LOWER;
+  snprintf(d->name, sizeof d->name, "cost_per_referral.%s", name);
+}
+
+static void add_referrals(wx_kpi_set *k, const wx_model *m,
+                          const wx_layout *l) {
+  for (uint32_t i = 0; i < m->n_touchpoints; i++)
+    add_referral(k, l, WX_SCOPE_TOUCHPOINT, i, m->touchpoints[i].name);
+  for (uint32_t i = 0; i < m->n_sources; i++)
+    add_referral(k, l, WX_SCOPE_SOURCE, i, m->sources[i].name);
+}
+
 /* Money and reach, from the total columns (series.h). */
 static void add_economics(wx_kpi_set *k, const wx_model *m,
                           const wx_layout *l) {
@@ -121,6 +161,7 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   /* payback_day averages the replications that paid back only */
   add2(k, "payback_reached", "share", WX_REDUCE_EVER_GE, t + WX_T_REVENUE,
        t + WX_T_COST, hi);
+  add_margin(k, l);
 }
 
 /* Whether the series counts every person created: a recommend viewer
@@ -157,7 +198,8 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
 }
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
-  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 11;
+  uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 15 +
+                 3 * (m->n_touchpoints + m->n_sources);
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
   k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *
@@ -186,6 +228,7 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   }
   for (uint32_t i = 0; i < m->n_targets; i++) add_target(k, l, &m->targets[i]);
   add_economics(k, m, l);
+  add_referrals(k, m, l);
   add_people_new(k, m, l);
   return WX_OK;
 }

@@ -6,7 +6,8 @@
  * campaigns (count people at `at`, each reached for fission; one-off
  * cost), order values, first-time customers and repeat purchases (after
  * each purchase another with p, after its delay: geometric, not cancelled
- * by leaving modules).
+ * by leaving modules); gross profit and what fission campaigns pay:
+ * agent_pay.c.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -70,7 +71,7 @@ static int econ_campaign(wx_engine *e, uint32_t s, double t) {
     int rc = wx__agent_arrive(e, s, t);
     if (rc == WX_OK && src->fission.on &&
         gsl_rng_uniform(e->rng[s]) < e->params[src->fission.share])
-      rc = wx__fission_share(e, origin, t);
+      rc = wx__fission_share(e, origin, t, WX_NONE);
     if (rc != WX_OK) return rc;
   }
   return WX_OK;
@@ -100,8 +101,9 @@ static int econ_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
   if (bit == WX_NONE) return WX_OK;
   double *total = &e->cur[e->l->total_base];
   uint8_t *flags = x->flags + (size_t)p * x->flag_bytes + bit / 8;
+  int first = !(*flags & (1u << (bit % 8)));
   total[WX_T_PURCHASES] += 1;
-  if (!(*flags & (1u << (bit % 8)))) {
+  if (first) {
     *flags |= (uint8_t)(1u << (bit % 8));
     e->cur[e->l->customers_base + bit] += 1;
     total[WX_T_CUSTOMERS] += 1;
@@ -110,6 +112,9 @@ static int econ_outcome(wx_engine *e, uint32_t p, uint32_t o, double t,
   double v = oc->has_value ? wx__dist_draw(&oc->value, e->params, r) : 0;
   e->cur[e->l->revenue_base + bit] += v;
   total[WX_T_REVENUE] += v;
+  if (x->gross_col != WX_NONE)
+    e->cur[x->gross_col] += wx__outcome_profit(oc, e->params, v, 1);
+  wx__pay_outcome(e, p, o, v, first);
   attribute(e, flow, v);
   if (e->jr) wx__journey_buy(e->jr, p, o, flow, t, v);
   if (!oc->has_repeat || !(gsl_rng_uniform(r) < e->params[oc->repeat_p]))
@@ -145,7 +150,7 @@ static double units_cost(const wx_engine *e) {
  * The total adds posts, campaigns, staff accounts and groups. */
 static void econ_sample(wx_engine *e, double t) {
   const wx_model *m = e->m;
-  double total = state(e)->cost_discrete + units_cost(e);
+  double total = state(e)->cost_discrete + units_cost(e) + wx__pay_sample(e);
   for (uint32_t s = 0; s < m->n_sources; s++) {
     const wx_source *src = &m->sources[s];
     if (src->kind != WX_SOURCE_ADS) continue;
@@ -190,6 +195,7 @@ static void econ_free(void *state) {
   free(x->econ_bit);
   free(x->flags);
   free(x->src_cost);
+  free(x->pay_col);
   free(x);
 }
 
@@ -210,7 +216,7 @@ static int econ_alloc(wx_engine *e, void **out) {
   for (uint32_t o = 0; o < m->n_outcomes; o++)
     x->econ_bit[o] = wx__outcome_economic(&m->outcomes[o]) ? bits++ : WX_NONE;
   x->flag_bytes = (bits + 7) / 8;
-  return WX_OK;
+  return wx__pay_alloc(e, x);
 }
 
 static int econ_reset(wx_engine *e, uint64_t seed) {

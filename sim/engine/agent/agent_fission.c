@@ -23,7 +23,7 @@ static wx_fission_state *state(const wx_engine *e) {
   return e->mech[WX_MECH_FISSION];
 }
 
-static const wx_fission *fission_of(const wx_engine *e, uint32_t origin) {
+const wx_fission *wx__fission_of(const wx_engine *e, uint32_t origin) {
   uint32_t n_tp = e->m->n_touchpoints;
   return origin < n_tp ? &e->m->touchpoints[origin].fission
                        : &e->m->sources[origin - n_tp].fission;
@@ -35,14 +35,70 @@ static gsl_rng *origin_rng(const wx_engine *e, uint32_t origin) {
   return origin < n_tp ? wx__agent_tp_rng(e, origin) : e->rng[origin - n_tp];
 }
 
-/* The counter column `k` (shares or fission arrivals) of an origin. */
-static double *counter(wx_engine *e, uint32_t origin, int shares) {
+uint32_t wx__fission_col(const wx_engine *e, uint32_t origin, int shares) {
   uint32_t n_tp = e->m->n_touchpoints;
   if (origin < n_tp)
-    return &e->cur[e->l->touch_base + origin * WX_TP_METRICS +
-                   (shares ? WX_TP_SHARES : WX_TP_FISSION)];
+    return e->l->touch_base + origin * WX_TP_METRICS +
+           (shares ? WX_TP_SHARES : WX_TP_FISSION);
   uint32_t s = origin - n_tp;
-  return &e->cur[shares ? state(e)->src_shares[s] : state(e)->src_fission[s]];
+  return shares ? state(e)->src_shares[s] : state(e)->src_fission[s];
+}
+
+/* The counter column (shares or fission arrivals) of an origin. */
+static double *counter(wx_engine *e, uint32_t origin, int shares) {
+  return &e->cur[wx__fission_col(e, origin, shares)];
+}
+
+#define SECOND_LEVEL 0x80000000u
+
+uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p, int *second) {
+  const wx_fission_state *x = state(e);
+  *second = 0;
+  if (!x || !x->referrer || p >= x->referrer_cap || !x->referrer[p])
+    return WX_NONE;
+  *second = (x->referrer[p] & SECOND_LEVEL) != 0;
+  return (x->referrer[p] & ~SECOND_LEVEL) - 1;
+}
+
+/* The level of the offspring of a share by `sharer` (event epoch): 1 when
+ * the sharer was brought by the same origin. */
+static uint16_t level_of(const wx_engine *e, uint32_t origin, uint32_t sharer) {
+  int second;
+  if (sharer == WX_NONE) return 0;
+  return wx__fission_referrer(e, sharer, &second) == origin;
+}
+
+/* A commission needs to know, at a purchase, who brought the buyer. */
+static int commissions(const wx_model *m) {
+  for (uint32_t i = 0; i < m->n_touchpoints + m->n_sources; i++) {
+    const wx_fission *f = i < m->n_touchpoints
+                              ? &m->touchpoints[i].fission
+                              : &m->sources[i - m->n_touchpoints].fission;
+    const wx_referral_pay *p = &f->pay;
+    if (f->on && p->on && (p->fixed != WX_NONE || p->of_value != WX_NONE))
+      return 1;
+  }
+  return 0;
+}
+
+/* Clears the referrer of a (possibly recycled) slot. */
+static int fission_person(wx_engine *e, uint32_t p) {
+  wx_fission_state *x = state(e);
+  if (!x->referrer) return WX_OK;
+  if (p >= x->referrer_cap) {
+    uint64_t cap = x->referrer_cap;
+    while (cap <= p) cap += cap / 2;
+    uint32_t *r = realloc(x->referrer, (size_t)cap * sizeof *r);
+    if (!r) return WX_ENOMEM;
+    x->referrer = r;
+    x->referrer_cap = (uint32_t)cap;
+  }
+  x->referrer[p] = 0;
+  return WX_OK;
+}
+
+static uint64_t fission_bytes(const wx_engine *e) {
+  return (uint64_t)state(e)->referrer_cap * sizeof(uint32_t);
 }
 
 static double effective_mean(const wx_engine *e, const wx_fission *f,
@@ -69,9 +125,11 @@ static unsigned offspring(const wx_engine *e, const wx_fission *f, double mean,
   return wx__poisson(r, gsl_ran_gamma(r, size, 1.0) * (mean / size));
 }
 
-int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
-  const wx_fission *f = fission_of(e, origin);
+int wx__fission_share(wx_engine *e, uint32_t origin, double t,
+                      uint32_t sharer) {
+  const wx_fission *f = wx__fission_of(e, origin);
   gsl_rng *r = origin_rng(e, origin);
+  uint16_t level = level_of(e, origin, sharer);
   *counter(e, origin, 1) += 1;
   double n = offspring(e, f, effective_mean(e, f, origin, t), r);
   if (f->cap != WX_NONE) {
@@ -83,7 +141,7 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
     if (wx__agent_stopping(e, (uint64_t)k)) return WX_EINTERRUPTED;
     double at = t + wx__dist_draw(&f->delay, e->params, r);
     if (!(at <= e->horizon)) continue;
-    if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, 0) != WX_OK)
+    if (wx__queue_push(&e->q, at, origin, WX_EV_FISSION, level) != WX_OK)
       return WX_ENOMEM;
   }
   return WX_OK;
@@ -93,17 +151,19 @@ int wx__fission_share(wx_engine *e, uint32_t origin, double t) {
 static int arrival(wx_engine *e, const wx_event *ev) {
   uint32_t origin = ev->person;
   double t = ev->t;
-  const wx_fission *f = fission_of(e, origin);
+  const wx_fission *f = wx__fission_of(e, origin);
   int rc = WX_OK;
   uint32_t p = wx__agent_new_person(e, &rc);
   if (p == WX_NONE) return rc;
   e->st.arrivals++;
   *counter(e, origin, 0) += 1;
+  if (state(e)->referrer)
+    state(e)->referrer[p] = (origin + 1) | (ev->epoch ? SECOND_LEVEL : 0);
   rc = wx__agent_enter(e, p, f->into, t);
   /* reached by the campaign, p shares whether `into` took p or not */
   if (rc == WX_OK &&
       gsl_rng_uniform(origin_rng(e, origin)) < e->params[f->share])
-    rc = wx__fission_share(e, origin, t);
+    rc = wx__fission_share(e, origin, t, p);
   wx__agent_settle(e, p, 1); /* refused (declined, full): nobody */
   return rc;
 }
@@ -129,6 +189,7 @@ static void fission_free(void *state) {
   free(x->committed);
   free(x->src_shares);
   free(x->src_fission);
+  free(x->referrer);
   free(x);
 }
 
@@ -144,6 +205,11 @@ static int fission_alloc(wx_engine *e, void **out) {
   x->src_fission = malloc(ns * sizeof *x->src_fission);
   if (!x->first || !x->committed || !x->src_shares || !x->src_fission)
     return WX_ENOMEM;
+  if (commissions(m)) {
+    x->referrer_cap = 1024;
+    if (!(x->referrer = malloc(x->referrer_cap * sizeof *x->referrer)))
+      return WX_ENOMEM;
+  }
   for (uint32_t s = 0; s < m->n_sources; s++) {
     x->src_shares[s] = wx__layout_find(e->l, WX_SCOPE_SOURCE, s, "shares");
     x->src_fission[s] =
@@ -168,6 +234,8 @@ const wx_agent_mechanic wx__mech_fission = {
     .alloc = fission_alloc,
     .free = fission_free,
     .reset = fission_reset,
+    .on_person = fission_person,
     .on_event = arrival,
     .events = {WX_EV_FISSION},
+    .bytes = fission_bytes,
 };

@@ -32,7 +32,7 @@ int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t,
     if (wx__agent_schedule(e, t + d, q, f, epoch) != WX_OK) return WX_ENOMEM;
   }
   if (tp->fission.on && gsl_rng_uniform(r) < e->params[tp->fission.share])
-    return wx__fission_share(e, i, t);
+    return wx__fission_share(e, i, t, q);
   return WX_OK;
 }
 

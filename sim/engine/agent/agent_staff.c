@@ -19,7 +19,10 @@
  *     refuses when it is not ok, overflow/retry go on round to the next ok.
  * Bans: at each whole day d, each open account is banned with probability
  * 1 - exp(-(rate x 1d + per_post x posts)), posts = marketing posts by it
- * since the last tick (wx__staff_post).  A ban makes exactly that account's
+ * since the last tick (wx__staff_post); with ban_pressure (aggressive
+ * marketing) the rate term is rate x exp(adds_gain x adds / daily_adds +
+ * posts_gain x posts), adds = the account's adds on day d - 1 (an add at
+ * exactly d before the tick starts day d and is not counted).  A ban makes exactly that account's
  * friends leave the module (`ban_losses`); the account is replaced by a new
  * empty one after replace_after.  Cost: every account on the payroll
  * (banned ones too: the staff member is still paid) costs `cost` per 30 d.
@@ -116,9 +119,21 @@ static int ban(wx_engine *e, wx_units_rt *u, uint32_t i, double t) {
   return wx__queue_push(&e->q, back, i, WX_EV_UNIT, (uint16_t)u->module);
 }
 
+/* The base hazard of account i over the day ending at tick t. */
+static double base_hazard(const wx_engine *e, const wx_units_rt *u, uint32_t i,
+                          double t) {
+  const wx_units_cfg *c = u->cfg;
+  if (!c->ban_pressure || !(u->ban_rate > 0)) return u->ban_rate;
+  double adds = u->day == t - 1 ? u->adds[i] : 0;
+  double x = e->params[c->ban_posts_gain] * u->posts[i];
+  if (u->daily > 0 && u->daily < UINT32_MAX)
+    x += e->params[c->ban_adds_gain] * adds / u->daily;
+  return u->ban_rate * exp(x);
+}
+
 int wx__staff_tick(wx_engine *e, wx_units_rt *u, double t) {
   for (uint32_t i = 0; i < u->n; i++) {
-    double h = u->ban_rate + u->ban_per_post * u->posts[i];
+    double h = base_hazard(e, u, i, t) + u->ban_per_post * u->posts[i];
     u->posts[i] = 0;
     if (u->state[i] != WX_UNIT_OPEN || !(h > 0)) continue;
     if (!(gsl_rng_uniform(u->rng) < -expm1(-h))) continue;

@@ -213,6 +213,7 @@ typedef struct {
   double *rev;        /* per outcome: revenue so far */
   double *attr;       /* per module: purchases, revenue of flows out of it */
   gsl_rng **rng;      /* per economic outcome: its values' stream */
+  double gross;       /* gross profit so far (outcomes' margins) */
 } wx_cecon;
 
 int wx__cecon_alloc(wx_cecon *c, const wx_model *m);

@@ -41,6 +41,15 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
         "engine only with an exponential generation_delay, not %s" HINT,
         s->name, wx__dist_name(s->fission.delay.kind));
   }
+  for (uint32_t i = 0; i < m->n_sources; i++) {
+    const wx_source *s = &m->sources[i];
+    if (!s->fission.on || !s->fission.pay.on) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
+                  "source '%s': fission rewards and referral commissions "
+                  "(who referred a buyer) are not modelled by the cohort "
+                  "engine yet" HINT,
+                  s->name);
+  }
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
     if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay)) continue;

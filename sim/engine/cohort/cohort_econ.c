@@ -15,7 +15,9 @@
  *
  * First-time customers are the purchases fired by flows when no person can
  * reach an outcome by two flows (cohort_check.c refuses the other models);
- * repeat purchases are counted apart (their own tree counter).
+ * repeat purchases are counted apart (their own tree counter).  Gross
+ * profit (margins, cost of goods per order) is linear in the values and
+ * the purchases, so it is applied to each step's sums.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -91,6 +93,7 @@ void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed) {
   memset(c->seen_rep, 0, m->n_outcomes * sizeof *c->seen_rep);
   memset(c->rev, 0, m->n_outcomes * sizeof *c->rev);
   memset(c->attr, 0, 2u * m->n_modules * sizeof *c->attr);
+  c->gross = 0;
   for (uint32_t o = 0; o < m->n_outcomes; o++)
     if (c->rng[o])
       wx__rng_seed_stream(c->rng[o], seed, WX_STREAM_OUTCOME,
@@ -107,8 +110,11 @@ static void update_repeats(wx_cecon *c, const wx_model *m, const wx_cspace *s,
     if (!n) continue;
     c->seen_rep[o] = ctr[s->rep_ctr[o]];
     const wx_outcome *oc = &m->outcomes[o];
-    if (oc->has_value)
-      c->rev[o] += wx__cohort_value_sum(&oc->value, params, c->rng[o], n);
+    double v = oc->has_value
+                   ? wx__cohort_value_sum(&oc->value, params, c->rng[o], n)
+                   : 0;
+    c->rev[o] += v;
+    c->gross += wx__outcome_profit(oc, params, v, (double)n);
   }
 }
 
@@ -130,6 +136,7 @@ void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
                    ? wx__cohort_value_sum(&oc->value, params, c->rng[fl->to], n)
                    : 0;
     c->rev[fl->to] += v;
+    c->gross += wx__outcome_profit(oc, params, v, (double)n);
     if (fl->from != WX_NONE) {
       c->attr[2 * fl->from] += (double)n;
       c->attr[2 * fl->from + 1] += v;
@@ -160,4 +167,9 @@ void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
     row[col] = c->attr[2 * i];
     row[col + 1] = c->attr[2 * i + 1];
   }
+  /* linear in the values, so exact on their sums */
+  uint32_t g = wx__model_has_margin(m)
+                   ? wx__layout_find(l, WX_SCOPE_TOTAL, 0, "gross_profit")
+                   : WX_NONE;
+  if (g != WX_NONE) row[g] = c->gross;
 }
