@@ -73,6 +73,7 @@ static int act(wx_engine *e, uint32_t j, uint32_t *q, double t, int what) {
 static int viewer(wx_engine *e, uint32_t j, uint32_t q, double t0, gsl_rng *r) {
   const wx_live *lv = e->m->touchpoints[state(e)->tp[j]].live;
   wx_live_line *ln = &state(e)->line[j];
+  int recommended = q == WX_NONE; /* q becomes a person if it buys */
   double T = lv->duration;
   double off = lv->arrive_uniform ? T * gsl_rng_uniform(r)
                                   : wx__dist_draw(&lv->arrive, e->params, r);
@@ -86,7 +87,7 @@ static int viewer(wx_engine *e, uint32_t j, uint32_t q, double t0, gsl_rng *r) {
     double x = h > 0 ? -log(u) / h : INFINITY;
     if (a + x < d) rc = act(e, j, &q, a + x, LIVE_BUY);
   }
-  if (rc == WX_OK && q == WX_NONE && lv->follow != WX_NONE &&
+  if (rc == WX_OK && recommended && lv->follow != WX_NONE &&
       gsl_rng_uniform(r) < e->params[lv->follow])
     rc = act(e, j, &q, d, LIVE_FOLLOW);
   return rc;
