@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "agent_engine.h"
+#include "cohort.h"
 #include "rng.h"
 #include "scenario_support.h"
 #include "series.h"
@@ -202,11 +203,27 @@ static void arrivals_shape_and_replay(void **state) {
   done(&r);
 }
 
+/* The cohort engine refuses a stream at the touchpoint, naming it. */
+static void cohort_refuses_live_streams(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(HEAD "    session: {duration: 2h, watch: 30min}\n");
+  wx_diags *d = wx_diags_alloc(8);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  assert_int_equal(e->line, 9);
+  assert_int_equal(e->col, 3);
+  assert_non_null(strstr(e->msg, "touchpoint 'live': live streams"));
+  assert_non_null(strstr(e->msg, "use engine: agent"));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(audience_matches_m_m_inf),
       cmocka_unit_test(peak_is_the_largest_stream),
       cmocka_unit_test(arrivals_shape_and_replay),
+      cmocka_unit_test(cohort_refuses_live_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
