@@ -167,6 +167,7 @@ static int live_event(wx_engine *e, const wx_event *ev) {
   if (rec[1] != WX_PENDING_MAX) rec[1]--;
   if (rec[0] == 0 && ++e->pp.live > e->pp.peak_live)
     e->pp.peak_live = e->pp.live;
+  if (e->jr) wx__journey_step(e->jr, p, WX_J_TOUCH, state(e)->tp[j], ev->t, 0);
   int rc;
   if (what == LIVE_FOLLOW) {
     *col(e, j, WX_LIVE_FOLLOWS) += 1;
