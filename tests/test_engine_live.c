@@ -145,7 +145,8 @@ static void peak_is_the_largest_stream(void **state) {
      "    session:\n"
      "      duration: 2h\n"
      "      watch: 10h\n"
-     "      recommended: 50\n",
+     "      recommended: 50\n"
+     "      buy: 0.5/h\n",
      5);
   uint32_t viewers = live_col(&r, "viewers"),
            peak = live_col(&r, "peak_online");
@@ -167,6 +168,14 @@ static void peak_is_the_largest_stream(void **state) {
   uint32_t last = r.l.n_samples - 1;
   within(at(&r, last, reached), S * 300, S * 1000 * 0.3 * 0.7, "attending");
   within(at(&r, last, views), S * 50, S * 50, "recommended viewers");
+  /* watching to the end, T - A ~ U(0, T): P(buy) = 1 - (1 - e^-hT) / hT;
+   * members buy as themselves, recommended buyers become people */
+  double hT = 0.5 * 2, q = 1 - (1 - exp(-hT)) / hT;
+  double n = at(&r, last, viewers), v = at(&r, last, views);
+  within(at(&r, last, live_col(&r, "live_purchases")), n * q, n * q * (1 - q),
+         "purchases of members and others");
+  within(at(&r, last, live_col(&r, "new_people")), v * q, v * q * (1 - q),
+         "recommended buyers");
   done(&r);
 }
 
