@@ -212,6 +212,37 @@ static void arrivals_shape_and_replay(void **state) {
   done(&r);
 }
 
+/* An engine reused for another replication starts from nothing: the same
+ * seed again gives the same series, to the bit. */
+static void replications_reset_the_streams(void **state) {
+  (void)state;
+  run_t r;
+  go(&r,
+     "sources: {fans: {initial: 300, into: video}}\n" HEAD
+     "    reach: 20%\n"
+     "    session:\n"
+     "      duration: 2h\n"
+     "      watch: exponential(30min)\n"
+     "      recommended: 40\n"
+     "      buy: 1/h\n"
+     "      follow: 10%\n"
+     "      replay: {window: 3d, reach: 5%, views: 5, buy: 10%}\n",
+     9);
+  size_t n = (size_t)r.s.n_samples * r.s.n_cols;
+  double *first = malloc(n * sizeof *first);
+  assert_non_null(first);
+  memcpy(first, r.s.v, n * sizeof *first);
+  wx_engine *e = wx__agent_alloc(r.m, &r.l);
+  assert_non_null(e);
+  uint64_t seeds[] = {wx__stream_seed(9, 1, 0), wx__stream_seed(9, 0, 0)};
+  for (int k = 0; k < 2; k++)
+    assert_int_equal(wx__agent_run(e, r.params, seeds[k], &r.s, NULL), WX_OK);
+  assert_memory_equal(first, r.s.v, n * sizeof *first);
+  wx__agent_free(e);
+  free(first);
+  done(&r);
+}
+
 /* The cohort engine refuses a stream at the touchpoint, naming it. */
 static void cohort_refuses_live_streams(void **state) {
   (void)state;
@@ -232,6 +263,7 @@ int main(void) {
       cmocka_unit_test(audience_matches_m_m_inf),
       cmocka_unit_test(peak_is_the_largest_stream),
       cmocka_unit_test(arrivals_shape_and_replay),
+      cmocka_unit_test(replications_reset_the_streams),
       cmocka_unit_test(cohort_refuses_live_streams),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
