@@ -212,6 +212,52 @@ static void arrivals_shape_and_replay(void **state) {
   done(&r);
 }
 
+/* Streams that overlap (every hour, 2 h long) add up: at tau into the hour
+ * the stream of this hour and the one before are on, so the mean online
+ * is lambda m ((1 - e^(-tau/m)) + (1 - e^(-(tau + 1 h)/m))); a sample at
+ * the full hour, the older stream's end, no longer counts its viewers; the
+ * peak so far never falls below what is online. */
+static void overlapping_streams_add_up(void **state) {
+  (void)state;
+  run_t r;
+  go(&r,
+     "wxflow: 1\n"
+     "horizon: 10d\n"
+     "sample_every: 15min\n"
+     "modules: {video: {kind: video_account}}\n"
+     "touchpoints:\n"
+     "  live:\n"
+     "    module: video\n"
+     "    type: live\n"
+     "    schedule: {every: 1h}\n"
+     "    reach: 0\n"
+     "    session: {duration: 2h, watch: exponential(30min), recommended: "
+     "200}\n",
+     13);
+  const double lambda = 100, m = 0.5; /* per hour, hours */
+  uint32_t online = live_col(&r, "online"), peak = live_col(&r, "peak_online");
+  double sum[4] = {0}, most = 0;
+  int hours = 0;
+  for (uint32_t k = 0; k < r.l.n_samples; k++) {
+    double v = at(&r, k, online), h = r.l.times[k] * 24;
+    assert_true(at(&r, k, peak) >= v && at(&r, k, peak) >= most);
+    most = at(&r, k, peak);
+    if (h < 2 || h >= 239) continue;
+    int q = (int)lround((h - floor(h + 1e-9)) * 4);
+    sum[q % 4] += v;
+    hours += q == 0;
+  }
+  for (int q = 0; q < 4; q++) {
+    double tau = q * 0.25;
+    double mu = hours * lambda * m * (2 - exp(-tau / m) - exp(-(tau + 1) / m));
+    /* an hour apart the same viewers of one stream may still watch:
+     * Cov = lambda m e^(-1/m) (1 - e^(-tau/m)) between neighbours */
+    double cov = hours * lambda * m * exp(-1 / m) * (1 - exp(-tau / m));
+    within(sum[q], mu, mu + 2 * cov, "viewers online, two streams");
+  }
+  done(&r);
+}
+
 /* An engine reused for another replication starts from nothing: the same
  * seed again gives the same series, to the bit. */
 static void replications_reset_the_streams(void **state) {
@@ -263,6 +309,7 @@ int main(void) {
       cmocka_unit_test(audience_matches_m_m_inf),
       cmocka_unit_test(peak_is_the_largest_stream),
       cmocka_unit_test(arrivals_shape_and_replay),
+      cmocka_unit_test(overlapping_streams_add_up),
       cmocka_unit_test(replications_reset_the_streams),
       cmocka_unit_test(cohort_refuses_live_streams),
   };

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "engine.h"
 #include "live.h"
 
@@ -16,9 +17,14 @@ void wx__live_line_free(wx_live_line *ln) {
   ln->n = ln->cap = 0;
 }
 
-/* Points at or before t: the first index after them. */
+/* Points at or before t: the first index after them.  A stream's end,
+ * t0 + duration, and a sample meant at the same time may differ in the
+ * last bits (the grid is rounded, series.c), so points within
+ * WX__SAME_TIME after t count as at t: viewers leaving at the end are
+ * gone from a sample at the end. */
 static uint32_t upper(const wx_live_line *ln, double t) {
   uint32_t lo = 0, hi = ln->n;
+  t += WX__SAME_TIME;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
     if (ln->v[mid].t <= t)
