@@ -62,6 +62,12 @@ static const probe probes[] = {
      "  oa: {kind: official_account}\n"
      "sources: {s: {into: g, initial: %g}}\n",
      1e6, 3e6},
+    {"viewer of a live stream (timeline)",
+     "horizon: 1d\nreplications: 1\nmodules: {v: {kind: video_account}}\n"
+     "sources: {s: {into: v, initial: 1}}\n"
+     "touchpoints: {l: {module: v, type: live, schedule: {dates: [0d]}, "
+     "session: {duration: 2h, watch: 10min, recommended: %g}}}\n",
+     1e6, 3e6},
 };
 
 /* Runs one replication of the model of size n; its estimate into *est. */

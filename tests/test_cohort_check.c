@@ -188,10 +188,10 @@ static void touchpoint_and_economics_are_refused(void **state) {
  * refused with a position, or it runs. */
 static void shipped_scenarios_run_or_are_refused(void **state) {
   (void)state;
-  const char *names[] = {"article_decline",   "b2b",          "baby_vote",
-                         "ecommerce",         "education",    "paths",
-                         "personal_vs_wecom", "quickstart",   "retail",
-                         "wechat_matrix",     "wecom_moments"};
+  const char *names[] = {
+      "article_decline", "b2b",         "baby_vote",     "ecommerce",
+      "education",       "live_stream", "paths",         "personal_vs_wecom",
+      "quickstart",      "retail",      "wechat_matrix", "wecom_moments"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/%s.yaml", WX_SOURCE_DIR,

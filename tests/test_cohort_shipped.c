@@ -130,10 +130,13 @@ static int scenario(const char *dir, const char *name) {
 
 static void shipped_scenarios(void **state) {
   (void)state;
-  const char *names[] = {
-      "article_decline", "b2b",    "baby_vote",         "ecommerce",
-      "education",       "paths",  "personal_vs_wecom", "quickstart",
-      "referral_money",  "retail", "wechat_matrix",     "wecom_moments"};
+  const char *names[] = {"article_decline", "b2b",
+                         "baby_vote",       "ecommerce",
+                         "education",       "live_stream",
+                         "paths",           "personal_vs_wecom",
+                         "quickstart",      "referral_money",
+                         "retail",          "wechat_matrix",
+                         "wecom_moments"};
   int ran = 0;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     ran += scenario("scenarios", names[i]);

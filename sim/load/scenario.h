@@ -234,6 +234,10 @@ int wx__get_time(wx_sctx *c, const wx_node *n, const char *path, double *out);
 int wx__fission_compile(wx_sctx *c, const wx_node *n, const char *path,
                         uint32_t into, wx_fission *out);
 void wx__touchpoints_compile(wx_sctx *c, const wx_node *tps);
+/* `session:` of touchpoint t (a live stream) into t->live; 0 after
+ * reporting (scenario_live.c). */
+int wx__live_compile(wx_sctx *c, const wx_node *n, const char *path,
+                     wx_touchpoint *t);
 /* The body of a source with `type:` (ads, campaign); 0 after reporting. */
 int wx__typed_source(wx_sctx *c, const wx_node *src, const char *path,
                      wx_source *s);

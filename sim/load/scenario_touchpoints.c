@@ -406,6 +406,15 @@ static int body(wx_sctx *c, const wx_node *n, const char *path,
   if ((x = wx__node_get(n, "responses"))) ok &= responses(c, x, sub, t, ti, 0);
   wx__subpath(sub, sizeof sub, path, "recommend");
   if ((x = wx__node_get(n, "recommend"))) ok &= recommend(c, x, sub, t, ti);
+  wx__subpath(sub, sizeof sub, path, "session");
+  if ((x = wx__node_get(n, "session"))) ok &= wx__live_compile(c, x, sub, t);
+  if (x && t->views != WX_NONE) {
+    wx__serr(c, wx__node_get(n, "recommend"),
+             "`%s.recommend`: a live stream's recommended viewers are "
+             "`session.recommended` (and `session.follow`)",
+             path);
+    ok = 0;
+  }
   wx__subpath(sub, sizeof sub, path, "fission");
   if ((x = wx__node_get(n, "fission")))
     ok &= wx__fission_compile(c, x, sub, t->module, &t->fission);
@@ -417,6 +426,11 @@ static void free_parts(wx_touchpoint *t) {
   free(t->pulses);
   free(t->fission.delay.edges);
   free(t->fission.delay.weights);
+  if (t->live) {
+    free(t->live->arrive.edges), free(t->live->arrive.weights);
+    free(t->live->watch.edges), free(t->live->watch.weights);
+    free(t->live);
+  }
 }
 
 static void add_touchpoint(wx_sctx *c, const wx_node *key, const wx_node *n) {

@@ -302,6 +302,8 @@ void wx_model_free(wx_model *m) {
     free(t->responses);
     free(t->rec);
     free_dist(&t->fission.delay);
+    if (t->live) free_dist(&t->live->arrive), free_dist(&t->live->watch);
+    free(t->live);
   }
   free(m->touchpoints);
   for (uint32_t i = 0; i < m->n_params; i++) free(m->params[i].path);

@@ -276,6 +276,29 @@ typedef enum {
   WX_TP_COUNT
 } wx_tp_type;
 
+/* A live stream (agent_live.c): each firing of a touchpoint with
+ * `session:` opens one of `duration` days.  Its viewers are the members
+ * reached (reach x pulse x solitaire) and Poisson(views x pulse)
+ * viewers the platform recommends; each arrives at an offset from the
+ * start (uniform over the session, or drawn from `arrive`: one drawn past
+ * the end misses it), watches for a draw of `watch` (to the end at most),
+ * buys once with hazard params[buy] per day while watching (the purchase
+ * is outcome `outcome`), and, if recommended, follows the module with
+ * params[follow] when leaving.  The replay opens at the end for
+ * `replay_window` days: members watch it with params[replay_reach],
+ * Poisson(params[replay_views]) others, arriving uniformly, each buying
+ * with params[replay_buy].  Durations are structural; the rest are
+ * parameters (WX_NONE: absent, i.e. 0). */
+typedef struct {
+  double duration;
+  int arrive_uniform;
+  wx_dist arrive, watch;
+  uint32_t views, buy, follow, outcome;
+  int replay;
+  double replay_window;
+  uint32_t replay_reach, replay_views, replay_buy;
+} wx_live;
+
 /* A scheduled broadcast to the members of `module` (agent_touch.c). */
 typedef struct {
   char *name;
@@ -287,6 +310,7 @@ typedef struct {
   uint32_t n_pulses;
   wx_fission fission;
   uint32_t views; /* param; WX_NONE without `recommend` */
+  wx_live *live;  /* a live stream session (owned); NULL: a post */
   wx_pos pos;
   /* Filled by wx__model_finalize: response flows of members, and of
    * recommended viewers, in declaration order. */

@@ -31,6 +31,11 @@ const char *const wx__group_metrics[WX_GROUP_METRICS] = {
     "groups_open", "groups_full", "refused_full", "retries",       "dissolved",
     "nf_events",   "nf_leaves",   "welcome_kept", "activity_mean", "cost"};
 
+const char *const wx__live_metrics[WX_LIVE_METRICS] = {
+    "online",         "peak_online", "viewers",        "live_purchases",
+    "live_revenue",   "follows",     "replay_viewers", "replay_purchases",
+    "replay_revenue", "new_people"};
+
 static uint32_t unit_metrics(const wx_module *mod) {
   switch (mod->units.type) {
     case WX_UNITS_STAFF: return WX_STAFF_METRICS;
@@ -181,6 +186,13 @@ static void add_extras(wx_layout *l, const wx_model *m) {
   for (int k = 0; k < WX_TOTAL_METRICS; k++)
     add(l, WX_SCOPE_TOTAL, 0, total_metrics[k]);
   if (wx__model_has_margin(m)) add(l, WX_SCOPE_TOTAL, 0, "gross_profit");
+  l->live_base = l->n_cols;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    if (!m->touchpoints[i].live) continue;
+    l->n_live++;
+    for (int k = 0; k < WX_LIVE_METRICS; k++)
+      add(l, WX_SCOPE_TOUCHPOINT, i, wx__live_metrics[k]);
+  }
 }
 
 int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon) {
@@ -190,8 +202,8 @@ int wx__layout_shape(wx_layout *l, const wx_model *m, double horizon) {
   l->sample_dt = run_dt(m, l->horizon);
   size_t n = (size_t)m->n_modules * WX_MODULE_METRICS + m->n_flows +
              m->n_outcomes + m->n_sources +
-             (size_t)m->n_touchpoints * WX_TP_METRICS + 3 * m->n_sources +
-             2 * m->n_outcomes + WX_TOTAL_METRICS + 1 +
+             (size_t)m->n_touchpoints * (WX_TP_METRICS + WX_LIVE_METRICS) +
+             3 * m->n_sources + 2 * m->n_outcomes + WX_TOTAL_METRICS + 1 +
              4 * ((size_t)m->n_touchpoints + m->n_sources) +
              2 * ((size_t)m->n_modules + m->n_touchpoints);
   for (uint32_t i = 0; i < m->n_modules; i++) n += unit_metrics(&m->modules[i]);

@@ -87,13 +87,36 @@ enum {
   WX_TOTAL_METRICS
 };
 
+/* Live streams (model.h wx_live): every touchpoint with a session gets
+ * WX_LIVE_METRICS columns after all others, the j-th such touchpoint's
+ * from live_base + j * WX_LIVE_METRICS.  online (viewers watching) and
+ * peak_online (its largest value so far) are levels; the rest cumulative:
+ * viewers who arrived, live-shop purchases and their revenue, follows by
+ * recommended viewers, replay viewers, replay purchases and revenue, and
+ * recommended viewers who became people (counted at the stream's start). */
+enum {
+  WX_LIVE_ONLINE,
+  WX_LIVE_PEAK,
+  WX_LIVE_VIEWERS,
+  WX_LIVE_PURCHASES,
+  WX_LIVE_REVENUE,
+  WX_LIVE_FOLLOWS,
+  WX_LIVE_REPLAY_VIEWERS,
+  WX_LIVE_REPLAY_PURCHASES,
+  WX_LIVE_REPLAY_REVENUE,
+  WX_LIVE_NEW_PEOPLE,
+  WX_LIVE_METRICS
+};
+extern const char *const wx__live_metrics[WX_LIVE_METRICS];
+
 typedef struct {
   uint32_t n_cols;
   wx_column *cols;
   uint32_t module_base, flow_base, outcome_base, source_base;
   uint32_t *unit_col; /* per module: first units column, or WX_NONE */
   uint32_t touch_base, customers_base, revenue_base, total_base;
-  uint32_t n_economic; /* economic outcomes */
+  uint32_t n_economic;        /* economic outcomes */
+  uint32_t live_base, n_live; /* live-stream touchpoints' columns */
   /* Attribution: per module, then per touchpoint, the first of two columns
    * (purchases, revenue) of economic outcomes reached by flows out of that
    * module or responses to that touchpoint; WX_NONE where there are none.

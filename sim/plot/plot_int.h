@@ -106,6 +106,9 @@ double wx__pseries_at(const wx__pseries *s, int q, double t);
 /* The charts, one function each: WX_OK also when skipped. */
 int wx__plot_fans(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_stacked(wx__plot_ctx *ctx, const wx__plot_results *r);
+/* Viewers online through each live stream's first stream (plot_live.c);
+ * drawn with the fans. */
+int wx__plot_live(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_funnel(wx__plot_ctx *ctx);
 int wx__plot_constraints(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_compare(wx__plot_ctx *ctx);

@@ -87,7 +87,8 @@ int wx__plot_fans(wx__plot_ctx *ctx, const wx__plot_results *r) {
   }
   if (n == 0) wx__plot_skip(ctx, "fan charts", "no modules in entities.csv");
   free(rows);
-  return rc;
+  int live = wx__plot_live(ctx, r);
+  return rc == WX_OK ? live : rc;
 }
 
 static int write_stacked_data(wx__plot_ctx *ctx, const wx__plot_results *r,

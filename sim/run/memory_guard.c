@@ -86,6 +86,27 @@ static void name_units(const wx_model *m, const wx_memory_drivers *dr,
            dr->units, dr->module_units, mod->name, key, key);
 }
 
+/* The live stream whose recommended viewers weigh most (the agent holds
+ * two 32-byte timeline points per viewer, agent_memory.c), when they
+ * outweigh the people (tens of bytes each); 0 when none does. */
+static int name_live(const wx_model *m, const wx_memory_drivers *dr, char *buf,
+                     size_t size, wx_pos *pos) {
+  uint32_t best = WX_NONE;
+  double most = 0;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_live *lv = m->touchpoints[i].live;
+    if (lv && lv->views != WX_NONE && m->params[lv->views].value > most)
+      most = m->params[lv->views].value, best = lv->views;
+  }
+  if (best == WX_NONE || !(most * 128 > dr->people * 32)) return 0;
+  *pos = m->params[best].pos;
+  snprintf(buf, size,
+           "%.3g viewers per live stream at `%s` (each held for the "
+           "stream's timeline); use fewer (a smaller `%s`)",
+           most, m->params[best].path, m->params[best].path);
+  return 1;
+}
+
 /* The engine dominates: blame its largest driver; else the series grid. */
 static void name_cause(const wx_model *m, const wx_memory_plan *p, char *buf,
                        size_t size, wx_pos *pos) {
@@ -93,6 +114,7 @@ static void name_cause(const wx_model *m, const wx_memory_plan *p, char *buf,
   wx__memory_drivers(m, p->horizon, &dr);
   *pos = (wx_pos){0, 0};
   if (p->engine_bytes * p->threads >= p->series_bytes + p->accum_bytes) {
+    if (name_live(m, &dr, buf, size, pos)) return;
     if (dr.units_module != WX_NONE && dr.units * 4 > dr.people)
       name_units(m, &dr, buf, size, pos);
     else if (dr.source != WX_NONE)

@@ -164,6 +164,31 @@ static void add_economics(wx_kpi_set *k, const wx_model *m,
   add_margin(k, l);
 }
 
+/* Live streams: the peak of viewers online at once, the viewers and the
+ * live shop's purchases and revenue (and the replay's viewers). */
+static void add_live(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
+  static const struct {
+    const char *name, *unit;
+    int metric;
+  } kpis[] = {{"peak_online", "people", WX_LIVE_PEAK},
+              {"viewers", "people", WX_LIVE_VIEWERS},
+              {"live_purchases", "count", WX_LIVE_PURCHASES},
+              {"live_revenue", "CNY", WX_LIVE_REVENUE},
+              {"replay_viewers", "people", WX_LIVE_REPLAY_VIEWERS}};
+  for (uint32_t i = 0, j = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    if (!tp->live) continue;
+    uint32_t base = l->live_base + j++ * WX_LIVE_METRICS;
+    for (size_t q = 0; q < sizeof kpis / sizeof *kpis; q++) {
+      if (kpis[q].metric == WX_LIVE_REPLAY_VIEWERS && !tp->live->replay)
+        continue;
+      wx_kpi_def *d =
+          add(k, kpis[q].unit, WX_REDUCE_LAST, base + (uint32_t)kpis[q].metric);
+      snprintf(d->name, sizeof d->name, "%s.%s", kpis[q].name, tp->name);
+    }
+  }
+}
+
 /* Whether the series counts every person created: a recommend viewer
  * becomes one person whichever of its responses it takes, and the series
  * counts responses (flow "fired"), so with several responses it does not. */
@@ -192,6 +217,8 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
     if (tp->views != WX_NONE && tp->n_rec == 1)
       c[n++] = l->flow_base + tp->rec[0];
   }
+  for (uint32_t j = 0; j < l->n_live; j++)
+    c[n++] = l->live_base + j * WX_LIVE_METRICS + WX_LIVE_NEW_PEOPLE;
   wx_kpi_def *d = add(k, "people", WX_REDUCE_SUM_LIST, 0);
   d->n_cols = n;
   snprintf(d->name, sizeof d->name, "people_new");
@@ -199,10 +226,10 @@ static void add_people_new(wx_kpi_set *k, const wx_model *m,
 
 int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   uint32_t cap = 1 + 8 * m->n_modules + m->n_outcomes + 2 * m->n_targets + 15 +
-                 3 * (m->n_touchpoints + m->n_sources);
+                 3 * (m->n_touchpoints + m->n_sources) + 5 * m->n_touchpoints;
   *k = (wx_kpi_set){0};
   k->defs = calloc(cap, sizeof *k->defs);
-  k->list = malloc((2 * (size_t)m->n_sources + 2 * m->n_touchpoints + 1) *
+  k->list = malloc((2 * (size_t)m->n_sources + 3 * m->n_touchpoints + 1) *
                    sizeof *k->list);
   if (!k->defs || !k->list) {
     wx__kpis_free(k);
@@ -229,6 +256,7 @@ int wx__kpis_init(wx_kpi_set *k, const wx_model *m, const wx_layout *l) {
   for (uint32_t i = 0; i < m->n_targets; i++) add_target(k, l, &m->targets[i]);
   add_economics(k, m, l);
   add_referrals(k, m, l);
+  add_live(k, m, l);
   add_people_new(k, m, l);
   return WX_OK;
 }

@@ -35,8 +35,9 @@ enum {
   WX_EV_REPEAT = 0xFFFBu,   /* person = slot, epoch = outcome */
   WX_EV_ADS = 0xFFFCu,      /* person = source */
   WX_EV_CAMPAIGN = 0xFFFDu, /* person = source */
-  /* 0xFFFE is free. */
-  WX_EV_SOURCE = 0xFFFFu /* an arrival; person = source index */
+  WX_EV_LIVE = 0xFFFEu,     /* live streams (live.h): tag = rank * 4 + what;
+                           person = rank (a stream) or the slot */
+  WX_EV_SOURCE = 0xFFFFu    /* an arrival; person = source index */
 };
 
 struct wx_engine {

@@ -28,6 +28,7 @@ enum {
   WX_MECH_TOUCH,   /* agent_touch.c: touchpoints, Moments */
   WX_MECH_FISSION, /* agent_fission.c: referral fission */
   WX_MECH_ECON,    /* agent_econ.c: ads, campaigns, order values, costs */
+  WX_MECH_LIVE,    /* agent_live.c: live streams */
   WX_MECH_COUNT
 };
 
@@ -118,7 +119,7 @@ typedef struct {
 
 /* The mechanics, one per file (agent_table.c lists them by slot). */
 extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome, wx__mech_touch,
-    wx__mech_fission, wx__mech_econ;
+    wx__mech_fission, wx__mech_econ, wx__mech_live;
 
 /* agent_table.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */

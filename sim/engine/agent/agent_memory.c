@@ -12,6 +12,7 @@
  *   group open at t = 0, no members               49.8 bytes
  *   staff account, no friends                     29.5 bytes
  *   person in a group (16-byte record + list)     20.1 bytes
+ *   viewer of a live stream (two timeline points) 126.7 bytes
  * An event costs twice its 24 bytes when its time bucket is heapified
  * (queue.c: the chunk it waited in and the heap both hold it); units keep
  * 34 bytes of arrays that grow by doubling.  The person table grows by
@@ -48,6 +49,26 @@ static double events_per_person(const wx_model *m) {
   return most;
 }
 
+/* A live stream's timeline (live.h): two 32-byte points per viewer and one
+ * per replay viewer, at most twice that held (the array doubles); every
+ * person counted as a member.  bench_memory's live probe (1e6 and 3e6
+ * recommended viewers of one stream) measured 126.7 bytes per viewer
+ * against these 128. */
+static double live_bytes(const wx_model *m, double people) {
+  double bytes = 0;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    const wx_live *lv = tp->live;
+    if (!lv) continue;
+#define PV(k) ((k) == WX_NONE ? 0 : m->params[k].value)
+    double viewers = people * PV(tp->reach) + PV(lv->views);
+    double replay = people * PV(lv->replay_reach) + PV(lv->replay_views);
+#undef PV
+    bytes += 2 * 32.0 * (2 * viewers + replay);
+  }
+  return bytes;
+}
+
 double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
   wx_memory_drivers dr;
   wx__memory_drivers(m, l->horizon, &dr);
@@ -59,5 +80,6 @@ double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (m->modules[i].units.type != WX_UNITS_NONE)
       bytes += people * BYTES_PER_FRIEND;
+  bytes += live_bytes(m, people);
   return bytes + (double)l->n_cols * sizeof(double) + FIXED_BYTES;
 }

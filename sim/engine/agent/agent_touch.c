@@ -130,6 +130,7 @@ static int touch_event(wx_engine *e, const wx_event *ev) {
 
 static int touch_start(wx_engine *e) {
   for (uint32_t i = 0; i < e->m->n_touchpoints; i++) {
+    if (e->m->touchpoints[i].live) continue; /* a stream: agent_live.c */
     int rc = touch_next(e, i, -INFINITY);
     if (rc != WX_OK) return rc;
   }
@@ -223,3 +224,7 @@ const wx_agent_mechanic wx__mech_touch = {
     .events = {WX_EV_TOUCH, WX_EV_REC},
     .bytes = touch_bytes,
 };
+
+double wx__touch_pulse(const wx_engine *e, const wx_touchpoint *tp, double t) {
+  return pulse(e, tp, t);
+}

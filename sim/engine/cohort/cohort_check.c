@@ -15,6 +15,14 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
   for (uint32_t i = 0; i < m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
+    if (tp->live) {
+      rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                    "touchpoint '%s': live streams (session: viewers online, "
+                    "live shop, replay) are not modelled by the cohort "
+                    "engine" HINT,
+                    tp->name);
+      continue;
+    }
     rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
                   "touchpoint '%s': touchpoints (reach, responses, Moments, "
                   "fission) are not modelled by the cohort engine yet" HINT,
