@@ -103,6 +103,22 @@ void wx__pseries_free(wx__pseries *s);
 /* The value of s's column q at time t, or NaN when s has no such time. */
 double wx__pseries_at(const wx__pseries *s, int q, double t);
 
+/* levels.csv (caps and targets, plot_levels.c); csv NULL when missing. */
+typedef struct wx__plot_levels {
+  wx_csv *csv;
+  long col[7];
+} wx__plot_levels;
+int wx__plot_levels_load(wx__plot_ctx *ctx, wx__plot_levels *lv);
+void wx__plot_levels_free(wx__plot_levels *lv);
+/* The fan.gp variables of module `name`'s lines on `metric` (nlines,
+ * nnotes and their arrays), given the fan's top (largest p95) and the
+ * horizon: a line above WX_LEVEL_ROOM x top becomes a note. */
+int wx__plot_levels_vars(wx__plot_ctx *ctx, const wx__plot_levels *lv,
+                         const char *name, const char *metric, double top,
+                         double horizon, wx__sbuf *v);
+/* A number with thousands separators ("50,000"). */
+void wx__plot_grouped(char out[48], double v);
+
 /* The charts, one function each: WX_OK also when skipped. */
 int wx__plot_fans(wx__plot_ctx *ctx, const wx__plot_results *r);
 int wx__plot_stacked(wx__plot_ctx *ctx, const wx__plot_results *r);
