@@ -62,6 +62,11 @@ void wx__plot_safe_name(char *out, size_t size, const char *name);
 /* "<deck title> · <what>" or just <what>. */
 void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
                     size_t size);
+/* Columns a UTF-8 text takes (CJK characters are two). */
+size_t wx__plot_width(const char *s);
+/* Copies s into out, cut to `columns` display columns (>= 2) with an
+ * ellipsis when longer, never inside a UTF-8 character. */
+void wx__plot_fit(char *out, size_t size, const char *s, size_t columns);
 /* Writes a label into a tab-separated data file (tabs, newlines and double
  * quotes would break gnuplot's parsing, so they are replaced). */
 void wx__plot_put_label(FILE *f, const char *s);
