@@ -48,12 +48,13 @@ static int festival(wx_sctx *c, const wx_node *p, const wx_node *fn,
                     const char *path, double days, uint32_t x, int on,
                     wx__pulse_list *l) {
   const char *name;
-  if (!wx__get_scalar(c, fn, path, "a festival name", &name)) return 0;
+  char sub[320];
+  wx__subpath(sub, sizeof sub, path, "festival");
+  if (!wx__get_scalar(c, fn, sub, "a festival name", &name)) return 0;
   const wx_festival *f = wx__festival_find(name);
-  if (!f) return unknown_festival(c, fn, path, name);
+  if (!f) return unknown_festival(c, fn, sub, name);
   double year = 0;
   const wx_node *yn = wx__node_get(p, "year");
-  char sub[320];
   wx__subpath(sub, sizeof sub, path, "year");
   if (yn && !wx__get_qty(c, yn, WX_Q_COUNT, sub, &year)) return 0;
   int first = WX_FESTIVAL_FIRST_YEAR;
@@ -119,10 +120,7 @@ static int one_pulse(wx_sctx *c, const wx_node *p, const char *path,
   wx__subpath(sub, sizeof sub, path, "x");
   uint32_t xi = x ? wx__param(c, x, WX_Q_NONNEG, sub, 1) : WX_NONE;
   if (!x || xi == WX_NONE || !ok) return 0;
-  if (f) {
-    wx__subpath(sub, sizeof sub, path, "festival");
-    return festival(c, p, f, sub, days, xi, on, l);
-  }
+  if (f) return festival(c, p, f, path, days, xi, on, l);
   wx__subpath(sub, sizeof sub, path, "date");
   if (!wx__get_time(c, d, sub, &day)) return 0;
   return add_span(c, l, floor(day), days > 0 ? days : 1, xi, on, d);

@@ -23,7 +23,7 @@ typedef struct {
   unsigned days; /* usual span from the date, >= 1 */
 } wx_festival;
 
-/* The table, in calendar order; *n its length. */
+/* The table, about in calendar order; *n its length. */
 const wx_festival *wx__festivals(size_t *n);
 /* The festival called name, or NULL. */
 const wx_festival *wx__festival_find(const char *name);
