@@ -237,22 +237,22 @@ static int posts_on(const wx_sctx *c, const wx_touchpoint *t, double d) {
 }
 
 /* One warning per pulse written in the file: that none of its days is in
- * the run, or (touchpoint t, when not NULL) the days in the run on which
- * t does not post. */
+ * the run, or (touchpoint t, when not NULL) that t posts on none of its
+ * days in the run (a festival's week with a weekly post is fine). */
 static void warn_idle(wx_sctx *c, const wx__pulse_list *l, const char *path,
                       const wx_touchpoint *t) {
   for (size_t i = 0; i < l->n; i++) {
     int seen = 0;
     for (size_t j = 0; j < i && !seen; j++) seen = l->v[j].n == l->v[i].n;
     if (seen) continue;
-    size_t in_run = 0, idle = 0;
-    double first_idle = 0;
+    size_t in_run = 0, posting = 0;
+    double first = 0;
     for (size_t j = i; j < l->n; j++) {
       if (l->v[j].n != l->v[i].n) continue;
       for (double d = l->v[j].from; d < l->v[j].from + l->v[j].days; d++) {
         if (d >= c->m->horizon) break;
-        in_run++;
-        if (t && !posts_on(c, t, d) && !idle++) first_idle = d;
+        if (!in_run++) first = d;
+        posting += (size_t)(t && posts_on(c, t, d));
       }
     }
     char a[16], b[16];
@@ -263,13 +263,13 @@ static void warn_idle(wx_sctx *c, const wx__pulse_list *l, const char *path,
                 "`%s`: this pulse falls outside the run (%s to "
                 "%s) and changes nothing",
                 path, a, b);
-    else if (idle) {
-      day_text(a, c->m->start_day + (int32_t)first_idle);
+    else if (t && !posting) {
+      day_text(a, c->m->start_day + (int32_t)first);
       wx__swarn(c, l->v[i].n,
                 "`%s`: touchpoint `%s` does not post on %s%s; "
                 "a pulse changes only the days it posts",
                 path, t->name, a,
-                idle > 1 ? " and other days of this pulse" : "");
+                in_run > 1 ? " nor on the other days of this pulse" : "");
     }
   }
 }
