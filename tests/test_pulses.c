@@ -152,14 +152,17 @@ static const wx_error *warning_with(const wx_diags *d, const char *text) {
   return NULL;
 }
 
-/* A pulse on a day the touchpoint does not post (after its `until`) and
- * one outside the run are warned of, at the pulse; the scenario loads. */
+/* A pulse on a day the touchpoint does not post (after its `until`), one
+ * of several days none of which has a post, and one outside the run are
+ * warned of, at the pulse; the scenario loads. */
 static void idle_pulses_are_warned_of(void **st) {
   (void)st;
   const char *text = TOUCH
       "      - {date: 2026-02-25, x: 3}\n"
       "      - {festival: double_11, x: 3}\n"
-      "      - {date: 2026-02-12, x: 3}\n";
+      "      - {date: 2026-02-12, x: 3}\n"
+      "      - {date: 2026-02-22, x: 2, days: 3}\n"
+      "      - {date: 2026-02-18, x: 2, days: 5}\n";
   wx_diags *d = wx_diags_alloc(16);
   wx_model *m = NULL;
   assert_int_equal(wx_model_load_buffer("t.yaml", text, strlen(text), &m, d),
@@ -171,6 +174,11 @@ static void idle_pulses_are_warned_of(void **st) {
   assert_non_null(e);
   assert_int_equal(e->line, 18);
   assert_null(warning_with(d, "2026-02-12"));
+  /* days 12-14: no post on any; days 8-12 include the posts of 8 and 9 */
+  e = warning_with(d, "does not post on 2026-02-22 nor on the other days");
+  assert_non_null(e);
+  assert_int_equal(e->line, 20);
+  assert_null(warning_with(d, "2026-02-18"));
   wx_model_free(m);
   wx_diags_free(d);
 }
