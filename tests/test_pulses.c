@@ -125,6 +125,8 @@ static void bad_pulses_are_positioned_errors(void **st) {
            "      - {date: 2026-02-13, x: 2}\n",
            src);
   wxt_load_fails(text, WX_ESCENARIO, 13, 16, "overlaps another");
+  snprintf(text, sizeof text, "%s      - {date: 1d, x: 2, days: 1e9}\n", src);
+  wxt_load_fails(text, WX_ESCENARIO, 12, 32, "lasts 1 to 366 days");
   snprintf(text, sizeof text, "%s      - {x: 2}\n", src);
   wxt_load_fails(text, WX_ESCENARIO, 12, 9, "exactly one of `date`");
   snprintf(text, sizeof text, "%s      - {date: 1d, x: 2, on: responses}\n",

@@ -431,7 +431,7 @@ static const wx_key_info keys[] = {
      "`festival: spring_festival`", 0},
     {"pulse", "year", "year", "both", "2026, 2027",
      "with festival: that year's date only", "`year: 2026`", 0},
-    {"pulse", "days", "count", "1 (a festival: its span)", ">= 1",
+    {"pulse", "days", "count", "1 (a festival: its span)", "1 to 366",
      "days the pulse lasts from its date", "`days: 3`", 0},
     {"pulse", "x", "number", "", ">= 0",
      "multiplier of the reach, the response p or the arrival rate on those "

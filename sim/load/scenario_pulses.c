@@ -16,6 +16,9 @@
 #include "scenario.h"
 #include "scenario_pulses.h"
 
+/* A longer "pulse" is a schedule step (and would cost a record a day). */
+#define WX_PULSE_DAYS_MAX 366
+
 static int add_span(wx_sctx *c, wx__pulse_list *l, double from, double days,
                     uint32_t x, int on, const wx_node *n) {
   if (from + days <= 0) return 1; /* before the start: nothing to do */
@@ -113,8 +116,10 @@ static int one_pulse(wx_sctx *c, const wx_node *p, const char *path,
   double days = 0, day = 0;
   int on, ok = pulse_on(c, p, path, allow_on, &on);
   wx__subpath(sub, sizeof sub, path, "days");
-  if (dn && wx__get_qty(c, dn, WX_Q_COUNT, sub, &days) && !(days >= 1)) {
-    wx__serr(c, dn, "`%s`: a pulse lasts at least 1 day", sub);
+  if (dn && wx__get_qty(c, dn, WX_Q_COUNT, sub, &days) &&
+      !(days >= 1 && days <= WX_PULSE_DAYS_MAX)) {
+    wx__serr(c, dn, "`%s`: a pulse lasts 1 to %d days, got %g", sub,
+             WX_PULSE_DAYS_MAX, days);
     ok = 0;
   }
   wx__subpath(sub, sizeof sub, path, "x");
