@@ -54,8 +54,8 @@ static wx_model *build(double arrivals) {
   flow(m, WX_FLOW_JOIN, gr, sh, WX_TARGET_MODULE, 0.1, 3);
   flow(m, WX_FLOW_CHURN, sh, 0, WX_TARGET_NONE, 0.75, 3);
   flow(m, WX_FLOW_MOVE, sh, buy, WX_TARGET_OUTCOME, 0.15, 1);
-  wx_rate_step step = {0,
-                       wx__model_add_param(m, arrivals / 90, "rate", nowhere)};
+  wx_rate_step step = {
+      .rate = wx__model_add_param(m, arrivals / 90, "rate", nowhere)};
   wx_source s = {.name = "organic",
                  .kind = WX_SOURCE_POISSON,
                  .to = oa,

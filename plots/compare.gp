@@ -19,7 +19,8 @@ if (!exists("nvariants")) { stats datafile skip 1 using 1 nooutput; nvariants = 
 set title title
 set xlabel xlabel
 set ylabel ylabel
-set key top left
+# Many variants: the key beside the chart, one name a line, off the data.
+if (nvariants >= 8) { set key outside right top vertical maxrows 20; set rmargin at screen 0.78 } else { set key top left }
 set yrange [0:*]
 set xrange [*:*] noextend
 

@@ -118,6 +118,10 @@ static int scenario(const char *dir, const char *name) {
   assert_non_null(d);
   if (wx_model_load(path, &m, d) != WX_OK)
     fail_msg("%s: %s", name, wx_diags_get(d, 0)->msg);
+  /* the loader's warnings are not the engine's reasons */
+  wx_diags_free(d);
+  d = wx_diags_alloc(128);
+  assert_non_null(d);
   int rc = wx__cohort_check(m, d);
   if (rc == WX_OK)
     kpis_agree(name, m);
@@ -130,13 +134,11 @@ static int scenario(const char *dir, const char *name) {
 
 static void shipped_scenarios(void **state) {
   (void)state;
-  const char *names[] = {"article_decline", "b2b",
-                         "baby_vote",       "ecommerce",
-                         "education",       "live_stream",
-                         "paths",           "personal_vs_wecom",
-                         "quickstart",      "referral_money",
-                         "retail",          "wechat_matrix",
-                         "wecom_moments"};
+  const char *names[] = {
+      "article_decline",   "b2b",          "baby_vote",      "ecommerce",
+      "education",         "festivals",    "live_stream",    "paths",
+      "personal_vs_wecom", "quickstart",   "referral_money", "retail",
+      "wechat_matrix",     "wecom_moments"};
   int ran = 0;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     ran += scenario("scenarios", names[i]);

@@ -35,7 +35,9 @@ static const wx_section_info sections[] = {
     {"schedule", "Touchpoint schedule",
      "`touchpoints: {NAME: {schedule: "
      "{...}}}`"},
-    {"pulse", "Pulses", "`touchpoints: {NAME: {pulses: [{...}, ...]}}`"},
+    {"pulse", "Pulses",
+     "`touchpoints: {NAME: {pulses: [{...}, ...]}}` and `sources: {NAME: "
+     "{pulses: [{...}, ...]}}`"},
     {"response", "Responses",
      "`touchpoints: {NAME: {responses: {RESPONSE: "
      "{...}}}}` and `recommend: {responses: {...}}`"},
@@ -274,6 +276,10 @@ static const wx_key_info keys[] = {
     {"source", "schedule", "sequence of steps", "", "first step from 0d",
      "Poisson arrivals at a piecewise-constant rate",
      "`schedule: [{from: 0d, rate: 100/d}, {from: 30d, rate: 400/d}]`", 0},
+    {"source", "pulses", "sequence of pulses", "", "see Pulses",
+     "rate and schedule sources: arrival rate multiplied by x on those days "
+     "(festivals)",
+     "`pulses: [{festival: double_11, x: 3}]`", 0},
     {"source", "enabled", "boolean", "true", "true, false",
      "false removes the source", "`enabled: false`", 0},
     {"source", "type", "ads or campaign", "from initial, rate or schedule",
@@ -331,8 +337,8 @@ static const wx_key_info keys[] = {
      "campaign: its people share and bring more (referral)",
      "`fission: {share: 20%, offspring: poisson(3), generation_delay: 1d}`", 0},
 
-    {"step", "from", "duration", "", ">= 0, strictly increasing",
-     "time from which the rate holds", "`from: 30d`", REQ},
+    {"step", "from", "duration or date", "", ">= 0, strictly increasing",
+     "time from which the rate holds", "`from: 2026-02-17`", REQ},
     {"step", "rate", "rate", "", ">= 0", "arrival rate from then on",
      "`rate: 400/d`", REQ | PRI},
 
@@ -394,8 +400,10 @@ static const wx_key_info keys[] = {
      "1.3%)",
      "0 to 1", "P(a member is reached by one post); live: attendance",
      "`reach: 1.3%`", PRI},
-    {"touchpoint", "pulses", "sequence of {date, x}", "", "",
-     "festival pulses: reach multiplied by x on those days",
+    {"touchpoint", "pulses", "sequence of pulses", "", "see Pulses",
+     "festival pulses: reach (or, with `on: responses`, each response's p) "
+     "multiplied by x on those days; a pulse on a day without a post is "
+     "warned of",
      "`pulses: [{date: 2026-02-10, x: 3}]`", 0},
     {"touchpoint", "unfollow", "probability", "0", "0 to 1",
      "fatigue: P(a reached member leaves the module) per post",
@@ -451,10 +459,23 @@ static const wx_key_info keys[] = {
      "last time of regular firings", "`until: 90d`", 0},
     {"schedule", "at", "time of day", "00:00", "hh:mm",
      "time of day of every firing", "`at: \"20:00\"`", 0},
-    {"pulse", "date", "date or duration", "", ">= 0", "the day of the pulse",
-     "`date: 2026-02-10`", REQ},
-    {"pulse", "x", "number", "", ">= 0", "reach multiplier on that day",
+    {"pulse", "date", "date or duration", "", ">= 0; or give `festival`",
+     "the first day of the pulse", "`date: 2026-02-10`", 0},
+    {"pulse", "festival", "festival name", "", "see Festival calendar",
+     "every date of a shipped festival (2026 and 2027) in the run",
+     "`festival: spring_festival`", 0},
+    {"pulse", "year", "year", "both", "2026, 2027",
+     "with festival: that year's date only", "`year: 2026`", 0},
+    {"pulse", "days", "count", "1 (a festival: its span)", "1 to 366",
+     "days the pulse lasts from its date", "`days: 3`", 0},
+    {"pulse", "x", "number", "", ">= 0",
+     "multiplier of the reach, the response p or the arrival rate on those "
+     "days",
      "`x: 3`", REQ | PRI},
+    {"pulse", "on", "reach or responses", "reach", "reach, responses",
+     "touchpoints: what the pulse multiplies (responses: each response's p "
+     "for members reached that day, at most 1)",
+     "`on: responses`", 0},
     {"response", "to", "module or outcome name", "", "a module or an outcome",
      "where the response leads", "`to: sdr`", REQ},
     {"response", "type", "join or move", "join", "join, move",

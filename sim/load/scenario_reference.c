@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kinds.h"
+#include "festivals.h"
 #include "scenario.h"
 
 static const char *const intro =
@@ -332,6 +333,32 @@ static int kinds_table(FILE *out) {
   return rc < 0 ? WX_EIO : (fputs("\n", out) < 0 ? WX_EIO : WX_OK);
 }
 
+/* The shipped calendar (festivals.c) that pulses name. */
+static int festivals_table(FILE *out) {
+  int rc = fputs(
+      "## Festival calendar\n\n"
+      "A pulse's `festival` stands for each of its dates below that falls in "
+      "the run\n"
+      "(`year` keeps one); it lasts `days` from the date (default: the span "
+      "below).\n"
+      "A source's pulse multiplies its arrival rate, a touchpoint's its reach "
+      "or, with\n"
+      "`on: responses`, the probability of each response of the members it "
+      "reaches\n"
+      "that day; pulses of one source may not overlap.  Lunar festivals are "
+      "given\n"
+      "by their Gregorian dates.\n\n"
+      "| festival | name | 2026 | 2027 | days |\n|---|---|---|---|---|\n",
+      out);
+  size_t n;
+  const wx_festival *f = wx__festivals(&n);
+  for (size_t i = 0; rc >= 0 && i < n; i++)
+    rc = fprintf(out, "| `%s` | %s | %02u-%02u | %02u-%02u | %u |\n", f[i].name,
+                 f[i].label, f[i].mmdd[0] / 100, f[i].mmdd[0] % 100,
+                 f[i].mmdd[1] / 100, f[i].mmdd[1] % 100, f[i].days);
+  return rc < 0 ? WX_EIO : (fputs("\n", out) < 0 ? WX_EIO : WX_OK);
+}
+
 static int section_table(FILE *out, const wx_section_info *s) {
   size_t n;
   const wx_key_info *keys = wx__keys(&n);
@@ -361,6 +388,7 @@ int wx__scenario_reference_md(FILE *out) {
   for (size_t i = 0; i < n; i++)
     if (section_table(out, &s[i]) != WX_OK) return WX_EIO;
   if (kinds_table(out) != WX_OK) return WX_EIO;
+  if (festivals_table(out) != WX_OK) return WX_EIO;
   if (fputs(delays, out) < 0 || fputs(touchpoints, out) < 0 ||
       fputs(money, out) < 0 || fputs(priors, out) < 0 || fputs(errors, out) < 0)
     return WX_EIO;

@@ -1,6 +1,7 @@
 /*
  * `sources:`: an initial population, a constant Poisson rate, or a
- * piecewise-constant schedule of rates.
+ * piecewise-constant schedule of rates (steps `from` a duration or a
+ * date), either with festival pulses (scenario_pulses.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,16 +9,19 @@
 
 #include "quantity.h"
 #include "scenario.h"
+#include "scenario_pulses.h"
 
 static int step_ok(wx_sctx *c, const wx_node *step, const char *path, size_t i,
                    double prev, double *from) {
   const wx_node *fn = wx__node_get(step, "from");
-  if (!fn || !wx__get_qty(c, fn, WX_Q_DURATION, path, from)) return 0;
+  char sub[260];
+  wx__subpath(sub, sizeof sub, path, "from");
+  if (!fn || !wx__get_time(c, fn, sub, from)) return 0;
   if (i == 0 && *from != 0) {
     char a[32];
     wx__serr(c, fn,
-             "`%s`: the first step of a schedule must start at 0d, "
-             "got %s",
+             "`%s`: the first step of a schedule must start at 0d (the "
+             "start date), got %s",
              path, wx__fmt_duration(a, *from));
     return 0;
   }
@@ -135,6 +139,27 @@ static int plain_only(wx_sctx *c, const wx_node *src, const char *path) {
   return ok;
 }
 
+/* `pulses:` multiply the arrival rate of a rate or schedule source. */
+static int source_pulses(wx_sctx *c, const wx_node *src, const char *path,
+                         wx_source *s) {
+  const wx_node *n = wx__node_get(src, "pulses");
+  if (!n) return 1;
+  char sub[200];
+  wx__subpath(sub, sizeof sub, path, "pulses");
+  if (s->kind != WX_SOURCE_POISSON) {
+    wx__serr(c, wx__node_key(src, "pulses"),
+             "`%s`: pulses multiply an arrival rate: give the source `rate` "
+             "or `schedule` (ads and campaigns have `from`/`until` or `at`)",
+             sub);
+    return 0;
+  }
+  wx__pulse_list l;
+  int ok = wx__pulses_parse(c, n, sub, 0, &l);
+  if (ok) ok = wx__pulses_apply_source(c, &l, sub, s);
+  wx__pulses_free(&l);
+  return ok;
+}
+
 static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
   char path[160], where[160];
   snprintf(path, sizeof path, "sources.%s", key->str);
@@ -167,6 +192,7 @@ static void add_source(wx_sctx *c, const wx_node *key, const wx_node *src) {
   else
     ok &= plain_only(c, src, path) && one_form(c, src, key) &&
           compile_body(c, src, path, &s);
+  if (ok) ok = source_pulses(c, src, path, &s);
   if (ok) wx__sc_add_source(c, &s);
   if (!ok || c->nomem) {
     free(s.fission.delay.edges);

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "kinds.h"
 #include "scenario.h"
+#include "scenario_pulses.h"
 #include "scenario_roster.h"
 
 static int time_of_day(wx_sctx *c, const wx_node *n, const char *path,
@@ -133,37 +134,10 @@ static int schedule(wx_sctx *c, const wx_node *n, const char *path,
 
 static int pulses(wx_sctx *c, const wx_node *n, const char *path,
                   wx_touchpoint *t) {
-  if (n->type != WX_NODE_SEQ) {
-    wx__serr(c, n, "`%s`: expected a list such as [{date: 2026-02-10, x: 3}]",
-             path);
-    return 0;
-  }
-  if (!(t->pulses = calloc(n->n + 1, sizeof *t->pulses)))
-    return c->nomem = 1, 0;
-  int ok = 1;
-  for (size_t i = 0; i < n->n; i++) {
-    const wx_node *p = n->vals[i];
-    char sub[300];
-    char idx[24];
-    snprintf(idx, sizeof idx, "%zu", i);
-    wx__subpath(sub, sizeof sub, path, idx);
-    if (p->type != WX_NODE_MAP) {
-      wx__serr(c, p, "`%s`: expected {date: ..., x: ...}", sub);
-      ok = 0;
-      continue;
-    }
-    wx__check_keys(c, p, "pulse", sub);
-    const wx_node *d = wx__node_get(p, "date"), *x = wx__node_get(p, "x");
-    if (!d || !x) {
-      ok = 0;
-      continue;
-    }
-    ok &= wx__get_time(c, d, sub, &t->pulses[i].day);
-    t->pulses[i].day = floor(t->pulses[i].day);
-    wx__subpath(sub, sizeof sub, sub, "x");
-    ok &= (t->pulses[i].x = wx__param(c, x, WX_Q_NONNEG, sub, 1)) != WX_NONE;
-  }
-  t->n_pulses = (uint32_t)n->n;
+  wx__pulse_list l;
+  int ok = wx__pulses_parse(c, n, path, 1, &l);
+  if (ok) ok = wx__pulses_apply_touchpoint(c, &l, path, t);
+  wx__pulses_free(&l);
   return ok;
 }
 

@@ -225,11 +225,20 @@ typedef struct {
 } wx_fission;
 
 /* A piece of a piecewise-constant arrival rate: from `from` days on (until
- * the next step), arrivals come at params[rate] per day. */
+ * the next step), arrivals come at params[rate] per day, times
+ * params[x1 - 1] on a festival pulse's days (x1 0: no pulse; zero-filled
+ * steps have none). */
 typedef struct {
   double from;
   uint32_t rate;
+  uint32_t x1;
 } wx_rate_step;
+
+/* The arrival rate of step s under parameter values params. */
+static inline double wx__step_rate(const double *params,
+                                   const wx_rate_step *s) {
+  return params[s->rate] * (s->x1 ? params[s->x1 - 1] : 1.0);
+}
 
 typedef struct {
   char *name;
@@ -261,10 +270,13 @@ typedef struct {
   uint32_t n_dates;
 } wx_schedule;
 
-/* Reach multiplied by params[x] on day [day, day + 1). */
+/* Reach (on WX_PULSE_REACH) or each response's probability (on
+ * WX_PULSE_RESPONSES) multiplied by params[x] on day [day, day + 1). */
+enum { WX_PULSE_REACH, WX_PULSE_RESPONSES };
 typedef struct {
   double day;
   uint32_t x;
+  int on;
 } wx_pulse;
 
 /* Moments types need a staff module (agent_moments.c). */

@@ -103,6 +103,7 @@ int wx__write_manifest(const wx_run_ctx *c, const wx_results *r,
       "\"constraints.csv\"",
       f.fp);
   if (wx__funnel_written(c)) fputs(", \"funnel.csv\"", f.fp);
+  fputs(", \"levels.csv\"", f.fp);
   fputs("]\n}\n", f.fp);
   return wx__outfile_commit(&f, c->diags);
 }

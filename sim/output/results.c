@@ -114,6 +114,7 @@ static int commit_all(wx_run_ctx *c, wx_results *r, const char **doing) {
   if (rc == WX_OK)
     *doing = "writing constraints.csv", rc = wx__write_constraints(c, dir);
   if (rc == WX_OK) *doing = "writing funnel.csv", rc = wx__write_funnel(c, dir);
+  if (rc == WX_OK) *doing = "writing levels.csv", rc = wx__write_levels(c, dir);
   if (rc == WX_OK)
     *doing = "writing summary.json",
     rc = wx__write_summary_json(r, dir, c->diags);
@@ -131,7 +132,7 @@ static void roll_back(const wx_run_options *o) {
   static const char *const names[] = {
       "manifest.json",   "summary.json", "entities.csv",     "series.csv",
       "kpis.csv",        "params.csv",   "series_stats.csv", "kpi_summary.csv",
-      "constraints.csv", "funnel.csv",   "prcc.csv"};
+      "constraints.csv", "funnel.csv",   "prcc.csv",         "levels.csv"};
   if (o->resume || o->force) return;
   char path[4096];
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)

@@ -24,6 +24,9 @@ void wx__csv_field(FILE *fp, const char *s);
 /* out_constraints.c: constraints.csv from the replications' series. */
 int wx__write_constraints(const wx_run_ctx *c, const char *dir);
 
+/* out_levels.c: levels.csv, the caps and targets drawn over fan charts. */
+int wx__write_levels(const wx_run_ctx *c, const char *dir);
+
 /* out_funnel.c: funnel.csv (plot.h), when the model has a funnel stage. */
 int wx__write_funnel(const wx_run_ctx *c, const char *dir);
 /* Whether the funnel stage summing `cols` is nested in the one summing

@@ -20,7 +20,7 @@ static const char *const run_files[] = {
     "manifest.json",   "entities.csv",    "series.csv",  "series_stats.csv",
     "kpis.csv",        "kpi_summary.csv", "params.csv",  "summary.json",
     "constraints.csv", "funnel.csv",      "compare.csv", "compare.md",
-    "prcc.csv"};
+    "prcc.csv",        "levels.csv"};
 #define N_RUN_FILES (sizeof run_files / sizeof *run_files)
 
 int wx__is_temporary_name(const char *name) {

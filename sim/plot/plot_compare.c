@@ -7,6 +7,12 @@
 
 #include "plot_int.h"
 
+/* From this many variants the KPI bars lie across, names on the y axis:
+ * upright names side by side overlap, slanted ones crowd the panel. */
+#define WX_HORIZONTAL_VARIANTS 8
+/* Display columns a variant name keeps in the charts. */
+#define WX_NAME_COLUMNS        20
+
 enum { C_KPI, C_VARIANT, C_MEAN, C_LOW, C_HIGH, C_SIG, C_N };
 
 typedef struct {
@@ -98,9 +104,11 @@ static int write_overlay(wx__plot_ctx *ctx, const compare_table *t,
   fputs("time", f);
   for (size_t i = 0; i < t->nvar; i++) {
     const char *parts[3] = {" p25", "", " p75"};
+    char name[128];
+    wx__plot_fit(name, sizeof name, t->variants[i], WX_NAME_COLUMNS);
     for (int k = 0; k < 3; k++) {
       fputc('\t', f);
-      wx__plot_put_label(f, t->variants[i]);
+      wx__plot_put_label(f, name);
       fputs(parts[k], f);
     }
   }
@@ -263,8 +271,10 @@ static int kpi_block(wx__plot_ctx *ctx, const compare_table *t, const char *kpi,
         if (rc != WX_OK) return rc;
       }
       span_add(span, x);
+      char name[128];
+      wx__plot_fit(name, sizeof name, t->variants[v], WX_NAME_COLUMNS);
       fprintf(f, "%zu\t", v);
-      wx__plot_put_label(f, t->variants[v]);
+      wx__plot_put_label(f, name);
       /* no interval (one replication, or n < 2): a whisker of no length,
        * since gnuplot skips a row with a NaN in any column it uses */
       fprintf(f, "\t%.10g\t%.10g\t%.10g\t%d\n", x[0], isnan(x[1]) ? x[0] : x[1],
@@ -327,6 +337,28 @@ static const char *kpi_unit(const wx_csv *summary, const char *kpi) {
   return "";
 }
 
+/* The names' font and room of horizontal bars (kpi_bars.gp's layout: the
+ * panels share 0.72 of 1080 px in height, rows 0.12 apart; a panel's title
+ * and axis take about 90 px): a name gets at most 0.6 of its slot, so that
+ * neighbours stay apart, and the widest name sets the names' margin. */
+static void horizontal_vars(const compare_table *t, size_t nkpi, wx__sbuf *v) {
+  size_t ncol = nkpi <= 3 ? nkpi : nkpi == 4 ? 2 : 3;
+  size_t nrow = (nkpi + ncol - 1) / ncol, cols = 1;
+  double panel = (0.72 - 0.12 * (double)(nrow - 1)) / (double)nrow * 1080;
+  double font = fmin(16, floor(0.6 * (panel - 90) / (double)t->nvar));
+  if (font < 6) font = 6;
+  for (size_t i = 0; i < t->nvar; i++) {
+    char name[128];
+    wx__plot_fit(name, sizeof name, t->variants[i], WX_NAME_COLUMNS);
+    size_t w = wx__plot_width(name);
+    if (w > cols) cols = w;
+  }
+  wx__sb_printf(v, "horizontal = 1\nnvariants = %zu\nname_font = %g\n", t->nvar,
+                font);
+  wx__sb_printf(v, "name_space = %.4f\n",
+                ((double)cols * 0.9 * font + 20) / 1920);
+}
+
 static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
                      const wx_csv *summary, const char *path, const char *keep,
                      size_t n_keep, const kpi_span *spans, wx__sbuf *v) {
@@ -343,6 +375,7 @@ static void kpi_vars(wx__plot_ctx *ctx, const compare_table *t,
   size_t chars = 0;
   for (size_t i = 0; i < t->nvar; i++) chars += strlen(t->variants[i]) + 1;
   wx__sb_printf(v, "slant_names = %d\n", t->nvar >= 5 || chars > 40);
+  if (t->nvar >= WX_HORIZONTAL_VARIANTS) horizontal_vars(t, n_keep, v);
   for (size_t k = 0, j = 0; k < t->nkpi; k++) {
     if (!keep[k]) continue;
     const char *unit = kpi_unit(summary, t->kpis[k]);

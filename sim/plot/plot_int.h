@@ -62,6 +62,11 @@ void wx__plot_safe_name(char *out, size_t size, const char *name);
 /* "<deck title> · <what>" or just <what>. */
 void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
                     size_t size);
+/* Columns a UTF-8 text takes (CJK characters are two). */
+size_t wx__plot_width(const char *s);
+/* Copies s into out, cut to `columns` display columns (>= 2) with an
+ * ellipsis when longer, never inside a UTF-8 character. */
+void wx__plot_fit(char *out, size_t size, const char *s, size_t columns);
 /* Writes a label into a tab-separated data file (tabs, newlines and double
  * quotes would break gnuplot's parsing, so they are replaced). */
 void wx__plot_put_label(FILE *f, const char *s);
@@ -102,6 +107,22 @@ int wx__plot_series(wx__plot_ctx *ctx, const wx__plot_results *r,
 void wx__pseries_free(wx__pseries *s);
 /* The value of s's column q at time t, or NaN when s has no such time. */
 double wx__pseries_at(const wx__pseries *s, int q, double t);
+
+/* levels.csv (caps and targets, plot_levels.c); csv NULL when missing. */
+typedef struct wx__plot_levels {
+  wx_csv *csv;
+  long col[7];
+} wx__plot_levels;
+int wx__plot_levels_load(wx__plot_ctx *ctx, wx__plot_levels *lv);
+void wx__plot_levels_free(wx__plot_levels *lv);
+/* The fan.gp variables of module `name`'s lines on `metric` (nlines,
+ * nnotes and their arrays), given the fan's top (largest p95) and the
+ * horizon: a line above WX_LEVEL_ROOM x top becomes a note. */
+int wx__plot_levels_vars(wx__plot_ctx *ctx, const wx__plot_levels *lv,
+                         const char *name, const char *metric, double top,
+                         double horizon, wx__sbuf *v);
+/* A number with thousands separators ("50,000"). */
+void wx__plot_grouped(char out[48], double v);
 
 /* The charts, one function each: WX_OK also when skipped. */
 int wx__plot_fans(wx__plot_ctx *ctx, const wx__plot_results *r);

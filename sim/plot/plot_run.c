@@ -95,7 +95,7 @@ void wx__plot_safe_name(char *out, size_t size, const char *name) {
 
 /* Columns a UTF-8 text takes: CJK (3-byte and longer) characters are
  * double width. */
-static size_t display_width(const char *s) {
+size_t wx__plot_width(const char *s) {
   size_t w = 0;
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
@@ -117,11 +117,30 @@ void wx__plot_title(const wx__plot_ctx *ctx, const char *what, char *out,
                     size_t size) {
   if (!ctx->title[0])
     snprintf(out, size, "%s", what);
-  else if (display_width(ctx->title) + 3 + display_width(what) >
+  else if (wx__plot_width(ctx->title) + 3 + wx__plot_width(what) >
            WX_TITLE_COLUMNS)
     snprintf(out, size, "%s\n%s", ctx->title, what);
   else
     snprintf(out, size, "%s · %s", ctx->title, what);
+}
+
+void wx__plot_fit(char *out, size_t size, const char *s, size_t columns) {
+  size_t w = 0, i = 0, k = 0, fits = wx__plot_width(s) <= columns;
+  while (s[i] && k + 4 < size) {
+    size_t len = 1, cw = 1;
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0xF0)
+      len = 4, cw = 2;
+    else if (c >= 0xE0)
+      len = 3, cw = 2;
+    else if (c >= 0xC0)
+      len = 2;
+    if (!fits && w + cw > columns - 1) break; /* room for the ellipsis */
+    for (size_t j = 0; j < len && s[i]; j++) out[k++] = s[i++];
+    w += cw;
+  }
+  if (s[i] && k + 4 <= size) memcpy(out + k, "\xE2\x80\xA6", 3), k += 3;
+  out[k] = '\0';
 }
 
 void wx__plot_put_label(FILE *f, const char *s) {

@@ -42,8 +42,16 @@ static int write_fan_data(wx__plot_ctx *ctx, const wx__pseries *s,
   return wx__plot_close(ctx, f, path);
 }
 
+/* The fan's top: its largest p95 (0 when it has none). */
+static double fan_top(const wx__pseries *s) {
+  double top = 0;
+  for (size_t i = 0; i < s->n; i++)
+    if (isfinite(s->q[WX_Q_P95][i])) top = fmax(top, s->q[WX_Q_P95][i]);
+  return top;
+}
+
 static int fan_one(wx__plot_ctx *ctx, const wx__plot_results *r,
-                   const char *name, int color) {
+                   const wx__plot_levels *lv, const char *name, int color) {
   wx__pseries s;
   char path[WX_PLOT_PATH], base[300], safe[256], title[768];
   int rc = wx__plot_series(ctx, r, "module", name, ctx->fan_metric, &s);
@@ -54,12 +62,18 @@ static int fan_one(wx__plot_ctx *ctx, const wx__plot_results *r,
     wx__plot_skip(ctx, base, "no rows for this module and metric");
     return WX_OK;
   }
+  wx__sbuf v = {0};
   rc = write_fan_data(ctx, &s, path);
+  if (rc == WX_OK)
+    rc = wx__plot_levels_vars(ctx, lv, name, ctx->fan_metric, fan_top(&s),
+                              s.t[s.n - 1], &v);
   wx__pseries_free(&s);
-  if (rc != WX_OK) return rc;
+  if (rc != WX_OK) {
+    wx__sb_free(&v);
+    return rc;
+  }
   const char *label = wx__plot_label(r, "module", name);
   wx__plot_title(ctx, label, title, sizeof title);
-  wx__sbuf v = {0};
   wx__sb_gpvar(&v, "datafile", path);
   wx__sb_gpvar(&v, "title", title);
   wx__sb_gpvar(&v, "ylabel", ctx->fan_metric);
@@ -80,11 +94,13 @@ int wx__plot_fans(wx__plot_ctx *ctx, const wx__plot_results *r) {
   size_t n = wx__csv_rows(r->ent), *rows = malloc((n ? n : 1) * sizeof *rows);
   if (!rows) return WX_ENOMEM;
   n = scope_rows(r, "module", rows, n);
-  int rc = WX_OK;
-  for (size_t i = 0; i < n; i++) {
-    int one = fan_one(ctx, r, ent_name(r, rows[i]), (int)i + 1);
+  wx__plot_levels lv;
+  int rc = wx__plot_levels_load(ctx, &lv);
+  for (size_t i = 0; i < n && rc != WX_ENOMEM; i++) {
+    int one = fan_one(ctx, r, &lv, ent_name(r, rows[i]), (int)i + 1);
     if (rc == WX_OK) rc = one;
   }
+  wx__plot_levels_free(&lv);
   if (n == 0) wx__plot_skip(ctx, "fan charts", "no modules in entities.csv");
   free(rows);
   int live = wx__plot_live(ctx, r);

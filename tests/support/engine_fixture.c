@@ -53,7 +53,7 @@ uint32_t fx_poisson(wx_model *m, uint32_t to, uint32_t n, const double *from,
                     const double *rate) {
   char name[32];
   snprintf(name, sizeof name, "s%u", m->n_sources);
-  wx_rate_step steps[16];
+  wx_rate_step steps[16] = {{0}};
   for (uint32_t i = 0; i < n && i < 16; i++) {
     steps[i].from = from[i];
     steps[i].rate = wx__model_add_param(m, rate[i], "rate", nowhere);

@@ -174,7 +174,7 @@ static double next_arrival(wx_engine *e, uint32_t s, double t, double x) {
   const wx_source *src = &e->m->sources[s];
   uint32_t i = e->src_step[s];
   for (;;) {
-    double rate = e->params[src->steps[i].rate];
+    double rate = wx__step_rate(e->params, &src->steps[i]);
     double end = i + 1 < src->n_steps ? src->steps[i + 1].from : INFINITY;
     if (rate > 0) {
       double need = x / rate;

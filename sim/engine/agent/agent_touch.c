@@ -26,13 +26,6 @@ static int touch_next(wx_engine *e, uint32_t i, double after) {
   return wx__queue_push(&e->q, t, i, WX_EV_TOUCH, 0);
 }
 
-static double pulse(const wx_engine *e, const wx_touchpoint *tp, double t) {
-  double x = 1, day = floor(t);
-  for (uint32_t k = 0; k < tp->n_pulses; k++)
-    if (tp->pulses[k].day == day) x *= e->params[tp->pulses[k].x];
-  return x;
-}
-
 /* A viewer who takes at least one recommend response becomes a person
  * now, counted as living only from the first response on. */
 static int viewer(wx_engine *e, const wx_touchpoint *tp, double t, gsl_rng *r) {
@@ -94,7 +87,8 @@ static int fire(wx_engine *e, uint32_t i, double t) {
       !wx__moments_enterprise_ok(e, i, t))
     return WX_OK;
   wx__fission_fired(e, i, t);
-  double p = wx__clamp01(e->params[tp->reach] * pulse(e, tp, t) *
+  double p = wx__clamp01(e->params[tp->reach] *
+                         wx__touch_pulse(e, tp, t, WX_PULSE_REACH) *
                          e->params[tp->solitaire]);
   int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__moments_staff(e, i, t, p)
                                            : broadcast(e, i, t, p);

@@ -136,7 +136,7 @@ static uint32_t rate_piece(const wx_source *src, uint32_t j,
   if (j < src->n_steps) {
     *from = src->steps[j].from;
     *until = j + 1 < src->n_steps ? src->steps[j + 1].from : INFINITY;
-    *lam = params[src->steps[j].rate];
+    *lam = wx__step_rate(params, &src->steps[j]);
   }
   return src->n_steps;
 }
