@@ -49,13 +49,14 @@ static int end(int code) {
   return code;
 }
 
-/* The commands whose replications are spread over the ranks.  The study
- * commands (sweep, sensitivity, calibrate, optimize, attribute) are not
- * yet: they evaluate points on several threads at once and write their
- * own files, which the root/worker protocol of runner_mpi.c does not
- * serve, so under a launcher they run on rank 0 alone, locally. */
+/* The commands whose work is spread over the ranks: replications (run,
+ * compare, and each evaluation of calibrate and optimize) or study points
+ * (sweep, sensitivity); see ranks.h.  `attribute` is not yet: its pool
+ * evaluates coalitions and journeys on several threads at once and
+ * writes as it goes, so under a launcher it runs on rank 0 alone. */
 static int spread(const char *cmd) {
-  static const char *const cmds[] = {"run", "compare"};
+  static const char *const cmds[] = {"run",         "compare",   "sweep",
+                                     "sensitivity", "calibrate", "optimize"};
   for (size_t i = 0; cmd && i < sizeof cmds / sizeof *cmds; i++)
     if (!strcmp(cmd, cmds[i])) return 1;
   return 0;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runner.h"
 #include "results_dir.h"
 #include "outfile.h"
 #include "plot.h"
@@ -229,10 +230,12 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
     wrc = wx__study_analyse(c->spec, p, Y, c->n_kpi, c->replications, &ix);
     r.ix = &ix;
   }
-  if (wrc == WX_OK) wrc = wx__study_write(c, &r, a->out, d);
+  /* Under MPI only rank 0 has every point and writes. */
+  int worker = wx__dist_worker();
+  if (wrc == WX_OK && !worker) wrc = wx__study_write(c, &r, a->out, d);
   /* As after `run`: the CSVs are complete, so a chart that fails is one
    * warning line (with gnuplot's text as notes), not a failure. */
-  if (wrc == WX_OK && !a->no_charts) {
+  if (wrc == WX_OK && !a->no_charts && !worker) {
     wx_cli_print_diags(d);
     wx_diags_clear(d);
     draw_charts(a);
@@ -267,8 +270,8 @@ static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
     rc = wx__study_points(s, c->nominal, &p, d);
   }
   if (rc == WX_OK) rc = wx__study_check_values(c, p, d);
-  int existed = access(a->out, F_OK) == 0;
-  if (rc == WX_OK) rc = prepare_dir(a, d);
+  int existed = access(a->out, F_OK) == 0 || wx__dist_worker();
+  if (rc == WX_OK && !wx__dist_worker()) rc = prepare_dir(a, d);
   if (rc == WX_OK) {
     wx_cli_progress_init(&a->progress, a->quiet);
     c->o.progress = on_point;
