@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ranks.h"
 #include "runner.h"
 #include "results_dir.h"
 #include "outfile.h"
@@ -196,6 +197,21 @@ static void draw_charts(const study_args *a) {
   wx_cli_render(a->out, &po, 0);
 }
 
+/* Under MPI rank k evaluated the points k, k + size, ... (ranks.h): how
+ * many of each rank's came back finished. */
+static void ranks_line(const wx_study_result *r) {
+  int size = wx__ranks_size();
+  if (size < 2) return;
+  printf("on %d MPI ranks; points finished per rank:", size);
+  for (int k = 0; k < size; k++) {
+    size_t n = 0;
+    for (size_t i = (size_t)k; i < r->p->n_points; i += (size_t)size)
+      n += r->done[i];
+    printf(" %zu", n);
+  }
+  putchar('\n');
+}
+
 static void summary(const study_args *a, const wx_study_ctx *c,
                     const wx_study_result *r) {
   if (a->quiet) return;
@@ -205,6 +221,7 @@ static void summary(const study_args *a, const wx_study_ctx *c,
       r->n_done, r->p->n_points, c->replications, c->spec->n_factors, c->n_kpi,
       (unsigned long long)c->seed, r->seconds,
       r->partial ? " (interrupted: partial)" : "");
+  ranks_line(r);
   if (r->ix) wx_cli_study_ranking(c, r->ix);
   if (r->ix) printf("%zu index row(s) in %s/indices.csv\n", r->ix->n, a->out);
   printf("results in %s\n", a->out);
