@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -42,9 +43,16 @@ static int end(int code) {
     MPI_Finalize();
     return code;
   }
-  /* mpirun names this rank in the abort message and ends the others. */
+  /* mpirun names this rank in the abort message and ends the others.  A
+   * failure is usually every rank's (the status is shared): the others
+   * give rank 0 time to print why and abort first, or its message could
+   * be cut off; their own abort is for a failure of theirs alone. */
   fflush(stdout);
   fflush(stderr);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  struct timespec pause = {2, 0};
+  if (rank > 0) nanosleep(&pause, NULL);
   MPI_Abort(MPI_COMM_WORLD, code);
   return code;
 }

@@ -243,12 +243,12 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
   r.done = done;
   r.partial = rc == WX_EINTERRUPTED;
   int wrc = rc == WX_OK || rc == WX_EINTERRUPTED ? WX_OK : rc;
-  if (wrc == WX_OK && !strcmp(a->cmd, "sensitivity")) {
+  /* Under MPI only rank 0 has every point: it alone analyses and writes. */
+  int worker = wx__dist_worker();
+  if (wrc == WX_OK && !strcmp(a->cmd, "sensitivity") && !worker) {
     wrc = wx__study_analyse(c->spec, p, Y, c->n_kpi, c->replications, &ix);
     r.ix = &ix;
   }
-  /* Under MPI only rank 0 has every point and writes. */
-  int worker = wx__dist_worker();
   if (wrc == WX_OK && !worker) wrc = wx__study_write(c, &r, a->out, d);
   /* As after `run`: the CSVs are complete, so a chart that fails is one
    * warning line (with gnuplot's text as notes), not a failure. */

@@ -54,4 +54,11 @@ mpi 2 sweep "$ST/quickstart_sweep.yaml" -r 2 --horizon 14d -q --no-charts \
   -o "$T/out" 2>"$T/err"; code=$?
 [ "$code" -eq 5 ] || { cat "$T/err"; fail "existing directory: exit $code, expected 5"; }
 grep -q "not empty" "$T/err" || { cat "$T/err"; fail "existing directory: no message"; }
+# A refused study (every point over the memory budget) ends every rank with
+# one process's exit code (6) and rank 0's message, and leaves no directory.
+mpi 3 sweep "$ST/quickstart_sweep.yaml" -r 2 --horizon 14d -q --no-charts \
+  -o "$T/big" --memory-budget 100000 2>"$T/err"; code=$?
+[ "$code" -eq 6 ] || { cat "$T/err"; fail "refused sweep: exit $code, expected 6"; }
+grep -q "over the memory budget" "$T/err" || { cat "$T/err"; fail "refused sweep: no message"; }
+[ -e "$T/big" ] && fail "refused sweep left $T/big"
 echo "ok"
