@@ -277,6 +277,7 @@ int wx__study_run(const wx_study_ctx *c, const wx_study_design *p, double **Y,
   atomic_init(&P.next, 0);
   atomic_init(&P.failed, 0);
   atomic_init(&P.halt, 0);
+  atomic_init(&P.running, 0);
   pthread_mutex_init(&P.lock, NULL);
   int rc = size > 1 ? run_dist(&P, outer) : run_pool(&P, outer);
   pthread_mutex_destroy(&P.lock);
