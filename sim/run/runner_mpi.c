@@ -94,12 +94,18 @@ static int main_thread(void) {
 int wx__ranks_share(int *status, double *v, size_t n) {
   int rank, size;
   if (!world(&rank, &size) || size == 1) return *status;
+  /* Nonblocking, waited for with naps: a blocking broadcast would spin
+   * on the ranks that wait for rank 0 to finish its replications. */
   int32_t st = *status;
-  int ok = MPI_Bcast(&st, 1, MPI_INT32_T, 0, MPI_COMM_WORLD) == MPI_SUCCESS;
+  MPI_Request r;
+  int ok =
+      MPI_Ibcast(&st, 1, MPI_INT32_T, 0, MPI_COMM_WORLD, &r) == MPI_SUCCESS &&
+      wx__ranks_wait(&r) == 0;
   for (size_t at = 0; ok && st == WX_OK && at < n;) {
     size_t part = n - at < (size_t)INT_MAX ? n - at : (size_t)INT_MAX;
-    ok = MPI_Bcast(v + at, (int)part, MPI_DOUBLE, 0, MPI_COMM_WORLD) ==
-         MPI_SUCCESS;
+    ok = MPI_Ibcast(v + at, (int)part, MPI_DOUBLE, 0, MPI_COMM_WORLD, &r) ==
+             MPI_SUCCESS &&
+         wx__ranks_wait(&r) == 0;
     at += part;
   }
   return *status = ok ? st : WX_EIO;
