@@ -58,13 +58,13 @@ static int end(int code) {
 }
 
 /* The commands whose work is spread over the ranks: replications (run,
- * compare, and each evaluation of calibrate and optimize) or study points
- * (sweep, sensitivity); see ranks.h.  `attribute` is not yet: its pool
- * evaluates coalitions and journeys on several threads at once and
- * writes as it goes, so under a launcher it runs on rank 0 alone. */
+ * compare, and each evaluation of calibrate and optimize) or points
+ * (the study points of sweep and sensitivity, the coalitions of
+ * attribute); see ranks.h. */
 static int spread(const char *cmd) {
   static const char *const cmds[] = {"run",         "compare",   "sweep",
-                                     "sensitivity", "calibrate", "optimize"};
+                                     "sensitivity", "calibrate", "optimize",
+                                     "attribute"};
   for (size_t i = 0; cmd && i < sizeof cmds / sizeof *cmds; i++)
     if (!strcmp(cmd, cmds[i])) return 1;
   return 0;

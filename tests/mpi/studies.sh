@@ -1,5 +1,6 @@
 #!/bin/sh
-# -DWX_MPI=ON: `sweep` and `sensitivity` (study points over the ranks),
+# -DWX_MPI=ON: `sweep`, `sensitivity` (study points over the ranks) and
+# `attribute` (coalitions over the ranks),
 # `calibrate` and `optimize` (each evaluation's replications over the
 # ranks, rank 0's result shared) under mpirun write files byte-identical
 # to one process at -j 1, with 1, 2 and 3 ranks and 1 or 2 threads each.
@@ -39,6 +40,9 @@ check calibrate calibrate "$SRC/scenarios/calibration/quickstart_fit.yaml" \
   -r 3 -b 2 --max-evals 12
 check optimize optimize "$SRC/scenarios/optimize/paths_budget.yaml" \
   -r 3 --horizon 14d --max-evals 6
+# 16 coalitions of 4 channels over the ranks, journeys on every rank.
+check attribute attribute "$SRC/scenarios/quickstart.yaml" \
+  -c oa,group,shop,weekly_article -r 3 --horizon 20d --journeys 50
 
 # Only rank 0 prints and writes: one "results in" line, no charts twice.
 mpi 3 sweep "$ST/quickstart_sweep.yaml" -r 2 --horizon 14d --no-charts \
