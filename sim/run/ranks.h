@@ -11,9 +11,10 @@
  *   runner spreads the replications (runner_mpi.c), and rank 0 shares
  *   what the method reads (wx__ranks_share) so every rank takes the same
  *   next step;
- * - points: a design whose points are known in advance (sweep,
- *   sensitivity) gives rank k the points k, k + size, ..., evaluated on
- *   its threads, and wx__ranks_points gathers them on rank 0.
+ * - points: work whose points are known in advance (the designs of sweep
+ *   and sensitivity, attribute's coalitions) gives rank k the points k,
+ *   k + size, ..., evaluated on its threads, and wx__ranks_points gathers
+ *   them on rank 0.
  */
 #ifndef WX_RANKS_H
 #define WX_RANKS_H
@@ -34,9 +35,10 @@ int wx__ranks_share(int *status, double *v, size_t n);
  * calls wx__ranks_points on the calling thread, which waits for them,
  * raises *halt when this rank's *stop rises or rank 0 halts every rank
  * (its own stop), then sends the rows (`width` values of Y each) and done
- * flags to rank 0.  Every rank returns rank 0's view of the status: its
- * own failure, else the lowest failing rank's (whose message, `why`, is
- * then in `msg`). */
+ * flags to rank 0.  Every rank returns rank 0's view of the status: the
+ * lowest failing rank's error (its message then in `msg`, its rank in
+ * `failed_rank`), else WX_EINTERRUPTED when a rank was stopped, else
+ * WX_OK.  Study points and attribute's coalitions use it. */
 typedef struct {
   size_t n, width;
   double *Y;           /* n x width */
