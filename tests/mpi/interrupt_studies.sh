@@ -1,9 +1,9 @@
 #!/bin/sh
 # -DWX_MPI=ON: SIGINT to mpirun stops a sweep on every rank cleanly (the
-# manifest says "partial", every finished point's row is the reference's)
-# and SIGINT to rank 0 alone stops calibrate with one process's exit code
-# (130); a rank that dies in a sweep or a calibration ends the job with an
-# error naming it instead of a hang.
+# manifest says "partial", every finished point's row is the reference's),
+# SIGINT to rank 0 alone does the same with one process's exit code (130),
+# and stops calibrate with it too; a rank that dies in a sweep or a
+# calibration ends the job with an error naming it instead of a hang.
 # Usage: interrupt_studies.sh WXFLOW SOURCE_DIR MPIEXEC
 set -u
 WX=$1; SRC=$2; MPIRUN=$3
@@ -61,6 +61,17 @@ kept=$(awk -F, 'NR == FNR { ref[FNR] = $0; next }
   END { print bad ? -1 : same - 1 }' "$T/ref/study.csv" "$T/int/study.csv")
 echo "sweep: $done of 24 points kept" >&2
 [ "$kept" -eq "$done" ] || fail "sweep: $kept rows equal the reference, $done points done"
+
+# SIGINT to rank 0 alone halts the other ranks' points too (exit 130).
+start 3 $SWEEP -o "$T/r0"
+kill -INT "$(rank 0)"
+wait $tp; code=$?
+[ "$code" -eq 130 ] || { cat "$T/err"; fail "sweep, SIGINT to rank 0: exit $code, expected 130"; }
+grep -q '"status": "partial"' "$T/r0/manifest.json" || fail "sweep, rank 0: not partial"
+bad=$(awk -F, 'NR == FNR { ref[FNR] = $0; next }
+  $0 != ref[FNR] && $4 != "" { bad++ } END { print bad + 0 }' \
+  "$T/ref/study.csv" "$T/r0/study.csv")
+[ "$bad" -eq 0 ] || fail "sweep, rank 0: $bad kept rows differ from the reference"
 
 # SIGINT to rank 0 alone: every rank stops, exit 130, nothing written.
 start 3 $CAL -o "$T/cal"
