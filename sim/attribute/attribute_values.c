@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "attribute.h"
+#include "ranks.h"
 #include "runner.h"
 #include "util.h"
 
@@ -197,6 +198,94 @@ static void merge_diags(values_ctx *x, size_t n, wx_diags *d) {
   }
 }
 
+/* Under MPI (ranks.h) rank k values the coalitions k, k + size, ... on
+ * threads of its own (MPI is funneled: the calling thread only talks to
+ * the other ranks), rank 0 gathers the rows and shares the whole table,
+ * so that every rank goes on with the same values; only rank 0 writes. */
+typedef struct {
+  values_ctx *x;
+  size_t n, first, step;
+  atomic_size_t next;
+  atomic_int running;
+  const atomic_int *halt;
+  int *rc; /* per coalition; interrupted until valued */
+  unsigned char *done;
+  pthread_t *t;
+  unsigned started;
+} ranks_pool;
+
+static void *ranks_worker(void *arg) {
+  ranks_pool *p = arg;
+  for (;;) {
+    size_t c = p->first + atomic_fetch_add(&p->next, 1) * p->step;
+    if (c >= p->n || atomic_load(p->halt)) break;
+    p->rc[c] = value_job(p->x, c);
+    p->done[c] = p->rc[c] == WX_OK;
+  }
+  atomic_fetch_sub(&p->running, 1);
+  return NULL;
+}
+
+static int ranks_busy(void *ctx) {
+  return atomic_load(&((ranks_pool *)ctx)->running) > 0;
+}
+
+/* This rank's status: its first coalition that failed, as one process. */
+static int ranks_join(void *ctx) {
+  ranks_pool *p = ctx;
+  for (unsigned i = 0; i < p->started; i++) pthread_join(p->t[i], NULL);
+  int rc = p->started ? WX_OK : WX_ENOMEM;
+  for (size_t c = p->first; rc == WX_OK && c < p->n; c += p->step)
+    rc = p->rc[c];
+  return rc;
+}
+
+static int values_ranks(values_ctx *x, size_t n, unsigned threads,
+                        wx_diags *d) {
+  atomic_int halt;
+  atomic_init(&halt, 0);
+  wx_attr_opts oo = *x->o;
+  const wx_attr_opts *o = x->o;
+  oo.stop = &halt;
+  x->o = &oo;
+  ranks_pool p = {.x = x, .n = n, .halt = &halt};
+  p.first = (size_t)wx__ranks_rank();
+  p.step = (size_t)wx__ranks_size();
+  size_t share = n > p.first ? (n - p.first + p.step - 1) / p.step : 0;
+  unsigned outer = share < threads ? (unsigned)share : threads;
+  if (outer == 0) outer = 1;
+  p.rc = malloc(n * sizeof *p.rc);
+  p.done = calloc(n, 1);
+  p.t = calloc(outer, sizeof *p.t);
+  for (size_t c = 0; p.rc && c < n; c++) p.rc[c] = WX_EINTERRUPTED;
+  atomic_init(&p.next, 0);
+  atomic_init(&p.running, (int)outer);
+  while (p.rc && p.done && p.t && p.started < outer &&
+         pthread_create(&p.t[p.started], NULL, ranks_worker, &p) == 0)
+    p.started++;
+  atomic_fetch_sub(&p.running, (int)(outer - p.started));
+  size_t width = x->a->n_out * (size_t)x->reps;
+  wx_rank_points rp = {.n = n,
+                       .width = width,
+                       .Y = x->v,
+                       .done = p.done,
+                       .stop = o->stop,
+                       .halt = &halt,
+                       .busy = ranks_busy,
+                       .join = ranks_join,
+                       .ctx = &p};
+  int rc = wx__ranks_points(&rp);
+  if (rp.failed_rank > 0)
+    wx__diag(d, rc, wx_model_path(x->base), 0, 0, "MPI rank %d: %s",
+             rp.failed_rank, rp.msg);
+  wx__ranks_share(&rc, x->v, n * width);
+  x->o = o;
+  free(p.rc);
+  free(p.done);
+  free(p.t);
+  return rc;
+}
+
 int wx__attr_values(const wx_attr_src *src, const wx_model *base,
                     wx_attribution *a, const uint64_t *masks, size_t n,
                     const wx_attr_opts *o, double *v, wx_diags *d) {
@@ -209,8 +298,11 @@ int wx__attr_values(const wx_attr_src *src, const wx_model *base,
   int rc = x.diags ? draw_base_params(&x) : WX_ENOMEM;
   for (size_t c = 0; rc == WX_OK && c < n; c++)
     if (!(x.diags[c] = wx_diags_alloc(8))) rc = WX_ENOMEM;
-  if (rc == WX_OK)
-    rc = wx__attr_pool(n, o->threads ? o->threads : 1, value_job, &x);
+  unsigned threads = o->threads ? o->threads : 1;
+  if (rc == WX_OK && wx__ranks_size() > 1)
+    rc = values_ranks(&x, n, threads, d);
+  else if (rc == WX_OK)
+    rc = wx__attr_pool(n, threads, value_job, &x);
   if (x.diags) merge_diags(&x, n, d);
   free(x.diags);
   free(x.base_params);

@@ -8,6 +8,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "calib.h"
+#include "ranks.h"
 #include "util.h"
 
 /* A share's logit is kept finite: a bound of 0 or 1 becomes 1e-6 away. */
@@ -218,6 +219,7 @@ int wx__calib_fit(const wx_calib_problem *p, double *x, double *loss,
   if (rc == WX_OK) rc = local_phase(&o, local, z, budget);
   if (p->sim->stop && atomic_load(p->sim->stop) && rc == WX_OK)
     rc = WX_EINTERRUPTED;
+  wx__ranks_share(&rc, NULL, 0); /* rank 0's stop is every rank's */
   if (rc == WX_OK && !(o.best < HUGE_VAL))
     rc = wx__diag(d, WX_ERUNTIME, s->file, 0, 0,
                   "the fit evaluated no "

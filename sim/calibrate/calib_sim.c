@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "calib.h"
+#include "ranks.h"
 #include "readfile.h"
 #include "util.h"
 #include "yaml_tree.h"
@@ -189,7 +190,11 @@ int wx__calib_simulate(const wx_calib_sim *c, const double *x, unsigned first,
                        .memory_budget = c->memory_budget};
   wx_eval *e = NULL;
   int rc = wx_evaluate(c->m, &o, &e, d);
-  if (rc == WX_OK) rc = read_means(c, e, cum, d);
+  /* Under MPI the replications were spread over the ranks and only rank
+   * 0 holds them: its means go to every rank, so that every rank's fit
+   * takes the same next step (ranks.h). */
+  if (rc == WX_OK && wx__ranks_rank() == 0) rc = read_means(c, e, cum, d);
+  wx__ranks_share(&rc, cum, s->n_series * (c->days + 1));
   wx_eval_free(e);
   return rc;
 }

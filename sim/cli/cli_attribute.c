@@ -8,6 +8,7 @@
 
 #include "attribute.h"
 #include "cli.h"
+#include "runner.h"
 #include "results_dir.h"
 #include "outfile.h"
 #include "plot.h"
@@ -260,7 +261,9 @@ static void progress(void *ctx, unsigned done, unsigned total) {
 }
 
 static int run(attr_args *a, wx_diags *d) {
-  if (!a->force && wx__dir_in_use(a->out))
+  /* Under MPI only rank 0 writes (the others value coalitions). */
+  int worker = wx__dist_worker();
+  if (!worker && !a->force && wx__dir_in_use(a->out))
     return wx__diag(d, WX_EEXISTS, a->out, 0, 0,
                     "output directory is not "
                     "empty; use --force to overwrite it or choose another "
@@ -270,10 +273,10 @@ static int run(attr_args *a, wx_diags *d) {
   a->o.stop = wx_cli_signals_install();
   if (!a->quiet && isatty(STDERR_FILENO)) a->o.progress = progress;
   int rc = wx__attribute(a->file, &a->o, &r, d);
-  if (rc == WX_OK) rc = wx__attribution_write(r, a->out, d);
+  if (rc == WX_OK && !worker) rc = wx__attribution_write(r, a->out, d);
   if (rc == WX_OK && !a->quiet) print_table(r);
   fflush(stdout);
-  if (rc == WX_OK && !a->no_charts) {
+  if (rc == WX_OK && !a->no_charts && !worker) {
     wx_plot_options po;
     memset(&po, 0, sizeof po);
     po.formats = a->formats;

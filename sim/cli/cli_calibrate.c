@@ -6,6 +6,7 @@
 #include "results_dir.h"
 #include "calib.h"
 #include "cli.h"
+#include "runner.h"
 #include "outfile.h"
 #include "plot.h"
 #include "util.h"
@@ -196,7 +197,9 @@ static int calibrate(cal_args *a, wx_calib_spec *s, wx_diags *d) {
                     .stop = wx_cli_signals_install()};
   wx_calib_result r = {0};
   int rc = WX_OK;
-  if (!a->force && wx__dir_in_use(a->out))
+  /* Under MPI only rank 0 writes (the others compute and share). */
+  int worker = wx__dist_worker();
+  if (!worker && !a->force && wx__dir_in_use(a->out))
     rc = wx__diag(d, WX_EEXISTS, a->out, 0, 0,
                   "results directory in use; "
                   "pass --force to replace its files");
@@ -204,10 +207,10 @@ static int calibrate(cal_args *a, wx_calib_spec *s, wx_diags *d) {
   if (rc == WX_OK) rc = wx__calib_bind(&c, m, s, d);
   if (rc == WX_OK) rc = wx__calib_run(&c, &r, d);
   wx_calib_out_opts o = {.out_dir = a->out, .force = 1};
-  if (rc == WX_OK) rc = wx__calib_write(&c, &r, &o, d);
+  if (rc == WX_OK && !worker) rc = wx__calib_write(&c, &r, &o, d);
   if (rc == WX_OK && !a->quiet) report(&c, &r);
   fflush(stdout);
-  if (rc == WX_OK && !a->no_charts) {
+  if (rc == WX_OK && !a->no_charts && !worker) {
     wx_plot_options po;
     memset(&po, 0, sizeof po);
     po.formats = a->formats;

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -42,20 +43,28 @@ static int end(int code) {
     MPI_Finalize();
     return code;
   }
-  /* mpirun names this rank in the abort message and ends the others. */
+  /* mpirun names this rank in the abort message and ends the others.  A
+   * failure is usually every rank's (the status is shared): the others
+   * give rank 0 time to print why and abort first, or its message could
+   * be cut off; their own abort is for a failure of theirs alone. */
   fflush(stdout);
   fflush(stderr);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  struct timespec pause = {2, 0};
+  if (rank > 0) nanosleep(&pause, NULL);
   MPI_Abort(MPI_COMM_WORLD, code);
   return code;
 }
 
-/* The commands whose replications are spread over the ranks.  The study
- * commands (sweep, sensitivity, calibrate, optimize, attribute) are not
- * yet: they evaluate points on several threads at once and write their
- * own files, which the root/worker protocol of runner_mpi.c does not
- * serve, so under a launcher they run on rank 0 alone, locally. */
+/* The commands whose work is spread over the ranks: replications (run,
+ * compare, and each evaluation of calibrate and optimize) or points
+ * (the study points of sweep and sensitivity, the coalitions of
+ * attribute); see ranks.h. */
 static int spread(const char *cmd) {
-  static const char *const cmds[] = {"run", "compare"};
+  static const char *const cmds[] = {"run",         "compare",   "sweep",
+                                     "sensitivity", "calibrate", "optimize",
+                                     "attribute"};
   for (size_t i = 0; cmd && i < sizeof cmds / sizeof *cmds; i++)
     if (!strcmp(cmd, cmds[i])) return 1;
   return 0;

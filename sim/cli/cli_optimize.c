@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "runner.h"
 #include "optimize.h"
 #include "plot.h"
 #include "quantity.h"
@@ -202,15 +203,17 @@ static int work(opt_args *a, wx_opt_spec *s, wx_diags *d) {
   wx_opt_curve_point *cp = NULL;
   wx_opt_frontier_point *fp = NULL;
   size_t n_cp = 0, n_fp = 0;
+  /* Under MPI only rank 0 writes (the others compute and share). */
+  int worker = wx__dist_worker();
   int rc = wx__opt_evaluator_new(s, &ro, &ev, d);
-  if (rc == WX_OK) rc = wx__opt_prepare_dir(a->out, a->force, d);
+  if (rc == WX_OK && !worker) rc = wx__opt_prepare_dir(a->out, a->force, d);
   if (rc == WX_OK) rc = wx__opt_search(ev, s, &so, &r, d);
   if (rc == WX_OK) rc = wx__opt_curves(ev, s, r.x, &cp, &n_cp, d);
   if (rc == WX_OK) rc = wx__opt_frontier(ev, s, &so, &fp, &n_fp, d);
   if (!a->quiet && isatty(2)) fputc('\n', stderr);
   wx_opt_outputs out = {ev, s, &r, cp, n_cp, fp, n_fp};
-  if (rc == WX_OK) rc = wx__opt_write(&out, a->out, d);
-  if (rc == WX_OK && !a->no_charts) {
+  if (rc == WX_OK && !worker) rc = wx__opt_write(&out, a->out, d);
+  if (rc == WX_OK && !a->no_charts && !worker) {
     wx_plot_options po = {.charts = WX_PLOT_OPTIMIZE, .formats = a->formats};
     wx_cli_render(a->out, &po, 0);
   }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "ranks.h"
+#include "runner.h"
 #include "results_dir.h"
 #include "outfile.h"
 #include "plot.h"
@@ -195,6 +197,21 @@ static void draw_charts(const study_args *a) {
   wx_cli_render(a->out, &po, 0);
 }
 
+/* Under MPI rank k evaluated the points k, k + size, ... (ranks.h): how
+ * many of each rank's came back finished. */
+static void ranks_line(const wx_study_result *r) {
+  int size = wx__ranks_size();
+  if (size < 2) return;
+  printf("on %d MPI ranks; points finished per rank:", size);
+  for (int k = 0; k < size; k++) {
+    size_t n = 0;
+    for (size_t i = (size_t)k; i < r->p->n_points; i += (size_t)size)
+      n += r->done[i];
+    printf(" %zu", n);
+  }
+  putchar('\n');
+}
+
 static void summary(const study_args *a, const wx_study_ctx *c,
                     const wx_study_result *r) {
   if (a->quiet) return;
@@ -204,6 +221,7 @@ static void summary(const study_args *a, const wx_study_ctx *c,
       r->n_done, r->p->n_points, c->replications, c->spec->n_factors, c->n_kpi,
       (unsigned long long)c->seed, r->seconds,
       r->partial ? " (interrupted: partial)" : "");
+  ranks_line(r);
   if (r->ix) wx_cli_study_ranking(c, r->ix);
   if (r->ix) printf("%zu index row(s) in %s/indices.csv\n", r->ix->n, a->out);
   printf("results in %s\n", a->out);
@@ -225,14 +243,16 @@ static int evaluate(study_args *a, const wx_study_ctx *c,
   r.done = done;
   r.partial = rc == WX_EINTERRUPTED;
   int wrc = rc == WX_OK || rc == WX_EINTERRUPTED ? WX_OK : rc;
-  if (wrc == WX_OK && !strcmp(a->cmd, "sensitivity")) {
+  /* Under MPI only rank 0 has every point: it alone analyses and writes. */
+  int worker = wx__dist_worker();
+  if (wrc == WX_OK && !strcmp(a->cmd, "sensitivity") && !worker) {
     wrc = wx__study_analyse(c->spec, p, Y, c->n_kpi, c->replications, &ix);
     r.ix = &ix;
   }
-  if (wrc == WX_OK) wrc = wx__study_write(c, &r, a->out, d);
+  if (wrc == WX_OK && !worker) wrc = wx__study_write(c, &r, a->out, d);
   /* As after `run`: the CSVs are complete, so a chart that fails is one
    * warning line (with gnuplot's text as notes), not a failure. */
-  if (wrc == WX_OK && !a->no_charts) {
+  if (wrc == WX_OK && !a->no_charts && !worker) {
     wx_cli_print_diags(d);
     wx_diags_clear(d);
     draw_charts(a);
@@ -267,8 +287,8 @@ static int study(study_args *a, wx_study_spec *s, wx_diags *d) {
     rc = wx__study_points(s, c->nominal, &p, d);
   }
   if (rc == WX_OK) rc = wx__study_check_values(c, p, d);
-  int existed = access(a->out, F_OK) == 0;
-  if (rc == WX_OK) rc = prepare_dir(a, d);
+  int existed = access(a->out, F_OK) == 0 || wx__dist_worker();
+  if (rc == WX_OK && !wx__dist_worker()) rc = prepare_dir(a, d);
   if (rc == WX_OK) {
     wx_cli_progress_init(&a->progress, a->quiet);
     c->o.progress = on_point;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ranks.h"
 #include "optimize.h"
 #include "readfile.h"
 #include "scenario.h"
@@ -233,6 +234,30 @@ static int collect(const wx_opt_evaluator *ev, const wx_eval *e,
   return WX_OK;
 }
 
+/* Under MPI only rank 0 holds the replications (they were spread over
+ * the ranks): its sample goes to every rank, so that every rank's search
+ * takes the same next step (ranks.h). */
+static int share_sample(wx_opt_sample *out, unsigned reps, int rc) {
+  size_t n = 4 * (size_t)reps + 2;
+  double *v = calloc(n, sizeof *v);
+  if (rc == WX_OK && wx__ranks_rank() == 0 && v) {
+    v[0] = out->mean;
+    v[1] = out->share;
+    memcpy(v + 2, out->kpi, 4 * (size_t)reps * sizeof *v);
+  }
+  if (!v) rc = WX_ENOMEM; /* on one rank: the job ends (cli_mpi.c) */
+  if (v) wx__ranks_share(&rc, v, n);
+  if (rc == WX_OK && out->n == reps) {
+    out->mean = v[0];
+    out->share = v[1];
+    memcpy(out->kpi, v + 2, 4 * (size_t)reps * sizeof *v);
+  } else if (rc == WX_OK) {
+    rc = WX_EIO;
+  }
+  free(v);
+  return rc;
+}
+
 int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
                      unsigned reps, wx_opt_sample *out, wx_diags *d) {
   const wx_opt_spec *s = ev->s;
@@ -257,7 +282,10 @@ int wx__opt_evaluate(wx_opt_evaluator *ev, const double *x, uint64_t seed,
                         .stop = ev->o.stop};
   wx_eval *e = NULL;
   rc = wx_evaluate(m, &eo, &e, d);
-  if (rc == WX_OK) rc = collect(ev, e, out, d);
+  if (rc == WX_OK)
+    rc = wx__ranks_rank() == 0 ? collect(ev, e, out, d)
+                               : alloc_sample(out, reps);
+  if (wx__ranks_size() > 1) rc = share_sample(out, reps, rc);
   if (rc != WX_OK) wx__opt_sample_free(out);
   wx_eval_free(e);
   if (m != ev->base) wx_model_free(m);

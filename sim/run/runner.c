@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ranks.h"
 #include "params.h"
 #include "rng.h"
 #include "runner.h"
@@ -244,4 +245,19 @@ int wx__run_replications(const wx_model *m, const wx_layout *l,
 }
 
 int wx__dist_worker(void) { return 0; }
+
+/* One rank (ranks.h). */
+int wx__ranks_rank(void) { return 0; }
+int wx__ranks_size(void) { return 1; }
+int wx__ranks_share(int *status, double *v, size_t n) {
+  (void)v;
+  (void)n;
+  return *status;
+}
+
+int wx__ranks_points(wx_rank_points *p) {
+  int rc = p->join(p->ctx);
+  p->failed_rank = rc != WX_OK && rc != WX_EINTERRUPTED ? 0 : -1;
+  return rc;
+}
 #endif

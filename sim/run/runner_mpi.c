@@ -20,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "ranks.h"
+#include "ranks_mpi.h"
 #include "runner.h"
 
 enum { TAG_REP = 7701, TAG_END = 7702, TAG_STOP = 7703 };
@@ -38,20 +40,20 @@ typedef struct {
 
 /* A pause between polls, growing from 20 us to 2 ms: MPI's own waits spin
  * and would take the core a busy rank needs. */
-static void nap(long *us) {
+void wx__ranks_nap(long *us) {
   struct timespec ts = {0, *us * 1000};
   nanosleep(&ts, NULL);
   if (*us < 2000) *us *= 2;
 }
 
 /* MPI_Wait without spinning. */
-static int wait_request(MPI_Request *r) {
+int wx__ranks_wait(MPI_Request *r) {
   long us = 20;
   for (;;) {
     int done = 0;
     if (MPI_Test(r, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return -1;
     if (done) return 0;
-    nap(&us);
+    wx__ranks_nap(&us);
   }
 }
 
@@ -67,10 +69,46 @@ static int world(int *rank, int *size) {
   return 1;
 }
 
-int wx__dist_worker(void) {
+int wx__dist_worker(void) { return wx__ranks_rank() > 0; }
+
+int wx__ranks_rank(void) {
   int rank, size;
   world(&rank, &size);
-  return rank > 0;
+  return rank;
+}
+
+int wx__ranks_size(void) {
+  int rank, size;
+  world(&rank, &size);
+  return size;
+}
+
+/* Funneled MPI: only the thread that started it may call it; the
+ * evaluations a study runs on its pool threads stay local. */
+static int main_thread(void) {
+  int flag = 0;
+  MPI_Is_thread_main(&flag);
+  return flag;
+}
+
+int wx__ranks_share(int *status, double *v, size_t n) {
+  int rank, size;
+  if (!world(&rank, &size) || size == 1) return *status;
+  /* Nonblocking, waited for with naps: a blocking broadcast would spin
+   * on the ranks that wait for rank 0 to finish its replications. */
+  int32_t st = *status;
+  MPI_Request r;
+  int ok =
+      MPI_Ibcast(&st, 1, MPI_INT32_T, 0, MPI_COMM_WORLD, &r) == MPI_SUCCESS &&
+      wx__ranks_wait(&r) == 0;
+  for (size_t at = 0; ok && st == WX_OK && at < n;) {
+    size_t part = n - at < (size_t)INT_MAX ? n - at : (size_t)INT_MAX;
+    ok = MPI_Ibcast(v + at, (int)part, MPI_DOUBLE, 0, MPI_COMM_WORLD, &r) ==
+             MPI_SUCCESS &&
+         wx__ranks_wait(&r) == 0;
+    at += part;
+  }
+  return *status = ok ? st : WX_EIO;
 }
 
 static int wire_init(wire *w, const wx_model *m, const wx_layout *l) {
@@ -127,7 +165,7 @@ typedef struct {
 
 static void take_stop(worker_ctx *c, int wait) {
   int flag = 0;
-  for (long us = 20; !c->stopped; nap(&us)) {
+  for (long us = 20; !c->stopped; wx__ranks_nap(&us)) {
     if (MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE) !=
             MPI_SUCCESS ||
         flag || !wait)
@@ -142,7 +180,7 @@ static void take_stop(worker_ctx *c, int wait) {
 static int worker_sink(void *ctx, const wx_rep_result *r) {
   worker_ctx *c = ctx;
   uint32_t k = c->sent++ % RING;
-  if (wait_request(&c->req[k]) != 0) return WX_EIO;
+  if (wx__ranks_wait(&c->req[k]) != 0) return WX_EIO;
   pack(&c->w[k], r->rep, WX_OK, r->stats, r->params, r->series);
   if (MPI_Isend(c->w[k].buf, (int)c->w[k].size, MPI_BYTE, 0, TAG_REP,
                 MPI_COMM_WORLD, &c->req[k]) != MPI_SUCCESS)
@@ -172,7 +210,7 @@ static int run_worker(const wx_model *m, const wx_layout *l,
   mine.stalled = st.stalled;
   if (mine.first_rep > o->replications) mine.first_rep = o->replications;
   if (rc == WX_OK) rc = wx__run_local(m, l, &mine, worker_sink, &c);
-  for (int k = 0; k < RING; k++) wait_request(&c.req[k]);
+  for (int k = 0; k < RING; k++) wx__ranks_wait(&c.req[k]);
   /* END: the status (and why a replication stalled) after the last one. */
   char end[sizeof(wire_head) + sizeof st];
   wire_head h = {0, rc};
@@ -216,7 +254,7 @@ static int deliver(root_ctx *c, const wx_rep_result *r) {
 /* Waits for the next message from `from`, polling the stop flag so that
  * a signal is seen while a worker is still busy. */
 static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
-  for (long us = 20;; nap(&us)) {
+  for (long us = 20;; wx__ranks_nap(&us)) {
     if (poll_stop && c->o->stop && atomic_load(c->o->stop))
       return WX_EINTERRUPTED;
     int flag = 0;
@@ -320,7 +358,8 @@ int wx__run_replications(const wx_model *m, const wx_layout *l,
                          const wx_runner_opts *o, wx_rep_sink sink, void *ctx) {
   int rank, size;
   /* Nothing left (a merge, a finished resume): no messages either. */
-  if (!world(&rank, &size) || size == 1 || o->first_rep >= o->replications)
+  if (!world(&rank, &size) || size == 1 || !main_thread() ||
+      o->first_rep >= o->replications)
     return wx__run_local(m, l, o, sink, ctx);
   return rank == 0 ? run_root(m, l, o, sink, ctx, size)
                    : run_worker(m, l, o, rank, size);

@@ -1,12 +1,16 @@
 /* Evaluates a study's points in memory on a pool of threads.  A point's
  * values depend on the point alone (the same seed for every point, the
- * same replications), so the pool's order never shows in Y. */
+ * same replications), so the pool's order never shows in Y.  Under MPI
+ * (ranks.h) rank k's pool takes the points k, k + size, ... and rank 0
+ * gathers the rows: the same Y whatever the ranks and threads. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ranks.h"
 #include "study_run.h"
 #include "util.h"
 
@@ -15,8 +19,13 @@ typedef struct {
   const wx_study_design *p;
   double *Y;
   unsigned char *done;
-  unsigned inner;       /* threads of each point's wx_evaluate */
-  atomic_size_t next;   /* the next point to take */
+  unsigned inner;         /* threads of each point's wx_evaluate */
+  size_t first, step;     /* this rank's points: first + t * step, */
+  size_t share;           /* t < share */
+  const atomic_int *stop; /* the caller's flag, or `halt` under MPI */
+  atomic_int halt;
+  atomic_int running;   /* workers not yet finished (under MPI) */
+  atomic_size_t next;   /* the next of this rank's points to take */
   atomic_int failed;    /* a point failed: take no more */
   pthread_mutex_t lock; /* guards the fields below */
   size_t n_done;
@@ -32,7 +41,7 @@ typedef struct {
 } worker;
 
 static int stopped(const pool *P) {
-  return atomic_load(&P->failed) || (P->c->o.stop && atomic_load(P->c->o.stop));
+  return atomic_load(&P->failed) || (P->stop && atomic_load(P->stop));
 }
 
 static int same_structure(const wx_study_ctx *c, const worker *w,
@@ -99,7 +108,7 @@ static int eval_point(pool *P, worker *w, size_t i, wx_diags *d) {
                         .horizon = c->o.horizon,
                         .memory_budget = c->o.memory_budget,
                         .set = w->set,
-                        .stop = c->o.stop};
+                        .stop = P->stop};
   eo.n_set = settings(c, m, x, w->set);
   wx_eval *e = NULL;
   rc = wx_evaluate(m, &eo, &e, d);
@@ -121,7 +130,7 @@ static void finish(pool *P, size_t i, int rc, const wx_diags *tmp) {
     P->n_done++;
     if (P->c->o.progress)
       P->c->o.progress(P->c->o.progress_ctx, (unsigned)P->n_done,
-                       (unsigned)P->p->n_points);
+                       (unsigned)P->share);
   } else if (rc != WX_EINTERRUPTED && P->rc == WX_OK) {
     P->rc = rc;
     atomic_store(&P->failed, 1);
@@ -139,8 +148,8 @@ static void *work(void *arg) {
     finish(P, 0, WX_ENOMEM, tmp);
   } else {
     for (;;) {
-      size_t i = atomic_fetch_add(&P->next, 1);
-      if (i >= P->p->n_points || stopped(P)) break;
+      size_t t = atomic_fetch_add(&P->next, 1), i = P->first + t * P->step;
+      if (t >= P->share || stopped(P)) break;
       wx_diags_clear(tmp);
       finish(P, i, eval_point(P, &w, i, tmp), tmp);
     }
@@ -149,6 +158,7 @@ static void *work(void *arg) {
   free(w.x);
   free(w.set);
   wx_diags_free(tmp);
+  atomic_fetch_sub(&P->running, 1);
   return NULL;
 }
 
@@ -171,6 +181,71 @@ static int run_pool(pool *P, unsigned outer) {
   return WX_OK;
 }
 
+/* Under MPI the calling thread talks to the other ranks (funneled MPI)
+ * while `outer` new threads evaluate this rank's points. */
+typedef struct {
+  pool *P;
+  pthread_t *t;
+  unsigned started;
+  wx_rank_points *dp;
+} dist_pool;
+
+static int dist_busy(void *ctx) {
+  return atomic_load(&((dist_pool *)ctx)->P->running) > 0;
+}
+
+/* This rank's first error message, for rank 0 to print. */
+static void first_error(const wx_diags *d, int rc, char *msg, size_t size) {
+  for (size_t j = 0; j < wx_diags_count(d); j++)
+    if (wx_diags_get(d, j)->code == rc) {
+      const char *m = wx_diags_get(d, j)->msg;
+      size_t n = strlen(m) < size ? strlen(m) : size - 1;
+      memcpy(msg, m, n);
+      msg[n] = '\0';
+      return;
+    }
+  snprintf(msg, size, "error %d", rc);
+}
+
+static int dist_join(void *ctx) {
+  dist_pool *D = ctx;
+  pool *P = D->P;
+  for (unsigned i = 0; i < D->started; i++) pthread_join(D->t[i], NULL);
+  int rc = D->started ? P->rc : WX_ENOMEM;
+  if (rc == WX_ENOMEM && !D->started)
+    wx__diag(P->d, rc, P->c->spec->file, 0, 0, "no thread could start");
+  if (rc != WX_OK) first_error(P->d, rc, D->dp->msg, sizeof D->dp->msg);
+  return rc == WX_OK && P->n_done < P->share ? WX_EINTERRUPTED : rc;
+}
+
+/* Returns every rank's status, as rank 0 sees it (ranks.h). */
+static int run_dist(pool *P, unsigned outer) {
+  dist_pool D = {P, calloc(outer, sizeof(pthread_t)), 0, NULL};
+  atomic_init(&P->running, (int)outer);
+  while (D.t && D.started < outer &&
+         pthread_create(&D.t[D.started], NULL, work, P) == 0)
+    D.started++;
+  atomic_fetch_sub(&P->running, (int)(outer - D.started));
+  wx_rank_points dp = {.n = P->p->n_points,
+                       .width = P->c->n_kpi * P->c->replications,
+                       .Y = P->Y,
+                       .done = P->done,
+                       .stop = P->c->o.stop,
+                       .halt = &P->halt,
+                       .busy = dist_busy,
+                       .join = dist_join,
+                       .ctx = &D};
+  D.dp = &dp;
+  int rc = wx__ranks_points(&dp);
+  if (dp.failed_rank > 0)
+    wx__diag(P->d, rc, P->c->spec->file, 0, 0, "MPI rank %d: %s",
+             dp.failed_rank, dp.msg);
+  free(D.t);
+  P->n_done = 0;
+  for (size_t i = 0; i < P->p->n_points; i++) P->n_done += P->done[i];
+  return rc;
+}
+
 int wx__study_run(const wx_study_ctx *c, const wx_study_design *p, double **Y,
                   unsigned char **done, size_t *n_done, wx_diags *d) {
   *Y = NULL;
@@ -189,17 +264,26 @@ int wx__study_run(const wx_study_ctx *c, const wx_study_design *p, double **Y,
                     cells);
   }
   for (size_t i = 0; i < cells; i++) P.Y[i] = NAN;
+  int size = wx__ranks_size();
+  P.first = (size_t)wx__ranks_rank();
+  P.step = (size_t)size;
+  P.share =
+      p->n_points > P.first ? (p->n_points - P.first + P.step - 1) / P.step : 0;
+  P.stop = size > 1 ? &P.halt : c->o.stop;
   unsigned threads = cores(c->threads);
-  unsigned outer = p->n_points < threads ? (unsigned)p->n_points : threads;
+  unsigned outer = P.share < threads ? (unsigned)P.share : threads;
   if (outer == 0) outer = 1;
   P.inner = threads / outer;
   atomic_init(&P.next, 0);
   atomic_init(&P.failed, 0);
+  atomic_init(&P.halt, 0);
+  atomic_init(&P.running, 0);
   pthread_mutex_init(&P.lock, NULL);
-  int rc = run_pool(&P, outer);
+  int rc = size > 1 ? run_dist(&P, outer) : run_pool(&P, outer);
   pthread_mutex_destroy(&P.lock);
-  if (rc == WX_OK) rc = P.rc;
-  if (rc == WX_OK && P.n_done < p->n_points) rc = WX_EINTERRUPTED;
+  /* Under MPI, run_dist's status is already every rank's. */
+  if (rc == WX_OK && size == 1) rc = P.rc;
+  if (rc == WX_OK && size == 1 && P.n_done < p->n_points) rc = WX_EINTERRUPTED;
   *Y = P.Y;
   *n_done = P.n_done;
   if (done)

@@ -26,7 +26,7 @@ done
 "$WX" --help >>"$T/help" || fail "wxflow --help"
 for opt in $(grep -o -- '--[a-z][a-z-]*' "$R" | sort -u); do
   case $opt in --output-on-failure|--build|--test-dir|--target|--install|--ci|--cflags|--libs|--static) continue ;;
-    --hostfile|--mca|--signal) continue ;; # mpirun's and scancel's
+    --hostfile|--mca|--signal|--map-by|--ntasks-per-node) continue ;; # mpirun's, scancel's, sbatch's
   esac
   grep -q -- "$opt\\b" "$T/help" || fail "README names $opt, which no --help lists"
 done
