@@ -31,6 +31,8 @@ static const wx_section_info sections[] = {
      "`modules: {NAME: {kind: group, activity: {shills: {...}}}}`"},
     {"negative_feedback", "Group negative feedback",
      "`modules: {NAME: {kind: group, negative_feedback: {...}}}`"},
+    {"complaints", "Group complaint cascade",
+     "`modules: {NAME: {kind: group, complaints: {...}}}`"},
     {"touchpoint", "Touchpoints", "`touchpoints: {NAME: {...}}`"},
     {"schedule", "Touchpoint schedule",
      "`touchpoints: {NAME: {schedule: "
@@ -178,6 +180,10 @@ static const wx_key_info keys[] = {
      "see Group negative feedback",
      "events in which several members leave at once",
      "`negative_feedback: {rate: 0.02/d, leave: 10%}`", 0},
+    {"module", "complaints", "mapping", "none", "see Group complaint cascade",
+     "communication groups: complaints that breed complaints and departures "
+     "until staff answer them",
+     "`complaints: {rate: 0.1%/d, excite: 0.5/d, response: 1h}`", 0},
 
     {"ban", "rate", "rate", "0", ">= 0",
      "ban hazard per account per day (drawn at each whole day)",
@@ -218,6 +224,31 @@ static const wx_key_info keys[] = {
     {"negative_feedback", "leave", "probability", "", "0 to 1",
      "each member leaves with this probability in an event", "`leave: 10%`",
      REQ | PRI},
+
+    {"complaints", "rate", "rate", "", ">= 0",
+     "spontaneous complaints per member per day (the cascades' roots)",
+     "`rate: 0.1%/d`", REQ | PRI},
+    {"complaints", "excite", "rate", "0", ">= 0, n < 1",
+     "a complaint adds excite x exp(-u / memory) to the group's complaint "
+     "hazard u days after it, until answered; n = excite x memory x (1 - "
+     "exp(-response / memory)) further complaints each (n >= 1 is refused: "
+     "it never dies out)",
+     "`excite: 0.5/d`", 0},
+    {"complaints", "leave", "rate", "0", ">= 0",
+     "a complaint adds leave x exp(-u / memory) to the group's departure "
+     "hazard (a member chosen at random leaves) until answered",
+     "`leave: 0.3/d`", PRI},
+    {"complaints", "memory", "duration", "1d (assumption)", "> 0",
+     "how long a complaint's excitation lasts (time constant)", "`memory: 12h`",
+     0},
+    {"complaints", "response", "duration or never", "never", "> 0",
+     "staff answer each complaint this long after it; its excitation stops "
+     "then",
+     "`response: 1h`", 0},
+    {"complaints", "damping", "probability", "0.5 (assumption)", "0 to 1",
+     "every cascade hazard is multiplied by 1 - damping x activity (lively "
+     "groups talk complaints down)",
+     "`damping: 0.8`", 0},
 
     {"outcome", "label", "text", "the name", "any UTF-8 text", "display label",
      "`label: 购买`", 0},

@@ -141,6 +141,19 @@ typedef struct {
   double shills, shill_boost, shill_withdraw;
   uint32_t nf_rate;  /* param, events per group per day; WX_NONE */
   uint32_t nf_leave; /* param, P(a member leaves in an event) */
+  /* Complaint cascade (communication groups; agent_cascade.c): a Hawkes
+   * process per group.  Spontaneous complaints at cx_rate per member per
+   * day; each complaint adds cx_excite exp(-u / cx_memory) to the group's
+   * complaint hazard and cx_leave exp(-u / cx_memory) to its departure
+   * hazard until it is answered cx_response days later; every hazard
+   * times 1 - cx_damping x activity. */
+  uint32_t cx_rate;   /* param; WX_NONE = no cascade */
+  uint32_t cx_leave;  /* param, departures per day at u = 0 */
+  double cx_excite;   /* complaints per day at u = 0 (plain: n < 1) */
+  double cx_memory;   /* days, > 0 */
+  double cx_response; /* days; INFINITY = never answered */
+  double cx_damping;  /* in [0, 1] */
+  wx_pos cx_pos;      /* the `complaints` key */
 } wx_units_cfg;
 
 typedef struct {

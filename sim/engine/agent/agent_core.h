@@ -35,8 +35,9 @@ enum {
   WX_EV_REPEAT = 0xFFFBu,   /* person = slot, epoch = outcome */
   WX_EV_ADS = 0xFFFCu,      /* person = source */
   WX_EV_CAMPAIGN = 0xFFFDu, /* person = source */
-  /* 0xFFFE is free. */
-  WX_EV_SOURCE = 0xFFFFu /* an arrival; person = source index */
+  /* Complaint cascades (agent_cascade.c). */
+  WX_EV_CASCADE = 0xFFFEu, /* person = kind << 30 | group, epoch = module */
+  WX_EV_SOURCE = 0xFFFFu   /* an arrival; person = source index */
 };
 
 struct wx_engine {

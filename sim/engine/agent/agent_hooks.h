@@ -25,6 +25,7 @@
 enum {
   WX_MECH_UNITS,   /* agent_roster.c: staff accounts and groups */
   WX_MECH_WELCOME, /* agent_groups.c: welcome thinning of early churn */
+  WX_MECH_CASCADE, /* agent_cascade.c: complaint cascades in groups */
   WX_MECH_TOUCH,   /* agent_touch.c: touchpoints, Moments */
   WX_MECH_FISSION, /* agent_fission.c: referral fission */
   WX_MECH_ECON,    /* agent_econ.c: ads, campaigns, order values, costs */
@@ -119,6 +120,7 @@ typedef struct {
 /* The mechanics, one per file (agent_table.c lists them by slot). */
 extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome, wx__mech_touch,
     wx__mech_fission, wx__mech_econ;
+extern const wx_agent_mechanic wx__mech_cascade;
 
 /* agent_table.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */
