@@ -34,6 +34,25 @@ static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
   return ok;
 }
 
+/* Functional groups are sessions: no upkeep decay, no members' talk. */
+static int session_bound(wx_sctx *c, const wx_node *a, const char *p,
+                         const wx_units_cfg *u) {
+  static const char *const keys[] = {"decay", "chat"};
+  if (u->group_type != WX_GROUP_FUNCTIONAL) return 1;
+  int ok = 1;
+  for (int k = 0; k < 2; k++) {
+    const wx_node *n = wx__node_key(a, keys[k]);
+    if (!n) continue;
+    wx__serr(c, n,
+             "`%s.%s`: a functional group is a purpose-bound session whose "
+             "activity holds until it closes; decay and chat (upkeep) apply "
+             "to communication groups",
+             p, keys[k]);
+    ok = 0;
+  }
+  return ok;
+}
+
 static int activity(wx_sctx *c, const wx_node *mod, const char *path,
                     wx_units_cfg *u) {
   const wx_node *a =
@@ -43,6 +62,11 @@ static int activity(wx_sctx *c, const wx_node *mod, const char *path,
   snprintf(p, sizeof p, "%s.activity", path);
   int ok = number(c, a, "initial", WX_Q_PROB, p, &u->act_initial);
   ok &= number(c, a, "decay", WX_Q_RATE, p, &u->act_decay);
+  ok &= number(c, a, "chat", WX_Q_RATE, p, &u->act_chat);
+  ok &= number(c, a, "post", WX_Q_NONNEG, p, &u->act_post);
+  ok &= number(c, a, "hold", WX_Q_PROB, p, &u->act_hold);
+  ok &= number(c, a, "convert", WX_Q_PROB, p, &u->act_convert);
+  ok &= session_bound(c, a, p, u);
   const wx_node *s = wx__units_submap(c, a, "shills", p,
                                       "{count: 2, boost: 0.5, withdraw: 21d}");
   if (!s) return ok && !wx__node_get(a, "shills");
@@ -50,6 +74,15 @@ static int activity(wx_sctx *c, const wx_node *mod, const char *path,
   ok &= number(c, s, "count", WX_Q_COUNT, q, &u->shills);
   ok &= number(c, s, "boost", WX_Q_NONNEG, q, &u->shill_boost);
   ok &= wx__units_duration(c, s, "withdraw", q, 1, &u->shill_withdraw);
+  ok &= number(c, s, "until", WX_Q_PROB, q, &u->shill_until);
+  if (ok && wx__node_get(s, "until") && !(u->shill_until > 0)) {
+    wx__serr(c, wx__node_get(s, "until"),
+             "`%s.until`: an activity of 0 is reached at opening; give one "
+             "above 0, or leave `until` out for shills that withdraw from "
+             "the start",
+             q);
+    ok = 0;
+  }
   return ok;
 }
 

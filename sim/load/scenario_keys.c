@@ -150,8 +150,10 @@ static const wx_key_info keys[] = {
     /* Groups: modules of kind group. */
     {"module", "group_type", "group type", "communication",
      "communication, functional",
-     "functional groups live briefly (lifetime); communication groups live "
-     "long and have activity",
+     "functional groups are purpose-bound sessions: they close (lifetime), "
+     "their activity is their posts' and shills' and holds until then, no "
+     "complaint cascades; communication groups live long and need upkeep "
+     "(activity decay, members' talk) and may have complaint cascades",
      "`group_type: functional`", 0},
     {"module", "group_kind", "group kind", "wecom", "wecom, ordinary",
      "sets the default group_cap: WeCom customer group 100 (source), "
@@ -174,7 +176,9 @@ static const wx_key_info keys[] = {
      "window: 3d}`",
      0},
     {"module", "activity", "mapping", "initial 1, no decay",
-     "see Group activity", "how lively a group is; damps negative feedback",
+     "see Group activity",
+     "how lively a group is (posts, shills, members' talk); damps negative "
+     "feedback and complaints, may hold members and conversion",
      "`activity: {initial: 1, decay: 5%/d}`", 0},
     {"module", "negative_feedback", "mapping", "none",
      "see Group negative feedback",
@@ -205,7 +209,26 @@ static const wx_key_info keys[] = {
     {"activity", "initial", "probability", "1", "0 to 1",
      "activity of a new group", "`initial: 1.0`", 0},
     {"activity", "decay", "rate", "0", ">= 0",
-     "exponential decay per day without upkeep", "`decay: 5%/d`", 0},
+     "communication groups: exponential decay per day without upkeep (of the "
+     "start-up activity and the members' own)",
+     "`decay: 5%/d`", 0},
+    {"activity", "chat", "rate", "0", ">= 0",
+     "communication groups: members' own talk, dm/dt = chat (members / "
+     "group_cap) activity (1 - m) - decay m; a group talking more than it "
+     "decays keeps going after the shills leave, else it fades",
+     "`chat: 20%/d`", 0},
+    {"activity", "post", "number", "0", ">= 0",
+     "activity each post of a touchpoint on the module adds to every open "
+     "group, times the post's solitaire x (a 接龙 chain)",
+     "`post: 0.05`", 0},
+    {"activity", "hold", "probability", "0", "0 to 1",
+     "a churn drawn on joining is cancelled with probability hold x the "
+     "activity of the group joined (lively groups keep members)",
+     "`hold: 50%`", 0},
+    {"activity", "convert", "probability", "0", "0 to 1",
+     "a move flow (conversion) drawn on joining is cancelled with "
+     "probability convert x (1 - activity): quiet groups convert less",
+     "`convert: 40%`", 0},
     {"activity", "shills", "mapping", "none", "see Group shills",
      "company agents keep activity up, then withdraw",
      "`shills: {count: 2, boost: 0.5, withdraw: 21d}`", 0},
@@ -217,6 +240,10 @@ static const wx_key_info keys[] = {
     {"shills", "withdraw", "duration", "", "> 0",
      "the agents' effect falls linearly to 0 over this time", "`withdraw: 21d`",
      REQ},
+    {"shills", "until", "probability", "none: from opening", "> 0 to 1",
+     "the agents begin to withdraw once the members' own activity reaches "
+     "this (they know each other by then); perhaps never",
+     "`until: 0.3`", 0},
 
     {"negative_feedback", "rate", "rate", "", ">= 0",
      "events per group per day at activity 0 (times 1 - activity)",

@@ -139,6 +139,13 @@ typedef struct {
   double welcome_window; /* days; 0 = no welcome effect */
   double act_initial, act_decay; /* activity, decay per day */
   double shills, shill_boost, shill_withdraw;
+  /* Lively groups (agent_activity.c): member-driven activity m, raised by
+   * posts (act_post each, times a solitaire's x), growing by chatter
+   * (act_chat per day, communication groups) and decaying at act_decay;
+   * shills start withdrawing when m reaches shill_until (0: at opening).
+   * Activity damps leaving (act_hold) and quiet groups convert less
+   * (act_convert). */
+  double act_chat, act_post, act_hold, act_convert, shill_until;
   uint32_t nf_rate;  /* param, events per group per day; WX_NONE */
   uint32_t nf_leave; /* param, P(a member leaves in an event) */
   /* Complaint cascade (communication groups; agent_cascade.c): a Hawkes

@@ -207,7 +207,7 @@ static void cx_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
 /* A candidate at t is real with probability 1 - damping x activity, and
  * only in an open group with members. */
 static int happens(const cx_mod *c, uint32_t i, double t) {
-  const wx_units_rt *u = c->u;
+  wx_units_rt *u = c->u;
   if (u->state[i] != WX_UNIT_OPEN || u->mem[i].n == 0) return 0;
   double keep = 1 - u->cfg->cx_damping * wx__group_activity(u, i, t);
   return keep >= 1 || gsl_rng_uniform(c->rng) < keep;

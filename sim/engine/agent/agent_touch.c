@@ -94,6 +94,7 @@ static int fire(wx_engine *e, uint32_t i, double t) {
       !wx__moments_enterprise_ok(e, i, t))
     return WX_OK;
   wx__fission_fired(e, i, t);
+  wx__groups_posted(e, tp->module, t, e->params[tp->solitaire]);
   double p = wx__clamp01(e->params[tp->reach] * pulse(e, tp, t) *
                          e->params[tp->solitaire]);
   int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__moments_staff(e, i, t, p)
