@@ -123,10 +123,6 @@ static void every_activity_key_error_has_its_position(void **state) {
                  WX_ESCENARIO, 2, 81, "reached at opening");
   wxt_load_fails(HEAD
                  "  g: {kind: group, group_type: functional, activity: "
-                 "{decay: 1%/d}}\n",
-                 WX_ESCENARIO, 2, 55, "purpose-bound session");
-  wxt_load_fails(HEAD
-                 "  g: {kind: group, group_type: functional, activity: "
                  "{chat: 1/d}}\n",
                  WX_ESCENARIO, 2, 55, "communication groups");
   wx_model_free(wxt_load_ok(

@@ -34,23 +34,19 @@ static int welcome(wx_sctx *c, const wx_node *mod, const char *path,
   return ok;
 }
 
-/* Functional groups are sessions: no upkeep decay, no members' talk. */
+/* Functional groups are sessions: the members' talk (upkeep) is the
+ * communication groups'. */
 static int session_bound(wx_sctx *c, const wx_node *a, const char *p,
                          const wx_units_cfg *u) {
-  static const char *const keys[] = {"decay", "chat"};
-  if (u->group_type != WX_GROUP_FUNCTIONAL) return 1;
-  int ok = 1;
-  for (int k = 0; k < 2; k++) {
-    const wx_node *n = wx__node_key(a, keys[k]);
-    if (!n) continue;
-    wx__serr(c, n,
-             "`%s.%s`: a functional group is a purpose-bound session whose "
-             "activity holds until it closes; decay and chat (upkeep) apply "
-             "to communication groups",
-             p, keys[k]);
-    ok = 0;
-  }
-  return ok;
+  const wx_node *n = wx__node_key(a, "chat");
+  if (u->group_type != WX_GROUP_FUNCTIONAL || !n) return 1;
+  wx__serr(c, n,
+           "`%s.chat`: a functional group is a purpose-bound session, "
+           "driven by its posts and shills until it closes; members' talk "
+           "that keeps a group going (upkeep) applies to communication "
+           "groups",
+           p);
+  return 0;
 }
 
 static int activity(wx_sctx *c, const wx_node *mod, const char *path,

@@ -151,9 +151,10 @@ static const wx_key_info keys[] = {
     {"module", "group_type", "group type", "communication",
      "communication, functional",
      "functional groups are purpose-bound sessions: they close (lifetime), "
-     "their activity is their posts' and shills' and holds until then, no "
-     "complaint cascades; communication groups live long and need upkeep "
-     "(activity decay, members' talk) and may have complaint cascades",
+     "their activity is their posts' and shills', no members' talk and no "
+     "complaint cascades, and a reopened session starts afresh; "
+     "communication groups live long, need upkeep (members' talk, posts) "
+     "and may have complaint cascades",
      "`group_type: functional`", 0},
     {"module", "group_kind", "group kind", "wecom", "wecom, ordinary",
      "sets the default group_cap: WeCom customer group 100 (source), "
@@ -209,8 +210,8 @@ static const wx_key_info keys[] = {
     {"activity", "initial", "probability", "1", "0 to 1",
      "activity of a new group", "`initial: 1.0`", 0},
     {"activity", "decay", "rate", "0", ">= 0",
-     "communication groups: exponential decay per day without upkeep (of the "
-     "start-up activity and the members' own)",
+     "exponential decay per day without upkeep (of the start-up activity "
+     "and the members' own)",
      "`decay: 5%/d`", 0},
     {"activity", "chat", "rate", "0", ">= 0",
      "communication groups: members' own talk, dm/dt = chat (members / "

@@ -22,9 +22,9 @@
  *   exactly (exp(-decay dt)); with it the equation is integrated by the
  *   midpoint rule in steps of at most STEP days, the members counted at
  *   each query (joins and leaves query first, so n is exact between).
- * Functional groups are purpose-bound sessions: the loader refuses decay
- *   and chat for them, so their activity is their posts' and shills' and
- *   holds until the session closes; a session that reopens starts at 0.
+ * Functional groups are purpose-bound sessions: the loader refuses chat
+ *   for them, so their activity is their start, posts and shills until
+ *   the session closes; a session that reopens starts afresh.
  *
  * Activity feeds back into the mechanics: negative feedback events
  * (agent_groups.c) and complaint cascades (agent_cascade.c) are damped by
