@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -131,12 +132,47 @@ static void every_activity_key_error_has_its_position(void **state) {
       "shills: {count: 1, boost: 0.4, withdraw: 2d, until: 0.5}}}\n"));
 }
 
+static double kpi_mean(const wx_eval *ev, const char *name) {
+  int k = wx_eval_kpi_find(ev, name);
+  assert_true(k >= 0);
+  wx_summary s;
+  assert_int_equal(wx_eval_kpi_summary(ev, (unsigned)k, &s), WX_OK);
+  return s.mean;
+}
+
+/* The shipped example: the group whose shills got it talking keeps more
+ * members (activity holds churn) than the same group without them; the
+ * cohort engine refuses lively groups by name. */
+static void shipped_example_shows_the_shills(void **state) {
+  (void)state;
+  wx_model *m = NULL;
+  assert_int_equal(
+      wx_model_load(WX_SOURCE_DIR "/scenarios/group_lively.yaml", &m, NULL),
+      WX_OK);
+  wx_eval_options o = {.replications = 4, .threads = 1};
+  wx_eval *ev = NULL;
+  assert_int_equal(wx_evaluate(m, &o, &ev, NULL), WX_OK);
+  assert_true(kpi_mean(ev, "members_end.with_shills") >
+              kpi_mean(ev, "members_end.no_shills") + 100);
+  wx_eval_free(ev);
+  wx_diags *d = wx_diags_alloc(32);
+  wx_eval_options oc = {.replications = 1, .engine = "cohort"};
+  assert_int_equal(wx_evaluate(m, &oc, &ev, d), WX_ESCENARIO);
+  int named = 0;
+  for (size_t i = 0; i < wx_diags_count(d); i++)
+    named += strstr(wx_diags_get(d, i)->msg, "lively-group activity") != NULL;
+  assert_int_equal(named, 3);
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(posts_and_solitaire_raise_activity),
       cmocka_unit_test(shills_withdraw_and_the_group_keeps_going_or_fades),
       cmocka_unit_test(activity_holds_members_and_conversion),
       cmocka_unit_test(every_activity_key_error_has_its_position),
+      cmocka_unit_test(shipped_example_shows_the_shills),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

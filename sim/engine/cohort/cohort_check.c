@@ -29,6 +29,14 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
                     "module '%s': complaint cascades (complaints) are not "
                     "modelled by the cohort engine" HINT,
                     mod->name);
+    const wx_units_cfg *u = &mod->units;
+    if (u->act_chat > 0 || u->act_post > 0 || u->act_hold > 0 ||
+        u->act_convert > 0 || u->shill_until > 0)
+      rc = wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
+                    "module '%s': lively-group activity (posts, members' "
+                    "talk, shills' threshold, hold, convert) is not "
+                    "modelled by the cohort engine" HINT,
+                    mod->name);
     rc = wx__diag(
         d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
         "module '%s': %s (caps, daily limits, acceptance, bans) "
