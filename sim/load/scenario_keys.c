@@ -187,7 +187,9 @@ static const wx_key_info keys[] = {
      "`negative_feedback: {rate: 0.02/d, leave: 10%}`", 0},
     {"module", "complaints", "mapping", "none", "see Group complaint cascade",
      "communication groups: complaints that breed complaints and departures "
-     "until staff answer them",
+     "until staff answer them; adds the series complaints, complaint_roots "
+     "and cascade_leaves and the KPIs complaints.NAME and "
+     "cascade_leaves.NAME",
      "`complaints: {rate: 0.1%/d, excite: 0.5/d, response: 1h}`", 0},
 
     {"ban", "rate", "rate", "0", ">= 0",

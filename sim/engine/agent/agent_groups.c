@@ -78,7 +78,8 @@ int wx__groups_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
   uint32_t i = choose(e, u, t, &oom);
   if (oom) return WX_ENOMEM;
   if (i != WX_NONE) {
-    (void)wx__group_activity(u, i, t); /* up to t with the old size */
+    if (u->cfg->act_chat > 0) /* talk grows with the size: up to t */
+      (void)wx__group_activity(u, i, t);
     u->joined = i;
   }
   if (i == WX_NONE) {
