@@ -221,17 +221,21 @@ static void every_scenario_loads_or_reports_nomem(void **state) {
 
 /* ------------------------------------------------ run and its results */
 
-/* quickstart cut to 10 days: one short replication. */
-static wx_model *short_quickstart(void) {
+/* A shipped scenario cut short (`horizon` replaced by `cut`, the same
+ * length): one short replication. */
+static wx_model *shortened(const char *name, const char *horizon,
+                           const char *cut) {
+  char path[512];
+  snprintf(path, sizeof path, "%s/scenarios/%s", WX_SOURCE_DIR, name);
   size_t len;
-  char *text = slurp(WX_SOURCE_DIR "/scenarios/quickstart.yaml", &len);
-  char *h = strstr(text, "\nhorizon: 90d");
+  char *text = slurp(path, &len);
+  char *h = strstr(text, horizon);
   assert_non_null(h);
-  memcpy(h, "\nhorizon: 10d", 13);
+  assert_int_equal(strlen(horizon), strlen(cut));
+  memcpy(h, cut, strlen(cut));
   wx_model *m = NULL;
   wx_diags *d = wx_diags_alloc(8);
-  assert_int_equal(wx_model_load_buffer("quickstart.yaml", text, len, &m, d),
-                   WX_OK);
+  assert_int_equal(wx_model_load_buffer(name, text, len, &m, d), WX_OK);
   wx_diags_free(d);
   free(text);
   return m;
@@ -276,9 +280,7 @@ static int run_once(const wx_model *m, const char *dir, wx_diags *d) {
 
 /* A failed run leaves its directory as it found it (empty here) and says
  * what ran out; a run that absorbed the failure wrote the same series. */
-static void run_and_results_report_nomem(void **state) {
-  (void)state;
-  wx_model *m = short_quickstart();
+static void run_reports_nomem(wx_model *m) {
   char dir[] = "/tmp/wxflow-nomem-XXXXXX";
   assert_non_null(mkdtemp(dir));
   wx_diags *d = wx_diags_alloc(16);
@@ -318,11 +320,28 @@ static void run_and_results_report_nomem(void **state) {
   wx_model_free(m);
 }
 
+static void run_and_results_report_nomem(void **state) {
+  (void)state;
+  run_reports_nomem(
+      shortened("quickstart.yaml", "\nhorizon: 90d", "\nhorizon: 10d"));
+}
+
+/* Groups with complaint cascades and lively activity: their tables and
+ * queued cascade events. */
+static void group_mechanics_report_nomem(void **state) {
+  (void)state;
+  run_reports_nomem(
+      shortened("group_cascade.yaml", "\nhorizon: 180d", "\nhorizon: 20d "));
+  run_reports_nomem(
+      shortened("group_lively.yaml", "\nhorizon: 120d", "\nhorizon: 20d "));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(queue_pop_reports_out_of_memory),
       cmocka_unit_test(every_scenario_loads_or_reports_nomem),
       cmocka_unit_test(run_and_results_report_nomem),
+      cmocka_unit_test(group_mechanics_report_nomem),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

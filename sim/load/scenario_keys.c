@@ -31,6 +31,8 @@ static const wx_section_info sections[] = {
      "`modules: {NAME: {kind: group, activity: {shills: {...}}}}`"},
     {"negative_feedback", "Group negative feedback",
      "`modules: {NAME: {kind: group, negative_feedback: {...}}}`"},
+    {"complaints", "Group complaint cascade",
+     "`modules: {NAME: {kind: group, complaints: {...}}}`"},
     {"touchpoint", "Touchpoints", "`touchpoints: {NAME: {...}}`"},
     {"schedule", "Touchpoint schedule",
      "`touchpoints: {NAME: {schedule: "
@@ -161,8 +163,11 @@ static const wx_key_info keys[] = {
     /* Groups: modules of kind group. */
     {"module", "group_type", "group type", "communication",
      "communication, functional",
-     "functional groups live briefly (lifetime); communication groups live "
-     "long and have activity",
+     "functional groups are purpose-bound sessions: they close (lifetime), "
+     "their activity is their posts' and shills', no members' talk and no "
+     "complaint cascades, and a reopened session starts afresh; "
+     "communication groups live long, need upkeep (members' talk, posts) "
+     "and may have complaint cascades",
      "`group_type: functional`", 0},
     {"module", "group_kind", "group kind", "wecom", "wecom, ordinary",
      "sets the default group_cap: WeCom customer group 100 (source), "
@@ -185,12 +190,20 @@ static const wx_key_info keys[] = {
      "window: 3d}`",
      0},
     {"module", "activity", "mapping", "initial 1, no decay",
-     "see Group activity", "how lively a group is; damps negative feedback",
+     "see Group activity",
+     "how lively a group is (posts, shills, members' talk); damps negative "
+     "feedback and complaints, may hold members and conversion",
      "`activity: {initial: 1, decay: 5%/d}`", 0},
     {"module", "negative_feedback", "mapping", "none",
      "see Group negative feedback",
      "events in which several members leave at once",
      "`negative_feedback: {rate: 0.02/d, leave: 10%}`", 0},
+    {"module", "complaints", "mapping", "none", "see Group complaint cascade",
+     "communication groups: complaints that breed complaints and departures "
+     "until staff answer them; adds the series complaints, complaint_roots "
+     "and cascade_leaves and the KPIs complaints.NAME and "
+     "cascade_leaves.NAME",
+     "`complaints: {rate: 0.1%/d, excite: 0.5/d, response: 1h}`", 0},
 
     {"ban", "rate", "rate", "0", ">= 0",
      "ban hazard per account per day (drawn at each whole day)",
@@ -221,7 +234,26 @@ static const wx_key_info keys[] = {
     {"activity", "initial", "probability", "1", "0 to 1",
      "activity of a new group", "`initial: 1.0`", 0},
     {"activity", "decay", "rate", "0", ">= 0",
-     "exponential decay per day without upkeep", "`decay: 5%/d`", 0},
+     "exponential decay per day without upkeep (of the start-up activity "
+     "and the members' own)",
+     "`decay: 5%/d`", 0},
+    {"activity", "chat", "rate", "0", ">= 0",
+     "communication groups: members' own talk, dm/dt = chat (members / "
+     "group_cap) activity (1 - m) - decay m; a group talking more than it "
+     "decays keeps going after the shills leave, else it fades",
+     "`chat: 20%/d`", 0},
+    {"activity", "post", "number", "0", ">= 0",
+     "activity each post of a touchpoint on the module adds to every open "
+     "group, times the post's solitaire x (a 接龙 chain)",
+     "`post: 0.05`", 0},
+    {"activity", "hold", "probability", "0", "0 to 1",
+     "a churn drawn on joining is cancelled with probability hold x the "
+     "activity of the group joined (lively groups keep members)",
+     "`hold: 50%`", 0},
+    {"activity", "convert", "probability", "0", "0 to 1",
+     "a move flow (conversion) drawn on joining is cancelled with "
+     "probability convert x (1 - activity): quiet groups convert less",
+     "`convert: 40%`", 0},
     {"activity", "shills", "mapping", "none", "see Group shills",
      "company agents keep activity up, then withdraw",
      "`shills: {count: 2, boost: 0.5, withdraw: 21d}`", 0},
@@ -233,6 +265,10 @@ static const wx_key_info keys[] = {
     {"shills", "withdraw", "duration", "", "> 0",
      "the agents' effect falls linearly to 0 over this time", "`withdraw: 21d`",
      REQ},
+    {"shills", "until", "probability", "none: from opening", "> 0 to 1",
+     "the agents begin to withdraw once the members' own activity reaches "
+     "this (they know each other by then); perhaps never",
+     "`until: 0.3`", 0},
 
     {"negative_feedback", "rate", "rate", "", ">= 0",
      "events per group per day at activity 0 (times 1 - activity)",
@@ -240,6 +276,31 @@ static const wx_key_info keys[] = {
     {"negative_feedback", "leave", "probability", "", "0 to 1",
      "each member leaves with this probability in an event", "`leave: 10%`",
      REQ | PRI},
+
+    {"complaints", "rate", "rate", "", ">= 0",
+     "spontaneous complaints per member per day (the cascades' roots)",
+     "`rate: 0.1%/d`", REQ | PRI},
+    {"complaints", "excite", "rate", "0", ">= 0, n < 1",
+     "a complaint adds excite x exp(-u / memory) to the group's complaint "
+     "hazard u days after it, until answered; n = excite x memory x (1 - "
+     "exp(-response / memory)) further complaints each (n >= 1 is refused: "
+     "it never dies out)",
+     "`excite: 0.5/d`", 0},
+    {"complaints", "leave", "rate", "0", ">= 0",
+     "a complaint adds leave x exp(-u / memory) to the group's departure "
+     "hazard (a member chosen at random leaves) until answered",
+     "`leave: 0.3/d`", PRI},
+    {"complaints", "memory", "duration", "1d (assumption)", "> 0",
+     "how long a complaint's excitation lasts (time constant)", "`memory: 12h`",
+     0},
+    {"complaints", "response", "duration or never", "never", "> 0",
+     "staff answer each complaint this long after it; its excitation stops "
+     "then",
+     "`response: 1h`", 0},
+    {"complaints", "damping", "probability", "0.5 (assumption)", "0 to 1",
+     "every cascade hazard is multiplied by 1 - damping x activity (lively "
+     "groups talk complaints down)",
+     "`damping: 0.8`", 0},
 
     {"outcome", "label", "text", "the name", "any UTF-8 text", "display label",
      "`label: 购买`", 0},

@@ -15,8 +15,9 @@ static const char *const staff_keys[] = {"accounts", "friend_cap", "daily_adds",
                                          "accept",   "assign",     "on_refused",
                                          "ban"};
 static const char *const group_keys[] = {
-    "group_type", "group_kind", "group_cap", "groups",           "on_full",
-    "lifetime",   "welcome",    "activity",  "negative_feedback"};
+    "group_type",        "group_kind", "group_cap", "groups",
+    "on_full",           "lifetime",   "welcome",   "activity",
+    "negative_feedback", "complaints"};
 static const char *const shared_keys[] = {"retry_after", "cost"};
 
 static void wrong_kind(wx_sctx *c, const wx_node *mod, const char *const *keys,
@@ -170,6 +171,10 @@ void wx__units_defaults(wx_units_cfg *u, wx_kind k) {
   u->daily_adds = INFINITY;
   u->accept = u->ban_rate = u->ban_per_post = WX_NONE;
   u->nf_rate = u->nf_leave = WX_NONE;
+  u->cx_rate = u->cx_leave = WX_NONE;
+  u->cx_memory = 1.0;
+  u->cx_response = INFINITY;
+  u->cx_damping = 0.5;
   u->replace_after = 7.0;
   u->lifetime = INFINITY;
   u->welcome_x = 1.0;

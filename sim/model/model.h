@@ -144,8 +144,28 @@ typedef struct {
   double welcome_window; /* days; 0 = no welcome effect */
   double act_initial, act_decay; /* activity, decay per day */
   double shills, shill_boost, shill_withdraw;
+  /* Lively groups (agent_activity.c): member-driven activity m, raised by
+   * posts (act_post each, times a solitaire's x), growing by chatter
+   * (act_chat per day, communication groups) and decaying at act_decay;
+   * shills start withdrawing when m reaches shill_until (0: at opening).
+   * Activity damps leaving (act_hold) and quiet groups convert less
+   * (act_convert). */
+  double act_chat, act_post, act_hold, act_convert, shill_until;
   uint32_t nf_rate;  /* param, events per group per day; WX_NONE */
   uint32_t nf_leave; /* param, P(a member leaves in an event) */
+  /* Complaint cascade (communication groups; agent_cascade.c): a Hawkes
+   * process per group.  Spontaneous complaints at cx_rate per member per
+   * day; each complaint adds cx_excite exp(-u / cx_memory) to the group's
+   * complaint hazard and cx_leave exp(-u / cx_memory) to its departure
+   * hazard until it is answered cx_response days later; every hazard
+   * times 1 - cx_damping x activity. */
+  uint32_t cx_rate;   /* param; WX_NONE = no cascade */
+  uint32_t cx_leave;  /* param, departures per day at u = 0 */
+  double cx_excite;   /* complaints per day at u = 0 (plain: n < 1) */
+  double cx_memory;   /* days, > 0 */
+  double cx_response; /* days; INFINITY = never answered */
+  double cx_damping;  /* in [0, 1] */
+  wx_pos cx_pos;      /* the `complaints` key */
 } wx_units_cfg;
 
 typedef struct {

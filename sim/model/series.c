@@ -27,9 +27,11 @@ const char *const wx__staff_metrics[WX_STAFF_METRICS] = {
     "accounts_active", "friends_max",   "accounts_used", "declined",
     "refused_cap",     "refused_daily", "retries",       "bans",
     "ban_losses",      "cost"};
-const char *const wx__group_metrics[WX_GROUP_METRICS] = {
-    "groups_open", "groups_full", "refused_full", "retries",       "dissolved",
-    "nf_events",   "nf_leaves",   "welcome_kept", "activity_mean", "cost"};
+const char *const wx__group_metrics[WX_GROUP_CASCADE_END] = {
+    "groups_open",   "groups_full", "refused_full", "retries",
+    "dissolved",     "nf_events",   "nf_leaves",    "welcome_kept",
+    "activity_mean", "cost",        "complaints",   "complaint_roots",
+    "cascade_leaves"};
 
 const char *const wx__live_metrics[WX_LIVE_METRICS] = {
     "online",         "peak_online", "viewers",        "live_purchases",
@@ -39,7 +41,9 @@ const char *const wx__live_metrics[WX_LIVE_METRICS] = {
 static uint32_t unit_metrics(const wx_module *mod) {
   switch (mod->units.type) {
     case WX_UNITS_STAFF: return WX_STAFF_METRICS;
-    case WX_UNITS_GROUPS: return WX_GROUP_METRICS;
+    case WX_UNITS_GROUPS:
+      return mod->units.cx_rate != WX_NONE ? WX_GROUP_CASCADE_END
+                                           : WX_GROUP_METRICS;
     default: return 0;
   }
 }

@@ -56,8 +56,17 @@ enum {
   WX_G_COST,
   WX_GROUP_METRICS
 };
+/* Groups with a complaint cascade (units.cx_rate set) have these after
+ * their WX_GROUP_METRICS, all counters: complaints (all), the spontaneous
+ * ones (each the root of a cascade) and the departures they caused. */
+enum {
+  WX_G_COMPLAINTS = WX_GROUP_METRICS,
+  WX_G_COMPLAINT_ROOTS,
+  WX_G_CASCADE_LEAVES,
+  WX_GROUP_CASCADE_END
+};
 extern const char *const wx__staff_metrics[WX_STAFF_METRICS];
-extern const char *const wx__group_metrics[WX_GROUP_METRICS];
+extern const char *const wx__group_metrics[WX_GROUP_CASCADE_END];
 /* Touchpoint i metric k is touch_base + i * WX_TP_METRICS + k.  Economic
  * outcomes (model.h) get customers and revenue columns: the j-th economic
  * outcome's are customers_base + j and revenue_base + j.  When the model

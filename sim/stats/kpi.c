@@ -40,7 +40,8 @@ static void add_target(wx_kpi_set *k, const wx_layout *l,
 
 /* Staff modules: accounts needed for the peak friends at friend_cap,
  * accounts that ever had a friend, refusals (cap + daily limit) and
- * declined requests; group modules: refusals (group full). */
+ * declined requests; group modules: refusals (group full) and, with a
+ * complaint cascade, its complaints and the departures they caused. */
 static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
                       uint32_t i) {
   const wx_module *mod = &m->modules[i];
@@ -51,6 +52,13 @@ static void add_units(wx_kpi_set *k, const wx_model *m, const wx_layout *l,
     d = add(k, "count", WX_REDUCE_LAST, base + WX_G_REFUSED_FULL);
     d->better = WX_BETTER_LOWER;
     snprintf(d->name, sizeof d->name, "refused.%s", mod->name);
+    if (mod->units.cx_rate == WX_NONE) return;
+    d = add(k, "count", WX_REDUCE_LAST, base + WX_G_COMPLAINTS);
+    d->better = WX_BETTER_LOWER;
+    snprintf(d->name, sizeof d->name, "complaints.%s", mod->name);
+    d = add(k, "people", WX_REDUCE_LAST, base + WX_G_CASCADE_LEAVES);
+    d->better = WX_BETTER_LOWER;
+    snprintf(d->name, sizeof d->name, "cascade_leaves.%s", mod->name);
     return;
   }
   d = add(k, "accounts", WX_REDUCE_STAFF_NEEDED,

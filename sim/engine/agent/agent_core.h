@@ -22,7 +22,9 @@
  * dispatches flows and WX_EV_SOURCE itself and every other code to the
  * mechanic that lists it (agent_hooks.h). */
 enum {
-  WX_EV_FIRST_SPECIAL = 0xFFF6u,
+  WX_EV_FIRST_SPECIAL = 0xFFF5u,
+  /* Complaint cascades (agent_cascade.c). */
+  WX_EV_CASCADE = 0xFFF5u, /* person = kind << 30 | group, epoch = module */
   /* Staff accounts and groups (roster.h). */
   WX_EV_RETRY = 0xFFF6u, /* person p retries joining module `epoch` */
   WX_EV_UNIT = 0xFFF7u,  /* unit `person` of module `epoch` dissolves or is

@@ -11,9 +11,7 @@
  * Functional groups dissolve `lifetime` after they open: every member
  *   leaves the module at that instant (`dissolved`).  Under drop / retry the
  *   group reopens empty at once (the next session's group).
- * Activity of a group of age a (days since it opened):
- *   min(1, initial x exp(-decay x a) + shills x boost x max(0, 1 - a/withdraw))
- *   (shill agents keep it up, then withdraw linearly).
+ * Activity of a group: agent_activity.c (posts, shills, members' talk).
  * Negative feedback: at each whole day d, each open group with members has
  *   N ~ Poisson(rate x (1 - activity(d)) x 1d) events (the day's events are
  *   drawn at its end, with the activity then); in each event every member
@@ -34,15 +32,6 @@
 #include "dist.h"
 #include "agent_core.h"
 #include "roster.h"
-
-double wx__group_activity(const wx_units_rt *u, uint32_t i, double t) {
-  const wx_units_cfg *c = u->cfg;
-  double age = t - u->opened[i];
-  double a = c->act_initial * exp(-c->act_decay * age);
-  if (c->shills > 0 && c->shill_withdraw > 0 && age < c->shill_withdraw)
-    a += c->shills * c->shill_boost * (1 - age / c->shill_withdraw);
-  return a < 1 ? (a > 0 ? a : 0) : 1;
-}
 
 /* Accrues the cost of the open groups up to t. */
 static void accrue(wx_units_rt *u, double t) {
@@ -88,6 +77,11 @@ int wx__groups_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t) {
   int oom = 0;
   uint32_t i = choose(e, u, t, &oom);
   if (oom) return WX_ENOMEM;
+  if (i != WX_NONE) {
+    if (u->cfg->act_chat > 0) /* talk grows with the size: up to t */
+      (void)wx__group_activity(u, i, t);
+    u->joined = i;
+  }
   if (i == WX_NONE) {
     c[WX_G_REFUSED_FULL] += 1;
     if (u->cfg->on_refused != WX_REFUSE_RETRY) return 0;
@@ -103,6 +97,7 @@ int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t) {
   wx__pool_evict_all(e, u, i);
   if (u->cfg->on_refused != WX_REFUSE_NEW_GROUP) {
     u->opened[i] = t; /* the next session's group, empty */
+    wx__activity_open(u, i, t);
     return schedule_dissolve(e, u, i, t);
   }
   accrue(u, t);
@@ -130,32 +125,39 @@ int wx__groups_tick(wx_engine *e, wx_units_rt *u, double t) {
   return WX_OK;
 }
 
-/* The welcome as a mechanic of its own (agent_hooks.h), so that only
- * models with a welcome window pay for the keeps hook.  It reads the
- * units' state (agent_roster.c, earlier in the table). */
+/* The welcome and activity's hold on churn and conversion as a mechanic
+ * of its own (agent_hooks.h), so that only models that use them pay for
+ * the keeps hook.  It reads the units' state (agent_roster.c, earlier in
+ * the table). */
+static int keeps_used(const wx_units_cfg *c) {
+  return c->type == WX_UNITS_GROUPS &&
+         (c->welcome_window > 0 || c->act_hold > 0 || c->act_convert > 0);
+}
+
 static int welcome_applies(const wx_model *m, const wx_layout *l) {
   (void)l;
   for (uint32_t i = 0; i < m->n_modules; i++)
-    if (m->modules[i].units.type != WX_UNITS_NONE &&
-        m->modules[i].units.welcome_window > 0)
-      return 1;
+    if (keeps_used(&m->modules[i].units)) return 1;
   return 0;
 }
 
 static int welcome_watch(const wx_engine *e, uint32_t m) {
   const wx_units_rt *u = e->ux->of[m];
-  return u && u->cfg->welcome_window > 0;
+  return u && keeps_used(u->cfg);
 }
 
-/* A churn due `d` days after joining is thinned by the welcome. */
+/* A churn due `d` days after joining is thinned by the welcome; what it
+ * keeps, activity may cancel (agent_activity.c). */
 static int welcome_keeps(wx_engine *e, uint32_t m, uint32_t f, double d) {
   wx_units_rt *u = e->ux->of[m];
-  if (!u || e->m->flows[f].kind != WX_FLOW_CHURN ||
-      !(u->cfg->welcome_window > 0) || !(d < u->cfg->welcome_window))
-    return 0;
-  if (gsl_rng_uniform(u->rng) < u->cfg->welcome_x) return 0;
-  e->cur[u->col + WX_G_WELCOME_KEPT] += 1;
-  return 1;
+  if (!u || !keeps_used(u->cfg)) return 0;
+  if (e->m->flows[f].kind == WX_FLOW_CHURN && u->cfg->welcome_window > 0 &&
+      d < u->cfg->welcome_window &&
+      !(gsl_rng_uniform(u->rng) < u->cfg->welcome_x)) {
+    e->cur[u->col + WX_G_WELCOME_KEPT] += 1;
+    return 1;
+  }
+  return wx__activity_keeps(e, u, f);
 }
 
 const wx_agent_mechanic wx__mech_welcome = {

@@ -25,6 +25,7 @@
 enum {
   WX_MECH_UNITS,   /* agent_roster.c: staff accounts and groups */
   WX_MECH_WELCOME, /* agent_groups.c: welcome thinning of early churn */
+  WX_MECH_CASCADE, /* agent_cascade.c: complaint cascades in groups */
   WX_MECH_TOUCH,   /* agent_touch.c: touchpoints, Moments */
   WX_MECH_FISSION, /* agent_fission.c: referral fission */
   WX_MECH_ECON,    /* agent_econ.c: ads, campaigns, order values, costs */
@@ -114,12 +115,12 @@ typedef struct {
   wx_hook_sample sample[WX_HOOKS_MAX];
   uint8_t *mod; /* per module: WX_HOOK_* bits */
   /* Per event code from WX_EV_FIRST_SPECIAL: who handles it, or NULL. */
-  const wx_agent_mechanic *by_event[10];
+  const wx_agent_mechanic *by_event[11];
 } wx_agent_hooks;
 
 /* The mechanics, one per file (agent_table.c lists them by slot). */
 extern const wx_agent_mechanic wx__mech_units, wx__mech_welcome, wx__mech_touch,
-    wx__mech_fission, wx__mech_econ, wx__mech_live;
+    wx__mech_fission, wx__mech_econ, wx__mech_live, wx__mech_cascade;
 
 /* agent_table.c: the engine's side of the table.  alloc builds e->hk and
  * the states (WX_OK or WX_ENOMEM; free undoes a partial one). */

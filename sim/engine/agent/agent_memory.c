@@ -9,13 +9,16 @@
  *   person record, 1 module (a 6-byte record)     6.0 bytes
  *   + 1 pending event (3 modules, 10-byte record) 58.6 bytes -> 48.6 per
  *   + 2 pending events                           107.5 bytes    event
- *   group open at t = 0, no members               49.8 bytes
- *   staff account, no friends                     29.5 bytes
+ *   group open at t = 0, no members               73.6 bytes
+ *   staff account, no friends                     55.7 bytes
+ *   (both re-measured with the activity state, 24 bytes a unit; a group
+ *   with a complaint cascade holds 40 more once it has members, not
+ *   probed)
  *   person in a group (16-byte record + list)     20.1 bytes
  *   viewer of a live stream (two timeline points) 126.7 bytes
  * An event costs twice its 24 bytes when its time bucket is heapified
  * (queue.c: the chunk it waited in and the heap both hold it); units keep
- * 34 bytes of arrays that grow by doubling.  The person table grows by
+ * 58 bytes of arrays that grow by doubling.  The person table grows by
  * half (people.c), but untouched reserve costs no resident memory.
  * Estimates err high: every arrival over the horizon is counted as alive
  * at once, each holding the most events a member of any module can.
@@ -25,7 +28,7 @@
 
 #define RECORD_FACTOR    1.05     /* bytes per record byte (measured 1.00) */
 #define BYTES_PER_EVENT  49.0     /* a pending event (measured 48.6) */
-#define BYTES_PER_UNIT   50.0     /* a staff account or a group (29.5, 49.8) */
+#define BYTES_PER_UNIT   75.0     /* a staff account or a group (55.7, 73.6) */
 #define BYTES_PER_FRIEND 4.0      /* a member in a unit's list */
 #define FIXED_BYTES      262144.0 /* tables, streams, queue buckets */
 

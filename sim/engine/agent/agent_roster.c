@@ -143,8 +143,11 @@ static int units_watch(const wx_engine *e, uint32_t m) {
 }
 
 static void units_leave(wx_engine *e, uint32_t p, uint32_t m, double t) {
-  (void)t;
-  if (e->ux->of[m]) wx__pool_remove(e, e->ux->of[m], p);
+  wx_units_rt *u = e->ux->of[m];
+  if (!u) return;
+  if (u->cfg->act_chat > 0) /* talk grows with the size: up to t */
+    (void)wx__group_activity(u, wx__units_of(e, u, p), t);
+  wx__pool_remove(e, u, p);
 }
 
 /* p tries again to join module ev->epoch (on_refused / on_full: retry). */

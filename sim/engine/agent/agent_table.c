@@ -9,9 +9,13 @@
  * groups' levels are written before money adds their cost to the total,
  * and every stream is seeded by name, so the order shifts no draw. */
 static const wx_agent_mechanic *const table[WX_MECH_COUNT] = {
-    [WX_MECH_UNITS] = &wx__mech_units, [WX_MECH_WELCOME] = &wx__mech_welcome,
-    [WX_MECH_TOUCH] = &wx__mech_touch, [WX_MECH_FISSION] = &wx__mech_fission,
-    [WX_MECH_ECON] = &wx__mech_econ,   [WX_MECH_LIVE] = &wx__mech_live,
+    [WX_MECH_UNITS] = &wx__mech_units,
+    [WX_MECH_WELCOME] = &wx__mech_welcome,
+    [WX_MECH_CASCADE] = &wx__mech_cascade,
+    [WX_MECH_TOUCH] = &wx__mech_touch,
+    [WX_MECH_FISSION] = &wx__mech_fission,
+    [WX_MECH_ECON] = &wx__mech_econ,
+    [WX_MECH_LIVE] = &wx__mech_live,
 };
 
 /* WX_OK when mc's event codes are a mechanic's and nobody owns them yet

@@ -87,6 +87,7 @@ static int fire(wx_engine *e, uint32_t i, double t) {
       !wx__moments_enterprise_ok(e, i, t))
     return WX_OK;
   wx__fission_fired(e, i, t);
+  wx__groups_posted(e, tp->module, t, e->params[tp->solitaire]);
   double p = wx__clamp01(e->params[tp->reach] *
                          wx__touch_pulse(e, tp, t, WX_PULSE_REACH) *
                          e->params[tp->solitaire]);
@@ -218,7 +219,3 @@ const wx_agent_mechanic wx__mech_touch = {
     .events = {WX_EV_TOUCH, WX_EV_REC},
     .bytes = touch_bytes,
 };
-
-double wx__touch_pulse(const wx_engine *e, const wx_touchpoint *tp, double t) {
-  return pulse(e, tp, t);
-}

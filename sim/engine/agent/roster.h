@@ -33,6 +33,12 @@
 
 enum { WX_UNIT_OPEN, WX_UNIT_BANNED, WX_UNIT_CLOSED };
 
+/* A group's member-driven activity m at time t (agent_activity.c) and
+ * the time its shills began to withdraw (INFINITY: not yet). */
+typedef struct {
+  double m, t, shill_from;
+} wx_group_live;
+
 typedef struct {
   uint32_t *list; /* person slots */
   uint32_t n, cap;
@@ -47,13 +53,15 @@ typedef struct {
   uint32_t daily;   /* adds per account per day (UINT32_MAX: none) */
   uint32_t n, room; /* units in use, allocated */
   wx_unit_members *mem;
-  uint32_t *adds;  /* staff: adds on calendar day `day` */
-  uint32_t *posts; /* staff: marketing posts since the last tick */
-  uint8_t *state;  /* WX_UNIT_* */
-  uint8_t *used;   /* staff: ever had a friend */
-  double *opened;  /* time the unit (re)opened */
-  uint32_t cursor; /* round robin: next account; groups: newest */
-  double day;      /* calendar day of `adds` */
+  uint32_t *adds;      /* staff: adds on calendar day `day` */
+  uint32_t *posts;     /* staff: marketing posts since the last tick */
+  uint8_t *state;      /* WX_UNIT_* */
+  uint8_t *used;       /* staff: ever had a friend */
+  double *opened;      /* time the unit (re)opened */
+  wx_group_live *live; /* groups: activity state (agent_activity.c) */
+  uint32_t joined;     /* groups: the group of the latest admission */
+  uint32_t cursor;     /* round robin: next account; groups: newest */
+  double day;          /* calendar day of `adds` */
   double accept, ban_rate, ban_per_post, nf_rate, nf_leave; /* this run */
   double cost_acc, cost_t; /* groups: cost up to cost_t */
   uint32_t n_open;
@@ -116,7 +124,19 @@ int wx__groups_admit(wx_engine *e, wx_units_rt *u, uint32_t p, double t);
 int wx__groups_tick(wx_engine *e, wx_units_rt *u, double t);
 int wx__groups_dissolve(wx_engine *e, wx_units_rt *u, uint32_t i, double t);
 void wx__groups_levels(wx_engine *e, wx_units_rt *u, double t);
-/* Activity of group i at time t, in [0, 1]. */
-double wx__group_activity(const wx_units_rt *u, uint32_t i, double t);
+/* ---------------------------------------------------- agent_activity.c */
+
+/* Group i (re)opens at t: no member-driven activity yet. */
+void wx__activity_open(wx_units_rt *u, uint32_t i, double t);
+/* Activity of group i at time t (not before its last query), in [0, 1];
+ * brings its state up to t. */
+double wx__group_activity(wx_units_rt *u, uint32_t i, double t);
+/* A post of a touchpoint on module m at t, its solitaire multiplier x
+ * (1 without): every open group of m gains act_post x x. */
+void wx__groups_posted(wx_engine *e, uint32_t m, double t, double x);
+/* Cancels (1) a fate drawn on joining group module u: a churn with
+ * probability act_hold x activity, a move with act_convert x (1 -
+ * activity), in the group just joined; 0 keeps it. */
+int wx__activity_keeps(wx_engine *e, wx_units_rt *u, uint32_t f);
 
 #endif

@@ -25,7 +25,10 @@ static int grow(wx_units_rt *u) {
   if (used) u->used = used;
   double *opened = realloc(u->opened, room * sizeof *opened);
   if (opened) u->opened = opened;
-  if (!mem || !adds || !posts || !state || !used || !opened) return WX_ENOMEM;
+  wx_group_live *live = realloc(u->live, room * sizeof *live);
+  if (live) u->live = live;
+  if (!mem || !adds || !posts || !state || !used || !opened || !live)
+    return WX_ENOMEM;
   memset(u->mem + u->room, 0, (room - u->room) * sizeof *u->mem);
   u->room = room;
   return WX_OK;
@@ -39,6 +42,7 @@ uint32_t wx__pool_open(wx_units_rt *u, double t) {
   u->state[i] = WX_UNIT_OPEN;
   u->used[i] = 0;
   u->opened[i] = t;
+  wx__activity_open(u, i, t);
   return i;
 }
 
@@ -55,6 +59,7 @@ void wx__pool_free(wx_units_rt *u) {
   free(u->state);
   free(u->used);
   free(u->opened);
+  free(u->live);
 }
 
 int wx__pool_has_room(const wx_units_rt *u, uint32_t i) {

@@ -41,9 +41,6 @@ static inline double wx__touch_delay(wx_engine *e, uint32_t f, gsl_rng *r) {
   return wx__dist_draw_pdf(&e->m->flows[f].delay, e->params, e->pdf[f], r);
 }
 
-/* The pulses' reach multiplier of touchpoint tp at t (agent_touch.c). */
-double wx__touch_pulse(const wx_engine *e, const wx_touchpoint *tp, double t);
-
 /* ------------------------------------------------------- agent_reach.c */
 
 /* One post of touchpoint i counted (posts, cost). */

@@ -31,6 +31,20 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
   for (uint32_t i = 0; i < m->n_modules; i++) {
     const wx_module *mod = &m->modules[i];
     if (mod->units.type == WX_UNITS_NONE) continue;
+    if (mod->units.cx_rate != WX_NONE)
+      rc = wx__diag(d, WX_ESCENARIO, m->path, mod->units.cx_pos.line,
+                    mod->units.cx_pos.col,
+                    "module '%s': complaint cascades (complaints) are not "
+                    "modelled by the cohort engine" HINT,
+                    mod->name);
+    const wx_units_cfg *u = &mod->units;
+    if (u->act_chat > 0 || u->act_post > 0 || u->act_hold > 0 ||
+        u->act_convert > 0 || u->shill_until > 0)
+      rc = wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
+                    "module '%s': lively-group activity (posts, members' "
+                    "talk, shills' threshold, hold, convert) is not "
+                    "modelled by the cohort engine" HINT,
+                    mod->name);
     rc = wx__diag(
         d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
         "module '%s': %s (caps, daily limits, acceptance, bans) "
