@@ -175,12 +175,43 @@ static void touchpoint_and_economics_are_refused(void **state) {
       "    module: oa\n"
       "    schedule: {every: 7d}\n"
       "    reach: 10%\n"
+      "    fission: {share: 10%, offspring: poisson(1), "
+      "generation_delay: exponential(1d), into: oa}\n"
+      "    responses:\n"
+      "      late: {to: shop, p: 5%, delay: 2d}\n"
+      "      buys: {to: buy, p: 5%, delay: exponential(1d)}\n"
       "outcomes:\n"
       "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 10, 3, "touchpoint 'post'", "not modelled");
-  expect(d, 15, 3, "outcome 'buy'", "repeat purchases");
+  expect(d, 10, 3, "touchpoint 'post'", "touchpoint fission");
+  expect(d, 16, 7, "response 'post.late'", "exponential delay or none");
+  expect(d, 19, 3, "outcome 'buy'", "repeat purchases");
+  expect(d, 19, 3, "outcome 'buy'", "buy it twice");
+  wx_diags_free(d);
+}
+
+/* Broadcasts with unfollows, delayed and instant responses and
+ * recommended viewers pass (tests/test_cohort_touch.c runs them). */
+static void broadcast_passes(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "touchpoints:\n"
+      "  post:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d}\n"
+      "    reach: 10%\n"
+      "    unfollow: 1%\n"
+      "    responses:\n"
+      "      go: {to: shop, p: 5%, delay: exponential(1d)}\n"
+      "      now: {to: shop, type: move, p: 5%, delay: 0d}\n"
+      "    recommend:\n"
+      "      views: 100\n"
+      "      responses: {follow: {to: oa, p: 1%}}\n",
+      &rc);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(wx_diags_count(d), 0);
   wx_diags_free(d);
 }
 
@@ -236,6 +267,7 @@ int main(void) {
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
+      cmocka_unit_test(broadcast_passes),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

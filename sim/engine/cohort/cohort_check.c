@@ -12,14 +12,7 @@
 #define HINT "; use engine: agent"
 
 static int refuse_features(const wx_model *m, wx_diags *d) {
-  int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
-    const wx_touchpoint *tp = &m->touchpoints[i];
-    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': touchpoints (reach, responses, Moments, "
-                  "fission) are not modelled by the cohort engine yet" HINT,
-                  tp->name);
-  }
+  int rc = wx__ctouch_refuse(m, d); /* cohort_touch.c */
   for (uint32_t i = 0; i < m->n_modules; i++) {
     const wx_module *mod = &m->modules[i];
     if (mod->units.type == WX_UNITS_NONE) continue;
@@ -121,8 +114,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
 int wx__cohort_check(const wx_model *m, wx_diags *d) {
   int rc = refuse_features(m, d);
   int rd = refuse_delays(m, d);
-  /* the space is built only for models it can hold: touchpoint response
-   * flows have no module to leave */
+  /* the space is built only for models it can hold */
   if (rc == WX_OK) rc = rd;
   if (rc == WX_OK) rc = refuse_space(m, d);
   if (d) wx__diags_sort(d);
