@@ -176,7 +176,7 @@ static void touchpoint_and_economics_are_refused(void **state) {
       "    schedule: {every: 7d}\n"
       "    reach: 10%\n"
       "    fission: {share: 10%, offspring: poisson(1), "
-      "generation_delay: exponential(1d), into: oa}\n"
+      "generation_delay: 1d, into: oa}\n"
       "    responses:\n"
       "      late: {to: shop, p: 5%, delay: 2d}\n"
       "      buys: {to: buy, p: 5%, delay: exponential(1d)}\n"
@@ -184,7 +184,7 @@ static void touchpoint_and_economics_are_refused(void **state) {
       "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 10, 3, "touchpoint 'post'", "touchpoint fission");
+  expect(d, 10, 3, "touchpoint 'post'", "exponential generation_delay");
   expect(d, 16, 7, "response 'post.late'", "exponential delay or none");
   expect(d, 19, 3, "outcome 'buy'", "repeat purchases");
   expect(d, 19, 3, "outcome 'buy'", "buy it twice");

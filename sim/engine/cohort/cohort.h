@@ -268,13 +268,15 @@ void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 
-/* Referral fission of campaigns (cohort_fission.c): per source, the
+/* Referral fission of campaigns and touchpoints (cohort_fission.c): per
+ * origin (source k, then touchpoint n_sources + i), the
  * offspring on their way (their generation delays running), and the
  * counters of the agent engine's "shares" and "fission_arrivals" columns
  * and of the arrivals committed against a saturation cap. */
 typedef struct {
   uint64_t *pool, *shares, *arrivals, *committed; /* per source */
-  double *since; /* per source: when its pool was last brought forward */
+  double *since; /* per origin: when its pool was last brought forward */
+  double *first; /* per origin: the start of its half-life */
 } wx_cfiss;
 
 /* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
@@ -341,6 +343,8 @@ int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags);
 /* Rows of step length tau from the touchpoints' cache; 0 when absent. */
 int wx__ctouch_rows(wx_cohort *e, double tau, wx_crows *out);
 void wx__ctouch_write(const wx_cohort *e, double *row);
+/* Touchpoint i's stream. */
+gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i);
 uint64_t wx__ctouch_bytes(const wx_cohort *e);
 
 /* Bytes an engine holds for state space s of m on layout l
@@ -358,7 +362,7 @@ void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
 int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m);
 void wx__cfiss_free(wx_cfiss *f);
 void wx__cfiss_reset(wx_cfiss *f, const wx_model *m);
-/* Campaign k reached n people at `at`: their shares and offspring. */
+/* Origin k reached n people at `at`: their shares and offspring. */
 void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
 /* The generations of the step [t0, t1]. */
 int wx__cfiss_step(wx_cohort *e, double t0, double t1);

@@ -49,6 +49,10 @@ struct wx_ctouch {
 
 static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
+gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i) {
+  return e->touch->rng[i];
+}
+
 int wx__ctouch_alloc(wx_cohort *e) {
   const wx_model *m = e->m;
   if (!m->n_touchpoints) return WX_OK;
@@ -224,6 +228,11 @@ void wx__ctouch_write(const wx_cohort *e, double *row) {
     memcpy(row + l->touch_base + i * WX_TP_METRICS, c,
            WX_TP_METRICS * sizeof *c);
     cost += c[WX_TP_COST];
+    uint32_t k = e->m->n_sources + i;
+    row[l->touch_base + i * WX_TP_METRICS + WX_TP_SHARES] =
+        (double)e->fiss.shares[k];
+    row[l->touch_base + i * WX_TP_METRICS + WX_TP_FISSION] =
+        (double)e->fiss.arrivals[k];
   }
   row[l->total_base + WX_T_COST] += cost;
 }
@@ -385,7 +394,10 @@ static int post(wx_cohort *e, uint32_t i, double t) {
   if (ent && !month_ok(e, i, t)) return WX_OK;
   col[WX_TP_POSTS] += 1;
   col[WX_TP_COST] += e->params[tp->cost];
-  double p = reach_p(e, tp, t);
+  uint32_t origin = e->m->n_sources + i;
+  if (isnan(e->fiss.first[origin])) e->fiss.first[origin] = t;
+  double p = reach_p(e, tp, t),
+         kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
   int rc = WX_OK;
   for (uint32_t st = 1; st < s->n_states && rc == WX_OK; st++) {
     if (!e->count[st] || !s->codes[(size_t)st * s->kw + tp->module]) continue;
@@ -397,6 +409,10 @@ static int post(wx_cohort *e, uint32_t i, double t) {
     rc = reached(e, i, st, k);
   }
   merge(e);
+  /* the reached who stay share (agent_reach.c): one seed for all */
+  kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS] - kept;
+  if (rc == WX_OK && tp->fission.on && kept > 0)
+    wx__cfiss_seed(e, origin, (uint64_t)kept, t);
   if (rc == WX_OK) rc = viewers(e, i);
   merge(e);
   return rc;

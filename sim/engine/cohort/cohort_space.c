@@ -119,7 +119,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
 }
 
 /* The singleton states newcomers start in, for every source's module and
- * every campaign's fission module. */
+ * every campaign's and touchpoint's fission module. */
 static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   uint32_t total = 0;
   for (uint32_t k = 0; k < 2 * m->n_sources; k++) {
@@ -129,6 +129,12 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
       continue;
     uint32_t i = k < m->n_sources ? src->to : src->fission.into;
     if (s->entry_off[i] != WX_NONE) continue;
+    s->entry_off[i] = total;
+    total += s->n_fates[i];
+  }
+  for (uint32_t k = 0; k < m->n_touchpoints; k++) { /* their fission */
+    uint32_t i = m->touchpoints[k].fission.into;
+    if (!m->touchpoints[k].fission.on || s->entry_off[i] != WX_NONE) continue;
     s->entry_off[i] = total;
     total += s->n_fates[i];
   }

@@ -16,7 +16,8 @@
  *
  * What is refused here (a precise refusal beats a wrong number): staff
  * Moments (per-account recipients and the once-per-day rule need a
- * per-person day mark), touchpoint fission, response delays other than
+ * per-person day mark), fission with a non-exponential generation
+ * delay (cohort_fission.c keeps its pool memoryless), response delays other than
  * exponential or 0, more than WX_COHORT_TP_RESP responses, and economic
  * outcomes a re-reached person could buy twice.
  */
@@ -184,11 +185,12 @@ static int refuse_one(const wx_model *m, uint32_t i, wx_diags *d) {
                   "account and post, once per customer per day) are not "
                   "modelled by the cohort engine" HINT,
                   tp->name);
-  if (tp->fission.on)
+  if (tp->fission.on && tp->fission.delay.kind != WX_DIST_EXPONENTIAL)
     rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': touchpoint fission (shares and their "
-                  "generations) is not modelled by the cohort engine yet" HINT,
-                  tp->name);
+                  "touchpoint '%s': touchpoint fission is modelled by the "
+                  "cohort engine only with an exponential generation_delay, "
+                  "not %s" HINT,
+                  tp->name, wx__dist_name(tp->fission.delay.kind));
   if (tp->n_responses > WX_COHORT_TP_RESP || tp->n_rec > WX_COHORT_TP_RESP)
     rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
                   "touchpoint '%s': more than %u responses (members' or "
