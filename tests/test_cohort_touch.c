@@ -47,6 +47,17 @@ static wx_model *load(const char *rel) {
   return m;
 }
 
+/* The column of entity `name`'s metric. */
+static uint32_t col_of(const wx_model *m, const wx_layout *l, const char *name,
+                       const char *metric) {
+  for (uint32_t c = 0; c < l->n_cols; c++)
+    if (!strcmp(wx__column_entity(m, &l->cols[c]), name) &&
+        !strcmp(l->cols[c].metric, metric))
+      return c;
+  fail_msg("no column %s %s", name, metric);
+  return 0;
+}
+
 /* Sums and sums of squares of every cell over R replications of engine t. */
 static void run_engine(const char *engine, const wx_model *m,
                        const wx_layout *l, double *s1, double *s2) {
@@ -71,9 +82,8 @@ static void run_engine(const char *engine, const wx_model *m,
   wx__series_free(&s);
 }
 
-static void agrees_with_agent(void **state) {
-  (void)state;
-  wx_model *m = load("tests/data/cohort_touch.yaml");
+/* Every cell of the two engines on m agrees (see the top). */
+static void cells_agree(wx_model *m) {
   wx_layout l;
   assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
   size_t n = (size_t)l.n_samples * l.n_cols;
@@ -108,31 +118,50 @@ static void agrees_with_agent(void **state) {
   assert_true(checked > 100);
   free(buf);
   wx__layout_free(&l);
+}
+
+static void agrees_with_agent(void **state) {
+  (void)state;
+  wx_model *m = load("tests/data/cohort_touch.yaml");
+  cells_agree(m);
   wx_model_free(m);
 }
 
-/* The column of entity `name`'s metric. */
-static uint32_t col_of(const wx_model *m, const wx_layout *l, const char *name,
-                       const char *metric) {
-  for (uint32_t c = 0; c < l->n_cols; c++)
-    if (!strcmp(wx__column_entity(m, &l->cols[c]), name) &&
-        !strcmp(l->cols[c].metric, metric))
-      return c;
-  fail_msg("no column %s %s", name, metric);
-  return 0;
+/* The articles as enterprise Moments posts on a module without staff
+ * accounts (as models built in C have): at most 2 a calendar month, the
+ * others refused; 2026-01-05 + 12 d stays in January, so 2 of 6 go out. */
+static void enterprise_quota_agrees(void **state) {
+  (void)state;
+  wx_model *m = load("tests/data/cohort_touch.yaml");
+  m->touchpoints[0].type = WX_TP_ENTERPRISE_MOMENTS;
+  m->touchpoints[0].posts_per_month = 2;
+  cells_agree(m);
+  wx_layout l;
+  assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
+  double *s1 = calloc(2 * (size_t)l.n_samples * l.n_cols, sizeof *s1);
+  assert_non_null(s1);
+  run_engine("cohort", m, &l, s1, s1 + (size_t)l.n_samples * l.n_cols);
+  size_t last = (size_t)(l.n_samples - 1) * l.n_cols;
+  assert_true(s1[last + col_of(m, &l, "articles", "posts")] == 2.0 * R);
+  assert_true(s1[last + col_of(m, &l, "articles", "refused_posts")] == 4.0 * R);
+  free(s1);
+  wx__layout_free(&l);
+  wx_model_free(m);
 }
 
-static void thinning_closed_form(void **state) {
-  (void)state;
+/* The thinning of N members (cohort_thinning.yaml at its initial count
+ * changed to N). */
+static void thinning(double N) {
   wx_model *m = load("tests/data/cohort_thinning.yaml");
+  m->params[m->sources[0].count].value = N;
   wx_layout l;
   assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
   size_t n = (size_t)l.n_samples * l.n_cols;
   double *buf = calloc(2 * n, sizeof *buf);
   assert_non_null(buf);
   run_engine("cohort", m, &l, buf, buf + n);
-  /* 1e6 members, reach 2 %, response 30 %, unfollow 10 % (the yaml) */
-  double N = 1e6, r = 0.02, p = 0.3, u = 0.1;
+  /* reach 2 %, response 30 %, unfollow 10 % (the yaml) */
+  double r = 0.02, p = 0.3, u = 0.1;
   struct {
     const char *who, *metric;
     double q;
@@ -156,11 +185,52 @@ static void thinning_closed_form(void **state) {
   wx_model_free(m);
 }
 
+/* 1e6, and beyond GSL's 32-bit binomials: 1.09e9 and 1e10. */
+static void thinning_closed_form(void **state) {
+  (void)state;
+  thinning(1e6);
+  thinning(1.09e9);
+  thinning(1e10);
+}
+
+/* A response still pending at the next posts beyond WX_COHORT_TP_PEND:
+ * refused at run time, at the response. */
+static void long_pending_is_refused(void **state) {
+  (void)state;
+  wx_model *m = load("tests/data/cohort_touch.yaml");
+  uint32_t f = m->touchpoints[0].responses[0];
+  m->params[m->flows[f].delay.p[0]].value = 3; /* mean 3 d, posts 2 d apart */
+  wx_layout l;
+  wx_series s;
+  assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
+  assert_int_equal(wx__series_init(&s, &l), WX_OK);
+  double *par = calloc(m->n_params + 1u, sizeof *par);
+  assert_non_null(par);
+  wx__params_nominal(m, par);
+  void *e = wx__cohort_alloc(m, &l);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_true(e && d);
+  assert_int_equal(wx__cohort_run(e, par, 1, &s, NULL, d), WX_ERUNTIME);
+  const wx_error *er = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", er->line, er->col, er->msg);
+  assert_int_equal(er->line, (int)m->flows[f].pos.line);
+  assert_non_null(strstr(er->msg, "response 'articles.to_video'"));
+  assert_non_null(strstr(er->msg, "use engine: agent"));
+  wx_diags_free(d);
+  wx__cohort_free(e);
+  free(par);
+  wx__series_free(&s);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(thinning_closed_form),
       cmocka_unit_test(agrees_with_agent),
+      cmocka_unit_test(enterprise_quota_agrees),
+      cmocka_unit_test(long_pending_is_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
