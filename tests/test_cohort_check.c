@@ -191,6 +191,32 @@ static void touchpoint_and_economics_are_refused(void **state) {
   wx_diags_free(d);
 }
 
+/* Staff Moments need per-account recipients and a per-person day mark:
+ * refused at the touchpoint, whatever the units refusal says. */
+static void staff_moments_are_refused(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(
+      "wxflow: 1\n"
+      "modules:\n"
+      "  oa: {kind: official_account}\n"
+      "  staff: {kind: wecom, accounts: 2, friend_cap: 100}\n"
+      "sources:\n"
+      "  content: {into: oa, rate: 50/d}\n"
+      "flows:\n"
+      "  add: {from: oa, to: staff, p: 20%, delay: exponential(1d)}\n"
+      "touchpoints:\n"
+      "  moments:\n"
+      "    module: staff\n"
+      "    type: staff_moments\n"
+      "    schedule: {every: 1d}\n");
+  wx_diags *d = wx_diags_alloc(32);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  expect(d, 10, 3, "touchpoint 'moments'", "staff Moments");
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 /* Broadcasts with unfollows, delayed and instant responses and
  * recommended viewers pass (tests/test_cohort_touch.c runs them). */
 static void broadcast_passes(void **state) {
@@ -268,6 +294,7 @@ int main(void) {
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),
+      cmocka_unit_test(staff_moments_are_refused),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
