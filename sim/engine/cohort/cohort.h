@@ -299,6 +299,10 @@ void wx__ctouch_clear(const wx_cspace *s, const wx_model *m, uint32_t i,
 /* Ends membership i in key o: its stages and pending responses too. */
 void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
                       uint16_t *o);
+/* Instant response f of a post is stale: an instant move before it ended
+ * the membership it came from (the agent engine's epoch); *gone tracks
+ * that along the post's responses. */
+int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
 /* The states posts lead to from state st (added to the space). */
 int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st);
 /* The index of the state with codes key, added when `add` (cohort_space.c);

@@ -243,7 +243,7 @@ void wx__ctouch_write(const wx_cohort *e, double *row) {
  * spread over the fates of the modules they enter, and land in e->next;
  * level lv of the scratch. */
 static int walk(wx_cohort *e, gsl_rng *r, uint16_t *key, const uint32_t *inst,
-                uint32_t n, uint64_t x, uint32_t lv) {
+                uint32_t n, uint64_t x, uint32_t lv, int gone) {
   wx_cspace *s = &e->sp;
   int rc = WX_OK;
   if (!n) {
@@ -252,6 +252,8 @@ static int walk(wx_cohort *e, gsl_rng *r, uint16_t *key, const uint32_t *inst,
     e->next[st] += x;
     return WX_OK;
   }
+  if (wx__ctouch_stale(e->m, inst[0], &gone))
+    return walk(e, r, key, inst + 1, n - 1, x, lv, gone);
   uint16_t *o = key + s->kw;
   wx_ceffect ef = wx__ctouch_apply(s, e->m, key, inst[0], o);
   for (uint32_t j = 0; j < ef.n; j++) e->ctr[ef.ctr[j]] += x;
@@ -269,7 +271,7 @@ static int walk(wx_cohort *e, gsl_rng *r, uint16_t *key, const uint32_t *inst,
   for (uint32_t c = 0; c < nfate && rc == WX_OK; c++) {
     if (!by[c]) continue;
     wx__ceffect_key(s, &ef, c, o);
-    rc = walk(e, r, o, inst + 1, n - 1, by[c], lv + 1);
+    rc = walk(e, r, o, inst + 1, n - 1, by[c], lv + 1, gone);
   }
   return rc;
 }
@@ -304,7 +306,7 @@ static int respond(wx_cohort *e, gsl_rng *r, const uint32_t *fl, uint32_t sub,
       return WX_ETOOBIG;
     }
   }
-  return walk(e, r, t->keys, inst, ni, x, 0);
+  return walk(e, r, t->keys, inst, ni, x, 0, 0);
 }
 
 /* The K reached of state st: unfollows, then responses. */
@@ -321,7 +323,7 @@ static int reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k) {
     memcpy(t->keys, c, s->kw * sizeof *t->keys);
     wx__ctouch_leave(s, e->m, tp->module, t->keys);
     e->ctr[s->nm + tp->module] += u;
-    rc = walk(e, r, t->keys, NULL, 0, u, 0);
+    rc = walk(e, r, t->keys, NULL, 0, u, 0, 0);
   }
   uint32_t nr = tp->n_responses, ns = 1u << nr;
   subset_p(e, tp->responses, nr, t->subp);

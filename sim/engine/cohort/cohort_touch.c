@@ -103,21 +103,31 @@ wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
 
 /* ------------------------------------------------ states posts lead to */
 
+int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone) {
+  const wx_flow *fl = &m->flows[f];
+  if (fl->recommend) return 0;
+  if (*gone) return 1;
+  *gone = fl->kind == WX_FLOW_MOVE;
+  return 0;
+}
+
 /* Adds every state the instant responses inst[0..n) lead to from key
  * (each fate of an entered module); keys holds n + 1 levels of scratch. */
 static int walk_add(wx_cspace *s, const wx_model *m, uint16_t *key,
-                    const uint32_t *inst, uint32_t n) {
+                    const uint32_t *inst, uint32_t n, int gone) {
   int rc = WX_OK;
   if (!n) {
     wx__cspace_state(s, key, 1, &rc);
     return rc;
   }
+  if (wx__ctouch_stale(m, inst[0], &gone))
+    return walk_add(s, m, key, inst + 1, n - 1, gone);
   uint16_t *o = key + s->kw;
   wx_ceffect e = wx__ctouch_apply(s, m, key, inst[0], o);
   uint32_t nfate = wx__ceffect_fates(s, &e);
   for (uint32_t c = 0; c < nfate && rc == WX_OK; c++) {
     wx__ceffect_key(s, &e, c, o);
-    rc = walk_add(s, m, o, inst + 1, n - 1);
+    rc = walk_add(s, m, o, inst + 1, n - 1, gone);
   }
   return rc;
 }
@@ -144,7 +154,7 @@ static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
         full = 1; /* the run stops there (cohort_post.c) */
       }
     }
-    if (!full) rc = walk_add(s, m, keys, inst, ni);
+    if (!full) rc = walk_add(s, m, keys, inst, ni, 0);
   }
   return rc;
 }
