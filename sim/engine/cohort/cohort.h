@@ -22,7 +22,9 @@
  * Files: cohort_space.c (states and step trees, structural), cohort_check.c
  * (what the engine refuses, memory), cohort_rand.c (64-bit binomial,
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
- * uniformization), cohort_run.c (the engine table functions).
+ * uniformization), cohort_run.c (the engine table functions),
+ * cohort_touch.c (touchpoint responses in the states, refusals) and
+ * cohort_post.c (posts, cut between steps).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H

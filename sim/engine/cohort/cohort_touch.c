@@ -160,13 +160,15 @@ static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
 }
 
 int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
-  uint16_t *keys =
-      calloc((size_t)s->kw * (WX_COHORT_TP_RESP + 2u) + 1u, sizeof *keys);
+  /* s->codes moves as states are added: st's codes are copied */
+  size_t lv = WX_COHORT_TP_RESP + 2u;
+  uint16_t *keys = calloc((size_t)s->kw * (lv + 1u) + 1u, sizeof *keys);
   if (!keys) return WX_ENOMEM;
+  uint16_t *c = keys + (size_t)s->kw * lv;
+  memcpy(c, s->codes + (size_t)st * s->kw, s->kw * sizeof *c);
   int rc = WX_OK;
   for (uint32_t i = 0; i < m->n_touchpoints && rc == WX_OK; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
-    const uint16_t *c = s->codes + (size_t)st * s->kw;
     if (st == 0 && tp->views != WX_NONE && tp->n_rec) {
       rc = post_states(s, m, c, tp, 1, keys);
       continue;
@@ -175,8 +177,7 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
     memcpy(keys, c, s->kw * sizeof *keys); /* an unfollow */
     wx__ctouch_leave(s, m, tp->module, keys);
     wx__cspace_state(s, keys, 1, &rc);
-    if (rc == WX_OK)
-      rc = post_states(s, m, s->codes + (size_t)st * s->kw, tp, 0, keys);
+    if (rc == WX_OK) rc = post_states(s, m, c, tp, 0, keys);
   }
   free(keys);
   if (rc == WX_ETOOBIG)
