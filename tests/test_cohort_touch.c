@@ -8,10 +8,13 @@
  * at most 4 standard errors of their difference and so do the variances
  * (normal theory, Var(S^2) ~ 2 s^4 / (R - 1)).
  *
- * thinning_closed_form: N members, one post at reach r, an instant
- * response with p and nothing else: the joins of the target are
- * Binomial(N, r p) and the unfollows Binomial(N, r u); z over replications
- * against those means and variances.
+ * thinning_closed_form: N members, one post at reach r, unfollow u, an
+ * instant move response with p and an instant join response with q that
+ * the move makes stale (the agent engine's epoch): the joins of the move's
+ * target are Binomial(N, r (1 - u) p), of the join's Binomial(N, r (1 - u)
+ * (1 - p) q), the leaves Binomial(N, r (u + (1 - u) p)) and the unfollows
+ * Binomial(N, r u); z over replications against those means and
+ * variances, at N = 1e6, 1.09e9 and 1e10.
  *
  * The seeds are fixed, so the outcome is deterministic. */
 #include <math.h>
@@ -160,12 +163,15 @@ static void thinning(double N) {
   double *buf = calloc(2 * n, sizeof *buf);
   assert_non_null(buf);
   run_engine("cohort", m, &l, buf, buf + n);
-  /* reach 2 %, response 30 %, unfollow 10 % (the yaml) */
-  double r = 0.02, p = 0.3, u = 0.1;
+  /* reach 2 %, a move response 30 %, a join response 50 % that the move
+   * makes stale, unfollow 10 % (the yaml) */
+  double r = 0.02, p = 0.3, q = 0.5, u = 0.1;
   struct {
     const char *who, *metric;
     double q;
   } cells[] = {{"b", "joins", r * (1 - u) * p},
+               {"c", "joins", r * (1 - u) * (1 - p) * q},
+               {"a", "leaves", r * (u + (1 - u) * p)},
                {"post", "unfollows", r * u},
                {"post", "reached", r}};
   size_t last = (size_t)(l.n_samples - 1) * l.n_cols;
