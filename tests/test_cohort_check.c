@@ -217,6 +217,27 @@ static void staff_moments_are_refused(void **state) {
   wx_model_free(m);
 }
 
+/* Two posts at one instant, the first with an instant response: the agent
+ * engine runs both posts before the response, so it is refused at the
+ * second touchpoint. */
+static void same_time_posts_are_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "touchpoints:\n"
+      "  first:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d, at: \"20:00\"}\n"
+      "    responses: {now: {to: shop, p: 5%, delay: 0d}}\n"
+      "  second:\n"
+      "    module: shop\n"
+      "    schedule: {dates: [14.8333333333d]}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 14, 3, "touchpoint 'second'", "touchpoint 'first'");
+  wx_diags_free(d);
+}
+
 /* Broadcasts with unfollows, delayed and instant responses and
  * recommended viewers pass (tests/test_cohort_touch.c runs them). */
 static void broadcast_passes(void **state) {
@@ -295,6 +316,7 @@ int main(void) {
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),
       cmocka_unit_test(staff_moments_are_refused),
+      cmocka_unit_test(same_time_posts_are_refused),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

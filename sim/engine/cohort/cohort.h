@@ -305,6 +305,9 @@ void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
  * the membership it came from (the agent engine's epoch); *gone tracks
  * that along the post's responses. */
 int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
+/* Touchpoint i's first firing after `after` within the horizon, else
+ * INFINITY (agent_touch.c). */
+double wx__ctouch_firing(const wx_model *m, uint32_t i, double after);
 /* The states posts lead to from state st (added to the space). */
 int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st);
 /* The index of the state with codes key, added when `add` (cohort_space.c);

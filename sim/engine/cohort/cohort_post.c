@@ -114,11 +114,7 @@ uint64_t wx__ctouch_bytes(const wx_cohort *e) {
 }
 
 static double next_firing(const wx_cohort *e, uint32_t i, double after) {
-  double t =
-      wx__schedule_next(&e->m->touchpoints[i].sched, e->m->start_day, after);
-  double h = e->m->horizon;
-  if (t > h && t <= h + WX__SAME_TIME) t = h; /* as agent_touch.c */
-  return t <= h ? t : INFINITY;
+  return wx__ctouch_firing(e->m, i, after);
 }
 
 void wx__ctouch_reset(wx_cohort *e, uint64_t seed) {

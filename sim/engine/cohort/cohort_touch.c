@@ -21,9 +21,11 @@
  * exponential or 0, more than WX_COHORT_TP_RESP responses, and economic
  * outcomes a re-reached person could buy twice.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "cohort.h"
 #include "util.h"
 
@@ -187,6 +189,56 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
 
 /* ------------------------------------------------------------ refusals */
 
+double wx__ctouch_firing(const wx_model *m, uint32_t i, double after) {
+  double t = wx__schedule_next(&m->touchpoints[i].sched, m->start_day, after);
+  double h = m->horizon;
+  if (t > h && t <= h + WX__SAME_TIME) t = h; /* as agent_touch.c */
+  return t <= h ? t : INFINITY;
+}
+
+static int has_instant(const wx_model *m, const wx_touchpoint *tp) {
+  for (uint32_t k = 0; k < tp->n_responses; k++)
+    if (instant(m, &m->flows[tp->responses[k]])) return 1;
+  for (uint32_t k = 0; k < tp->n_rec; k++)
+    if (instant(m, &m->flows[tp->rec[k]])) return 1;
+  return 0;
+}
+
+/* The first time touchpoints i and j both fire, or INFINITY. */
+static double coincide(const wx_model *m, uint32_t i, uint32_t j) {
+  double a = wx__ctouch_firing(m, i, -INFINITY);
+  double b = wx__ctouch_firing(m, j, -INFINITY);
+  for (uint32_t k = 0; k < 2000000u && isfinite(a) && isfinite(b); k++) {
+    if (fabs(a - b) <= WX__SAME_TIME) return a;
+    if (a < b)
+      a = wx__ctouch_firing(m, i, a);
+    else
+      b = wx__ctouch_firing(m, j, b);
+  }
+  return INFINITY;
+}
+
+/* At one instant the agent engine runs every post before the instant
+ * responses they queued; the cohort engine applies each post's at once,
+ * so the next post would see them. */
+static int refuse_same_time(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    if (!has_instant(m, &m->touchpoints[i])) continue;
+    for (uint32_t j = 0; j < m->n_touchpoints; j++) {
+      double t = j != i ? coincide(m, i, j) : INFINITY;
+      if (!isfinite(t)) continue;
+      const wx_touchpoint *tp = &m->touchpoints[j];
+      rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                    "touchpoint '%s': it posts at the same time (%g d) as "
+                    "touchpoint '%s', whose responses with no delay the "
+                    "cohort engine would apply before this post" HINT,
+                    tp->name, t, m->touchpoints[i].name);
+    }
+  }
+  return rc;
+}
+
 static int refuse_one(const wx_model *m, uint32_t i, wx_diags *d) {
   const wx_touchpoint *tp = &m->touchpoints[i];
   int rc = WX_OK;
@@ -272,6 +324,8 @@ int wx__ctouch_refuse(const wx_model *m, wx_diags *d) {
     if (r != WX_OK) rc = r;
   }
   int r = refuse_delay(m, d);
+  if (r != WX_OK) rc = r;
+  r = refuse_same_time(m, d);
   if (r != WX_OK) rc = r;
   r = refuse_rebuy(m, d);
   return r != WX_OK ? r : rc;
