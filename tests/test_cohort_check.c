@@ -175,12 +175,90 @@ static void touchpoint_and_economics_are_refused(void **state) {
       "    module: oa\n"
       "    schedule: {every: 7d}\n"
       "    reach: 10%\n"
+      "    fission: {share: 10%, offspring: poisson(1), "
+      "generation_delay: 1d, into: oa}\n"
+      "    responses:\n"
+      "      late: {to: shop, p: 5%, delay: 2d}\n"
+      "      buys: {to: buy, p: 5%, delay: exponential(1d)}\n"
       "outcomes:\n"
       "  buy: {value: 100, repeat: {p: 20%, delay: 30d}}\n",
       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 10, 3, "touchpoint 'post'", "not modelled");
-  expect(d, 15, 3, "outcome 'buy'", "repeat purchases");
+  expect(d, 10, 3, "touchpoint 'post'", "exponential generation_delay");
+  expect(d, 16, 7, "response 'post.late'", "exponential delay or none");
+  expect(d, 19, 3, "outcome 'buy'", "repeat purchases");
+  expect(d, 19, 3, "outcome 'buy'", "buy it twice");
+  wx_diags_free(d);
+}
+
+/* Staff Moments need per-account recipients and a per-person day mark:
+ * refused at the touchpoint, whatever the units refusal says. */
+static void staff_moments_are_refused(void **state) {
+  (void)state;
+  wx_model *m = wxt_load_ok(
+      "wxflow: 1\n"
+      "modules:\n"
+      "  oa: {kind: official_account}\n"
+      "  staff: {kind: wecom, accounts: 2, friend_cap: 100}\n"
+      "sources:\n"
+      "  content: {into: oa, rate: 50/d}\n"
+      "flows:\n"
+      "  add: {from: oa, to: staff, p: 20%, delay: exponential(1d)}\n"
+      "touchpoints:\n"
+      "  moments:\n"
+      "    module: staff\n"
+      "    type: staff_moments\n"
+      "    schedule: {every: 1d}\n");
+  wx_diags *d = wx_diags_alloc(32);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  expect(d, 10, 3, "touchpoint 'moments'", "staff Moments");
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* Two posts at one instant, the first with an instant response: the agent
+ * engine runs both posts before the response, so it is refused at the
+ * second touchpoint. */
+static void same_time_posts_are_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "touchpoints:\n"
+      "  first:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d, at: \"20:00\"}\n"
+      "    responses: {now: {to: shop, p: 5%, delay: 0d}}\n"
+      "  second:\n"
+      "    module: shop\n"
+      "    schedule: {dates: [14.8333333333d]}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 14, 3, "touchpoint 'second'", "touchpoint 'first'");
+  wx_diags_free(d);
+}
+
+/* Broadcasts with unfollows, delayed and instant responses and
+ * recommended viewers pass (tests/test_cohort_touch.c runs them). */
+static void broadcast_passes(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "touchpoints:\n"
+      "  post:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d}\n"
+      "    reach: 10%\n"
+      "    unfollow: 1%\n"
+      "    responses:\n"
+      "      go: {to: shop, p: 5%, delay: exponential(1d)}\n"
+      "      now: {to: shop, type: move, p: 5%, delay: 0d}\n"
+      "    recommend:\n"
+      "      views: 100\n"
+      "      responses: {follow: {to: oa, p: 1%}}\n",
+      &rc);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(wx_diags_count(d), 0);
   wx_diags_free(d);
 }
 
@@ -236,6 +314,9 @@ int main(void) {
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
+      cmocka_unit_test(broadcast_passes),
+      cmocka_unit_test(staff_moments_are_refused),
+      cmocka_unit_test(same_time_posts_are_refused),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  *
  * The cohort engine is chosen when the model passes its check, every delay
  * is exactly its phase-type form (exponential or Erlang: no fitted
- * stages, docs/cohort.md), no campaign has fission (drawn in substeps),
+ * stages, docs/cohort.md), no campaign or touchpoint has fission (drawn
+ * in substeps),
  * and the expected arrivals over the scenario's
  * horizon (initial and campaign counts, Poisson and ads rates at their
  * nominal values) reach WX_AUTO_COHORT_MIN.  Below that the agent engine
@@ -65,6 +66,8 @@ const wx_engine_type *wx__engine_auto_pick(const wx_model *m) {
   for (uint32_t k = 0; k < m->n_sources; k++) /* substeps: approximate */
     if (m->sources[k].kind == WX_SOURCE_CAMPAIGN && m->sources[k].fission.on)
       return &wx__engine_agent;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) /* the same pool */
+    if (m->touchpoints[i].fission.on) return &wx__engine_agent;
   wx_cspace s;
   int exact = wx__cspace_build(&s, m) == WX_OK && s.exact;
   wx__cspace_free(&s);

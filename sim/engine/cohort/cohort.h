@@ -22,7 +22,9 @@
  * Files: cohort_space.c (states and step trees, structural), cohort_check.c
  * (what the engine refuses, memory), cohort_rand.c (64-bit binomial,
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
- * uniformization), cohort_run.c (the engine table functions).
+ * uniformization), cohort_run.c (the engine table functions),
+ * cohort_touch.c (touchpoint responses in the states, refusals) and
+ * cohort_post.c (posts, cut between steps).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H
@@ -133,6 +135,10 @@ typedef struct {
   uint32_t n_edges, cap_edges;
   uint32_t max_tree; /* largest tree */
   uint8_t *twice;    /* per outcome: a person can reach it twice */
+  /* per flow: the key slot counting a touchpoint response's pending
+   * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
+   * one); n_resp such slots */
+  uint32_t *resp_slot, n_resp;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -272,14 +278,49 @@ void wx__ctrans_rows(wx_ctrans *t, const wx_cspace *s, double dt,
 /* The same into t->prob / t->integ, remembering dt. */
 void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
 
-/* Referral fission of campaigns (cohort_fission.c): per source, the
+/* Referral fission of campaigns and touchpoints (cohort_fission.c): per
+ * origin (source k, then touchpoint n_sources + i), the
  * offspring on their way (their generation delays running), and the
  * counters of the agent engine's "shares" and "fission_arrivals" columns
  * and of the arrivals committed against a saturation cap. */
 typedef struct {
   uint64_t *pool, *shares, *arrivals, *committed; /* per source */
-  double *since; /* per source: when its pool was last brought forward */
+  double *since; /* per origin: when its pool was last brought forward */
+  double *first; /* per origin: the start of its half-life */
 } wx_cfiss;
+
+/* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
+#define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
+#define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
+struct wx_ctouch;
+/* Refusals of touchpoint features the engine does not model. */
+int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
+/* Key slots of pending responses. */
+int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m);
+/* Pending response flows of state c into out; returns the new n. */
+uint32_t wx__ctouch_pending(const wx_cspace *s, const uint16_t *c,
+                            uint32_t *out, uint32_t n);
+/* Response flow f fires in state c (cohort_effect.c semantics). */
+wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t f, uint16_t *o);
+/* Leaving module i cancels its pending responses in key o. */
+void wx__ctouch_clear(const wx_cspace *s, const wx_model *m, uint32_t i,
+                      uint16_t *o);
+/* Ends membership i in key o: its stages and pending responses too. */
+void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
+                      uint16_t *o);
+/* Instant response f of a post is stale: an instant move before it ended
+ * the membership it came from (the agent engine's epoch); *gone tracks
+ * that along the post's responses. */
+int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
+/* Touchpoint i's first firing after `after` within the horizon, else
+ * INFINITY (agent_touch.c). */
+double wx__ctouch_firing(const wx_model *m, uint32_t i, double after);
+/* The states posts lead to from state st (added to the space). */
+int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st);
+/* The index of the state with codes key, added when `add` (cohort_space.c);
+ * WX_NONE when absent or full (*rc set). */
+uint32_t wx__cspace_state(wx_cspace *s, const uint16_t *key, int add, int *rc);
 
 /* One engine instance (cohort_run.c). */
 typedef struct {
@@ -301,9 +342,27 @@ typedef struct {
    * without priors share them, and then skip the exponentials */
   double *last_params;
   int have_last;
-  const double *params; /* this run's */
+  const double *params;    /* this run's */
+  struct wx_ctouch *touch; /* NULL without touchpoints */
   wx_engine_stats st;
 } wx_cohort;
+
+/* Touchpoints at run time (cohort_touch.c). */
+int wx__ctouch_alloc(wx_cohort *e);
+void wx__ctouch_free(wx_cohort *e);
+void wx__ctouch_reset(wx_cohort *e, uint64_t seed);
+/* Rates changed: cached rows are stale; checks the pending bound. */
+int wx__ctouch_derive(wx_cohort *e, wx_diags *diags);
+/* The first post in (a, b], or b when none. */
+double wx__ctouch_next(const wx_cohort *e, double a, double b);
+/* Every post due at t. */
+int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags);
+/* Rows of step length tau from the touchpoints' cache; 0 when absent. */
+int wx__ctouch_rows(wx_cohort *e, double tau, wx_crows *out);
+void wx__ctouch_write(const wx_cohort *e, double *row);
+/* Touchpoint i's stream. */
+gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i);
+uint64_t wx__ctouch_bytes(const wx_cohort *e);
 
 /* Bytes an engine holds for state space s of m on layout l
  * (cohort_engine.c). */
@@ -325,7 +384,7 @@ void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
 int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m);
 void wx__cfiss_free(wx_cfiss *f);
 void wx__cfiss_reset(wx_cfiss *f, const wx_model *m);
-/* Campaign k reached n people at `at`: their shares and offspring. */
+/* Origin k reached n people at `at`: their shares and offspring. */
 void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
 /* The generations of the step [t0, t1]. */
 int wx__cfiss_step(wx_cohort *e, double t0, double t1);

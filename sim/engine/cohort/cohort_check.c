@@ -11,21 +11,39 @@
 
 #define HINT "; use engine: agent"
 
-static int refuse_features(const wx_model *m, wx_diags *d) {
+/* Referral money needs who brought each buyer: a per-person record. */
+static int refuse_money(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_sources; i++) {
+    const wx_source *s = &m->sources[i];
+    if (!s->fission.on || !s->fission.pay.on) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
+                  "source '%s': fission rewards and referral commissions "
+                  "(who referred a buyer) are not modelled by the cohort "
+                  "engine yet" HINT,
+                  s->name);
+  }
   for (uint32_t i = 0; i < m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
-    if (tp->live) {
-      rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                    "touchpoint '%s': live streams (session: viewers online, "
-                    "live shop, replay) are not modelled by the cohort "
-                    "engine" HINT,
-                    tp->name);
-      continue;
-    }
+    if (!tp->fission.on || !tp->fission.pay.on) continue;
     rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': touchpoints (reach, responses, Moments, "
-                  "fission) are not modelled by the cohort engine yet" HINT,
+                  "touchpoint '%s': fission rewards and referral commissions "
+                  "(who referred a buyer) are not modelled by the cohort "
+                  "engine yet" HINT,
+                  tp->name);
+  }
+  return rc;
+}
+
+static int refuse_features(const wx_model *m, wx_diags *d) {
+  int rc = wx__ctouch_refuse(m, d); /* cohort_touch.c */
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    if (!tp->live) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                  "touchpoint '%s': live streams (session: viewers online, "
+                  "live shop, replay) are not modelled by the cohort "
+                  "engine" HINT,
                   tp->name);
   }
   for (uint32_t i = 0; i < m->n_modules; i++) {
@@ -63,15 +81,7 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
         "engine only with an exponential generation_delay, not %s" HINT,
         s->name, wx__dist_name(s->fission.delay.kind));
   }
-  for (uint32_t i = 0; i < m->n_sources; i++) {
-    const wx_source *s = &m->sources[i];
-    if (!s->fission.on || !s->fission.pay.on) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': fission rewards and referral commissions "
-                  "(who referred a buyer) are not modelled by the cohort "
-                  "engine yet" HINT,
-                  s->name);
-  }
+  if (refuse_money(m, d) != WX_OK) rc = WX_ESCENARIO;
   for (uint32_t i = 0; i < m->n_outcomes; i++) {
     const wx_outcome *o = &m->outcomes[i];
     if (!o->has_repeat || wx__cohort_erlang(m, &o->repeat_delay)) continue;
@@ -152,8 +162,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
 int wx__cohort_check(const wx_model *m, wx_diags *d) {
   int rc = refuse_features(m, d);
   int rd = refuse_delays(m, d);
-  /* the space is built only for models it can hold: touchpoint response
-   * flows have no module to leave */
+  /* the space is built only for models it can hold */
   if (rc == WX_OK) rc = rd;
   if (rc == WX_OK) rc = refuse_space(m, d);
   if (d) wx__diags_sort(d);

@@ -37,7 +37,7 @@ uint32_t wx__cspace_pending(const wx_cspace *s, const wx_model *m,
   }
   for (uint32_t o = 0; o < s->no; o++) /* pending repeats: nf + o */
     if (s->rep_slot[o] != WX_NONE && c[s->rep_slot[o]]) out[n++] = s->nf + o;
-  return n;
+  return s->n_resp ? wx__ctouch_pending(s, c, out, n) : n;
 }
 
 /* The stage counters of module i's flows back to 0. */
@@ -50,6 +50,7 @@ static void clear_phases(const wx_cspace *s, const wx_model *m, uint32_t i,
   for (uint32_t k = 0; k < mod->n_joins; k++)
     if (s->phase_slot[mod->joins[k]] != WX_NONE)
       o[s->phase_slot[mod->joins[k]]] = 0;
+  if (s->n_resp) wx__ctouch_clear(s, m, i, o);
 }
 
 /* The pending repeat of outcome o fires (a stage of it, or the purchase,
@@ -78,6 +79,7 @@ wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
   f &= ~WX_CEDGE_EXIT;
   if (f >= s->nf) return apply_repeat(s, c, f - s->nf, o);
   const wx_flow *fl = &m->flows[f];
+  if (fl->tp) return wx__ctouch_apply(s, m, c, f, o);
   uint32_t i = fl->from, nm = s->nm, ph = s->phase_slot[f];
   wx_ceffect e = {1, {2 * nm + f, 0, 0, 0}, WX_NONE, WX_NONE, 0};
   memcpy(o, c, s->kw * sizeof *o);
@@ -149,6 +151,8 @@ int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m) {
   s->exact = 1;
   for (uint32_t f = 0; f < s->nf; f++) {
     wx_cphase ph = wx__cohort_phase(m, &m->flows[f].delay, nominal);
+    /* responses: exponential, or at once (cohort_touch.c) */
+    if (m->flows[f].tp) ph = (wx_cphase){1, WX_NONE, 1};
     if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */
     s->phase[f] = ph;
     s->exact = s->exact && ph.exact;

@@ -18,6 +18,11 @@
  * step trees, and the saturation and decline factors taken at its middle.
  * Their bias is O((d/mu)^2) per generation, measured in
  * tests/test_cohort_agent.c.
+ *
+ * Origins: source k is origin k, touchpoint i origin n_sources + i (its
+ * shares are seeded at its posts, cohort_post.c); each draws from its own
+ * stream, and its half-life runs from the campaign's time or the
+ * touchpoint's first firing.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -33,11 +38,12 @@
 #define INNER_ROUNDS 64
 
 int wx__cfiss_alloc(wx_cfiss *f, const wx_model *m) {
-  size_t n = m->n_sources + 1u;
+  size_t n = m->n_sources + m->n_touchpoints + 1u;
   *f = (wx_cfiss){0};
   f->pool = calloc(4 * n, sizeof *f->pool);
-  f->since = calloc(n, sizeof *f->since);
+  f->since = calloc(2 * n, sizeof *f->since);
   if (!f->pool || !f->since) return WX_ENOMEM;
+  f->first = f->since + n;
   f->shares = f->pool + n;
   f->arrivals = f->shares + n;
   f->committed = f->arrivals + n;
@@ -51,9 +57,30 @@ void wx__cfiss_free(wx_cfiss *f) {
 }
 
 void wx__cfiss_reset(wx_cfiss *f, const wx_model *m) {
-  size_t n = m->n_sources + 1u;
+  size_t n = m->n_sources + m->n_touchpoints + 1u;
   memset(f->pool, 0, 4 * n * sizeof *f->pool);
   memset(f->since, 0, n * sizeof *f->since);
+  for (uint32_t k = 0; k < m->n_sources; k++) f->first[k] = m->sources[k].at;
+  for (size_t k = m->n_sources; k < n; k++) f->first[k] = NAN;
+}
+
+static const wx_fission *fission_of(const wx_cohort *e, uint32_t k) {
+  uint32_t ns = e->m->n_sources;
+  return k < ns ? &e->m->sources[k].fission
+                : &e->m->touchpoints[k - ns].fission;
+}
+
+static gsl_rng *rng_of(const wx_cohort *e, uint32_t k) {
+  uint32_t ns = e->m->n_sources;
+  return k < ns ? e->rng[k] : wx__ctouch_rng(e, k - ns);
+}
+
+/* Origin k has fission (a campaign's or a touchpoint's). */
+static int has_fission(const wx_cohort *e, uint32_t k) {
+  uint32_t ns = e->m->n_sources;
+  if (k >= ns) return e->m->touchpoints[k - ns].fission.on;
+  return e->m->sources[k].kind == WX_SOURCE_CAMPAIGN &&
+         e->m->sources[k].fission.on;
 }
 
 void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
@@ -78,11 +105,11 @@ void wx__cohort_enter_piece(wx_cohort *e, gsl_rng *r, uint32_t i, uint64_t n,
 /* The offspring mean of one share at time t before the cap's factor
  * (agent_fission.c). */
 static double effective_mean(const wx_cohort *e, uint32_t k, double t) {
-  const wx_source *src = &e->m->sources[k];
-  const wx_fission *f = &src->fission;
+  const wx_fission *f = fission_of(e, k);
   const double *pv = e->params;
   double mean = pv[f->mean];
-  if (f->half_life != WX_NONE) mean *= exp2(-(t - src->at) / pv[f->half_life]);
+  if (f->half_life != WX_NONE)
+    mean *= exp2(-(t - e->fiss.first[k]) / pv[f->half_life]);
   if (f->decline != WX_NONE) mean *= exp2(-t / pv[f->decline]);
   return mean;
 }
@@ -92,8 +119,8 @@ static double effective_mean(const wx_cohort *e, uint32_t k, double t) {
  * committed before it; over J shares in a row c follows dc/dj = m (1 -
  * c / cap), so together they expect (cap - c0)(1 - e^(-m J / cap)). */
 static uint64_t offspring(wx_cohort *e, uint32_t k, uint64_t shares, double t) {
-  const wx_fission *f = &e->m->sources[k].fission;
-  gsl_rng *r = e->rng[k];
+  const wx_fission *f = fission_of(e, k);
+  gsl_rng *r = rng_of(e, k);
   double mean = effective_mean(e, k, t) * (double)shares;
   if (f->cap != WX_NONE) {
     double cap = e->params[f->cap], left = cap - (double)e->fiss.committed[k];
@@ -114,8 +141,8 @@ static uint64_t offspring(wx_cohort *e, uint32_t k, uint64_t shares, double t) {
 }
 
 void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at) {
-  const wx_fission *f = &e->m->sources[k].fission;
-  uint64_t sh = wx__cohort_binomial(e->rng[k], e->params[f->share], n);
+  const wx_fission *f = fission_of(e, k);
+  uint64_t sh = wx__cohort_binomial(rng_of(e, k), e->params[f->share], n);
   e->fiss.shares[k] += sh;
   e->fiss.pool[k] += offspring(e, k, sh, at);
   e->fiss.since[k] = at;
@@ -124,8 +151,8 @@ void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at) {
 /* Substep [a, b] of source k's generations, in the step ending at t1. */
 static void substep(wx_cohort *e, uint32_t k, double a, double b, double t1,
                     double mu) {
-  const wx_fission *f = &e->m->sources[k].fission;
-  gsl_rng *r = e->rng[k];
+  const wx_fission *f = fission_of(e, k);
+  gsl_rng *r = rng_of(e, k);
   double d = b - a, x = d / mu;
   double within = x > 1e-8 ? 1 - (1 - exp(-x)) / x : x / 2;
   uint64_t n = wx__cohort_binomial(r, -expm1(-x), e->fiss.pool[k]);
@@ -142,11 +169,9 @@ static void substep(wx_cohort *e, uint32_t k, double a, double b, double t1,
 }
 
 int wx__cfiss_step(wx_cohort *e, double t0, double t1) {
-  for (uint32_t k = 0; k < e->m->n_sources; k++) {
-    const wx_source *src = &e->m->sources[k];
-    if (src->kind != WX_SOURCE_CAMPAIGN || !src->fission.on) continue;
-    if (!e->fiss.pool[k]) continue;
-    double mu = e->params[src->fission.delay.p[0]];
+  for (uint32_t k = 0; k < e->m->n_sources + e->m->n_touchpoints; k++) {
+    if (!e->fiss.pool[k] || !has_fission(e, k)) continue;
+    double mu = e->params[fission_of(e, k)->delay.p[0]];
     if (!(mu > 1e-9)) mu = 1e-9; /* a zero delay: at once, as the agent's */
     double a = e->fiss.since[k] > t0 ? e->fiss.since[k] : t0;
     if (!(t1 > a)) continue;

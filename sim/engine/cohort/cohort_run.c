@@ -69,6 +69,7 @@ static void rows_for(wx_cohort *e, double tau, wx_crows *out) {
     *out = (wx_crows){t->prob, t->integ, t->icond, t->porder, t->iorder};
     return;
   }
+  if (e->touch && wx__ctouch_rows(e, tau, out)) return; /* between posts */
   if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
     wx__ctrans_rows(t, s, tau, &e->alt);
     e->alt_dt = tau;
@@ -212,6 +213,26 @@ static int step(wx_cohort *e, const double *params, double t0, double t1) {
   return rc;
 }
 
+/* The sample interval [t0, t1], cut at the posts within it: a post at u
+ * acts on the states at u, between the steps [., u] and [u, .]; a post at
+ * t1 counts in the sample at t1, as in the agent engine. */
+static int interval(wx_cohort *e, const double *params, double t0, double t1,
+                    wx_diags *diags) {
+  int rc = WX_OK;
+  for (double a = t0; rc == WX_OK;) {
+    double u = e->touch ? wx__ctouch_next(e, a, t1) : t1;
+    if (u > a && step(e, params, a, u) != WX_OK)
+      return wx__diag(diags, WX_ETOOBIG, e->m->path, 0, 0,
+                      "more than %.0e expected arrivals: 64-bit counts "
+                      "would overflow",
+                      MAX_ARRIVALS);
+    if (e->touch) rc = wx__ctouch_fire(e, u, diags);
+    if (!(u < t1)) break;
+    a = u;
+  }
+  return rc;
+}
+
 /* Initial populations at t = 0, spread over their entry fates. */
 static int initial(wx_cohort *e, const double *params) {
   const wx_cspace *s = &e->sp;
@@ -292,6 +313,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     row[l->source_base + j] = (double)e->arr[j];
   if (live > e->st.peak_live) e->st.peak_live = live;
   write_costs(e, e->params, l->times[k], row);
+  wx__ctouch_write(e, row);
 }
 
 static void reset(wx_cohort *e, uint64_t seed) {
@@ -306,6 +328,7 @@ static void reset(wx_cohort *e, uint64_t seed) {
                       "\001cohort transitions");
   wx__cecon_reset(&e->econ, m, seed);
   wx__cfiss_reset(&e->fiss, m);
+  wx__ctouch_reset(e, seed);
 }
 
 static void finish_stats(wx_cohort *e) {
@@ -396,6 +419,7 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   }
   int rc = check_stiffness(e, diags);
   if (rc == WX_OK) rc = check_repeats(e, diags);
+  if (rc == WX_OK) rc = wx__ctouch_derive(e, diags);
   if (rc != WX_OK) return rc;
   if (np) memcpy(e->last_params, params, np);
   e->have_last = 1;
@@ -413,16 +437,13 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
   e->params = params;
   int rc = derive(e, params, diags);
   if (rc == WX_OK) rc = initial(e, params);
+  if (rc == WX_OK) rc = wx__ctouch_fire(e, 0, diags); /* posts at t = 0 */
   if (rc != WX_OK) return rc;
   write_sample(e, out, 0);
   for (uint32_t k = 1; k < l->n_samples; k++) {
     if (stop && atomic_load(stop)) return WX_EINTERRUPTED;
-    rc = step(e, params, l->times[k - 1], l->times[k]);
-    if (rc != WX_OK)
-      return wx__diag(diags, rc, e->m->path, 0, 0,
-                      "more than %.0e expected arrivals: 64-bit counts "
-                      "would overflow",
-                      MAX_ARRIVALS);
+    rc = interval(e, params, l->times[k - 1], l->times[k], diags);
+    if (rc != WX_OK) return rc;
     write_sample(e, out, k);
   }
   finish_stats(e);

@@ -102,6 +102,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
   s->kw = s->nm;
   if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_setup_touch(s, m) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -118,7 +119,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
 }
 
 /* The singleton states newcomers start in, for every source's module and
- * every campaign's fission module. */
+ * every campaign's and touchpoint's fission module. */
 static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
   uint32_t total = 0;
   for (uint32_t k = 0; k < 2 * m->n_sources; k++) {
@@ -128,6 +129,12 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
       continue;
     uint32_t i = k < m->n_sources ? src->to : src->fission.into;
     if (s->entry_off[i] != WX_NONE) continue;
+    s->entry_off[i] = total;
+    total += s->n_fates[i];
+  }
+  for (uint32_t k = 0; k < m->n_touchpoints; k++) { /* their fission */
+    uint32_t i = m->touchpoints[k].fission.into;
+    if (!m->touchpoints[k].fission.on || s->entry_off[i] != WX_NONE) continue;
     s->entry_off[i] = total;
     total += s->n_fates[i];
   }
@@ -146,6 +153,10 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
     key[i] = 0;
   }
   return rc == WX_ETOOBIG ? fail(s, WX_NONE, "too many entry states") : rc;
+}
+
+uint32_t wx__cspace_state(wx_cspace *s, const uint16_t *key, int add, int *rc) {
+  return state_find(s, key, add, rc);
 }
 
 static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
@@ -192,6 +203,9 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
           return WX_ENOMEM;
       }
     }
+    /* posts are instants between steps: states, not edges of the graph */
+    int rc = m->n_touchpoints ? wx__ctouch_reach(s, m, st) : WX_OK;
+    if (rc != WX_OK) return rc;
   }
   return WX_OK;
 }
@@ -447,8 +461,8 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   scratch w = {0};
   int rc = setup(s, m);
   if (rc == WX_OK) {
-    w.pend =
-        calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + 1u, sizeof *w.pend);
+    w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + s->nf + 1u,
+                    sizeof *w.pend);
     w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
     w.thash = calloc(TREE_HASH, sizeof *w.thash);
@@ -487,6 +501,7 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->rep_slot);
   free(s->rep_stages);
   free(s->rep_ctr);
+  free(s->resp_slot);
   *s = (wx_cspace){0};
 }
 

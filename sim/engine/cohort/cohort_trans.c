@@ -113,8 +113,10 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
 static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s, uint32_t g,
                              const wx_cedge *ed) {
   uint32_t f = ed->flow & ~WX_CEDGE_EXIT;
-  if (f >= s->nf || s->phase_slot[f] == WX_NONE) return t->flow_rate[f];
   const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
+  if (f < s->nf && s->n_resp && s->resp_slot[f] != WX_NONE)
+    return t->flow_rate[f] * c[s->resp_slot[f]]; /* each pending firing */
+  if (f >= s->nf || s->phase_slot[f] == WX_NONE) return t->flow_rate[f];
   uint32_t j = c[s->phase_slot[f]];
   double r = t->stage_rate[f * WX_COHORT_MAX_STAGES + j];
   if (j != s->phase[f].exit_at) return r;
@@ -124,6 +126,7 @@ static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s, uint32_t g,
 int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
+    if (m->flows[f].tp && s->resp_slot[f] == WX_NONE) continue; /* at once */
     if (wx__cohort_phase_rates(&s->phase[f], &m->flows[f].delay, params,
                                t->stage_rate + f * WX_COHORT_MAX_STAGES,
                                &t->exit_p[f]) != 0) {

@@ -1,0 +1,332 @@
+/*
+ * Touchpoints in the cohort engine's state space (cohort.h, agent_touch.c
+ * and agent_reach.c for the semantics, docs/cohort.md).
+ *
+ * A post is an instant between two steps, not a flow: it moves people of
+ * the states holding its module to other states (unfollows leave it,
+ * responses become pending), so the states it leads to join the space but
+ * add no edge to the graph that must stay acyclic.  A response is a flow
+ * of the touchpoint's module: while pending, its firings are counted in a
+ * key slot (at most WX_COHORT_TP_PEND per person, each firing at the
+ * response's rate), and leaving the module cancels them (the agent
+ * engine's epoch).  A response with a fixed delay of 0 fires at the post
+ * itself: it has no slot and is applied there (cohort_post.c).
+ * Recommended viewers are new people whose pending responses are their
+ * whole state until the first fires.
+ *
+ * What is refused here (a precise refusal beats a wrong number): staff
+ * Moments (per-account recipients and the once-per-day rule need a
+ * per-person day mark), fission with a non-exponential generation
+ * delay (cohort_fission.c keeps its pool memoryless), response delays other than
+ * exponential or 0, more than WX_COHORT_TP_RESP responses, and economic
+ * outcomes a re-reached person could buy twice.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "cohort.h"
+#include "util.h"
+
+#define HINT "; use engine: agent"
+
+/* 1 when response flow f fires at the post: a fixed 0 without a prior. */
+static int instant(const wx_model *m, const wx_flow *fl) {
+  const wx_param *p = &m->params[fl->delay.p[0]];
+  return fl->delay.kind == WX_DIST_FIXED && p->prior.kind == WX_PRIOR_NONE &&
+         p->value == 0;
+}
+
+int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
+  s->resp_slot = calloc(s->nf + 1u, sizeof *s->resp_slot);
+  if (!s->resp_slot) return WX_ENOMEM;
+  for (uint32_t f = 0; f < s->nf; f++) {
+    const wx_flow *fl = &m->flows[f];
+    s->resp_slot[f] = WX_NONE;
+    if (!fl->tp || instant(m, fl)) continue;
+    s->resp_slot[f] = s->kw++;
+    s->n_resp++;
+  }
+  return WX_OK;
+}
+
+uint32_t wx__ctouch_pending(const wx_cspace *s, const uint16_t *c,
+                            uint32_t *out, uint32_t n) {
+  for (uint32_t f = 0; f < s->nf; f++)
+    if (s->resp_slot[f] != WX_NONE && c[s->resp_slot[f]]) out[n++] = f;
+  return n;
+}
+
+void wx__ctouch_clear(const wx_cspace *s, const wx_model *m, uint32_t i,
+                      uint16_t *o) {
+  for (uint32_t f = 0; f < s->nf; f++)
+    if (s->resp_slot[f] != WX_NONE && !m->flows[f].recommend &&
+        m->flows[f].from == i)
+      o[s->resp_slot[f]] = 0;
+}
+
+void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
+                      uint16_t *o) {
+  const wx_module *mod = &m->modules[i];
+  o[i] = 0;
+  for (uint32_t k = 0; k < mod->n_exclusive; k++)
+    if (s->phase_slot[mod->exclusive[k]] != WX_NONE)
+      o[s->phase_slot[mod->exclusive[k]]] = 0;
+  for (uint32_t k = 0; k < mod->n_joins; k++)
+    if (s->phase_slot[mod->joins[k]] != WX_NONE)
+      o[s->phase_slot[mod->joins[k]]] = 0;
+  wx__ctouch_clear(s, m, i, o);
+}
+
+/* Like an ordinary flow (cohort_effect.c) without the module's fate code:
+ * a join keeps the membership, a move ends it; a recommended viewer's
+ * response only enters its target. */
+wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
+                            const uint16_t *c, uint32_t f, uint16_t *o) {
+  const wx_flow *fl = &m->flows[f];
+  uint32_t nm = s->nm, i = fl->from;
+  wx_ceffect e = {1, {2 * nm + f, 0, 0, 0}, WX_NONE, WX_NONE, 0};
+  memcpy(o, c, s->kw * sizeof *o);
+  if (s->resp_slot[f] != WX_NONE && o[s->resp_slot[f]]) o[s->resp_slot[f]]--;
+  if (!fl->recommend && fl->kind == WX_FLOW_MOVE && o[i]) {
+    wx__ctouch_leave(s, m, i, o);
+    e.ctr[e.n++] = nm + i;
+  }
+  if (fl->target == WX_TARGET_OUTCOME) {
+    e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
+    if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
+  } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
+    e.ctr[e.n++] = fl->to;
+    e.enter = fl->to;
+  }
+  return e;
+}
+
+/* ------------------------------------------------ states posts lead to */
+
+int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone) {
+  const wx_flow *fl = &m->flows[f];
+  if (fl->recommend) return 0;
+  if (*gone) return 1;
+  *gone = fl->kind == WX_FLOW_MOVE;
+  return 0;
+}
+
+/* Adds every state the instant responses inst[0..n) lead to from key
+ * (each fate of an entered module); keys holds n + 1 levels of scratch. */
+static int walk_add(wx_cspace *s, const wx_model *m, uint16_t *key,
+                    const uint32_t *inst, uint32_t n, int gone) {
+  int rc = WX_OK;
+  if (!n) {
+    wx__cspace_state(s, key, 1, &rc);
+    return rc;
+  }
+  if (wx__ctouch_stale(m, inst[0], &gone))
+    return walk_add(s, m, key, inst + 1, n - 1, gone);
+  uint16_t *o = key + s->kw;
+  wx_ceffect e = wx__ctouch_apply(s, m, key, inst[0], o);
+  uint32_t nfate = wx__ceffect_fates(s, &e);
+  for (uint32_t c = 0; c < nfate && rc == WX_OK; c++) {
+    wx__ceffect_key(s, &e, c, o);
+    rc = walk_add(s, m, o, inst + 1, n - 1, gone);
+  }
+  return rc;
+}
+
+/* Every response subset of touchpoint tp (members, or viewers when rec)
+ * from state codes c. */
+static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
+                       const wx_touchpoint *tp, int rec, uint16_t *keys) {
+  uint32_t nr = rec ? tp->n_rec : tp->n_responses, inst[WX_COHORT_TP_RESP];
+  const uint32_t *fl = rec ? tp->rec : tp->responses;
+  int rc = WX_OK;
+  for (uint32_t sub = rec ? 1u : 0u; sub < (1u << nr) && rc == WX_OK; sub++) {
+    uint32_t ni = 0;
+    int full = 0;
+    memcpy(keys, c, s->kw * sizeof *keys);
+    for (uint32_t k = 0; k < nr; k++) {
+      if (!(sub >> k & 1u)) continue;
+      uint32_t slot = s->resp_slot[fl[k]];
+      if (slot == WX_NONE) {
+        inst[ni++] = fl[k];
+      } else if (keys[slot] < (rec ? 1u : WX_COHORT_TP_PEND)) {
+        keys[slot]++;
+      } else {
+        full = 1; /* the run stops there (cohort_post.c) */
+      }
+    }
+    if (!full) rc = walk_add(s, m, keys, inst, ni, 0);
+  }
+  return rc;
+}
+
+int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
+  /* s->codes moves as states are added: st's codes are copied */
+  size_t lv = WX_COHORT_TP_RESP + 2u;
+  uint16_t *keys = calloc((size_t)s->kw * (lv + 1u) + 1u, sizeof *keys);
+  if (!keys) return WX_ENOMEM;
+  uint16_t *c = keys + (size_t)s->kw * lv;
+  memcpy(c, s->codes + (size_t)st * s->kw, s->kw * sizeof *c);
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_touchpoints && rc == WX_OK; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    if (st == 0 && tp->views != WX_NONE && tp->n_rec) {
+      rc = post_states(s, m, c, tp, 1, keys);
+      continue;
+    }
+    if (!c[tp->module]) continue;
+    memcpy(keys, c, s->kw * sizeof *keys); /* an unfollow */
+    wx__ctouch_leave(s, m, tp->module, keys);
+    wx__cspace_state(s, keys, 1, &rc);
+    if (rc == WX_OK) rc = post_states(s, m, c, tp, 0, keys);
+  }
+  free(keys);
+  if (rc == WX_ETOOBIG)
+    s->fail_what = "reachable state space exceeds the bound";
+  return rc;
+}
+
+/* ------------------------------------------------------------ refusals */
+
+double wx__ctouch_firing(const wx_model *m, uint32_t i, double after) {
+  double t = wx__schedule_next(&m->touchpoints[i].sched, m->start_day, after);
+  double h = m->horizon;
+  if (t > h && t <= h + WX__SAME_TIME) t = h; /* as agent_touch.c */
+  return t <= h ? t : INFINITY;
+}
+
+static int has_instant(const wx_model *m, const wx_touchpoint *tp) {
+  for (uint32_t k = 0; k < tp->n_responses; k++)
+    if (instant(m, &m->flows[tp->responses[k]])) return 1;
+  for (uint32_t k = 0; k < tp->n_rec; k++)
+    if (instant(m, &m->flows[tp->rec[k]])) return 1;
+  return 0;
+}
+
+/* The first time touchpoints i and j both fire, or INFINITY. */
+static double coincide(const wx_model *m, uint32_t i, uint32_t j) {
+  double a = wx__ctouch_firing(m, i, -INFINITY);
+  double b = wx__ctouch_firing(m, j, -INFINITY);
+  for (uint32_t k = 0; k < 2000000u && isfinite(a) && isfinite(b); k++) {
+    if (fabs(a - b) <= WX__SAME_TIME) return a;
+    if (a < b)
+      a = wx__ctouch_firing(m, i, a);
+    else
+      b = wx__ctouch_firing(m, j, b);
+  }
+  return INFINITY;
+}
+
+/* At one instant the agent engine runs every post before the instant
+ * responses they queued; the cohort engine applies each post's at once,
+ * so the next post would see them. */
+static int refuse_same_time(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    if (!has_instant(m, &m->touchpoints[i])) continue;
+    for (uint32_t j = 0; j < m->n_touchpoints; j++) {
+      double t = j != i ? coincide(m, i, j) : INFINITY;
+      if (!isfinite(t)) continue;
+      const wx_touchpoint *tp = &m->touchpoints[j];
+      rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                    "touchpoint '%s': it posts at the same time (%g d) as "
+                    "touchpoint '%s', whose responses with no delay the "
+                    "cohort engine would apply before this post" HINT,
+                    tp->name, t, m->touchpoints[i].name);
+    }
+  }
+  return rc;
+}
+
+static int refuse_one(const wx_model *m, uint32_t i, wx_diags *d) {
+  const wx_touchpoint *tp = &m->touchpoints[i];
+  int rc = WX_OK;
+  if (tp->type == WX_TP_STAFF_MOMENTS)
+    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                  "touchpoint '%s': staff Moments posts (recipients per "
+                  "account and post, once per customer per day) are not "
+                  "modelled by the cohort engine" HINT,
+                  tp->name);
+  if (tp->fission.on && tp->fission.delay.kind != WX_DIST_EXPONENTIAL)
+    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                  "touchpoint '%s': touchpoint fission is modelled by the "
+                  "cohort engine only with an exponential generation_delay, "
+                  "not %s" HINT,
+                  tp->name, wx__dist_name(tp->fission.delay.kind));
+  if (tp->n_responses > WX_COHORT_TP_RESP || tp->n_rec > WX_COHORT_TP_RESP)
+    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
+                  "touchpoint '%s': more than %u responses (members' or "
+                  "viewers') are more than the cohort engine holds" HINT,
+                  tp->name, WX_COHORT_TP_RESP);
+  return rc;
+}
+
+/* Module or outcome j is reachable (by flows and responses) from module
+ * i: marks reach[] (modules, then outcomes). */
+static void mark_from(const wx_model *m, uint32_t i, uint8_t *reach) {
+  if (reach[i]) return;
+  reach[i] = 1;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (fl->from != i || fl->recommend) continue;
+    if (fl->target == WX_TARGET_MODULE) mark_from(m, fl->to, reach);
+    if (fl->target == WX_TARGET_OUTCOME) reach[m->n_modules + fl->to] = 1;
+  }
+}
+
+/* A person a post brings back into a module (a response after leaving
+ * it) may buy again: customers would need a per-person flag. */
+static int refuse_rebuy(const wx_model *m, wx_diags *d) {
+  uint8_t *reach = calloc(m->n_modules + m->n_outcomes + 1u, 1);
+  if (!reach) return wx__diag(d, WX_ENOMEM, m->path, 0, 0, "out of memory");
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (!fl->tp) continue;
+    if (fl->target == WX_TARGET_MODULE) mark_from(m, fl->to, reach);
+    if (fl->target == WX_TARGET_OUTCOME) reach[m->n_modules + fl->to] = 1;
+  }
+  int rc = WX_OK;
+  for (uint32_t o = 0; o < m->n_outcomes; o++) {
+    const wx_outcome *oc = &m->outcomes[o];
+    if (!reach[m->n_modules + o] || !wx__outcome_economic(oc)) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, oc->pos.line, oc->pos.col,
+                  "outcome '%s': touchpoint responses lead to it, so a "
+                  "person reached again may buy it twice, and the cohort "
+                  "engine cannot tell first-time customers from returning "
+                  "ones" HINT,
+                  oc->name);
+  }
+  free(reach);
+  return rc;
+}
+
+static int refuse_delay(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (!fl->tp || fl->delay.kind == WX_DIST_EXPONENTIAL || instant(m, fl))
+      continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
+                  "response '%s': the cohort engine models touchpoint "
+                  "responses only with an exponential delay or none (0), "
+                  "not %s" HINT,
+                  fl->name, wx__dist_name(fl->delay.kind));
+  }
+  return rc;
+}
+
+int wx__ctouch_refuse(const wx_model *m, wx_diags *d) {
+  if (!m->n_touchpoints) return WX_OK;
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    int r = refuse_one(m, i, d);
+    if (r != WX_OK) rc = r;
+  }
+  int r = refuse_delay(m, d);
+  if (r != WX_OK) rc = r;
+  r = refuse_same_time(m, d);
+  if (r != WX_OK) rc = r;
+  r = refuse_rebuy(m, d);
+  return r != WX_OK ? r : rc;
+}
