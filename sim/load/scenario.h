@@ -146,6 +146,11 @@ uint32_t wx__sc_add_touchpoint(wx_sctx *c, const wx_touchpoint *t);
  * WX_NONE after reporting a problem (or running out of memory). */
 uint32_t wx__param(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
                    int allow_prior);
+/* map.key, optional, as a parameter (priors allowed) into *out: WX_NONE
+ * when absent (meaning 0, so an absent key costs nothing).  1 when absent
+ * or valid, 0 after a positioned error. */
+int wx__opt_param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                  const char *path, uint32_t *out);
 /* Adds a certain parameter with a default value. */
 uint32_t wx__param_default(wx_sctx *c, double value, const char *path,
                            const wx_node *pos);

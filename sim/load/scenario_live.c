@@ -12,23 +12,11 @@
 /* Event tags carry a session's rank and what happens (agent_live.c). */
 #define WX_LIVE_SESSIONS_MAX 16383u
 
-/* An optional parameter; WX_NONE (meaning 0) when absent, so that an
- * absent key costs nothing per viewer. */
-static int opt(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
-               const char *path, uint32_t *out) {
-  char sub[300];
-  const wx_node *n = wx__node_get(map, key);
-  *out = WX_NONE;
-  if (!n) return 1;
-  wx__subpath(sub, sizeof sub, path, key);
-  return (*out = wx__param(c, n, q, sub, 1)) != WX_NONE;
-}
-
 static int views(wx_sctx *c, const wx_node *map, const char *key,
                  const char *path, uint32_t *out) {
   char sub[300];
   wx__subpath(sub, sizeof sub, path, key);
-  if (!opt(c, map, key, WX_Q_NONNEG, path, out)) return 0;
+  if (!wx__opt_param(c, map, key, WX_Q_NONNEG, path, out)) return 0;
   return wx__check_count_mean(c, wx__node_get(map, key), *out, sub,
                               "viewers per session");
 }
@@ -92,9 +80,9 @@ static int replay(wx_sctx *c, const wx_node *n, const char *path, wx_live *lv) {
   wx__check_keys(c, n, "replay", path);
   lv->replay = 1;
   int ok = duration(c, n, "window", path, &lv->replay_window);
-  ok &= opt(c, n, "reach", WX_Q_PROB, path, &lv->replay_reach);
+  ok &= wx__opt_param(c, n, "reach", WX_Q_PROB, path, &lv->replay_reach);
   ok &= views(c, n, "views", path, &lv->replay_views);
-  ok &= opt(c, n, "buy", WX_Q_PROB, path, &lv->replay_buy);
+  ok &= wx__opt_param(c, n, "buy", WX_Q_PROB, path, &lv->replay_buy);
   return ok;
 }
 
@@ -114,8 +102,8 @@ static int body(wx_sctx *c, const wx_node *n, const char *path, wx_live *lv) {
   if ((x = wx__node_get(n, "watch")))
     ok &= wx__delay_compile(c, x, sub, &lv->watch);
   ok &= views(c, n, "recommended", path, &lv->views);
-  ok &= opt(c, n, "buy", WX_Q_RATE, path, &lv->buy);
-  ok &= opt(c, n, "follow", WX_Q_PROB, path, &lv->follow);
+  ok &= wx__opt_param(c, n, "buy", WX_Q_RATE, path, &lv->buy);
+  ok &= wx__opt_param(c, n, "follow", WX_Q_PROB, path, &lv->follow);
   ok &= shop_outcome(c, n, path, lv);
   wx__subpath(sub, sizeof sub, path, "replay");
   if ((x = wx__node_get(n, "replay"))) ok &= replay(c, x, sub, lv);

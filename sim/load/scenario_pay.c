@@ -9,18 +9,6 @@
 
 #include "scenario.h"
 
-/* map.key (optional) as a parameter; 1 when absent or valid. */
-static int opt(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
-               const char *path, uint32_t *out) {
-  char sub[300];
-  const wx_node *n = wx__node_get(map, key);
-  *out = WX_NONE;
-  if (!n) return 1;
-  wx__subpath(sub, sizeof sub, path, key);
-  *out = wx__param(c, n, q, sub, 1);
-  return *out != WX_NONE;
-}
-
 static const wx_node *submap(wx_sctx *c, const wx_node *n, const char *path,
                              const char *section, const char *example) {
   if (n->type == WX_NODE_MAP) {
@@ -35,8 +23,8 @@ static int reward(wx_sctx *c, const wx_node *n, const char *path,
                   wx_referral_pay *p) {
   const wx_node *r = submap(c, n, path, "reward", "{per_invite: 5}");
   if (!r) return 0;
-  int ok = opt(c, r, "per_share", WX_Q_MONEY, path, &p->per_share);
-  ok &= opt(c, r, "per_invite", WX_Q_MONEY, path, &p->per_invite);
+  int ok = wx__opt_param(c, r, "per_share", WX_Q_MONEY, path, &p->per_share);
+  ok &= wx__opt_param(c, r, "per_invite", WX_Q_MONEY, path, &p->per_invite);
   if (ok && p->per_share == WX_NONE && p->per_invite == WX_NONE) {
     wx__serr(c, r, "`%s`: give `per_share`, `per_invite` or both", path);
     return 0;
@@ -81,11 +69,13 @@ static int commission(wx_sctx *c, const wx_node *n, const char *path,
   static const char *const purchases[] = {"all", "first"};
   const wx_node *cm = submap(c, n, path, "commission", "{of_value: 10%}");
   if (!cm) return 0;
-  int ok = opt(c, cm, "fixed", WX_Q_MONEY, path, &p->fixed);
-  ok &= opt(c, cm, "of_value", WX_Q_PROB, path, &p->of_value);
-  ok &= opt(c, cm, "max", WX_Q_MONEY, path, &p->max);
-  ok &= opt(c, cm, "second_fixed", WX_Q_MONEY, path, &p->second_fixed);
-  ok &= opt(c, cm, "second_of_value", WX_Q_PROB, path, &p->second_of_value);
+  int ok = wx__opt_param(c, cm, "fixed", WX_Q_MONEY, path, &p->fixed);
+  ok &= wx__opt_param(c, cm, "of_value", WX_Q_PROB, path, &p->of_value);
+  ok &= wx__opt_param(c, cm, "max", WX_Q_MONEY, path, &p->max);
+  ok &=
+      wx__opt_param(c, cm, "second_fixed", WX_Q_MONEY, path, &p->second_fixed);
+  ok &= wx__opt_param(c, cm, "second_of_value", WX_Q_PROB, path,
+                      &p->second_of_value);
   if (ok && p->fixed == WX_NONE && p->of_value == WX_NONE) {
     wx__serr(c, cm, "`%s`: give `fixed`, `of_value` or both", path);
     return 0;

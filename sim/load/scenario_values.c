@@ -234,3 +234,14 @@ uint32_t wx__param(wx_sctx *c, const wx_node *n, wx_qty q, const char *path,
   if (!wx__get_qty(c, n, q, path, &x)) return WX_NONE;
   return add_param(c, x, NULL, path, n);
 }
+
+int wx__opt_param(wx_sctx *c, const wx_node *map, const char *key, wx_qty q,
+                  const char *path, uint32_t *out) {
+  char sub[300];
+  const wx_node *n = wx__node_get(map, key);
+  *out = WX_NONE;
+  if (!n) return 1;
+  wx__subpath(sub, sizeof sub, path, key);
+  *out = wx__param(c, n, q, sub, 1);
+  return *out != WX_NONE;
+}

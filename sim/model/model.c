@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,3 +335,12 @@ uint64_t wx_model_seed(const wx_model *m) { return m->seed; }
 unsigned wx_model_replications(const wx_model *m) { return m->replications; }
 const char *wx_model_hash(const wx_model *m) { return m->hash; }
 const char *wx_model_path(const wx_model *m) { return m->path ? m->path : ""; }
+
+double wx__tp_pulse(const wx_touchpoint *tp, const double *params, double t,
+                    int on) {
+  double x = 1, day = floor(t);
+  for (uint32_t k = 0; k < tp->n_pulses; k++)
+    if (tp->pulses[k].day == day && tp->pulses[k].on == on)
+      x *= params[tp->pulses[k].x];
+  return x;
+}

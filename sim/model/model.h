@@ -491,6 +491,10 @@ uint32_t wx__model_add_stage(wx_model *m, const wx_funnel_stage *s);
 /* `t` is copied; name and metric are duplicated. */
 uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t);
 
+/* The product of tp's pulses `on` (WX_PULSE_REACH or _RESPONSES) on the
+ * day of t, params[] per replication; 1 on a day without.  Both engines. */
+double wx__tp_pulse(const wx_touchpoint *tp, const double *params, double t,
+                    int on);
 /* `tp` is copied; its name is duplicated; dates, pulses and the fission
  * delay's arrays are taken over. */
 uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp);

@@ -143,7 +143,7 @@ static int session(wx_engine *e, uint32_t j, double t0) {
   wx__touch_post(e, i);
   wx__fission_fired(e, i, t0);
   wx__live_line_fold(&state(e)->line[j], t0);
-  double x = wx__touch_pulse(e, tp, t0, WX_PULSE_REACH);
+  double x = wx__tp_pulse(tp, e->params, t0, WX_PULSE_REACH);
   double p = wx__clamp01(e->params[tp->reach] * x * e->params[tp->solitaire]);
   int rc = audience(e, j, t0, p, param(e, lv->views) * x, viewer, 1);
   if (rc == WX_OK && lv->replay)

@@ -26,7 +26,7 @@ int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t,
     return WX_OK;
   }
   uint16_t epoch = wx__person(&e->pp, q)[2 + tp->module];
-  double x = wx__touch_pulse(e, tp, t, WX_PULSE_RESPONSES);
+  double x = wx__tp_pulse(tp, e->params, t, WX_PULSE_RESPONSES);
   for (uint32_t k = 0; k < tp->n_responses; k++) {
     uint32_t f = tp->responses[k];
     if (!(gsl_rng_uniform(r) < e->join_p[f] * x)) continue;
@@ -36,15 +36,6 @@ int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t,
   if (tp->fission.on && gsl_rng_uniform(r) < e->params[tp->fission.share])
     return wx__fission_share(e, i, t, q);
   return WX_OK;
-}
-
-double wx__touch_pulse(const wx_engine *e, const wx_touchpoint *tp, double t,
-                       int on) {
-  double x = 1, day = floor(t);
-  for (uint32_t k = 0; k < tp->n_pulses; k++)
-    if (tp->pulses[k].day == day && tp->pulses[k].on == on)
-      x *= e->params[tp->pulses[k].x];
-  return x;
 }
 
 int wx__touch_scratch(wx_touch_state *x, uint32_t k) {

@@ -89,7 +89,7 @@ static int fire(wx_engine *e, uint32_t i, double t) {
   wx__fission_fired(e, i, t);
   wx__groups_posted(e, tp->module, t, e->params[tp->solitaire]);
   double p = wx__clamp01(e->params[tp->reach] *
-                         wx__touch_pulse(e, tp, t, WX_PULSE_REACH) *
+                         wx__tp_pulse(tp, e->params, t, WX_PULSE_REACH) *
                          e->params[tp->solitaire]);
   int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__moments_staff(e, i, t, p)
                                            : broadcast(e, i, t, p);

@@ -48,10 +48,6 @@ void wx__touch_post(wx_engine *e, uint32_t i);
 /* What reached member q does: unfollow, responses, a share. */
 int wx__touch_reached(wx_engine *e, uint32_t i, uint32_t q, double t,
                       gsl_rng *r);
-/* The product of tp's pulses `on` (WX_PULSE_REACH or _RESPONSES) on the
- * day of t; 1 on a day without. */
-double wx__touch_pulse(const wx_engine *e, const wx_touchpoint *tp, double t,
-                       int on);
 /* Room for k chosen members in the scratch list. */
 int wx__touch_scratch(wx_touch_state *x, uint32_t k);
 

@@ -49,17 +49,6 @@ struct wx_ctouch {
 
 static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
-/* The product of tp's pulses `on` on the day of t (agent_reach.c's
- * wx__touch_pulse). */
-static double day_pulse(const wx_cohort *e, const wx_touchpoint *tp, double t,
-                        int on) {
-  double x = 1, day = floor(t);
-  for (uint32_t k = 0; k < tp->n_pulses; k++)
-    if (tp->pulses[k].day == day && tp->pulses[k].on == on)
-      x *= e->params[tp->pulses[k].x];
-  return x;
-}
-
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i) {
   return e->touch->rng[i];
 }
@@ -335,8 +324,8 @@ static int reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
     rc = walk(e, r, t->keys, NULL, 0, u, 0, 0);
   }
   uint32_t nr = tp->n_responses, ns = 1u << nr;
-  subset_p(e, tp->responses, nr, day_pulse(e, tp, t_post, WX_PULSE_RESPONSES),
-           t->subp);
+  subset_p(e, tp->responses, nr,
+           wx__tp_pulse(tp, e->params, t_post, WX_PULSE_RESPONSES), t->subp);
   wx__cohort_multinomial(r, k - u, t->subp, ns, t->sub);
   for (uint32_t sub = 0; sub < ns && rc == WX_OK; sub++) {
     if (!t->sub[sub]) continue;
@@ -391,7 +380,8 @@ static int month_ok(wx_cohort *e, uint32_t i, double t) {
 }
 
 static double reach_p(const wx_cohort *e, const wx_touchpoint *tp, double t) {
-  return clamp01(e->params[tp->reach] * day_pulse(e, tp, t, WX_PULSE_REACH) *
+  return clamp01(e->params[tp->reach] *
+                 wx__tp_pulse(tp, e->params, t, WX_PULSE_REACH) *
                  e->params[tp->solitaire]);
 }
 
