@@ -11,6 +11,38 @@
 
 #define HINT "; use engine: agent"
 
+/* Staff accounts and groups run in aggregate (cohort_units.c) but for
+ * these parts of them. */
+static int refuse_units(const wx_model *m, uint32_t i, wx_diags *d) {
+  const wx_module *mod = &m->modules[i];
+  const wx_units_cfg *u = &mod->units;
+  const char *what = NULL;
+  if (u->type == WX_UNITS_NONE) return WX_OK;
+  if (u->on_refused == WX_REFUSE_RETRY)
+    what = u->type == WX_UNITS_STAFF
+               ? "on_refused: retry (a refused request waiting retry_after "
+                 "would need its own state)"
+               : "on_full: retry (a refused request waiting retry_after "
+                 "would need its own state)";
+  else if (u->type == WX_UNITS_GROUPS && u->welcome_window > 0)
+    what =
+        "the welcome (thinning churn delays inside its window makes them "
+        "non-exponential)";
+  else if (u->type == WX_UNITS_STAFF && u->ban_per_post != WX_NONE &&
+           m->n_touchpoints)
+    what = "ban: per_post (bans per marketing post need each account's posts)";
+  for (uint32_t k = 0; !what && k < m->n_sources; k++)
+    if (m->sources[k].kind == WX_SOURCE_CAMPAIGN && m->sources[k].fission.on &&
+        m->sources[k].fission.into == i)
+      what =
+          "campaign fission into it (offspring would arrive as requests "
+          "within fission substeps)";
+  if (!what) return WX_OK;
+  return wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
+                  "module '%s': %s is not modelled by the cohort engine" HINT,
+                  mod->name, what);
+}
+
 static int refuse_features(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
   for (uint32_t i = 0; i < m->n_touchpoints; i++) {
@@ -21,14 +53,8 @@ static int refuse_features(const wx_model *m, wx_diags *d) {
                   tp->name);
   }
   for (uint32_t i = 0; i < m->n_modules; i++) {
-    const wx_module *mod = &m->modules[i];
-    if (mod->units.type == WX_UNITS_NONE) continue;
-    rc = wx__diag(
-        d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
-        "module '%s': %s (caps, daily limits, acceptance, bans) "
-        "are not modelled by the cohort engine yet" HINT,
-        mod->name,
-        mod->units.type == WX_UNITS_STAFF ? "staff accounts" : "groups");
+    int ru = refuse_units(m, i, d);
+    if (ru != WX_OK) rc = ru;
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     const wx_source *s = &m->sources[i];

@@ -41,6 +41,7 @@ void wx__cohort_free(void *ve) {
   wx__ctrans_free(&e->tr);
   wx__cecon_free(&e->econ, e->m);
   wx__cfiss_free(&e->fiss);
+  wx__cunits_free(e);
   wx__cspace_free(&e->sp);
   free(e);
 }
@@ -80,7 +81,8 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
   if (wx__cspace_build(&e->sp, m) != WX_OK ||
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
       wx__cecon_alloc(&e->econ, m) != WX_OK ||
-      wx__cfiss_alloc(&e->fiss, m) != WX_OK || alloc_arrays(e) != WX_OK) {
+      wx__cfiss_alloc(&e->fiss, m) != WX_OK || alloc_arrays(e) != WX_OK ||
+      wx__cunits_alloc(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
   }
