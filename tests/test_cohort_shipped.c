@@ -1,6 +1,7 @@
 /* The two engines on every shipped scenario the cohort engine accepts, and
  * on tests/data/cohort_markov.yaml (a Markov scenario with values, repeats,
- * Erlang delays, ads): every KPI's mean agrees within 4 standard errors of
+ * Erlang delays, ads) and tests/data/cohort_units.yaml (staff accounts and
+ * groups with every limit binding): every KPI's mean agrees within 4 standard errors of
  * the difference (independent replications: Var = s_c^2 / R + s_a^2 / R),
  * and deterministic KPIs agree exactly.  A scenario it refuses must give
  * every reason at a file:line:col, naming the feature ('...') and the way
@@ -146,10 +147,18 @@ static void markov_scenario(void **state) {
   assert_int_equal(scenario("tests/data", "cohort_markov"), 1);
 }
 
+/* Staff accounts and groups (cohort_units.c) through the loader, with
+ * their KPIs (staff_needed, accounts_used, refused, declined, bans). */
+static void units_scenario(void **state) {
+  (void)state;
+  assert_int_equal(scenario("tests/data", "cohort_units"), 1);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(markov_scenario),
+      cmocka_unit_test(units_scenario),
       cmocka_unit_test(shipped_scenarios),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,6 +71,10 @@ static double compare(wx_model *m, uint32_t R, uint64_t seed) {
     collect(&co, c.s.v, n);
   }
   ranges(&ag, &r.l, R, top);
+  if (getenv("WX_UNITS_DEBUG"))
+    for (uint32_t col = 0; col < r.l.n_cols; col++)
+      print_message("%s %s: top %.3f\n", wx__column_entity(r.m, &r.l.cols[col]),
+                    r.l.cols[col].metric, top[col]);
   for (size_t i = 0; i < n; i++) {
     double ma = ag.s1[i] / R, mc = co.s1[i] / R;
     double va = (ag.s2[i] - R * ma * ma) / (R - 1);
@@ -114,7 +118,7 @@ static wx_model *staff_model(wx_refuse pol, wx_assign as) {
   uint32_t o = fx_module(m, "oa"), s = fx_module(m, "staff");
   uint32_t buy = wx__model_add_outcome(m, "buy", NULL, (wx_pos){0, 0});
   wx_units_cfg *u = fx_units(m, s, WX_KIND_WECOM);
-  u->units = 3, u->cap = 60, u->daily_adds = 9, u->on_refused = pol;
+  u->units = 3, u->cap = 25, u->daily_adds = 6, u->on_refused = pol;
   u->assign = as;
   u->accept = fx_param(m, 0.7);
   u->ban_rate = fx_param(m, 0.04);
@@ -126,7 +130,7 @@ static wx_model *staff_model(wx_refuse pol, wx_assign as) {
   fx_flow(m, WX_FLOW_JOIN, s, buy, 1, .3, WX_DIST_EXPONENTIAL, 2, 0);
   fx_initial(m, o, 40);
   fx_initial(m, s, 12);
-  double from[] = {0, 6}, rate[] = {25, 10}, srate = 6;
+  double from[] = {0, 6}, rate[] = {40, 15}, srate = 6;
   fx_poisson(m, o, 2, from, rate);
   fx_poisson(m, s, 1, from, &srate);
   return m;
@@ -149,11 +153,11 @@ static void staff_drop_least_loaded_agrees(void **state) {
 
 /* Groups opening as they fill (functional, dissolving), with activity
  * and negative feedback; and a fixed number of groups that refuse. */
-static wx_model *groups_model(wx_refuse pol) {
+static wx_model *groups_model(wx_refuse pol, double cap) {
   wx_model *m = fx_model(12, 1);
   uint32_t o = fx_module(m, "oa"), g = fx_module(m, "group");
   wx_units_cfg *u = fx_units(m, g, WX_KIND_GROUP);
-  u->cap = 25, u->on_refused = pol, u->units = 3;
+  u->cap = cap, u->on_refused = pol, u->units = 3;
   u->group_type = WX_GROUP_FUNCTIONAL;
   u->lifetime = 5;
   u->act_initial = 1, u->act_decay = 0.2;
@@ -170,12 +174,12 @@ static wx_model *groups_model(wx_refuse pol) {
 
 static void groups_new_group_agrees(void **state) {
   (void)state;
-  compare(groups_model(WX_REFUSE_NEW_GROUP), 300, 21);
+  compare(groups_model(WX_REFUSE_NEW_GROUP, 25), 300, 21);
 }
 
 static void groups_drop_agrees(void **state) {
   (void)state;
-  compare(groups_model(WX_REFUSE_DROP), 300, 22);
+  compare(groups_model(WX_REFUSE_DROP, 10), 300, 22);
 }
 
 /* Closed form: N people at t = 0 straight into 3 accounts of cap C with
