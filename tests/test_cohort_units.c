@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "cohort_fixture.h"
+#include "engine.h"
 
 /* The bias allowances, as fractions of a column's range (its largest
  * mean): per-unit levels (groups_full) depend on which unit a leaver
@@ -255,6 +256,23 @@ static void daily_limit_binds_in_closed_form(void **state) {
   fx_teardown(&r);
 }
 
+/* engine: auto keeps to exact models: units (substeps) go to the agent
+ * engine however many people come. */
+static void auto_picks_the_agent_engine_for_units(void **state) {
+  (void)state;
+  wx_model *m = fx_model(30, 1);
+  uint32_t s = fx_module(m, "staff");
+  fx_units(m, s, WX_KIND_WECOM);
+  double from = 0, rate = 1e6;
+  fx_poisson(m, s, 1, &from, &rate);
+  assert_int_equal(wx__model_finalize(m), WX_OK);
+  assert_int_equal(wx__cohort_check(m, NULL), WX_OK);
+  assert_ptr_equal(wx__engine_auto_pick(m), wx__engine_find("agent"));
+  m->modules[s].units.type = WX_UNITS_NONE; /* the same model without */
+  assert_ptr_equal(wx__engine_auto_pick(m), wx__engine_find("cohort"));
+  wx_model_free(m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cap_binds_in_closed_form),
@@ -264,6 +282,7 @@ int main(void) {
       cmocka_unit_test(staff_drop_least_loaded_agrees),
       cmocka_unit_test(groups_new_group_agrees),
       cmocka_unit_test(groups_drop_agrees),
+      cmocka_unit_test(auto_picks_the_agent_engine_for_units),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
  * The cohort engine is chosen when the model passes its check, every delay
  * is exactly its phase-type form (exponential or Erlang: no fitted
  * stages, docs/cohort.md), no campaign has fission (drawn in substeps),
- * and the expected arrivals over the scenario's
+ * no module has staff accounts or groups (settled per substep), and the
+ * expected arrivals over the scenario's
  * horizon (initial and campaign counts, Poisson and ads rates at their
  * nominal values) reach WX_AUTO_COHORT_MIN.  Below that the agent engine
  * takes well under a second per replication and models everything, so
@@ -65,6 +66,8 @@ const wx_engine_type *wx__engine_auto_pick(const wx_model *m) {
   for (uint32_t k = 0; k < m->n_sources; k++) /* substeps: approximate */
     if (m->sources[k].kind == WX_SOURCE_CAMPAIGN && m->sources[k].fission.on)
       return &wx__engine_agent;
+  for (uint32_t i = 0; i < m->n_modules; i++) /* units: approximate too */
+    if (m->modules[i].units.type != WX_UNITS_NONE) return &wx__engine_agent;
   wx_cspace s;
   int exact = wx__cspace_build(&s, m) == WX_OK && s.exact;
   wx__cspace_free(&s);
