@@ -178,6 +178,25 @@ static void groups_new_group_agrees(void **state) {
   compare(groups_model(WX_REFUSE_NEW_GROUP, 25), 300, 21);
 }
 
+/* The welcome: churns due inside the window kept with probability
+ * 1 - churn_x (the kept churn's delay fitted, cohort_phase.c). */
+static void groups_welcome_agrees(void **state) {
+  (void)state;
+  wx_model *m = groups_model(WX_REFUSE_NEW_GROUP, 25);
+  wx_units_cfg *u = &m->modules[1].units;
+  u->welcome_window = 3, u->welcome_x = 0.3;
+  compare(m, 300, 23);
+  /* the same with a gamma(2.5) churn: its own delay is fitted too */
+  m = groups_model(WX_REFUSE_NEW_GROUP, 25);
+  u = &m->modules[1].units;
+  u->welcome_window = 3, u->welcome_x = 0.3;
+  wx_dist *d = &m->flows[1].delay;
+  d->kind = WX_DIST_GAMMA;
+  d->p[0] = fx_param(m, 2.5);
+  d->p[1] = fx_param(m, 4);
+  compare(m, 300, 24);
+}
+
 static void groups_drop_agrees(void **state) {
   (void)state;
   compare(groups_model(WX_REFUSE_DROP, 10), 300, 22);
@@ -282,6 +301,7 @@ int main(void) {
       cmocka_unit_test(staff_drop_least_loaded_agrees),
       cmocka_unit_test(groups_new_group_agrees),
       cmocka_unit_test(groups_drop_agrees),
+      cmocka_unit_test(groups_welcome_agrees),
       cmocka_unit_test(auto_picks_the_agent_engine_for_units),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,18 @@ wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
 int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
                            const double *params, double *r, double *q);
 double wx__cohort_dist_variance(const wx_dist *d, const double *params);
+/* A group's welcome (agent_groups.c) on flow f, a churn out of it: the
+ * probability Z that a churn drawn on joining is not kept, and (mc, when
+ * not NULL) the mean and squared coefficient of variation of its delay
+ * given that; 1 for any other flow (cohort_welcome.c). */
+double wx__cohort_welcome(const wx_model *m, uint32_t f, const double *params,
+                          double *mc);
+/* Flow f's phase structure and stage rates: its delay's, or under a
+ * welcome the fit to the kept churn's delay. */
+wx_cphase wx__cohort_flow_phase(const wx_model *m, uint32_t f,
+                                const double *nominal);
+int wx__cohort_flow_rates(const wx_model *m, uint32_t f, const wx_cphase *ph,
+                          const double *params, double *r, double *q);
 
 /* An edge of a step tree: the pending flow `flow` fires (flow nf + o: the
  * pending repeat of outcome o); when it enters module `enter` (WX_NONE: it

@@ -24,10 +24,6 @@ static int refuse_units(const wx_model *m, uint32_t i, wx_diags *d) {
                  "would need its own state)"
                : "on_full: retry (a refused request waiting retry_after "
                  "would need its own state)";
-  else if (u->type == WX_UNITS_GROUPS && u->welcome_window > 0)
-    what =
-        "the welcome (thinning churn delays inside its window makes them "
-        "non-exponential)";
   else if (u->type == WX_UNITS_STAFF && u->ban_per_post != WX_NONE &&
            m->n_touchpoints)
     what = "ban: per_post (bans per marketing post need each account's posts)";

@@ -159,7 +159,7 @@ int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m) {
   wx__params_nominal(m, nominal);
   s->exact = 1;
   for (uint32_t f = 0; f < s->nf; f++) {
-    wx_cphase ph = wx__cohort_phase(m, &m->flows[f].delay, nominal);
+    wx_cphase ph = wx__cohort_flow_phase(m, f, nominal);
     if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */
     s->phase[f] = ph;
     s->exact = s->exact && ph.exact;

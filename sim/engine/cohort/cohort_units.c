@@ -136,6 +136,25 @@ void wx__cunits_free(wx_cohort *e) {
   e->units = NULL;
 }
 
+/* The share of joins whose churn the welcome keeps: each branch's
+ * probability (clamped, normalised as the agent engine's) times 1 - Z. */
+static double kept_share(const wx_model *m, uint32_t i, const double *p) {
+  const wx_module *mod = &m->modules[i];
+  double acc = 0, kept = 0;
+  for (uint32_t k = 0; k < mod->n_exclusive; k++) {
+    double q = p[m->flows[mod->exclusive[k]].p];
+    acc += q > 0 ? (q < 1 ? q : 1) : 0;
+  }
+  double norm = acc > 1 ? acc : 1;
+  for (uint32_t k = 0; k < mod->n_exclusive; k++) {
+    uint32_t f = mod->exclusive[k];
+    double q = p[m->flows[f].p];
+    q = q > 0 ? (q < 1 ? q : 1) : 0;
+    kept += q / norm * (1 - wx__cohort_welcome(m, f, p, NULL));
+  }
+  return kept;
+}
+
 static int reset_one(wx_cunit *u, const wx_cohort *e, uint64_t seed) {
   const wx_units_cfg *c = u->cfg;
   const double *p = e->params;
@@ -151,6 +170,7 @@ static int reset_one(wx_cunit *u, const wx_cohort *e, uint64_t seed) {
   u->seen = 0;
   u->too_many = 0;
   memset(u->cnt, 0, sizeof u->cnt);
+  u->kept_p = kept_share(e->m, u->mod, p);
   int open_now = u->staff || c->on_refused != WX_REFUSE_NEW_GROUP;
   uint64_t n = open_now ? clamp_u64(c->units) : 0;
   for (uint64_t i = 0; i < n; i++)
@@ -183,10 +203,18 @@ static uint64_t accept(wx_cunit *u, uint64_t n) {
   return a;
 }
 
+/* n joined: the welcome's keeps among them, drawn apart from their fates
+ * (docs/cohort.md). */
+static uint64_t joined(wx_cunit *u, uint64_t n) {
+  if (u->kept_p > 0)
+    u->cnt[WX_G_WELCOME_KEPT] += wx__cohort_binomial(u->rng, u->kept_p, n);
+  return n;
+}
+
 uint64_t wx__cunits_admit(wx_cohort *e, uint32_t i, uint64_t n, double t) {
   wx_cunit *u = e->units->of[i];
   new_day(u, t);
-  return wx__cunit_place(u, accept(u, n), t, t);
+  return joined(u, wx__cunit_place(u, accept(u, n), t, t));
 }
 
 uint64_t wx__cunits_request(wx_cohort *e, uint32_t k, double lam, double a,
@@ -243,7 +271,7 @@ static void resolve(wx_cohort *e, wx_cunit *u, double t0, double t1) {
     u->w[j] = accept(u, n);
     total += u->w[j];
   }
-  uint64_t in = wx__cunit_place(u, total, t0, t1);
+  uint64_t in = joined(u, wx__cunit_place(u, total, t0, t1));
   wx__cunit_spread(u->rng, in, u->w, no, u->x);
   uint64_t *by_fate = e->draw + (e->sp.max_tree + 1u);
   const double *fp = e->tr.fate_p + e->tr.fate_off[u->mod];

@@ -37,6 +37,7 @@ typedef struct {
   double *opened, *back;
   uint64_t cap, daily;
   double day, accept, ban_rate, nf_rate, nf_leave, cost_acc, cost_t;
+  double kept_p;    /* share of joins whose churn a welcome keeps */
   uint64_t seen;    /* the module's leaves already taken from units */
   uint64_t cnt[16]; /* counters, by WX_S_* / WX_G_* column */
   int too_many;     /* more than WX_COHORT_MAX_GROUPS groups */
