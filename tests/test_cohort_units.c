@@ -275,6 +275,24 @@ static void daily_limit_binds_in_closed_form(void **state) {
   fx_teardown(&r);
 }
 
+/* Groups of one beyond WX_COHORT_MAX_GROUPS: the run stops cleanly. */
+static void too_many_groups_stop_the_run(void **state) {
+  (void)state;
+  wx_model *m = fx_model(2, 1);
+  uint32_t g = fx_module(m, "group");
+  wx_units_cfg *u = fx_units(m, g, WX_KIND_GROUP);
+  u->cap = 1, u->on_refused = WX_REFUSE_NEW_GROUP;
+  double from = 0, rate = 4e5;
+  fx_poisson(m, g, 1, &from, &rate);
+  fx_run r;
+  cx_run c;
+  assert_int_equal(fx_setup(&r, m), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  assert_int_equal(cx_go(&c, 1, 0), WX_ERUNTIME);
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 /* engine: auto keeps to exact models: units (substeps) go to the agent
  * engine however many people come. */
 static void auto_picks_the_agent_engine_for_units(void **state) {
@@ -303,6 +321,7 @@ int main(void) {
       cmocka_unit_test(groups_drop_agrees),
       cmocka_unit_test(groups_welcome_agrees),
       cmocka_unit_test(auto_picks_the_agent_engine_for_units),
+      cmocka_unit_test(too_many_groups_stop_the_run),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,7 +71,7 @@ void wx__cunit_spread(const gsl_rng *r, uint64_t k, const uint64_t *w,
     uint64_t x = 0, rest = total - w[i];
     if (k && w[i]) {
       if (!rest) {
-        x = k;
+        x = k < w[i] ? k : w[i];
       } else if (total <= UINT32_MAX && k <= 10000) {
         x = gsl_ran_hypergeometric(r, (unsigned)w[i], (unsigned)rest,
                                    (unsigned)k);

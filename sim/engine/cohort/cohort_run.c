@@ -413,6 +413,21 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   return WX_OK;
 }
 
+static int step_failed(const wx_cohort *e, int rc, wx_diags *diags) {
+  if (rc == WX_ENOMEM)
+    return wx__diag(diags, rc, e->m->path, 0, 0,
+                    "out of memory in the cohort engine's units");
+  if (rc == WX_ERUNTIME) /* cohort_units.c */
+    return wx__diag(diags, rc, e->m->path, 0, 0,
+                    "more than %u groups in one module: the cohort engine "
+                    "keeps each group's count; use engine: agent",
+                    WX_COHORT_MAX_GROUPS);
+  return wx__diag(diags, rc, e->m->path, 0, 0,
+                  "more than %.0e expected arrivals: 64-bit counts "
+                  "would overflow",
+                  MAX_ARRIVALS);
+}
+
 int wx__cohort_run(void *ve, const double *params, uint64_t seed,
                    wx_series *out, const atomic_int *stop, wx_diags *diags) {
   wx_cohort *e = ve;
@@ -430,16 +445,7 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
   for (uint32_t k = 1; k < l->n_samples; k++) {
     if (stop && atomic_load(stop)) return WX_EINTERRUPTED;
     rc = step(e, params, l->times[k - 1], l->times[k]);
-    if (rc == WX_ERUNTIME)
-      return wx__diag(diags, rc, e->m->path, 0, 0,
-                      "more than %u groups in one module: the cohort engine "
-                      "keeps each group's count; use engine: agent",
-                      WX_COHORT_MAX_GROUPS);
-    if (rc != WX_OK)
-      return wx__diag(diags, rc, e->m->path, 0, 0,
-                      "more than %.0e expected arrivals: 64-bit counts "
-                      "would overflow",
-                      MAX_ARRIVALS);
+    if (rc != WX_OK) return step_failed(e, rc, diags);
     write_sample(e, out, k);
   }
   finish_stats(e);
