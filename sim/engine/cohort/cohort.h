@@ -22,7 +22,9 @@
  * Files: cohort_space.c (states and step trees, structural), cohort_check.c
  * (what the engine refuses, memory), cohort_rand.c (64-bit binomial,
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
- * uniformization), cohort_run.c (the engine table functions).
+ * uniformization), cohort_run.c (the engine table functions),
+ * cohort_units.c / cohort_place.c / cohort_welcome.c (staff accounts and
+ * groups, settled per substep; cohort_units.h).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H
