@@ -262,14 +262,103 @@ static void broadcast_passes(void **state) {
   wx_diags_free(d);
 }
 
+/* The head with more modules, then flows. */
+static wx_diags *check_modules(const char *mods, const char *flows, int *rc) {
+  const char *sources = strstr(head, "sources:");
+  char text[4096];
+  snprintf(text, sizeof text, "%.*s%s%sflows:\n%s", (int)(sources - head), head,
+           mods, sources, flows);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(32);
+  assert_non_null(d);
+  *rc = wx__cohort_check(m, d);
+  wx_model_free(m);
+  return d;
+}
+
+/* Staff accounts and groups run (cohort_units.c), and a move back out of
+ * one is no cycle: admission breaks every path at the substep's end. */
+static void units_pass(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check_modules(
+      "  sdr: {kind: wecom, accounts: 2, friend_cap: 50, daily_adds: 10, "
+      "accept: 80%, ban: {rate: 1%/d}}\n"
+      "  club: {kind: group, group_cap: 30, group_type: functional, "
+      "lifetime: 5d}\n",
+      "  add: {from: oa, to: sdr, p: 50%, delay: exponential(2d)}\n"
+      "  back: {from: sdr, to: oa, p: 30%, delay: exponential(4d)}\n"
+      "  club: {from: sdr, to: club, type: join, p: 30%, "
+      "delay: exponential(1d)}\n"
+      "  bye: {from: club, type: churn, p: 50%, delay: exponential(3d)}\n",
+      &rc);
+  for (size_t i = 0; i < wx_diags_count(d); i++)
+    print_message("%s\n", wx_diags_get(d, i)->msg);
+  assert_int_equal(rc, WX_OK);
+  assert_int_equal(wx_diags_count(d), 0);
+  wx_diags_free(d);
+}
+
+/* Posts to a staff module (and responses into one) are refused at the
+ * touchpoint: posts act between the substeps that settle units. */
+static void touchpoints_on_units_are_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check_modules(
+      "  sdr: {kind: wecom, accounts: 2, friend_cap: 50}\n",
+      "  add: {from: oa, to: sdr, p: 50%, delay: exponential(2d)}\n"
+      "touchpoints:\n"
+      "  tip:\n"
+      "    module: sdr\n"
+      "    schedule: {every: 7d}\n"
+      "    reach: 10%\n"
+      "    responses:\n"
+      "      go: {to: oa, p: 5%, delay: exponential(1d)}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  int named = 0;
+  for (size_t i = 0; i < wx_diags_count(d); i++) {
+    const char *msg = wx_diags_get(d, i)->msg;
+    named += strstr(msg, "touchpoint 'tip'") &&
+             strstr(msg, "staff accounts or groups") &&
+             strstr(msg, "use engine: agent");
+  }
+  assert_int_equal(named, 1);
+  wx_diags_free(d);
+}
+
+/* What units cannot do on the cohort engine is refused at the module,
+ * each part by name; a welcome is fine. */
+static void units_retry_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check_modules(
+      "  sdr: {kind: wecom, accounts: 2, on_refused: retry, "
+      "retry_after: 1d}\n"
+      "  club: {kind: group, welcome: {churn_x: 0.5, window: 3d}}\n"
+      "  wait: {kind: group, on_full: retry, retry_after: 1d}\n",
+      "  add: {from: oa, to: sdr, p: 50%, delay: exponential(2d)}\n"
+      "  club: {from: oa, to: club, type: join, p: 30%, "
+      "delay: exponential(1d)}\n"
+      "  wait: {from: oa, to: wait, type: join, p: 30%, "
+      "delay: exponential(1d)}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 7, 3, "module 'sdr'", "on_refused: retry");
+  expect(d, 9, 3, "module 'wait'", "on_full: retry");
+  assert_int_equal(wx_diags_count(d), 2); /* the welcome runs */
+  wx_diags_free(d);
+}
+
 /* Every shipped scenario (matrices.yaml is a comparison, not one):
  * refused with a position, or it runs. */
 static void shipped_scenarios_run_or_are_refused(void **state) {
   (void)state;
   const char *names[] = {
-      "article_decline", "b2b",         "baby_vote",     "ecommerce",
-      "education",       "live_stream", "paths",         "personal_vs_wecom",
-      "quickstart",      "retail",      "wechat_matrix", "wecom_moments"};
+      "article_decline", "b2b",       "baby_vote",         "ecommerce",
+      "education",       "festivals", "group_cascade",     "group_lively",
+      "live_stream",     "paths",     "personal_vs_wecom", "quickstart",
+      "referral_money",  "retail",    "wechat_matrix",     "wecom_moments"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/scenarios/%s.yaml", WX_SOURCE_DIR,
@@ -317,6 +406,9 @@ int main(void) {
       cmocka_unit_test(broadcast_passes),
       cmocka_unit_test(staff_moments_are_refused),
       cmocka_unit_test(same_time_posts_are_refused),
+      cmocka_unit_test(units_pass),
+      cmocka_unit_test(units_retry_is_refused),
+      cmocka_unit_test(touchpoints_on_units_are_refused),
       cmocka_unit_test(shipped_scenarios_run_or_are_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* The two engines on every shipped scenario the cohort engine accepts, and
  * on tests/data/cohort_markov.yaml (a Markov scenario with values, repeats,
- * Erlang delays, ads) and cohort_margin.yaml (margins): every KPI's mean agrees within 4 standard errors of
+ * Erlang delays, ads), cohort_margin.yaml (margins) and cohort_units.yaml
+ * (staff accounts and groups with every limit binding): every KPI's mean
+ * agrees within 4 standard errors of
  * the difference (independent replications: Var = s_c^2 / R + s_a^2 / R),
  * and deterministic KPIs agree exactly.  A scenario it refuses must give
  * every reason at a file:line:col, naming the feature ('...') and the way
@@ -135,10 +137,10 @@ static int scenario(const char *dir, const char *name) {
 static void shipped_scenarios(void **state) {
   (void)state;
   const char *names[] = {
-      "article_decline",   "b2b",          "baby_vote",      "ecommerce",
-      "education",         "festivals",    "live_stream",    "paths",
-      "personal_vs_wecom", "quickstart",   "referral_money", "retail",
-      "wechat_matrix",     "wecom_moments"};
+      "article_decline", "b2b",       "baby_vote",         "ecommerce",
+      "education",       "festivals", "group_cascade",     "group_lively",
+      "live_stream",     "paths",     "personal_vs_wecom", "quickstart",
+      "referral_money",  "retail",    "wechat_matrix",     "wecom_moments"};
   int ran = 0;
   for (size_t i = 0; i < sizeof names / sizeof *names; i++)
     ran += scenario("scenarios", names[i]);
@@ -157,10 +159,18 @@ static void margin_scenario(void **state) {
   assert_int_equal(scenario("tests/data", "cohort_margin"), 1);
 }
 
+/* Staff accounts and groups (cohort_units.c) through the loader, with
+ * their KPIs (staff_needed, accounts_used, refused, declined, bans). */
+static void units_scenario(void **state) {
+  (void)state;
+  assert_int_equal(scenario("tests/data", "cohort_units"), 1);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(markov_scenario),
+      cmocka_unit_test(units_scenario),
       cmocka_unit_test(shipped_scenarios),
       cmocka_unit_test(margin_scenario),
   };

@@ -5,8 +5,8 @@
  * The cohort engine is chosen when the model passes its check, every delay
  * is exactly its phase-type form (exponential or Erlang: no fitted
  * stages, docs/cohort.md), no campaign or touchpoint has fission (drawn
- * in substeps),
- * and the expected arrivals over the scenario's
+ * in substeps), no module has staff accounts or groups (settled per
+ * substep), and the expected arrivals over the scenario's
  * horizon (initial and campaign counts, Poisson and ads rates at their
  * nominal values) reach WX_AUTO_COHORT_MIN.  Below that the agent engine
  * takes well under a second per replication and models everything, so
@@ -68,6 +68,8 @@ const wx_engine_type *wx__engine_auto_pick(const wx_model *m) {
       return &wx__engine_agent;
   for (uint32_t i = 0; i < m->n_touchpoints; i++) /* the same pool */
     if (m->touchpoints[i].fission.on) return &wx__engine_agent;
+  for (uint32_t i = 0; i < m->n_modules; i++) /* units: approximate too */
+    if (m->modules[i].units.type != WX_UNITS_NONE) return &wx__engine_agent;
   wx_cspace s;
   int exact = wx__cspace_build(&s, m) == WX_OK && s.exact;
   wx__cspace_free(&s);

@@ -23,8 +23,10 @@
  * (what the engine refuses, memory), cohort_rand.c (64-bit binomial,
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
  * uniformization), cohort_run.c (the engine table functions),
- * cohort_touch.c (touchpoint responses in the states, refusals) and
- * cohort_post.c (posts, cut between steps).
+ * cohort_touch.c (touchpoint responses in the states, refusals),
+ * cohort_post.c (posts, cut between steps) and cohort_units.c /
+ * cohort_place.c / cohort_welcome.c (staff accounts and groups, settled
+ * per substep; cohort_units.h).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H
@@ -47,6 +49,13 @@
 #define WX_COHORT_DEPTH      24u     /* transitions one tree path may hold */
 #define WX_COHORT_MAX_STAGES 8u      /* Erlang stages of one delay */
 #define WX_COHORT_REP_DEPTH  16u     /* repeats of one person within a step */
+/* Units (cohort_units.c): a flow into a staff or group module leaves the
+ * person with the module's code WX_CREQ (a request) until the substep
+ * ends; models with units step in substeps of WX_COHORT_UNIT_STEP days on
+ * a grid from t = 0, and hold at most WX_COHORT_MAX_GROUPS groups. */
+#define WX_CREQ              0xFFFFu
+#define WX_COHORT_UNIT_STEP  0.125
+#define WX_COHORT_MAX_GROUPS 262144u
 
 /* ------------------------------------------- the engine table functions */
 
@@ -80,6 +89,18 @@ wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
 int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
                            const double *params, double *r, double *q);
 double wx__cohort_dist_variance(const wx_dist *d, const double *params);
+/* A group's welcome (agent_groups.c) on flow f, a churn out of it: the
+ * probability Z that a churn drawn on joining is not kept, and (mc, when
+ * not NULL) the mean and squared coefficient of variation of its delay
+ * given that; 1 for any other flow (cohort_welcome.c). */
+double wx__cohort_welcome(const wx_model *m, uint32_t f, const double *params,
+                          double *mc);
+/* Flow f's phase structure and stage rates: its delay's, or under a
+ * welcome the fit to the kept churn's delay. */
+wx_cphase wx__cohort_flow_phase(const wx_model *m, uint32_t f,
+                                const double *nominal);
+int wx__cohort_flow_rates(const wx_model *m, uint32_t f, const wx_cphase *ph,
+                          const double *params, double *r, double *q);
 
 /* An edge of a step tree: the pending flow `flow` fires (flow nf + o: the
  * pending repeat of outcome o); when it enters module `enter` (WX_NONE: it
@@ -165,10 +186,16 @@ wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
 uint32_t wx__ceffect_fates(const wx_cspace *s, const wx_ceffect *e);
 void wx__ceffect_key(const wx_cspace *s, const wx_ceffect *e, uint32_t c,
                      uint16_t *key);
+/* The codes c with module i's code set to `code` (0: not a member) and
+ * the stages of i's flows reset, into o: admission, refusal, eviction. */
+void wx__cspace_recode(const wx_cspace *s, const wx_model *m, const uint16_t *c,
+                       uint32_t i, uint16_t code, uint16_t *o);
 /* Key slots, stages and counters of phase-type delays and repeats. */
 int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m);
 int wx__cspace_setup_repeats(wx_cspace *s, const wx_model *m);
 
+/* The state with codes key, or WX_NONE. */
+uint32_t wx__cspace_find(const wx_cspace *s, const uint16_t *key);
 /* Builds the reachable states and their step trees of m (structure only:
  * every flow counts as possible whatever its probability).  WX_OK,
  * WX_ENOMEM, or WX_ETOOBIG with fail_what / fail_flow set. */
@@ -345,6 +372,7 @@ typedef struct {
   const double *params;    /* this run's */
   struct wx_ctouch *touch; /* NULL without touchpoints */
   wx_engine_stats st;
+  struct wx_cunits *units; /* staff accounts and groups; NULL when none */
 } wx_cohort;
 
 /* Touchpoints at run time (cohort_touch.c). */
@@ -390,5 +418,24 @@ void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
 int wx__cfiss_step(wx_cohort *e, double t0, double t1);
 /* The shares and fission_arrivals columns of sample row `row`. */
 void wx__cfiss_write(const wx_cohort *e, double *row);
+
+/* Staff accounts and groups in aggregate (cohort_units.c).  alloc leaves
+ * e->units NULL for a model without them; reset needs e->params. */
+int wx__cunits_alloc(wx_cohort *e);
+void wx__cunits_free(wx_cohort *e);
+int wx__cunits_reset(wx_cohort *e, uint64_t seed);
+/* 1 when module i has units (entries into it are requests). */
+int wx__cunits_gate(const wx_cohort *e, uint32_t i);
+/* n people asking to join units module i at time t at once (initial,
+ * campaigns): how many are admitted. */
+uint64_t wx__cunits_admit(wx_cohort *e, uint32_t i, uint64_t n, double t);
+/* Source k's Poisson arrivals at rate lam over [a, b] into its units
+ * module, admitted at the substep's end; returns how many arrived. */
+uint64_t wx__cunits_request(wx_cohort *e, uint32_t k, double lam, double a,
+                            double b);
+/* The end of the substep [t0, t1] on e->next: leaves, admissions, bans,
+ * negative feedback, dissolutions.  WX_ETOOBIG: too many groups. */
+int wx__cunits_settle(wx_cohort *e, double t0, double t1);
+void wx__cunits_write(const wx_cohort *e, double t, double *row);
 
 #endif

@@ -28,7 +28,7 @@ uint32_t wx__cspace_pending(const wx_cspace *s, const wx_model *m,
                             const uint16_t *c, uint32_t *out) {
   uint32_t n = 0;
   for (uint32_t i = 0; i < s->nm; i++) {
-    if (!c[i]) continue;
+    if (!c[i] || c[i] == WX_CREQ) continue; /* a request pends no flow */
     const wx_module *mod = &m->modules[i];
     uint32_t x = c[i] - 1u, b = x >> s->nj[i];
     if (b < mod->n_exclusive) n = add_pending(s, c, mod->exclusive[b], out, n);
@@ -101,10 +101,21 @@ wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
     if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
   } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
+    if (m->modules[fl->to].units.type != WX_UNITS_NONE) {
+      o[fl->to] = WX_CREQ; /* admitted or refused at the substep's end */
+      return e;
+    }
     e.ctr[e.n++] = fl->to;
     e.enter = fl->to;
   }
   return e;
+}
+
+void wx__cspace_recode(const wx_cspace *s, const wx_model *m, const uint16_t *c,
+                       uint32_t i, uint16_t code, uint16_t *o) {
+  memcpy(o, c, s->kw * sizeof *o);
+  o[i] = code;
+  clear_phases(s, m, i, o);
 }
 
 /* How many fates follow effect e, and the key of fate c: the entered
@@ -150,7 +161,7 @@ int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m) {
   wx__params_nominal(m, nominal);
   s->exact = 1;
   for (uint32_t f = 0; f < s->nf; f++) {
-    wx_cphase ph = wx__cohort_phase(m, &m->flows[f].delay, nominal);
+    wx_cphase ph = wx__cohort_flow_phase(m, f, nominal);
     /* responses: exponential, or at once (cohort_touch.c) */
     if (m->flows[f].tp) ph = (wx_cphase){1, WX_NONE, 1};
     if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */

@@ -43,6 +43,7 @@ void wx__cohort_free(void *ve) {
   wx__cecon_free(&e->econ, e->m);
   wx__cfiss_free(&e->fiss);
   wx__ctouch_free(e);
+  wx__cunits_free(e);
   wx__cspace_free(&e->sp);
   free(e);
 }
@@ -83,7 +84,7 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
       wx__cecon_alloc(&e->econ, m) != WX_OK ||
       wx__cfiss_alloc(&e->fiss, m) != WX_OK || alloc_arrays(e) != WX_OK ||
-      wx__ctouch_alloc(e) != WX_OK) {
+      wx__ctouch_alloc(e) != WX_OK || wx__cunits_alloc(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
   }

@@ -60,13 +60,8 @@ uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d) {
   return v >= 1 && v <= WX_COHORT_MAX_STAGES && v == floor(v) ? (uint32_t)v : 0;
 }
 
-wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
-                           const double *nominal) {
-  wx_cphase ph = {wx__cohort_erlang(m, d), WX_NONE, 1};
-  if (ph.k) return ph;
-  ph.exact = 0;
-  double mu = wx__dist_mean(d, nominal);
-  double c = mu > 0 ? wx__cohort_dist_variance(d, nominal) / (mu * mu) : 0;
+static wx_cphase phase_of(double mu, double c) {
+  wx_cphase ph = {0, WX_NONE, 0};
   if (!(mu > 0) || !isfinite(mu)) return (wx_cphase){0, WX_NONE, 0};
   if (c >= 1) return (wx_cphase){2, 0, 0};
   if (!(c * WX_COHORT_MAX_STAGES >= 1))
@@ -77,18 +72,25 @@ wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
   return ph;
 }
 
+wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
+                           const double *nominal) {
+  wx_cphase ph = {wx__cohort_erlang(m, d), WX_NONE, 1};
+  if (ph.k) return ph;
+  double mu = wx__dist_mean(d, nominal);
+  double c = mu > 0 ? wx__cohort_dist_variance(d, nominal) / (mu * mu) : 0;
+  return phase_of(mu, c);
+}
+
 static double clamp01(double x) { return x > 0 ? (x < 1 ? x : 1) : 0; }
 
-int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
-                           const double *params, double *r, double *q) {
-  double mu = wx__dist_mean(d, params);
+static int rates_of(const wx_cphase *ph, double mu, double c, double *r,
+                    double *q) {
   *q = 0;
   if (!(mu > 0)) return -1;
   if (isinf(mu)) {
     for (uint32_t j = 0; j < ph->k; j++) r[j] = 0;
     return 0;
   }
-  double c = wx__cohort_dist_variance(d, params) / (mu * mu);
   if (ph->exact || ph->exit_at == WX_NONE) {
     for (uint32_t j = 0; j < ph->k; j++) r[j] = ph->k / mu;
     return 0;
@@ -107,4 +109,28 @@ int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
   for (uint32_t j = 0; j < ph->k; j++) r[j] = (k - p) / mu;
   *q = p;
   return 0;
+}
+
+int wx__cohort_phase_rates(const wx_cphase *ph, const wx_dist *d,
+                           const double *params, double *r, double *q) {
+  double mu = wx__dist_mean(d, params);
+  double c = mu > 0 && isfinite(mu)
+                 ? wx__cohort_dist_variance(d, params) / (mu * mu)
+                 : 0;
+  return rates_of(ph, mu, c, r, q);
+}
+
+wx_cphase wx__cohort_flow_phase(const wx_model *m, uint32_t f,
+                                const double *nominal) {
+  double mc[2];
+  if (wx__cohort_welcome(m, f, nominal, mc) < 1) return phase_of(mc[0], mc[1]);
+  return wx__cohort_phase(m, &m->flows[f].delay, nominal);
+}
+
+int wx__cohort_flow_rates(const wx_model *m, uint32_t f, const wx_cphase *ph,
+                          const double *params, double *r, double *q) {
+  double mc[2];
+  if (wx__cohort_welcome(m, f, params, mc) < 1)
+    return rates_of(ph, mc[0], mc[1], r, q);
+  return wx__cohort_phase_rates(ph, &m->flows[f].delay, params, r, q);
 }

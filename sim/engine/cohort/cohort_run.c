@@ -152,6 +152,10 @@ static int arrivals(wx_cohort *e, uint32_t k, const double *params, double t0,
     if (!(b > a) || !(lam > 0)) continue;
     if (!(lam * (b - a) <= MAX_ARRIVALS) || e->arr[k] > MAX_ARRIVALS)
       return WX_ETOOBIG;
+    if (wx__cunits_gate(e, src->to)) { /* joins counted on admission */
+      e->arr[k] += wx__cunits_request(e, k, lam, a, b);
+      continue;
+    }
     uint64_t n = arrive_piece(e, k, lam, a, b, t0, t1, rows);
     e->arr[k] += n;
     e->ctr[src->to] += n; /* joins */
@@ -167,6 +171,8 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
   const wx_cspace *s = &e->sp;
   uint32_t i = e->m->sources[k].to, nf = s->n_fates[i];
   uint64_t *by_fate = e->draw + (s->max_tree + 1u);
+  e->arr[k] += n;
+  if (wx__cunits_gate(e, i)) n = wx__cunits_admit(e, i, n, at);
   wx__cohort_multinomial(e->rng[k], n, e->tr.fate_p + e->tr.fate_off[i], nf,
                          by_fate);
   for (uint32_t c = 0; c < nf; c++) {
@@ -177,7 +183,6 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
     wx__cohort_multinomial(e->rng[k], by_fate[c], e->mean, len, e->draw);
     wx__cohort_settle(e, st);
   }
-  e->arr[k] += n;
   e->ctr[i] += n; /* joins */
 }
 
@@ -196,7 +201,7 @@ static int campaigns(wx_cohort *e, const double *params, double t0, double t1) {
   return WX_OK;
 }
 
-static int step(wx_cohort *e, const double *params, double t0, double t1) {
+static int substep(wx_cohort *e, const double *params, double t0, double t1) {
   wx_crows rows;
   rows_for(e, t1 - t0, &rows);
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
@@ -207,11 +212,30 @@ static int step(wx_cohort *e, const double *params, double t0, double t1) {
     if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
         e->m->sources[k].kind == WX_SOURCE_ADS)
       rc = arrivals(e, k, params, t0, t1, &rows);
+  if (rc == WX_OK && e->units) rc = wx__cunits_settle(e, t0, t1);
   uint64_t *tmp = e->count;
   e->count = e->next;
   e->next = tmp;
   return rc;
 }
+
+/* A sample interval's piece between posts; with units, in substeps on the
+ * grid of WX_COHORT_UNIT_STEP days, so that requests are settled that
+ * often and at every day boundary (daily limits, bans). */
+static int step(wx_cohort *e, const double *params, double t0, double t1) {
+  if (!e->units) return substep(e, params, t0, t1);
+  const double h = WX_COHORT_UNIT_STEP;
+  int rc = WX_OK;
+  for (double a = t0; rc == WX_OK && a < t1 - 1e-9 * h;) {
+    double b = (floor(a / h + 1e-6) + 1) * h;
+    if (b > t1 - 1e-9 * h) b = t1;
+    rc = substep(e, params, a, b);
+    a = b;
+  }
+  return rc;
+}
+
+static int step_failed(const wx_cohort *e, int rc, wx_diags *diags);
 
 /* The sample interval [t0, t1], cut at the posts within it: a post at u
  * acts on the states at u, between the steps [., u] and [u, .]; a post at
@@ -221,11 +245,8 @@ static int interval(wx_cohort *e, const double *params, double t0, double t1,
   int rc = WX_OK;
   for (double a = t0; rc == WX_OK;) {
     double u = e->touch ? wx__ctouch_next(e, a, t1) : t1;
-    if (u > a && step(e, params, a, u) != WX_OK)
-      return wx__diag(diags, WX_ETOOBIG, e->m->path, 0, 0,
-                      "more than %.0e expected arrivals: 64-bit counts "
-                      "would overflow",
-                      MAX_ARRIVALS);
+    if (u > a && (rc = step(e, params, a, u)) != WX_OK)
+      return step_failed(e, rc, diags);
     if (e->touch) rc = wx__ctouch_fire(e, u, diags);
     if (!(u < t1)) break;
     a = u;
@@ -244,13 +265,14 @@ static int initial(wx_cohort *e, const double *params) {
     if (!(n > 0)) continue;
     if (n >= 9.2e18) return WX_ETOOBIG;
     uint32_t i = src->to;
-    wx__cohort_multinomial(e->rng[k], (uint64_t)n,
-                           e->tr.fate_p + e->tr.fate_off[i], s->n_fates[i],
-                           e->draw);
+    uint64_t in = (uint64_t)n;
+    if (wx__cunits_gate(e, i)) in = wx__cunits_admit(e, i, in, 0);
+    wx__cohort_multinomial(e->rng[k], in, e->tr.fate_p + e->tr.fate_off[i],
+                           s->n_fates[i], e->draw);
     for (uint32_t c = 0; c < s->n_fates[i]; c++)
       e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
     e->arr[k] += (uint64_t)n;
-    e->ctr[i] += (uint64_t)n;
+    e->ctr[i] += in;
     if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);
   }
   return WX_OK;
@@ -295,7 +317,8 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
     live += x;
     const uint16_t *c = s->codes + (size_t)st * s->kw;
     for (uint32_t i = 0; i < s->nm; i++)
-      if (c[i]) row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
+      if (c[i] && c[i] != WX_CREQ)
+        row[l->module_base + i * WX_MODULE_METRICS] += (double)x;
   }
   for (uint32_t i = 0; i < s->nm; i++) {
     double *mc = row + l->module_base + i * WX_MODULE_METRICS;
@@ -314,6 +337,7 @@ static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
   if (live > e->st.peak_live) e->st.peak_live = live;
   write_costs(e, e->params, l->times[k], row);
   wx__ctouch_write(e, row);
+  if (e->units) wx__cunits_write(e, l->times[k], row);
 }
 
 static void reset(wx_cohort *e, uint64_t seed) {
@@ -426,6 +450,21 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   return WX_OK;
 }
 
+static int step_failed(const wx_cohort *e, int rc, wx_diags *diags) {
+  if (rc == WX_ENOMEM)
+    return wx__diag(diags, rc, e->m->path, 0, 0,
+                    "out of memory in the cohort engine's units");
+  if (rc == WX_ERUNTIME) /* cohort_units.c */
+    return wx__diag(diags, rc, e->m->path, 0, 0,
+                    "more than %u groups in one module: the cohort engine "
+                    "keeps each group's count; use engine: agent",
+                    WX_COHORT_MAX_GROUPS);
+  return wx__diag(diags, rc, e->m->path, 0, 0,
+                  "more than %.0e expected arrivals: 64-bit counts "
+                  "would overflow",
+                  MAX_ARRIVALS);
+}
+
 int wx__cohort_run(void *ve, const double *params, uint64_t seed,
                    wx_series *out, const atomic_int *stop, wx_diags *diags) {
   wx_cohort *e = ve;
@@ -436,6 +475,7 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
   reset(e, seed);
   e->params = params;
   int rc = derive(e, params, diags);
+  if (rc == WX_OK && e->units) rc = wx__cunits_reset(e, seed);
   if (rc == WX_OK) rc = initial(e, params);
   if (rc == WX_OK) rc = wx__ctouch_fire(e, 0, diags); /* posts at t = 0 */
   if (rc != WX_OK) return rc;

@@ -178,10 +178,38 @@ static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
   return WX_OK;
 }
 
+uint32_t wx__cspace_find(const wx_cspace *s, const uint16_t *key) {
+  int rc = WX_OK;
+  return state_find((wx_cspace *)s, key, 0, &rc); /* add = 0: reads only */
+}
+
+/* The states units (cohort_units.c) move people to between steps: a
+ * request admitted (each fate) or refused, a member evicted.  Not edges of
+ * the state graph: no step tree crosses them. */
+static int add_unit_variants(wx_cspace *s, const wx_model *m, uint32_t st,
+                             uint16_t *o) {
+  int rc = WX_OK;
+  for (uint32_t i = 0; i < s->nm && rc == WX_OK; i++) {
+    uint16_t c = s->codes[(size_t)st * s->kw + i];
+    if (!c || m->modules[i].units.type == WX_UNITS_NONE) continue;
+    uint32_t n = c == WX_CREQ ? s->n_fates[i] : 0;
+    for (uint32_t k = 0; k <= n && rc == WX_OK; k++) {
+      wx__cspace_recode(s, m, s->codes + (size_t)st * s->kw, i,
+                        (uint16_t)(k ? k : 0), o);
+      state_find(s, o, 1, &rc);
+    }
+  }
+  return rc == WX_ETOOBIG
+             ? fail(s, WX_NONE, "reachable state space exceeds the bound")
+             : rc;
+}
+
 /* Breadth-first over states from the entry states, recording the edges. */
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
+    int rv = add_unit_variants(s, m, st, o);
+    if (rv != WX_OK) return rv;
     uint32_t np =
         wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
     for (uint32_t k = 0; k < np; k++) {

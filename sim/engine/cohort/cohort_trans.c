@@ -93,11 +93,16 @@ static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
       acc += clamp01(params[m->flows[mod->exclusive[k]].p]);
     if (acc > 1) norm = acc;
     double stay = acc > 1 ? 0 : 1 - acc;
+    for (uint32_t k = 0; k < mod->n_exclusive; k++) /* a welcome's keeps */
+      stay += clamp01(params[m->flows[mod->exclusive[k]].p]) / norm *
+              (1 - wx__cohort_welcome(m, mod->exclusive[k], params, NULL));
     for (uint32_t c = 0; c < s->n_fates[i]; c++) {
       uint32_t b = c >> s->nj[i];
-      double p = b < mod->n_exclusive
-                     ? clamp01(params[m->flows[mod->exclusive[b]].p]) / norm
-                     : stay;
+      double p =
+          b < mod->n_exclusive
+              ? clamp01(params[m->flows[mod->exclusive[b]].p]) / norm *
+                    wx__cohort_welcome(m, mod->exclusive[b], params, NULL)
+              : stay;
       for (uint32_t k = 0; k < s->nj[i]; k++) {
         double q = clamp01(params[m->flows[mod->joins[k]].p]);
         p *= (c >> k & 1u) ? q : 1 - q;
@@ -127,9 +132,9 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
     if (m->flows[f].tp && s->resp_slot[f] == WX_NONE) continue; /* at once */
-    if (wx__cohort_phase_rates(&s->phase[f], &m->flows[f].delay, params,
-                               t->stage_rate + f * WX_COHORT_MAX_STAGES,
-                               &t->exit_p[f]) != 0) {
+    if (wx__cohort_flow_rates(m, f, &s->phase[f], params,
+                              t->stage_rate + f * WX_COHORT_MAX_STAGES,
+                              &t->exit_p[f]) != 0) {
       *bad = f;
       return WX_ERUNTIME;
     }
