@@ -3,14 +3,23 @@
 #include "queue.h"
 #include "wxflow/wxflow.h"
 
-/* A chunk of 42 entries is a little over 1 KiB: small, since every bucket
+/* A chunk of 63 entries is a little over 1 KiB: small, since every bucket
  * holds a partly filled one. */
-#define CHUNK 42
+#define CHUNK 63
+
+/* An event waiting in a bucket, without its sequence number: a bucket's
+ * chunks keep their events in push order, and that order is all the
+ * sequence numbers would say about them (they get theirs in refill). */
+typedef struct {
+  double t;
+  uint32_t person;
+  uint16_t what, epoch;
+} wx_qent;
 
 struct wx_chunk {
   wx_chunk *next;
   uint32_t n;
-  wx_event ev[CHUNK];
+  wx_qent ev[CHUNK];
 };
 
 static inline int before(const wx_event *x, const wx_event *y) {
@@ -74,7 +83,7 @@ void wx__queue_clear(wx_queue *q) {
   if (q->head)
     for (uint32_t b = 0; b < q->n_buckets; b++) drop_bucket(q, b);
   q->n = q->n_heap = 0;
-  q->peak = 0;
+  q->peak = q->peak_bytes = 0;
   q->seq = 0;
   q->cur = 0;
 }
@@ -120,7 +129,7 @@ static inline uint32_t bucket_of(const wx_queue *q, double t) {
   return b < q->n_buckets - 1 ? (uint32_t)b : q->n_buckets - 1;
 }
 
-static int bucket_push(wx_queue *q, uint32_t b, const wx_event *ev) {
+static int bucket_push(wx_queue *q, uint32_t b, const wx_qent *ev) {
   wx_chunk *c = q->tail[b];
   if (!c || c->n == CHUNK) {
     wx_chunk *fresh = q->pool;
@@ -142,18 +151,27 @@ static int bucket_push(wx_queue *q, uint32_t b, const wx_event *ev) {
   return WX_OK;
 }
 
+/* Bytes of the entries held now: heap entries carry their sequence. */
+static inline size_t used_bytes(const wx_queue *q) {
+  return q->n * sizeof(wx_qent) +
+         q->n_heap * (sizeof(wx_event) - sizeof(wx_qent));
+}
+
+/* An event for a later bucket waits there without a sequence number, as
+ * every event of that bucket is pushed before any event that goes straight
+ * into its heap (it is not the current bucket yet). */
 int wx__queue_push(wx_queue *q, double t, uint32_t person, uint16_t what,
                    uint16_t epoch) {
-  wx_event ev = {t, q->seq, person, what, epoch};
   uint32_t b = q->n_buckets > 1 ? bucket_of(q, t) : 0;
   if (b > q->cur) {
+    wx_qent ev = {t, person, what, epoch};
     if (bucket_push(q, b, &ev) != WX_OK) return WX_ENOMEM;
   } else {
     if (reserve(q, q->n_heap + 1) != WX_OK) return WX_ENOMEM;
-    sift_up(q->a, q->n_heap++, ev);
+    sift_up(q->a, q->n_heap++, (wx_event){t, q->seq++, person, what, epoch});
   }
-  q->seq++;
   if (++q->n > q->peak) q->peak = q->n;
+  if (used_bytes(q) > q->peak_bytes) q->peak_bytes = used_bytes(q);
   return WX_OK;
 }
 
@@ -167,7 +185,11 @@ static int refill(wx_queue *q) {
     if (reserve(q, need) != WX_OK) return WX_ENOMEM;
     q->cur = b;
     for (wx_chunk *c = q->head[b]; c; c = c->next)
-      for (uint32_t i = 0; i < c->n; i++) q->a[q->n_heap++] = c->ev[i];
+      for (uint32_t i = 0; i < c->n; i++) {
+        const wx_qent *x = &c->ev[i];
+        q->a[q->n_heap++] =
+            (wx_event){x->t, q->seq++, x->person, x->what, x->epoch};
+      }
     drop_bucket(q, b);
     for (size_t i = q->n_heap / 2; i-- > 0;)
       sift_down(q->a, q->n_heap, i, q->a[i]);

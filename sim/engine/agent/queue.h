@@ -1,13 +1,17 @@
 /*
  * The engine's pending-event queue: a min-priority queue on (time, seq).
- * The sequence number is assigned by the queue at push, so events at the
- * same time come out in the order they were pushed (FIFO) and a run is
+ * The sequence number is assigned by the queue in push order, so events at
+ * the same time come out in the order they were pushed (FIFO) and a run is
  * deterministic whatever the internal layout.
  *
- * An entry is 24 bytes: double time, uint64 seq, uint32 person, uint16 what
- * and uint16 epoch.  8 + 4 + 4 + 2 + 2 = 20 would be padded to 24 anyway
- * because of the double, so the seq takes the 4 spare bytes and becomes 64
- * bits wide: it can never wrap, whatever the run length.
+ * A heap entry (wx_event) is 24 bytes: double time, uint64 seq, uint32
+ * person, uint16 what and uint16 epoch; the seq takes the 4 bytes the
+ * double's alignment would pad and can never wrap.  An event waiting in a
+ * time bucket is 16 bytes, without the seq: a bucket keeps its events in
+ * push order, and they are numbered in that order when the bucket moves
+ * into the heap (every event of a bucket is pushed before any event that
+ * goes straight into its heap), so the order is the same as if every event
+ * had been numbered at push.  Most pending events wait in buckets.
  *
  * Structure: a binary heap (chosen by measurement over 4-ary and 8-ary
  * heaps, bench/bench_queue.c) in front of time buckets.  With
@@ -38,9 +42,10 @@ typedef struct wx_chunk wx_chunk;
 typedef struct {
   wx_event *a; /* the heap */
   size_t n_heap, cap;
-  size_t n;     /* entries in heap and buckets */
-  size_t peak;  /* most entries held since the last clear */
-  uint64_t seq; /* next sequence number */
+  size_t n;          /* entries in heap and buckets */
+  size_t peak;       /* most entries held since the last clear */
+  size_t peak_bytes; /* most bytes of entries held since the last clear */
+  uint64_t seq;      /* next sequence number */
   /* Buckets: chunk lists, n_buckets of them, bucket `cur` is in the heap. */
   wx_chunk **head, **tail;
   uint32_t n_buckets, cur;
