@@ -10,6 +10,8 @@
  *
  * Usage: bench_speed [-r ROUNDS] [ARRIVALS...]
  *   (default: 1e6 and 1e7 with 5 rounds, 1e8 with 3)
+ *        bench_speed --yaml ARRIVALS [plain]   prints the scenario (with
+ *   staff and groups, or without), for profiling `wxflow run` alone
  * Targets (issue 16): wxflow <= 0.67x the reference's time at 1e7 and
  * 1e8; >= 5 M events/s at 1e8; <= 40 bytes per live person with staff
  * and groups, <= 32 without.
@@ -120,6 +122,11 @@ static void bench(double arrivals, int rounds, const char *out) {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 2 && !strcmp(argv[1], "--yaml")) {
+    ref_sim_yaml(stdout, atof(argv[2]),
+                 !(argc > 3 && !strcmp(argv[3], "plain")));
+    return 0;
+  }
   int rounds = 0, first = 1;
   if (argc > 2 && !strcmp(argv[1], "-r")) {
     rounds = atoi(argv[2]);

@@ -277,8 +277,9 @@ static inline void sample_until(wx_engine *e, double t) {
  * straddle two cache lines. */
 static inline void prefetch_next(const wx_engine *e) {
 #if defined(__GNUC__)
-  if (e->q.n_heap && e->q.a[0].person < e->pp.n) {
-    const uint16_t *rec = wx__person(&e->pp, e->q.a[0].person);
+  const wx_event *next = wx__queue_top(&e->q);
+  if (next && next->person < e->pp.n) {
+    const uint16_t *rec = wx__person(&e->pp, next->person);
     __builtin_prefetch(rec, 1);
     __builtin_prefetch(rec + e->pp.stride - 1, 1);
   }

@@ -42,6 +42,8 @@ typedef struct wx_chunk wx_chunk;
 typedef struct {
   wx_event *a; /* the heap */
   size_t n_heap, cap;
+  wx_event front; /* when has_front: before every other entry */
+  int has_front;
   size_t n;          /* entries in heap and buckets */
   size_t peak;       /* most entries held since the last clear */
   size_t peak_bytes; /* most bytes of entries held since the last clear */
@@ -73,6 +75,11 @@ int wx__queue_pop(wx_queue *q, wx_event *out);
  * tells which); valid until the next push/pop. */
 const wx_event *wx__queue_peek(wx_queue *q);
 size_t wx__queue_size(const wx_queue *q);
+/* The least entry when it is at hand without a refill (the front or the
+ * heap's root), else NULL: for prefetching what the next event needs. */
+static inline const wx_event *wx__queue_top(const wx_queue *q) {
+  return q->has_front ? &q->front : q->n_heap ? &q->a[0] : NULL;
+}
 /* Bytes of memory the queue holds. */
 size_t wx__queue_bytes(const wx_queue *q);
 
