@@ -237,7 +237,7 @@ void ref_sim_yaml(FILE *fp, double arrivals, int units) {
           "  video: {kind: video_account}\n");
   if (units)
     fprintf(fp,
-            "  sdr: {kind: wecom, accounts: 100}\n"
+            "  sdr: {kind: wecom, accounts: 20, friend_cap: 50000}\n"
             "  group: {kind: group}\n");
   else
     fprintf(fp,

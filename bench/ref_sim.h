@@ -41,8 +41,9 @@ int ref_sim_run(double arrivals, uint64_t seed, const char *csv_path,
                 ref_stats *st);
 
 /* Writes the same model as a wxflow scenario.  With units != 0, the WeCom
- * and group modules are staff accounts and chat groups (caps too large to
- * bind, so that the work stays the reference's); otherwise both are
+ * and group modules are staff accounts (bench_run's 20) and chat groups,
+ * with a friend cap above WeCom's (a warning) so that it never binds at
+ * 1e8 arrivals and the work stays the reference's; otherwise both are
  * official accounts, with no mechanics. */
 void ref_sim_yaml(FILE *fp, double arrivals, int units);
 
