@@ -54,10 +54,10 @@ static void slots_empty(wx_unit_slot *s, uint32_t cap) {
   for (uint32_t i = 0; i < cap; i++) s[i].p = WX_NONE;
 }
 
-/* p's entry (p must be a member). */
+/* p's entry (p must be a member; else an empty entry, never a hang). */
 static wx_unit_slot *slot_of(const wx_units_rt *u, uint32_t p) {
   uint32_t mask = u->slot_cap - 1, i = home(u, p);
-  while (u->slot[i].p != p) i = (i + 1) & mask;
+  while (u->slot[i].p != p && u->slot[i].p != WX_NONE) i = (i + 1) & mask;
   return &u->slot[i];
 }
 
