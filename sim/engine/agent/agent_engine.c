@@ -182,8 +182,7 @@ static void reset(wx_engine *e, const double *params, uint64_t seed,
 static void finish_stats(wx_engine *e) {
   e->st.peak_live = e->pp.peak_live;
   e->st.peak_queue = e->q.peak;
-  e->st.peak_bytes = wx__people_used_bytes(&e->pp) +
-                     (uint64_t)e->q.peak * sizeof(wx_event) +
+  e->st.peak_bytes = wx__people_used_bytes(&e->pp) + (uint64_t)e->q.peak_bytes +
                      wx__hooks_bytes(e);
 }
 

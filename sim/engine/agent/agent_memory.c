@@ -7,18 +7,21 @@
  * person, per pending event and per unit next to this estimate.  Measured
  * on x86-64 Linux, glibc, gcc -O2 Release (2026-12-01, this machine):
  *   person record, 1 module (a 6-byte record)     6.0 bytes
- *   + 1 pending event (3 modules, 10-byte record) 58.6 bytes -> 48.6 per
- *   + 2 pending events                           107.5 bytes    event
- *   group open at t = 0, no members               73.6 bytes
- *   staff account, no friends                     55.7 bytes
- *   (both re-measured with the activity state, 24 bytes a unit; a group
- *   with a complaint cascade holds 40 more once it has members, not
- *   probed)
- *   person in a group (16-byte record + list)     20.1 bytes
+ *   + 1 pending event (3 modules, 10-byte record) 50.5 bytes -> 40.5 per
+ *   + 2 pending events                            91.0 bytes    event
+ *   group open at t = 0, no members               50.1 bytes
+ *   staff account, no friends                     29.5 bytes
+ *   person in a group (8-byte record, list, place) 23.6 bytes
  *   viewer of a live stream (two timeline points) 126.7 bytes
- * An event costs twice its 24 bytes when its time bucket is heapified
- * (queue.c: the chunk it waited in and the heap both hold it); units keep
- * 58 bytes of arrays that grow by doubling.  The person table grows by
+ * A unit's activity state (agent_activity.c, 24 bytes) came after the
+ * unit figures above: with it a group measured 73.6 and an account 55.7
+ * bytes (before the member places moved out of the record); a group with
+ * a complaint cascade holds 40 more once it has members (not probed).
+ * An event costs its 16 bytes in a time bucket and 24 more when the bucket
+ * is heapified (queue.c: the chunk it waited in and the heap both hold
+ * it); units keep 58 bytes of arrays that grow by doubling; a member's
+ * place (unit, position) is a 12-byte entry of a hash table kept between
+ * 3/8 and 3/4 full (roster_pool.c).  The person table grows by
  * half (people.c), but untouched reserve costs no resident memory.
  * Estimates err high: every arrival over the horizon is counted as alive
  * at once, each holding the most events a member of any module can.
@@ -27,18 +30,14 @@
 #include "model_size.h"
 
 #define RECORD_FACTOR    1.05     /* bytes per record byte (measured 1.00) */
-#define BYTES_PER_EVENT  49.0     /* a pending event (measured 48.6) */
+#define BYTES_PER_EVENT  49.0     /* a pending event (measured 40.5) */
 #define BYTES_PER_UNIT   75.0     /* a staff account or a group (55.7, 73.6) */
 #define BYTES_PER_FRIEND 4.0      /* a member in a unit's list */
+#define BYTES_PER_PLACE  24.0     /* a member's place, half full (12 B) */
 #define FIXED_BYTES      262144.0 /* tables, streams, queue buckets */
 
-/* uint16 words of a person record (people.h, roster.h). */
-static double record_words(const wx_model *m) {
-  double words = 2 + m->n_modules;
-  for (uint32_t i = 0; i < m->n_modules; i++)
-    if (m->modules[i].units.type != WX_UNITS_NONE) words += 4;
-  return words;
-}
+/* uint16 words of a person record (people.h). */
+static double record_words(const wx_model *m) { return 2 + m->n_modules; }
 
 /* The most events one person can have pending: one exclusive fate and
  * each join flow of the module. */
@@ -82,7 +81,7 @@ double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
   bytes += dr.units * BYTES_PER_UNIT;
   for (uint32_t i = 0; i < m->n_modules; i++)
     if (m->modules[i].units.type != WX_UNITS_NONE)
-      bytes += people * BYTES_PER_FRIEND;
+      bytes += people * (BYTES_PER_FRIEND + BYTES_PER_PLACE);
   bytes += live_bytes(m, people);
   return bytes + (double)l->n_cols * sizeof(double) + FIXED_BYTES;
 }

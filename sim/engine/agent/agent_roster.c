@@ -24,12 +24,11 @@ static uint32_t clamp_u32(double x) {
   return x > 0 ? (uint32_t)x : 0;
 }
 
-static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m, uint32_t k) {
+static int init_module(wx_engine *e, wx_units_rt *u, uint32_t m) {
   const wx_units_cfg *cfg = &e->m->modules[m].units;
   u->cfg = cfg;
   u->module = m;
   u->col = e->l->unit_col[m];
-  u->off = 2 + e->m->n_modules + 4 * k;
   u->cap = clamp_u32(cfg->cap);
   u->daily =
       cfg->type == WX_UNITS_STAFF ? clamp_u32(cfg->daily_adds) : UINT32_MAX;
@@ -63,11 +62,10 @@ static int units_alloc(wx_engine *e, void **state) {
   if (!ux || !ux->mods || !ux->of) goto fail;
   for (uint32_t i = 0; i < m->n_modules; i++) {
     if (m->modules[i].units.type == WX_UNITS_NONE) continue;
-    wx_units_rt *u = &ux->mods[ux->n];
+    wx_units_rt *u = &ux->mods[ux->n++];
     ux->of[i] = u;
-    if (init_module(e, u, i, ux->n++) != WX_OK) goto fail;
+    if (init_module(e, u, i) != WX_OK) goto fail;
   }
-  e->pp.stride += 4 * n; /* the unit and position words (roster.h) */
   *state = e->ux = ux;
   return WX_OK;
 fail:
@@ -190,6 +188,12 @@ static void units_levels(wx_engine *e, double t) {
   }
 }
 
+static uint64_t units_bytes(const wx_engine *e) {
+  uint64_t b = 0;
+  for (uint32_t i = 0; i < e->ux->n; i++) b += wx__pool_bytes(&e->ux->mods[i]);
+  return b;
+}
+
 const wx_agent_mechanic wx__mech_units = {
     .name = "units",
     .applies = applies,
@@ -202,4 +206,5 @@ const wx_agent_mechanic wx__mech_units = {
     .on_sample = units_levels,
     .on_event = units_event,
     .events = {WX_EV_RETRY, WX_EV_UNIT},
+    .bytes = units_bytes,
 };

@@ -1,13 +1,17 @@
 /*
  * The engine's pending-event queue: a min-priority queue on (time, seq).
- * The sequence number is assigned by the queue at push, so events at the
- * same time come out in the order they were pushed (FIFO) and a run is
+ * The sequence number is assigned by the queue in push order, so events at
+ * the same time come out in the order they were pushed (FIFO) and a run is
  * deterministic whatever the internal layout.
  *
- * An entry is 24 bytes: double time, uint64 seq, uint32 person, uint16 what
- * and uint16 epoch.  8 + 4 + 4 + 2 + 2 = 20 would be padded to 24 anyway
- * because of the double, so the seq takes the 4 spare bytes and becomes 64
- * bits wide: it can never wrap, whatever the run length.
+ * A heap entry (wx_event) is 24 bytes: double time, uint64 seq, uint32
+ * person, uint16 what and uint16 epoch; the seq takes the 4 bytes the
+ * double's alignment would pad and can never wrap.  An event waiting in a
+ * time bucket is 16 bytes, without the seq: a bucket keeps its events in
+ * push order, and they are numbered in that order when the bucket moves
+ * into the heap (every event of a bucket is pushed before any event that
+ * goes straight into its heap), so the order is the same as if every event
+ * had been numbered at push.  Most pending events wait in buckets.
  *
  * Structure: a binary heap (chosen by measurement over 4-ary and 8-ary
  * heaps, bench/bench_queue.c) in front of time buckets.  With
@@ -38,9 +42,12 @@ typedef struct wx_chunk wx_chunk;
 typedef struct {
   wx_event *a; /* the heap */
   size_t n_heap, cap;
-  size_t n;     /* entries in heap and buckets */
-  size_t peak;  /* most entries held since the last clear */
-  uint64_t seq; /* next sequence number */
+  wx_event front; /* when has_front: before every other entry */
+  int has_front;
+  size_t n;          /* entries in heap and buckets */
+  size_t peak;       /* most entries held since the last clear */
+  size_t peak_bytes; /* most bytes of entries held since the last clear */
+  uint64_t seq;      /* next sequence number */
   /* Buckets: chunk lists, n_buckets of them, bucket `cur` is in the heap. */
   wx_chunk **head, **tail;
   uint32_t n_buckets, cur;
@@ -68,6 +75,11 @@ int wx__queue_pop(wx_queue *q, wx_event *out);
  * tells which); valid until the next push/pop. */
 const wx_event *wx__queue_peek(wx_queue *q);
 size_t wx__queue_size(const wx_queue *q);
+/* The least entry when it is at hand without a refill (the front or the
+ * heap's root), else NULL: for prefetching what the next event needs. */
+static inline const wx_event *wx__queue_top(const wx_queue *q) {
+  return q->has_front ? &q->front : q->n_heap ? &q->a[0] : NULL;
+}
 /* Bytes of memory the queue holds. */
 size_t wx__queue_bytes(const wx_queue *q);
 

@@ -7,10 +7,10 @@
  * module's name, rng.h), so acceptance, bans, negative feedback and
  * welcome thinning never shift the fates drawn for the module's members.
  *
- * Per person, a units module keeps 4 extra uint16 words at the end of the
- * person record (people.h): the unit index (2 words) and the position in
- * that unit's member list (2 words).  They are allocated only when units
- * modules exist, so the core record is unchanged otherwise.
+ * Per member, a units module keeps the unit and the position in that
+ * unit's member list in a small hash table by person slot (roster_pool.c),
+ * not in the person record: only a few people ever join such a module,
+ * and the record stays the same size for everyone else.
  *
  * Events of the mechanics go through the engine's queue (the codes are in
  * agent_core.h's table):
@@ -44,24 +44,31 @@ typedef struct {
   uint32_t n, cap;
 } wx_unit_members;
 
+/* A member's place: slot `p` (WX_NONE: an empty entry) is in unit `unit`
+ * at position `pos` of its member list. */
+typedef struct {
+  uint32_t p, unit, pos;
+} wx_unit_slot;
+
 typedef struct {
   const wx_units_cfg *cfg;
   uint32_t module;
   uint32_t col;     /* first series column (series.h unit_col) */
-  uint32_t off;     /* word offset of the unit slot in a record */
   uint32_t cap;     /* members per unit */
   uint32_t daily;   /* adds per account per day (UINT32_MAX: none) */
   uint32_t n, room; /* units in use, allocated */
   wx_unit_members *mem;
-  uint32_t *adds;      /* staff: adds on calendar day `day` */
-  uint32_t *posts;     /* staff: marketing posts since the last tick */
-  uint8_t *state;      /* WX_UNIT_* */
-  uint8_t *used;       /* staff: ever had a friend */
-  double *opened;      /* time the unit (re)opened */
-  wx_group_live *live; /* groups: activity state (agent_activity.c) */
-  uint32_t joined;     /* groups: the group of the latest admission */
-  uint32_t cursor;     /* round robin: next account; groups: newest */
-  double day;          /* calendar day of `adds` */
+  wx_unit_slot *slot;        /* open addressing, linear probing, by person */
+  uint32_t slot_cap, slot_n; /* a power of 2 (or 0), entries in use */
+  uint32_t *adds;            /* staff: adds on calendar day `day` */
+  uint32_t *posts;           /* staff: marketing posts since the last tick */
+  uint8_t *state;            /* WX_UNIT_* */
+  uint8_t *used;             /* staff: ever had a friend */
+  double *opened;            /* time the unit (re)opened */
+  wx_group_live *live;       /* groups: activity state (agent_activity.c) */
+  uint32_t joined;           /* groups: the group of the latest admission */
+  uint32_t cursor;           /* round robin: next account; groups: newest */
+  double day;                /* calendar day of `adds` */
   double accept, ban_rate, ban_per_post, nf_rate, nf_leave; /* this run */
   double cost_acc, cost_t; /* groups: cost up to cost_t */
   uint32_t n_open;
@@ -90,6 +97,8 @@ uint32_t wx__pool_open(wx_units_rt *u, double t);
 /* Forgets every unit; keeps the memory. */
 void wx__pool_clear(wx_units_rt *u);
 void wx__pool_free(wx_units_rt *u);
+/* Bytes the pool holds (units, member lists, members' places). */
+uint64_t wx__pool_bytes(const wx_units_rt *u);
 /* 1 when unit i is open and below the member cap. */
 int wx__pool_has_room(const wx_units_rt *u, uint32_t i);
 /* Adds p to unit i (stored in p's record).  WX_OK or WX_ENOMEM. */

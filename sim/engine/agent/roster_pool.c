@@ -1,7 +1,7 @@
 /*
  * The pool of units of one module (staff accounts or groups): per unit a
  * state, an open time and an unordered member list with O(1) removal (each
- * member's position is kept in its person record, roster.h).
+ * member's unit and position are kept in a hash table by person, roster.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,13 +46,88 @@ uint32_t wx__pool_open(wx_units_rt *u, double t) {
   return i;
 }
 
+/* ------------------------------------------- members' places, by person */
+
+/* Fibonacci hashing: consecutive slots spread over the whole table. */
+static inline uint32_t home(const wx_units_rt *u, uint32_t p) {
+  return (uint32_t)(((uint64_t)p * 0x9E3779B97F4A7C15ULL) >> 32) &
+         (u->slot_cap - 1);
+}
+
+static void slots_empty(wx_unit_slot *s, uint32_t cap) {
+  for (uint32_t i = 0; i < cap; i++) s[i].p = WX_NONE;
+}
+
+/* p's entry (p must be a member; else an empty entry, never a hang). */
+static wx_unit_slot *slot_of(const wx_units_rt *u, uint32_t p) {
+  uint32_t mask = u->slot_cap - 1, i = home(u, p);
+  while (u->slot[i].p != p && u->slot[i].p != WX_NONE) i = (i + 1) & mask;
+  return &u->slot[i];
+}
+
+static void slot_put(wx_units_rt *u, wx_unit_slot x) {
+  uint32_t mask = u->slot_cap - 1, i = home(u, x.p);
+  while (u->slot[i].p != WX_NONE) i = (i + 1) & mask;
+  u->slot[i] = x;
+  u->slot_n++;
+}
+
+/* Room for one more entry at a load of at most 3/4. */
+static int slots_reserve(wx_units_rt *u) {
+  if ((uint64_t)(u->slot_n + 1) * 4 <= (uint64_t)u->slot_cap * 3) return WX_OK;
+  uint64_t cap = u->slot_cap ? 2 * (uint64_t)u->slot_cap : 64;
+  wx_unit_slot *old = u->slot, *s = cap <= UINT32_MAX / 2
+                                        ? malloc((size_t)cap * sizeof *s)
+                                        : NULL;
+  if (!s) return WX_ENOMEM;
+  uint32_t old_cap = u->slot_cap;
+  slots_empty(s, (uint32_t)cap);
+  u->slot = s;
+  u->slot_cap = (uint32_t)cap;
+  u->slot_n = 0;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].p != WX_NONE) slot_put(u, old[i]);
+  free(old);
+  return WX_OK;
+}
+
+/* Removes p's entry, moving later entries of its probe run back so that
+ * no lookup meets a hole before its key. */
+static void slot_erase(wx_units_rt *u, uint32_t p) {
+  uint32_t mask = u->slot_cap - 1, i = (uint32_t)(slot_of(u, p) - u->slot);
+  for (uint32_t j = (i + 1) & mask; u->slot[j].p != WX_NONE;
+       j = (j + 1) & mask) {
+    uint32_t k = home(u, u->slot[j].p);
+    /* The entry at j may fill the hole at i unless its home lies
+     * cyclically in (i, j]. */
+    int stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+    if (stays) continue;
+    u->slot[i] = u->slot[j];
+    i = j;
+  }
+  u->slot[i].p = WX_NONE;
+  u->slot_n--;
+}
+
 void wx__pool_clear(wx_units_rt *u) {
   u->n = 0;
   u->cursor = 0;
+  if (u->slot_n) slots_empty(u->slot, u->slot_cap);
+  u->slot_n = 0;
+}
+
+uint64_t wx__pool_bytes(const wx_units_rt *u) {
+  uint64_t b = (uint64_t)u->slot_cap * sizeof *u->slot +
+               (uint64_t)u->room * (sizeof *u->mem + 2 * sizeof *u->adds + 2 +
+                                    sizeof *u->opened);
+  for (uint32_t i = 0; i < u->room; i++)
+    b += (uint64_t)u->mem[i].cap * sizeof *u->mem[i].list;
+  return b;
 }
 
 void wx__pool_free(wx_units_rt *u) {
   for (uint32_t i = 0; i < u->room; i++) free(u->mem[i].list);
+  free(u->slot);
   free(u->mem);
   free(u->adds);
   free(u->posts);
@@ -66,20 +141,13 @@ int wx__pool_has_room(const wx_units_rt *u, uint32_t i) {
   return u->state[i] == WX_UNIT_OPEN && u->mem[i].n < u->cap;
 }
 
-static void put(uint16_t *w, uint32_t x) {
-  w[0] = (uint16_t)(x & 0xFFFF);
-  w[1] = (uint16_t)(x >> 16);
-}
-
-static uint32_t get(const uint16_t *w) {
-  return (uint32_t)w[0] | (uint32_t)w[1] << 16;
-}
-
 uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p) {
-  return get(wx__person(&e->pp, p) + u->off);
+  (void)e;
+  return slot_of(u, p)->unit;
 }
 
 int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p) {
+  (void)e;
   wx_unit_members *mm = &u->mem[i];
   if (mm->n == mm->cap) {
     uint32_t cap = mm->cap < 16 ? 16 : mm->cap * 2;
@@ -88,21 +156,22 @@ int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p) {
     mm->list = list;
     mm->cap = cap;
   }
-  uint16_t *w = wx__person(&e->pp, p) + u->off;
-  put(w, i);
-  put(w + 2, mm->n);
+  if (slots_reserve(u) != WX_OK) return WX_ENOMEM;
+  slot_put(u, (wx_unit_slot){p, i, mm->n});
   mm->list[mm->n++] = p;
   u->used[i] = 1;
   return WX_OK;
 }
 
 void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p) {
-  const uint16_t *w = wx__person(&e->pp, p) + u->off;
-  uint32_t i = get(w), pos = get(w + 2);
-  wx_unit_members *mm = &u->mem[i];
+  (void)e;
+  const wx_unit_slot *w = slot_of(u, p);
+  uint32_t pos = w->pos;
+  wx_unit_members *mm = &u->mem[w->unit];
   uint32_t last = mm->list[--mm->n];
   mm->list[pos] = last;
-  put(wx__person(&e->pp, last) + u->off + 2, pos);
+  slot_of(u, last)->pos = pos;
+  slot_erase(u, p);
 }
 
 static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm, uint32_t a,
@@ -110,8 +179,9 @@ static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm, uint32_t a,
   uint32_t pa = mm->list[a], pb = mm->list[b];
   mm->list[a] = pb;
   mm->list[b] = pa;
-  put(wx__person(&e->pp, pb) + u->off + 2, a);
-  put(wx__person(&e->pp, pa) + u->off + 2, b);
+  (void)e;
+  slot_of(u, pb)->pos = a;
+  slot_of(u, pa)->pos = b;
 }
 
 void wx__pool_swap(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t a,
