@@ -391,6 +391,28 @@ int wx__cunits_settle(wx_cohort *e, double t0, double t1) {
   return WX_OK;
 }
 
+int wx__cunits_post(wx_cohort *e, double t) {
+  uint64_t *tmp = e->count; /* the units settle e->next */
+  e->count = e->next;
+  e->next = tmp;
+  int rc = WX_OK;
+  for (uint32_t k = 0; k < e->units->n && rc == WX_OK; k++) {
+    wx_cunit *u = &e->units->u[k];
+    uint32_t need = u->n_req + u->n_src;
+    if (scratch(u, need > u->n ? need : u->n) != WX_OK ||
+        scratch(u, u->n_mem) != WX_OK) {
+      rc = WX_ENOMEM;
+      break;
+    }
+    unit_leaves(e, u);
+    new_day(u, t);
+    resolve(e, u, t, t);
+  }
+  e->next = e->count;
+  e->count = tmp;
+  return rc;
+}
+
 static void write_staff(const wx_cunit *u, double t, double *c) {
   uint64_t most = 0;
   for (uint32_t i = 0; i < u->n; i++)
