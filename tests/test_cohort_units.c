@@ -281,22 +281,31 @@ static void daily_limit_binds_in_closed_form(void **state) {
  * instant and a delayed move out, and a broadcast on the official account
  * with an instant and a delayed move into it and recommended viewers
  * with an instant and a delayed response into it. */
-static wx_model *touch_units_model(void) {
+static wx_model *touch_model(const char *name) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/tests/data/cohort_touch_units.yaml",
-           WX_SOURCE_DIR);
+  snprintf(path, sizeof path, "%s/tests/data/%s", WX_SOURCE_DIR, name);
   wx_model *m = NULL;
   wx_diags *d = wx_diags_alloc(16);
   assert_non_null(d);
   if (wx_model_load(path, &m, d) != WX_OK || wx__cohort_check(m, d) != WX_OK)
-    fail_msg("cohort_touch_units.yaml: %s", wx_diags_get(d, 0)->msg);
+    fail_msg("%s: %s", name, wx_diags_get(d, 0)->msg);
   wx_diags_free(d);
   return m;
 }
 
 static void touch_units_agree(void **state) {
   (void)state;
-  double worst = compare(touch_units_model(), 300, 31);
+  double worst = compare(touch_model("cohort_touch_units.yaml"), 300, 31);
+  print_message("worst |z| beyond the bias allowance: %.2f\n", worst);
+}
+
+/* tests/data/cohort_touch_groups.yaml: the same on groups opening as
+ * they fill (functional, dissolving, negative feedback) and on two fixed
+ * groups that refuse when full, with requests into both from posts on
+ * the official account, on the groups and from recommended viewers. */
+static void touch_groups_agree(void **state) {
+  (void)state;
+  double worst = compare(touch_model("cohort_touch_groups.yaml"), 300, 32);
   print_message("worst |z| beyond the bias allowance: %.2f\n", worst);
 }
 
@@ -317,7 +326,7 @@ static void touch_units_closed_form(void **state) {
   (void)state;
   fx_run r;
   cx_run c;
-  assert_int_equal(fx_setup(&r, touch_units_model()), 0);
+  assert_int_equal(fx_setup(&r, touch_model("cohort_touch_units.yaml")), 0);
   assert_int_equal(cx_setup(&c, &r), 0);
   uint32_t s = 1, R = 100;
   uint32_t now = flow_col(&r, "articles.add_now"),
@@ -398,6 +407,7 @@ int main(void) {
       cmocka_unit_test(groups_welcome_agrees),
       cmocka_unit_test(touch_units_closed_form),
       cmocka_unit_test(touch_units_agree),
+      cmocka_unit_test(touch_groups_agree),
       cmocka_unit_test(auto_picks_the_agent_engine_for_units),
       cmocka_unit_test(too_many_groups_stop_the_run),
   };
