@@ -17,7 +17,11 @@
  *      losers are chosen uniformly among the module's members;
  *   4. banned accounts coming back and functional groups dissolving.
  * Admission therefore waits until the substep's end: the only step bias,
- * measured in tests/test_cohort_units.c.
+ * measured in tests/test_cohort_units.c.  After the posts of an instant
+ * (cohort_post.c), steps 1 and 2 run at once (wx__cunits_post): the
+ * posts' unfollows and move responses come off the units, their instant
+ * responses into the module are settled at the post, as the agent
+ * engine admits them.
  */
 #include <math.h>
 #include <stdlib.h>
