@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,90 @@ static void daily_limit_binds_in_closed_form(void **state) {
   fx_teardown(&r);
 }
 
+/* tests/data/cohort_touch_units.yaml: a staff module whose cap (2 x 30)
+ * and daily limit (2 x 8) bind, a broadcast to it with unfollows and an
+ * instant and a delayed move out, and a broadcast on the official account
+ * with an instant and a delayed move into it and recommended viewers
+ * with an instant and a delayed response into it. */
+static wx_model *touch_model(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tests/data/%s", WX_SOURCE_DIR, name);
+  wx_model *m = NULL;
+  wx_diags *d = wx_diags_alloc(16);
+  assert_non_null(d);
+  if (wx_model_load(path, &m, d) != WX_OK || wx__cohort_check(m, d) != WX_OK)
+    fail_msg("%s: %s", name, wx_diags_get(d, 0)->msg);
+  wx_diags_free(d);
+  return m;
+}
+
+static void touch_units_agree(void **state) {
+  (void)state;
+  double worst = compare(touch_model("cohort_touch_units.yaml"), 300, 31);
+  print_message("worst |z| beyond the bias allowance: %.2f\n", worst);
+}
+
+/* tests/data/cohort_touch_groups.yaml: the same on groups opening as
+ * they fill (functional, dissolving, negative feedback) and on two fixed
+ * groups that refuse when full, with requests into both from posts on
+ * the official account, on the groups and from recommended viewers. */
+static void touch_groups_agree(void **state) {
+  (void)state;
+  double worst = compare(touch_model("cohort_touch_groups.yaml"), 300, 32);
+  print_message("worst |z| beyond the bias allowance: %.2f\n", worst);
+}
+
+static uint32_t flow_col(const fx_run *r, const char *name) {
+  for (uint32_t f = 0; f < r->m->n_flows; f++)
+    if (!strcmp(r->m->flows[f].name, name)) return r->l.flow_base + f;
+  fail_msg("no flow %s", name);
+  return 0;
+}
+
+/* Closed forms on the same model, every replication and sample: the
+ * friends never exceed the cap (members <= 60, friends_max <= 30), a day
+ * admits at most 2 x 8, and every request is admitted, declined or
+ * refused: the joins plus those equal the moves into the module plus the
+ * viewers' responses plus the initial 10, but for viewers whose second
+ * response finds them members already (at most the delayed ones). */
+static void touch_units_closed_form(void **state) {
+  (void)state;
+  fx_run r;
+  cx_run c;
+  assert_int_equal(fx_setup(&r, touch_model("cohort_touch_units.yaml")), 0);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  uint32_t s = 1, R = 100;
+  uint32_t now = flow_col(&r, "articles.add_now"),
+           later = flow_col(&r, "articles.add_later"),
+           follow = flow_col(&r, "articles.recommend.follow"),
+           rlater = flow_col(&r, "articles.recommend.later");
+  double cap = 0, daily = 0;
+  for (uint32_t rep = 0; rep < R; rep++) {
+    assert_int_equal(cx_go(&c, 5, rep), WX_OK);
+    for (uint32_t k = 0; k < r.l.n_samples; k++) {
+      double j = cx_at(&c, k, fx_joins(&r, s));
+      assert_true(cx_at(&c, k, fx_members(&r, s)) <= 60);
+      assert_true(cx_at(&c, k, fx_unit_col(&r, s, WX_S_FRIENDS_MAX)) <= 30);
+      assert_true(j - (k ? cx_at(&c, k - 1, fx_joins(&r, s)) : 0) <= 16);
+      double turned = cx_at(&c, k, fx_unit_col(&r, s, WX_S_DECLINED)) +
+                      cx_at(&c, k, fx_unit_col(&r, s, WX_S_REFUSED_CAP)) +
+                      cx_at(&c, k, fx_unit_col(&r, s, WX_S_REFUSED_DAILY));
+      double asked =
+          cx_at(&c, k, now) + cx_at(&c, k, later) + cx_at(&c, k, follow) + 10;
+      assert_true(j + turned >= asked);
+      assert_true(j + turned <= asked + cx_at(&c, k, rlater));
+    }
+    uint32_t last = r.l.n_samples - 1;
+    cap += cx_at(&c, last, fx_unit_col(&r, s, WX_S_REFUSED_CAP));
+    daily += cx_at(&c, last, fx_unit_col(&r, s, WX_S_REFUSED_DAILY));
+  }
+  print_message("refused_cap %.1f, refused_daily %.1f a run\n", cap / R,
+                daily / R);
+  assert_true(cap / R > 5 && daily / R > 5); /* both limits bind */
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 /* Groups of one beyond WX_COHORT_MAX_GROUPS: the run stops cleanly. */
 static void too_many_groups_stop_the_run(void **state) {
   (void)state;
@@ -320,6 +405,9 @@ int main(void) {
       cmocka_unit_test(groups_new_group_agrees),
       cmocka_unit_test(groups_drop_agrees),
       cmocka_unit_test(groups_welcome_agrees),
+      cmocka_unit_test(touch_units_closed_form),
+      cmocka_unit_test(touch_units_agree),
+      cmocka_unit_test(touch_groups_agree),
       cmocka_unit_test(auto_picks_the_agent_engine_for_units),
       cmocka_unit_test(too_many_groups_stop_the_run),
   };

@@ -436,6 +436,10 @@ uint64_t wx__cunits_request(wx_cohort *e, uint32_t k, double lam, double a,
 /* The end of the substep [t0, t1] on e->next: leaves, admissions, bans,
  * negative feedback, dissolutions.  WX_ETOOBIG: too many groups. */
 int wx__cunits_settle(wx_cohort *e, double t0, double t1);
+/* After the posts at t (e->count): their leaves come off the units and
+ * their requests are settled at t (no bans, feedback or dissolutions:
+ * the substep that ended at t had them). */
+int wx__cunits_post(wx_cohort *e, double t);
 void wx__cunits_write(const wx_cohort *e, double t, double *row);
 
 #endif

@@ -54,6 +54,11 @@ static int refuse_units(const wx_model *m, uint32_t i, wx_diags *d) {
       what =
           "campaign fission into it (offspring would arrive as requests "
           "within fission substeps)";
+  for (uint32_t k = 0; !what && k < m->n_touchpoints; k++)
+    if (m->touchpoints[k].fission.on && m->touchpoints[k].fission.into == i)
+      what =
+          "touchpoint fission into it (offspring would arrive as requests "
+          "within fission substeps)";
   if (!what) return rc;
   return wx__diag(d, WX_ESCENARIO, m->path, mod->pos.line, mod->pos.col,
                   "module '%s': %s is not modelled by the cohort engine" HINT,
@@ -84,39 +89,8 @@ static int refuse_money(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
-/* Posts act between substeps and their instant responses skip the
- * requests that units settle (cohort_units.c): untested together, so
- * refused until they are. */
-static int units_flow(const wx_model *m, const uint32_t *fl, uint32_t n) {
-  for (uint32_t k = 0; k < n; k++) {
-    const wx_flow *f = &m->flows[fl[k]];
-    if (f->target == WX_TARGET_MODULE &&
-        m->modules[f->to].units.type != WX_UNITS_NONE)
-      return 1;
-  }
-  return 0;
-}
-
-static int refuse_touch_units(const wx_model *m, wx_diags *d) {
-  int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
-    const wx_touchpoint *tp = &m->touchpoints[i];
-    if (m->modules[tp->module].units.type == WX_UNITS_NONE &&
-        !units_flow(m, tp->responses, tp->n_responses) &&
-        !units_flow(m, tp->rec, tp->n_rec))
-      continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': posts to staff accounts or groups, and "
-                  "responses into them, are not modelled together by the "
-                  "cohort engine yet" HINT,
-                  tp->name);
-  }
-  return rc;
-}
-
 static int refuse_features(const wx_model *m, wx_diags *d) {
   int rc = wx__ctouch_refuse(m, d); /* cohort_touch.c */
-  if (refuse_touch_units(m, d) != WX_OK) rc = WX_ESCENARIO;
   for (uint32_t i = 0; i < m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
     if (!tp->live) continue;

@@ -10,7 +10,9 @@
  * Binomial(K, unfollow) leave M; the others spread multinomially over
  * the subsets of responses (each taken independently with its p): a
  * delayed response becomes pending, an instant one (delay 0) fires at
- * once, entering its target with that module's fates.  Then Poisson(views)
+ * once, entering its target with that module's fates (into a staff or
+ * group module: a request, settled right after the posts of the instant,
+ * wx__cunits_post).  Then Poisson(views)
  * recommended viewers spread over the subsets of the viewers' responses;
  * those with any become new people.  Enterprise Moments posts beyond
  * posts_per_month in a calendar month are refused and do nothing else.
@@ -400,7 +402,8 @@ static int post(wx_cohort *e, uint32_t i, double t) {
          kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
   int rc = WX_OK;
   for (uint32_t st = 1; st < s->n_states && rc == WX_OK; st++) {
-    if (!e->count[st] || !s->codes[(size_t)st * s->kw + tp->module]) continue;
+    uint16_t code = s->codes[(size_t)st * s->kw + tp->module];
+    if (!e->count[st] || !code || code == WX_CREQ) continue; /* not members */
     if (ent) col[WX_TP_SELECTED] += (double)e->count[st];
     uint64_t k = wx__cohort_binomial(x->rng[i], p, e->count[st]);
     if (!k) continue;
@@ -422,8 +425,10 @@ int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags) {
   struct wx_ctouch *x = e->touch;
   if (!x) return WX_OK;
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
+  int posted = 0;
   for (uint32_t i = 0; i < e->m->n_touchpoints; i++) {
     if (!(x->next[i] <= t)) continue;
+    posted = 1;
     int rc = post(e, i, x->next[i]);
     x->next[i] = next_firing(e, i, x->next[i]);
     if (rc == WX_ETOOBIG) {
@@ -440,5 +445,10 @@ int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags) {
                       "cohort engine's space",
                       e->m->touchpoints[i].name);
   }
+  /* the posts' leaves and instant requests meet the units at once, as
+   * the agent engine admits a response at the post */
+  if (posted && e->units && wx__cunits_post(e, t) != WX_OK)
+    return wx__diag(diags, WX_ENOMEM, e->m->path, 0, 0,
+                    "out of memory in the cohort engine's units");
   return WX_OK;
 }

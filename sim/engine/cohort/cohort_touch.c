@@ -81,7 +81,8 @@ void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
 
 /* Like an ordinary flow (cohort_effect.c) without the module's fate code:
  * a join keeps the membership, a move ends it; a recommended viewer's
- * response only enters its target. */
+ * response only enters its target.  Into a staff or group module it is a
+ * request (WX_CREQ), settled against the units like any flow's. */
 wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
                             const uint16_t *c, uint32_t f, uint16_t *o) {
   const wx_flow *fl = &m->flows[f];
@@ -97,6 +98,10 @@ wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
     if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
   } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
+    if (m->modules[fl->to].units.type != WX_UNITS_NONE) {
+      o[fl->to] = WX_CREQ; /* a request, as any flow's (cohort_units.c) */
+      return e;
+    }
     e.ctr[e.n++] = fl->to;
     e.enter = fl->to;
   }

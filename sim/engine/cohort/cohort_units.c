@@ -17,7 +17,11 @@
  *      losers are chosen uniformly among the module's members;
  *   4. banned accounts coming back and functional groups dissolving.
  * Admission therefore waits until the substep's end: the only step bias,
- * measured in tests/test_cohort_units.c.
+ * measured in tests/test_cohort_units.c.  After the posts of an instant
+ * (cohort_post.c), steps 1 and 2 run at once (wx__cunits_post): the
+ * posts' unfollows and move responses come off the units, their instant
+ * responses into the module are settled at the post, as the agent
+ * engine admits them.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -389,6 +393,28 @@ int wx__cunits_settle(wx_cohort *e, double t0, double t1) {
     if (u->too_many) return WX_ERUNTIME;
   }
   return WX_OK;
+}
+
+int wx__cunits_post(wx_cohort *e, double t) {
+  uint64_t *tmp = e->count; /* the units settle e->next */
+  e->count = e->next;
+  e->next = tmp;
+  int rc = WX_OK;
+  for (uint32_t k = 0; k < e->units->n && rc == WX_OK; k++) {
+    wx_cunit *u = &e->units->u[k];
+    uint32_t need = u->n_req + u->n_src;
+    if (scratch(u, need > u->n ? need : u->n) != WX_OK ||
+        scratch(u, u->n_mem) != WX_OK) {
+      rc = WX_ENOMEM;
+      break;
+    }
+    unit_leaves(e, u);
+    new_day(u, t);
+    resolve(e, u, t, t);
+  }
+  e->next = e->count;
+  e->count = tmp;
+  return rc;
 }
 
 static void write_staff(const wx_cunit *u, double t, double *c) {
