@@ -357,7 +357,8 @@ static void expect_count(const wx_eval *ev, const char *flow, double t0,
              got, t0, t1, want, se);
 }
 
-/* x 3 on 2026-02-15 (day 5) for whoever joins that day.  buy: 100 joiners
+/* x 3 on 2026-02-15 (day 5) for whoever joins that day (a warning says
+ * a's pulse takes the branches to 120%).  buy: 100 joiners
  * a day with p 10%, 30% on day 5; fired 2 days later, so 30 in [7, 8) and
  * 10 on the other days, [5, 6) included (decided on day 3), 27 x 10 + 30
  * by day 30 (joiners after day 28 fire past the horizon).  a: 40% x 3 is
@@ -369,7 +370,18 @@ static void flow_pulses_raise_the_day_of_joining(void **st) {
   char text[2048];
   flows_text(text, sizeof text, ", pulses: [{date: 2026-02-15, x: 3}]",
              "[{date: 2026-02-15, x: 3}]");
-  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  wx_model *m = NULL;
+  assert_int_equal(wx_model_load_buffer("t.yaml", text, strlen(text), &m, d),
+                   WX_OK);
+  const wx_error *e = warning_with(d,
+                                   "on 2026-02-15 its pulse takes the move "
+                                   "and churn flows out of `shop` to 120%");
+  assert_non_null(e);
+  assert_int_equal(e->line, 12);
+  assert_int_equal(e->col, 51);
+  assert_int_equal(wx_diags_count(d), 1);
+  wx_diags_free(d);
   wx_eval *ev = evaluate(m, "agent");
   expect_count(ev, "buy", 7, 8, 30);
   expect_count(ev, "buy", 5, 6, 10);
@@ -384,10 +396,10 @@ static void flow_pulses_raise_the_day_of_joining(void **st) {
   expect_count(ev, "b", 0, 30, 27 * 20 + 100.0 / 6);
   wx_eval_free(ev);
   wx_eval_options o = {.engine = "cohort", .keep_series = 1, .threads = 2};
-  wx_diags *d = wx_diags_alloc(8);
+  d = wx_diags_alloc(8);
   assert_int_equal(wx_evaluate(m, &o, &ev, d), WX_ESCENARIO);
   assert_true(wx_diags_count(d) == 2);
-  const wx_error *e = wx_diags_get(d, 0);
+  e = wx_diags_get(d, 0);
   assert_int_equal(e->line, 12);
   assert_int_equal(e->col, 51);
   assert_non_null(strstr(e->msg, "flow 'a': festival pulses of a flow's p"));
