@@ -1,7 +1,7 @@
 /* Festival pulses: the shipped calendar's dates, source schedules with
- * dates, pulses on source rates and on touchpoint responses (loader,
- * warnings, errors), and the arrivals and responses they bring against
- * their expectations (both engines for arrivals). */
+ * dates, pulses on source rates, on touchpoint responses and on flows
+ * (loader, warnings, errors), and the arrivals, responses and flows they
+ * bring against their expectations (both engines for arrivals). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +266,187 @@ static void response_pulses_raise_conversion_only(void **st) {
   wx_model_free(m);
 }
 
+/* Two modules fed at 100/d each.  From shop two exclusive churns, a
+ * (40%) and b (20%); from oa a join flow buy (10%) to purchase; every
+ * delay a fixed 2d, so that the day a flow fires is two days after the
+ * day it was decided.  a_pulses is spliced into a's mapping; buy_pulses,
+ * when not NULL, is buy's `pulses` (line 20, the list at column 13). */
+static void flows_text(char *out, size_t n, const char *a_pulses,
+                       const char *buy_pulses) {
+  snprintf(out, n,
+           HEAD
+           "  shop: {kind: mini_program}\n"
+           "sources:\n  s: {into: oa, rate: 100/d}\n"
+           "  t: {into: shop, rate: 100/d}\n"
+           "flows:\n"
+           "  a: {from: shop, type: churn, p: 40%%, delay: 2d%s}\n"
+           "  b: {from: shop, type: churn, p: 20%%, delay: 2d}\n"
+           "  buy:\n    from: oa\n    to: purchase\n    type: join\n"
+           "    p: 10%%\n    delay: 2d\n%s%s%s",
+           a_pulses, buy_pulses ? "    pulses: " : "",
+           buy_pulses ? buy_pulses : "", buy_pulses ? "\n" : "");
+}
+
+static void flow_pulse_error(const char *pulses, int col, const char *frag) {
+  char text[2048];
+  flows_text(text, sizeof text, "", pulses);
+  wxt_load_fails(text, WX_ESCENARIO, 20, col, frag);
+}
+
+/* Bad flow pulses are positioned errors; one outside the run is warned of
+ * at the pulse; the days are kept ascending, one entry a day. */
+static void flow_pulses_load_or_are_refused(void **st) {
+  (void)st;
+  flow_pulse_error("[{date: 2026-02-15, x: -1}]", 36, "must be >= 0");
+  flow_pulse_error("[{date: 2026-02-15, x: 2, on: responses}]", 43,
+                   "a flow's pulse multiplies its p; `on` is for touchpoints");
+  flow_pulse_error(
+      "[{date: 2026-02-15, x: 2, days: 3}, "
+      "{date: 2026-02-16, x: 2}]",
+      56, "overlaps another");
+  flow_pulse_error("3", 13, "expected a list");
+  flow_pulse_error("[{festival: double11, x: 2}]", 25, "did you mean");
+  char text[2048];
+  flows_text(text, sizeof text, "",
+             "[{festival: double_11, x: 3}, {date: 2026-02-20, x: 2, days: 2},"
+             " {date: 2026-02-15, x: 3}]");
+  wx_diags *d = wx_diags_alloc(16);
+  wx_model *m = NULL;
+  assert_int_equal(wx_model_load_buffer("t.yaml", text, strlen(text), &m, d),
+                   WX_OK);
+  const wx_error *e = warning_with(d, "falls outside the run");
+  assert_non_null(e);
+  assert_int_equal(e->line, 20);
+  assert_int_equal(e->col, 25);
+  const wx_flow *buy = &m->flows[2];
+  assert_string_equal(buy->name, "buy");
+  /* double_11 is day 274 (2026) and 639 (2027): kept, but nobody joins
+   * after the horizon */
+  static const double day[] = {5, 10, 11, 274, 639};
+  assert_int_equal(buy->n_pulses, 5);
+  for (int i = 0; i < 5; i++) assert_true(buy->pulses[i].day == day[i]);
+  double pv[64];
+  assert_true(m->n_params <= 64);
+  wx__params_nominal(m, pv);
+  assert_true(wx__flow_pulse(buy, pv, 5.9) == 3);
+  assert_true(wx__flow_pulse(buy, pv, 6) == 1);
+  assert_true(wx__flow_pulse(buy, pv, 11.5) == 2);
+  assert_true(wx__flow_pulse(&m->flows[0], pv, 5.5) == 1);
+  assert_true(m->modules[0].pulsed && !m->modules[1].pulsed);
+  wx_model_free(m);
+  wx_diags_free(d);
+}
+
+/* Mean over replications of what column (scope, name, metric) grew by in
+ * [t0, t1). */
+static double grew(const wx_eval *ev, const char *scope, const char *name,
+                   const char *metric, double t0, double t1) {
+  int col = wx_eval_column_find(ev, scope, name, metric);
+  assert_true(col >= 0);
+  return mean_at(ev, (unsigned)col, t1) - mean_at(ev, (unsigned)col, t0);
+}
+
+/* The count of a flow in a window is Poisson (a thinned Poisson stream),
+ * so its mean over n replications has variance want / n. */
+static void expect_count(const wx_eval *ev, const char *flow, double t0,
+                         double t1, double want) {
+  double got = grew(ev, "flow", flow, "fired", t0, t1);
+  double se = sqrt(want / wx_eval_replications(ev));
+  if (fabs(got - want) > 4 * se)
+    fail_msg("flow %s fired %g times in [%g, %g), expected %g (se %g)", flow,
+             got, t0, t1, want, se);
+}
+
+/* x 3 on 2026-02-15 (day 5) for whoever joins that day (a warning says
+ * a's pulse takes the branches to 120%).  buy: 100 joiners
+ * a day with p 10%, 30% on day 5; fired 2 days later, so 30 in [7, 8) and
+ * 10 on the other days, [5, 6) included (decided on day 3), 27 x 10 + 30
+ * by day 30 (joiners after day 28 fire past the horizon).  a: 40% x 3 is
+ * clamped to 100%, and with b's 20% the branches add up to 120%: scaled
+ * to 5/6 and 1/6 on day 5.  Agent engine; the cohort engine refuses
+ * them, at the `pulses` key. */
+static void flow_pulses_raise_the_day_of_joining(void **st) {
+  (void)st;
+  char text[2048];
+  flows_text(text, sizeof text, ", pulses: [{date: 2026-02-15, x: 3}]",
+             "[{date: 2026-02-15, x: 3}]");
+  wx_diags *d = wx_diags_alloc(8);
+  wx_model *m = NULL;
+  assert_int_equal(wx_model_load_buffer("t.yaml", text, strlen(text), &m, d),
+                   WX_OK);
+  const wx_error *e = warning_with(d,
+                                   "on 2026-02-15 its pulse takes the move "
+                                   "and churn flows out of `shop` to 120%");
+  assert_non_null(e);
+  assert_int_equal(e->line, 12);
+  assert_int_equal(e->col, 51);
+  assert_int_equal(wx_diags_count(d), 1);
+  wx_diags_free(d);
+  wx_eval *ev = evaluate(m, "agent");
+  expect_count(ev, "buy", 7, 8, 30);
+  expect_count(ev, "buy", 5, 6, 10);
+  expect_count(ev, "buy", 6, 7, 10);
+  expect_count(ev, "buy", 8, 9, 10);
+  expect_count(ev, "buy", 0, 30, 300);
+  expect_count(ev, "a", 7, 8, 500.0 / 6);
+  expect_count(ev, "b", 7, 8, 100.0 / 6);
+  expect_count(ev, "a", 6, 7, 40);
+  expect_count(ev, "b", 8, 9, 20);
+  expect_count(ev, "a", 0, 30, 27 * 40 + 500.0 / 6);
+  expect_count(ev, "b", 0, 30, 27 * 20 + 100.0 / 6);
+  wx_eval_free(ev);
+  wx_eval_options o = {.engine = "cohort", .keep_series = 1, .threads = 2};
+  d = wx_diags_alloc(8);
+  assert_int_equal(wx_evaluate(m, &o, &ev, d), WX_ESCENARIO);
+  assert_true(wx_diags_count(d) == 2);
+  e = wx_diags_get(d, 0);
+  assert_int_equal(e->line, 12);
+  assert_int_equal(e->col, 51);
+  assert_non_null(strstr(e->msg, "flow 'a': festival pulses of a flow's p"));
+  assert_non_null(strstr(e->msg, "; use engine: agent"));
+  assert_int_equal(wx_diags_get(d, 1)->line, 20);
+  assert_int_equal(wx_diags_get(d, 1)->col, 5);
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* Pulses of x 1 draw exactly what no pulses draw: every KPI of every
+ * replication and every sampled mean is the same, bit for bit. */
+static void flow_pulses_of_one_change_nothing(void **st) {
+  (void)st;
+  char text[2048];
+  flows_text(text, sizeof text, ", pulses: [{date: 2026-02-15, x: 1}]",
+             "[{date: 2026-02-15, x: 1, days: 10}]");
+  wx_model *mp = wxt_load_ok(text);
+  flows_text(text, sizeof text, "", NULL);
+  wx_model *m0 = wxt_load_ok(text);
+  assert_true(mp->modules[0].pulsed && mp->modules[1].pulsed);
+  wx_eval *ep = evaluate(mp, "agent"), *e0 = evaluate(m0, "agent");
+  unsigned nk = wx_eval_kpi_count(e0), n = wx_eval_replications(e0);
+  assert_int_equal(wx_eval_kpi_count(ep), nk);
+  for (unsigned k = 0; k < nk; k++) {
+    const double *a = wx_eval_kpi_values(ep, k), *b = wx_eval_kpi_values(e0, k);
+    for (unsigned r = 0; r < n; r++)
+      assert_true(memcmp(&a[r], &b[r], sizeof *a) == 0);
+  }
+  static const char *const cols[][3] = {
+      {"flow", "a", "fired"},      {"flow", "b", "fired"},
+      {"flow", "buy", "fired"},    {"outcome", "purchase", "count"},
+      {"module", "oa", "members"}, {"module", "shop", "members"},
+      {"source", "s", "arrivals"}};
+  for (size_t c = 0; c < sizeof cols / sizeof *cols; c++)
+    for (double t = 1; t <= 30; t++) {
+      int cp = wx_eval_column_find(ep, cols[c][0], cols[c][1], cols[c][2]);
+      int c0 = wx_eval_column_find(e0, cols[c][0], cols[c][1], cols[c][2]);
+      assert_true(cp >= 0 && c0 >= 0);
+      assert_true(mean_at(ep, (unsigned)cp, t) == mean_at(e0, (unsigned)c0, t));
+    }
+  wx_eval_free(ep);
+  wx_eval_free(e0);
+  wx_model_free(mp);
+  wx_model_free(m0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(calendar_has_the_festival_dates),
@@ -275,6 +456,9 @@ int main(void) {
       cmocka_unit_test(idle_pulses_are_warned_of),
       cmocka_unit_test(arrivals_follow_the_pulsed_rate),
       cmocka_unit_test(response_pulses_raise_conversion_only),
+      cmocka_unit_test(flow_pulses_load_or_are_refused),
+      cmocka_unit_test(flow_pulses_raise_the_day_of_joining),
+      cmocka_unit_test(flow_pulses_of_one_change_nothing),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

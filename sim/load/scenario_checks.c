@@ -1,12 +1,14 @@
 /*
  * Whole-model checks that no single key can make: exclusive branches that
- * add up above 100% and cycles of instant flows.  (Whether a run fits in
+ * add up above 100% (or do so on a pulse's day) and cycles of instant
+ * flows.  (Whether a run fits in
  * memory depends on the run: memory_guard.c.)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "dist.h"
 #include "scenario.h"
 #include "util.h"
@@ -42,8 +44,54 @@ static void check_module_sum(wx_sctx *c, uint32_t mi) {
            m->modules[mi].name, sum * 100, list);
 }
 
+static int exclusive_of(const wx_flow *fl, uint32_t mi) {
+  return fl->from == mi && fl->kind != WX_FLOW_JOIN && !fl->tp;
+}
+
+/* Flow fl's nominal p on day `day`, its pulse included, at most 1. */
+static double pulsed_p(const wx_model *m, const wx_flow *fl, double day) {
+  double p = m->params[fl->p].value;
+  for (uint32_t k = 0; k < fl->n_pulses; k++)
+    if (fl->pulses[k].day == day) p *= m->params[fl->pulses[k].x].value;
+  return p > 0 ? (p < 1 ? p : 1) : 0;
+}
+
+/* On a day a pulse pushes the exclusive branches of module mi above 100%
+ * (at nominal values) the engine scales them down to add up to 100%
+ * (agent_pulse.c): the other branches lose what the pulsed one gains.
+ * Warned of once, at the first such pulse. */
+static void warn_pulsed_sum(wx_sctx *c, uint32_t mi) {
+  const wx_model *m = c->m;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (!exclusive_of(fl, mi)) continue;
+    for (uint32_t k = 0; k < fl->n_pulses && fl->pulses[k].day < m->horizon;
+         k++) {
+      double sum = 0;
+      for (uint32_t g = 0; g < m->n_flows; g++)
+        if (exclusive_of(&m->flows[g], mi))
+          sum += pulsed_p(m, &m->flows[g], fl->pulses[k].day);
+      if (sum <= 1 + 1e-9) continue;
+      int y;
+      unsigned mo, d;
+      wx__civil_from_days(m->start_day + (int32_t)fl->pulses[k].day, &y, &mo,
+                          &d);
+      wx_node at = at_pos(fl->pulses_pos);
+      wx__swarn(c, &at,
+                "flow `%s`: on %04d-%02u-%02u its pulse takes the move and "
+                "churn flows out of `%s` to %g%% in all; they are scaled "
+                "down to add up to 100%% for whoever joins that day",
+                fl->name, y, mo, d, m->modules[mi].name, sum * 100);
+      return;
+    }
+  }
+}
+
 void wx__check_exclusive(wx_sctx *c) {
-  for (uint32_t i = 0; i < c->m->n_modules; i++) check_module_sum(c, i);
+  for (uint32_t i = 0; i < c->m->n_modules; i++) {
+    check_module_sum(c, i);
+    warn_pulsed_sum(c, i);
+  }
 }
 
 /* Delays of at most one second are "instant" for the cycle check: a

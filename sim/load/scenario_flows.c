@@ -1,13 +1,14 @@
 /*
  * `flows:`.  Resolves `from` and `to` to indices (creating the implicit
  * outcomes purchase, app_install and lead on first use), the flow type
- * and its defaults, p and the delay.
+ * and its defaults, p, the delay and festival pulses of p.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scenario.h"
+#include "scenario_pulses.h"
 
 static const char *const implicit_outcomes[] = {"purchase", "app_install",
                                                 "lead"};
@@ -103,6 +104,28 @@ static int flow_kind(wx_sctx *c, const wx_node *flow, const char *path,
   return k;
 }
 
+/* `pulses:` multiply p for whoever joins `from` on those days. */
+static int flow_pulses(wx_sctx *c, const wx_node *flow, const char *path,
+                       wx_flow *f) {
+  const wx_node *n = wx__node_get(flow, "pulses"), *k;
+  if (!n) return 1;
+  char sub[200];
+  snprintf(sub, sizeof sub, "%s.pulses", path);
+  if ((k = wx__node_key(flow, "pulses")))
+    f->pulses_pos = (wx_pos){k->line, k->col};
+  wx__pulse_list l;
+  int ok = wx__pulses_parse(c, n, sub, 2, &l);
+  if (ok) ok = wx__pulses_apply_flow(c, &l, sub, f);
+  wx__pulses_free(&l);
+  return ok;
+}
+
+static void free_parts(wx_flow *f) {
+  free(f->delay.edges);
+  free(f->delay.weights);
+  free(f->pulses);
+}
+
 static void add_flow(wx_sctx *c, const wx_node *key, const wx_node *flow) {
   char path[160], where[160], sub[200];
   snprintf(path, sizeof path, "flows.%s", key->str);
@@ -134,17 +157,15 @@ static void add_flow(wx_sctx *c, const wx_node *key, const wx_node *flow) {
            : wx__param_default(c, 1.0, sub, key);
   snprintf(sub, sizeof sub, "%s.delay", path);
   int delay_ok = dn && wx__delay_compile(c, dn, sub, &f.delay);
-  if (!from_ok || !to_ok || kind < 0 || f.p == WX_NONE || !delay_ok) {
-    free(f.delay.edges);
-    free(f.delay.weights);
+  int pulses_ok = flow_pulses(c, flow, path, &f);
+  if (!from_ok || !to_ok || kind < 0 || f.p == WX_NONE || !delay_ok ||
+      !pulses_ok) {
+    free_parts(&f);
     return;
   }
   f.kind = (wx_flow_kind)kind;
   if (!tn) f.target = WX_TARGET_NONE, f.to = WX_NONE;
-  if (wx__sc_add_flow(c, &f) == WX_NONE) {
-    free(f.delay.edges);
-    free(f.delay.weights);
-  }
+  if (wx__sc_add_flow(c, &f) == WX_NONE) free_parts(&f);
 }
 
 void wx__flows_compile(wx_sctx *c, const wx_node *flows) {

@@ -38,8 +38,9 @@ static const wx_section_info sections[] = {
      "`touchpoints: {NAME: {schedule: "
      "{...}}}`"},
     {"pulse", "Pulses",
-     "`touchpoints: {NAME: {pulses: [{...}, ...]}}` and `sources: {NAME: "
-     "{pulses: [{...}, ...]}}`"},
+     "`touchpoints: {NAME: {pulses: [{...}, ...]}}`, `sources: {NAME: "
+     "{pulses: [{...}, ...]}}` and `flows: {NAME: {pulses: [{...}, "
+     "...]}}`"},
     {"response", "Responses",
      "`touchpoints: {NAME: {responses: {RESPONSE: "
      "{...}}}}` and `recommend: {responses: {...}}`"},
@@ -416,6 +417,11 @@ static const wx_key_info keys[] = {
     {"flow", "delay", "delay", "", "see Delay forms",
      "time from joining `from` until the flow happens",
      "`delay: exponential(3d)`", REQ},
+    {"flow", "pulses", "sequence of pulses", "", "see Pulses",
+     "festival pulses: p multiplied by x (at most 1) for members who join "
+     "`from` on those days, as the flow is decided on joining; the flow "
+     "itself may happen later, after its delay (agent engine only)",
+     "`pulses: [{festival: double_11, x: 3}]`", 0},
     {"flow", "enabled", "boolean", "true", "true, false",
      "false removes the flow", "`enabled: false`", 0},
 
@@ -530,8 +536,8 @@ static const wx_key_info keys[] = {
     {"pulse", "days", "count", "1 (a festival: its span)", "1 to 366",
      "days the pulse lasts from its date", "`days: 3`", 0},
     {"pulse", "x", "number", "", ">= 0",
-     "multiplier of the reach, the response p or the arrival rate on those "
-     "days",
+     "multiplier of the reach, the response p, the arrival rate or the "
+     "flow's p on those days",
      "`x: 3`", REQ | PRI},
     {"pulse", "on", "reach or responses", "reach", "reach, responses",
      "touchpoints: what the pulse multiplies (responses: each response's p "

@@ -1,6 +1,6 @@
 /*
- * `pulses:` of touchpoints and sources: days on which a reach, a response
- * probability or an arrival rate is multiplied by x.  A pulse names a day
+ * `pulses:` of touchpoints, sources and flows: days on which a reach, a
+ * response probability, an arrival rate or a flow's p is multiplied by x.  A pulse names a day
  * (`date`, a date or a duration) or a festival of the shipped calendar
  * (festivals.c), which stands for each of its dates in 2026-2027; `days`
  * widens it (default 1, a festival's own span), `year` keeps one year.
@@ -84,13 +84,13 @@ static int pulse_on(wx_sctx *c, const wx_node *p, const char *path,
   char sub[320];
   wx__subpath(sub, sizeof sub, path, "on");
   if (!wx__get_scalar(c, n, sub, "reach or responses", &s)) return 0;
-  if (allow_on && !strcmp(s, "responses")) *on = WX_PULSE_RESPONSES;
-  if (allow_on && (!strcmp(s, "reach") || *on == WX_PULSE_RESPONSES)) return 1;
-  if (!allow_on)
-    wx__serr(c, n,
-             "`%s`: a source's pulse multiplies its arrival rate; `on` "
-             "is for touchpoints",
-             sub);
+  if (allow_on == 1 && !strcmp(s, "responses")) *on = WX_PULSE_RESPONSES;
+  if (allow_on == 1 && (!strcmp(s, "reach") || *on == WX_PULSE_RESPONSES))
+    return 1;
+  if (allow_on != 1)
+    wx__serr(c, n, "`%s`: a %s; `on` is for touchpoints", sub,
+             allow_on ? "flow's pulse multiplies its p"
+                      : "source's pulse multiplies its arrival rate");
   else
     wx__serr(c, n, "`%s`: expected reach or responses, got `%.40s`", sub, s);
   return 0;
@@ -277,6 +277,22 @@ static void warn_idle(wx_sctx *c, const wx__pulse_list *l, const char *path,
                 in_run > 1 ? " nor on the other days of this pulse" : "");
     }
   }
+}
+
+/* Days in the order no_overlap leaves them: ascending, one entry a day,
+ * as wx__flow_pulse's halving needs. */
+int wx__pulses_apply_flow(wx_sctx *c, wx__pulse_list *l, const char *path,
+                          wx_flow *f) {
+  if (!no_overlap(c, l, path)) return 0;
+  warn_idle(c, l, path, NULL);
+  size_t n = 0;
+  for (size_t i = 0; i < l->n; i++) n += (size_t)l->v[i].days;
+  if (!(f->pulses = calloc(n + 1, sizeof *f->pulses))) return c->nomem = 1, 0;
+  for (size_t i = 0, k = 0; i < l->n; i++)
+    for (double d = 0; d < l->v[i].days; d++)
+      f->pulses[k++] = (wx_pulse){l->v[i].from + d, l->v[i].x, WX_PULSE_REACH};
+  f->n_pulses = (uint32_t)n;
+  return 1;
 }
 
 int wx__pulses_apply_touchpoint(wx_sctx *c, wx__pulse_list *l, const char *path,

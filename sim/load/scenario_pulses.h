@@ -1,4 +1,4 @@
-/* `pulses:` of touchpoints and sources (scenario_pulses.c). */
+/* `pulses:` of touchpoints, sources and flows (scenario_pulses.c). */
 #ifndef WX_SCENARIO_PULSES_H
 #define WX_SCENARIO_PULSES_H
 
@@ -18,8 +18,9 @@ typedef struct {
   size_t n, cap;
 } wx__pulse_list;
 
-/* Parses the list at n (allow_on: touchpoints may say `on: responses`)
- * into *out, festivals expanded; 0 after reporting. */
+/* Parses the list at n into *out, festivals expanded; allow_on is 1 for a
+ * touchpoint's (which may say `on: responses`), 0 for a source's, 2 for a
+ * flow's.  0 after reporting. */
 int wx__pulses_parse(wx_sctx *c, const wx_node *n, const char *path,
                      int allow_on, wx__pulse_list *out);
 void wx__pulses_free(wx__pulse_list *l);
@@ -28,6 +29,11 @@ void wx__pulses_free(wx__pulse_list *l);
  * error.  0 after reporting. */
 int wx__pulses_apply_source(wx_sctx *c, wx__pulse_list *l, const char *path,
                             wx_source *s);
+/* Turns the spans into f's day pulses (f->pulses, malloc'd, ascending);
+ * overlapping pulses are an error, a pulse outside the run is warned of.
+ * 0 after reporting. */
+int wx__pulses_apply_flow(wx_sctx *c, wx__pulse_list *l, const char *path,
+                          wx_flow *f);
 /* Turns the spans into t's day pulses (t->pulses, malloc'd), and warns of
  * each day on which t does not post: its pulse would change nothing.  0
  * after reporting. */

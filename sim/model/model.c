@@ -218,11 +218,13 @@ static int collect_flows(wx_model *m, wx_module *mod, uint32_t mi) {
   free(mod->exclusive);
   free(mod->joins);
   mod->n_exclusive = mod->n_joins = 0;
+  mod->pulsed = 0;
   mod->exclusive = calloc(m->n_flows + 1, sizeof *mod->exclusive);
   mod->joins = calloc(m->n_flows + 1, sizeof *mod->joins);
   if (!mod->exclusive || !mod->joins) return WX_ENOMEM;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     if (m->flows[f].from != mi || m->flows[f].tp) continue;
+    if (m->flows[f].n_pulses) mod->pulsed = 1;
     if (m->flows[f].kind == WX_FLOW_JOIN)
       mod->joins[mod->n_joins++] = f;
     else
@@ -283,6 +285,7 @@ void wx_model_free(wx_model *m) {
     free(m->flows[i].name);
     free(m->flows[i].delay.edges);
     free(m->flows[i].delay.weights);
+    free(m->flows[i].pulses);
   }
   for (uint32_t i = 0; i < m->n_sources; i++) {
     free(m->sources[i].name);
@@ -343,4 +346,18 @@ double wx__tp_pulse(const wx_touchpoint *tp, const double *params, double t,
     if (tp->pulses[k].day == day && tp->pulses[k].on == on)
       x *= params[tp->pulses[k].x];
   return x;
+}
+
+double wx__flow_pulse(const wx_flow *f, const double *params, double t) {
+  double day = floor(t);
+  uint32_t lo = 0, hi = f->n_pulses; /* ascending days: halve */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (f->pulses[mid].day < day)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo < f->n_pulses && f->pulses[lo].day == day ? params[f->pulses[lo].x]
+                                                      : 1.0;
 }

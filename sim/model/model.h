@@ -98,6 +98,12 @@ typedef struct {
    * person entering `to`. */
   uint32_t tp;
   int recommend;
+  /* Festival pulses (`pulses:`): p multiplied by params[x] (at most 1) for
+   * whoever joins `from` on such a day, as the flow is drawn on joining.
+   * Ascending days, one entry a day (wx__flow_pulse); NULL without. */
+  struct wx_pulse *pulses;
+  uint32_t n_pulses;
+  wx_pos pulses_pos; /* the `pulses` key */
 } wx_flow;
 
 /* Units: staff accounts (personal_account, wecom) or chat groups (group)
@@ -178,6 +184,7 @@ typedef struct {
   uint32_t n_exclusive;
   uint32_t *joins; /* JOIN flow indices */
   uint32_t n_joins;
+  int pulsed;         /* some of those flows have pulses (wx_flow.pulses) */
   wx_units_cfg units; /* staff accounts / groups; type NONE when unused */
 } wx_module;
 
@@ -293,7 +300,7 @@ typedef struct {
 /* Reach (on WX_PULSE_REACH) or each response's probability (on
  * WX_PULSE_RESPONSES) multiplied by params[x] on day [day, day + 1). */
 enum { WX_PULSE_REACH, WX_PULSE_RESPONSES };
-typedef struct {
+typedef struct wx_pulse {
   double day;
   uint32_t x;
   int on;
@@ -479,8 +486,8 @@ uint32_t wx__model_add_module(wx_model *m, const char *name, const char *label,
                               wx_kind kind, wx_pos pos);
 uint32_t wx__model_add_outcome(wx_model *m, const char *name, const char *label,
                                wx_pos pos);
-/* `flow` is copied; its name is duplicated; delay edges/weights are taken
- * over (the model frees them). */
+/* `flow` is copied; its name is duplicated; delay edges/weights and
+ * pulses are taken over (the model frees them). */
 uint32_t wx__model_add_flow(wx_model *m, const wx_flow *flow);
 /* `src` is copied; its name is duplicated; steps are copied. */
 uint32_t wx__model_add_source(wx_model *m, const wx_source *src);
@@ -495,6 +502,9 @@ uint32_t wx__model_add_target(wx_model *m, const wx_kpi_target *t);
  * day of t, params[] per replication; 1 on a day without.  Both engines. */
 double wx__tp_pulse(const wx_touchpoint *tp, const double *params, double t,
                     int on);
+/* The multiplier of flow f's p on the day of t (its pulses), params[]
+ * per replication; 1 on a day without.  The caller clamps p x it. */
+double wx__flow_pulse(const wx_flow *f, const double *params, double t);
 /* `tp` is copied; its name is duplicated; dates, pulses and the fission
  * delay's arrays are taken over. */
 uint32_t wx__model_add_touchpoint(wx_model *m, const wx_touchpoint *tp);

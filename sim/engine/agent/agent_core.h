@@ -54,6 +54,7 @@ struct wx_engine {
   double *cum;             /* cumulative exclusive p, at excl_off[module] */
   uint32_t *excl_off;      /* n_modules + 1 offsets into cum */
   double *join_p;          /* per flow, clamped to [0, 1] */
+  double *pulse_cum;       /* as cum, on a pulse day (agent_pulse.h) */
   uint32_t *src_step;      /* per source: current rate step */
   double *cur;             /* the current value of every column */
   /* The run in progress. */

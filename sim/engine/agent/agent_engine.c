@@ -51,6 +51,7 @@ static void free_tables(wx_engine *e) {
   free(e->cum);
   free(e->excl_off);
   free(e->join_p);
+  free(e->pulse_cum);
   free(e->src_step);
   free(e->cur);
 }
@@ -80,11 +81,12 @@ static int alloc_tables(wx_engine *e) {
   e->pdf = calloc(nf, sizeof *e->pdf);
   e->cum = calloc(nf, sizeof *e->cum);
   e->join_p = calloc(nf, sizeof *e->join_p);
+  e->pulse_cum = calloc(nf, sizeof *e->pulse_cum);
   e->excl_off = calloc(nm, sizeof *e->excl_off);
   e->src_step = calloc(m->n_sources + 1, sizeof *e->src_step);
   e->cur = calloc(e->l->n_cols + 1, sizeof *e->cur);
-  if (!e->pdf || !e->cum || !e->join_p || !e->excl_off || !e->src_step ||
-      !e->cur)
+  if (!e->pdf || !e->cum || !e->join_p || !e->pulse_cum || !e->excl_off ||
+      !e->src_step || !e->cur)
     return WX_ENOMEM;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     if (m->flows[f].delay.kind != WX_DIST_EMPIRICAL) continue;

@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "agent_core.h"
+#include "agent_pulse.h"
 #include "dist.h"
 
 /* *stop is read once per this many events + 1. */
@@ -43,14 +44,15 @@ static int kept(wx_engine *e, uint32_t m, uint32_t f, double d) {
 
 /* Draws what will happen to p, who has just joined module m at time t:
  * choices from m's choice stream (a fixed count per person), delays from
- * its delay stream. */
+ * its delay stream; flow pulses hold by the day of t. */
 static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
                       uint16_t epoch) {
   const wx_module *mod = &e->m->modules[m];
   gsl_rng *r = e->rng[e->m->n_sources + m];
   gsl_rng *rd = e->rng[e->m->n_sources + e->m->n_modules + m];
   if (mod->n_exclusive) {
-    const double *cum = e->cum + e->excl_off[m];
+    const double *cum =
+        mod->pulsed ? wx__pulse_cum(e, m, t) : e->cum + e->excl_off[m];
     double u = gsl_rng_uniform(r);
     for (uint32_t k = 0; k < mod->n_exclusive; k++) {
       if (u >= cum[k]) continue;
@@ -63,7 +65,8 @@ static int draw_fates(wx_engine *e, uint32_t p, uint32_t m, double t,
   }
   for (uint32_t k = 0; k < mod->n_joins; k++) {
     uint32_t f = mod->joins[k];
-    if (!(gsl_rng_uniform(r) < e->join_p[f])) continue;
+    double pj = mod->pulsed ? wx__pulse_join_p(e, f, t) : e->join_p[f];
+    if (!(gsl_rng_uniform(r) < pj)) continue;
     if (schedule(e, t + delay(e, f, rd), p, f, epoch) != WX_OK)
       return WX_ENOMEM;
   }

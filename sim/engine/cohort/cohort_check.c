@@ -89,8 +89,26 @@ static int refuse_money(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
+/* Flow probabilities enter the step rates once per replication
+ * (cohort_trans.c), not by the day a person joins. */
+static int refuse_flow_pulses(const wx_model *m, wx_diags *d) {
+  int rc = WX_OK;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (!fl->n_pulses) continue;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pulses_pos.line,
+                  fl->pulses_pos.col,
+                  "flow '%s': festival pulses of a flow's p (pulses) are not "
+                  "modelled by the cohort engine, whose flow probabilities "
+                  "hold for a whole replication" HINT,
+                  fl->name);
+  }
+  return rc;
+}
+
 static int refuse_features(const wx_model *m, wx_diags *d) {
   int rc = wx__ctouch_refuse(m, d); /* cohort_touch.c */
+  if (refuse_flow_pulses(m, d) != WX_OK) rc = WX_ESCENARIO;
   for (uint32_t i = 0; i < m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
     if (!tp->live) continue;
