@@ -14,8 +14,9 @@
  * step adds in a large run; the mean is exact).
  *
  * First-time customers are the purchases fired by flows when no person can
- * reach an outcome by two flows (cohort_check.c refuses the other models);
- * repeat purchases are counted apart (their own tree counter).  Gross
+ * reach an outcome twice; otherwise the outcome has a per-state "bought"
+ * flag and a counter of first purchases (cohort_space.c); repeat purchases
+ * are counted apart (their own tree counter).  Gross
  * profit (margins, cost of goods per order) is linear in the values and
  * the purchases, so it is applied to each step's sums.
  */
@@ -154,7 +155,9 @@ void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
     uint32_t b = c->bit[o];
     if (b == WX_NONE) continue;
     uint64_t repeats = s->rep_ctr[o] != WX_NONE ? ctr[s->rep_ctr[o]] : 0;
-    double customers = (double)(purchases[o] - repeats);
+    double customers = s->first_ctr[o] != WX_NONE
+                           ? (double)ctr[s->first_ctr[o]]
+                           : (double)(purchases[o] - repeats);
     row[l->customers_base + b] = customers;
     row[l->revenue_base + b] = c->rev[o];
     total[WX_T_PURCHASES] += (double)purchases[o];
