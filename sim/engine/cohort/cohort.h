@@ -250,7 +250,7 @@ typedef struct {
   uint64_t *seen; /* per flow: firings whose values are drawn */
   uint64_t *seen_rep; /* per outcome: the same for repeat purchases */
   double *rev;        /* per outcome: revenue so far */
-  double *attr;       /* per module: purchases, revenue of flows out of it */
+  double *attr;       /* per module, then touchpoint: purchases, revenue */
   gsl_rng **rng;      /* per economic outcome: its values' stream */
   double gross;       /* gross profit so far (outcomes' margins) */
 } wx_cecon;
