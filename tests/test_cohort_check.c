@@ -103,6 +103,48 @@ static void outcome_reached_twice_is_accepted(void **state) {
   wx_diags_free(d);
 }
 
+/* Twelve outcomes, each bought by an instant response of one of two
+ * weekly posts: one state without flags, but 2^12 combinations of
+ * "has bought" flags, past the 2048 states; refused, saying so. */
+static void bought_flags_past_the_bound_are_refused(void **state) {
+  (void)state;
+  char tail[3000] = "outcomes:\n";
+  size_t n = strlen(tail);
+  for (int k = 0; k < 12; k++)
+    n += (size_t)snprintf(tail + n, sizeof tail - n, "  o%d: {value: 10}\n", k);
+  n += (size_t)snprintf(tail + n, sizeof tail - n, "touchpoints:\n");
+  for (int t = 0; t < 2; t++) {
+    n += (size_t)snprintf(tail + n, sizeof tail - n,
+                          "  p%d:\n"
+                          "    module: oa\n"
+                          "    schedule: {every: 7d, at: \"%s\"}\n"
+                          "    reach: 10%%\n"
+                          "    responses:\n",
+                          t, t ? "20:00" : "10:00");
+    for (int k = 0; k < 6; k++)
+      n += (size_t)snprintf(tail + n, sizeof tail - n,
+                            "      b%d: {to: o%d, p: 5%%, delay: 0d}\n", k,
+                            6 * t + k);
+  }
+  int rc;
+  wx_diags *d = check(tail, &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  assert_int_equal(wx_diags_count(d), 1);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(strstr(e->msg, "\"has bought\" flag"));
+  assert_non_null(strstr(e->msg, "2048 membership states"));
+  assert_non_null(strstr(e->msg, "use engine: agent"));
+  wx_diags_free(d);
+  /* half of them: 2^6 flag combinations, accepted */
+  char *cut = strstr(tail, "  p1:\n");
+  assert_non_null(cut);
+  *cut = 0;
+  d = check(tail, &rc);
+  assert_int_equal(rc, WX_OK);
+  wx_diags_free(d);
+}
+
 static void non_exponential_delay_is_refused(void **state) {
   (void)state;
   int rc;
@@ -435,6 +477,7 @@ int main(void) {
       cmocka_unit_test(markov_model_passes),
       cmocka_unit_test(non_exponential_delay_is_refused),
       cmocka_unit_test(outcome_reached_twice_is_accepted),
+      cmocka_unit_test(bought_flags_past_the_bound_are_refused),
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),

@@ -551,6 +551,20 @@ static uint32_t need_flags(const wx_cspace *s, const wx_model *m,
   return n;
 }
 
+/* A bound the flags took the model past says so (they cannot make a
+ * cycle, and the flat bounds are not theirs). */
+static void flags_failed(wx_cspace *s) {
+  static const char *const why[][2] = {
+      {"reachable state space exceeds the bound",
+       "reachable state space exceeds the bound with a \"has bought\" flag "
+       "for each outcome a person can buy more than once"},
+      {"a step tree exceeds the bound",
+       "a step tree exceeds the bound with a \"has bought\" flag for each "
+       "outcome a person can buy more than once"}};
+  for (size_t k = 0; s->fail_what && k < sizeof why / sizeof *why; k++)
+    if (!strcmp(s->fail_what, why[k][0])) s->fail_what = why[k][1];
+}
+
 /* Built without flags first; when some outcome needs one, again with
  * them (a model without such outcomes keeps its space and speed). */
 int wx__cspace_build(wx_cspace *s, const wx_model *m) {
@@ -561,11 +575,7 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   if (need_flags(s, m, need)) {
     wx__cspace_free(s);
     rc = build(s, m, need + m->n_modules);
-    if (rc == WX_ETOOBIG && s->fail_what)
-      s->fail_what =
-          "reachable state space exceeds the bound (with a "
-          "per-state \"has bought\" flag for each outcome a "
-          "person can buy more than once)";
+    if (rc == WX_ETOOBIG) flags_failed(s);
   }
   free(need);
   return rc;

@@ -176,7 +176,8 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
   uint16_t *c = keys + (size_t)s->kw * lv;
   memcpy(c, s->codes + (size_t)st * s->kw, s->kw * sizeof *c);
   int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_touchpoints && rc == WX_OK; i++) {
+  uint32_t i = 0;
+  for (; i < m->n_touchpoints && rc == WX_OK; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
     if (st == 0 && tp->views != WX_NONE && tp->n_rec) {
       rc = post_states(s, m, c, tp, 1, keys);
@@ -189,8 +190,14 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
     if (rc == WX_OK) rc = post_states(s, m, c, tp, 0, keys);
   }
   free(keys);
-  if (rc == WX_ETOOBIG)
+  if (rc == WX_ETOOBIG) {
     s->fail_what = "reachable state space exceeds the bound";
+    /* named at a response of the post that overflowed it */
+    const wx_touchpoint *tp = &m->touchpoints[i - 1];
+    s->fail_flow = tp->n_responses ? tp->responses[0]
+                   : tp->n_rec     ? tp->rec[0]
+                                   : WX_NONE;
+  }
   return rc;
 }
 
