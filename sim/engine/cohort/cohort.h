@@ -156,6 +156,12 @@ typedef struct {
   uint32_t n_edges, cap_edges;
   uint32_t max_tree; /* largest tree */
   uint8_t *twice;    /* per outcome: a person can reach it twice */
+  /* per economic outcome a person can buy more than once (twice, or
+   * touchpoint responses lead to it): the key slot of the person's "has
+   * bought it" flag and the counter of first purchases (customers); else
+   * WX_NONE.  A state with no membership and nothing pending is gone
+   * whatever its flags (the agent engine recycles the person). */
+  uint32_t *bought_slot, *first_ctr, n_bought;
   /* per flow: the key slot counting a touchpoint response's pending
    * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
    * one); n_resp such slots */
@@ -244,7 +250,7 @@ typedef struct {
   uint64_t *seen; /* per flow: firings whose values are drawn */
   uint64_t *seen_rep; /* per outcome: the same for repeat purchases */
   double *rev;        /* per outcome: revenue so far */
-  double *attr;       /* per module: purchases, revenue of flows out of it */
+  double *attr;       /* per module, then touchpoint: purchases, revenue */
   gsl_rng **rng;      /* per economic outcome: its values' stream */
   double gross;       /* gross profit so far (outcomes' margins) */
 } wx_cecon;
@@ -322,6 +328,14 @@ typedef struct {
 struct wx_ctouch;
 /* Refusals of touchpoint features the engine does not model. */
 int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
+/* Marks reach[n_modules + o] for every outcome o touchpoint responses
+ * lead to (directly or through modules they enter); reach holds
+ * n_modules + n_outcomes zeroed bytes. */
+void wx__ctouch_rebuy(const wx_model *m, uint8_t *reach);
+/* Outcome o's purchase fired in key o (already copied): the first one sets
+ * the "bought" flag and counts a customer in e. */
+void wx__cspace_buy(const wx_cspace *s, uint32_t o, uint16_t *key,
+                    wx_ceffect *e);
 /* Key slots of pending responses. */
 int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m);
 /* Pending response flows of state c into out; returns the new n. */

@@ -167,21 +167,6 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
-/* First-time customers are purchases only when nobody buys twice. */
-static int refuse_twice(const wx_model *m, const wx_cspace *s, wx_diags *d) {
-  int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_outcomes; i++) {
-    const wx_outcome *o = &m->outcomes[i];
-    if (!wx__outcome_economic(o) || !s->twice[i]) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, o->pos.line, o->pos.col,
-                  "outcome '%s': a person can reach it by two flows, and "
-                  "the cohort engine cannot tell first-time customers from "
-                  "returning ones" HINT,
-                  o->name);
-  }
-  return rc;
-}
-
 static int refuse_space(const wx_model *m, wx_diags *d) {
   wx_cspace s;
   int rc = wx__cspace_build(&s, m);
@@ -201,9 +186,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
                  who, s.fail_what ? s.fail_what : "model too large",
                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
                  WX_COHORT_DEPTH);
-  } else if (rc == WX_OK) {
-    rc = refuse_twice(m, &s, d);
-  } else {
+  } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");
   }

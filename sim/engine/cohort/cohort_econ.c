@@ -14,8 +14,9 @@
  * step adds in a large run; the mean is exact).
  *
  * First-time customers are the purchases fired by flows when no person can
- * reach an outcome by two flows (cohort_check.c refuses the other models);
- * repeat purchases are counted apart (their own tree counter).  Gross
+ * reach an outcome twice; otherwise the outcome has a per-state "bought"
+ * flag and a counter of first purchases (cohort_space.c); repeat purchases
+ * are counted apart (their own tree counter).  Gross
  * profit (margins, cost of goods per order) is linear in the values and
  * the purchases, so it is applied to each step's sums.
  */
@@ -61,7 +62,8 @@ int wx__cecon_alloc(wx_cecon *c, const wx_model *m) {
   c->seen = calloc(m->n_flows + 1u, sizeof *c->seen);
   c->seen_rep = calloc(m->n_outcomes + 1u, sizeof *c->seen_rep);
   c->rev = calloc(m->n_outcomes + 1u, sizeof *c->rev);
-  c->attr = calloc(2u * m->n_modules + 1u, sizeof *c->attr);
+  c->attr =
+      calloc(2u * (m->n_modules + m->n_touchpoints) + 1u, sizeof *c->attr);
   c->rng = calloc(m->n_outcomes + 1u, sizeof *c->rng);
   if (!c->bit || !c->seen || !c->seen_rep || !c->rev || !c->attr || !c->rng)
     return WX_ENOMEM;
@@ -92,7 +94,7 @@ void wx__cecon_reset(wx_cecon *c, const wx_model *m, uint64_t seed) {
   memset(c->seen, 0, m->n_flows * sizeof *c->seen);
   memset(c->seen_rep, 0, m->n_outcomes * sizeof *c->seen_rep);
   memset(c->rev, 0, m->n_outcomes * sizeof *c->rev);
-  memset(c->attr, 0, 2u * m->n_modules * sizeof *c->attr);
+  memset(c->attr, 0, 2u * (m->n_modules + m->n_touchpoints) * sizeof *c->attr);
   c->gross = 0;
   for (uint32_t o = 0; o < m->n_outcomes; o++)
     if (c->rng[o])
@@ -118,6 +120,18 @@ static void update_repeats(wx_cecon *c, const wx_model *m, const wx_cspace *s,
   }
 }
 
+/* Purchases and revenue of the module flow fl left and of the touchpoint
+ * it answered (attr: modules, then touchpoints; agent_econ.c). */
+static void attribute(wx_cecon *c, const wx_model *m, const wx_flow *fl,
+                      double n, double v) {
+  uint32_t at[2] = {fl->from, fl->tp ? m->n_modules + fl->tp - 1 : WX_NONE};
+  for (int k = 0; k < 2; k++) {
+    if (at[k] == WX_NONE) continue;
+    c->attr[2 * at[k]] += n;
+    c->attr[2 * at[k] + 1] += v;
+  }
+}
+
 /* Values for the purchases made since the last call; ctr holds the
  * cumulative counters (cohort.h indices). */
 void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
@@ -137,10 +151,7 @@ void wx__cecon_update(wx_cecon *c, const wx_model *m, const wx_cspace *s,
                    : 0;
     c->rev[fl->to] += v;
     c->gross += wx__outcome_profit(oc, params, v, (double)n);
-    if (fl->from != WX_NONE) {
-      c->attr[2 * fl->from] += (double)n;
-      c->attr[2 * fl->from + 1] += v;
-    }
+    attribute(c, m, fl, (double)n, v);
   }
 }
 
@@ -154,14 +165,17 @@ void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
     uint32_t b = c->bit[o];
     if (b == WX_NONE) continue;
     uint64_t repeats = s->rep_ctr[o] != WX_NONE ? ctr[s->rep_ctr[o]] : 0;
-    double customers = (double)(purchases[o] - repeats);
+    double customers = s->first_ctr[o] != WX_NONE
+                           ? (double)ctr[s->first_ctr[o]]
+                           : (double)(purchases[o] - repeats);
     row[l->customers_base + b] = customers;
     row[l->revenue_base + b] = c->rev[o];
     total[WX_T_PURCHASES] += (double)purchases[o];
     total[WX_T_CUSTOMERS] += customers;
     total[WX_T_REVENUE] += c->rev[o];
   }
-  for (uint32_t i = 0; l->attr_col && i < m->n_modules; i++) {
+  uint32_t na = m->n_modules + m->n_touchpoints;
+  for (uint32_t i = 0; l->attr_col && i < na; i++) {
     uint32_t col = l->attr_col[i];
     if (col == WX_NONE) continue;
     row[col] = c->attr[2 * i];

@@ -99,6 +99,7 @@ wx_ceffect wx__cspace_apply(const wx_cspace *s, const wx_model *m,
   }
   if (fl->target == WX_TARGET_OUTCOME) {
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
+    wx__cspace_buy(s, fl->to, o, &e);
     if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
   } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
     if (m->modules[fl->to].units.type != WX_UNITS_NONE) {
@@ -128,6 +129,16 @@ void wx__ceffect_key(const wx_cspace *s, const wx_ceffect *e, uint32_t c,
                      uint16_t *key) {
   if (e->enter != WX_NONE) key[e->enter] = (uint16_t)(1u + c);
   if (e->rep != WX_NONE) key[s->rep_slot[e->rep]] = (uint16_t)c;
+}
+
+/* A repeat follows a purchase, so only flows reach here: the flag is
+ * still clear on the person's first purchase of o (agent_econ.c). */
+void wx__cspace_buy(const wx_cspace *s, uint32_t o, uint16_t *key,
+                    wx_ceffect *e) {
+  uint32_t slot = s->bought_slot ? s->bought_slot[o] : WX_NONE;
+  if (slot == WX_NONE || key[slot]) return;
+  key[slot] = 1;
+  e->ctr[e->n++] = s->first_ctr[o];
 }
 
 /* Repeats: a key slot per outcome with repeats (0: none pending, j: the

@@ -56,10 +56,22 @@ static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
   return (uint32_t)wx__fnv1a64(key, nm * sizeof *key) & (STATE_HASH - 1);
 }
 
+/* 1 when key holds nothing but "bought" flags: the person is gone. */
+static int gone(const wx_cspace *s, const uint16_t *key) {
+  uint32_t flags = 0;
+  for (uint32_t k = 0; k < s->kw; k++) {
+    if (!key[k]) continue;
+    if (k < s->kw - s->n_bought) return 0;
+    flags++;
+  }
+  return flags > 0;
+}
+
 /* The index of the state with codes `key`, inserting it when `add`;
  * WX_NONE when absent (or when full: *rc = WX_ETOOBIG / WX_ENOMEM). */
 static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
                            int *rc) {
+  if (s->n_bought && s->n_states && gone(s, key)) return 0;
   uint32_t nm = s->kw, h = slot_of(key, nm);
   for (;; h = (h + 1) & (STATE_HASH - 1)) {
     uint32_t v = s->hash[h];
@@ -83,7 +95,23 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
   return s->n_states - 1;
 }
 
-static int setup(wx_cspace *s, const wx_model *m) {
+/* The "bought" flags, last in the key (gone() relies on it), of the
+ * outcomes need marks. */
+static int setup_bought(wx_cspace *s, const uint8_t *need) {
+  s->bought_slot = calloc(s->no + 1u, sizeof *s->bought_slot);
+  s->first_ctr = calloc(s->no + 1u, sizeof *s->first_ctr);
+  if (!s->bought_slot || !s->first_ctr) return WX_ENOMEM;
+  for (uint32_t o = 0; o < s->no; o++) {
+    s->bought_slot[o] = s->first_ctr[o] = WX_NONE;
+    if (!need || !need[o]) continue;
+    s->bought_slot[o] = s->kw++;
+    s->first_ctr[o] = s->n_ctr++;
+    s->n_bought++;
+  }
+  return WX_OK;
+}
+
+static int setup(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   s->nm = m->n_modules;
   s->nf = m->n_flows;
   s->no = m->n_outcomes;
@@ -103,6 +131,7 @@ static int setup(wx_cspace *s, const wx_model *m) {
   if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_touch(s, m) != WX_OK) return WX_ENOMEM;
+  if (setup_bought(s, need) != WX_OK) return WX_ENOMEM;
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
@@ -484,10 +513,10 @@ static void scratch_free(scratch *w) {
   free(w->gflow);
 }
 
-int wx__cspace_build(wx_cspace *s, const wx_model *m) {
+static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   *s = (wx_cspace){0};
   scratch w = {0};
-  int rc = setup(s, m);
+  int rc = setup(s, m, need);
   if (rc == WX_OK) {
     w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + s->nf + 1u,
                     sizeof *w.pend);
@@ -503,6 +532,52 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m) {
   if (rc == WX_OK) rc = build_trees(s, m, &w);
   if (rc == WX_OK) rc = sparse_incr(s);
   scratch_free(&w);
+  return rc;
+}
+
+/* The economic outcomes a person can buy more than once: reached twice
+ * within the state graph, or led to by touchpoint responses (a person
+ * reached again).  need holds n_modules + n_outcomes bytes; returns how
+ * many outcomes it marks (at need + n_modules). */
+static uint32_t need_flags(const wx_cspace *s, const wx_model *m,
+                           uint8_t *need) {
+  wx__ctouch_rebuy(m, need);
+  uint32_t n = 0;
+  for (uint32_t o = 0; o < m->n_outcomes; o++) {
+    uint8_t *x = need + m->n_modules + o;
+    *x = (*x || s->twice[o]) && wx__outcome_economic(&m->outcomes[o]);
+    n += *x;
+  }
+  return n;
+}
+
+/* A bound the flags took the model past says so (they cannot make a
+ * cycle, and the flat bounds are not theirs). */
+static void flags_failed(wx_cspace *s) {
+  static const char *const why[][2] = {
+      {"reachable state space exceeds the bound",
+       "reachable state space exceeds the bound with a \"has bought\" flag "
+       "for each outcome a person can buy more than once"},
+      {"a step tree exceeds the bound",
+       "a step tree exceeds the bound with a \"has bought\" flag for each "
+       "outcome a person can buy more than once"}};
+  for (size_t k = 0; s->fail_what && k < sizeof why / sizeof *why; k++)
+    if (!strcmp(s->fail_what, why[k][0])) s->fail_what = why[k][1];
+}
+
+/* Built without flags first; when some outcome needs one, again with
+ * them (a model without such outcomes keeps its space and speed). */
+int wx__cspace_build(wx_cspace *s, const wx_model *m) {
+  int rc = build(s, m, NULL);
+  if (rc != WX_OK) return rc;
+  uint8_t *need = calloc(m->n_modules + m->n_outcomes + 1u, 1);
+  if (!need) return WX_ENOMEM;
+  if (need_flags(s, m, need)) {
+    wx__cspace_free(s);
+    rc = build(s, m, need + m->n_modules);
+    if (rc == WX_ETOOBIG) flags_failed(s);
+  }
+  free(need);
   return rc;
 }
 
@@ -530,6 +605,8 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->rep_stages);
   free(s->rep_ctr);
   free(s->resp_slot);
+  free(s->bought_slot);
+  free(s->first_ctr);
   *s = (wx_cspace){0};
 }
 

@@ -18,8 +18,9 @@
  * Moments (per-account recipients and the once-per-day rule need a
  * per-person day mark), fission with a non-exponential generation
  * delay (cohort_fission.c keeps its pool memoryless), response delays other than
- * exponential or 0, more than WX_COHORT_TP_RESP responses, and economic
- * outcomes a re-reached person could buy twice.
+ * exponential or 0 and more than WX_COHORT_TP_RESP responses.  Economic
+ * outcomes a re-reached person could buy twice get a per-state "bought"
+ * flag (wx__ctouch_rebuy, cohort_space.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -96,6 +97,7 @@ wx_ceffect wx__ctouch_apply(const wx_cspace *s, const wx_model *m,
   }
   if (fl->target == WX_TARGET_OUTCOME) {
     e.ctr[e.n++] = 2 * nm + s->nf + fl->to;
+    wx__cspace_buy(s, fl->to, o, &e);
     if (s->rep_slot[fl->to] != WX_NONE) e.rep = fl->to;
   } else if (fl->target == WX_TARGET_MODULE && !o[fl->to]) {
     if (m->modules[fl->to].units.type != WX_UNITS_NONE) {
@@ -174,7 +176,8 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
   uint16_t *c = keys + (size_t)s->kw * lv;
   memcpy(c, s->codes + (size_t)st * s->kw, s->kw * sizeof *c);
   int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_touchpoints && rc == WX_OK; i++) {
+  uint32_t i = 0;
+  for (; i < m->n_touchpoints && rc == WX_OK; i++) {
     const wx_touchpoint *tp = &m->touchpoints[i];
     if (st == 0 && tp->views != WX_NONE && tp->n_rec) {
       rc = post_states(s, m, c, tp, 1, keys);
@@ -187,8 +190,14 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
     if (rc == WX_OK) rc = post_states(s, m, c, tp, 0, keys);
   }
   free(keys);
-  if (rc == WX_ETOOBIG)
+  if (rc == WX_ETOOBIG) {
     s->fail_what = "reachable state space exceeds the bound";
+    /* named at a response of the post that overflowed it */
+    const wx_touchpoint *tp = &m->touchpoints[i - 1];
+    s->fail_flow = tp->n_responses ? tp->responses[0]
+                   : tp->n_rec     ? tp->rec[0]
+                                   : WX_NONE;
+  }
   return rc;
 }
 
@@ -281,29 +290,14 @@ static void mark_from(const wx_model *m, uint32_t i, uint8_t *reach) {
 }
 
 /* A person a post brings back into a module (a response after leaving
- * it) may buy again: customers would need a per-person flag. */
-static int refuse_rebuy(const wx_model *m, wx_diags *d) {
-  uint8_t *reach = calloc(m->n_modules + m->n_outcomes + 1u, 1);
-  if (!reach) return wx__diag(d, WX_ENOMEM, m->path, 0, 0, "out of memory");
+ * it) may buy again: those outcomes get a "bought" flag (cohort_space.c). */
+void wx__ctouch_rebuy(const wx_model *m, uint8_t *reach) {
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
     if (!fl->tp) continue;
     if (fl->target == WX_TARGET_MODULE) mark_from(m, fl->to, reach);
     if (fl->target == WX_TARGET_OUTCOME) reach[m->n_modules + fl->to] = 1;
   }
-  int rc = WX_OK;
-  for (uint32_t o = 0; o < m->n_outcomes; o++) {
-    const wx_outcome *oc = &m->outcomes[o];
-    if (!reach[m->n_modules + o] || !wx__outcome_economic(oc)) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, oc->pos.line, oc->pos.col,
-                  "outcome '%s': touchpoint responses lead to it, so a "
-                  "person reached again may buy it twice, and the cohort "
-                  "engine cannot tell first-time customers from returning "
-                  "ones" HINT,
-                  oc->name);
-  }
-  free(reach);
-  return rc;
 }
 
 static int refuse_delay(const wx_model *m, wx_diags *d) {
@@ -331,7 +325,5 @@ int wx__ctouch_refuse(const wx_model *m, wx_diags *d) {
   int r = refuse_delay(m, d);
   if (r != WX_OK) rc = r;
   r = refuse_same_time(m, d);
-  if (r != WX_OK) rc = r;
-  r = refuse_rebuy(m, d);
   return r != WX_OK ? r : rc;
 }
