@@ -24,8 +24,11 @@
 #include "kpi.h"
 #include "model.h"
 #include "series.h"
+#include "test_scale.h"
 
-#define R       60
+/* Replications per engine: 60, or 20 under WX_TEST_SCALE=0.1 (valgrind);
+ * the z-test's standard error follows the count actually run. */
+#define R       wxt_scaled(60, 20)
 #define HORIZON 45.0
 
 /* R replications of engine t: kpi values into v[R * n_kpis].  A run the

@@ -42,7 +42,11 @@ static int online_one(wx__plot_ctx *ctx, const wx__plot_results *r,
   char path[WX_PLOT_PATH], base[300], safe[256], title[768];
   size_t from, to;
   int rc = wx__plot_series(ctx, r, "touchpoint", name, "online", &s);
-  if (rc != WX_OK || s.n == 0) return rc; /* not a live stream */
+  if (rc != WX_OK) return rc;
+  if (s.n == 0) { /* not a live stream; the empty series still holds memory */
+    wx__pseries_free(&s);
+    return WX_OK;
+  }
   if (!first_stream(&s, &from, &to)) {
     wx__pseries_free(&s);
     snprintf(base, sizeof base, "online %s", name);

@@ -9,11 +9,14 @@ set -u
 WX=$1; SRC=$2; MPIRUN=$3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-# 24 points of the busy scenario (tens of milliseconds per replication).
+# 24 points of the busy scenario (about 40 ms per replication): 8
+# replications per point keep 2 or 3 ranks busy for several seconds, well
+# past start()'s two (with 2, the whole sweep ended in 1.3 s on an idle
+# machine, before the SIGINT came).
 cat >"$T/study.yaml" <<YAML
 study:
   base: $SRC/tests/data/busy.yaml
-  replications: 2
+  replications: 8
   kpis: [members_end.group]
   design: grid
   factors:
