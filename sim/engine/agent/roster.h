@@ -99,8 +99,11 @@ void wx__pool_clear(wx_units_rt *u);
 void wx__pool_free(wx_units_rt *u);
 /* Bytes the pool holds (units, member lists, members' places). */
 uint64_t wx__pool_bytes(const wx_units_rt *u);
-/* 1 when unit i is open and below the member cap. */
-int wx__pool_has_room(const wx_units_rt *u, uint32_t i);
+/* 1 when unit i is open and below the member cap.  Inline: the account
+ * choice asks it of every account at every friend request. */
+static inline int wx__pool_has_room(const wx_units_rt *u, uint32_t i) {
+  return u->state[i] == WX_UNIT_OPEN && u->mem[i].n < u->cap;
+}
 /* Adds p to unit i (stored in p's record).  WX_OK or WX_ENOMEM. */
 int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p);
 void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p);

@@ -91,10 +91,10 @@ static int slots_reserve(wx_units_rt *u) {
   return WX_OK;
 }
 
-/* Removes p's entry, moving later entries of its probe run back so that
- * no lookup meets a hole before its key. */
-static void slot_erase(wx_units_rt *u, uint32_t p) {
-  uint32_t mask = u->slot_cap - 1, i = (uint32_t)(slot_of(u, p) - u->slot);
+/* Removes the entry at `at`, moving later entries of its probe run back
+ * so that no lookup meets a hole before its key. */
+static void slot_erase(wx_units_rt *u, wx_unit_slot *at) {
+  uint32_t mask = u->slot_cap - 1, i = (uint32_t)(at - u->slot);
   for (uint32_t j = (i + 1) & mask; u->slot[j].p != WX_NONE;
        j = (j + 1) & mask) {
     uint32_t k = home(u, u->slot[j].p);
@@ -137,10 +137,6 @@ void wx__pool_free(wx_units_rt *u) {
   free(u->live);
 }
 
-int wx__pool_has_room(const wx_units_rt *u, uint32_t i) {
-  return u->state[i] == WX_UNIT_OPEN && u->mem[i].n < u->cap;
-}
-
 uint32_t wx__units_of(const wx_engine *e, const wx_units_rt *u, uint32_t p) {
   (void)e;
   return slot_of(u, p)->unit;
@@ -165,13 +161,13 @@ int wx__pool_add(wx_engine *e, wx_units_rt *u, uint32_t i, uint32_t p) {
 
 void wx__pool_remove(wx_engine *e, wx_units_rt *u, uint32_t p) {
   (void)e;
-  const wx_unit_slot *w = slot_of(u, p);
+  wx_unit_slot *w = slot_of(u, p);
   uint32_t pos = w->pos;
   wx_unit_members *mm = &u->mem[w->unit];
   uint32_t last = mm->list[--mm->n];
   mm->list[pos] = last;
-  slot_of(u, last)->pos = pos;
-  slot_erase(u, p);
+  if (last != p) slot_of(u, last)->pos = pos; /* no probe moves w */
+  slot_erase(u, w);
 }
 
 static void swap(wx_engine *e, wx_units_rt *u, wx_unit_members *mm, uint32_t a,
