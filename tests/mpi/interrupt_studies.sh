@@ -9,14 +9,14 @@ set -u
 WX=$1; SRC=$2; MPIRUN=$3
 T=$(mktemp -d); trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-# 24 points of the busy scenario (about 40 ms per replication): 8
-# replications per point keep 2 or 3 ranks busy for several seconds, well
-# past start()'s two (with 2, the whole sweep ended in 1.3 s on an idle
-# machine, before the SIGINT came).
+# 24 points of the busy scenario (about 40 ms per replication): 24
+# replications per point keep 2 or 3 ranks busy for about 6 s, well past
+# start()'s two (with 8, 2 ranks ended the sweep in about 2 s on an idle
+# machine, before the SIGINT came; with 2, in 1.3 s).
 cat >"$T/study.yaml" <<YAML
 study:
   base: $SRC/tests/data/busy.yaml
-  replications: 8
+  replications: 24
   kpis: [members_end.group]
   design: grid
   factors:
