@@ -33,95 +33,9 @@
 #include "engine.h"
 #include "model.h"
 #include "series.h"
+#include "engines_agree.h"
 
 #define R 250u
-
-static wx_model *load(const char *rel) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s", WX_SOURCE_DIR, rel);
-  wx_model *m = NULL;
-  wx_diags *d = wx_diags_alloc(32);
-  assert_non_null(d);
-  if (wx_model_load(path, &m, d) != WX_OK)
-    fail_msg("%s: %s", rel, wx_diags_get(d, 0)->msg);
-  if (wx__cohort_check(m, d) != WX_OK)
-    fail_msg("%s refused: %s", rel, wx_diags_get(d, 0)->msg);
-  wx_diags_free(d);
-  return m;
-}
-
-/* The column of entity `name`'s metric. */
-static uint32_t col_of(const wx_model *m, const wx_layout *l, const char *name,
-                       const char *metric) {
-  for (uint32_t c = 0; c < l->n_cols; c++)
-    if (!strcmp(wx__column_entity(m, &l->cols[c]), name) &&
-        !strcmp(l->cols[c].metric, metric))
-      return c;
-  fail_msg("no column %s %s", name, metric);
-  return 0;
-}
-
-/* Sums and sums of squares of every cell over R replications of engine t. */
-static void run_engine(const char *engine, const wx_model *m,
-                       const wx_layout *l, double *s1, double *s2) {
-  const wx_engine_type *t = wx__engine_find(engine);
-  wx_series s;
-  assert_int_equal(wx__series_init(&s, l), WX_OK);
-  double *par = calloc(m->n_params + 1u, sizeof *par);
-  assert_non_null(par);
-  wx__params_nominal(m, par);
-  void *e = t->alloc(m, l);
-  assert_non_null(e);
-  size_t n = (size_t)l->n_samples * l->n_cols;
-  for (uint32_t rep = 0; rep < R; rep++) {
-    assert_int_equal(t->run(e, par, 7000u + rep, &s, NULL, NULL), WX_OK);
-    for (size_t i = 0; i < n; i++) {
-      s1[i] += s.v[i];
-      s2[i] += s.v[i] * s.v[i];
-    }
-  }
-  t->free(e);
-  free(par);
-  wx__series_free(&s);
-}
-
-/* Every cell of the two engines on m agrees (see the top). */
-static void cells_agree(wx_model *m) {
-  wx_layout l;
-  assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
-  size_t n = (size_t)l.n_samples * l.n_cols;
-  double *buf = calloc(4 * n, sizeof *buf);
-  assert_non_null(buf);
-  run_engine("agent", m, &l, buf, buf + n);
-  run_engine("cohort", m, &l, buf + 2 * n, buf + 3 * n);
-  uint32_t checked = 0;
-  for (size_t i = 0; i < n; i++) {
-    double ma = buf[i] / R, mc = buf[2 * n + i] / R;
-    double va = fmax((buf[n + i] - R * ma * ma) / (R - 1), 0);
-    double vc = fmax((buf[3 * n + i] - R * mc * mc) / (R - 1), 0);
-    const wx_column *cl = &l.cols[i % l.n_cols];
-    double t = l.times[i / l.n_cols], scale = fmax(fabs(ma), 1);
-    if (va < 1e-9 * scale * scale && vc < 1e-9 * scale * scale) {
-      if (fabs(ma - mc) > 1e-9 * scale)
-        fail_msg("t=%g %s %s: %g vs %g", t, wx__column_entity(m, cl),
-                 cl->metric, mc, ma);
-      continue;
-    }
-    double z = (mc - ma) / sqrt(va / R + vc / R);
-    double zv = (vc - va) / sqrt(2 * (va * va + vc * vc) / (R - 1));
-    if (fabs(z) > 4 || fabs(zv) > 4)
-      fail_msg(
-          "t=%g %s %s: cohort %.3f (var %.3f), agent %.3f (var %.3f): "
-          "z %.2f, z of variances %.2f",
-          t, wx__column_entity(m, cl), cl->metric, mc, vc, ma, va, z, zv);
-    checked++;
-  }
-  print_message("%u random cells agree (%u columns x %u samples)\n", checked,
-                l.n_cols, l.n_samples);
-  assert_true(checked > 100);
-  free(buf);
-  wx__layout_free(&l);
-}
 
 /* The models keep their re-buyable outcomes and run (no refusal). */
 static void agrees_with_agent(void **state) {
@@ -129,8 +43,8 @@ static void agrees_with_agent(void **state) {
   const char *files[] = {"tests/data/cohort_rebuy.yaml",
                          "tests/data/cohort_rebuy_fixed.yaml"};
   for (size_t k = 0; k < 2; k++) {
-    wx_model *m = load(files[k]);
-    cells_agree(m);
+    wx_model *m = wxt_cohort_load(files[k]);
+    wxt_cells_agree(m, R);
     wx_model_free(m);
   }
 }
@@ -155,19 +69,19 @@ static void binomial_agrees(const char *what, double t, double s1, double s2,
 }
 
 static void closed_form_at(double N) {
-  wx_model *m = load("tests/data/cohort_rebuy_fixed.yaml");
+  wx_model *m = wxt_cohort_load("tests/data/cohort_rebuy_fixed.yaml");
   m->params[m->sources[0].count].value = N;
   wx_layout l;
   assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
   size_t n = (size_t)l.n_samples * l.n_cols;
   double *buf = calloc(2 * n, sizeof *buf);
   assert_non_null(buf);
-  run_engine("cohort", m, &l, buf, buf + n);
+  wxt_run_engine("cohort", m, &l, R, buf, buf + n);
   double r = 0.4, p = 0.25, v = 50; /* the yaml */
-  uint32_t cp = col_of(m, &l, "weekly", "posts");
-  uint32_t cc = col_of(m, &l, "order", "customers");
-  uint32_t cn = col_of(m, &l, "order", "count");
-  uint32_t cr = col_of(m, &l, "order", "revenue");
+  uint32_t cp = wxt_col_of(m, &l, "weekly", "posts");
+  uint32_t cc = wxt_col_of(m, &l, "order", "customers");
+  uint32_t cn = wxt_col_of(m, &l, "order", "count");
+  uint32_t cr = wxt_col_of(m, &l, "order", "revenue");
   uint32_t last_k = 0;
   for (uint32_t j = 0; j < l.n_samples; j++) {
     const double *s1 = buf + (size_t)j * l.n_cols, *s2 = s1 + n;

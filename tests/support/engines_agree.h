@@ -1,0 +1,24 @@
+/* Both engines on one model, cell by cell (tests of the cohort engine
+ * against the agent engine): every series cell's mean and variance over
+ * `reps` independent replications agree within 4 standard errors (z of
+ * the means from both sample variances; z of the variances with the
+ * normal fourth moment), and cells without spread agree exactly. */
+#ifndef WXT_ENGINES_AGREE_H
+#define WXT_ENGINES_AGREE_H
+
+#include "model.h"
+#include "series.h"
+
+/* tests-relative path (from WX_SOURCE_DIR), loaded and accepted by the
+ * cohort engine's check, or the test fails naming why. */
+wx_model *wxt_cohort_load(const char *rel);
+/* The column of entity `name`'s metric (the test fails without one). */
+uint32_t wxt_col_of(const wx_model *m, const wx_layout *l, const char *name,
+                    const char *metric);
+/* Sums and sums of squares of every cell over reps replications. */
+void wxt_run_engine(const char *engine, const wx_model *m, const wx_layout *l,
+                    unsigned reps, double *s1, double *s2);
+/* Every cell agrees (see the top); more than 100 random cells checked. */
+void wxt_cells_agree(wx_model *m, unsigned reps);
+
+#endif
