@@ -190,14 +190,6 @@ static void every_complaints_key_error_has_its_position(void **state) {
                  WX_ESCENARIO, 2, 20, "applies to group modules");
 }
 
-static double kpi_mean(const wx_eval *ev, const char *name) {
-  int k = wx_eval_kpi_find(ev, name);
-  assert_true(k >= 0);
-  wx_summary s;
-  assert_int_equal(wx_eval_kpi_summary(ev, (unsigned)k, &s), WX_OK);
-  return s.mean;
-}
-
 /* The shipped example: the group answered in 2 days has longer cascades
  * (more complaints per root) and more departures than the one answered in
  * 1 hour, on the same inflow; the cohort engine refuses it by name. */
@@ -210,11 +202,11 @@ static void shipped_example_shows_the_response_time(void **state) {
   wx_eval_options o = {.replications = 4, .threads = 1};
   wx_eval *ev = NULL;
   assert_int_equal(wx_evaluate(m, &o, &ev, NULL), WX_OK);
-  double fast = kpi_mean(ev, "complaints.fast");
-  double slow = kpi_mean(ev, "complaints.slow");
+  double fast = wxt_kpi_mean(ev, "complaints.fast");
+  double slow = wxt_kpi_mean(ev, "complaints.slow");
   assert_true(slow > 1.5 * fast);
-  assert_true(kpi_mean(ev, "cascade_leaves.slow") >
-              10 * kpi_mean(ev, "cascade_leaves.fast"));
+  assert_true(wxt_kpi_mean(ev, "cascade_leaves.slow") >
+              10 * wxt_kpi_mean(ev, "cascade_leaves.fast"));
   wx_eval_free(ev);
   wx_diags *d = wx_diags_alloc(16);
   wx_eval_options oc = {.replications = 1, .engine = "cohort"};

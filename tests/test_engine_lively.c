@@ -132,14 +132,6 @@ static void every_activity_key_error_has_its_position(void **state) {
       "shills: {count: 1, boost: 0.4, withdraw: 2d, until: 0.5}}}\n"));
 }
 
-static double kpi_mean(const wx_eval *ev, const char *name) {
-  int k = wx_eval_kpi_find(ev, name);
-  assert_true(k >= 0);
-  wx_summary s;
-  assert_int_equal(wx_eval_kpi_summary(ev, (unsigned)k, &s), WX_OK);
-  return s.mean;
-}
-
 /* The shipped example: the group whose shills got it talking keeps more
  * members (activity holds churn) than the same group without them; the
  * cohort engine refuses lively groups by name. */
@@ -152,8 +144,8 @@ static void shipped_example_shows_the_shills(void **state) {
   wx_eval_options o = {.replications = 4, .threads = 1};
   wx_eval *ev = NULL;
   assert_int_equal(wx_evaluate(m, &o, &ev, NULL), WX_OK);
-  assert_true(kpi_mean(ev, "members_end.with_shills") >
-              kpi_mean(ev, "members_end.no_shills") + 100);
+  assert_true(wxt_kpi_mean(ev, "members_end.with_shills") >
+              wxt_kpi_mean(ev, "members_end.no_shills") + 100);
   wx_eval_free(ev);
   wx_diags *d = wx_diags_alloc(32);
   wx_eval_options oc = {.replications = 1, .engine = "cohort"};

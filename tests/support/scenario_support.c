@@ -63,3 +63,11 @@ char *wxt_temp_file(const char *text, size_t len) {
   memcpy(path, tmpl, sizeof tmpl);
   return path;
 }
+
+double wxt_kpi_mean(const wx_eval *ev, const char *name) {
+  int k = wx_eval_kpi_find(ev, name);
+  assert_true(k >= 0);
+  wx_summary s;
+  assert_int_equal(wx_eval_kpi_summary(ev, (unsigned)k, &s), WX_OK);
+  return s.mean;
+}

@@ -16,4 +16,7 @@ size_t wxt_load_fails(const char *text, int code, int line, int col,
 /* Writes text to a fresh temporary file; returns its malloc'd path. */
 char *wxt_temp_file(const char *text, size_t len);
 
+/* The mean over replications of KPI `name` (the test fails without it). */
+double wxt_kpi_mean(const wx_eval *ev, const char *name);
+
 #endif
