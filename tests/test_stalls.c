@@ -90,9 +90,9 @@ static void the_engine_ends_a_replication_whose_time_stands_still(
   assert_int_equal(fx_go(&r, 1, 0), WX_ERUNTIME);
   wx_engine_stats st;
   wx__agent_stats(r.e, &st);
-  assert_non_null(strstr(st.stalled, "time stopped advancing at day 0"));
-  assert_non_null(strstr(st.stalled, "flow f0"));
-  assert_non_null(strstr(st.stalled, "flow f1"));
+  assert_non_null(strstr(st.failure.msg, "time stopped advancing at day 0"));
+  assert_non_null(strstr(st.failure.msg, "flow f0"));
+  assert_non_null(strstr(st.failure.msg, "flow f1"));
   /* the engine is reusable after a stall */
   assert_int_equal(fx_go(&r, 1, 0), WX_ERUNTIME);
   fx_teardown(&r);

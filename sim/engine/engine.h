@@ -24,9 +24,11 @@ typedef struct {
   uint64_t peak_live;  /* most people alive at once */
   uint64_t peak_queue; /* most events pending at once */
   uint64_t peak_bytes; /* bytes held by people and queue at the peak */
-  /* Why a replication ended with WX_ERUNTIME ("" otherwise): time
-   * stopped advancing, and the events that kept it still. */
-  char stalled[256];
+  /* Why the last replication failed (code 0 when it did not): time that
+   * stopped advancing and the events that kept it still (agent), a limit
+   * that depends on the parameters (cohort).  It travels with the stats,
+   * so the message crosses threads and MPI ranks with the replication. */
+  wx_error failure;
 } wx_engine_stats;
 
 /* The agent engine's state (agent_engine.h); its mechanics files take it. */

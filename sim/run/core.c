@@ -175,12 +175,13 @@ int wx__core_sink(void *ctx, const wx_rep_result *r) {
 }
 
 int wx__core_run(wx_run_ctx *c, const wx_runner_opts *ro) {
-  char stalled[sizeof((wx_engine_stats *)0)->stalled] = "";
+  wx_error why = {0};
   wx_runner_opts o2 = *ro;
-  o2.stalled = stalled;
+  o2.failure = &why;
   int rc = wx__run_replications(c->m, &c->layout, &o2, wx__core_sink, c);
-  if (rc == WX_ERUNTIME && stalled[0])
-    wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0, "%s", stalled);
+  if (rc != WX_OK && rc != WX_EINTERRUPTED && why.msg[0])
+    wx__diag(c->diags, rc, why.file[0] ? why.file : wx_model_path(c->m),
+             why.line, why.col, "%s", why.msg);
   else if (rc == WX_ETOOBIG)
     wx__diag(c->diags, rc, wx_model_path(c->m), 0, 0,
              "the simulated population outgrew the memory budget (%.0f MiB "

@@ -63,14 +63,37 @@ static uint32_t rep_of(const pool *p, uint32_t i) {
   return p->o->first_rep + i * p->step;
 }
 
-static int run_one(pool *p, void *e, uint32_t rep, slot *s) {
+/* An engine instance and where its run's messages go: each worker has its
+ * own, the first message of a failed replication moves into its stats. */
+typedef struct {
+  void *e;
+  wx_diags *d;
+} instance;
+
+static int instance_alloc(const pool *p, instance *in) {
+  in->e = p->engine->alloc(p->m, p->l);
+  in->d = wx_diags_alloc(1);
+  return in->e && in->d ? WX_OK : WX_ENOMEM;
+}
+
+static void instance_free(const pool *p, instance *in) {
+  if (in->e) p->engine->free(in->e);
+  wx_diags_free(in->d);
+}
+
+static int run_one(pool *p, instance *in, uint32_t rep, slot *s) {
   const wx_runner_opts *o = p->o;
   int rc =
       wx__params_for_rep_set(p->m, o->seed, rep, o->set, o->n_set, s->params);
   if (rc != WX_OK) return rc;
   uint64_t seed = wx__stream_seed(o->seed, rep, WX_STREAM_ENGINE);
-  rc = p->engine->run(e, s->params, seed, &s->series, o->stop, NULL);
-  p->engine->stats(e, &s->stats);
+  wx_diags_clear(in->d);
+  rc = p->engine->run(in->e, s->params, seed, &s->series, o->stop, in->d);
+  p->engine->stats(in->e, &s->stats);
+  if (rc == WX_OK || rc == WX_EINTERRUPTED)
+    memset(&s->stats.failure, 0, sizeof s->stats.failure);
+  else if (wx_diags_count(in->d))
+    s->stats.failure = *wx_diags_get(in->d, 0);
   return rc;
 }
 
@@ -89,18 +112,19 @@ static int claim(pool *p, uint32_t *i) {
 
 static void *worker(void *arg) {
   pool *p = arg;
-  void *e = p->engine->alloc(p->m, p->l);
+  instance in;
+  int ok = instance_alloc(p, &in) == WX_OK;
   uint32_t i;
   while (claim(p, &i)) {
     slot *s = &p->slots[i % p->window];
-    int rc = e ? run_one(p, e, rep_of(p, i), s) : WX_ENOMEM;
+    int rc = ok ? run_one(p, &in, rep_of(p, i), s) : WX_ENOMEM;
     pthread_mutex_lock(&p->lock);
     s->status = rc;
     s->ready = 1;
     pthread_cond_broadcast(&p->changed);
     pthread_mutex_unlock(&p->lock);
   }
-  p->engine->free(e);
+  instance_free(p, &in);
   return NULL;
 }
 
@@ -117,8 +141,8 @@ static int deliver_all(pool *p, wx_rep_sink sink, void *ctx) {
     while (!s->ready) pthread_cond_wait(&p->changed, &p->lock);
     pthread_mutex_unlock(&p->lock);
     rc = s->status;
-    if (rc == WX_ERUNTIME && o->stalled)
-      memcpy(o->stalled, s->stats.stalled, sizeof s->stats.stalled);
+    if (rc != WX_OK && o->failure && s->stats.failure.msg[0])
+      *o->failure = s->stats.failure;
     if (rc == WX_OK) {
       wx_rep_result r = {rep, &s->series, s->params, &s->stats};
       rc = sink(ctx, &r);
@@ -163,8 +187,8 @@ static int alloc_slots(pool *p) {
  * start-up (bench/bench_evaluate.c).  Same order, seeds and stops. */
 static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
   const wx_runner_opts *o = p->o;
-  void *e = p->engine->alloc(p->m, p->l);
-  int rc = e ? WX_OK : WX_ENOMEM;
+  instance in;
+  int rc = instance_alloc(p, &in);
   for (uint32_t rep = o->first_rep; rc == WX_OK && rep < o->replications;
        rep += p->step) {
     if (o->stop && atomic_load(o->stop)) {
@@ -172,7 +196,9 @@ static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
       break;
     }
     slot *s = &p->slots[0];
-    rc = run_one(p, e, rep, s);
+    rc = run_one(p, &in, rep, s);
+    if (rc != WX_OK && o->failure && s->stats.failure.msg[0])
+      *o->failure = s->stats.failure;
     if (rc == WX_OK) {
       wx_rep_result r = {rep, &s->series, s->params, &s->stats};
       rc = sink(ctx, &r);
@@ -180,7 +206,7 @@ static int run_inline(pool *p, wx_rep_sink sink, void *ctx) {
     if (rc == WX_OK && o->progress)
       o->progress(o->progress_ctx, rep + 1, o->replications);
   }
-  p->engine->free(e);
+  instance_free(p, &in);
   return rc;
 }
 

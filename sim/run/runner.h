@@ -44,9 +44,9 @@ typedef struct {
   uint32_t n_set;          /* applied after the priors are drawn */
   wx_progress_fn progress;
   void *progress_ctx;
-  /* When not NULL, gets the message of a replication that ended with
-   * WX_ERUNTIME (sizeof wx_engine_stats.stalled bytes). */
-  char *stalled;
+  /* When not NULL, gets why the replication that ended the run failed
+   * (wx_engine_stats.failure); left alone when it gave no reason. */
+  wx_error *failure;
 } wx_runner_opts;
 
 /* Returns WX_OK when every replication was delivered, WX_EINTERRUPTED when

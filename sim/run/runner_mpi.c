@@ -207,11 +207,11 @@ static int run_worker(const wx_model *m, const wx_layout *l,
   mine.first_rep = o->first_rep + (uint32_t)rank;
   mine.stride = (uint32_t)size;
   mine.progress = NULL;
-  mine.stalled = st.stalled;
+  mine.failure = &st.failure;
   if (mine.first_rep > o->replications) mine.first_rep = o->replications;
   if (rc == WX_OK) rc = wx__run_local(m, l, &mine, worker_sink, &c);
   for (int k = 0; k < RING; k++) wx__ranks_wait(&c.req[k]);
-  /* END: the status (and why a replication stalled) after the last one. */
+  /* END: the status (and why a replication failed) after the last one. */
   char end[sizeof(wire_head) + sizeof st];
   wire_head h = {0, rc};
   memcpy(end, &h, sizeof h);
@@ -271,11 +271,14 @@ static int wait_message(root_ctx *c, int from, int poll_stop, MPI_Status *st) {
 }
 
 /* Replication `rep` did not come from rank `from`: a failed run whose
- * message (in the runner's `stalled`, see core.c) names the rank. */
+ * message (the runner's `failure`, see core.c) names the rank. */
 static int lost(const root_ctx *c, int from, uint32_t rep, const char *why) {
-  if (c->o->stalled)
-    snprintf(c->o->stalled, sizeof((wx_engine_stats *)0)->stalled,
+  if (c->o->failure) {
+    memset(c->o->failure, 0, sizeof *c->o->failure);
+    c->o->failure->code = WX_ERUNTIME;
+    snprintf(c->o->failure->msg, sizeof c->o->failure->msg,
              "MPI rank %d did not send replication %u: %s", from, rep, why);
+  }
   return WX_ERUNTIME;
 }
 
@@ -292,8 +295,8 @@ static int take_remote(root_ctx *c, uint32_t rep) {
   wx_engine_stats stats;
   unpack(&c->w, &h, &stats, c->params, &c->s);
   if (st.MPI_TAG == TAG_END) {
-    if (h.status == WX_ERUNTIME && c->o->stalled)
-      memcpy(c->o->stalled, stats.stalled, sizeof stats.stalled);
+    if (h.status != WX_OK && c->o->failure && stats.failure.msg[0])
+      *c->o->failure = stats.failure;
     /* A worker ends early only on an error or a stop of its own. */
     if (h.status == WX_EIO) return lost(c, from, rep, "an MPI error there");
     return h.status != WX_OK ? h.status : lost(c, from, rep, "it ended early");

@@ -94,7 +94,7 @@ static inline int wx__agent_stopping(const wx_engine *e, uint64_t k) {
 #define WX_STALL_WINDOW (1.0 / 86400)
 
 /* Once the guard trips, the next events are tallied by what they are
- * about (kind and entity), and after a sample of them e->st.stalled names
+ * about (kind and entity), and after a sample of them e->st.failure names
  * the most frequent.  Costs nothing until then. */
 typedef struct {
   wx_event ev[8];
@@ -103,7 +103,7 @@ typedef struct {
 } wx_stall_tally;
 
 /* Tallies ev (the n-th event of the window); WX_ERUNTIME once the sample
- * is complete, with e->st.stalled filled, else WX_OK. */
+ * is complete, with e->st.failure filled, else WX_OK. */
 int wx__agent_stalled(wx_engine *e, wx_stall_tally *t, const wx_event *ev,
                       uint64_t n);
 

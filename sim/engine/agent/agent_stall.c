@@ -66,8 +66,11 @@ int wx__agent_stalled(wx_engine *e, wx_stall_tally *t, const wx_event *ev,
                       uint64_t n) {
   count(e->m, t, ev);
   if (++t->seen < SAMPLE) return WX_OK;
-  char *s = e->st.stalled;
-  size_t cap = sizeof e->st.stalled;
+  wx_error *f = &e->st.failure;
+  f->code = WX_ERUNTIME;
+  snprintf(f->file, sizeof f->file, "%s", e->m->path ? e->m->path : "");
+  char *s = f->msg;
+  size_t cap = sizeof f->msg;
   int len = snprintf(s, cap,
                      "time stopped advancing at day %.9g: over %llu "
                      "events within one simulated second, about",
