@@ -69,7 +69,7 @@ static uint16_t level_of(const wx_engine *e, uint32_t origin, uint32_t sharer) {
 }
 
 /* A commission needs to know, at a purchase, who brought the buyer. */
-static int commissions(const wx_model *m) {
+int wx__fission_commissions(const wx_model *m) {
   for (uint32_t i = 0; i < m->n_touchpoints + m->n_sources; i++) {
     const wx_fission *f = i < m->n_touchpoints
                               ? &m->touchpoints[i].fission
@@ -205,7 +205,7 @@ static int fission_alloc(wx_engine *e, void **out) {
   x->src_fission = malloc(ns * sizeof *x->src_fission);
   if (!x->first || !x->committed || !x->src_shares || !x->src_fission)
     return WX_ENOMEM;
-  if (commissions(m)) {
+  if (wx__fission_commissions(m)) {
     x->referrer_cap = 1024;
     if (!(x->referrer = malloc(x->referrer_cap * sizeof *x->referrer)))
       return WX_ENOMEM;

@@ -44,6 +44,9 @@ const wx_fission *wx__fission_of(const wx_engine *e, uint32_t origin);
 /* The origin whose commission scheme brought person p, or WX_NONE;
  * *second is 1 when p's sharer was brought by the same origin. */
 uint32_t wx__fission_referrer(const wx_engine *e, uint32_t p, int *second);
+/* Whether some fission pays commissions, so that each person's referrer
+ * is kept (4 bytes a person; agent_memory.c counts them). */
+int wx__fission_commissions(const wx_model *m);
 /* The columns of an origin's shares and fission arrivals. */
 uint32_t wx__fission_col(const wx_engine *e, uint32_t origin, int shares);
 

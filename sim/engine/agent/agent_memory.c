@@ -16,7 +16,10 @@
  * A unit's activity state (agent_activity.c, 24 bytes) came after the
  * unit figures above: with it a group measured 73.6 and an account 55.7
  * bytes (before the member places moved out of the record); a group with
- * a complaint cascade holds 40 more once it has members (not probed).
+ * a complaint cascade holds 40 more once it has members (not probed;
+ * counted as 80, the array doubles), and a fission that pays commissions
+ * keeps each person's 4-byte referrer (counted as 6, the array grows by
+ * half).
  * An event costs its 16 bytes in a time bucket and 24 more when the bucket
  * is heapified (queue.c: the chunk it waited in and the heap both hold
  * it); units keep 58 bytes of arrays that grow by doubling; a member's
@@ -27,6 +30,7 @@
  * at once, each holding the most events a member of any module can.
  */
 #include "agent_engine.h"
+#include "agent_mechanics.h"
 #include "model_size.h"
 
 #define RECORD_FACTOR    1.05     /* bytes per record byte (measured 1.00) */
@@ -35,6 +39,8 @@
 #define BYTES_PER_FRIEND 4.0      /* a member in a unit's list */
 #define BYTES_PER_PLACE  24.0     /* a member's place, half full (12 B) */
 #define FIXED_BYTES      262144.0 /* tables, streams, queue buckets */
+#define BYTES_REFERRER   6.0  /* a 4-byte referrer, the array grows by half */
+#define BYTES_CASCADE    80.0 /* a group's 40-byte cascade state, doubling */
 
 /* uint16 words of a person record (people.h). */
 static double record_words(const wx_model *m) { return 2 + m->n_modules; }
@@ -71,6 +77,23 @@ static double live_bytes(const wx_model *m, double people) {
   return bytes;
 }
 
+/* A group of a module with complaint cascades (agent_cascade.c) keeps its
+ * state from its first member: the groups open at t = 0, or as many as
+ * the people fill at the group cap when groups open on demand. */
+static double cascade_bytes(const wx_model *m, double people) {
+  double bytes = 0;
+  for (uint32_t i = 0; i < m->n_modules; i++) {
+    const wx_module *mod = &m->modules[i];
+    if (mod->units.cx_rate == WX_NONE || mod->units.type != WX_UNITS_GROUPS)
+      continue;
+    double groups = mod->units.units;
+    if (mod->units.cap > 0 && people / mod->units.cap > groups)
+      groups = people / mod->units.cap;
+    bytes += (groups + 1) * BYTES_CASCADE;
+  }
+  return bytes;
+}
+
 double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
   wx_memory_drivers dr;
   wx__memory_drivers(m, l->horizon, &dr);
@@ -83,5 +106,7 @@ double wx__agent_memory_estimate(const wx_model *m, const wx_layout *l) {
     if (m->modules[i].units.type != WX_UNITS_NONE)
       bytes += people * (BYTES_PER_FRIEND + BYTES_PER_PLACE);
   bytes += live_bytes(m, people);
+  if (wx__fission_commissions(m)) bytes += people * BYTES_REFERRER;
+  bytes += cascade_bytes(m, people);
   return bytes + (double)l->n_cols * sizeof(double) + FIXED_BYTES;
 }
