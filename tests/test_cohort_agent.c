@@ -347,6 +347,57 @@ static void fission_agrees(void **state) {
     fail_msg("checked %u of %u columns x %u samples", checked, nc, ns);
 }
 
+/* Fission rewards (cohort_fission.c wx__cfiss_rewards): 2 per share and
+ * 3 per invitee of "viral", 5 per invitee of "capped", paid as earned;
+ * their referral_cost columns and the total cost agree with the agent
+ * engine's at every sample time like every other column, and equal the
+ * amounts times the shares and arrivals exactly in each replication. */
+static wx_model *rewarded_model(void) {
+  wx_model *m = fission_model();
+  wx_referral_pay none = {.per_share = WX_NONE,
+                          .per_invite = WX_NONE,
+                          .fixed = WX_NONE,
+                          .of_value = WX_NONE,
+                          .max = WX_NONE,
+                          .second_fixed = WX_NONE,
+                          .second_of_value = WX_NONE,
+                          .outcome = WX_NONE};
+  wx_referral_pay viral = none, capped = none;
+  viral.on = capped.on = 1;
+  viral.per_share = fx_param(m, 2);
+  viral.per_invite = fx_param(m, 3);
+  capped.per_invite = fx_param(m, 5);
+  m->sources[0].fission.pay = viral;
+  m->sources[1].fission.pay = capped;
+  return m;
+}
+
+static void fission_rewards_agree(void **state) {
+  (void)state;
+  uint32_t nc, ns, checked = compare(rewarded_model(), 400, 23, &nc, &ns);
+  /* deterministic as in fission_agrees, and the three commission columns
+   * of each campaign (0) */
+  if (checked < (ns - 2) * (nc - 14))
+    fail_msg("checked %u of %u columns x %u samples", checked, nc, ns);
+  fx_run r;
+  cx_run c;
+  assert_int_equal(fx_setup(&r, rewarded_model()), 0);
+  assert_int_equal(wx__cohort_check(r.m, NULL), WX_OK);
+  assert_int_equal(cx_setup(&c, &r), 0);
+  assert_int_equal(cx_go(&c, 5, 0), WX_OK);
+  const wx_layout *l = &r.l;
+  uint32_t cost = wx__layout_find(l, WX_SCOPE_SOURCE, 0, "referral_cost");
+  uint32_t sh = wx__layout_find(l, WX_SCOPE_SOURCE, 0, "shares");
+  uint32_t ar = wx__layout_find(l, WX_SCOPE_SOURCE, 0, "fission_arrivals");
+  assert_true(cost != WX_NONE && sh != WX_NONE && ar != WX_NONE);
+  const double *last = c.s.v + (size_t)(l->n_samples - 1) * l->n_cols;
+  assert_true(last[ar] > 0);
+  assert_true(fabs(last[cost] - (2 * last[sh] + 3 * last[ar])) <=
+              1e-9 * last[cost]);
+  cx_teardown(&c);
+  fx_teardown(&r);
+}
+
 /* Sums of many values: the normal branch keeps the exact mean and
  * variance (z-tests over 4000 sums of 5000 lognormal values each), and the
  * gamma branch is a gamma (mean and variance of n values). */
@@ -390,6 +441,7 @@ int main(void) {
       cmocka_unit_test(erlang_delays_agree),
       cmocka_unit_test(repeats_agree),
       cmocka_unit_test(fission_agrees),
+      cmocka_unit_test(fission_rewards_agree),
       cmocka_unit_test(phase_type_bias_is_bounded),
       cmocka_unit_test(value_sums_have_the_right_moments),
   };

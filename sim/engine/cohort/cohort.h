@@ -432,6 +432,9 @@ void wx__cfiss_seed(wx_cohort *e, uint32_t k, uint64_t n, double at);
 int wx__cfiss_step(wx_cohort *e, double t0, double t1);
 /* The shares and fission_arrivals columns of sample row `row`. */
 void wx__cfiss_write(const wx_cohort *e, double *row);
+/* Fission rewards so far into each paying origin's referral_cost column;
+ * returns their sum, a part of the total cost. */
+double wx__cfiss_rewards(const wx_cohort *e, double *row);
 
 /* Staff accounts and groups in aggregate (cohort_units.c).  alloc leaves
  * e->units NULL for a model without them; reset needs e->params. */

@@ -65,26 +65,31 @@ static int refuse_units(const wx_model *m, uint32_t i, wx_diags *d) {
                   mod->name, what);
 }
 
-/* Referral money needs who brought each buyer: a per-person record. */
+/* Rewards are counts times amounts (cohort_fission.c); a commission needs
+ * who brought each buyer: a per-person record. */
+static int pays_commission(const wx_fission *f) {
+  const wx_referral_pay *p = &f->pay;
+  return f->on && p->on &&
+         (p->fixed != WX_NONE || p->of_value != WX_NONE ||
+          p->second_fixed != WX_NONE || p->second_of_value != WX_NONE);
+}
+
 static int refuse_money(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
-  for (uint32_t i = 0; i < m->n_sources; i++) {
-    const wx_source *s = &m->sources[i];
-    if (!s->fission.on || !s->fission.pay.on) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, s->pos.line, s->pos.col,
-                  "source '%s': fission rewards and referral commissions "
-                  "(who referred a buyer) are not modelled by the cohort "
-                  "engine yet" HINT,
-                  s->name);
-  }
-  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
-    const wx_touchpoint *tp = &m->touchpoints[i];
-    if (!tp->fission.on || !tp->fission.pay.on) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': fission rewards and referral commissions "
-                  "(who referred a buyer) are not modelled by the cohort "
-                  "engine yet" HINT,
-                  tp->name);
+  for (uint32_t i = 0; i < m->n_sources + m->n_touchpoints; i++) {
+    int tp = i >= m->n_sources;
+    uint32_t j = tp ? i - m->n_sources : i;
+    const wx_fission *f =
+        tp ? &m->touchpoints[j].fission : &m->sources[j].fission;
+    if (!pays_commission(f)) continue;
+    wx_pos at = tp ? m->touchpoints[j].pos : m->sources[j].pos;
+    rc = wx__diag(d, WX_ESCENARIO, m->path, at.line, at.col,
+                  "%s '%s': referral commissions (who referred each buyer) "
+                  "are not modelled by the cohort engine, which keeps no "
+                  "record per person; rewards per share and per invite "
+                  "are" HINT,
+                  tp ? "touchpoint" : "source",
+                  tp ? m->touchpoints[j].name : m->sources[j].name);
   }
   return rc;
 }

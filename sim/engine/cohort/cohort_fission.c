@@ -196,3 +196,31 @@ void wx__cfiss_write(const wx_cohort *e, double *row) {
     if (c != WX_NONE) row[c] = (double)e->fiss.arrivals[k];
   }
 }
+
+static double amount(const double *params, uint32_t p) {
+  return p != WX_NONE ? params[p] : 0;
+}
+
+/* Rewards (agent_pay.c): per_share x shares + per_invite x fission
+ * arrivals of each paying origin so far, in its referral_cost column.
+ * Commissions need who referred each buyer and are refused
+ * (cohort_check.c), so the other three columns stay 0. */
+double wx__cfiss_rewards(const wx_cohort *e, double *row) {
+  const wx_model *m = e->m;
+  double total = 0;
+  for (uint32_t k = 0; k < m->n_sources + m->n_touchpoints; k++) {
+    int tp = k >= m->n_sources;
+    uint32_t j = tp ? k - m->n_sources : k;
+    const wx_fission *f =
+        tp ? &m->touchpoints[j].fission : &m->sources[j].fission;
+    if (!f->on || !f->pay.on) continue;
+    double r =
+        amount(e->params, f->pay.per_share) * (double)e->fiss.shares[k] +
+        amount(e->params, f->pay.per_invite) * (double)e->fiss.arrivals[k];
+    uint32_t col = wx__layout_find(
+        e->l, tp ? WX_SCOPE_TOUCHPOINT : WX_SCOPE_SOURCE, j, "referral_cost");
+    if (col != WX_NONE) row[col] = r;
+    total += r;
+  }
+  return total;
+}

@@ -302,7 +302,7 @@ static void write_costs(const wx_cohort *e, const double *params, double t,
     if (col != WX_NONE) row[col] = c;
     total += c;
   }
-  row[l->total_base + WX_T_COST] = total;
+  row[l->total_base + WX_T_COST] = total + wx__cfiss_rewards(e, row);
 }
 
 static void write_sample(wx_cohort *e, wx_series *out, uint32_t k) {
