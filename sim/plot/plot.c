@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "plot_int.h"
+#include "results_dir.h"
 #include "util.h"
 
 static const char *const templates[] = {
@@ -225,14 +226,19 @@ int wx__plot_render(const char *results_dir, const wx_plot_options *opt,
   if (stat(results_dir, &st) != 0 || !S_ISDIR(st.st_mode))
     return wx__diag(diags, WX_ENOTFOUND, results_dir, 0, 0,
                     "results directory not found");
+  /* Charts are written into the directory like its CSVs: while a run (or
+   * another plot) holds it, drawing would read and write under its feet. */
+  wx_dir_lock lock;
+  int rc = wx__results_dir_lock(results_dir, &lock, diags);
+  if (rc != WX_OK) return rc;
   wx__plot_ctx *ctx = malloc(sizeof *ctx);
-  if (!ctx) return WX_ENOMEM;
-  int rc = init_ctx(ctx, results_dir, opt, diags);
+  rc = ctx ? init_ctx(ctx, results_dir, opt, diags) : WX_ENOMEM;
   rc = rc ? rc : check_tools(ctx);
   rc = rc ? rc : make_dirs(ctx);
   if (rc == WX_OK) rc = draw_all(ctx, opt->charts ? opt->charts : WX_PLOT_ALL);
-  remove_tmp(ctx);
-  if (opt->report) *opt->report = ctx->rep;
+  if (ctx) remove_tmp(ctx);
+  if (ctx && opt->report) *opt->report = ctx->rep;
   free(ctx);
+  wx__results_dir_release(&lock);
   return rc;
 }

@@ -2,7 +2,8 @@
 # A results directory always describes one run: --force removes what the
 # earlier run wrote (series.csv under --no-series, charts under
 # --no-charts), temporaries of a killed run are cleaned, and a directory a
-# live run holds is refused with exit 5 naming its pid.
+# live run holds is refused with exit 5 naming its pid, and so is a
+# plot of it.
 # Usage: results_dir.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
@@ -49,8 +50,16 @@ done
 code=$?
 [ $code -eq 5 ] || fail "a second run into a live directory: exit $code"
 grep -q "pid $pid" "$T/err" || fail "the refusal does not name pid $pid: $(cat "$T/err")"
+# Nor may charts be drawn into it meanwhile (they read its CSVs and
+# write charts/ beside them).
+"$WX" plot "$T/b" 2>"$T/err"
+code=$?
+[ $code -eq 5 ] || fail "plot into a live directory: exit $code"
+grep -q "pid $pid" "$T/err" || fail "the plot refusal does not name pid $pid: $(cat "$T/err")"
 kill -TERM $pid; wait $pid
 [ -f "$T/b/manifest.json" ] || fail "the first run lost its manifest"
+"$WX" plot "$T/b" >/dev/null 2>"$T/err" || fail "plot after the run: $(cat "$T/err")"
+[ -e "$T/b/.wxflow.lock" ] && fail "lock file left after the plot"
 
 # A forced comparison drops the variants an earlier one had.
 cp "$Q" "$T/base.yaml"
