@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "plot.h"
 #include "report.h"
+#include "results_dir.h"
 
 static void usage(FILE *fp) {
   fprintf(
@@ -98,8 +99,24 @@ static int write_outputs(const report_args *a, wx_report_options *ro) {
   return rc != WX_OK ? rc : deck;
 }
 
+/* The page and the deck are written under the directory's lock, as its
+ * charts are (plot.c): never beside a run that is rewriting it. */
+static int lock_dir(const char *dir, wx_dir_lock *lock) {
+  wx_diags *d = wx_diags_alloc(4);
+  int rc = d ? wx__results_dir_lock(dir, lock, d) : WX_ENOMEM;
+  wx_cli_print_diags(d);
+  wx_diags_free(d);
+  return rc;
+}
+
 /* Charts, page and deck of one directory; an exit code. */
 static int report_dir(const report_args *a) {
+  wx_dir_lock lock = {.fd = -1};
+  /* Refused at once when a run holds the directory (which has no
+   * kpi_summary.csv yet), not after a warning about every chart. */
+  int rc = access(a->dir, F_OK) == 0 ? lock_dir(a->dir, &lock) : WX_OK;
+  wx__results_dir_release(&lock);
+  if (rc != WX_OK) return wx_cli_exit_code(rc);
   if (!has(a->dir, "kpi_summary.csv") && !has(a->dir, "compare.csv")) {
     fprintf(stderr,
             "wxflow report: %s is not a wxflow results directory "
@@ -109,6 +126,7 @@ static int report_dir(const report_args *a) {
   }
   /* A chart gnuplot cannot draw is a warning: the page has the tables. */
   draw_charts(a);
+  if ((rc = lock_dir(a->dir, &lock)) != WX_OK) return wx_cli_exit_code(rc);
   char tpl[4096];
   wx_report_options ro;
   memset(&ro, 0, sizeof ro);
@@ -125,7 +143,8 @@ static int report_dir(const report_args *a) {
     wx_cli_print_diags_ex(d, 0);
     wx_diags_free(d);
   }
-  int rc = write_outputs(a, &ro);
+  rc = write_outputs(a, &ro);
+  wx__results_dir_release(&lock);
   /* A malformed file of the directory is not a bad command line. */
   return rc == WX_EINVAL ? WX_EXIT_IO : wx_cli_exit_code(rc);
 }
