@@ -125,6 +125,12 @@ static int trace_chart(wx__plot_ctx *ctx) {
 }
 
 int wx__plot_calib(wx__plot_ctx *ctx) {
+  /* only a calibration directory (fit.csv) has these charts: elsewhere
+   * they are not "skipped", they do not apply (as in plot_optimize.c) */
+  char path[WX_PLOT_PATH];
+  if (wx__plot_path(path, ctx->dir, "fit.csv") != WX_OK ||
+      access(path, F_OK) != 0)
+    return WX_OK;
   int rc = fit_charts(ctx), rc2 = trace_chart(ctx);
   return rc ? rc : rc2;
 }

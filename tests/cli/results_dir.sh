@@ -2,8 +2,8 @@
 # A results directory always describes one run: --force removes what the
 # earlier run wrote (series.csv under --no-series, charts under
 # --no-charts), temporaries of a killed run are cleaned, and a directory a
-# live run holds is refused with exit 5 naming its pid, and so is a
-# plot of it.
+# live run holds is refused with exit 5 naming its pid, and so are a
+# plot and a report of it.
 # Usage: results_dir.sh WXFLOW SOURCE_DIR
 set -u
 WX=$1; SRC=$2
@@ -56,10 +56,16 @@ grep -q "pid $pid" "$T/err" || fail "the refusal does not name pid $pid: $(cat "
 code=$?
 [ $code -eq 5 ] || fail "plot into a live directory: exit $code"
 grep -q "pid $pid" "$T/err" || fail "the plot refusal does not name pid $pid: $(cat "$T/err")"
+"$WX" report "$T/b" 2>"$T/err"
+code=$?
+[ $code -eq 5 ] || fail "report of a live directory: exit $code"
+grep -q "pid $pid" "$T/err" || fail "the report refusal does not name pid $pid: $(cat "$T/err")"
+[ -e "$T/b/report.html" ] && fail "report written into a live directory"
 kill -TERM $pid; wait $pid
 [ -f "$T/b/manifest.json" ] || fail "the first run lost its manifest"
-"$WX" plot "$T/b" >/dev/null 2>"$T/err" || fail "plot after the run: $(cat "$T/err")"
-[ -e "$T/b/.wxflow.lock" ] && fail "lock file left after the plot"
+"$WX" plot "$T/a" >/dev/null 2>"$T/err" || fail "plot of a finished run: $(cat "$T/err")"
+[ -e "$T/a/.wxflow.lock" ] && fail "lock file left after the plot"
+[ -s "$T/err" ] && fail "a plot of a plain run warned: $(cat "$T/err")"
 
 # A forced comparison drops the variants an earlier one had.
 cp "$Q" "$T/base.yaml"
