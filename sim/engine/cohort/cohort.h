@@ -166,6 +166,11 @@ typedef struct {
    * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
    * one); n_resp such slots */
   uint32_t *resp_slot, n_resp;
+  /* per module: the key slot of its staff Moments day flag (1: selected
+   * by a once_per_day staff post on the current calendar day,
+   * cohort_moments.c), or WX_NONE when no calendar day holds two such
+   * posts; n_day such slots (the array lives after resp_slot's) */
+  uint32_t *day_slot, n_day;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -405,6 +410,19 @@ void wx__ctouch_write(const wx_cohort *e, double *row);
 /* Touchpoint i's stream. */
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i);
 uint64_t wx__ctouch_bytes(const wx_cohort *e);
+
+/* Touchpoint i's WX_TP_METRICS counters (cohort_post.c). */
+double *wx__ctouch_col(const wx_cohort *e, uint32_t i);
+/* The k people of state st (already taken out of e->count) reached by
+ * touchpoint i's post at t: unfollows, then responses, into e->next. */
+int wx__ctouch_reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
+                       double t);
+/* Staff Moments (cohort_moments.c): touchpoint i's post at t, reach p,
+ * by every open account of its module. */
+int wx__cmoments_staff(wx_cohort *e, uint32_t i, double t, double p);
+/* An enterprise Moments post on module i counts for every open account's
+ * per-post ban hazard (agent_moments.c count_post_everywhere). */
+void wx__cunits_posted(wx_cohort *e, uint32_t i);
 
 /* Bytes an engine holds for state space s of m on layout l
  * (cohort_engine.c). */

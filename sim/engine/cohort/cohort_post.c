@@ -55,6 +55,10 @@ gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i) {
   return e->touch->rng[i];
 }
 
+double *wx__ctouch_col(const wx_cohort *e, uint32_t i) {
+  return e->touch->col + (size_t)i * WX_TP_METRICS;
+}
+
 int wx__ctouch_alloc(wx_cohort *e) {
   const wx_model *m = e->m;
   if (!m->n_touchpoints) return WX_OK;
@@ -309,8 +313,8 @@ static int respond(wx_cohort *e, gsl_rng *r, const uint32_t *fl, uint32_t sub,
 }
 
 /* The K reached of state st at t: unfollows, then responses. */
-static int reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
-                   double t_post) {
+int wx__ctouch_reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
+                       double t_post) {
   struct wx_ctouch *t = e->touch;
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   const wx_cspace *s = &e->sp;
@@ -387,20 +391,15 @@ static double reach_p(const wx_cohort *e, const wx_touchpoint *tp, double t) {
                  e->params[tp->solitaire]);
 }
 
-static int post(wx_cohort *e, uint32_t i, double t) {
+/* A post to every member of the module, reached with p. */
+static int to_members(wx_cohort *e, uint32_t i, double t, double p) {
   struct wx_ctouch *x = e->touch;
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   const wx_cspace *s = &e->sp;
   double *col = x->col + (size_t)i * WX_TP_METRICS;
-  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS;
-  if (ent && !month_ok(e, i, t)) return WX_OK;
+  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS, rc = WX_OK;
   col[WX_TP_POSTS] += 1;
   col[WX_TP_COST] += e->params[tp->cost];
-  uint32_t origin = e->m->n_sources + i;
-  if (isnan(e->fiss.first[origin])) e->fiss.first[origin] = t;
-  double p = reach_p(e, tp, t),
-         kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
-  int rc = WX_OK;
   for (uint32_t st = 1; st < s->n_states && rc == WX_OK; st++) {
     uint16_t code = s->codes[(size_t)st * s->kw + tp->module];
     if (!e->count[st] || !code || code == WX_CREQ) continue; /* not members */
@@ -409,8 +408,26 @@ static int post(wx_cohort *e, uint32_t i, double t) {
     if (!k) continue;
     col[WX_TP_REACHED] += (double)k;
     e->count[st] -= k;
-    rc = reached(e, i, st, k, t);
+    rc = wx__ctouch_reached(e, i, st, k, t);
   }
+  return rc;
+}
+
+/* A staff Moments post goes out once per open account (cohort_moments.c);
+ * an enterprise one counts for every open account's per-post bans. */
+static int post(wx_cohort *e, uint32_t i, double t) {
+  struct wx_ctouch *x = e->touch;
+  const wx_touchpoint *tp = &e->m->touchpoints[i];
+  double *col = x->col + (size_t)i * WX_TP_METRICS;
+  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS;
+  if (ent && !month_ok(e, i, t)) return WX_OK;
+  if (ent) wx__cunits_posted(e, tp->module);
+  uint32_t origin = e->m->n_sources + i;
+  if (isnan(e->fiss.first[origin])) e->fiss.first[origin] = t;
+  double p = reach_p(e, tp, t),
+         kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
+  int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__cmoments_staff(e, i, t, p)
+                                           : to_members(e, i, t, p);
   merge(e);
   /* the reached who stay share (agent_reach.c): one seed for all */
   kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS] - kept;
