@@ -16,6 +16,9 @@
  * (recipients_limit), all exactly; the reached are Binomial(selected, p)
  * (z of the mean and the variance over replications).
  *
+ * pressure_agrees_with_agent: the same with ban_pressure (posts_gain,
+ * adds_gain) instead of per_post.
+ *
  * day_flag_only_when_needed: the day flag is in the state space only
  * when a calendar day holds two once_per_day staff posts.
  *
@@ -33,6 +36,7 @@
 
 #include "cohort.h"
 #include "engine.h"
+#include "engine_fixture.h"
 #include "engines_agree.h"
 #include "model.h"
 #include "scenario_support.h"
@@ -43,6 +47,23 @@
 static void agrees_with_agent(void **state) {
   (void)state;
   wx_model *m = wxt_cohort_load("tests/data/cohort_moments.yaml");
+  wxt_cells_agree_within(m, 300, BIAS);
+  wx_model_free(m);
+}
+
+/* The same with aggressive-marketing bans (ban_pressure): the rate grows
+ * by exp(posts_gain x posts + adds_gain x adds / daily_adds). */
+static void pressure_agrees_with_agent(void **state) {
+  (void)state;
+  wx_model *m = wxt_cohort_load("tests/data/cohort_moments.yaml");
+  wx_units_cfg *u = &m->modules[1].units;
+  assert_int_equal(u->type, WX_UNITS_STAFF);
+  u->ban_pressure = 1;
+  u->ban_rate = fx_param(m, 0.02);
+  u->ban_per_post = fx_param(m, 0);
+  u->ban_posts_gain = fx_param(m, 0.5);
+  u->ban_adds_gain = fx_param(m, 1.5);
+  assert_int_equal(wx__cohort_check(m, NULL), WX_OK);
   wxt_cells_agree_within(m, 300, BIAS);
   wx_model_free(m);
 }
@@ -147,6 +168,7 @@ int main(void) {
       cmocka_unit_test(selection_closed_form),
       cmocka_unit_test(day_flag_only_when_needed),
       cmocka_unit_test(agrees_with_agent),
+      cmocka_unit_test(pressure_agrees_with_agent),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
