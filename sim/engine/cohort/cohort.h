@@ -169,8 +169,10 @@ typedef struct {
   /* per module: the key slot of its staff Moments day flag (1: selected
    * by a once_per_day staff post on the current calendar day,
    * cohort_moments.c), or WX_NONE when no calendar day holds two such
-   * posts; n_day such slots (the array lives after resp_slot's) */
-  uint32_t *day_slot, n_day;
+   * posts; n_day such slots; per flow, the most pending firings of a
+   * response a state holds (wx__ctouch_pend_need at the nominal
+   * parameters); both arrays live in resp_slot's allocation */
+  uint32_t *day_slot, n_day, *resp_cap;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -328,8 +330,9 @@ typedef struct {
 } wx_cfiss;
 
 /* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
-#define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
-#define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
+#define WX_COHORT_TP_PEND     2u /* pending firings of one response per person, */
+#define WX_COHORT_TP_PEND_MAX 8u /* or up to this many where needed */
+#define WX_COHORT_TP_RESP     8u /* responses of one touchpoint (2^8 subsets) */
 struct wx_ctouch;
 /* Refusals of touchpoint features the engine does not model. */
 int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
@@ -359,6 +362,12 @@ void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
  * the membership it came from (the agent engine's epoch); *gone tracks
  * that along the post's responses. */
 int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
+/* How many pending firings of delayed response f (of a member; at rate r
+ * per day) a state must hold for a person reached with that many pending
+ * to be below 1e-12 per post and person, from WX_COHORT_TP_PEND up;
+ * WX_COHORT_TP_PEND_MAX + 1 when more (cohort_touch.c). */
+uint32_t wx__ctouch_pend_need(const wx_model *m, uint32_t f, double r,
+                              const double *params);
 /* Touchpoint i's first firing after `after` within the horizon, else
  * INFINITY (agent_touch.c). */
 double wx__ctouch_firing(const wx_model *m, uint32_t i, double after);
