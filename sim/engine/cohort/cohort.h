@@ -24,7 +24,8 @@
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
  * uniformization), cohort_run.c (the engine table functions),
  * cohort_touch.c (touchpoint responses in the states, refusals),
- * cohort_post.c (posts, cut between steps) and cohort_units.c /
+ * cohort_post.c (posts, cut between steps), cohort_moments.c (staff
+ * Moments posts and per-post bans) and cohort_units.c /
  * cohort_place.c / cohort_welcome.c (staff accounts and groups, settled
  * per substep; cohort_units.h).
  */

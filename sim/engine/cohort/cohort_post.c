@@ -16,6 +16,8 @@
  * recommended viewers spread over the subsets of the viewers' responses;
  * those with any become new people.  Enterprise Moments posts beyond
  * posts_per_month in a calendar month are refused and do nothing else.
+ * A staff Moments post selects whom it may reach per account
+ * (cohort_moments.c); the reached then act as here.
  */
 #include <math.h>
 #include <stdlib.h>

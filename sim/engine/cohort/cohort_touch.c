@@ -7,8 +7,8 @@
  * responses become pending), so the states it leads to join the space but
  * add no edge to the graph that must stay acyclic.  A response is a flow
  * of the touchpoint's module: while pending, its firings are counted in a
- * key slot (at most WX_COHORT_TP_PEND per person, each firing at the
- * response's rate), and leaving the module cancels them (the agent
+ * key slot (at most resp_cap per person, from the pending bound of
+ * wx__ctouch_pend_need, each firing at the response's rate), and leaving the module cancels them (the agent
  * engine's epoch).  A response with a fixed delay of 0 fires at the post
  * itself: it has no slot and is applied there (cohort_post.c).
  * Recommended viewers are new people whose pending responses are their

@@ -13,8 +13,10 @@
  *      module's policy (cohort_place.c), the admitted spread over their
  *      origins by a hypergeometric, refused requesters lose the request;
  *      admitted arrivals enter at uniform times over their piece;
- *   3. at whole days, bans (staff) and negative feedback (groups), whose
- *      losers are chosen uniformly among the module's members;
+ *   3. at whole days, bans (staff; their hazard raised by each account's
+ *      marketing posts, cohort_moments.c) and negative feedback (groups),
+ *      whose losers are chosen uniformly among the module's members (a
+ *      ban's tagged friends among the flagged ones, cohort_moments.c);
  *   4. banned accounts coming back and functional groups dissolving.
  * Admission therefore waits until the substep's end: the only step bias,
  * measured in tests/test_cohort_units.c.  After the posts of an instant
