@@ -233,15 +233,19 @@ static void touchpoint_and_economics_are_refused(void **state) {
   wx_diags_free(d);
 }
 
-/* Staff Moments need per-account recipients and a per-person day mark:
- * refused at the touchpoint, whatever the units refusal says. */
-static void staff_moments_are_refused(void **state) {
+/* Staff Moments (twice a day, once per customer per day) and per-post
+ * bans run in aggregate (cohort_moments.c): accepted. */
+static void staff_moments_and_per_post_bans_pass(void **state) {
   (void)state;
   wx_model *m = wxt_load_ok(
       "wxflow: 1\n"
       "modules:\n"
       "  oa: {kind: official_account}\n"
-      "  staff: {kind: wecom, accounts: 2, friend_cap: 100}\n"
+      "  staff:\n"
+      "    kind: wecom\n"
+      "    accounts: 2\n"
+      "    friend_cap: 100\n"
+      "    ban: {rate: 0.1%/d, per_post: 1%, replace_after: 3d}\n"
       "sources:\n"
       "  content: {into: oa, rate: 50/d}\n"
       "flows:\n"
@@ -250,11 +254,15 @@ static void staff_moments_are_refused(void **state) {
       "  moments:\n"
       "    module: staff\n"
       "    type: staff_moments\n"
-      "    schedule: {every: 1d}\n");
+      "    schedule: {every: 12h}\n"
+      "  monthly:\n"
+      "    module: staff\n"
+      "    type: enterprise_moments\n"
+      "    schedule: {every: 7d}\n");
   wx_diags *d = wx_diags_alloc(32);
   assert_non_null(d);
-  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
-  expect(d, 10, 3, "touchpoint 'moments'", "staff Moments");
+  assert_int_equal(wx__cohort_check(m, d), WX_OK);
+  assert_int_equal(wx_diags_count(d), 0);
   wx_diags_free(d);
   wx_model_free(m);
 }
@@ -482,7 +490,7 @@ int main(void) {
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),
-      cmocka_unit_test(staff_moments_are_refused),
+      cmocka_unit_test(staff_moments_and_per_post_bans_pass),
       cmocka_unit_test(same_time_posts_are_refused),
       cmocka_unit_test(units_pass),
       cmocka_unit_test(units_retry_is_refused),

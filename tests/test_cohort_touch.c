@@ -16,6 +16,11 @@
  * Binomial(N, r u); z over replications against those means and
  * variances, at N = 1e6, 1.09e9 and 1e10.
  *
+ * slow_responses_agree: tests/data/cohort_pending.yaml, a response with
+ * mean 12 d to daily posts, often pending two or three times for one
+ * person: the states hold as many firings as the pending bound needs (8
+ * here), and both engines agree cell by cell as above.
+ *
  * The seeds are fixed, so the outcome is deterministic. */
 #include <math.h>
 #include <setjmp.h>
@@ -114,13 +119,32 @@ static void thinning_closed_form(void **state) {
   thinning(1e10);
 }
 
-/* A response still pending at the next posts beyond WX_COHORT_TP_PEND:
- * refused at run time, at the response. */
+/* tests/data/cohort_pending.yaml: a response with mean 12 d to daily
+ * posts, so that a person often holds two or three firings of it: the
+ * state holds as many as the bound needs (wx__ctouch_pend_need: 8 here;
+ * the old fixed 2 refused it); both engines agree. */
+static void slow_responses_agree(void **state) {
+  (void)state;
+  wx_model *m = wxt_cohort_load("tests/data/cohort_pending.yaml");
+  uint32_t f = m->touchpoints[0].responses[0];
+  wx_cspace sp;
+  assert_int_equal(wx__cspace_build(&sp, m), WX_OK);
+  print_message("up to %u pending firings of %s\n", sp.resp_cap[f],
+                m->flows[f].name);
+  assert_true(sp.resp_cap[f] > WX_COHORT_TP_PEND);
+  wx__cspace_free(&sp);
+  wxt_cells_agree(m, R);
+  wx_model_free(m);
+}
+
+/* A response so slow (mean 1000 d, posts 2 d apart) that more of it than
+ * WX_COHORT_TP_PEND_MAX could be pending for one person: refused at run
+ * time, at the response. */
 static void long_pending_is_refused(void **state) {
   (void)state;
   wx_model *m = wxt_cohort_load("tests/data/cohort_touch.yaml");
   uint32_t f = m->touchpoints[0].responses[0];
-  m->params[m->flows[f].delay.p[0]].value = 3; /* mean 3 d, posts 2 d apart */
+  m->params[m->flows[f].delay.p[0]].value = 1000;
   wx_layout l;
   wx_series s;
   assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
@@ -151,6 +175,7 @@ int main(void) {
       cmocka_unit_test(thinning_closed_form),
       cmocka_unit_test(agrees_with_agent),
       cmocka_unit_test(enterprise_quota_agrees),
+      cmocka_unit_test(slow_responses_agree),
       cmocka_unit_test(long_pending_is_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

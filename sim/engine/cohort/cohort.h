@@ -24,7 +24,8 @@
  * multinomial and Poisson draws), cohort_trans.c (per-replication rates,
  * uniformization), cohort_run.c (the engine table functions),
  * cohort_touch.c (touchpoint responses in the states, refusals),
- * cohort_post.c (posts, cut between steps) and cohort_units.c /
+ * cohort_post.c (posts, cut between steps), cohort_moments.c (staff
+ * Moments posts and per-post bans) and cohort_units.c /
  * cohort_place.c / cohort_welcome.c (staff accounts and groups, settled
  * per substep; cohort_units.h).
  */
@@ -166,6 +167,13 @@ typedef struct {
    * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
    * one); n_resp such slots */
   uint32_t *resp_slot, n_resp;
+  /* per module: the key slot of its staff Moments day flag (1: selected
+   * by a once_per_day staff post on the current calendar day,
+   * cohort_moments.c), or WX_NONE when no calendar day holds two such
+   * posts; n_day such slots; per flow, the most pending firings of a
+   * response a state holds (wx__ctouch_pend_need at the nominal
+   * parameters); both arrays live in resp_slot's allocation */
+  uint32_t *day_slot, n_day, *resp_cap;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -323,8 +331,9 @@ typedef struct {
 } wx_cfiss;
 
 /* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
-#define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
-#define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
+#define WX_COHORT_TP_PEND     2u /* pending firings of one response per person, */
+#define WX_COHORT_TP_PEND_MAX 8u /* or up to this many where needed */
+#define WX_COHORT_TP_RESP     8u /* responses of one touchpoint (2^8 subsets) */
 struct wx_ctouch;
 /* Refusals of touchpoint features the engine does not model. */
 int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
@@ -354,6 +363,12 @@ void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
  * the membership it came from (the agent engine's epoch); *gone tracks
  * that along the post's responses. */
 int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
+/* How many pending firings of delayed response f (of a member; at rate r
+ * per day) a state must hold for a person reached with that many pending
+ * to be below 1e-12 per post and person, from WX_COHORT_TP_PEND up;
+ * WX_COHORT_TP_PEND_MAX + 1 when more (cohort_touch.c). */
+uint32_t wx__ctouch_pend_need(const wx_model *m, uint32_t f, double r,
+                              const double *params);
 /* Touchpoint i's first firing after `after` within the horizon, else
  * INFINITY (agent_touch.c). */
 double wx__ctouch_firing(const wx_model *m, uint32_t i, double after);
@@ -405,6 +420,19 @@ void wx__ctouch_write(const wx_cohort *e, double *row);
 /* Touchpoint i's stream. */
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i);
 uint64_t wx__ctouch_bytes(const wx_cohort *e);
+
+/* Touchpoint i's WX_TP_METRICS counters (cohort_post.c). */
+double *wx__ctouch_col(const wx_cohort *e, uint32_t i);
+/* The k people of state st (already taken out of e->count) reached by
+ * touchpoint i's post at t: unfollows, then responses, into e->next. */
+int wx__ctouch_reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
+                       double t);
+/* Staff Moments (cohort_moments.c): touchpoint i's post at t, reach p,
+ * by every open account of its module. */
+int wx__cmoments_staff(wx_cohort *e, uint32_t i, double t, double p);
+/* An enterprise Moments post on module i counts for every open account's
+ * per-post ban hazard (agent_moments.c count_post_everywhere). */
+void wx__cunits_posted(wx_cohort *e, uint32_t i);
 
 /* Bytes an engine holds for state space s of m on layout l
  * (cohort_engine.c). */

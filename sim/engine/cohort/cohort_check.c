@@ -45,9 +45,6 @@ static int refuse_units(const wx_model *m, uint32_t i, wx_diags *d) {
                  "would need its own state)"
                : "on_full: retry (a refused request waiting retry_after "
                  "would need its own state)";
-  else if (u->type == WX_UNITS_STAFF && u->ban_per_post != WX_NONE &&
-           m->n_touchpoints)
-    what = "ban: per_post (bans per marketing post need each account's posts)";
   for (uint32_t k = 0; !what && k < m->n_sources; k++)
     if (m->sources[k].kind == WX_SOURCE_CAMPAIGN && m->sources[k].fission.on &&
         m->sources[k].fission.into == i)

@@ -50,7 +50,7 @@ static void clear_phases(const wx_cspace *s, const wx_model *m, uint32_t i,
   for (uint32_t k = 0; k < mod->n_joins; k++)
     if (s->phase_slot[mod->joins[k]] != WX_NONE)
       o[s->phase_slot[mod->joins[k]]] = 0;
-  if (s->n_resp) wx__ctouch_clear(s, m, i, o);
+  if (s->n_resp || s->n_day) wx__ctouch_clear(s, m, i, o);
 }
 
 /* The pending repeat of outcome o fires (a stage of it, or the purchase,

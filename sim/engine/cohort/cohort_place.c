@@ -36,7 +36,12 @@ static int grow(wx_cunit *u) {
   if (opened) u->opened = opened;
   double *back = realloc(u->back, room * sizeof *back);
   if (back) u->back = back;
-  if (!f || !adds || !state || !used || !opened || !back) return WX_ENOMEM;
+  uint64_t *tag = realloc(u->tag, room * sizeof *tag);
+  if (tag) u->tag = tag;
+  uint64_t *posts = realloc(u->posts, room * sizeof *posts);
+  if (posts) u->posts = posts;
+  if (!f || !adds || !state || !used || !opened || !back || !tag || !posts)
+    return WX_ENOMEM;
   u->room = room;
   return WX_OK;
 }
@@ -54,7 +59,7 @@ uint32_t wx__cunit_open(wx_cunit *u, double t) {
   if (u->n == u->room && grow(u) != WX_OK) return WX_NONE;
   if (!u->staff) wx__cunit_accrue(u, t);
   uint32_t i = u->n++;
-  u->f[i] = u->adds[i] = 0;
+  u->f[i] = u->adds[i] = u->tag[i] = u->posts[i] = 0;
   u->state[i] = WX_CU_OPEN;
   u->used[i] = 0;
   u->opened[i] = t;

@@ -16,6 +16,8 @@
  * recommended viewers spread over the subsets of the viewers' responses;
  * those with any become new people.  Enterprise Moments posts beyond
  * posts_per_month in a calendar month are refused and do nothing else.
+ * A staff Moments post selects whom it may reach per account
+ * (cohort_moments.c); the reached then act as here.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -28,9 +30,7 @@
 #include "rng.h"
 #include "util.h"
 
-#define ROWS     6u    /* cached step lengths between posts */
-#define MAX_FIRE 1e6   /* firings looked at for the pending bound */
-#define TAIL     1e-12 /* per person and post, as for repeats */
+#define ROWS 6u /* cached step lengths between posts */
 
 struct wx_ctouch {
   gsl_rng **rng;  /* per touchpoint */
@@ -53,6 +53,10 @@ static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i) {
   return e->touch->rng[i];
+}
+
+double *wx__ctouch_col(const wx_cohort *e, uint32_t i) {
+  return e->touch->col + (size_t)i * WX_TP_METRICS;
 }
 
 int wx__ctouch_alloc(wx_cohort *e) {
@@ -135,41 +139,29 @@ void wx__ctouch_reset(wx_cohort *e, uint64_t seed) {
   }
 }
 
-/* The smallest gap between two firings of touchpoint i (INFINITY: fewer
- * than two). */
-static double min_gap(const wx_cohort *e, uint32_t i) {
-  double gap = INFINITY, t = next_firing(e, i, -INFINITY);
-  for (double k = 0; k < MAX_FIRE && isfinite(t); k++) {
-    double u = next_firing(e, i, t);
-    if (u - t < gap) gap = u - t;
-    t = u;
-  }
-  return gap;
-}
-
-/* A person holds at most WX_COHORT_TP_PEND firings of one response: the
- * one from that many posts ago must still be pending, which the memoryless
- * delay bounds by exp(-rate x PEND x smallest gap). */
+/* A state holds at most resp_cap[f] pending firings of response f, set
+ * from the nominal parameters; this replication's must not need more
+ * (wx__ctouch_pend_need). */
 int wx__ctouch_derive(wx_cohort *e, wx_diags *diags) {
   struct wx_ctouch *x = e->touch;
   if (!x) return WX_OK;
   for (uint32_t k = 0; k < x->n_rows; k++) x->rdt[k] = -1;
   for (uint32_t i = 0; i < e->m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &e->m->touchpoints[i];
-    double gap = -1;
     for (uint32_t k = 0; k < tp->n_responses; k++) {
       uint32_t f = tp->responses[k];
       if (e->sp.resp_slot[f] == WX_NONE) continue;
-      if (gap < 0) gap = min_gap(e, i);
       double r = e->tr.flow_rate[f];
-      if (!(exp(-r * WX_COHORT_TP_PEND * gap) > TAIL)) continue;
+      if (wx__ctouch_pend_need(e->m, f, r, e->params) <= e->sp.resp_cap[f])
+        continue;
       const wx_flow *fl = &e->m->flows[f];
       return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
                       "response '%s': its delay (mean %g d) is too long for "
-                      "posts %g d apart: the cohort engine holds at most %u "
-                      "pending responses of one kind per person; use "
+                      "its touchpoint's posts: a person could be reached "
+                      "with more of it pending than the cohort engine holds "
+                      "(%u) with probability above 1e-12 per post; use "
                       "engine: agent",
-                      fl->name, 1 / r, gap, WX_COHORT_TP_PEND);
+                      fl->name, 1 / r, e->sp.resp_cap[f]);
     }
   }
   return WX_OK;
@@ -298,7 +290,7 @@ static int respond(wx_cohort *e, gsl_rng *r, const uint32_t *fl, uint32_t sub,
     uint32_t slot = e->sp.resp_slot[fl[k]];
     if (slot == WX_NONE) {
       inst[ni++] = fl[k];
-    } else if (t->keys[slot] < (rec ? 1u : WX_COHORT_TP_PEND)) {
+    } else if (t->keys[slot] < (rec ? 1u : e->sp.resp_cap[fl[k]])) {
       t->keys[slot]++;
     } else {
       t->fail_flow = fl[k];
@@ -309,8 +301,8 @@ static int respond(wx_cohort *e, gsl_rng *r, const uint32_t *fl, uint32_t sub,
 }
 
 /* The K reached of state st at t: unfollows, then responses. */
-static int reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
-                   double t_post) {
+int wx__ctouch_reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
+                       double t_post) {
   struct wx_ctouch *t = e->touch;
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   const wx_cspace *s = &e->sp;
@@ -387,20 +379,15 @@ static double reach_p(const wx_cohort *e, const wx_touchpoint *tp, double t) {
                  e->params[tp->solitaire]);
 }
 
-static int post(wx_cohort *e, uint32_t i, double t) {
+/* A post to every member of the module, reached with p. */
+static int to_members(wx_cohort *e, uint32_t i, double t, double p) {
   struct wx_ctouch *x = e->touch;
   const wx_touchpoint *tp = &e->m->touchpoints[i];
   const wx_cspace *s = &e->sp;
   double *col = x->col + (size_t)i * WX_TP_METRICS;
-  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS;
-  if (ent && !month_ok(e, i, t)) return WX_OK;
+  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS, rc = WX_OK;
   col[WX_TP_POSTS] += 1;
   col[WX_TP_COST] += e->params[tp->cost];
-  uint32_t origin = e->m->n_sources + i;
-  if (isnan(e->fiss.first[origin])) e->fiss.first[origin] = t;
-  double p = reach_p(e, tp, t),
-         kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
-  int rc = WX_OK;
   for (uint32_t st = 1; st < s->n_states && rc == WX_OK; st++) {
     uint16_t code = s->codes[(size_t)st * s->kw + tp->module];
     if (!e->count[st] || !code || code == WX_CREQ) continue; /* not members */
@@ -409,8 +396,26 @@ static int post(wx_cohort *e, uint32_t i, double t) {
     if (!k) continue;
     col[WX_TP_REACHED] += (double)k;
     e->count[st] -= k;
-    rc = reached(e, i, st, k, t);
+    rc = wx__ctouch_reached(e, i, st, k, t);
   }
+  return rc;
+}
+
+/* A staff Moments post goes out once per open account (cohort_moments.c);
+ * an enterprise one counts for every open account's per-post bans. */
+static int post(wx_cohort *e, uint32_t i, double t) {
+  struct wx_ctouch *x = e->touch;
+  const wx_touchpoint *tp = &e->m->touchpoints[i];
+  double *col = x->col + (size_t)i * WX_TP_METRICS;
+  int ent = tp->type == WX_TP_ENTERPRISE_MOMENTS;
+  if (ent && !month_ok(e, i, t)) return WX_OK;
+  if (ent) wx__cunits_posted(e, tp->module);
+  uint32_t origin = e->m->n_sources + i;
+  if (isnan(e->fiss.first[origin])) e->fiss.first[origin] = t;
+  double p = reach_p(e, tp, t),
+         kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS];
+  int rc = tp->type == WX_TP_STAFF_MOMENTS ? wx__cmoments_staff(e, i, t, p)
+                                           : to_members(e, i, t, p);
   merge(e);
   /* the reached who stay share (agent_reach.c): one seed for all */
   kept = col[WX_TP_REACHED] - col[WX_TP_UNFOLLOWS] - kept;
@@ -437,7 +442,7 @@ int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags) {
                       "response '%s': a person was reached with %u of it "
                       "still pending, more than the cohort engine holds; "
                       "use engine: agent",
-                      fl->name, WX_COHORT_TP_PEND);
+                      fl->name, e->sp.resp_cap[x->fail_flow]);
     }
     if (rc != WX_OK)
       return wx__diag(diags, rc, e->m->path, 0, 0,

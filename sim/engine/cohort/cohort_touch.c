@@ -7,16 +7,20 @@
  * responses become pending), so the states it leads to join the space but
  * add no edge to the graph that must stay acyclic.  A response is a flow
  * of the touchpoint's module: while pending, its firings are counted in a
- * key slot (at most WX_COHORT_TP_PEND per person, each firing at the
- * response's rate), and leaving the module cancels them (the agent
+ * key slot (at most resp_cap per person, from the pending bound of
+ * wx__ctouch_pend_need, each firing at the response's rate), and leaving the module cancels them (the agent
  * engine's epoch).  A response with a fixed delay of 0 fires at the post
  * itself: it has no slot and is applied there (cohort_post.c).
  * Recommended viewers are new people whose pending responses are their
  * whole state until the first fires.
  *
- * What is refused here (a precise refusal beats a wrong number): staff
- * Moments (per-account recipients and the once-per-day rule need a
- * per-person day mark), fission with a non-exponential generation
+ * Staff Moments (cohort_moments.c): where a calendar day can hold two
+ * once_per_day staff posts on a module, its members' states carry a day
+ * flag (selected today), set on the selected and cleared on leaving the
+ * module; posts lead to the flagged states too.
+ *
+ * What is refused here (a precise refusal beats a wrong number): fission
+ * with a non-exponential generation
  * delay (cohort_fission.c keeps its pool memoryless), response delays other than
  * exponential or 0 and more than WX_COHORT_TP_RESP responses.  Economic
  * outcomes a re-reached person could buy twice get a per-state "bought"
@@ -30,7 +34,12 @@
 #include "cohort.h"
 #include "util.h"
 
-#define HINT "; use engine: agent"
+#define HINT      "; use engine: agent"
+/* Per person and post: the chance the pending bound may be passed (as
+ * for repeats). */
+#define PEND_TAIL 1e-12
+
+static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
 /* 1 when response flow f fires at the post: a fixed 0 without a prior. */
 static int instant(const wx_model *m, const wx_flow *fl) {
@@ -39,15 +48,104 @@ static int instant(const wx_model *m, const wx_flow *fl) {
          p->value == 0;
 }
 
+static int once_post(const wx_touchpoint *tp, uint32_t mod) {
+  return tp->type == WX_TP_STAFF_MOMENTS && tp->once_per_day &&
+         tp->module == mod;
+}
+
+/* 1 when some calendar day holds two once_per_day staff posts on module
+ * mod: only then does the once-per-day rule refuse anybody. */
+static int two_a_day(const wx_model *m, uint32_t mod) {
+  double t = -INFINITY, last = -INFINITY;
+  for (uint32_t k = 0; k < 2000000u; k++) {
+    double nx = INFINITY;
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < m->n_touchpoints; i++)
+      if (once_post(&m->touchpoints[i], mod))
+        nx = fmin(nx, wx__ctouch_firing(m, i, t));
+    if (!isfinite(nx)) return 0;
+    for (uint32_t i = 0; i < m->n_touchpoints; i++)
+      at += once_post(&m->touchpoints[i], mod) &&
+            fabs(wx__ctouch_firing(m, i, t) - nx) <= WX__SAME_TIME;
+    if (at > 1 || floor(nx) == floor(last)) return 1;
+    last = t = nx;
+  }
+  return 1; /* too many posts to look at: keep the flag */
+}
+
+/* The chance that one post reaches a given person and that person takes
+ * response fl (agent_reach.c). */
+static double response_q(const wx_model *m, const wx_touchpoint *tp,
+                         const wx_flow *fl, const double *params, double t) {
+  double reach = params[tp->reach] * params[tp->solitaire] *
+                 wx__tp_pulse(tp, params, t, WX_PULSE_REACH);
+  double p =
+      clamp01(params[fl->p]) * wx__tp_pulse(tp, params, t, WX_PULSE_RESPONSES);
+  (void)m;
+  return clamp01(reach) * clamp01(p);
+}
+
+/* To be reached with k pending firings and take it again, a person must
+ * hold the one from k posts ago (at most exp(-r k g), g the smallest gap
+ * between posts) and must have taken it at k of the earlier posts, each
+ * j-th last with chance at most q e^(-r j g) and independently: the
+ * chance of k of them is at most L^k / k!, L their sum (the elementary
+ * symmetric bound), times q for the new one. */
+uint32_t wx__ctouch_pend_need(const wx_model *m, uint32_t f, double r,
+                              const double *params) {
+  const wx_flow *fl = &m->flows[f];
+  uint32_t i = fl->tp - 1;
+  const wx_touchpoint *tp = &m->touchpoints[i];
+  double gap = INFINITY, q = 0, t = wx__ctouch_firing(m, i, -INFINITY);
+  for (uint32_t k = 0; k < 1000000u && isfinite(t); k++) {
+    double u = wx__ctouch_firing(m, i, t);
+    q = fmax(q, response_q(m, tp, fl, params, t));
+    gap = fmin(gap, u - t);
+    t = u;
+  }
+  if (!isfinite(gap)) return WX_COHORT_TP_PEND; /* one post */
+  double a = exp(-r * gap), lam = a < 1 ? q * a / (1 - a) : INFINITY;
+  double fact = 2;
+  for (uint32_t k = WX_COHORT_TP_PEND; k <= WX_COHORT_TP_PEND_MAX; k++) {
+    if (k > 2) fact *= k;
+    if (fmin(pow(a, k), q * pow(lam, k) / fact) <= PEND_TAIL) return k;
+  }
+  return WX_COHORT_TP_PEND_MAX + 1;
+}
+
+/* Key slots of pending responses (and how many firings each holds) and
+ * of the staff Moments day flags. */
 int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
-  s->resp_slot = calloc(s->nf + 1u, sizeof *s->resp_slot);
-  if (!s->resp_slot) return WX_ENOMEM;
+  s->resp_slot = calloc(2 * (s->nf + 1u) + s->nm, sizeof *s->resp_slot);
+  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
+  if (!s->resp_slot || !nominal) {
+    free(nominal);
+    return WX_ENOMEM;
+  }
+  s->day_slot = s->resp_slot + s->nf + 1u;
+  s->resp_cap = s->day_slot + s->nm;
+  wx__params_nominal(m, nominal);
   for (uint32_t f = 0; f < s->nf; f++) {
     const wx_flow *fl = &m->flows[f];
     s->resp_slot[f] = WX_NONE;
     if (!fl->tp || instant(m, fl)) continue;
     s->resp_slot[f] = s->kw++;
     s->n_resp++;
+    double r[WX_COHORT_MAX_STAGES], q;
+    uint32_t need = WX_COHORT_TP_PEND;
+    if (!fl->recommend &&
+        wx__cohort_flow_rates(m, f, &s->phase[f], nominal, r, &q) == WX_OK)
+      need = wx__ctouch_pend_need(m, f, r[0], nominal);
+    /* beyond the most it may hold, the run is refused (wx__ctouch_derive) */
+    s->resp_cap[f] = need <= WX_COHORT_TP_PEND_MAX ? need : WX_COHORT_TP_PEND;
+  }
+  free(nominal);
+  for (uint32_t i = 0; i < s->nm; i++) {
+    s->day_slot[i] = WX_NONE;
+    if (m->modules[i].units.type != WX_UNITS_STAFF || !two_a_day(m, i))
+      continue;
+    s->day_slot[i] = s->kw++;
+    s->n_day++;
   }
   return WX_OK;
 }
@@ -61,6 +159,7 @@ uint32_t wx__ctouch_pending(const wx_cspace *s, const uint16_t *c,
 
 void wx__ctouch_clear(const wx_cspace *s, const wx_model *m, uint32_t i,
                       uint16_t *o) {
+  if (s->n_day && s->day_slot[i] != WX_NONE) o[s->day_slot[i]] = 0;
   for (uint32_t f = 0; f < s->nf; f++)
     if (s->resp_slot[f] != WX_NONE && !m->flows[f].recommend &&
         m->flows[f].from == i)
@@ -157,7 +256,7 @@ static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
       uint32_t slot = s->resp_slot[fl[k]];
       if (slot == WX_NONE) {
         inst[ni++] = fl[k];
-      } else if (keys[slot] < (rec ? 1u : WX_COHORT_TP_PEND)) {
+      } else if (keys[slot] < (rec ? 1u : s->resp_cap[fl[k]])) {
         keys[slot]++;
       } else {
         full = 1; /* the run stops there (cohort_post.c) */
@@ -171,9 +270,9 @@ static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
 int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
   /* s->codes moves as states are added: st's codes are copied */
   size_t lv = WX_COHORT_TP_RESP + 2u;
-  uint16_t *keys = calloc((size_t)s->kw * (lv + 1u) + 1u, sizeof *keys);
+  uint16_t *keys = calloc((size_t)s->kw * (lv + 2u) + 1u, sizeof *keys);
   if (!keys) return WX_ENOMEM;
-  uint16_t *c = keys + (size_t)s->kw * lv;
+  uint16_t *c = keys + (size_t)s->kw * lv, *fc = c + s->kw;
   memcpy(c, s->codes + (size_t)st * s->kw, s->kw * sizeof *c);
   int rc = WX_OK;
   uint32_t i = 0;
@@ -188,6 +287,14 @@ int wx__ctouch_reach(wx_cspace *s, const wx_model *m, uint32_t st) {
     wx__ctouch_leave(s, m, tp->module, keys);
     wx__cspace_state(s, keys, 1, &rc);
     if (rc == WX_OK) rc = post_states(s, m, c, tp, 0, keys);
+    uint32_t day = s->n_day ? s->day_slot[tp->module] : WX_NONE;
+    if (rc != WX_OK || day == WX_NONE || !once_post(tp, tp->module) ||
+        c[tp->module] == WX_CREQ || c[day])
+      continue;
+    memcpy(fc, c, s->kw * sizeof *fc); /* selected today (cohort_moments.c) */
+    fc[day] = 1;
+    wx__cspace_state(s, fc, 1, &rc);
+    if (rc == WX_OK) rc = post_states(s, m, fc, tp, 0, keys);
   }
   free(keys);
   if (rc == WX_ETOOBIG) {
@@ -256,12 +363,6 @@ static int refuse_same_time(const wx_model *m, wx_diags *d) {
 static int refuse_one(const wx_model *m, uint32_t i, wx_diags *d) {
   const wx_touchpoint *tp = &m->touchpoints[i];
   int rc = WX_OK;
-  if (tp->type == WX_TP_STAFF_MOMENTS)
-    rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
-                  "touchpoint '%s': staff Moments posts (recipients per "
-                  "account and post, once per customer per day) are not "
-                  "modelled by the cohort engine" HINT,
-                  tp->name);
   if (tp->fission.on && tp->fission.delay.kind != WX_DIST_EXPONENTIAL)
     rc = wx__diag(d, WX_ESCENARIO, m->path, tp->pos.line, tp->pos.col,
                   "touchpoint '%s': touchpoint fission is modelled by the "

@@ -13,8 +13,10 @@
  *      module's policy (cohort_place.c), the admitted spread over their
  *      origins by a hypergeometric, refused requesters lose the request;
  *      admitted arrivals enter at uniform times over their piece;
- *   3. at whole days, bans (staff) and negative feedback (groups), whose
- *      losers are chosen uniformly among the module's members;
+ *   3. at whole days, bans (staff; their hazard raised by each account's
+ *      marketing posts, cohort_moments.c) and negative feedback (groups),
+ *      whose losers are chosen uniformly among the module's members (a
+ *      ban's tagged friends among the flagged ones, cohort_moments.c);
  *   4. banned accounts coming back and functional groups dissolving.
  * Admission therefore waits until the substep's end: the only step bias,
  * measured in tests/test_cohort_units.c.  After the posts of an instant
@@ -43,7 +45,7 @@ static uint64_t clamp_u64(double x) {
   return x > 0 ? (uint64_t)x : 0;
 }
 
-static int scratch(wx_cunit *u, uint32_t need) {
+int wx__cunit_scratch(wx_cunit *u, uint32_t need) {
   if (need <= u->cap_w) return WX_OK;
   uint32_t cap = need * 2 + 8;
   uint64_t *w = realloc(u->w, 2 * (size_t)cap * sizeof *w);
@@ -84,7 +86,7 @@ static int index_states(wx_cunit *u, const wx_cohort *e, uint16_t *key) {
     else
       u->mem_st[u->n_mem++] = st;
   }
-  return scratch(u, nm + nr + 16);
+  return wx__cunit_scratch(u, nm + nr + 16);
 }
 
 int wx__cunits_alloc(wx_cohort *e) {
@@ -111,6 +113,7 @@ int wx__cunits_alloc(wx_cohort *e) {
     u->cap = clamp_u64(u->cfg->cap);
     u->daily = u->staff ? clamp_u64(u->cfg->daily_adds) : UINT64_MAX;
     rc = index_states(u, e, key);
+    if (rc == WX_OK) rc = wx__cmoments_index(u, e, key);
     if (rc == WX_OK && !(u->rng = wx__rng_alloc())) rc = WX_ENOMEM;
   }
   free(key);
@@ -132,6 +135,10 @@ void wx__cunits_free(wx_cohort *e) {
     free(u->back);
     free(u->src);
     free(u->w);
+    free(u->tag);
+    free(u->posts);
+    free(u->mem_tag);
+    free(u->mem_twin);
     if (u->rng) gsl_rng_free(u->rng);
   }
   free(x->u);
@@ -168,6 +175,8 @@ static int reset_one(wx_cunit *u, const wx_cohort *e, uint64_t seed) {
   u->day = -1;
   u->accept = fmin(param_or(p, c->accept, 1), 1);
   u->ban_rate = param_or(p, c->ban_rate, 0);
+  u->per_post = param_or(p, c->ban_per_post, 0);
+  u->tag_day = -INFINITY;
   u->nf_rate = param_or(p, c->nf_rate, 0);
   u->nf_leave = fmin(param_or(p, c->nf_leave, 0), 1);
   u->cost_acc = u->cost_t = 0;
@@ -240,10 +249,12 @@ uint64_t wx__cunits_request(wx_cohort *e, uint32_t k, double lam, double a,
   return n;
 }
 
-/* Moves k people of module u->mod, chosen uniformly, out of it. */
-static void evict(wx_cohort *e, wx_cunit *u, uint64_t k) {
-  if (!k) return;
-  for (uint32_t j = 0; j < u->n_mem; j++) u->w[j] = e->next[u->mem_st[j]];
+/* Moves k people of module u->mod, chosen uniformly among the members
+ * with the day flag when `tagged`, else among those without, out of it. */
+static uint64_t evict_some(wx_cohort *e, wx_cunit *u, uint64_t k, int tagged) {
+  if (!k) return 0;
+  for (uint32_t j = 0; j < u->n_mem; j++)
+    u->w[j] = u->mem_tag[j] == tagged ? e->next[u->mem_st[j]] : 0;
   wx__cunit_spread(u->rng, k, u->w, u->n_mem, u->x);
   uint64_t done = 0;
   for (uint32_t j = 0; j < u->n_mem; j++) {
@@ -251,18 +262,14 @@ static void evict(wx_cohort *e, wx_cunit *u, uint64_t k) {
     e->next[u->mem_out[j]] += u->x[j];
     done += u->x[j];
   }
-  e->ctr[e->sp.nm + u->mod] += done; /* leaves */
-  u->seen += done;
+  return done;
 }
 
-/* The module's leaves since the last substep come off the units (u->x
- * holds u->n). */
-static void unit_leaves(wx_cohort *e, wx_cunit *u) {
-  uint64_t now = e->ctr[e->sp.nm + u->mod], d = now - u->seen;
-  u->seen = now;
-  if (!d) return;
-  wx__cunit_spread(u->rng, d, u->f, u->n, u->x);
-  for (uint32_t i = 0; i < u->n; i++) u->f[i] -= u->x[i];
+/* k members out, kt of them tagged (selected today, cohort_moments.c). */
+static void evict(wx_cohort *e, wx_cunit *u, uint64_t k, uint64_t kt) {
+  uint64_t done = evict_some(e, u, kt, 1) + evict_some(e, u, k - kt, 0);
+  e->ctr[e->sp.nm + u->mod] += done; /* leaves */
+  u->seen += done;
 }
 
 /* Requests of flow origins (request states) and source pieces: accepted,
@@ -299,19 +306,37 @@ static void resolve(wx_cohort *e, wx_cunit *u, double t0, double t1) {
   u->n_src = 0;
 }
 
+/* Account i's ban hazard over the day ending at tick t (agent_staff.c):
+ * the rate (raised by ban_pressure's adds and posts) plus per_post x its
+ * marketing posts since the last tick. */
+static double hazard(const wx_cohort *e, const wx_cunit *u, uint32_t i,
+                     double t) {
+  const wx_units_cfg *c = u->cfg;
+  double h = u->ban_rate;
+  if (c->ban_pressure && u->ban_rate > 0) {
+    double adds = u->day == t - 1 ? (double)u->adds[i] : 0;
+    double x = e->params[c->ban_posts_gain] * (double)u->posts[i];
+    if (u->daily > 0 && u->daily < UINT32_MAX)
+      x += e->params[c->ban_adds_gain] * adds / (double)u->daily;
+    h = u->ban_rate * exp(x);
+  }
+  return h + u->per_post * (double)u->posts[i];
+}
+
 /* At whole day t: each open account is banned with probability
- * 1 - exp(-rate x 1 d), its friends leaving the module. */
+ * 1 - exp(-hazard x 1 d), its friends leaving the module. */
 static void bans(wx_cohort *e, wx_cunit *u, double t) {
-  double p = -expm1(-u->ban_rate);
-  if (!(p > 0)) return;
   for (uint32_t i = 0; i < u->n; i++) {
-    if (u->state[i] != WX_CU_OPEN || !(gsl_rng_uniform(u->rng) < p)) continue;
+    double h = hazard(e, u, i, t);
+    u->posts[i] = 0;
+    if (u->state[i] != WX_CU_OPEN || !(h > 0)) continue;
+    if (!(gsl_rng_uniform(u->rng) < -expm1(-h))) continue;
     u->state[i] = WX_CU_BANNED;
     u->n_open--;
     u->cnt[WX_S_BANS]++;
     u->cnt[WX_S_BAN_LOSSES] += u->f[i];
-    evict(e, u, u->f[i]);
-    u->f[i] = 0;
+    evict(e, u, u->f[i], u->tag[i]);
+    u->f[i] = u->tag[i] = 0;
     u->back[i] = t + u->cfg->replace_after;
   }
 }
@@ -337,7 +362,7 @@ static void feedback(wx_cohort *e, wx_cunit *u, double t) {
       uint64_t out = wx__cohort_binomial(u->rng, u->nf_leave, u->f[i]);
       u->cnt[WX_G_NF_EVENTS]++;
       u->cnt[WX_G_NF_LEAVES] += out;
-      evict(e, u, out);
+      evict(e, u, out, 0);
       u->f[i] -= out;
     }
   }
@@ -352,7 +377,7 @@ static void timed(wx_cohort *e, wx_cunit *u, double t1) {
       if (u->state[i] != WX_CU_BANNED || !(u->back[i] <= t1 + eps)) continue;
       u->state[i] = WX_CU_OPEN;
       u->n_open++;
-      u->f[i] = u->adds[i] = 0;
+      u->f[i] = u->adds[i] = u->tag[i] = u->posts[i] = 0;
       u->used[i] = 0;
       u->opened[i] = u->back[i];
       continue;
@@ -362,7 +387,7 @@ static void timed(wx_cohort *e, wx_cunit *u, double t1) {
            u->opened[i] + c->lifetime <= t1 + eps) {
       double at = u->opened[i] + c->lifetime;
       u->cnt[WX_G_DISSOLVED]++;
-      evict(e, u, u->f[i]);
+      evict(e, u, u->f[i], 0);
       u->f[i] = 0;
       if (c->on_refused != WX_REFUSE_NEW_GROUP) {
         u->opened[i] = at; /* the next session's group, empty */
@@ -381,10 +406,10 @@ int wx__cunits_settle(wx_cohort *e, double t0, double t1) {
   for (uint32_t k = 0; k < e->units->n; k++) {
     wx_cunit *u = &e->units->u[k];
     uint32_t need = u->n_req + u->n_src;
-    if (u->oom || scratch(u, need > u->n ? need : u->n) != WX_OK ||
-        scratch(u, u->n_mem) != WX_OK)
+    if (u->oom || wx__cunit_scratch(u, need > u->n ? need : u->n) != WX_OK ||
+        wx__cunit_scratch(u, u->n_mem) != WX_OK)
       return WX_ENOMEM;
-    unit_leaves(e, u);
+    wx__cunit_leaves(e, u, e->next);
     new_day(u, t0);
     resolve(e, u, t0, t1);
     timed(e, u, t1); /* queued before the day's tick in the agent engine */
@@ -403,12 +428,12 @@ int wx__cunits_post(wx_cohort *e, double t) {
   for (uint32_t k = 0; k < e->units->n && rc == WX_OK; k++) {
     wx_cunit *u = &e->units->u[k];
     uint32_t need = u->n_req + u->n_src;
-    if (scratch(u, need > u->n ? need : u->n) != WX_OK ||
-        scratch(u, u->n_mem) != WX_OK) {
+    if (wx__cunit_scratch(u, need > u->n ? need : u->n) != WX_OK ||
+        wx__cunit_scratch(u, u->n_mem) != WX_OK) {
       rc = WX_ENOMEM;
       break;
     }
-    unit_leaves(e, u);
+    wx__cunit_leaves(e, u, e->next);
     new_day(u, t);
     resolve(e, u, t, t);
   }

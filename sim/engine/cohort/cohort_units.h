@@ -47,6 +47,17 @@ typedef struct {
   uint64_t *w, *x; /* scratch: max(n_req + cap_src, n_mem, room) */
   uint32_t cap_w;
   gsl_rng *rng;
+  /* Moments and per-post bans (cohort_moments.c): per account, its
+   * friends selected today by a once_per_day staff post (tag) and its
+   * marketing posts since the last ban tick (posts); per member state,
+   * whether it holds the module's day flag (mem_tag) and its twin with
+   * the flag flipped (mem_twin, WX_NONE without a day flag). */
+  uint64_t *tag, *posts;
+  uint8_t *mem_tag;
+  uint32_t *mem_twin;
+  int flagged;    /* the module has a day flag (wx_cspace day_slot) */
+  double tag_day; /* the calendar day the tags are of */
+  double per_post;
 } wx_cunit;
 
 struct wx_cunits {
@@ -67,5 +78,15 @@ void wx__cunit_accrue(wx_cunit *u, double t);
  * multivariate hypergeometric) into out. */
 void wx__cunit_spread(const gsl_rng *r, uint64_t k, const uint64_t *w,
                       uint32_t n, uint64_t *out);
+
+/* Scratch u->w / u->x of at least `need` entries. */
+int wx__cunit_scratch(wx_cunit *u, uint32_t need);
+/* cohort_moments.c: the member states' day flags and twins. */
+int wx__cmoments_index(wx_cunit *u, const wx_cohort *e, uint16_t *key);
+/* The module's leaves since the last call come off the units (counts cnt:
+ * e->next between steps, e->count at a post): a leaver is any member,
+ * with the tagged ones (cnt's fall in flagged members) taken from the
+ * tags.  u->w and u->x hold u->n. */
+void wx__cunit_leaves(wx_cohort *e, wx_cunit *u, const uint64_t *cnt);
 
 #endif
