@@ -270,11 +270,12 @@ double wx__cohort_value_sum(const wx_dist *d, const double *params, gsl_rng *r,
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
-  double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
-  double *rep_p;      /* per outcome: P(another purchase) */
-  double *stage_rate; /* per flow, WX_COHORT_MAX_STAGES stage rates */
-  double *exit_p;     /* per flow: q of its early exit */
-  double *fate_p;     /* per module fate code: offset fate_off[i] */
+  double *flow_rate;   /* per flow (stage rate), then per outcome's repeat */
+  double *rep_p;       /* per outcome: P(another purchase) */
+  double *stage_rate;  /* per flow, WX_COHORT_MAX_STAGES stage rates */
+  double *exit_p;      /* per flow: q of its early exit */
+  double *fate_p;      /* per module fate code: offset fate_off[i] */
+  const double *fmult; /* per flow: a pulse's multiplier of p; NULL: none */
   uint32_t *fate_off;
   double *edge_rate; /* per edge */
   double *exit_rate; /* per node */
@@ -387,7 +388,30 @@ typedef struct {
   struct wx_ctouch *touch; /* NULL without touchpoints */
   wx_engine_stats st;
   struct wx_cunits *units; /* staff accounts and groups; NULL when none */
+  struct wx_cpulse *pulse; /* flow pulses (cohort_pulse.c); NULL when none */
 } wx_cohort;
+
+/* Festival pulses of flows (cohort_pulse.c): the days of one "set" of
+ * pulse entries share transition data; at most this many sets. */
+#define WX_COHORT_PULSE_SETS 16u
+/* The number of sets of m (more than WX_COHORT_PULSE_SETS: too many). */
+uint32_t wx__cpulse_count(const wx_model *m);
+int wx__cpulse_alloc(wx_cohort *e);
+void wx__cpulse_free(wx_cohort *e);
+uint64_t wx__cpulse_bytes(const wx_cspace *s, const wx_model *m);
+/* The days without pulses into e->tr (before derive). */
+void wx__cpulse_base(wx_cohort *e);
+/* The other sets' rates from params (after the base set's). */
+int wx__cpulse_derive(wx_cohort *e, const double *params);
+/* The set of the day of t into e->tr. */
+void wx__cpulse_use(wx_cohort *e, double t);
+/* Uses a's set; returns the first day boundary in (a, b) where the set
+ * changes, else b. */
+double wx__cpulse_cut(wx_cohort *e, double a, double b);
+/* Module i's fate probabilities for someone joining at t. */
+const double *wx__cpulse_fates(const wx_cohort *e, uint32_t i, double t);
+/* Rows of step length tau for the current set; 0 when absent. */
+int wx__cpulse_rows(wx_cohort *e, double tau, wx_crows *out);
 
 /* Touchpoints at run time (cohort_touch.c). */
 int wx__ctouch_alloc(wx_cohort *e);
