@@ -164,8 +164,10 @@ typedef struct {
   uint32_t *bought_slot, *first_ctr, n_bought;
   /* per flow: the key slot counting a touchpoint response's pending
    * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
-   * one); n_resp such slots */
+   * one); n_resp such slots, each holding at most resp_cap[f] firings
+   * (cohort_pend.c; in resp_slot's allocation) */
   uint32_t *resp_slot, n_resp;
+  uint32_t *resp_cap;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;
@@ -270,12 +272,11 @@ double wx__cohort_value_sum(const wx_dist *d, const double *params, gsl_rng *r,
 
 /* Per-replication transition data (cohort_trans.c). */
 typedef struct {
-  double *flow_rate;   /* per flow (stage rate), then per outcome's repeat */
-  double *rep_p;       /* per outcome: P(another purchase) */
-  double *stage_rate;  /* per flow, WX_COHORT_MAX_STAGES stage rates */
-  double *exit_p;      /* per flow: q of its early exit */
-  double *fate_p;      /* per module fate code: offset fate_off[i] */
-  const double *fmult; /* per flow: a pulse's multiplier of p; NULL: none */
+  double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
+  double *rep_p;      /* per outcome: P(another purchase) */
+  double *stage_rate; /* per flow, WX_COHORT_MAX_STAGES stage rates */
+  double *exit_p;     /* per flow: q of its early exit */
+  double *fate_p;     /* per module fate code: offset fate_off[i] */
   uint32_t *fate_off;
   double *edge_rate; /* per edge */
   double *exit_rate; /* per node */
@@ -288,6 +289,7 @@ typedef struct {
   uint32_t *porder, *iorder; /* orders of prob and icond rows */
   wx_cpair *pairs;           /* scratch, max_tree */
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
+  const double *fmult;       /* per flow: a pulse's multiplier of p, or NULL */
 } wx_ctrans;
 
 int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m);
@@ -327,6 +329,24 @@ typedef struct {
 #define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
 #define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
 struct wx_ctouch;
+/* Pending firings of one response (cohort_pend.c): at least
+ * WX_COHORT_TP_PEND, as many as the tail bound needs, at most
+ * WX_COHORT_TP_PEND_MAX (beyond: refused). */
+#define WX_COHORT_TP_PEND_MAX 32u
+/* The smallest gap between two posts of touchpoint i (INFINITY: fewer
+ * than two). */
+double wx__ctouch_min_gap(const wx_model *m, uint32_t i);
+/* An upper bound of the probability that a member reached by a post of
+ * response f's touchpoint takes it with k firings of it pending
+ * (cohort_pend.c), posts at least gap apart. */
+double wx__ctouch_pend_bound(const wx_model *m, uint32_t f,
+                             const double *params, uint32_t k, double gap);
+/* s->resp_cap from the nominal parameters. */
+int wx__ctouch_pend_setup(wx_cspace *s, const wx_model *m);
+/* Responses that would need more than WX_COHORT_TP_PEND_MAX. */
+int wx__ctouch_pend_refuse(const wx_model *m, wx_diags *d);
+/* After s overflowed: the responses whose slots grew its states. */
+int wx__ctouch_pend_explain(const wx_cspace *s, const wx_model *m, wx_diags *d);
 /* Refusals of touchpoint features the engine does not model. */
 int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
 /* Marks reach[n_modules + o] for every outcome o touchpoint responses

@@ -184,6 +184,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
                  who, s.fail_what ? s.fail_what : "model too large",
                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
                  WX_COHORT_DEPTH);
+    wx__ctouch_pend_explain(&s, m, d); /* cohort_pend.c */
   } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");

@@ -28,9 +28,8 @@
 #include "rng.h"
 #include "util.h"
 
-#define ROWS     6u    /* cached step lengths between posts */
-#define MAX_FIRE 1e6   /* firings looked at for the pending bound */
-#define TAIL     1e-12 /* per person and post, as for repeats */
+#define ROWS 6u    /* cached step lengths between posts */
+#define TAIL 1e-12 /* per person and post, as for repeats */
 
 struct wx_ctouch {
   gsl_rng **rng;  /* per touchpoint */
@@ -135,21 +134,9 @@ void wx__ctouch_reset(wx_cohort *e, uint64_t seed) {
   }
 }
 
-/* The smallest gap between two firings of touchpoint i (INFINITY: fewer
- * than two). */
-static double min_gap(const wx_cohort *e, uint32_t i) {
-  double gap = INFINITY, t = next_firing(e, i, -INFINITY);
-  for (double k = 0; k < MAX_FIRE && isfinite(t); k++) {
-    double u = next_firing(e, i, t);
-    if (u - t < gap) gap = u - t;
-    t = u;
-  }
-  return gap;
-}
-
-/* A person holds at most WX_COHORT_TP_PEND firings of one response: the
- * one from that many posts ago must still be pending, which the memoryless
- * delay bounds by exp(-rate x PEND x smallest gap). */
+/* A person holds at most resp_cap firings of one response (cohort_pend.c):
+ * the one from that many posts ago must still be pending, which the
+ * memoryless delay bounds by exp(-rate x cap x smallest gap). */
 int wx__ctouch_derive(wx_cohort *e, wx_diags *diags) {
   struct wx_ctouch *x = e->touch;
   if (!x) return WX_OK;
@@ -160,16 +147,18 @@ int wx__ctouch_derive(wx_cohort *e, wx_diags *diags) {
     for (uint32_t k = 0; k < tp->n_responses; k++) {
       uint32_t f = tp->responses[k];
       if (e->sp.resp_slot[f] == WX_NONE) continue;
-      if (gap < 0) gap = min_gap(e, i);
+      if (gap < 0) gap = wx__ctouch_min_gap(e->m, i);
       double r = e->tr.flow_rate[f];
-      if (!(exp(-r * WX_COHORT_TP_PEND * gap) > TAIL)) continue;
+      if (!(wx__ctouch_pend_bound(e->m, f, e->params, e->sp.resp_cap[f], gap) >
+            TAIL))
+        continue;
       const wx_flow *fl = &e->m->flows[f];
       return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,
                       "response '%s': its delay (mean %g d) is too long for "
                       "posts %g d apart: the cohort engine holds at most %u "
                       "pending responses of one kind per person; use "
                       "engine: agent",
-                      fl->name, 1 / r, gap, WX_COHORT_TP_PEND);
+                      fl->name, 1 / r, gap, e->sp.resp_cap[f]);
     }
   }
   return WX_OK;
@@ -298,7 +287,7 @@ static int respond(wx_cohort *e, gsl_rng *r, const uint32_t *fl, uint32_t sub,
     uint32_t slot = e->sp.resp_slot[fl[k]];
     if (slot == WX_NONE) {
       inst[ni++] = fl[k];
-    } else if (t->keys[slot] < (rec ? 1u : WX_COHORT_TP_PEND)) {
+    } else if (t->keys[slot] < (rec ? 1u : e->sp.resp_cap[fl[k]])) {
       t->keys[slot]++;
     } else {
       t->fail_flow = fl[k];
@@ -437,7 +426,7 @@ int wx__ctouch_fire(wx_cohort *e, double t, wx_diags *diags) {
                       "response '%s': a person was reached with %u of it "
                       "still pending, more than the cohort engine holds; "
                       "use engine: agent",
-                      fl->name, WX_COHORT_TP_PEND);
+                      fl->name, e->sp.resp_cap[x->fail_flow]);
     }
     if (rc != WX_OK)
       return wx__diag(diags, rc, e->m->path, 0, 0,

@@ -7,7 +7,7 @@
  * responses become pending), so the states it leads to join the space but
  * add no edge to the graph that must stay acyclic.  A response is a flow
  * of the touchpoint's module: while pending, its firings are counted in a
- * key slot (at most WX_COHORT_TP_PEND per person, each firing at the
+ * key slot (at most resp_cap per person, cohort_pend.c, each firing at the
  * response's rate), and leaving the module cancels them (the agent
  * engine's epoch).  A response with a fixed delay of 0 fires at the post
  * itself: it has no slot and is applied there (cohort_post.c).
@@ -40,8 +40,9 @@ static int instant(const wx_model *m, const wx_flow *fl) {
 }
 
 int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
-  s->resp_slot = calloc(s->nf + 1u, sizeof *s->resp_slot);
+  s->resp_slot = calloc(2 * (s->nf + 1u), sizeof *s->resp_slot);
   if (!s->resp_slot) return WX_ENOMEM;
+  s->resp_cap = s->resp_slot + s->nf + 1u; /* freed with resp_slot */
   for (uint32_t f = 0; f < s->nf; f++) {
     const wx_flow *fl = &m->flows[f];
     s->resp_slot[f] = WX_NONE;
@@ -49,7 +50,7 @@ int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
     s->resp_slot[f] = s->kw++;
     s->n_resp++;
   }
-  return WX_OK;
+  return s->n_resp ? wx__ctouch_pend_setup(s, m) : WX_OK;
 }
 
 uint32_t wx__ctouch_pending(const wx_cspace *s, const uint16_t *c,
@@ -157,7 +158,7 @@ static int post_states(wx_cspace *s, const wx_model *m, const uint16_t *c,
       uint32_t slot = s->resp_slot[fl[k]];
       if (slot == WX_NONE) {
         inst[ni++] = fl[k];
-      } else if (keys[slot] < (rec ? 1u : WX_COHORT_TP_PEND)) {
+      } else if (keys[slot] < (rec ? 1u : s->resp_cap[fl[k]])) {
         keys[slot]++;
       } else {
         full = 1; /* the run stops there (cohort_post.c) */
@@ -323,6 +324,8 @@ int wx__ctouch_refuse(const wx_model *m, wx_diags *d) {
     if (r != WX_OK) rc = r;
   }
   int r = refuse_delay(m, d);
+  if (r != WX_OK) rc = r;
+  r = wx__ctouch_pend_refuse(m, d); /* cohort_pend.c */
   if (r != WX_OK) rc = r;
   r = refuse_same_time(m, d);
   return r != WX_OK ? r : rc;
