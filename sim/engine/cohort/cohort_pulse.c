@@ -30,6 +30,7 @@ struct wx_cpulse {
   uint32_t *pulsed;  /* the flows with pulses */
   uint32_t *day_set; /* per day [0, n_days) */
   uint32_t *key;     /* per set, per pulsed flow: its pulse entry, WX_NONE */
+  uint32_t *same;    /* per set: the first set of the same multipliers */
   double *mult;      /* per set, per flow: the multiplier of p */
   /* per set: its transition data; slot[cur] is stale (e->tr holds it) */
   wx_ctrans *slot;
@@ -111,7 +112,9 @@ static int alloc_sets(wx_cohort *e, struct wx_cpulse *x) {
   x->rdt = calloc((size_t)ns * ROWS, sizeof *x->rdt);
   x->n_rows = calloc(ns, sizeof *x->n_rows);
   x->clock = calloc(ns, sizeof *x->clock);
-  if (!x->mult || !x->slot || !x->rows || !x->rdt || !x->n_rows || !x->clock)
+  x->same = calloc(ns, sizeof *x->same);
+  if (!x->mult || !x->slot || !x->rows || !x->rdt || !x->n_rows || !x->clock ||
+      !x->same)
     return WX_ENOMEM;
   for (size_t k = 0; k < (size_t)ns * nf; k++) x->mult[k] = 1;
   for (uint32_t j = 1; j < ns; j++) {
@@ -167,6 +170,7 @@ void wx__cpulse_free(wx_cohort *e) {
   free(x->rdt);
   free(x->n_rows);
   free(x->clock);
+  free(x->same);
   free(x);
   e->pulse = NULL;
 }
@@ -191,6 +195,20 @@ void wx__cpulse_base(wx_cohort *e) {
   e->alt_dt = -1;
 }
 
+/* The first set before j with set j's multipliers (j itself if none):
+ * days of equal multipliers share data and are not cut apart, so pulses
+ * of x 1 draw exactly what no pulses draw. */
+static uint32_t same_as(const struct wx_cpulse *x, uint32_t j, uint32_t nf) {
+  const double *mu = x->mult + (size_t)j * nf;
+  for (uint32_t i = 0; i < j; i++) {
+    const double *mi = x->mult + (size_t)i * nf;
+    uint32_t k = 0;
+    while (k < x->n_pulsed && mi[x->pulsed[k]] == mu[x->pulsed[k]]) k++;
+    if (k == x->n_pulsed) return i;
+  }
+  return j;
+}
+
 /* Set j's multipliers (params[x] of its pulse entries) and rates, from
  * the base set's data already in e->tr (cur = 0). */
 int wx__cpulse_derive(wx_cohort *e, const double *params) {
@@ -203,6 +221,7 @@ int wx__cpulse_derive(wx_cohort *e, const double *params) {
       uint32_t f = x->pulsed[k], en = x->key[(size_t)j * x->n_pulsed + k];
       mu[f] = en == WX_NONE ? 1 : params[e->m->flows[f].pulses[en].x];
     }
+    if ((x->same[j] = same_as(x, j, nf)) != j) continue;
     int rc = wx__ctrans_set(&x->slot[j], &e->sp, e->m, params, &bad);
     if (rc != WX_OK) return rc; /* the base set's derive reported it */
   }
@@ -212,7 +231,7 @@ int wx__cpulse_derive(wx_cohort *e, const double *params) {
 
 static uint32_t set_of(const struct wx_cpulse *x, double t) {
   double d = floor(t);
-  return d >= 0 && d < x->n_days ? x->day_set[(uint32_t)d] : 0;
+  return d >= 0 && d < x->n_days ? x->same[x->day_set[(uint32_t)d]] : 0;
 }
 
 void wx__cpulse_use(wx_cohort *e, double t) {
