@@ -59,9 +59,17 @@ static uint32_t count_pulsed(const wx_model *m) {
   return n;
 }
 
+/* The days that can differ from set 0: to the last pulse day within the
+ * horizon; 0 when that is too many to tabulate (refused). */
 static uint32_t horizon_days(const wx_model *m) {
-  double h = ceil(m->horizon) + 1;
-  return h > 0 && h < 1e7 ? (uint32_t)h : 1u;
+  double last = 0;
+  for (uint32_t f = 0; f < m->n_flows; f++) {
+    const wx_flow *fl = &m->flows[f];
+    if (fl->n_pulses && fl->pulses[fl->n_pulses - 1].day > last)
+      last = fl->pulses[fl->n_pulses - 1].day;
+  }
+  double h = fmin(ceil(m->horizon), last) + 2;
+  return h > 0 && h < 1e7 ? (uint32_t)h : 0;
 }
 
 /* Fills day_set and key (room for `cap` sets); the number of sets, or
@@ -89,6 +97,7 @@ uint32_t wx__cpulse_count(const wx_model *m) {
   uint32_t np = count_pulsed(m), nd = horizon_days(m),
            cap = WX_COHORT_PULSE_SETS;
   if (!np) return 1;
+  if (!nd) return cap + 1;
   uint32_t *pulsed = calloc(np, sizeof *pulsed);
   uint32_t *day = calloc(nd, sizeof *day);
   uint32_t *key = calloc((size_t)(cap + 1u) * np, sizeof *key);
@@ -134,6 +143,7 @@ int wx__cpulse_alloc(wx_cohort *e) {
   e->pulse = x;
   x->n_pulsed = np;
   x->n_days = horizon_days(m);
+  if (!x->n_days) return WX_ETOOBIG; /* the check refuses it first */
   x->pulsed = calloc(np, sizeof *x->pulsed);
   x->day_set = calloc(x->n_days, sizeof *x->day_set);
   x->key = calloc((size_t)(cap + 1u) * np, sizeof *x->key);
