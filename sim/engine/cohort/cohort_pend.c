@@ -54,10 +54,13 @@ static double max_pulse(const wx_touchpoint *tp, const double *params, int on) {
 }
 
 /* q: an upper bound of P(a member is reached by one post and takes
- * response fl), as cohort_post.c draws them. */
+ * response fl), as cohort_post.c draws them: reach x pulse x solitaire,
+ * then p x pulse.  1 (the first bound's Bernoullis, still a bound) for
+ * posts that reach members otherwise (staff Moments, live streams). */
 static double post_q(const wx_model *m, const wx_flow *fl,
                      const double *params) {
   const wx_touchpoint *tp = &m->touchpoints[fl->tp - 1u];
+  if (tp->type == WX_TP_STAFF_MOMENTS || tp->live) return 1;
   double reach =
       clamp01(params[tp->reach] * max_pulse(tp, params, WX_PULSE_REACH) *
               params[tp->solitaire]);
