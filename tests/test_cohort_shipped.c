@@ -166,9 +166,16 @@ static void shipped_scenarios(void **state) {
       "education",       "festivals", "group_cascade",     "group_lively",
       "live_stream",     "paths",     "personal_vs_wecom", "quickstart",
       "referral_money",  "retail",    "wechat_matrix",     "wecom_moments"};
+  /* these run and agree (flow pulses, responses pending many times) */
+  const char *must_run[] = {"festivals", "wechat_matrix"};
   int ran = 0;
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    ran += scenario("scenarios", names[i]);
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    int r = scenario("scenarios", names[i]);
+    for (size_t j = 0; j < sizeof must_run / sizeof *must_run; j++)
+      if (!strcmp(names[i], must_run[j]) && !r)
+        fail_msg("%s: refused by the cohort engine", names[i]);
+    ran += r;
+  }
   print_message("%d of %zu shipped scenarios run on the cohort engine\n", ran,
                 sizeof names / sizeof *names);
 }

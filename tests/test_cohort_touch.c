@@ -121,7 +121,7 @@ static void thinning_closed_form(void **state) {
 
 /* tests/data/cohort_pending.yaml: a response with mean 12 d to daily
  * posts, so that a person often holds two or three firings of it: the
- * state holds as many as the bound needs (wx__ctouch_pend_need: 8 here;
+ * state holds as many as the bound needs (cohort_pend.c;
  * the old fixed 2 refused it); both engines agree. */
 static void slow_responses_agree(void **state) {
   (void)state;
@@ -137,14 +137,14 @@ static void slow_responses_agree(void **state) {
   wx_model_free(m);
 }
 
-/* A response so slow (mean 1000 d, posts 2 d apart) that more of it than
- * WX_COHORT_TP_PEND_MAX could be pending for one person: refused at run
- * time, at the response. */
-static void long_pending_is_refused(void **state) {
-  (void)state;
+/* Cohort_touch.yaml with articles.to_video's delay mean set to `mean`
+ * days (posts 2 d apart) in the model (nominal) or only in the run's
+ * parameters: the status of wx__cohort_check, else of the run; one
+ * reason is at the response, naming it, and all name the way out. */
+static int pending(double nominal, double run) {
   wx_model *m = wxt_cohort_load("tests/data/cohort_touch.yaml");
   uint32_t f = m->touchpoints[0].responses[0];
-  m->params[m->flows[f].delay.p[0]].value = 1000;
+  m->params[m->flows[f].delay.p[0]].value = nominal;
   wx_layout l;
   wx_series s;
   assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
@@ -152,21 +152,43 @@ static void long_pending_is_refused(void **state) {
   double *par = calloc(m->n_params + 1u, sizeof *par);
   assert_non_null(par);
   wx__params_nominal(m, par);
-  void *e = wx__cohort_alloc(m, &l);
+  par[m->flows[f].delay.p[0]] = run;
   wx_diags *d = wx_diags_alloc(8);
-  assert_true(e && d);
-  assert_int_equal(wx__cohort_run(e, par, 1, &s, NULL, d), WX_ERUNTIME);
-  const wx_error *er = wx_diags_get(d, 0);
-  print_message("%d:%d: %s\n", er->line, er->col, er->msg);
-  assert_int_equal(er->line, (int)m->flows[f].pos.line);
-  assert_non_null(strstr(er->msg, "response 'articles.to_video'"));
-  assert_non_null(strstr(er->msg, "use engine: agent"));
+  assert_non_null(d);
+  int rc = wx__cohort_check(m, d);
+  if (rc == WX_OK) {
+    void *e = wx__cohort_alloc(m, &l);
+    assert_non_null(e);
+    rc = wx__cohort_run(e, par, 1, &s, NULL, d);
+    wx__cohort_free(e);
+  }
+  int named = 0; /* some reason at the response, naming it */
+  for (size_t k = 0; k < wx_diags_count(d); k++) {
+    const wx_error *er = wx_diags_get(d, k);
+    print_message("%d:%d: %s\n", er->line, er->col, er->msg);
+    assert_non_null(strstr(er->msg, "use engine: agent"));
+    named |= er->line == (int)m->flows[f].pos.line &&
+             strstr(er->msg, "'articles.to_video'") != NULL;
+  }
+  assert_int_equal(named, rc != WX_OK);
   wx_diags_free(d);
-  wx__cohort_free(e);
   free(par);
   wx__series_free(&s);
   wx__layout_free(&l);
   wx_model_free(m);
+  return rc;
+}
+
+/* The pending slots come from the nominal delay (cohort_pend.c): a run
+ * whose delay is longer than they allow is refused at run time, at the
+ * response; a delay that needs more states than the engine holds, or
+ * more than WX_COHORT_TP_PEND_MAX slots, is refused by the check. */
+static void long_pending_is_refused(void **state) {
+  (void)state;
+  assert_int_equal(pending(2.0 / 24, 2.0 / 24), WX_OK);
+  assert_int_equal(pending(2.0 / 24, 3), WX_ERUNTIME);
+  assert_int_equal(pending(3, 3), WX_ESCENARIO); /* 8 slots: too many states */
+  assert_int_equal(pending(300, 300), WX_ESCENARIO); /* over 32 slots */
 }
 
 int main(void) {

@@ -420,7 +420,7 @@ static const wx_key_info keys[] = {
     {"flow", "pulses", "sequence of pulses", "", "see Pulses",
      "festival pulses: p multiplied by x (at most 1) for members who join "
      "`from` on those days, as the flow is decided on joining; the flow "
-     "itself may happen later, after its delay (agent engine only)",
+     "itself may happen later, after its delay",
      "`pulses: [{festival: double_11, x: 3}]`", 0},
     {"flow", "enabled", "boolean", "true", "true, false",
      "false removes the flow", "`enabled: false`", 0},

@@ -165,14 +165,14 @@ typedef struct {
   uint32_t *bought_slot, *first_ctr, n_bought;
   /* per flow: the key slot counting a touchpoint response's pending
    * firings (cohort_touch.c), or WX_NONE (not a response, or an instant
-   * one); n_resp such slots */
+   * one); n_resp such slots, each holding at most resp_cap[f] firings
+   * (cohort_pend.c; in resp_slot's allocation) */
   uint32_t *resp_slot, n_resp;
   /* per module: the key slot of its staff Moments day flag (1: selected
    * by a once_per_day staff post on the current calendar day,
    * cohort_moments.c), or WX_NONE when no calendar day holds two such
-   * posts; n_day such slots; per flow, the most pending firings of a
-   * response a state holds (wx__ctouch_pend_need at the nominal
-   * parameters); both arrays live in resp_slot's allocation */
+   * posts; n_day such slots; both arrays live in resp_slot's
+   * allocation */
   uint32_t *day_slot, n_day, *resp_cap;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
@@ -295,6 +295,7 @@ typedef struct {
   uint32_t *porder, *iorder; /* orders of prob and icond rows */
   wx_cpair *pairs;           /* scratch, max_tree */
   double *va, *vb, *vc, *vd; /* scratch, max_tree each */
+  const double *fmult;       /* per flow: a pulse's multiplier of p, or NULL */
 } wx_ctrans;
 
 int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m);
@@ -331,10 +332,27 @@ typedef struct {
 } wx_cfiss;
 
 /* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
-#define WX_COHORT_TP_PEND     2u /* pending firings of one response per person, */
-#define WX_COHORT_TP_PEND_MAX 8u /* or up to this many where needed */
-#define WX_COHORT_TP_RESP     8u /* responses of one touchpoint (2^8 subsets) */
+#define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
+#define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
 struct wx_ctouch;
+/* Pending firings of one response (cohort_pend.c): at least
+ * WX_COHORT_TP_PEND, as many as the tail bound needs, at most
+ * WX_COHORT_TP_PEND_MAX (beyond: refused). */
+#define WX_COHORT_TP_PEND_MAX 32u
+/* The smallest gap between two posts of touchpoint i (INFINITY: fewer
+ * than two). */
+double wx__ctouch_min_gap(const wx_model *m, uint32_t i);
+/* An upper bound of the probability that a member reached by a post of
+ * response f's touchpoint takes it with k firings of it pending
+ * (cohort_pend.c), posts at least gap apart. */
+double wx__ctouch_pend_bound(const wx_model *m, uint32_t f,
+                             const double *params, uint32_t k, double gap);
+/* s->resp_cap from the nominal parameters. */
+int wx__ctouch_pend_setup(wx_cspace *s, const wx_model *m);
+/* Responses that would need more than WX_COHORT_TP_PEND_MAX. */
+int wx__ctouch_pend_refuse(const wx_model *m, wx_diags *d);
+/* After s overflowed: the responses whose slots grew its states. */
+int wx__ctouch_pend_explain(const wx_cspace *s, const wx_model *m, wx_diags *d);
 /* Refusals of touchpoint features the engine does not model. */
 int wx__ctouch_refuse(const wx_model *m, wx_diags *d);
 /* Marks reach[n_modules + o] for every outcome o touchpoint responses
@@ -363,12 +381,6 @@ void wx__ctouch_leave(const wx_cspace *s, const wx_model *m, uint32_t i,
  * the membership it came from (the agent engine's epoch); *gone tracks
  * that along the post's responses. */
 int wx__ctouch_stale(const wx_model *m, uint32_t f, int *gone);
-/* How many pending firings of delayed response f (of a member; at rate r
- * per day) a state must hold for a person reached with that many pending
- * to be below 1e-12 per post and person, from WX_COHORT_TP_PEND up;
- * WX_COHORT_TP_PEND_MAX + 1 when more (cohort_touch.c). */
-uint32_t wx__ctouch_pend_need(const wx_model *m, uint32_t f, double r,
-                              const double *params);
 /* Touchpoint i's first firing after `after` within the horizon, else
  * INFINITY (agent_touch.c). */
 double wx__ctouch_firing(const wx_model *m, uint32_t i, double after);
@@ -402,7 +414,30 @@ typedef struct {
   struct wx_ctouch *touch; /* NULL without touchpoints */
   wx_engine_stats st;
   struct wx_cunits *units; /* staff accounts and groups; NULL when none */
+  struct wx_cpulse *pulse; /* flow pulses (cohort_pulse.c); NULL when none */
 } wx_cohort;
+
+/* Festival pulses of flows (cohort_pulse.c): the days of one "set" of
+ * pulse entries share transition data; at most this many sets. */
+#define WX_COHORT_PULSE_SETS 16u
+/* The number of sets of m (more than WX_COHORT_PULSE_SETS: too many). */
+uint32_t wx__cpulse_count(const wx_model *m);
+int wx__cpulse_alloc(wx_cohort *e);
+void wx__cpulse_free(wx_cohort *e);
+uint64_t wx__cpulse_bytes(const wx_cspace *s, const wx_model *m);
+/* The days without pulses into e->tr (before derive). */
+void wx__cpulse_base(wx_cohort *e);
+/* The other sets' rates from params (after the base set's). */
+int wx__cpulse_derive(wx_cohort *e, const double *params);
+/* The set of the day of t into e->tr. */
+void wx__cpulse_use(wx_cohort *e, double t);
+/* Uses a's set; returns the first day boundary in (a, b) where the set
+ * changes, else b. */
+double wx__cpulse_cut(wx_cohort *e, double a, double b);
+/* Module i's fate probabilities for someone joining at t. */
+const double *wx__cpulse_fates(const wx_cohort *e, uint32_t i, double t);
+/* Rows of step length tau for the current set; 0 when absent. */
+int wx__cpulse_rows(wx_cohort *e, double tau, wx_crows *out);
 
 /* Touchpoints at run time (cohort_touch.c). */
 int wx__ctouch_alloc(wx_cohort *e);

@@ -91,21 +91,19 @@ static int refuse_money(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
-/* Flow probabilities enter the step rates once per replication
- * (cohort_trans.c), not by the day a person joins. */
+/* Flow pulses (cohort_pulse.c): each distinct combination of the pulses
+ * holding on a day has its own transition data. */
 static int refuse_flow_pulses(const wx_model *m, wx_diags *d) {
-  int rc = WX_OK;
-  for (uint32_t f = 0; f < m->n_flows; f++) {
-    const wx_flow *fl = &m->flows[f];
-    if (!fl->n_pulses) continue;
-    rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pulses_pos.line,
+  if (wx__cpulse_count(m) <= WX_COHORT_PULSE_SETS) return WX_OK;
+  uint32_t f = 0;
+  while (f + 1 < m->n_flows && !m->flows[f].n_pulses) f++;
+  const wx_flow *fl = &m->flows[f];
+  return wx__diag(d, WX_ESCENARIO, m->path, fl->pulses_pos.line,
                   fl->pulses_pos.col,
-                  "flow '%s': festival pulses of a flow's p (pulses) are not "
-                  "modelled by the cohort engine, whose flow probabilities "
-                  "hold for a whole replication" HINT,
-                  fl->name);
-  }
-  return rc;
+                  "flow '%s': the flows' festival pulses (pulses) make more "
+                  "than %u distinct combinations of days, more than the "
+                  "cohort engine holds" HINT,
+                  fl->name, WX_COHORT_PULSE_SETS);
 }
 
 static int refuse_features(const wx_model *m, wx_diags *d) {
@@ -188,6 +186,7 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
                  who, s.fail_what ? s.fail_what : "model too large",
                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
                  WX_COHORT_DEPTH);
+    wx__ctouch_pend_explain(&s, m, d); /* cohort_pend.c */
   } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");

@@ -20,7 +20,8 @@ uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
          (uint64_t)s->n_states * 16 + (uint64_t)s->n_ctr * 8 +
          (uint64_t)m->n_sources * 8 + mt * 8 * 4 + nn * 16 +
          (m->n_sources + 1u) * 96u + (uint64_t)l->n_cols * 8 +
-         (m->n_touchpoints ? 6u * nn * 32 : 0); /* cohort_post.c rows */
+         (m->n_touchpoints ? 6u * nn * 32 : 0) + /* cohort_post.c rows */
+         wx__cpulse_bytes(s, m);
 }
 
 void wx__cohort_free(void *ve) {
@@ -40,6 +41,7 @@ void wx__cohort_free(void *ve) {
   free(e->alt.porder);
   free(e->last_params);
   wx__ctrans_free(&e->tr);
+  wx__cpulse_free(e); /* after e->tr: it may hold a pulse set's data */
   wx__cecon_free(&e->econ, e->m);
   wx__cfiss_free(&e->fiss);
   wx__ctouch_free(e);
@@ -84,7 +86,8 @@ void *wx__cohort_alloc(const wx_model *m, const wx_layout *l) {
       wx__ctrans_alloc(&e->tr, &e->sp, m) != WX_OK ||
       wx__cecon_alloc(&e->econ, m) != WX_OK ||
       wx__cfiss_alloc(&e->fiss, m) != WX_OK || alloc_arrays(e) != WX_OK ||
-      wx__ctouch_alloc(e) != WX_OK || wx__cunits_alloc(e) != WX_OK) {
+      wx__ctouch_alloc(e) != WX_OK || wx__cunits_alloc(e) != WX_OK ||
+      wx__cpulse_alloc(e) != WX_OK) {
     wx__cohort_free(e);
     return NULL;
   }

@@ -30,7 +30,8 @@
 #include "rng.h"
 #include "util.h"
 
-#define ROWS 6u /* cached step lengths between posts */
+#define ROWS 6u    /* cached step lengths between posts */
+#define TAIL 1e-12 /* per person and post, as for repeats */
 
 struct wx_ctouch {
   gsl_rng **rng;  /* per touchpoint */
@@ -139,20 +140,23 @@ void wx__ctouch_reset(wx_cohort *e, uint64_t seed) {
   }
 }
 
-/* A state holds at most resp_cap[f] pending firings of response f, set
- * from the nominal parameters; this replication's must not need more
- * (wx__ctouch_pend_need). */
+/* A state holds at most resp_cap[f] pending firings of response f, sized
+ * from the nominal parameters (cohort_pend.c); this replication's own
+ * parameters must not need more. */
 int wx__ctouch_derive(wx_cohort *e, wx_diags *diags) {
   struct wx_ctouch *x = e->touch;
   if (!x) return WX_OK;
   for (uint32_t k = 0; k < x->n_rows; k++) x->rdt[k] = -1;
   for (uint32_t i = 0; i < e->m->n_touchpoints; i++) {
     const wx_touchpoint *tp = &e->m->touchpoints[i];
+    double gap = -1;
     for (uint32_t k = 0; k < tp->n_responses; k++) {
       uint32_t f = tp->responses[k];
       if (e->sp.resp_slot[f] == WX_NONE) continue;
+      if (gap < 0) gap = wx__ctouch_min_gap(e->m, i);
       double r = e->tr.flow_rate[f];
-      if (wx__ctouch_pend_need(e->m, f, r, e->params) <= e->sp.resp_cap[f])
+      if (!(wx__ctouch_pend_bound(e->m, f, e->params, e->sp.resp_cap[f], gap) >
+            TAIL))
         continue;
       const wx_flow *fl = &e->m->flows[f];
       return wx__diag(diags, WX_ERUNTIME, e->m->path, fl->pos.line, fl->pos.col,

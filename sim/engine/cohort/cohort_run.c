@@ -69,7 +69,11 @@ static void rows_for(wx_cohort *e, double tau, wx_crows *out) {
     *out = (wx_crows){t->prob, t->integ, t->icond, t->porder, t->iorder};
     return;
   }
-  if (e->touch && wx__ctouch_rows(e, tau, out)) return; /* between posts */
+  if (e->pulse) { /* the touchpoints' cache holds one set's rows */
+    if (wx__cpulse_rows(e, tau, out)) return;
+  } else if (e->touch && wx__ctouch_rows(e, tau, out)) {
+    return; /* between posts */
+  }
   if (!(fabs(tau - e->alt_dt) <= 1e-12 * tau)) {
     wx__ctrans_rows(t, s, tau, &e->alt);
     e->alt_dt = tau;
@@ -173,8 +177,9 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
   uint64_t *by_fate = e->draw + (s->max_tree + 1u);
   e->arr[k] += n;
   if (wx__cunits_gate(e, i)) n = wx__cunits_admit(e, i, n, at);
-  wx__cohort_multinomial(e->rng[k], n, e->tr.fate_p + e->tr.fate_off[i], nf,
-                         by_fate);
+  const double *fp =
+      e->pulse ? wx__cpulse_fates(e, i, at) : e->tr.fate_p + e->tr.fate_off[i];
+  wx__cohort_multinomial(e->rng[k], n, fp, nf, by_fate);
   for (uint32_t c = 0; c < nf; c++) {
     if (!by_fate[c]) continue;
     uint32_t st = s->entry_state[s->entry_off[i] + c], base = s->tree_off[st];
@@ -245,8 +250,10 @@ static int interval(wx_cohort *e, const double *params, double t0, double t1,
   int rc = WX_OK;
   for (double a = t0; rc == WX_OK;) {
     double u = e->touch ? wx__ctouch_next(e, a, t1) : t1;
+    u = wx__cpulse_cut(e, a, u); /* a day where a flow pulse starts or ends */
     if (u > a && (rc = step(e, params, a, u)) != WX_OK)
       return step_failed(e, rc, diags);
+    wx__cpulse_use(e, u); /* the posts at u are on u's day */
     if (e->touch) rc = wx__ctouch_fire(e, u, diags);
     if (!(u < t1)) break;
     a = u;
@@ -444,6 +451,7 @@ static int derive(wx_cohort *e, const double *params, wx_diags *diags) {
   int rc = check_stiffness(e, diags);
   if (rc == WX_OK) rc = check_repeats(e, diags);
   if (rc == WX_OK) rc = wx__ctouch_derive(e, diags);
+  if (rc == WX_OK) rc = wx__cpulse_derive(e, params);
   if (rc != WX_OK) return rc;
   if (np) memcpy(e->last_params, params, np);
   e->have_last = 1;
@@ -474,7 +482,9 @@ int wx__cohort_run(void *ve, const double *params, uint64_t seed,
     return WX_EINVAL;
   reset(e, seed);
   e->params = params;
+  wx__cpulse_base(e);
   int rc = derive(e, params, diags);
+  wx__cpulse_use(e, 0);
   if (rc == WX_OK && e->units) rc = wx__cunits_reset(e, seed);
   if (rc == WX_OK) rc = initial(e, params);
   if (rc == WX_OK) rc = wx__ctouch_fire(e, 0, diags); /* posts at t = 0 */

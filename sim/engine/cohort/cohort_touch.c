@@ -7,8 +7,8 @@
  * responses become pending), so the states it leads to join the space but
  * add no edge to the graph that must stay acyclic.  A response is a flow
  * of the touchpoint's module: while pending, its firings are counted in a
- * key slot (at most resp_cap per person, from the pending bound of
- * wx__ctouch_pend_need, each firing at the response's rate), and leaving the module cancels them (the agent
+ * key slot (at most resp_cap per person, cohort_pend.c, each firing at the
+ * response's rate), and leaving the module cancels them (the agent
  * engine's epoch).  A response with a fixed delay of 0 fires at the post
  * itself: it has no slot and is applied there (cohort_post.c).
  * Recommended viewers are new people whose pending responses are their
@@ -34,12 +34,7 @@
 #include "cohort.h"
 #include "util.h"
 
-#define HINT      "; use engine: agent"
-/* Per person and post: the chance the pending bound may be passed (as
- * for repeats). */
-#define PEND_TAIL 1e-12
-
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
+#define HINT "; use engine: agent"
 
 /* 1 when response flow f fires at the post: a fixed 0 without a prior. */
 static int instant(const wx_model *m, const wx_flow *fl) {
@@ -73,73 +68,21 @@ static int two_a_day(const wx_model *m, uint32_t mod) {
   return 1; /* too many posts to look at: keep the flag */
 }
 
-/* The chance that one post reaches a given person and that person takes
- * response fl (agent_reach.c). */
-static double response_q(const wx_model *m, const wx_touchpoint *tp,
-                         const wx_flow *fl, const double *params, double t) {
-  double reach = params[tp->reach] * params[tp->solitaire] *
-                 wx__tp_pulse(tp, params, t, WX_PULSE_REACH);
-  double p =
-      clamp01(params[fl->p]) * wx__tp_pulse(tp, params, t, WX_PULSE_RESPONSES);
-  (void)m;
-  return clamp01(reach) * clamp01(p);
-}
-
-/* To be reached with k pending firings and take it again, a person must
- * hold the one from k posts ago (at most exp(-r k g), g the smallest gap
- * between posts) and must have taken it at k of the earlier posts, each
- * j-th last with chance at most q e^(-r j g) and independently: the
- * chance of k of them is at most L^k / k!, L their sum (the elementary
- * symmetric bound), times q for the new one. */
-uint32_t wx__ctouch_pend_need(const wx_model *m, uint32_t f, double r,
-                              const double *params) {
-  const wx_flow *fl = &m->flows[f];
-  uint32_t i = fl->tp - 1;
-  const wx_touchpoint *tp = &m->touchpoints[i];
-  double gap = INFINITY, q = 0, t = wx__ctouch_firing(m, i, -INFINITY);
-  for (uint32_t k = 0; k < 1000000u && isfinite(t); k++) {
-    double u = wx__ctouch_firing(m, i, t);
-    q = fmax(q, response_q(m, tp, fl, params, t));
-    gap = fmin(gap, u - t);
-    t = u;
-  }
-  if (!isfinite(gap)) return WX_COHORT_TP_PEND; /* one post */
-  double a = exp(-r * gap), lam = a < 1 ? q * a / (1 - a) : INFINITY;
-  double fact = 2;
-  for (uint32_t k = WX_COHORT_TP_PEND; k <= WX_COHORT_TP_PEND_MAX; k++) {
-    if (k > 2) fact *= k;
-    if (fmin(pow(a, k), q * pow(lam, k) / fact) <= PEND_TAIL) return k;
-  }
-  return WX_COHORT_TP_PEND_MAX + 1;
-}
-
 /* Key slots of pending responses (and how many firings each holds) and
  * of the staff Moments day flags. */
 int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
   s->resp_slot = calloc(2 * (s->nf + 1u) + s->nm, sizeof *s->resp_slot);
-  double *nominal = calloc(m->n_params + 1u, sizeof *nominal);
-  if (!s->resp_slot || !nominal) {
-    free(nominal);
-    return WX_ENOMEM;
-  }
+  if (!s->resp_slot) return WX_ENOMEM;
+  /* freed with resp_slot */
   s->day_slot = s->resp_slot + s->nf + 1u;
   s->resp_cap = s->day_slot + s->nm;
-  wx__params_nominal(m, nominal);
   for (uint32_t f = 0; f < s->nf; f++) {
     const wx_flow *fl = &m->flows[f];
     s->resp_slot[f] = WX_NONE;
     if (!fl->tp || instant(m, fl)) continue;
     s->resp_slot[f] = s->kw++;
     s->n_resp++;
-    double r[WX_COHORT_MAX_STAGES], q;
-    uint32_t need = WX_COHORT_TP_PEND;
-    if (!fl->recommend &&
-        wx__cohort_flow_rates(m, f, &s->phase[f], nominal, r, &q) == WX_OK)
-      need = wx__ctouch_pend_need(m, f, r[0], nominal);
-    /* beyond the most it may hold, the run is refused (wx__ctouch_derive) */
-    s->resp_cap[f] = need <= WX_COHORT_TP_PEND_MAX ? need : WX_COHORT_TP_PEND;
   }
-  free(nominal);
   for (uint32_t i = 0; i < s->nm; i++) {
     s->day_slot[i] = WX_NONE;
     if (m->modules[i].units.type != WX_UNITS_STAFF || !two_a_day(m, i))
@@ -147,7 +90,7 @@ int wx__cspace_setup_touch(wx_cspace *s, const wx_model *m) {
     s->day_slot[i] = s->kw++;
     s->n_day++;
   }
-  return WX_OK;
+  return s->n_resp ? wx__ctouch_pend_setup(s, m) : WX_OK;
 }
 
 uint32_t wx__ctouch_pending(const wx_cspace *s, const uint16_t *c,
@@ -424,6 +367,8 @@ int wx__ctouch_refuse(const wx_model *m, wx_diags *d) {
     if (r != WX_OK) rc = r;
   }
   int r = refuse_delay(m, d);
+  if (r != WX_OK) rc = r;
+  r = wx__ctouch_pend_refuse(m, d); /* cohort_pend.c */
   if (r != WX_OK) rc = r;
   r = refuse_same_time(m, d);
   return r != WX_OK ? r : rc;

@@ -84,27 +84,34 @@ void wx__ctrans_free(wx_ctrans *t) {
 /* The agent engine's fate probabilities (agent_engine.c derive_params):
  * exclusive branches clamped, normalised when their sum exceeds 1; joins
  * independent. */
+/* Flow f's p, times the pulse of t's set (agent_pulse.c). */
+static double flow_p(const wx_ctrans *t, const wx_model *m, uint32_t f,
+                     const double *params) {
+  double p = clamp01(params[m->flows[f].p]);
+  return t->fmult ? clamp01(p * t->fmult[f]) : p;
+}
+
 static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                       const double *params) {
   for (uint32_t i = 0; i < s->nm; i++) {
     const wx_module *mod = &m->modules[i];
     double acc = 0, norm = 1;
     for (uint32_t k = 0; k < mod->n_exclusive; k++)
-      acc += clamp01(params[m->flows[mod->exclusive[k]].p]);
+      acc += flow_p(t, m, mod->exclusive[k], params);
     if (acc > 1) norm = acc;
     double stay = acc > 1 ? 0 : 1 - acc;
     for (uint32_t k = 0; k < mod->n_exclusive; k++) /* a welcome's keeps */
-      stay += clamp01(params[m->flows[mod->exclusive[k]].p]) / norm *
+      stay += flow_p(t, m, mod->exclusive[k], params) / norm *
               (1 - wx__cohort_welcome(m, mod->exclusive[k], params, NULL));
     for (uint32_t c = 0; c < s->n_fates[i]; c++) {
       uint32_t b = c >> s->nj[i];
       double p =
           b < mod->n_exclusive
-              ? clamp01(params[m->flows[mod->exclusive[b]].p]) / norm *
+              ? flow_p(t, m, mod->exclusive[b], params) / norm *
                     wx__cohort_welcome(m, mod->exclusive[b], params, NULL)
               : stay;
       for (uint32_t k = 0; k < s->nj[i]; k++) {
-        double q = clamp01(params[m->flows[mod->joins[k]].p]);
+        double q = flow_p(t, m, mod->joins[k], params);
         p *= (c >> k & 1u) ? q : 1 - q;
       }
       t->fate_p[t->fate_off[i] + c] = p;
