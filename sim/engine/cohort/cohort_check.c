@@ -157,7 +157,9 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->tp || wx__cohort_phase(m, &fl->delay, nominal).k) continue;
+    if (fl->tp || wx__cinst_flow(m, f) ||
+        wx__cohort_phase(m, &fl->delay, nominal).k)
+      continue; /* responses and instant flows: cohort_touch.c, _instant.c */
     rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
                   "flow '%s': the cohort engine needs a %s delay with a "
                   "positive, finite mean" HINT,

@@ -269,8 +269,9 @@ static int initial(wx_cohort *e, const double *params) {
     if (wx__cunits_gate(e, i)) in = wx__cunits_admit(e, i, in, 0);
     wx__cohort_multinomial(e->rng[k], in, e->tr.fate_p + e->tr.fate_off[i],
                            s->n_fates[i], e->draw);
-    for (uint32_t c = 0; c < s->n_fates[i]; c++)
-      e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
+    for (uint32_t c = 0; c < s->n_fates[i]; c++) /* instant flows fire */
+      wx__cinst_place(e, e->rng[k], s->entry_state[s->entry_off[i] + c],
+                      e->draw[c], e->count);
     e->arr[k] += (uint64_t)n;
     e->ctr[i] += in;
     if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);

@@ -128,6 +128,7 @@ static int setup(wx_cspace *s, const wx_model *m, const uint8_t *need) {
       !s->stages || !s->phase_slot)
     return WX_ENOMEM;
   s->kw = s->nm;
+  if (wx__cinst_setup(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_touch(s, m) != WX_OK) return WX_ENOMEM;
@@ -233,12 +234,53 @@ static int add_unit_variants(wx_cspace *s, const wx_model *m, uint32_t st,
              : rc;
 }
 
-/* Breadth-first over states from the entry states, recording the edges. */
+/* An instant end of a resolution in the state graph: its state, added,
+ * and the edge to it. */
+typedef struct {
+  wx_cspace *s;
+  scratch *w;
+  uint32_t st, f;
+} graph_ctx;
+
+static int graph_end(void *ctx, const uint16_t *key, const uint8_t *inc,
+                     const uint32_t *fm, const uint32_t *ff, uint32_t nfac) {
+  graph_ctx *g = ctx;
+  int rc = WX_OK;
+  (void)inc, (void)fm, (void)ff, (void)nfac;
+  uint32_t to = state_find(g->s, key, 1, &rc);
+  if (rc == WX_ETOOBIG)
+    return fail(g->s, g->f, "reachable state space exceeds the bound");
+  if (rc != WX_OK) return rc;
+  return graph_edge(g->w, g->st, to, g->f);
+}
+
+/* The state graph's edges out of a vanishing state: to its instant ends,
+ * labelled with its first instant flow. */
+static int reach_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
+                           uint32_t st) {
+  uint32_t np =
+      wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
+  graph_ctx g = {s, w, st, WX_NONE};
+  for (uint32_t k = 0; k < np && g.f == WX_NONE; k++)
+    if (w->pend[k] < s->nf && s->instant[w->pend[k]]) g.f = w->pend[k];
+  memcpy(w->key, s->codes + (size_t)st * s->kw, s->kw * sizeof *w->key);
+  memset(w->inc, 0, s->n_ctr + 1u);
+  return wx__cinst_resolve(s, m, w->key, w->inc, graph_end, &g);
+}
+
+/* Breadth-first over states from the entry states, recording the edges;
+ * an edge into a vanishing state goes on to its instant ends. */
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
     int rv = add_unit_variants(s, m, st, o);
     if (rv != WX_OK) return rv;
+    if (s->n_instant &&
+        wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw)) {
+      rv = reach_vanishing(s, m, w, st);
+      if (rv != WX_OK) return rv;
+      continue; /* nobody is ever counted in it: no posts act on it */
+    }
     uint32_t np =
         wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
     for (uint32_t k = 0; k < np; k++) {
@@ -250,6 +292,13 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
       for (uint32_t c = 0; c < nfate; c++) {
         wx__ceffect_key(s, &e, c, o);
         int rc = WX_OK;
+        if (s->n_instant && wx__cinst_vanishing(s, m, o)) {
+          graph_ctx g = {s, w, st, FLOW_OF(f)};
+          memset(w->inc, 0, s->n_ctr + 1u);
+          rc = wx__cinst_resolve(s, m, o, w->inc, graph_end, &g);
+          if (rc != WX_OK) return rc;
+          continue;
+        }
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
           return fail(s, FLOW_ID(f), "reachable state space exceeds the bound");
@@ -343,6 +392,7 @@ static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
               "a cycle of flows lets a person "
               "come back to a state");
   if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
+  if (rc == WX_OK) wx__cinst_twice(s, m);
   free(indeg);
   free(queue);
   free(first);
@@ -401,13 +451,49 @@ static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base, uint32_t st,
 }
 
 static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
-                    uint32_t fate) {
+                    uint32_t fate, uint32_t inst) {
   void *p = s->edges;
   if (grow(&p, &s->cap_edges, s->n_edges + 1, sizeof *s->edges) != WX_OK)
     return WX_ENOMEM;
   s->edges = p;
-  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate};
+  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate, inst};
   return WX_OK;
+}
+
+/* An instant end in a step tree: its node and the edge to it, which
+ * carries the instant path. */
+typedef struct {
+  wx_cspace *s;
+  scratch *w;
+  uint32_t base, f, enter, fate;
+} tree_ctx;
+
+static int tree_end(void *ctx, const uint16_t *key, const uint8_t *inc,
+                    const uint32_t *fm, const uint32_t *ff, uint32_t nfac) {
+  tree_ctx *x = ctx;
+  wx_cspace *s = x->s;
+  int rc = WX_OK;
+  uint32_t st = state_find(s, key, 0, &rc);
+  uint32_t to =
+      st == WX_NONE ? WX_NONE : node_find(s, x->w, x->base, st, inc, &rc);
+  if (to == WX_NONE)
+    return rc == WX_ENOMEM
+               ? rc
+               : fail(s, FLOW_ID(x->f), "a step tree exceeds the bound");
+  uint32_t inst = wx__cinst_path(s, fm, ff, nfac, &rc);
+  if (rc != WX_OK) return rc;
+  return add_edge(s, to, x->f, x->enter, x->fate, inst);
+}
+
+/* The root of a vanishing state's tree: instant edges to its ends. */
+static int expand_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
+                            uint32_t base) {
+  tree_ctx x = {s, w, base, WX_CEDGE_INSTANT, WX_NONE, 0};
+  s->edge_off[base] = s->n_edges;
+  memcpy(w->key, s->codes + (size_t)s->node_state[base] * s->kw,
+         s->kw * sizeof *w->key);
+  memset(w->inc, 0, s->n_ctr + 1u);
+  return wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
 }
 
 /* The children of node g: one per pending flow and entry fate. */
@@ -431,6 +517,15 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
     for (uint32_t fate = 0; fate < nfate; fate++) {
       wx__ceffect_key(s, &e, fate, w->key);
       int rc = WX_OK;
+      uint32_t enter = e.enter != WX_NONE ? e.enter : e.rep;
+      if (s->n_instant && wx__cinst_vanishing(s, m, w->key)) {
+        tree_ctx x = {s,     w,
+                      base,  f,
+                      enter, e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate};
+        rc = wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
+        if (rc != WX_OK) return rc;
+        continue;
+      }
       uint32_t st = state_find(s, w->key, 0, &rc);
       uint32_t to =
           st == WX_NONE ? WX_NONE : node_find(s, w, base, st, w->inc, &rc);
@@ -438,8 +533,9 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
         return rc == WX_ENOMEM
                    ? rc
                    : fail(s, FLOW_ID(f), "a step tree exceeds the bound");
-      if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
-                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
+      if (add_edge(s, to, f, enter,
+                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate,
+                   0) != WX_OK)
         return WX_ENOMEM;
     }
   }
@@ -467,8 +563,11 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
     int rc = WX_OK;
     memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
     node_find(s, w, base, st, w->inc, &rc); /* the root */
-    for (uint32_t g = base; g < s->n_nodes && rc == WX_OK; g++)
-      rc = expand(s, m, w, base, g);
+    uint32_t g = base;
+    if (rc == WX_OK && s->n_instant &&
+        wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw))
+      rc = expand_vanishing(s, m, w, g++);
+    for (; g < s->n_nodes && rc == WX_OK; g++) rc = expand(s, m, w, base, g);
     if (rc != WX_OK)
       return rc == WX_ETOOBIG && !s->fail_what
                  ? fail(s, WX_NONE, "too many tree nodes")
@@ -528,6 +627,7 @@ static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
   if (rc == WX_OK) rc = reach_states(s, m, &w);
   if (rc == WX_OK) rc = check_acyclic(s, m, &w);
+  if (rc == WX_OK) rc = wx__cinst_audit(s, m);
   if (rc == WX_OK) rc = node_room(s, 1);
   if (rc == WX_OK) rc = build_trees(s, m, &w);
   if (rc == WX_OK) rc = sparse_incr(s);
@@ -607,6 +707,7 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->resp_slot);
   free(s->bought_slot);
   free(s->first_ctr);
+  wx__cinst_free(s);
   *s = (wx_cspace){0};
 }
 
@@ -619,5 +720,6 @@ uint64_t wx__cspace_bytes(const wx_cspace *s) {
          (uint64_t)(s->n_states + 1u) * sizeof *s->tree_off +
          (uint64_t)s->n_entry * sizeof *s->entry_state +
          (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
-         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0);
+         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0) +
+         wx__cinst_bytes(s);
 }
