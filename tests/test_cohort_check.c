@@ -168,6 +168,60 @@ static void non_exponential_delay_is_refused(void **state) {
   wx_diags_free(d);
 }
 
+/* oa joins m1..m8 in parallel: a state is, per module, its join pending,
+ * done or neither, so 3^8 states with oa, and the empty one: the message
+ * gives the count. */
+static void state_bound_gives_the_count(void **state) {
+  (void)state;
+  char text[4096] =
+      "wxflow: 1\nhorizon: 20d\nsample_every: 1d\nmodules:\n"
+      "  oa: {kind: official_account}\n";
+  size_t n = strlen(text);
+  for (int k = 1; k <= 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  m%d: {kind: mini_program}\n", k);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "sources:\n  content: {into: oa, rate: 50/d}\n"
+                        "flows:\n");
+  for (int k = 1; k <= 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  j%d: {from: oa, to: m%d, type: join, p: 50%%, "
+                          "delay: exponential(%dd)}\n",
+                          k, k, k);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(
+      strstr(e->msg, "6562 reachable membership states of at most 2048"));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* Posts and staff admissions place people in states directly: an
+ * instant flow out of a module they enter is refused. */
+static void instant_after_posts_and_units_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "outcomes:\n  lead: {label: lead}\n"
+      "flows:\n"
+      "  shop_now: {from: shop, to: lead, type: join, p: 50%, delay: 0d}\n"
+      "touchpoints:\n"
+      "  news:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d, at: \"10:00\"}\n"
+      "    reach: 10%\n"
+      "    responses:\n"
+      "      buy: {to: shop, p: 5%, delay: 0d}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 12, 3, "flow 'shop_now'", "touchpoint response");
+  wx_diags_free(d);
+}
+
 static void cycle_is_refused(void **state) {
   (void)state;
   int rc;
@@ -481,6 +535,8 @@ int main(void) {
       cmocka_unit_test(outcome_reached_twice_is_accepted),
       cmocka_unit_test(bought_flags_past_the_bound_are_refused),
       cmocka_unit_test(cycle_is_refused),
+      cmocka_unit_test(state_bound_gives_the_count),
+      cmocka_unit_test(instant_after_posts_and_units_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),

@@ -143,7 +143,9 @@ typedef struct {
    * state 0 is the empty state (the person is gone) */
   uint32_t n_states, cap_states;
   uint16_t *codes;
-  uint32_t *hash, hash_cap; /* open addressing over states, 0 = empty */
+  /* open addressing over states, 0 = empty; hash_cap / 4 is the bound on
+   * states (WX_COHORT_MAX_STATES but when counting them) */
+  uint32_t *hash, hash_cap;
   /* per module: first entry of entry_state (n_fates[i] of them, the
    * singleton states a newcomer can start in), or WX_NONE */
   uint32_t *entry_off, *entry_state, n_entry;
@@ -218,6 +220,10 @@ uint32_t wx__cspace_find(const wx_cspace *s, const uint16_t *key);
 int wx__cspace_build(wx_cspace *s, const wx_model *m);
 void wx__cspace_free(wx_cspace *s);
 uint64_t wx__cspace_bytes(const wx_cspace *s);
+/* The reachable states of m (without "bought" flags) counted up to cap, a
+ * power of two, into *n: WX_OK when that is all of them, WX_ETOOBIG when
+ * there are more, for the refusal's message. */
+int wx__cspace_count(const wx_model *m, uint32_t cap, uint32_t *n);
 
 /* Instant flows (cohort_instant.c, docs/cohort.md).  A state with a
  * pending instant flow is vanishing: the agent engine fires such flows at

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cohort.h"
 #include "util.h"
@@ -169,23 +170,40 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
+/* How far past the state bound a refused model is: its reachable states
+ * counted up to COUNT_CAP (cohort_space.c), for the message. */
+#define COUNT_CAP (64u * WX_COHORT_MAX_STATES)
+static void state_count(const wx_model *m, const char *what, char *out,
+                        size_t n) {
+  uint32_t k = 0;
+  if (!what || !strstr(what, "state space exceeds")) return;
+  int rc = wx__cspace_count(m, COUNT_CAP, &k);
+  if (rc == WX_OK && k > WX_COHORT_MAX_STATES)
+    snprintf(out, n, ": %u reachable membership states of at most %u", k,
+             WX_COHORT_MAX_STATES);
+  else if (rc == WX_ETOOBIG)
+    snprintf(out, n, ": more than %u reachable membership states of at most %u",
+             COUNT_CAP, WX_COHORT_MAX_STATES);
+}
+
 static int refuse_space(const wx_model *m, wx_diags *d) {
   wx_cspace s;
   int rc = wx__cspace_build(&s, m);
   if (rc == WX_ETOOBIG) {
     wx_pos pos = {0, 0};
-    char who[160] = "";
+    char who[160] = "", many[96] = "";
     if (s.fail_flow != WX_NONE && s.fail_flow < m->n_flows) {
       pos = m->flows[s.fail_flow].pos;
       snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
     }
+    state_count(m, s.fail_what, many, sizeof many);
     rc =
         wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
-                 "%s%s (the cohort engine holds at most %u "
+                 "%s%s%s (the cohort engine holds at most %u "
                  "membership states, %u nodes per step tree, %u join flows "
                  "per module and %u bumps of one counter within a step, and no "
                  "cycles)" HINT,
-                 who, s.fail_what ? s.fail_what : "model too large",
+                 who, s.fail_what ? s.fail_what : "model too large", many,
                  WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
                  WX_COHORT_DEPTH);
   } else if (rc != WX_OK) {

@@ -17,7 +17,6 @@
 #include "cohort.h"
 #include "util.h"
 
-#define STATE_HASH (4u * WX_COHORT_MAX_STATES)
 #define TREE_HASH  (4u * WX_COHORT_MAX_TREE)
 #define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
 #define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
@@ -53,7 +52,7 @@ static int fail(wx_cspace *s, uint32_t flow, const char *what) {
 /* ---------------------------------------------------------------- states */
 
 static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
-  return (uint32_t)wx__fnv1a64(key, nm * sizeof *key) & (STATE_HASH - 1);
+  return (uint32_t)wx__fnv1a64(key, nm * sizeof *key);
 }
 
 /* 1 when key holds nothing but "bought" flags: the person is gone. */
@@ -72,15 +71,15 @@ static int gone(const wx_cspace *s, const uint16_t *key) {
 static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
                            int *rc) {
   if (s->n_bought && s->n_states && gone(s, key)) return 0;
-  uint32_t nm = s->kw, h = slot_of(key, nm);
-  for (;; h = (h + 1) & (STATE_HASH - 1)) {
+  uint32_t nm = s->kw, h = slot_of(key, nm) & (s->hash_cap - 1);
+  for (;; h = (h + 1) & (s->hash_cap - 1)) {
     uint32_t v = s->hash[h];
     if (!v) break;
     if (!memcmp(s->codes + (size_t)(v - 1) * nm, key, nm * sizeof *key))
       return v - 1;
   }
   if (!add) return WX_NONE;
-  if (s->n_states == WX_COHORT_MAX_STATES) {
+  if (s->n_states == s->hash_cap / 4) { /* the bound: 4 slots a state */
     *rc = WX_ETOOBIG;
     return WX_NONE;
   }
@@ -121,7 +120,7 @@ static int setup(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   s->n_fates = calloc(nm1, sizeof *s->n_fates);
   s->entry_off = calloc(nm1, sizeof *s->entry_off);
   s->join_bit = calloc(s->nf + 1u, sizeof *s->join_bit);
-  s->hash = calloc(STATE_HASH, sizeof *s->hash);
+  s->hash = calloc(s->hash_cap, sizeof *s->hash);
   s->stages = calloc(s->nf + 1u, sizeof *s->stages);
   s->phase_slot = calloc(s->nf + 1u, sizeof *s->phase_slot);
   if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash ||
@@ -612,8 +611,11 @@ static void scratch_free(scratch *w) {
   free(w->gflow);
 }
 
-static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
+/* max_states: a power of two; count_only: the states, not the trees. */
+static int build(wx_cspace *s, const wx_model *m, const uint8_t *need,
+                 uint32_t max_states, int count_only) {
   *s = (wx_cspace){0};
+  s->hash_cap = 4u * max_states;
   scratch w = {0};
   int rc = setup(s, m, need);
   if (rc == WX_OK) {
@@ -626,6 +628,10 @@ static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   }
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
   if (rc == WX_OK) rc = reach_states(s, m, &w);
+  if (rc == WX_OK && count_only) {
+    scratch_free(&w);
+    return rc;
+  }
   if (rc == WX_OK) rc = check_acyclic(s, m, &w);
   if (rc == WX_OK) rc = wx__cinst_audit(s, m);
   if (rc == WX_OK) rc = node_room(s, 1);
@@ -668,13 +674,13 @@ static void flags_failed(wx_cspace *s) {
 /* Built without flags first; when some outcome needs one, again with
  * them (a model without such outcomes keeps its space and speed). */
 int wx__cspace_build(wx_cspace *s, const wx_model *m) {
-  int rc = build(s, m, NULL);
+  int rc = build(s, m, NULL, WX_COHORT_MAX_STATES, 0);
   if (rc != WX_OK) return rc;
   uint8_t *need = calloc(m->n_modules + m->n_outcomes + 1u, 1);
   if (!need) return WX_ENOMEM;
   if (need_flags(s, m, need)) {
     wx__cspace_free(s);
-    rc = build(s, m, need + m->n_modules);
+    rc = build(s, m, need + m->n_modules, WX_COHORT_MAX_STATES, 0);
     if (rc == WX_ETOOBIG) flags_failed(s);
   }
   free(need);
@@ -713,7 +719,7 @@ void wx__cspace_free(wx_cspace *s) {
 
 uint64_t wx__cspace_bytes(const wx_cspace *s) {
   return (uint64_t)s->cap_states * s->kw * sizeof *s->codes +
-         STATE_HASH * sizeof *s->hash +
+         (uint64_t)s->hash_cap * sizeof *s->hash +
          (uint64_t)s->cap_nodes *
              (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +
          (uint64_t)s->cap_edges * sizeof *s->edges +
@@ -722,4 +728,12 @@ uint64_t wx__cspace_bytes(const wx_cspace *s) {
          (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
          (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0) +
          wx__cinst_bytes(s);
+}
+
+int wx__cspace_count(const wx_model *m, uint32_t cap, uint32_t *n) {
+  wx_cspace s;
+  int rc = build(&s, m, NULL, cap, 1);
+  *n = s.n_states;
+  wx__cspace_free(&s);
+  return rc;
 }
