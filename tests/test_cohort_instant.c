@@ -17,6 +17,9 @@
  * over replications against those means and variances, at the sample at
  * t = 0 (nothing but the instant paths has happened) and at the horizon.
  *
+ * more_agrees_with_agent: the same with campaigns, fission and a staff
+ * module (tests/data/cohort_instant_more.yaml).
+ *
  * The seeds are fixed, so the outcome is deterministic. */
 #include <math.h>
 #include <setjmp.h>
@@ -39,6 +42,17 @@
 static void agrees_with_agent(void **state) {
   (void)state;
   wx_model *m = wxt_cohort_load("tests/data/cohort_instant.yaml");
+  wxt_cells_agree(m, R);
+  wx_model_free(m);
+}
+
+/* tests/data/cohort_instant_more.yaml: campaigns within and at the end of
+ * a sample interval, with fission, into a module whose fates are instant,
+ * an instant request to a staff module, and an instant order behind a
+ * delayed move (the order's fate drawn on entering the shop). */
+static void more_agrees_with_agent(void **state) {
+  (void)state;
+  wx_model *m = wxt_cohort_load("tests/data/cohort_instant_more.yaml");
   wxt_cells_agree(m, R);
   wx_model_free(m);
 }
@@ -99,6 +113,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(closed_form),
       cmocka_unit_test(agrees_with_agent),
+      cmocka_unit_test(more_agrees_with_agent),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
