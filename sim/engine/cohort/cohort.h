@@ -26,7 +26,8 @@
  * cohort_touch.c (touchpoint responses in the states, refusals),
  * cohort_post.c (posts, cut between steps) and cohort_units.c /
  * cohort_place.c / cohort_welcome.c (staff accounts and groups, settled
- * per substep; cohort_units.h).
+ * per substep; cohort_units.h), cohort_instant.c (flows of delay 0, fired
+ * on entry: vanishing states).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H
