@@ -120,7 +120,6 @@ typedef struct {
   uint32_t flow;
   uint32_t enter;
   uint32_t fate;
-  uint32_t inst; /* 0, or 1 + the instant path taken after it */
 } wx_cedge;
 
 /* Counter indices of a node's increments: joins of module i at i, leaves
@@ -179,6 +178,8 @@ typedef struct {
   uint8_t *instant;
   uint32_t n_instant, *ipath_off, *ipath_mod, *ipath_fate;
   uint32_t n_ipath, cap_ipath, n_ifac, cap_ifac;
+  /* per edge when n_instant: 0, or 1 + the instant path taken after it */
+  uint32_t *edge_inst, cap_inst;
   /* why building failed (WX_ETOOBIG): the flow being expanded */
   uint32_t fail_flow;
   const char *fail_what;

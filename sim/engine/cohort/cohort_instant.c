@@ -53,11 +53,13 @@ void wx__cinst_free(wx_cspace *s) {
   free(s->ipath_off);
   free(s->ipath_mod);
   free(s->ipath_fate);
+  free(s->edge_inst);
 }
 
 uint64_t wx__cinst_bytes(const wx_cspace *s) {
   return s->nf + 1u + (uint64_t)s->cap_ipath * sizeof *s->ipath_off +
-         (uint64_t)s->cap_ifac * 2 * sizeof *s->ipath_mod;
+         (uint64_t)s->cap_ifac * 2 * sizeof *s->ipath_mod +
+         (uint64_t)s->cap_inst * sizeof *s->edge_inst;
 }
 
 /* Module i's instant flows in fate code c (0: not a member), in the

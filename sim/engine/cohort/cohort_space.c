@@ -455,7 +455,14 @@ static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
   if (grow(&p, &s->cap_edges, s->n_edges + 1, sizeof *s->edges) != WX_OK)
     return WX_ENOMEM;
   s->edges = p;
-  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate, inst};
+  if (s->n_instant) { /* only models with instant flows pay for it */
+    p = s->edge_inst;
+    if (grow(&p, &s->cap_inst, s->n_edges + 1, sizeof *s->edge_inst) != WX_OK)
+      return WX_ENOMEM;
+    s->edge_inst = p;
+    s->edge_inst[s->n_edges] = inst;
+  }
+  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate};
   return WX_OK;
 }
 

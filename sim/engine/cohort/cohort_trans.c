@@ -156,7 +156,8 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
       const wx_cedge *ed = &s->edges[e];
       int inst = (ed->flow & WX_CEDGE_INSTANT) != 0; /* a probability */
       double r = inst ? 1 : edge_base_rate(t, s, g, ed);
-      if (ed->inst) r *= wx__cinst_p(t, s, ed->inst - 1);
+      if (s->edge_inst && s->edge_inst[e])
+        r *= wx__cinst_p(t, s, s->edge_inst[e] - 1);
       if (ed->fate & WX_CEDGE_REPEAT)
         r *= ed->fate & 1u ? t->rep_p[ed->enter] : 1 - t->rep_p[ed->enter];
       else if (ed->enter != WX_NONE)
