@@ -218,8 +218,21 @@ static void instant_after_posts_and_units_is_refused(void **state) {
       "      buy: {to: shop, p: 5%, delay: 0d}\n",
       &rc);
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 12, 3, "flow 'shop_now'", "touchpoint response");
+  expect(d, 12, 3, "flow 'shop_now'", "instant response enters");
   wx_diags_free(d);
+  wx_model *m = wxt_load_ok(
+      "wxflow: 1\nhorizon: 10d\nsample_every: 1d\nmodules:\n"
+      "  sdr: {kind: wecom, accounts: 2, friend_cap: 50, daily_adds: 10}\n"
+      "outcomes:\n  lead: {label: lead}\n"
+      "sources:\n  card: {into: sdr, rate: 5/d}\n"
+      "flows:\n"
+      "  sdr_now: {from: sdr, to: lead, type: join, p: 50%, delay: 0d}\n");
+  d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  expect(d, 11, 3, "flow 'sdr_now'", "staff or group module");
+  wx_diags_free(d);
+  wx_model_free(m);
 }
 
 static void cycle_is_refused(void **state) {

@@ -197,15 +197,19 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
       snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
     }
     state_count(m, s.fail_what, many, sizeof many);
-    rc =
-        wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
-                 "%s%s%s (the cohort engine holds at most %u "
-                 "membership states, %u nodes per step tree, %u join flows "
-                 "per module and %u bumps of one counter within a step, and no "
-                 "cycles)" HINT,
-                 who, s.fail_what ? s.fail_what : "model too large", many,
-                 WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
-                 WX_COHORT_DEPTH);
+    if (s.fail_what && !strncmp(s.fail_what, "an instant flow out", 19))
+      rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col, "%s%s" HINT,
+                    who, s.fail_what); /* not a size bound */
+    else
+      rc = wx__diag(
+          d, WX_ESCENARIO, m->path, pos.line, pos.col,
+          "%s%s%s (the cohort engine holds at most %u "
+          "membership states, %u nodes per step tree, %u join flows "
+          "per module and %u bumps of one counter within a step, and no "
+          "cycles)" HINT,
+          who, s.fail_what ? s.fail_what : "model too large", many,
+          WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
+          WX_COHORT_DEPTH);
   } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");

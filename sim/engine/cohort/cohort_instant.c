@@ -229,8 +229,50 @@ uint32_t wx__cinst_path(wx_cspace *s, const uint32_t *fm, const uint32_t *ff,
   return s->n_ipath;
 }
 
+/* The first instant flow out of module i, or WX_NONE. */
+static uint32_t instant_out(const wx_cspace *s, const wx_model *m, uint32_t i) {
+  for (uint32_t f = 0; f < s->nf; f++)
+    if (s->instant[f] && m->flows[f].from == i) return f;
+  return WX_NONE;
+}
+
+/* A post's instant response into a module with instant flows out. */
+static uint32_t after_post(const wx_cspace *s, const wx_model *m) {
+  for (uint32_t i = 0; i < m->n_touchpoints; i++) {
+    const wx_touchpoint *tp = &m->touchpoints[i];
+    for (uint32_t k = 0; k < tp->n_responses + tp->n_rec; k++) {
+      uint32_t r =
+          k < tp->n_responses ? tp->responses[k] : tp->rec[k - tp->n_responses];
+      const wx_flow *fl = &m->flows[r];
+      const wx_param *p = &m->params[fl->delay.p[0]];
+      int now = fl->delay.kind == WX_DIST_FIXED &&
+                p->prior.kind == WX_PRIOR_NONE && p->value == 0;
+      uint32_t f = now && fl->target == WX_TARGET_MODULE
+                       ? instant_out(s, m, fl->to)
+                       : WX_NONE;
+      if (f != WX_NONE) return f;
+    }
+  }
+  return WX_NONE;
+}
+
+/* The model's rules first (their messages say which), then every state:
+ * only entry states may be vanishing. */
 int wx__cinst_audit(wx_cspace *s, const wx_model *m) {
   if (!s->n_instant) return WX_OK;
+  for (uint32_t i = 0; i < s->nm; i++) {
+    uint32_t f = instant_out(s, m, i);
+    if (f != WX_NONE && m->modules[i].units.type != WX_UNITS_NONE)
+      return too_big(s, f,
+                     "an instant flow out of a staff or group module "
+                     "(admissions place people between steps)");
+  }
+  uint32_t f = after_post(s, m);
+  if (f != WX_NONE)
+    return too_big(s, f,
+                   "an instant flow out of a module that a touchpoint's "
+                   "instant response enters (posts place people between "
+                   "steps)");
   uint8_t *entry = calloc(s->n_states + 1u, 1);
   if (!entry) return WX_ENOMEM;
   for (uint32_t k = 0; k < s->n_entry; k++) entry[s->entry_state[k]] = 1;
@@ -238,12 +280,12 @@ int wx__cinst_audit(wx_cspace *s, const wx_model *m) {
   for (uint32_t st = 0; st < s->n_states && rc == WX_OK; st++) {
     const uint16_t *c = s->codes + (size_t)st * s->kw;
     if (entry[st] || !wx__cinst_vanishing(s, m, c)) continue;
-    uint32_t q[1 + WX_COHORT_MAX_JOINS], f = WX_NONE;
-    for (uint32_t i = 0; i < s->nm && f == WX_NONE; i++)
-      if (instant_of(s, m, i, c[i], q, 0)) f = q[0];
-    rc = too_big(s, f,
-                 "an instant flow out of a module a touchpoint response or a "
-                 "staff or group admission enters");
+    uint32_t q[1 + WX_COHORT_MAX_JOINS], g = WX_NONE;
+    for (uint32_t i = 0; i < s->nm && g == WX_NONE; i++)
+      if (instant_of(s, m, i, c[i], q, 0)) g = q[0];
+    rc = too_big(s, g,
+                 "an instant flow out of a module that posts or admissions "
+                 "place people in");
   }
   free(entry);
   return rc;

@@ -249,7 +249,7 @@ static int graph_end(void *ctx, const uint16_t *key, const uint8_t *inc,
   uint32_t to = state_find(g->s, key, 1, &rc);
   if (rc == WX_ETOOBIG)
     return fail(g->s, g->f, "reachable state space exceeds the bound");
-  if (rc != WX_OK) return rc;
+  if (rc != WX_OK || g->f >= g->s->nf) return rc; /* repeats: no edge */
   return graph_edge(g->w, g->st, to, g->f);
 }
 
