@@ -46,7 +46,7 @@ static void agrees_with_agent(void **state) {
   wx_model_free(m);
 }
 
-/* tests/data/cohort_instant_more.yaml: campaigns within and at the end of
+/* tests/data/cohort_instant_more.yaml: initial people and campaigns within and at the end of
  * a sample interval, with fission, into a module whose fates are instant,
  * an instant request to a staff module, and an instant order behind a
  * delayed move (the order's fate drawn on entering the shop). */

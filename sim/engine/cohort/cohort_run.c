@@ -296,7 +296,9 @@ static int initial(wx_cohort *e, const double *params) {
     e->ctr[i] += in;
     if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);
   }
-  return WX_OK;
+  /* requests their instant flows made, after every entry as the agent
+   * engine queues them */
+  return e->units && s->n_instant ? wx__cunits_post(e, 0) : WX_OK;
 }
 
 /* Ads cost accrues at budget per active day, a campaign's is one-off at
