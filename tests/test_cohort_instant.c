@@ -46,10 +46,11 @@ static void agrees_with_agent(void **state) {
   wx_model_free(m);
 }
 
-/* tests/data/cohort_instant_more.yaml: initial people and campaigns within and at the end of
- * a sample interval, with fission, into a module whose fates are instant,
- * an instant request to a staff module, and an instant order behind a
- * delayed move (the order's fate drawn on entering the shop). */
+/* tests/data/cohort_instant_more.yaml: initial people and campaigns
+ * (within and at the end of a sample interval, with fission) into a
+ * module whose fates are instant, instant requests to a staff module, and
+ * an instant order behind a delayed move and a delayed touchpoint
+ * response (the order's fate drawn on entering the shop). */
 static void more_agrees_with_agent(void **state) {
   (void)state;
   wx_model *m = wxt_cohort_load("tests/data/cohort_instant_more.yaml");
