@@ -235,6 +235,39 @@ static void instant_after_posts_and_units_is_refused(void **state) {
   wx_model_free(m);
 }
 
+/* An entry of a into b, whose 8 instant joins include one into c with 8
+ * of its own, fans out 2^7 x (2^8 + 1) ways: refused, not enumerated. */
+static void instant_fan_out_is_bounded(void **state) {
+  (void)state;
+  char text[4096] =
+      "wxflow: 1\nhorizon: 10d\nsample_every: 1d\nmodules:\n"
+      "  a: {kind: official_account}\n  b: {kind: mini_program}\n"
+      "  c: {kind: mini_program}\noutcomes:\n";
+  size_t n = strlen(text);
+  for (int k = 0; k < 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "  o%d: {label: o}\n", k);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "sources:\n  s: {into: a, rate: 5/d}\nflows:\n"
+                        "  ab: {from: a, to: b, type: join, p: 50%%, "
+                        "delay: 0d}\n"
+                        "  bc: {from: b, to: c, type: join, p: 50%%, "
+                        "delay: 0d}\n");
+  for (int k = 1; k < 16; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  j%d: {from: %s, to: o%d, type: join, p: 50%%, "
+                          "delay: 0d}\n",
+                          k, k < 8 ? "b" : "c", k % 8);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(strstr(e->msg, "lead more than 16384 ways"));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 static void cycle_is_refused(void **state) {
   (void)state;
   int rc;
@@ -549,6 +582,7 @@ int main(void) {
       cmocka_unit_test(bought_flags_past_the_bound_are_refused),
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(state_bound_gives_the_count),
+      cmocka_unit_test(instant_fan_out_is_bounded),
       cmocka_unit_test(instant_after_posts_and_units_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),

@@ -26,8 +26,12 @@
 
 #include "cohort.h"
 
-#define LEVELS 32u /* entries (fate draws) along one instant path */
-#define QMAX   64u /* instant firings queued along one path */
+#define LEVELS   32u /* entries (fate draws) along one instant path */
+#define QMAX     64u /* instant firings queued along one path */
+/* ends of one resolution: paths may meet at one tree node (fates that
+ * differ only in flows made stale), but not without bound */
+#define MAX_ENDS (4u * WX_COHORT_MAX_TREE)
+_Static_assert(MAX_ENDS == 16384u, "the message of run() gives it");
 
 int wx__cinst_flow(const wx_model *m, uint32_t f) {
   const wx_flow *fl = &m->flows[f];
@@ -96,6 +100,7 @@ typedef struct {
   uint8_t *inc, *ep;
   uint32_t *qf, *qe;
   uint32_t fm[LEVELS], ff[LEVELS];
+  uint32_t n_ends;
   wx_cinst_out out;
   void *ctx;
 } res;
@@ -165,6 +170,9 @@ static int run(res *x, uint32_t lv, uint32_t qh, uint32_t qt, uint32_t nfac) {
     if (e.enter != WX_NONE || e.rep != WX_NONE)
       return branch(x, lv, qh, qt, nfac, &e, f);
   }
+  if (++x->n_ends > MAX_ENDS)
+    return too_big(s, x->qf[lv * QMAX],
+                   "the instant flows of one entry lead more than 16384 ways");
   return x->out(x->ctx, key, inc, x->fm, x->ff, nfac);
 }
 
