@@ -13,7 +13,11 @@
  * p_a = 0.4, pick_b with p_b = 0.35; the lead outcome is reached once by
  * those who go to a (a_counted, 100 %) and by those who stay (25 %) and
  * draw stay_lead (50 %), so leads are Binomial(N, 0.4 + 0.25 x 0.5); d's
- * joins are Binomial(N, 0.4 x 0.3) (a_to_d; nothing else enters d).  z
+ * joins are Binomial(N, 0.4 x 0.3) (a_to_d; nothing else enters d).  At
+ * t = 0 (before d_back brings anybody into b) the chain traffic -> b -> c
+ * fires b_to_c Binomial(N, 0.35 x 0.6) times, and the instant purchase
+ * b_order, which the instant move to c makes stale, Binomial(N, 0.35 x
+ * 0.4 x 0.2) times (b_leave drawn, then b_order).  z
  * over replications against those means and variances, at the sample at
  * t = 0 (nothing but the instant paths has happened) and at the horizon.
  *
@@ -78,14 +82,18 @@ static void closed_form_at(double N) {
   struct {
     const char *who, *metric;
     double q;
-  } cells[] = {{"pick_a", "fired", 0.4},
-               {"pick_b", "fired", 0.35},
-               {"lead", "count", 0.4 + 0.25 * 0.5},
-               {"d", "joins", 0.4 * 0.3},
-               {"stay_lead", "fired", 0.25 * 0.5}};
+    int at0; /* closed form at t = 0 only (later entries add to it) */
+  } cells[] = {{"pick_a", "fired", 0.4, 0},
+               {"pick_b", "fired", 0.35, 0},
+               {"lead", "count", 0.4 + 0.25 * 0.5, 0},
+               {"d", "joins", 0.4 * 0.3, 0},
+               {"stay_lead", "fired", 0.25 * 0.5, 0},
+               {"b_to_c", "fired", 0.35 * 0.6, 1},
+               {"b_order", "fired", 0.35 * 0.4 * 0.2, 1}};
   size_t rows[] = {0, (size_t)(l.n_samples - 1) * l.n_cols};
   for (size_t t = 0; t < 2; t++)
     for (size_t k = 0; k < sizeof cells / sizeof *cells; k++) {
+      if (t && cells[k].at0) continue;
       uint32_t c = wxt_col_of(m, &l, cells[k].who, cells[k].metric);
       double q = cells[k].q, mean = buf[rows[t] + c] / R;
       double var = (buf[n + rows[t] + c] - R * mean * mean) / (R - 1);
