@@ -268,6 +268,37 @@ static void instant_fan_out_is_bounded(void **state) {
   wx_model_free(m);
 }
 
+/* tests/data/cohort_instant.yaml with a post on a responding into b: its
+ * trees overflow (one state's tree past 4096 nodes) and the message says
+ * whose, with the nodes. */
+static void tree_bound_names_the_tree(void **state) {
+  (void)state;
+  char path[1024], text[8192];
+  snprintf(path, sizeof path, "%s/tests/data/cohort_instant.yaml",
+           WX_SOURCE_DIR);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t n = fread(text, 1, sizeof text - 512, f);
+  fclose(f);
+  snprintf(text + n, sizeof text - n,
+           "touchpoints:\n  news:\n    module: a\n"
+           "    schedule: {every: 2d, at: \"10:00\"}\n    reach: 30%%\n"
+           "    responses:\n"
+           "      to_b: {to: b, p: 20%%, delay: exponential(6h)}\n");
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(strstr(e->msg,
+                         "a step tree exceeds the bound: the tree "
+                         "of a person in "));
+  assert_non_null(strstr(e->msg, " has 4096 nodes, all trees so far "));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
 static void cycle_is_refused(void **state) {
   (void)state;
   int rc;
@@ -583,6 +614,7 @@ int main(void) {
       cmocka_unit_test(cycle_is_refused),
       cmocka_unit_test(state_bound_gives_the_count),
       cmocka_unit_test(instant_fan_out_is_bounded),
+      cmocka_unit_test(tree_bound_names_the_tree),
       cmocka_unit_test(instant_after_posts_and_units_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),

@@ -180,9 +180,12 @@ typedef struct {
   uint32_t n_ipath, cap_ipath, n_ifac, cap_ifac;
   /* per edge when n_instant: 0, or 1 + the instant path taken after it */
   uint32_t *edge_inst, cap_inst;
-  /* why building failed (WX_ETOOBIG): the flow being expanded */
+  /* why building failed (WX_ETOOBIG): the flow being expanded; for a
+   * step tree, 1 + the state whose tree overflowed (else 0) and the nodes
+   * of its tree and of all trees then */
   uint32_t fail_flow;
   const char *fail_what;
+  uint32_t fail_state, fail_tree, fail_total;
 } wx_cspace;
 
 /* What one flow firing does to a state: the counters it bumps and the

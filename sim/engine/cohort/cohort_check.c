@@ -186,17 +186,39 @@ static void state_count(const wx_model *m, const char *what, char *out,
              COUNT_CAP, WX_COHORT_MAX_STATES);
 }
 
+/* Which tree overflowed, for the message: the state's modules and the
+ * nodes held. */
+static void tree_count(const wx_model *m, const wx_cspace *s, char *out,
+                       size_t n) {
+  if (!s->fail_state || s->fail_state > s->n_states) return;
+  const uint16_t *c = s->codes + (size_t)(s->fail_state - 1) * s->kw;
+  size_t k = (size_t)snprintf(out, n, ": the tree of a person in");
+  const char *sep = " ";
+  for (uint32_t i = 0; i < s->nm && k < n; i++) {
+    if (!c[i]) continue;
+    k += (size_t)snprintf(out + k, n - k, "%s%s", sep, m->modules[i].name);
+    sep = ", ";
+  }
+  if (k < n)
+    snprintf(out + k, n - k,
+             " (state %u of %u) has %u nodes, all trees so far %u (at most "
+             "%u in all)",
+             s->fail_state, s->n_states, s->fail_tree, s->fail_total,
+             WX_COHORT_MAX_NODES);
+}
+
 static int refuse_space(const wx_model *m, wx_diags *d) {
   wx_cspace s;
   int rc = wx__cspace_build(&s, m);
   if (rc == WX_ETOOBIG) {
     wx_pos pos = {0, 0};
-    char who[160] = "", many[96] = "";
+    char who[160] = "", many[320] = "";
     if (s.fail_flow != WX_NONE && s.fail_flow < m->n_flows) {
       pos = m->flows[s.fail_flow].pos;
       snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
     }
     state_count(m, s.fail_what, many, sizeof many);
+    tree_count(m, &s, many, sizeof many);
     if (s.fail_what && !strncmp(s.fail_what, "an instant flow out", 19))
       rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col, "%s%s" HINT,
                     who, s.fail_what); /* not a size bound */

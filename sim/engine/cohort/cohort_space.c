@@ -574,6 +574,11 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
         wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw))
       rc = expand_vanishing(s, m, w, g++);
     for (; g < s->n_nodes && rc == WX_OK; g++) rc = expand(s, m, w, base, g);
+    if (rc == WX_ETOOBIG) { /* for the message */
+      s->fail_state = st + 1;
+      s->fail_tree = s->n_nodes - base;
+      s->fail_total = s->n_nodes;
+    }
     if (rc != WX_OK)
       return rc == WX_ETOOBIG && !s->fail_what
                  ? fail(s, WX_NONE, "too many tree nodes")
