@@ -160,10 +160,143 @@ static void non_exponential_delay_is_refused(void **state) {
       "delay: \"lognormal(median=1d, sigma=0.5)\"}\n"
       "  now: {from: oa, type: churn, p: 5%, delay: 0d}\n",
       &rc);
+  /* every delay has a form: the one refusal is the cycle oa -> shop -> oa
+   * (an instant flow fires at entry: cohort_instant.c) */
   assert_int_equal(rc, WX_ESCENARIO);
-  expect(d, 14, 3, "flow 'now'", "positive, finite mean");
+  expect(d, 12, 3, "flow 'erlang'", "cycle");
   assert_int_equal(wx_diags_count(d), 1);
   wx_diags_free(d);
+}
+
+/* oa joins m1..m8 in parallel: a state is, per module, its join pending,
+ * done or neither, so 3^8 states with oa, and the empty one: the message
+ * gives the count. */
+static void state_bound_gives_the_count(void **state) {
+  (void)state;
+  char text[4096] =
+      "wxflow: 1\nhorizon: 20d\nsample_every: 1d\nmodules:\n"
+      "  oa: {kind: official_account}\n";
+  size_t n = strlen(text);
+  for (int k = 1; k <= 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  m%d: {kind: mini_program}\n", k);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "sources:\n  content: {into: oa, rate: 50/d}\n"
+                        "flows:\n");
+  for (int k = 1; k <= 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  j%d: {from: oa, to: m%d, type: join, p: 50%%, "
+                          "delay: exponential(%dd)}\n",
+                          k, k, k);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(
+      strstr(e->msg, "6562 reachable membership states of at most 2048"));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* Posts and staff admissions place people in states directly: an
+ * instant flow out of a module they enter is refused. */
+static void instant_after_posts_and_units_is_refused(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "outcomes:\n  lead: {label: lead}\n"
+      "flows:\n"
+      "  shop_now: {from: shop, to: lead, type: join, p: 50%, delay: 0d}\n"
+      "touchpoints:\n"
+      "  news:\n"
+      "    module: oa\n"
+      "    schedule: {every: 7d, at: \"10:00\"}\n"
+      "    reach: 10%\n"
+      "    responses:\n"
+      "      buy: {to: shop, p: 5%, delay: 0d}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 12, 3, "flow 'shop_now'", "instant response enters");
+  wx_diags_free(d);
+  wx_model *m = wxt_load_ok(
+      "wxflow: 1\nhorizon: 10d\nsample_every: 1d\nmodules:\n"
+      "  sdr: {kind: wecom, accounts: 2, friend_cap: 50, daily_adds: 10}\n"
+      "outcomes:\n  lead: {label: lead}\n"
+      "sources:\n  card: {into: sdr, rate: 5/d}\n"
+      "flows:\n"
+      "  sdr_now: {from: sdr, to: lead, type: join, p: 50%, delay: 0d}\n");
+  d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  expect(d, 11, 3, "flow 'sdr_now'", "staff or group module");
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* An entry of a into b, whose 8 instant joins include one into c with 8
+ * of its own, fans out 2^7 x (2^8 + 1) ways: refused, not enumerated. */
+static void instant_fan_out_is_bounded(void **state) {
+  (void)state;
+  char text[4096] =
+      "wxflow: 1\nhorizon: 10d\nsample_every: 1d\nmodules:\n"
+      "  a: {kind: official_account}\n  b: {kind: mini_program}\n"
+      "  c: {kind: mini_program}\noutcomes:\n";
+  size_t n = strlen(text);
+  for (int k = 0; k < 8; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "  o%d: {label: o}\n", k);
+  n += (size_t)snprintf(text + n, sizeof text - n,
+                        "sources:\n  s: {into: a, rate: 5/d}\nflows:\n"
+                        "  ab: {from: a, to: b, type: join, p: 50%%, "
+                        "delay: 0d}\n"
+                        "  bc: {from: b, to: c, type: join, p: 50%%, "
+                        "delay: 0d}\n");
+  for (int k = 1; k < 16; k++)
+    n += (size_t)snprintf(text + n, sizeof text - n,
+                          "  j%d: {from: %s, to: o%d, type: join, p: 50%%, "
+                          "delay: 0d}\n",
+                          k, k < 8 ? "b" : "c", k % 8);
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(strstr(e->msg, "lead more than 16384 ways"));
+  wx_diags_free(d);
+  wx_model_free(m);
+}
+
+/* tests/data/cohort_instant.yaml with a post on a responding into b: its
+ * trees overflow (one state's tree past 4096 nodes) and the message says
+ * whose, with the nodes. */
+static void tree_bound_names_the_tree(void **state) {
+  (void)state;
+  char path[1024], text[8192];
+  snprintf(path, sizeof path, "%s/tests/data/cohort_instant.yaml",
+           WX_SOURCE_DIR);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t n = fread(text, 1, sizeof text - 512, f);
+  fclose(f);
+  snprintf(text + n, sizeof text - n,
+           "touchpoints:\n  news:\n    module: a\n"
+           "    schedule: {every: 2d, at: \"10:00\"}\n    reach: 30%%\n"
+           "    responses:\n"
+           "      to_b: {to: b, p: 20%%, delay: exponential(6h)}\n");
+  wx_model *m = wxt_load_ok(text);
+  wx_diags *d = wx_diags_alloc(8);
+  assert_non_null(d);
+  assert_int_equal(wx__cohort_check(m, d), WX_ESCENARIO);
+  const wx_error *e = wx_diags_get(d, 0);
+  print_message("%d:%d: %s\n", e->line, e->col, e->msg);
+  assert_non_null(strstr(e->msg,
+                         "a step tree exceeds the bound: the tree "
+                         "of a person in "));
+  assert_non_null(strstr(e->msg, " has 4096 nodes, all trees so far "));
+  wx_diags_free(d);
+  wx_model_free(m);
 }
 
 static void cycle_is_refused(void **state) {
@@ -495,6 +628,10 @@ int main(void) {
       cmocka_unit_test(outcome_reached_twice_is_accepted),
       cmocka_unit_test(bought_flags_past_the_bound_are_refused),
       cmocka_unit_test(cycle_is_refused),
+      cmocka_unit_test(state_bound_gives_the_count),
+      cmocka_unit_test(instant_fan_out_is_bounded),
+      cmocka_unit_test(tree_bound_names_the_tree),
+      cmocka_unit_test(instant_after_posts_and_units_is_refused),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),

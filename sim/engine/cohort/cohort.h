@@ -27,7 +27,8 @@
  * cohort_post.c (posts, cut between steps), cohort_moments.c (staff
  * Moments posts and per-post bans) and cohort_units.c /
  * cohort_place.c / cohort_welcome.c (staff accounts and groups, settled
- * per substep; cohort_units.h).
+ * per substep; cohort_units.h), cohort_instant.c (flows of delay 0, fired
+ * on entry: vanishing states).
  */
 #ifndef WX_COHORT_H
 #define WX_COHORT_H
@@ -109,9 +110,12 @@ int wx__cohort_flow_rates(const wx_model *m, uint32_t f, const wx_cphase *ph,
  * rate is rate(flow) * P(fate).  With WX_CEDGE_REPEAT in fate, `enter` is
  * the outcome just bought and fate & 1 whether another purchase is
  * pending, at P = p or 1 - p. */
-#define WX_CEDGE_REPEAT 0x80000000u
+#define WX_CEDGE_REPEAT  0x80000000u
 /* In `flow`: the early exit of a phase-type delay (cohort_phase.c). */
-#define WX_CEDGE_EXIT   0x40000000u
+#define WX_CEDGE_EXIT    0x40000000u
+/* In `flow`: an instant edge out of a vanishing root (cohort_instant.c),
+ * whose weight is a probability, not a rate. */
+#define WX_CEDGE_INSTANT 0x20000000u
 typedef struct {
   uint32_t to; /* node index (global) */
   uint32_t flow;
@@ -140,7 +144,9 @@ typedef struct {
    * state 0 is the empty state (the person is gone) */
   uint32_t n_states, cap_states;
   uint16_t *codes;
-  uint32_t *hash, hash_cap; /* open addressing over states, 0 = empty */
+  /* open addressing over states, 0 = empty; hash_cap / 4 is the bound on
+   * states (WX_COHORT_MAX_STATES but when counting them) */
+  uint32_t *hash, hash_cap;
   /* per module: first entry of entry_state (n_fates[i] of them, the
    * singleton states a newcomer can start in), or WX_NONE */
   uint32_t *entry_off, *entry_state, n_entry;
@@ -174,9 +180,20 @@ typedef struct {
    * posts; n_day such slots; both arrays live in resp_slot's
    * allocation */
   uint32_t *day_slot, n_day, *resp_cap;
-  /* why building failed (WX_ETOOBIG): the flow being expanded */
+  /* instant flows (cohort_instant.c): per flow 1 when it fires on entry
+   * (delay 0); the fate factors of each instant path, path k's in
+   * [ipath_off[k], ipath_off[k + 1]) of ipath_mod / ipath_fate */
+  uint8_t *instant;
+  uint32_t n_instant, *ipath_off, *ipath_mod, *ipath_fate;
+  uint32_t n_ipath, cap_ipath, n_ifac, cap_ifac;
+  /* per edge when n_instant: 0, or 1 + the instant path taken after it */
+  uint32_t *edge_inst, cap_inst;
+  /* why building failed (WX_ETOOBIG): the flow being expanded; for a
+   * step tree, 1 + the state whose tree overflowed (else 0) and the nodes
+   * of its tree and of all trees then */
   uint32_t fail_flow;
   const char *fail_what;
+  uint32_t fail_state, fail_tree, fail_total;
 } wx_cspace;
 
 /* What one flow firing does to a state: the counters it bumps and the
@@ -216,6 +233,45 @@ uint32_t wx__cspace_find(const wx_cspace *s, const uint16_t *key);
 int wx__cspace_build(wx_cspace *s, const wx_model *m);
 void wx__cspace_free(wx_cspace *s);
 uint64_t wx__cspace_bytes(const wx_cspace *s);
+/* The reachable states of m (without "bought" flags) counted up to cap, a
+ * power of two, into *n: WX_OK when that is all of them, WX_ETOOBIG when
+ * there are more, for the refusal's message. */
+int wx__cspace_count(const wx_model *m, uint32_t cap, uint32_t *n);
+
+/* Instant flows (cohort_instant.c, docs/cohort.md).  A state with a
+ * pending instant flow is vanishing: the agent engine fires such flows at
+ * the instant of entry, in the order it queued them.  Resolving one calls
+ * `out` once per tangible end (state key, counter increments inc, the
+ * instant path's factors fm / ff, nfac of them: module fm[j]'s fate ff[j],
+ * or outcome fm[j] & ~WX_CEDGE_REPEAT's repeat pending when ff[j]). */
+typedef int (*wx_cinst_out)(void *ctx, const uint16_t *key, const uint8_t *inc,
+                            const uint32_t *fm, const uint32_t *ff,
+                            uint32_t nfac);
+/* 1 when flow f fires at once: not a touchpoint response (cohort_touch.c
+ * has those), a fixed 0 without a prior. */
+int wx__cinst_flow(const wx_model *m, uint32_t f);
+int wx__cinst_setup(wx_cspace *s, const wx_model *m);
+/* Marks twice[o] for every outcome an instant flow leads to: the state
+ * graph's edges do not show the instant firings along a path. */
+void wx__cinst_twice(wx_cspace *s, const wx_model *m);
+void wx__cinst_free(wx_cspace *s);
+/* 1 when state codes c pend an instant flow. */
+int wx__cinst_vanishing(const wx_cspace *s, const wx_model *m,
+                        const uint16_t *c);
+/* Fires the instant flows pending in key (in the agent engine's order:
+ * by module, each module's move before its joins, then what they queue),
+ * starting from increments inc.  WX_OK, WX_ENOMEM, WX_ETOOBIG (fail_what
+ * set) or what `out` returns. */
+int wx__cinst_resolve(wx_cspace *s, const wx_model *m, const uint16_t *key,
+                      const uint8_t *inc, wx_cinst_out out, void *ctx);
+/* Registers an instant path; its index + 1 (0 when nfac = 0), or 0 with
+ * *rc = WX_ENOMEM. */
+uint32_t wx__cinst_path(wx_cspace *s, const uint32_t *fm, const uint32_t *ff,
+                        uint32_t nfac, int *rc);
+/* A vanishing state held by a step (posts, units) would be counted as
+ * its members: refused (WX_ETOOBIG, fail_what set). */
+int wx__cinst_audit(wx_cspace *s, const wx_model *m);
+uint64_t wx__cinst_bytes(const wx_cspace *s);
 
 /* 64-bit exact draws (cohort_rand.c). */
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n);
@@ -276,8 +332,16 @@ void wx__cecon_write(const wx_cecon *c, const wx_model *m, const wx_cspace *s,
 double wx__cohort_value_sum(const wx_dist *d, const double *params, gsl_rng *r,
                             uint64_t n);
 
+/* Instant path k's probability from the fate and repeat probabilities of
+ * a replication (cohort_instant.c). */
+struct wx_ctrans;
+double wx__cinst_p(const struct wx_ctrans *t, const wx_cspace *s, uint32_t k);
+/* The start vector of state st's tree into v (n entries, zeroed): the
+ * root, or for a vanishing root its instant ends. */
+void wx__cinst_start(const struct wx_ctrans *t, const wx_cspace *s, uint32_t st,
+                     double *v);
 /* Per-replication transition data (cohort_trans.c). */
-typedef struct {
+typedef struct wx_ctrans {
   double *flow_rate;  /* per flow (stage rate), then per outcome's repeat */
   double *rep_p;      /* per outcome: P(another purchase) */
   double *stage_rate; /* per flow, WX_COHORT_MAX_STAGES stage rates */
@@ -438,6 +502,11 @@ double wx__cpulse_cut(wx_cohort *e, double a, double b);
 const double *wx__cpulse_fates(const wx_cohort *e, uint32_t i, double t);
 /* Rows of step length tau for the current set; 0 when absent. */
 int wx__cpulse_rows(wx_cohort *e, double tau, wx_crows *out);
+/* n people placed in state st at once (no time passes), into dest[]: by
+ * st's instant ends, counters bumped, when it is vanishing
+ * (cohort_instant.c). */
+void wx__cinst_place(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
+                     uint64_t *dest);
 
 /* Touchpoints at run time (cohort_touch.c). */
 int wx__ctouch_alloc(wx_cohort *e);

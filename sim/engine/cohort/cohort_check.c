@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cohort.h"
 #include "util.h"
@@ -157,7 +158,9 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   int rc = WX_OK;
   for (uint32_t f = 0; f < m->n_flows; f++) {
     const wx_flow *fl = &m->flows[f];
-    if (fl->tp || wx__cohort_phase(m, &fl->delay, nominal).k) continue;
+    if (fl->tp || wx__cinst_flow(m, f) ||
+        wx__cohort_phase(m, &fl->delay, nominal).k)
+      continue; /* responses and instant flows: cohort_touch.c, _instant.c */
     rc = wx__diag(d, WX_ESCENARIO, m->path, fl->pos.line, fl->pos.col,
                   "flow '%s': the cohort engine needs a %s delay with a "
                   "positive, finite mean" HINT,
@@ -167,25 +170,68 @@ static int refuse_delays(const wx_model *m, wx_diags *d) {
   return rc;
 }
 
+/* How far past the state bound a refused model is: its reachable states
+ * counted up to COUNT_CAP (cohort_space.c), for the message. */
+#define COUNT_CAP (64u * WX_COHORT_MAX_STATES)
+static void state_count(const wx_model *m, const char *what, char *out,
+                        size_t n) {
+  uint32_t k = 0;
+  if (!what || !strstr(what, "state space exceeds")) return;
+  int rc = wx__cspace_count(m, COUNT_CAP, &k);
+  if (rc == WX_OK && k > WX_COHORT_MAX_STATES)
+    snprintf(out, n, ": %u reachable membership states of at most %u", k,
+             WX_COHORT_MAX_STATES);
+  else if (rc == WX_ETOOBIG)
+    snprintf(out, n, ": more than %u reachable membership states of at most %u",
+             COUNT_CAP, WX_COHORT_MAX_STATES);
+}
+
+/* Which tree overflowed, for the message: the state's modules and the
+ * nodes held. */
+static void tree_count(const wx_model *m, const wx_cspace *s, char *out,
+                       size_t n) {
+  if (!s->fail_state || s->fail_state > s->n_states) return;
+  const uint16_t *c = s->codes + (size_t)(s->fail_state - 1) * s->kw;
+  size_t k = (size_t)snprintf(out, n, ": the tree of a person in");
+  const char *sep = " ";
+  for (uint32_t i = 0; i < s->nm && k < n; i++) {
+    if (!c[i]) continue;
+    k += (size_t)snprintf(out + k, n - k, "%s%s", sep, m->modules[i].name);
+    sep = ", ";
+  }
+  if (k < n)
+    snprintf(out + k, n - k,
+             " (state %u of %u) has %u nodes, all trees so far %u (at most "
+             "%u in all)",
+             s->fail_state, s->n_states, s->fail_tree, s->fail_total,
+             WX_COHORT_MAX_NODES);
+}
+
 static int refuse_space(const wx_model *m, wx_diags *d) {
   wx_cspace s;
   int rc = wx__cspace_build(&s, m);
   if (rc == WX_ETOOBIG) {
     wx_pos pos = {0, 0};
-    char who[160] = "";
+    char who[160] = "", many[320] = "";
     if (s.fail_flow != WX_NONE && s.fail_flow < m->n_flows) {
       pos = m->flows[s.fail_flow].pos;
       snprintf(who, sizeof who, "flow '%s': ", m->flows[s.fail_flow].name);
     }
-    rc =
-        wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col,
-                 "%s%s (the cohort engine holds at most %u "
-                 "membership states, %u nodes per step tree, %u join flows "
-                 "per module and %u bumps of one counter within a step, and no "
-                 "cycles)" HINT,
-                 who, s.fail_what ? s.fail_what : "model too large",
-                 WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
-                 WX_COHORT_DEPTH);
+    state_count(m, s.fail_what, many, sizeof many);
+    tree_count(m, &s, many, sizeof many);
+    if (s.fail_what && !strncmp(s.fail_what, "an instant flow out", 19))
+      rc = wx__diag(d, WX_ESCENARIO, m->path, pos.line, pos.col, "%s%s" HINT,
+                    who, s.fail_what); /* not a size bound */
+    else
+      rc = wx__diag(
+          d, WX_ESCENARIO, m->path, pos.line, pos.col,
+          "%s%s%s (the cohort engine holds at most %u "
+          "membership states, %u nodes per step tree, %u join flows "
+          "per module and %u bumps of one counter within a step, and no "
+          "cycles)" HINT,
+          who, s.fail_what ? s.fail_what : "model too large", many,
+          WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
+          WX_COHORT_DEPTH);
     wx__ctouch_pend_explain(&s, m, d); /* cohort_pend.c */
   } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,

@@ -174,7 +174,7 @@ int wx__cspace_setup_phases(wx_cspace *s, const wx_model *m) {
   for (uint32_t f = 0; f < s->nf; f++) {
     wx_cphase ph = wx__cohort_flow_phase(m, f, nominal);
     /* responses: exponential, or at once (cohort_touch.c) */
-    if (m->flows[f].tp) ph = (wx_cphase){1, WX_NONE, 1};
+    if (m->flows[f].tp || s->instant[f]) ph = (wx_cphase){1, WX_NONE, 1};
     if (!ph.k) ph = (wx_cphase){1, WX_NONE, 0}; /* refused by the check */
     s->phase[f] = ph;
     s->exact = s->exact && ph.exact;

@@ -191,15 +191,26 @@ static void arrive_at(wx_cohort *e, uint32_t k, uint64_t n, double at,
   e->ctr[i] += n; /* joins */
 }
 
-/* Campaigns (without fission) whose time falls in (t0, t1]. */
-static int campaigns(wx_cohort *e, const double *params, double t0, double t1) {
+/* With units, a campaign at the substep's end comes after its requests
+ * are settled, its own (instant flows into units) settled at t1 as the
+ * agent engine's: on t1's day, not the substep's. */
+static int at_end(const wx_cohort *e, const wx_source *src, double t1) {
+  return e->units && !(src->at < t1);
+}
+
+/* Campaigns (without fission) whose time falls in (t0, t1]: those at t1
+ * after the units when `late`. */
+static int campaigns(wx_cohort *e, const double *params, double t0, double t1,
+                     int late, int *ran) {
   for (uint32_t k = 0; k < e->m->n_sources; k++) {
     const wx_source *src = &e->m->sources[k];
-    if (src->kind != WX_SOURCE_CAMPAIGN || !(src->at > t0 && src->at <= t1))
+    if (src->kind != WX_SOURCE_CAMPAIGN || !(src->at > t0 && src->at <= t1) ||
+        at_end(e, src, t1) != late)
       continue;
     double n = floor(params[src->count] + 0.5);
     if (!(n > 0)) continue;
     if (!(n <= MAX_ARRIVALS)) return WX_ETOOBIG;
+    *ran = 1;
     arrive_at(e, k, (uint64_t)n, src->at, t1);
     if (src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, src->at);
   }
@@ -211,13 +222,22 @@ static int substep(wx_cohort *e, const double *params, double t0, double t1) {
   rows_for(e, t1 - t0, &rows);
   memset(e->next, 0, e->sp.n_states * sizeof *e->next);
   move_present(e, &rows);
-  int rc = campaigns(e, params, t0, t1);
+  int early = 0, late = 0, rc = campaigns(e, params, t0, t1, 0, &early);
   if (rc == WX_OK) rc = wx__cfiss_step(e, t0, t1);
   for (uint32_t k = 0; k < e->m->n_sources && rc == WX_OK; k++)
     if (e->m->sources[k].kind == WX_SOURCE_POISSON ||
         e->m->sources[k].kind == WX_SOURCE_ADS)
       rc = arrivals(e, k, params, t0, t1, &rows);
   if (rc == WX_OK && e->units) rc = wx__cunits_settle(e, t0, t1);
+  if (rc == WX_OK && e->units) rc = campaigns(e, params, t0, t1, 1, &late);
+  if (rc == WX_OK && late) { /* their requests, on e->next */
+    uint64_t *c = e->count;
+    e->count = e->next;
+    e->next = c;
+    rc = wx__cunits_post(e, t1);
+    e->next = e->count;
+    e->count = c;
+  }
   uint64_t *tmp = e->count;
   e->count = e->next;
   e->next = tmp;
@@ -276,13 +296,16 @@ static int initial(wx_cohort *e, const double *params) {
     if (wx__cunits_gate(e, i)) in = wx__cunits_admit(e, i, in, 0);
     wx__cohort_multinomial(e->rng[k], in, e->tr.fate_p + e->tr.fate_off[i],
                            s->n_fates[i], e->draw);
-    for (uint32_t c = 0; c < s->n_fates[i]; c++)
-      e->count[s->entry_state[s->entry_off[i] + c]] += e->draw[c];
+    for (uint32_t c = 0; c < s->n_fates[i]; c++) /* instant flows fire */
+      wx__cinst_place(e, e->rng[k], s->entry_state[s->entry_off[i] + c],
+                      e->draw[c], e->count);
     e->arr[k] += (uint64_t)n;
     e->ctr[i] += in;
     if (at0 && src->fission.on) wx__cfiss_seed(e, k, (uint64_t)n, 0);
   }
-  return WX_OK;
+  /* requests their instant flows made, after every entry as the agent
+   * engine queues them */
+  return e->units && s->n_instant ? wx__cunits_post(e, 0) : WX_OK;
 }
 
 /* Ads cost accrues at budget per active day, a campaign's is one-off at

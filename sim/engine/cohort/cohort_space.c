@@ -17,7 +17,6 @@
 #include "cohort.h"
 #include "util.h"
 
-#define STATE_HASH (4u * WX_COHORT_MAX_STATES)
 #define TREE_HASH  (4u * WX_COHORT_MAX_TREE)
 #define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
 #define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
@@ -53,7 +52,7 @@ static int fail(wx_cspace *s, uint32_t flow, const char *what) {
 /* ---------------------------------------------------------------- states */
 
 static uint32_t slot_of(const uint16_t *key, uint32_t nm) {
-  return (uint32_t)wx__fnv1a64(key, nm * sizeof *key) & (STATE_HASH - 1);
+  return (uint32_t)wx__fnv1a64(key, nm * sizeof *key);
 }
 
 /* 1 when key holds nothing but "bought" flags: the person is gone. */
@@ -72,15 +71,15 @@ static int gone(const wx_cspace *s, const uint16_t *key) {
 static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
                            int *rc) {
   if (s->n_bought && s->n_states && gone(s, key)) return 0;
-  uint32_t nm = s->kw, h = slot_of(key, nm);
-  for (;; h = (h + 1) & (STATE_HASH - 1)) {
+  uint32_t nm = s->kw, h = slot_of(key, nm) & (s->hash_cap - 1);
+  for (;; h = (h + 1) & (s->hash_cap - 1)) {
     uint32_t v = s->hash[h];
     if (!v) break;
     if (!memcmp(s->codes + (size_t)(v - 1) * nm, key, nm * sizeof *key))
       return v - 1;
   }
   if (!add) return WX_NONE;
-  if (s->n_states == WX_COHORT_MAX_STATES) {
+  if (s->n_states == s->hash_cap / 4) { /* the bound: 4 slots a state */
     *rc = WX_ETOOBIG;
     return WX_NONE;
   }
@@ -121,13 +120,14 @@ static int setup(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   s->n_fates = calloc(nm1, sizeof *s->n_fates);
   s->entry_off = calloc(nm1, sizeof *s->entry_off);
   s->join_bit = calloc(s->nf + 1u, sizeof *s->join_bit);
-  s->hash = calloc(STATE_HASH, sizeof *s->hash);
+  s->hash = calloc(s->hash_cap, sizeof *s->hash);
   s->stages = calloc(s->nf + 1u, sizeof *s->stages);
   s->phase_slot = calloc(s->nf + 1u, sizeof *s->phase_slot);
   if (!s->nj || !s->n_fates || !s->entry_off || !s->join_bit || !s->hash ||
       !s->stages || !s->phase_slot)
     return WX_ENOMEM;
   s->kw = s->nm;
+  if (wx__cinst_setup(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_phases(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_repeats(s, m) != WX_OK) return WX_ENOMEM;
   if (wx__cspace_setup_touch(s, m) != WX_OK) return WX_ENOMEM;
@@ -233,12 +233,53 @@ static int add_unit_variants(wx_cspace *s, const wx_model *m, uint32_t st,
              : rc;
 }
 
-/* Breadth-first over states from the entry states, recording the edges. */
+/* An instant end of a resolution in the state graph: its state, added,
+ * and the edge to it. */
+typedef struct {
+  wx_cspace *s;
+  scratch *w;
+  uint32_t st, f;
+} graph_ctx;
+
+static int graph_end(void *ctx, const uint16_t *key, const uint8_t *inc,
+                     const uint32_t *fm, const uint32_t *ff, uint32_t nfac) {
+  graph_ctx *g = ctx;
+  int rc = WX_OK;
+  (void)inc, (void)fm, (void)ff, (void)nfac;
+  uint32_t to = state_find(g->s, key, 1, &rc);
+  if (rc == WX_ETOOBIG)
+    return fail(g->s, g->f, "reachable state space exceeds the bound");
+  if (rc != WX_OK || g->f >= g->s->nf) return rc; /* repeats: no edge */
+  return graph_edge(g->w, g->st, to, g->f);
+}
+
+/* The state graph's edges out of a vanishing state: to its instant ends,
+ * labelled with its first instant flow. */
+static int reach_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
+                           uint32_t st) {
+  uint32_t np =
+      wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
+  graph_ctx g = {s, w, st, WX_NONE};
+  for (uint32_t k = 0; k < np && g.f == WX_NONE; k++)
+    if (w->pend[k] < s->nf && s->instant[w->pend[k]]) g.f = w->pend[k];
+  memcpy(w->key, s->codes + (size_t)st * s->kw, s->kw * sizeof *w->key);
+  memset(w->inc, 0, s->n_ctr + 1u);
+  return wx__cinst_resolve(s, m, w->key, w->inc, graph_end, &g);
+}
+
+/* Breadth-first over states from the entry states, recording the edges;
+ * an edge into a vanishing state goes on to its instant ends. */
 static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
     int rv = add_unit_variants(s, m, st, o);
     if (rv != WX_OK) return rv;
+    if (s->n_instant &&
+        wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw)) {
+      rv = reach_vanishing(s, m, w, st);
+      if (rv != WX_OK) return rv;
+      continue; /* nobody is ever counted in it: no posts act on it */
+    }
     uint32_t np =
         wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
     for (uint32_t k = 0; k < np; k++) {
@@ -250,6 +291,13 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
       for (uint32_t c = 0; c < nfate; c++) {
         wx__ceffect_key(s, &e, c, o);
         int rc = WX_OK;
+        if (s->n_instant && wx__cinst_vanishing(s, m, o)) {
+          graph_ctx g = {s, w, st, FLOW_OF(f)};
+          memset(w->inc, 0, s->n_ctr + 1u);
+          rc = wx__cinst_resolve(s, m, o, w->inc, graph_end, &g);
+          if (rc != WX_OK) return rc;
+          continue;
+        }
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
           return fail(s, FLOW_ID(f), "reachable state space exceeds the bound");
@@ -343,6 +391,7 @@ static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
               "a cycle of flows lets a person "
               "come back to a state");
   if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
+  if (rc == WX_OK) wx__cinst_twice(s, m);
   free(indeg);
   free(queue);
   free(first);
@@ -401,13 +450,56 @@ static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base, uint32_t st,
 }
 
 static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
-                    uint32_t fate) {
+                    uint32_t fate, uint32_t inst) {
   void *p = s->edges;
   if (grow(&p, &s->cap_edges, s->n_edges + 1, sizeof *s->edges) != WX_OK)
     return WX_ENOMEM;
   s->edges = p;
+  if (s->n_instant) { /* only models with instant flows pay for it */
+    p = s->edge_inst;
+    if (grow(&p, &s->cap_inst, s->n_edges + 1, sizeof *s->edge_inst) != WX_OK)
+      return WX_ENOMEM;
+    s->edge_inst = p;
+    s->edge_inst[s->n_edges] = inst;
+  }
   s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate};
   return WX_OK;
+}
+
+/* An instant end in a step tree: its node and the edge to it, which
+ * carries the instant path. */
+typedef struct {
+  wx_cspace *s;
+  scratch *w;
+  uint32_t base, f, enter, fate;
+} tree_ctx;
+
+static int tree_end(void *ctx, const uint16_t *key, const uint8_t *inc,
+                    const uint32_t *fm, const uint32_t *ff, uint32_t nfac) {
+  tree_ctx *x = ctx;
+  wx_cspace *s = x->s;
+  int rc = WX_OK;
+  uint32_t st = state_find(s, key, 0, &rc);
+  uint32_t to =
+      st == WX_NONE ? WX_NONE : node_find(s, x->w, x->base, st, inc, &rc);
+  if (to == WX_NONE)
+    return rc == WX_ENOMEM
+               ? rc
+               : fail(s, FLOW_ID(x->f), "a step tree exceeds the bound");
+  uint32_t inst = wx__cinst_path(s, fm, ff, nfac, &rc);
+  if (rc != WX_OK) return rc;
+  return add_edge(s, to, x->f, x->enter, x->fate, inst);
+}
+
+/* The root of a vanishing state's tree: instant edges to its ends. */
+static int expand_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
+                            uint32_t base) {
+  tree_ctx x = {s, w, base, WX_CEDGE_INSTANT, WX_NONE, 0};
+  s->edge_off[base] = s->n_edges;
+  memcpy(w->key, s->codes + (size_t)s->node_state[base] * s->kw,
+         s->kw * sizeof *w->key);
+  memset(w->inc, 0, s->n_ctr + 1u);
+  return wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
 }
 
 /* The children of node g: one per pending flow and entry fate. */
@@ -431,6 +523,15 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
     for (uint32_t fate = 0; fate < nfate; fate++) {
       wx__ceffect_key(s, &e, fate, w->key);
       int rc = WX_OK;
+      uint32_t enter = e.enter != WX_NONE ? e.enter : e.rep;
+      if (s->n_instant && wx__cinst_vanishing(s, m, w->key)) {
+        tree_ctx x = {s,     w,
+                      base,  f,
+                      enter, e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate};
+        rc = wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
+        if (rc != WX_OK) return rc;
+        continue;
+      }
       uint32_t st = state_find(s, w->key, 0, &rc);
       uint32_t to =
           st == WX_NONE ? WX_NONE : node_find(s, w, base, st, w->inc, &rc);
@@ -438,8 +539,9 @@ static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
         return rc == WX_ENOMEM
                    ? rc
                    : fail(s, FLOW_ID(f), "a step tree exceeds the bound");
-      if (add_edge(s, to, f, e.enter != WX_NONE ? e.enter : e.rep,
-                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate) != WX_OK)
+      if (add_edge(s, to, f, enter,
+                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate,
+                   0) != WX_OK)
         return WX_ENOMEM;
     }
   }
@@ -467,8 +569,16 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
     int rc = WX_OK;
     memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
     node_find(s, w, base, st, w->inc, &rc); /* the root */
-    for (uint32_t g = base; g < s->n_nodes && rc == WX_OK; g++)
-      rc = expand(s, m, w, base, g);
+    uint32_t g = base;
+    if (rc == WX_OK && s->n_instant &&
+        wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw))
+      rc = expand_vanishing(s, m, w, g++);
+    for (; g < s->n_nodes && rc == WX_OK; g++) rc = expand(s, m, w, base, g);
+    if (rc == WX_ETOOBIG) { /* for the message */
+      s->fail_state = st + 1;
+      s->fail_tree = s->n_nodes - base;
+      s->fail_total = s->n_nodes;
+    }
     if (rc != WX_OK)
       return rc == WX_ETOOBIG && !s->fail_what
                  ? fail(s, WX_NONE, "too many tree nodes")
@@ -513,8 +623,11 @@ static void scratch_free(scratch *w) {
   free(w->gflow);
 }
 
-static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
+/* max_states: a power of two; count_only: the states, not the trees. */
+static int build(wx_cspace *s, const wx_model *m, const uint8_t *need,
+                 uint32_t max_states, int count_only) {
   *s = (wx_cspace){0};
+  s->hash_cap = 4u * max_states;
   scratch w = {0};
   int rc = setup(s, m, need);
   if (rc == WX_OK) {
@@ -527,7 +640,12 @@ static int build(wx_cspace *s, const wx_model *m, const uint8_t *need) {
   }
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
   if (rc == WX_OK) rc = reach_states(s, m, &w);
+  if (rc == WX_OK && count_only) {
+    scratch_free(&w);
+    return rc;
+  }
   if (rc == WX_OK) rc = check_acyclic(s, m, &w);
+  if (rc == WX_OK) rc = wx__cinst_audit(s, m);
   if (rc == WX_OK) rc = node_room(s, 1);
   if (rc == WX_OK) rc = build_trees(s, m, &w);
   if (rc == WX_OK) rc = sparse_incr(s);
@@ -568,13 +686,13 @@ static void flags_failed(wx_cspace *s) {
 /* Built without flags first; when some outcome needs one, again with
  * them (a model without such outcomes keeps its space and speed). */
 int wx__cspace_build(wx_cspace *s, const wx_model *m) {
-  int rc = build(s, m, NULL);
+  int rc = build(s, m, NULL, WX_COHORT_MAX_STATES, 0);
   if (rc != WX_OK) return rc;
   uint8_t *need = calloc(m->n_modules + m->n_outcomes + 1u, 1);
   if (!need) return WX_ENOMEM;
   if (need_flags(s, m, need)) {
     wx__cspace_free(s);
-    rc = build(s, m, need + m->n_modules);
+    rc = build(s, m, need + m->n_modules, WX_COHORT_MAX_STATES, 0);
     if (rc == WX_ETOOBIG) flags_failed(s);
   }
   free(need);
@@ -607,17 +725,27 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->resp_slot);
   free(s->bought_slot);
   free(s->first_ctr);
+  wx__cinst_free(s);
   *s = (wx_cspace){0};
 }
 
 uint64_t wx__cspace_bytes(const wx_cspace *s) {
   return (uint64_t)s->cap_states * s->kw * sizeof *s->codes +
-         STATE_HASH * sizeof *s->hash +
+         (uint64_t)s->hash_cap * sizeof *s->hash +
          (uint64_t)s->cap_nodes *
              (sizeof *s->node_state + sizeof *s->edge_off + s->n_ctr) +
          (uint64_t)s->cap_edges * sizeof *s->edges +
          (uint64_t)(s->n_states + 1u) * sizeof *s->tree_off +
          (uint64_t)s->n_entry * sizeof *s->entry_state +
          (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
-         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0);
+         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0) +
+         wx__cinst_bytes(s);
+}
+
+int wx__cspace_count(const wx_model *m, uint32_t cap, uint32_t *n) {
+  wx_cspace s;
+  int rc = build(&s, m, NULL, cap, 1);
+  *n = s.n_states;
+  wx__cspace_free(&s);
+  return rc;
 }

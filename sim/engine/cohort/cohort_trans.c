@@ -138,7 +138,8 @@ static double edge_base_rate(const wx_ctrans *t, const wx_cspace *s, uint32_t g,
 int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
                    const double *params, uint32_t *bad) {
   for (uint32_t f = 0; f < s->nf; f++) {
-    if (m->flows[f].tp && s->resp_slot[f] == WX_NONE) continue; /* at once */
+    if ((m->flows[f].tp && s->resp_slot[f] == WX_NONE) || s->instant[f])
+      continue; /* at once */
     if (wx__cohort_flow_rates(m, f, &s->phase[f], params,
                               t->stage_rate + f * WX_COHORT_MAX_STAGES,
                               &t->exit_p[f]) != 0) {
@@ -160,13 +161,16 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
     double out = 0;
     for (uint32_t e = s->edge_off[g]; e < s->edge_off[g + 1]; e++) {
       const wx_cedge *ed = &s->edges[e];
-      double r = edge_base_rate(t, s, g, ed);
+      int inst = (ed->flow & WX_CEDGE_INSTANT) != 0; /* a probability */
+      double r = inst ? 1 : edge_base_rate(t, s, g, ed);
+      if (s->edge_inst && s->edge_inst[e])
+        r *= wx__cinst_p(t, s, s->edge_inst[e] - 1);
       if (ed->fate & WX_CEDGE_REPEAT)
         r *= ed->fate & 1u ? t->rep_p[ed->enter] : 1 - t->rep_p[ed->enter];
       else if (ed->enter != WX_NONE)
         r *= t->fate_p[t->fate_off[ed->enter] + ed->fate];
       t->edge_rate[e] = r;
-      out += r;
+      if (!inst) out += r;
     }
     t->exit_rate[g] = out;
   }
@@ -226,13 +230,13 @@ void wx__ctrans_tree(wx_ctrans *t, const wx_cspace *s, uint32_t st, double tau,
   uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
   double lam = t->tree_max[st], *v = t->va;
   memset(v, 0, n * sizeof *v);
-  v[0] = 1;
+  wx__cinst_start(t, s, st, v); /* the root, or its instant ends */
   if (integ) memset(integ, 0, n * sizeof *integ);
   if (lam > 0 && tau > 0) {
     double np = ceil(lam * tau / PIECE), dtp = tau / np;
     for (double i = 0; i < np; i++) piece(t, s, base, n, lam, dtp, v, integ);
   } else if (integ) {
-    integ[0] = tau > 0 ? tau : 0;
+    for (uint32_t j = 0; j < n; j++) integ[j] = tau > 0 ? tau * v[j] : 0;
   }
   if (prob) memcpy(prob, v, n * sizeof *v);
 }
