@@ -1,10 +1,8 @@
 /*
- * Exact binomial, multinomial and Poisson draws for 64-bit counts.  GSL's
- * take and return unsigned int, and its binomial keeps the draw in an int
- * (so n p must stay below 2^31); a binomial of n is the sum of binomials
- * of chunks of n with the same p, and a Poisson of mean mu the sum of
- * Poissons of chunks of mu: both exact, tested at 1.09e9 and 1e10
- * (tests/test_cohort_rand.c).
+ * Exact Poisson and multinomial draws for 64-bit counts (the binomial is
+ * cohort_binom.c).  GSL's Poisson takes and returns unsigned int: a
+ * Poisson of mean mu is the sum of Poissons of chunks of mu, exact, tested
+ * at 1.09e9 and 1e10 (tests/test_cohort_rand.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,18 +11,7 @@
 
 #include "cohort.h"
 
-/* n p <= 2^30 per chunk: far from int overflow whatever the draw. */
-#define BINOMIAL_CHUNK (1u << 31)
-#define POISSON_CHUNK  1073741824.0 /* 2^30 */
-
-uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
-  if (n == 0 || !(p > 0)) return 0;
-  if (p >= 1) return n;
-  uint64_t k = 0;
-  for (; n > BINOMIAL_CHUNK; n -= BINOMIAL_CHUNK)
-    k += gsl_ran_binomial(r, p, BINOMIAL_CHUNK);
-  return k + gsl_ran_binomial(r, p, (unsigned)n);
-}
+#define POISSON_CHUNK 1073741824.0 /* 2^30 */
 
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu) {
   if (!(mu > 0)) return 0;
