@@ -4,16 +4,13 @@
  * Most of a step's draws have a small mean (a few people per tree node),
  * where inversion walks the pmf from 0 with one multiplication per step
  * (the ratio f(x+1)/f(x) = (n - x)/(x + 1) p/q, with the reciprocals of
- * x + 1 from a table: no division on the chain).  Above a mean of 10 it is
- * Hormann's BTRS (transformed rejection with squeeze, "The generation of
- * binomial random variates", J. Stat. Comput. Simul. 46, 1993): two
- * uniforms and no logarithm for ~86 % of the draws; the rest are decided
- * by the exact log pmf.  Both are exact in distribution up to the double
- * rounding of the pmf (tests/test_cohort_rand.c checks the pmf by
- * chi-square, n up to 1e10).  GSL's BTPE cost twice the instructions and
- * its unsigned int n needed chunks of 2^31; counts here are doubles, exact
- * up to 2^53, beyond which n is split in chunks (sums of binomials of the
- * same p).
+ * x + 1 from a table: no division on the chain, unlike GSL's inversion),
+ * from f(0) = (1 - p)^n by squarings for small n.  Above a mean of 20 it
+ * is GSL's BTPE (own BTRS samplers cost more: tests/test_cohort_rand.c),
+ * whose unsigned int n needs chunks of 2^31 (sums of binomials of the
+ * same p).  Exact in distribution up to the double rounding of the pmf;
+ * tests/test_cohort_rand.c checks the pmf by chi-square in every regime,
+ * n up to 1e10.
  */
 #include <math.h>
 
