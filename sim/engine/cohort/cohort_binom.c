@@ -17,6 +17,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "cohort.h"
+#include "rng.h"
 
 /* Means below this are drawn by inversion (GSL's own switch to BTPE). */
 #define SMALL_MEAN     20.0
@@ -33,10 +34,6 @@
 /* recip[x] = 1 / (x + 1) */
 static const double recip[INV_CUT] = {R64(1), R64(65)};
 
-static inline double unif(const gsl_rng *r) {
-  return r->type->get_double(r->state);
-}
-
 /* (1 - p)^n: squarings for small n (cheaper than a log and an exp). */
 static double power(double p, uint64_t n) {
   if (n >= 4096) return exp((double)n * log1p(-p));
@@ -50,7 +47,7 @@ static double power(double p, uint64_t n) {
 static uint64_t by_inversion(const gsl_rng *r, uint64_t n, double p) {
   double s = p / (1 - p), f0 = power(p, n), nd = (double)n;
   for (;;) {
-    double u = unif(r), f = f0, left = nd;
+    double u = wx__rng_uniform(r), f = f0, left = nd;
     for (uint32_t x = 0; x < INV_CUT; x++, left -= 1) {
       if (u < f) return x;
       u -= f;
@@ -70,7 +67,7 @@ static uint64_t by_gsl(const gsl_rng *r, double p, uint64_t n) {
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
   if (n == 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
-  if (n == 1) return unif(r) < p;
+  if (n == 1) return wx__rng_uniform(r) < p;
   double pp = p <= 0.5 ? p : 1 - p;
   if (!((double)n * pp < SMALL_MEAN)) return by_gsl(r, p, n);
   uint64_t x = by_inversion(r, n, pp);

@@ -10,6 +10,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "cohort.h"
+#include "rng.h"
 
 #define POISSON_CHUNK 1073741824.0 /* 2^30 */
 
@@ -79,7 +80,7 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
  * per person replaces a binomial per node, with the same distribution. */
 uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
                               uint32_t k) {
-  double u = gsl_rng_uniform(r), pass = 1;
+  double u = wx__rng_uniform(r), pass = 1;
   uint32_t pick = i;
   for (uint32_t j = i; j < k; j++) {
     double pj = pass * c[j];
