@@ -44,9 +44,11 @@ static void check_draws(const double *x, double mu, double s2,
 static void binomial_at_scale(void **state) {
   (void)state;
   static double x[R];
-  const double n[3] = {1.09e9, 1e10, 4294967295.0 + 7}, p[3] = {.3, .5, .9};
+  /* 1e16: chunks of 2^52 */
+  const double n[4] = {1.09e9, 1e10, 4294967295.0 + 7, 1e16};
+  const double p[4] = {.3, .5, .9, .3};
   gsl_rng *r = stream("binomial");
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 4; k++) {
     for (int i = 0; i < R; i++)
       x[i] = (double)wx__cohort_binomial(r, p[k], (uint64_t)n[k]);
     check_draws(x, n[k] * p[k], n[k] * p[k] * (1 - p[k]), "binomial");
@@ -97,20 +99,20 @@ static double binomial_pmf_at(double k, double n, double p) {
 /* The 64-bit binomial's pmf (cohort_binom.c), either tail, by chi-square
  * over cells of expected count >= 20 at a 1e-6 false-alarm rate, in each
  * of its regimes: n = 1, inversion with (1 - p)^n by squarings (n < 4096)
- * and by exp/log1p, either side of its switch to GSL at a mean of 20, p
- * above 1/2 (the complement), GSL's chunks of 2^31, n beyond 2^32.  (Own
- * BTRS samplers passed this too but cost more instructions than GSL's
- * BTPE: 18 %, and 342 against 268 per draw at n = 1e5, p = 0.1.) */
+ * and by exp/log1p, either side of its switch to BTRS at a mean of 10
+ * (small n too), BTRS's pmf ratios near the mode (products) and far
+ * (log factorials), p above 1/2 (the complement), n beyond 2^32. */
 static void binomial_pmf(void **state) {
   (void)state;
   enum { DRAWS = 100000, CELLS = 4096 };
   const double n[] = {1,    7,      30,     60,   200,  1000, 100000, 4e4,
                       4e4,  1.09e9, 1.09e9, 4e9,  2,    100,  100,    5000,
-                      5000, 40,     12,     1e10, 1e10, 6e9,  1};
-  const double p[] = {.5,    .3,     .2,   .6,          .05,   .93,
-                      .0003, .5,     .97,  1e-8,        1e-6,  2.5e-7,
-                      .4,    .19,    .21,  .0039,       .0041, .8,
-                      .97,   1.5e-9, 3e-7, .9999999995, .3};
+                      5000, 40,     12,     1e10, 1e10, 6e9,  1,      20,
+                      25,   1000,   1000,   1e10, 3000};
+  const double p[] = {
+      .5,   .3,          .2, .6,  .05, .93,   .0003, .5,     .97, 1e-8,
+      1e-6, 2.5e-7,      .4, .19, .21, .0039, .0041, .8,     .97, 1.5e-9,
+      3e-7, .9999999995, .3, .5,  .42, .0099, .0101, 1.2e-9, .7};
   static double seen[CELLS];
   gsl_rng *r = stream("binomial pmf");
   for (size_t t = 0; t < sizeof n / sizeof *n; t++) {

@@ -14,18 +14,21 @@
  */
 #include <math.h>
 
-#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #include "cohort.h"
 #include "rng.h"
 
 /* Means below this are drawn by inversion (GSL's own switch to BTPE). */
-#define SMALL_MEAN     20.0
+#define SMALL_MEAN 10.0
 /* Inversion gives up at this x (restarts: the remainder was rounding);
  * P(X >= 128) at a mean below 14 is below 1e-70. */
-#define INV_CUT        128
-/* n p <= 2^30 per chunk: far from GSL's int overflow whatever the draw. */
-#define BINOMIAL_CHUNK (1u << 31)
+#define INV_CUT    128
+/* Beyond 2^52 people n is drawn in chunks (sums of binomials of the same
+ * p): BTRS works in doubles.  Ratios of the pmf within NEAR of the mode
+ * are products, further ones Stirling's. */
+#define BIG_N      (1ull << 52)
+#define NEAR       16
 
 #define R1(k)  1.0 / (k)
 #define R4(k)  R1(k), R1(k + 1), R1(k + 2), R1(k + 3)
@@ -56,12 +59,66 @@ static uint64_t by_inversion(const gsl_rng *r, uint64_t n, double p) {
   }
 }
 
-/* GSL's (BTPE above its own small-mean inversion), n < 2^31 a chunk. */
-static uint64_t by_gsl(const gsl_rng *r, double p, uint64_t n) {
-  uint64_t k = 0;
-  for (; n > BINOMIAL_CHUNK; n -= BINOMIAL_CHUNK)
-    k += gsl_ran_binomial(r, p, BINOMIAL_CHUNK);
-  return k + gsl_ran_binomial(r, p, (unsigned)n);
+/* floor(y) for |y| < 2^62 without libm's call (no SSE4.1 round). */
+static inline double floor_of(double y) {
+  double t = (double)(int64_t)y;
+  return t > y ? t - 1 : t;
+}
+
+/* The remainder of Stirling's series for log Gamma(y), y >= 1: exact from
+ * GSL's table to 16, the series beyond (its first omitted term,
+ * 1/(1188 y^9), is below 1e-14 there). */
+static double stirling_rest(double y) {
+  if (y <= 16)
+    return gsl_sf_lnfact((unsigned)y - 1) -
+           ((y - 0.5) * log(y) - y + 0.91893853320467274178);
+  double y2 = y * y;
+  return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * y2)) / y2) / y2) /
+         y;
+}
+
+/* h <= f(k) / f(m) for the pmf f of Bin(n, p): a product of |k - m|
+ * ratios near the mode, else Stirling's form written in ratios near 1
+ * (log1p), so that nothing of size n log n cancels. */
+static int under_pmf(double h, double n, double p, double k, double m) {
+  double r = p / (1 - p);
+  if (fabs(k - m) <= NEAR) {
+    double f = 1;
+    for (double j = m + 1; j <= k; j++) f *= (n - j + 1) * r / j;
+    for (double j = k + 1; j <= m; j++) f *= j / ((n - j + 1) * r);
+    return h <= f;
+  }
+  return log(h) <= (m + 0.5) * log1p((m - k) / (k + 1)) +
+                       (n - m + 0.5) * log1p((k - m) / (n - k + 1)) +
+                       (k - m) * log(r * (n - k + 1) / (k + 1)) +
+                       stirling_rest(m + 1) + stirling_rest(n - m + 1) -
+                       stirling_rest(k + 1) - stirling_rest(n - k + 1);
+}
+
+/* Bin(n, p), p <= 1/2, n p >= SMALL_MEAN, n <= 2^52: Hormann's BTRS
+ * (transformed rejection with squeeze).  A point (u, v) under the hat
+ * maps to k; inside the squeeze (most draws) k is accepted at once, else
+ * when v times the hat's height is below f(k) / f(m), m the mode.  k is
+ * c0 + floor(y) with c0 the integer part of the hat's centre, so that y
+ * keeps every bit at any n, and y is bounded before any conversion. */
+static uint64_t by_btrs(const gsl_rng *r, uint64_t nn, double p) {
+  double n = (double)nn, spq = sqrt(n * p * (1 - p));
+  double b = 1.15 + 2.53 * spq, a = -0.0873 + 0.0248 * b + 0.01 * p;
+  double c = n * p + 0.5, vr = 0.92 - 4.2 / b;
+  double alpha = (2.83 + 5.1 / b) * spq, m = floor_of((n + 1) * p);
+  double c0 = floor_of(c), fr = c - c0;
+  for (;;) {
+    double u = wx__rng_uniform(r) - 0.5, v = wx__rng_uniform(r),
+           us = 0.5 - fabs(u);
+    if (!(us > 0)) continue; /* u = -1/2: k would be infinite */
+    double y = (2 * a / us + b) * u + fr;
+    if (!(y >= -c0 && y < n - c0 + 1)) continue; /* k outside [0, n] */
+    double k = c0 + floor_of(y);
+    if (k > n) continue;
+    if (us >= 0.07 && v <= vr) return (uint64_t)k;
+    if (under_pmf(v * alpha / (a / (us * us) + b), n, p, k, m))
+      return (uint64_t)k;
+  }
 }
 
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
@@ -69,7 +126,12 @@ uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
   if (p >= 1) return n;
   if (n == 1) return wx__rng_uniform(r) < p;
   double pp = p <= 0.5 ? p : 1 - p;
-  if (!((double)n * pp < SMALL_MEAN)) return by_gsl(r, p, n);
-  uint64_t x = by_inversion(r, n, pp);
-  return p <= 0.5 ? x : n - x;
+  uint64_t k = 0;
+  for (; n > BIG_N; n -= BIG_N) {
+    uint64_t x = by_btrs(r, BIG_N, pp);
+    k += p <= 0.5 ? x : BIG_N - x;
+  }
+  uint64_t x =
+      (double)n * pp < SMALL_MEAN ? by_inversion(r, n, pp) : by_btrs(r, n, pp);
+  return k + (p <= 0.5 ? x : n - x);
 }
