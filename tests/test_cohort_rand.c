@@ -96,7 +96,7 @@ static double binomial_pmf_at(double k, double n, double p) {
              (n - k) * log1p(-p));
 }
 
-/* The 64-bit binomial's pmf (cohort_binom.c), either tail, by chi-square
+/* The 64-bit binomial's pmf (cohort_draw.c), either tail, by chi-square
  * over cells of expected count >= 20 at a 1e-6 false-alarm rate, in each
  * of its regimes: n = 1, inversion with (1 - p)^n by squarings (n < 4096)
  * and by exp/log1p, either side of its switch to BTRS at a mean of 10

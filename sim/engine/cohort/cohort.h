@@ -209,7 +209,7 @@ int wx__cspace_build(wx_cspace *s, const wx_model *m);
 void wx__cspace_free(wx_cspace *s);
 uint64_t wx__cspace_bytes(const wx_cspace *s);
 
-/* 64-bit exact draws (cohort_rand.c). */
+/* 64-bit exact draws (cohort_draw.c, cohort_rand.c). */
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n);
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
 /* Spreads n over k categories of probabilities p (need not sum to 1:
@@ -411,7 +411,7 @@ uint64_t wx__ctouch_bytes(const wx_cohort *e);
 uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
                           const wx_layout *l);
 /* The people counted in e->draw (local nodes of state st's tree) end the
- * step at their nodes. */
+ * step at their nodes (cohort_draw.c). */
 void wx__cohort_settle(wx_cohort *e, uint32_t st);
 /* n people of state st spread over its step tree by the conditional row
  * c (order) and settled at once: the draw and settle of the hot path

@@ -1,6 +1,6 @@
 /*
  * Exact Poisson and multinomial draws for 64-bit counts (the binomial is
- * cohort_binom.c).  GSL's Poisson takes and returns unsigned int: a
+ * cohort_draw.c).  GSL's Poisson takes and returns unsigned int: a
  * Poisson of mean mu is the sum of Poissons of chunks of mu, exact, tested
  * at 1.09e9 and 1e10 (tests/test_cohort_rand.c).
  */

@@ -1,5 +1,7 @@
 /*
- * The cohort engine's exact binomial for 64-bit counts (cohort.h).
+ * The draws of a step tree (cohort.h): the exact binomial for 64-bit
+ * counts, and people spread over a tree's nodes by conditional binomials
+ * (in one file, so that the binomial inlines into the spreading loop).
  *
  * Most of a step's draws have a small mean (a few people per tree node),
  * where inversion walks the pmf from 0 with one multiplication per step
@@ -121,7 +123,7 @@ static uint64_t by_btrs(const gsl_rng *r, uint64_t nn, double p) {
   }
 }
 
-uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
+static inline uint64_t binomial(const gsl_rng *r, double p, uint64_t n) {
   if (n == 0 || !(p > 0)) return 0;
   if (p >= 1) return n;
   if (n == 1) return wx__rng_uniform(r) < p;
@@ -134,4 +136,41 @@ uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
   uint64_t x =
       (double)n * pp < SMALL_MEAN ? by_inversion(r, n, pp) : by_btrs(r, n, pp);
   return k + (p <= 0.5 ? x : n - x);
+}
+
+uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
+  return binomial(r, p, n);
+}
+
+/* x people end the step at node g of a tree. */
+static inline void settle_node(wx_cohort *e, uint32_t g, uint64_t x) {
+  const wx_cspace *s = &e->sp;
+  e->next[s->node_state[g]] += x;
+  for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
+    e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+}
+
+void wx__cohort_settle(wx_cohort *e, uint32_t st) {
+  const wx_cspace *s = &e->sp;
+  uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
+  for (uint32_t j = 0; j < n; j++)
+    if (e->draw[j]) settle_node(e, base + j, e->draw[j]);
+}
+
+void wx__cohort_spread(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
+                       const double *c, const uint32_t *order) {
+  const wx_cspace *s = &e->sp;
+  uint32_t base = s->tree_off[st], k = s->tree_off[st + 1] - base;
+  c += base;
+  order += base;
+  for (uint32_t i = 0; i < k && n; i++) {
+    if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
+      for (; n; n--)
+        settle_node(e, base + order[wx__cohort_pick_cond(r, c, i, k)], 1);
+      return;
+    }
+    uint64_t x = binomial(r, c[i], n);
+    if (x) settle_node(e, base + order[i], x);
+    n -= x;
+  }
 }
