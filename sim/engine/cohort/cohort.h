@@ -230,9 +230,9 @@ typedef struct {
 void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
 /* Where the conditional multinomial switches from a binomial per node to
- * a uniform per person: few people left over many nodes. */
+ * a uniform per person: few people left over more nodes. */
 #define WX_COHORT_ONE_BY_ONE(people, nodes) \
-  ((people) <= 4u && (nodes) > 2u * (people))
+  ((people) <= 8u && (nodes) > (people))
 /* One person's node among c[i..k) (conditional form): its position. */
 uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
                               uint32_t k);
