@@ -231,11 +231,14 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
 /* Where the conditional multinomial switches from a binomial per node to
  * a uniform per person: few people left over more nodes. */
+#define WX_COHORT_PICKS 8u
 #define WX_COHORT_ONE_BY_ONE(people, nodes) \
-  ((people) <= 8u && (nodes) > (people))
-/* One person's node among c[i..k) (conditional form): its position. */
-uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
-                              uint32_t k);
+  ((people) <= WX_COHORT_PICKS && (nodes) > (people))
+/* n <= WX_COHORT_PICKS people over ranks [i, k) of such a row
+ * (conditional form), one uniform each: the d ranks they fall in,
+ * increasing, in at[d] and how many in many[d]; returns d. */
+uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
+                          uint32_t k, uint32_t n, uint32_t *at, uint32_t *many);
 /* The multinomial of n over the k categories of such a row, into out[k]
  * (by category). */
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,

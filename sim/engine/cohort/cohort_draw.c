@@ -165,8 +165,10 @@ void wx__cohort_spread(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
   order += base;
   for (uint32_t i = 0; i < k && n; i++) {
     if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
-      for (; n; n--)
-        settle_node(e, base + order[wx__cohort_pick_cond(r, c, i, k)], 1);
+      uint32_t at[WX_COHORT_PICKS], many[WX_COHORT_PICKS];
+      uint32_t d = wx__cohort_picks(r, c, i, k, (uint32_t)n, at, many);
+      for (uint32_t q = 0; q < d; q++)
+        settle_node(e, base + order[at[q]], many[q]);
       return;
     }
     uint64_t x = binomial(r, c[i], n);

@@ -77,19 +77,38 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
 /* The last few people of a long tail are cheaper drawn one by one: each
  * is independent of the others and falls in node j >= i with probability
  * c[j] times the chance of passing every node before it.  One uniform
- * per person replaces a binomial per node, with the same distribution. */
-uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
-                              uint32_t k) {
-  double u = wx__rng_uniform(r), pass = 1;
-  uint32_t pick = i;
-  for (uint32_t j = i; j < k; j++) {
-    double pj = pass * c[j];
-    if (pj > 0) pick = j;
-    if (u < pj) return j;
-    u -= pj;
-    pass -= pj;
+ * per person replaces a binomial per node, with the same distribution;
+ * the uniforms sorted, one walk down the nodes places them all (the
+ * counts of n sorted picks are those of n picks). */
+uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
+                          uint32_t k, uint32_t n, uint32_t *at,
+                          uint32_t *many) {
+  double u[WX_COHORT_PICKS];
+  for (uint32_t q = 0; q < n; q++) { /* insertion sort: n is small */
+    double x = wx__rng_uniform(r);
+    uint32_t w = q;
+    for (; w > 0 && u[w - 1] > x; w--) u[w] = u[w - 1];
+    u[w] = x;
   }
-  return pick; /* a rounding fall-through lands on the last node */
+  double pass = 1, below = 0;
+  uint32_t d = 0, q = 0, last = i;
+  for (uint32_t j = i; j < k && q < n; j++) {
+    double pj = pass * c[j];
+    if (!(pj > 0)) continue;
+    last = j;
+    below += pj;
+    pass -= pj;
+    uint32_t q0 = q;
+    while (q < n && u[q] < below) q++;
+    if (q > q0) at[d] = j, many[d++] = q - q0;
+  }
+  if (q < n) { /* a rounding fall-through lands on the last node */
+    if (d && at[d - 1] == last)
+      many[d - 1] += n - q;
+    else
+      at[d] = last, many[d++] = n - q;
+  }
+  return d;
 }
 
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
@@ -98,7 +117,9 @@ void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
   for (uint32_t i = 0; i < k; i++) out[i] = 0;
   for (uint32_t i = 0; i < k && n; i++) {
     if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
-      for (; n; n--) out[order[wx__cohort_pick_cond(r, c, i, k)]]++;
+      uint32_t at[WX_COHORT_PICKS], many[WX_COHORT_PICKS];
+      uint32_t d = wx__cohort_picks(r, c, i, k, (uint32_t)n, at, many);
+      for (uint32_t q = 0; q < d; q++) out[order[at[q]]] = many[q];
       return;
     }
     uint64_t x = wx__cohort_binomial(r, c[i], n);
