@@ -15,6 +15,7 @@
  * n up to 1e10.
  */
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_sf_gamma.h>
 
@@ -39,12 +40,22 @@
 /* recip[x] = 1 / (x + 1) */
 static const double recip[INV_CUT] = {R64(1), R64(65)};
 
+/* a if bit, else b, by masks: the bits of n are random, a branch on
+ * each would be mispredicted half the time. */
+static inline double select_d(uint64_t bit, double a, double b) {
+  uint64_t ua, ub, m = (uint64_t)0 - bit;
+  memcpy(&ua, &a, sizeof ua);
+  memcpy(&ub, &b, sizeof ub);
+  ua = (ua & m) | (ub & ~m);
+  memcpy(&a, &ua, sizeof a);
+  return a;
+}
+
 /* (1 - p)^n: squarings for small n (cheaper than a log and an exp). */
 static double power(double p, uint64_t n) {
   if (n >= 4096) return exp((double)n * log1p(-p));
   double x = 1, q = 1 - p;
-  for (; n; n >>= 1, q *= q)
-    if (n & 1) x *= q;
+  for (; n; n >>= 1, q *= q) x *= select_d(n & 1, q, 1);
   return x;
 }
 
