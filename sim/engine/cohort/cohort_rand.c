@@ -78,18 +78,13 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
  * is independent of the others and falls in node j >= i with probability
  * c[j] times the chance of passing every node before it.  One uniform
  * per person replaces a binomial per node, with the same distribution;
- * the uniforms sorted, one walk down the nodes places them all (the
- * counts of n sorted picks are those of n picks). */
+ * one walk down the nodes places them all, counting at each node the
+ * uniforms below the running sum (no sort, no data-dependent branch). */
 uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
                           uint32_t k, uint32_t n, uint32_t *at,
                           uint32_t *many) {
   double u[WX_COHORT_PICKS];
-  for (uint32_t q = 0; q < n; q++) { /* insertion sort: n is small */
-    double x = wx__rng_uniform(r);
-    uint32_t w = q;
-    for (; w > 0 && u[w - 1] > x; w--) u[w] = u[w - 1];
-    u[w] = x;
-  }
+  for (uint32_t q = 0; q < n; q++) u[q] = wx__rng_uniform(r);
   double pass = 1, below = 0;
   uint32_t d = 0, q = 0, last = i;
   for (uint32_t j = i; j < k && q < n; j++) {
@@ -98,9 +93,10 @@ uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
     last = j;
     below += pj;
     pass -= pj;
-    uint32_t q0 = q;
-    while (q < n && u[q] < below) q++;
-    if (q > q0) at[d] = j, many[d++] = q - q0;
+    uint32_t now = 0; /* uniforms below the running sum: no branch each */
+    for (uint32_t t = 0; t < n; t++) now += u[t] < below;
+    if (now > q) at[d] = j, many[d++] = now - q;
+    q = now;
   }
   if (q < n) { /* a rounding fall-through lands on the last node */
     if (d && at[d - 1] == last)
