@@ -231,7 +231,7 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
 /* Where the conditional multinomial switches from a binomial per node to
  * a uniform per person: few people left over more nodes. */
-#define WX_COHORT_PICKS 8u
+#define WX_COHORT_PICKS 16u
 #define WX_COHORT_ONE_BY_ONE(people, nodes) \
   ((people) <= WX_COHORT_PICKS && (nodes) > (people))
 /* n <= WX_COHORT_PICKS people over ranks [i, k) of such a row
