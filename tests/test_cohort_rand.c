@@ -99,8 +99,8 @@ static double binomial_pmf_at(double k, double n, double p) {
 /* The 64-bit binomial's pmf (cohort_draw.c), either tail, by chi-square
  * over cells of expected count >= 20 at a 1e-6 false-alarm rate, in each
  * of its regimes: n = 1, inversion with (1 - p)^n by squarings (n < 4096)
- * and by exp/log1p, either side of its switch to BTRS at a mean of 10
- * (small n too), BTRS's pmf ratios near the mode (products) and far
+ * and by exp/log1p, either side of its switch to BTRS at a mean of 20
+ * (small n and n beyond 2^32 too), BTRS's pmf ratios near the mode (products) and far
  * (log factorials), p above 1/2 (the complement), n beyond 2^32. */
 static void binomial_pmf(void **state) {
   (void)state;
@@ -108,11 +108,12 @@ static void binomial_pmf(void **state) {
   const double n[] = {1,    7,      30,     60,   200,  1000, 100000, 4e4,
                       4e4,  1.09e9, 1.09e9, 4e9,  2,    100,  100,    5000,
                       5000, 40,     12,     1e10, 1e10, 6e9,  1,      20,
-                      25,   1000,   1000,   1e10, 3000};
-  const double p[] = {
-      .5,   .3,          .2, .6,  .05, .93,   .0003, .5,     .97, 1e-8,
-      1e-6, 2.5e-7,      .4, .19, .21, .0039, .0041, .8,     .97, 1.5e-9,
-      3e-7, .9999999995, .3, .5,  .42, .0099, .0101, 1.2e-9, .7};
+                      25,   1000,   1000,   1e10, 3000, 45,   1e10};
+  const double p[] = {.5,          .3,    .2,    .6,   .05,    .93,    .0003,
+                      .5,          .97,   1e-8,  1e-6, 2.5e-7, .4,     .19,
+                      .21,         .0039, .0041, .8,   .97,    1.5e-9, 3e-7,
+                      .9999999995, .3,    .5,    .42,  .0099,  .0101,  1.2e-9,
+                      .7,          .45,   2.1e-9};
   static double seen[CELLS];
   gsl_rng *r = stream("binomial pmf");
   for (size_t t = 0; t < sizeof n / sizeof *n; t++) {

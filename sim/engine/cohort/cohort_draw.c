@@ -7,12 +7,14 @@
  * where inversion walks the pmf from 0 with one multiplication per step
  * (the ratio f(x+1)/f(x) = (n - x)/(x + 1) p/q, with the reciprocals of
  * x + 1 from a table: no division on the chain, unlike GSL's inversion),
- * from f(0) = (1 - p)^n by squarings for small n.  Above a mean of 20 it
- * is GSL's BTPE (own BTRS samplers cost more: tests/test_cohort_rand.c),
- * whose unsigned int n needs chunks of 2^31 (sums of binomials of the
- * same p).  Exact in distribution up to the double rounding of the pmf;
- * tests/test_cohort_rand.c checks the pmf by chi-square in every regime,
- * n up to 1e10.
+ * from f(0) = (1 - p)^n by squarings for small n.  From a mean of 20 it
+ * is Hormann's BTRS.  Both work in doubles, so n beyond 2^52 is drawn in
+ * chunks (sums of binomials of the same p).  Exact in distribution up to
+ * the double rounding of the pmf; tests/test_cohort_rand.c checks the pmf
+ * by chi-square in every regime, n up to 1e10.  GSL's BTPE took more time
+ * (docs/cohort.md, "Speed and memory").  Mispredicted branches cost more than
+ * instructions here: the hot loops avoid branches on random data where
+ * they can.
  */
 #include <math.h>
 #include <string.h>
@@ -22,10 +24,11 @@
 #include "cohort.h"
 #include "rng.h"
 
-/* Means below this are drawn by inversion (GSL's own switch to BTPE). */
-#define SMALL_MEAN 10.0
+/* Means below this are drawn by inversion, from it by BTRS (valid from
+ * 10; from 10 took 3 % longer, from 14, 30 or 40 about as long). */
+#define SMALL_MEAN 20.0
 /* Inversion gives up at this x (restarts: the remainder was rounding);
- * P(X >= 128) at a mean below 14 is below 1e-70. */
+ * P(X >= 128) at a mean below 20 is below 1e-50. */
 #define INV_CUT    128
 /* Beyond 2^52 people n is drawn in chunks (sums of binomials of the same
  * p): BTRS works in doubles.  Ratios of the pmf within NEAR of the mode
