@@ -211,6 +211,9 @@ uint64_t wx__cspace_bytes(const wx_cspace *s);
 
 /* 64-bit exact draws (cohort_draw.c, cohort_rand.c). */
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n);
+/* log f(k) / f(m) for the pmf f of Bin(n, p), 0 <= k, m <= n: BTRS's
+ * test far from the mode (cohort_draw.c). */
+double wx__cohort_log_pmf_ratio(double n, double p, double k, double m);
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
 /* Spreads n over k categories of probabilities p (need not sum to 1:
  * normalised), into out[k]. */

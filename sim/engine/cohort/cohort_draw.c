@@ -93,22 +93,27 @@ static double stirling_rest(double y) {
          y;
 }
 
-/* h <= f(k) / f(m) for the pmf f of Bin(n, p): a product of |k - m|
- * ratios near the mode, else Stirling's form written in ratios near 1
- * (log1p), so that nothing of size n log n cancels. */
-static int under_pmf(double h, double n, double p, double k, double m) {
+/* Stirling's form of log f(k) / f(m), written in ratios near 1 (log1p),
+ * so that nothing of size n log n cancels. */
+double wx__cohort_log_pmf_ratio(double n, double p, double k, double m) {
   double r = p / (1 - p);
+  return (m + 0.5) * log1p((m - k) / (k + 1)) +
+         (n - m + 0.5) * log1p((k - m) / (n - k + 1)) +
+         (k - m) * log(r * (n - k + 1) / (k + 1)) + stirling_rest(m + 1) +
+         stirling_rest(n - m + 1) - stirling_rest(k + 1) -
+         stirling_rest(n - k + 1);
+}
+
+/* h <= f(k) / f(m) for the pmf f of Bin(n, p): a product of |k - m|
+ * ratios near the mode, else by Stirling's form. */
+static int under_pmf(double h, double n, double p, double k, double m) {
   if (fabs(k - m) <= NEAR) {
-    double f = 1;
+    double r = p / (1 - p), f = 1;
     for (double j = m + 1; j <= k; j++) f *= (n - j + 1) * r / j;
     for (double j = k + 1; j <= m; j++) f *= j / ((n - j + 1) * r);
     return h <= f;
   }
-  return log(h) <= (m + 0.5) * log1p((m - k) / (k + 1)) +
-                       (n - m + 0.5) * log1p((k - m) / (n - k + 1)) +
-                       (k - m) * log(r * (n - k + 1) / (k + 1)) +
-                       stirling_rest(m + 1) + stirling_rest(n - m + 1) -
-                       stirling_rest(k + 1) - stirling_rest(n - k + 1);
+  return log(h) <= wx__cohort_log_pmf_ratio(n, p, k, m);
 }
 
 /* Bin(n, p), p <= 1/2, n p >= SMALL_MEAN, n <= 2^52: Hormann's BTRS
