@@ -44,9 +44,11 @@ static void check_draws(const double *x, double mu, double s2,
 static void binomial_at_scale(void **state) {
   (void)state;
   static double x[R];
-  const double n[3] = {1.09e9, 1e10, 4294967295.0 + 7}, p[3] = {.3, .5, .9};
+  /* 1e16: chunks of 2^52 */
+  const double n[4] = {1.09e9, 1e10, 4294967295.0 + 7, 1e16};
+  const double p[4] = {.3, .5, .9, .3};
   gsl_rng *r = stream("binomial");
-  for (int k = 0; k < 3; k++) {
+  for (int k = 0; k < 4; k++) {
     for (int i = 0; i < R; i++)
       x[i] = (double)wx__cohort_binomial(r, p[k], (uint64_t)n[k]);
     check_draws(x, n[k] * p[k], n[k] * p[k] * (1 - p[k]), "binomial");
@@ -85,17 +87,33 @@ static void multinomial_at_scale(void **state) {
   gsl_rng_free(r);
 }
 
-/* The chunked binomial's pmf, either tail, against GSL's, by chi-square
- * over cells of expected count >= 20 at a 1e-6 false-alarm rate.  (An
- * own BTRS sampler passed this too but cost 18 % more instructions in
- * bench_cohort than GSL's BTPE, so GSL's stays.) */
+/* The exact pmf: GSL's below 2^32, log-gamma beyond (lgamma's absolute
+ * error near 2e11 is ~1e-5 of the pmf, far below chi-square noise). */
+static double binomial_pmf_at(double k, double n, double p) {
+  if (n < 4294967296.0)
+    return gsl_ran_binomial_pdf((unsigned)k, p, (unsigned)n);
+  return exp(lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1) + k * log(p) +
+             (n - k) * log1p(-p));
+}
+
+/* The 64-bit binomial's pmf (cohort_draw.c), either tail, by chi-square
+ * over cells of expected count >= 20 at a 1e-6 false-alarm rate, in each
+ * of its regimes: n = 1, inversion with (1 - p)^n by squarings (n < 4096)
+ * and by exp/log1p, either side of its switch to BTRS at a mean of 20
+ * (small n and n beyond 2^32 too), BTRS's pmf ratios near the mode (products) and far
+ * (log factorials), p above 1/2 (the complement), n beyond 2^32. */
 static void binomial_pmf(void **state) {
   (void)state;
   enum { DRAWS = 100000, CELLS = 4096 };
-  const double n[] = {1,      7,   30,  60,     200,    1000,
-                      100000, 4e4, 4e4, 1.09e9, 1.09e9, 4e9};
-  const double p[] = {.5,    .3, .2,  .6,   .05,  .93,
-                      .0003, .5, .97, 1e-8, 1e-6, 2.5e-7};
+  const double n[] = {1,    7,      30,     60,   200,  1000, 100000, 4e4,
+                      4e4,  1.09e9, 1.09e9, 4e9,  2,    100,  100,    5000,
+                      5000, 40,     12,     1e10, 1e10, 6e9,  1,      20,
+                      25,   1000,   1000,   1e10, 3000, 45,   1e10};
+  const double p[] = {.5,          .3,    .2,    .6,   .05,    .93,    .0003,
+                      .5,          .97,   1e-8,  1e-6, 2.5e-7, .4,     .19,
+                      .21,         .0039, .0041, .8,   .97,    1.5e-9, 3e-7,
+                      .9999999995, .3,    .5,    .42,  .0099,  .0101,  1.2e-9,
+                      .7,          .45,   2.1e-9};
   static double seen[CELLS];
   gsl_rng *r = stream("binomial pmf");
   for (size_t t = 0; t < sizeof n / sizeof *n; t++) {
@@ -111,9 +129,7 @@ static void binomial_pmf(void **state) {
     double chi = 0, e_acc = 0, o_acc = 0, dof = -1;
     for (int c = 0; c < CELLS; c++) {
       double k = lo + c;
-      e_acc += k <= n[t] ? DRAWS * gsl_ran_binomial_pdf((unsigned)k, p[t],
-                                                        (unsigned)n[t])
-                         : 0;
+      e_acc += k <= n[t] ? DRAWS * binomial_pmf_at(k, n[t], p[t]) : 0;
       o_acc += seen[c];
       if (e_acc >= 20 || c == CELLS - 1) {
         chi += (o_acc - e_acc) * (o_acc - e_acc) / fmax(e_acc, 1e-300);
@@ -127,6 +143,31 @@ static void binomial_pmf(void **state) {
                dof);
   }
   gsl_rng_free(r);
+}
+
+/* BTRS's test far from the mode against the sum of the logs of the pmf's
+ * successive ratios, term by term in long double (relative error ~1e-18
+ * a term): within 1e-9 absolute, at n up to 4e15 where the log
+ * factorials themselves are ~1.4e17. */
+static void log_pmf_ratio_is_exact(void **state) {
+  (void)state;
+  const double n[] = {60, 4e4, 4e4, 1.09e9, 1e10, 4e15, 4e15};
+  const double p[] = {.4, .5, .01, 1e-6, .3, .5, 1e-9};
+  const double dk[] = {-40, -20, 17, 30, 150, -400, 300};
+  for (size_t t = 0; t < sizeof n / sizeof *n; t++) {
+    double m = floor((n[t] + 1) * p[t]);
+    for (int side = -1; side <= 1; side += 2) {
+      double k = m + side * fabs(dk[t]);
+      if (k < 0) k = 0;
+      long double want = 0, r = (long double)p[t] / (1 - (long double)p[t]);
+      for (double j = m + 1; j <= k; j++) want += logl((n[t] - j + 1) * r / j);
+      for (double j = k + 1; j <= m; j++) want -= logl((n[t] - j + 1) * r / j);
+      double got = wx__cohort_log_pmf_ratio(n[t], p[t], k, m);
+      if (fabsl(got - want) > 1e-9L * (1 + fabsl(want)))
+        fail_msg("n %g p %g k %g m %g: %.12g, want %.12Lg", n[t], p[t], k, m,
+                 got, want);
+    }
+  }
 }
 
 /* Few people over many nodes (the one-by-one tail of
@@ -210,6 +251,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(binomial_at_scale),
       cmocka_unit_test(binomial_pmf),
+      cmocka_unit_test(log_pmf_ratio_is_exact),
       cmocka_unit_test(poisson_at_scale),
       cmocka_unit_test(multinomial_at_scale),
       cmocka_unit_test(multinomial_tail_small_counts),

@@ -122,7 +122,9 @@ static void thinning_closed_form(void **state) {
 /* tests/data/cohort_pending.yaml: a response with mean 12 d to daily
  * posts, so that a person often holds two or three firings of it: the
  * state holds as many as the bound needs (cohort_pend.c;
- * the old fixed 2 refused it); both engines agree. */
+ * the old fixed 2 refused it); both engines agree (variances where both
+ * means are at least 5: a shop leave in the first day, mean 0.02, is too
+ * rare for the normal theory of the variance's error). */
 static void slow_responses_agree(void **state) {
   (void)state;
   wx_model *m = wxt_cohort_load("tests/data/cohort_pending.yaml");
@@ -133,7 +135,7 @@ static void slow_responses_agree(void **state) {
                 m->flows[f].name);
   assert_true(sp.resp_cap[f] > WX_COHORT_TP_PEND);
   wx__cspace_free(&sp);
-  wxt_cells_agree(m, R);
+  wxt_cells_agree_common(m, R); /* rare counts at the start */
   wx_model_free(m);
 }
 

@@ -66,6 +66,27 @@ static void doubles_are_the_top_53_bits(void **state) {
   gsl_rng_free(r);
 }
 
+/* The inline uniform (rng.h) gives the same reference doubles, and falls
+ * back to GSL's call for another generator type. */
+static void inline_uniform_is_the_same(void **state) {
+  (void)state;
+  gsl_rng *r = wx__rng_alloc(), *mt = gsl_rng_alloc(gsl_rng_mt19937);
+  gsl_rng *mt2 = gsl_rng_alloc(gsl_rng_mt19937);
+  assert_non_null(r);
+  assert_non_null(mt);
+  assert_non_null(mt2);
+  const uint64_t s[4] = {1, 2, 3, 4};
+  set_state(r, s);
+  for (int i = 0; i < 10; i++) {
+    double want = (double)(xoshiro_1234[i] >> 11) / 9007199254740992.0;
+    assert_true(wx__rng_uniform(r) == want);
+    assert_true(wx__rng_uniform(mt) == gsl_rng_uniform(mt2));
+  }
+  gsl_rng_free(r);
+  gsl_rng_free(mt);
+  gsl_rng_free(mt2);
+}
+
 /* All 64 bits of a seed count: the state is SplitMix64's first outputs. */
 static void seeding_is_splitmix64(void **state) {
   (void)state;
@@ -82,6 +103,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(xoshiro_matches_the_reference_outputs),
       cmocka_unit_test(doubles_are_the_top_53_bits),
+      cmocka_unit_test(inline_uniform_is_the_same),
       cmocka_unit_test(seeding_is_splitmix64),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,31 +3,10 @@
 #include "rng.h"
 #include "util.h"
 
-typedef struct {
-  uint64_t s[4];
-} xoshiro_state;
-
-static inline uint64_t rotl(uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-static inline uint64_t next(xoshiro_state *st) {
-  uint64_t *s = st->s;
-  uint64_t result = rotl(s[1] * 5, 7) * 9;
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
-
 /* SplitMix64 expands the seed: its outputs are never all zero, the one
  * state xoshiro must avoid. */
 static void set(void *vstate, unsigned long seed) {
-  xoshiro_state *st = vstate;
+  wx_xoshiro *st = vstate;
   uint64_t x = (uint64_t)seed;
   for (int i = 0; i < 4; i++) {
     x += 0x9e3779b97f4a7c15ULL;
@@ -39,21 +18,20 @@ static void set(void *vstate, unsigned long seed) {
 }
 
 static unsigned long get(void *vstate) {
-  return (unsigned long)(next(vstate) >> 32);
+  return (unsigned long)(wx__xoshiro_next(vstate) >> 32);
 }
 
 /* 53 random bits in [0, 1). */
 static double get_double(void *vstate) {
-  return (double)(next(vstate) >> 11) * 0x1.0p-53;
+  return (double)(wx__xoshiro_next(vstate) >> 11) * 0x1.0p-53;
 }
 
-static const gsl_rng_type xoshiro_type = {
-    "xoshiro256**", 0xffffffffUL, 0, sizeof(xoshiro_state), set, get,
-    get_double};
+const gsl_rng_type wx__xoshiro_type = {
+    "xoshiro256**", 0xffffffffUL, 0, sizeof(wx_xoshiro), set, get, get_double};
 
-const gsl_rng_type *wx__rng_type(void) { return &xoshiro_type; }
+const gsl_rng_type *wx__rng_type(void) { return &wx__xoshiro_type; }
 
-gsl_rng *wx__rng_alloc(void) { return gsl_rng_alloc(&xoshiro_type); }
+gsl_rng *wx__rng_alloc(void) { return gsl_rng_alloc(&wx__xoshiro_type); }
 
 void wx__rng_seed_stream(gsl_rng *r, uint64_t seed, wx_stream_kind kind,
                          const char *name) {

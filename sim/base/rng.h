@@ -44,6 +44,39 @@ typedef enum {
  * 53 bits; set() uses the whole unsigned long (64 bits on LP64). */
 const gsl_rng_type *wx__rng_type(void);
 
+/* The type behind it (immutable), and its state and step, for the inline
+ * uniform below (one home: rng.c
+ * steps through these too). */
+extern const gsl_rng_type wx__xoshiro_type;
+
+typedef struct {
+  uint64_t s[4];
+} wx_xoshiro;
+
+static inline uint64_t wx__xoshiro_rotl(uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
+
+static inline uint64_t wx__xoshiro_next(wx_xoshiro *st) {
+  uint64_t *s = st->s;
+  uint64_t result = wx__xoshiro_rotl(s[1] * 5, 7) * 9;
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = wx__xoshiro_rotl(s[3], 45);
+  return result;
+}
+
+/* 53 random bits in [0, 1): the same number as gsl_rng_uniform(r), inline
+ * for a generator of wx__rng_type() (hot draw loops), else GSL's call. */
+static inline double wx__rng_uniform(const gsl_rng *r) {
+  if (r->type != &wx__xoshiro_type) return gsl_rng_uniform(r);
+  return (double)(wx__xoshiro_next(r->state) >> 11) * 0x1.0p-53;
+}
+
 /* A new xoshiro256** generator, or NULL when out of memory. */
 gsl_rng *wx__rng_alloc(void);
 

@@ -273,8 +273,11 @@ uint32_t wx__cinst_path(wx_cspace *s, const uint32_t *fm, const uint32_t *ff,
 int wx__cinst_audit(wx_cspace *s, const wx_model *m);
 uint64_t wx__cinst_bytes(const wx_cspace *s);
 
-/* 64-bit exact draws (cohort_rand.c). */
+/* 64-bit exact draws (cohort_draw.c, cohort_rand.c). */
 uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n);
+/* log f(k) / f(m) for the pmf f of Bin(n, p), 0 <= k, m <= n: BTRS's
+ * test far from the mode (cohort_draw.c). */
+double wx__cohort_log_pmf_ratio(double n, double p, double k, double m);
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu);
 /* Spreads n over k categories of probabilities p (need not sum to 1:
  * normalised), into out[k]. */
@@ -294,12 +297,15 @@ typedef struct {
 void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
                             wx_cpair *pairs);
 /* Where the conditional multinomial switches from a binomial per node to
- * a uniform per person: few people left over many nodes. */
+ * a uniform per person: few people left over more nodes. */
+#define WX_COHORT_PICKS 16u
 #define WX_COHORT_ONE_BY_ONE(people, nodes) \
-  ((people) <= 4u && (nodes) > 2u * (people))
-/* One person's node among c[i..k) (conditional form): its position. */
-uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
-                              uint32_t k);
+  ((people) <= WX_COHORT_PICKS && (nodes) > (people))
+/* n <= WX_COHORT_PICKS people over ranks [i, k) of such a row
+ * (conditional form), one uniform each: the d ranks they fall in,
+ * increasing, in at[d] and how many in many[d]; returns d. */
+uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
+                          uint32_t k, uint32_t n, uint32_t *at, uint32_t *many);
 /* The multinomial of n over the k categories of such a row, into out[k]
  * (by category). */
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
@@ -543,7 +549,7 @@ void wx__cunits_posted(wx_cohort *e, uint32_t i);
 uint64_t wx__cohort_bytes(const wx_cspace *s, const wx_model *m,
                           const wx_layout *l);
 /* The people counted in e->draw (local nodes of state st's tree) end the
- * step at their nodes. */
+ * step at their nodes (cohort_draw.c). */
 void wx__cohort_settle(wx_cohort *e, uint32_t st);
 /* n people of state st spread over its step tree by the conditional row
  * c (order) and settled at once: the draw and settle of the hot path

@@ -1,10 +1,8 @@
 /*
- * Exact binomial, multinomial and Poisson draws for 64-bit counts.  GSL's
- * take and return unsigned int, and its binomial keeps the draw in an int
- * (so n p must stay below 2^31); a binomial of n is the sum of binomials
- * of chunks of n with the same p, and a Poisson of mean mu the sum of
- * Poissons of chunks of mu: both exact, tested at 1.09e9 and 1e10
- * (tests/test_cohort_rand.c).
+ * Exact Poisson and multinomial draws for 64-bit counts (the binomial is
+ * cohort_draw.c).  GSL's Poisson takes and returns unsigned int: a
+ * Poisson of mean mu is the sum of Poissons of chunks of mu, exact, tested
+ * at 1.09e9 and 1e10 (tests/test_cohort_rand.c).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -12,19 +10,9 @@
 #include <gsl/gsl_randist.h>
 
 #include "cohort.h"
+#include "rng.h"
 
-/* n p <= 2^30 per chunk: far from int overflow whatever the draw. */
-#define BINOMIAL_CHUNK (1u << 31)
-#define POISSON_CHUNK  1073741824.0 /* 2^30 */
-
-uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
-  if (n == 0 || !(p > 0)) return 0;
-  if (p >= 1) return n;
-  uint64_t k = 0;
-  for (; n > BINOMIAL_CHUNK; n -= BINOMIAL_CHUNK)
-    k += gsl_ran_binomial(r, p, BINOMIAL_CHUNK);
-  return k + gsl_ran_binomial(r, p, (unsigned)n);
-}
+#define POISSON_CHUNK 1073741824.0 /* 2^30 */
 
 uint64_t wx__cohort_poisson(const gsl_rng *r, double mu) {
   if (!(mu > 0)) return 0;
@@ -89,19 +77,34 @@ void wx__cohort_conditional(double *p, uint32_t *order, uint32_t k,
 /* The last few people of a long tail are cheaper drawn one by one: each
  * is independent of the others and falls in node j >= i with probability
  * c[j] times the chance of passing every node before it.  One uniform
- * per person replaces a binomial per node, with the same distribution. */
-uint32_t wx__cohort_pick_cond(const gsl_rng *r, const double *c, uint32_t i,
-                              uint32_t k) {
-  double u = gsl_rng_uniform(r), pass = 1;
-  uint32_t pick = i;
-  for (uint32_t j = i; j < k; j++) {
+ * per person replaces a binomial per node, with the same distribution;
+ * one walk down the nodes places them all, counting at each node the
+ * uniforms below the running sum (no sort, no data-dependent branch). */
+uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
+                          uint32_t k, uint32_t n, uint32_t *at,
+                          uint32_t *many) {
+  double u[WX_COHORT_PICKS];
+  for (uint32_t q = 0; q < n; q++) u[q] = wx__rng_uniform(r);
+  double pass = 1, below = 0;
+  uint32_t d = 0, q = 0, last = i;
+  for (uint32_t j = i; j < k && q < n; j++) {
     double pj = pass * c[j];
-    if (pj > 0) pick = j;
-    if (u < pj) return j;
-    u -= pj;
+    if (!(pj > 0)) continue;
+    last = j;
+    below += pj;
     pass -= pj;
+    uint32_t now = 0; /* uniforms below the running sum: no branch each */
+    for (uint32_t t = 0; t < n; t++) now += u[t] < below;
+    if (now > q) at[d] = j, many[d++] = now - q;
+    q = now;
   }
-  return pick; /* a rounding fall-through lands on the last node */
+  if (q < n) { /* a rounding fall-through lands on the last node */
+    if (d && at[d - 1] == last)
+      many[d - 1] += n - q;
+    else
+      at[d] = last, many[d++] = n - q;
+  }
+  return d;
 }
 
 void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
@@ -110,7 +113,9 @@ void wx__cohort_multinomial_cond(const gsl_rng *r, uint64_t n, const double *c,
   for (uint32_t i = 0; i < k; i++) out[i] = 0;
   for (uint32_t i = 0; i < k && n; i++) {
     if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
-      for (; n; n--) out[order[wx__cohort_pick_cond(r, c, i, k)]]++;
+      uint32_t at[WX_COHORT_PICKS], many[WX_COHORT_PICKS];
+      uint32_t d = wx__cohort_picks(r, c, i, k, (uint32_t)n, at, many);
+      for (uint32_t q = 0; q < d; q++) out[order[at[q]]] = many[q];
       return;
     }
     uint64_t x = wx__cohort_binomial(r, c[i], n);

@@ -18,39 +18,6 @@
 #include "rng.h"
 #include "util.h"
 
-/* x people end the step at node g of a tree. */
-static inline void settle_node(wx_cohort *e, uint32_t g, uint64_t x) {
-  const wx_cspace *s = &e->sp;
-  e->next[s->node_state[g]] += x;
-  for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
-    e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
-}
-
-void wx__cohort_settle(wx_cohort *e, uint32_t st) {
-  const wx_cspace *s = &e->sp;
-  uint32_t base = s->tree_off[st], n = s->tree_off[st + 1] - base;
-  for (uint32_t j = 0; j < n; j++)
-    if (e->draw[j]) settle_node(e, base + j, e->draw[j]);
-}
-
-void wx__cohort_spread(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
-                       const double *c, const uint32_t *order) {
-  const wx_cspace *s = &e->sp;
-  uint32_t base = s->tree_off[st], k = s->tree_off[st + 1] - base;
-  c += base;
-  order += base;
-  for (uint32_t i = 0; i < k && n; i++) {
-    if (WX_COHORT_ONE_BY_ONE(n, k - i)) {
-      for (; n; n--)
-        settle_node(e, base + order[wx__cohort_pick_cond(r, c, i, k)], 1);
-      return;
-    }
-    uint64_t x = wx__cohort_binomial(r, c[i], n);
-    if (x) settle_node(e, base + order[i], x);
-    n -= x;
-  }
-}
-
 /* The people present at the step start, by the rows of exp(G tau)
  * (conditional form). */
 static void move_present(wx_cohort *e, const wx_crows *rows) {
