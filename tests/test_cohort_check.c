@@ -235,6 +235,34 @@ static void instant_after_posts_and_units_is_refused(void **state) {
   wx_model_free(m);
 }
 
+/* A rule refusal (here an instant flow behind an instant response) is no
+ * size bound: the responses holding many pending firings (to_shop, up
+ * to 14, tests/data/cohort_pend.yaml) are not blamed for it. */
+static void rule_refusal_blames_no_pending_slots(void **state) {
+  (void)state;
+  int rc;
+  wx_diags *d = check(
+      "outcomes:\n  lead: {label: lead}\n"
+      "flows:\n"
+      "  shop_now: {from: shop, to: lead, type: join, p: 50%, delay: 0d}\n"
+      "touchpoints:\n"
+      "  daily:\n"
+      "    module: oa\n"
+      "    schedule: {every: 1d, at: \"09:00\"}\n"
+      "    reach: 60%\n"
+      "    responses:\n"
+      "      buy: {to: shop, p: 5%, delay: 0d}\n"
+      "      to_shop: {to: shop, p: 50%, delay: exponential(2d)}\n",
+      &rc);
+  assert_int_equal(rc, WX_ESCENARIO);
+  expect(d, 12, 3, "flow 'shop_now'", "instant response enters");
+  for (size_t i = 0; i < wx_diags_count(d); i++)
+    if (strstr(wx_diags_get(d, i)->msg, "past its bound"))
+      fail_msg("%d:%d: %s", wx_diags_get(d, i)->line, wx_diags_get(d, i)->col,
+               wx_diags_get(d, i)->msg);
+  wx_diags_free(d);
+}
+
 /* An entry of a into b, whose 8 instant joins include one into c with 8
  * of its own, fans out 2^7 x (2^8 + 1) ways: refused, not enumerated. */
 static void instant_fan_out_is_bounded(void **state) {
@@ -632,6 +660,7 @@ int main(void) {
       cmocka_unit_test(instant_fan_out_is_bounded),
       cmocka_unit_test(tree_bound_names_the_tree),
       cmocka_unit_test(instant_after_posts_and_units_is_refused),
+      cmocka_unit_test(rule_refusal_blames_no_pending_slots),
       cmocka_unit_test(the_flow_named_is_on_the_cycle),
       cmocka_unit_test(touchpoint_and_economics_are_refused),
       cmocka_unit_test(broadcast_passes),

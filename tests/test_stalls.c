@@ -14,6 +14,7 @@
 #include "dist.h"
 #include "engine_fixture.h"
 #include "rng.h"
+#include "runner.h"
 #include "scenario_support.h"
 
 #define MODS "modules:\n  oa: {kind: official_account}\n  sdr: {kind: wecom}\n"
@@ -95,6 +96,36 @@ static void the_engine_ends_a_replication_whose_time_stands_still(
   assert_non_null(strstr(st.failure.msg, "flow f1"));
   /* the engine is reusable after a stall */
   assert_int_equal(fx_go(&r, 1, 0), WX_ERUNTIME);
+  fx_teardown(&r);
+}
+
+static int no_sink(void *ctx, const wx_rep_result *r) {
+  (void)ctx;
+  (void)r;
+  return WX_OK;
+}
+
+/* The stall's message reaches the runner's caller (core.c reports it),
+ * from the caller's thread and from worker threads alike. */
+static void the_runner_hands_on_the_stall_message(void **state) {
+  (void)state;
+  wx_model *m = fx_model(10, 1);
+  uint32_t a = fx_module(m, "a"), b = fx_module(m, "b");
+  fx_flow(m, WX_FLOW_MOVE, a, b, 0, 1, WX_DIST_FIXED, 0, 0);
+  fx_flow(m, WX_FLOW_MOVE, b, a, 0, 1, WX_DIST_FIXED, 0, 0);
+  fx_initial(m, a, 1);
+  fx_run r;
+  assert_int_equal(fx_setup(&r, m), 0);
+  for (uint32_t threads = 1; threads <= 2; threads++) {
+    wx_error why = {0};
+    wx_runner_opts o = {
+        .seed = 5, .replications = 3, .threads = threads, .failure = &why};
+    assert_int_equal(wx__run_replications(r.m, &r.l, &o, no_sink, NULL),
+                     WX_ERUNTIME);
+    assert_int_equal(why.code, WX_ERUNTIME);
+    assert_non_null(strstr(why.msg, "time stopped advancing at day 0"));
+    assert_non_null(strstr(why.msg, "flow f0"));
+  }
   fx_teardown(&r);
 }
 
@@ -194,6 +225,7 @@ int main(void) {
       cmocka_unit_test(touchpoints_fire_at_most_once_a_minute),
       cmocka_unit_test(retries_and_group_lifetimes_are_at_least_a_minute),
       cmocka_unit_test(the_engine_ends_a_replication_whose_time_stands_still),
+      cmocka_unit_test(the_runner_hands_on_the_stall_message),
       cmocka_unit_test(a_large_instant_burst_is_not_a_stall),
       cmocka_unit_test(counts_beyond_what_can_be_drawn_are_refused),
       cmocka_unit_test(large_poisson_means_are_drawn_fast_and_right),

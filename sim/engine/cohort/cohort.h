@@ -396,13 +396,13 @@ void wx__ctrans_cache(wx_ctrans *t, const wx_cspace *s, double dt);
  * counters of the agent engine's "shares" and "fission_arrivals" columns
  * and of the arrivals committed against a saturation cap. */
 typedef struct {
-  uint64_t *pool, *shares, *arrivals, *committed; /* per source */
+  uint64_t *pool, *shares, *arrivals, *committed; /* per origin */
   double *since; /* per origin: when its pool was last brought forward */
   double *first; /* per origin: the start of its half-life */
 } wx_cfiss;
 
 /* Touchpoints (cohort_touch.c, docs/cohort.md): posts between steps. */
-#define WX_COHORT_TP_PEND 2u /* pending firings of one response per person */
+#define WX_COHORT_TP_PEND 2u /* fewest pending slots of a member response */
 #define WX_COHORT_TP_RESP 8u /* responses of one touchpoint (2^8 subsets) */
 struct wx_ctouch;
 /* Pending firings of one response (cohort_pend.c): at least

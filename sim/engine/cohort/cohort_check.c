@@ -207,6 +207,13 @@ static void tree_count(const wx_model *m, const wx_cspace *s, char *out,
              WX_COHORT_MAX_NODES);
 }
 
+/* A bound that more pending slots can pass (states, trees), not a rule
+ * (instant flows, cycles, join counts) they have no part in. */
+static int size_bound(const char *what) {
+  return what &&
+         (strstr(what, "exceeds the bound") || strstr(what, "tree nodes"));
+}
+
 static int refuse_space(const wx_model *m, wx_diags *d) {
   wx_cspace s;
   int rc = wx__cspace_build(&s, m);
@@ -232,7 +239,8 @@ static int refuse_space(const wx_model *m, wx_diags *d) {
           who, s.fail_what ? s.fail_what : "model too large", many,
           WX_COHORT_MAX_STATES, WX_COHORT_MAX_TREE, WX_COHORT_MAX_JOINS,
           WX_COHORT_DEPTH);
-    wx__ctouch_pend_explain(&s, m, d); /* cohort_pend.c */
+    if (size_bound(s.fail_what))
+      wx__ctouch_pend_explain(&s, m, d); /* cohort_pend.c */
   } else if (rc != WX_OK) {
     rc = wx__diag(d, rc, m->path, 0, 0,
                   "out of memory building the cohort state space");
