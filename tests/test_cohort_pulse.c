@@ -35,8 +35,11 @@
 #include "engines_agree.h"
 #include "model.h"
 #include "series.h"
+#include "test_scale.h"
 
-#define R 300u
+/* 300 replications per engine, 60 under WX_TEST_SCALE=0.1 (valgrind); the
+ * z-tests' standard errors follow the count run. */
+#define R wxt_scaled(300, 60)
 
 static void pulses_agree_with_agent(void **state) {
   (void)state;
