@@ -269,10 +269,12 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   int rc = wx_run(m, &a->run, &res, d);
   wx_cli_progress_end(&progress);
   if (res && !a->quiet) wx_results_print(res, stdout);
+  /* Stopped before a replication ended: nothing to chart (plot.c). */
+  int drawable = rc == WX_OK || (rc == WX_EINTERRUPTED && res &&
+                                 wx_results_replications(res) > 0);
   wx_results_free(res);
   /* An MPI rank other than 0 wrote nothing to chart (runner.h). */
-  if ((rc == WX_OK || rc == WX_EINTERRUPTED) && !a->no_charts &&
-      !wx__dist_worker()) {
+  if (drawable && !a->no_charts && !wx__dist_worker()) {
     /* Charts are a convenience: without gnuplot the CSVs still stand and
      * the message says how to install it. */
     wx_plot_options po;

@@ -11,6 +11,7 @@
 
 #include "plot_int.h"
 #include "results_dir.h"
+#include "resume.h"
 #include "util.h"
 
 static const char *const templates[] = {
@@ -215,6 +216,24 @@ static int draw_all(wx__plot_ctx *ctx, unsigned charts) {
   return first;
 }
 
+/* A run stopped before its first replication ended has nothing to draw:
+ * say so rather than let gnuplot fail on empty tables.  A directory
+ * whose manifest cannot be read (a comparison, a study) is drawn. */
+static int nothing_yet(const char *dir, wx_diags *diags) {
+  wx_diags *quiet = wx_diags_alloc(4);
+  wx_resume_info info;
+  int read = quiet && wx__resume_read(dir, &info, quiet) == WX_OK;
+  int none = read && info.partial && info.completed == 0;
+  if (read) wx__resume_info_free(&info);
+  wx_diags_free(quiet);
+  if (!none) return WX_OK;
+  return wx__diag(diags, WX_ENOTFOUND, dir, 0, 0,
+                  "no replication finished before the run was stopped, so "
+                  "there is nothing to chart; finish it with `wxflow run "
+                  "--resume %s`",
+                  dir);
+}
+
 int wx__plot_render(const char *results_dir, const wx_plot_options *opt,
                     wx_diags *diags) {
   static const wx_plot_options defaults = {0};
@@ -231,6 +250,10 @@ int wx__plot_render(const char *results_dir, const wx_plot_options *opt,
   wx_dir_lock lock;
   int rc = wx__results_dir_lock(results_dir, &lock, diags);
   if (rc != WX_OK) return rc;
+  if ((rc = nothing_yet(results_dir, diags)) != WX_OK) {
+    wx__results_dir_release(&lock);
+    return rc;
+  }
   wx__plot_ctx *ctx = malloc(sizeof *ctx);
   rc = ctx ? init_ctx(ctx, results_dir, opt, diags) : WX_ENOMEM;
   rc = rc ? rc : check_tools(ctx);

@@ -67,6 +67,17 @@ kill -TERM $pid; wait $pid
 [ -e "$T/a/.wxflow.lock" ] && fail "lock file left after the plot"
 [ -s "$T/err" ] && fail "a plot of a plain run warned: $(cat "$T/err")"
 
+# A run stopped before its first replication ended: plot says there is
+# nothing to chart (exit 4) instead of letting gnuplot fail on empty tables.
+cp -r "$T/a" "$T/none"
+sed -e 's/"status": "[a-z]*"/"status": "partial"/' \
+    -e 's/"replications_completed": [0-9]*/"replications_completed": 0/' \
+    "$T/a/manifest.json" >"$T/none/manifest.json"
+"$WX" plot "$T/none" 2>"$T/err"
+code=$?
+[ $code -eq 4 ] || fail "plot of a run with no replication: exit $code ($(cat "$T/err"))"
+grep -q "nothing to chart" "$T/err" || fail "no reason: $(cat "$T/err")"
+
 # A forced comparison drops the variants an earlier one had.
 cp "$Q" "$T/base.yaml"
 printf 'compare:\n  base: base.yaml\n  variants:\n    old_one: {modules.group.enabled: false}\n' >"$T/c1.yaml"
