@@ -80,6 +80,10 @@ typedef struct {
   uint32_t k, exit_at;
   int exact;
 } wx_cphase;
+/* 1 when flow fl's delay is a fixed 0 without a prior: it fires at once
+ * (an instant flow, cohort_instant.c; a response applied at its post,
+ * cohort_post.c). */
+int wx__cohort_zero_delay(const wx_model *m, const wx_flow *fl);
 /* The stages of an exponential (1) or of a gamma with a whole shape from 1
  * to WX_COHORT_MAX_STAGES and no prior; else 0. */
 uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d);
@@ -529,7 +533,6 @@ int wx__ctouch_rows(wx_cohort *e, double tau, wx_crows *out);
 void wx__ctouch_write(const wx_cohort *e, double *row);
 /* Touchpoint i's stream. */
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i);
-uint64_t wx__ctouch_bytes(const wx_cohort *e);
 
 /* Touchpoint i's WX_TP_METRICS counters (cohort_post.c). */
 double *wx__ctouch_col(const wx_cohort *e, uint32_t i);

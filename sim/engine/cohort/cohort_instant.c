@@ -35,9 +35,7 @@ _Static_assert(MAX_ENDS == 16384u, "the message of run() gives it");
 
 int wx__cinst_flow(const wx_model *m, uint32_t f) {
   const wx_flow *fl = &m->flows[f];
-  if (fl->tp || fl->delay.kind != WX_DIST_FIXED) return 0;
-  const wx_param *p = &m->params[fl->delay.p[0]];
-  return p->prior.kind == WX_PRIOR_NONE && p->value == 0;
+  return !fl->tp && wx__cohort_zero_delay(m, fl);
 }
 
 int wx__cinst_setup(wx_cspace *s, const wx_model *m) {
@@ -252,12 +250,10 @@ static uint32_t after_post(const wx_cspace *s, const wx_model *m) {
       uint32_t r =
           k < tp->n_responses ? tp->responses[k] : tp->rec[k - tp->n_responses];
       const wx_flow *fl = &m->flows[r];
-      const wx_param *p = &m->params[fl->delay.p[0]];
-      int now = fl->delay.kind == WX_DIST_FIXED &&
-                p->prior.kind == WX_PRIOR_NONE && p->value == 0;
-      uint32_t f = now && fl->target == WX_TARGET_MODULE
-                       ? instant_out(s, m, fl->to)
-                       : WX_NONE;
+      uint32_t f =
+          wx__cohort_zero_delay(m, fl) && fl->target == WX_TARGET_MODULE
+              ? instant_out(s, m, fl->to)
+              : WX_NONE;
       if (f != WX_NONE) return f;
     }
   }

@@ -51,6 +51,12 @@ double wx__cohort_dist_variance(const wx_dist *d, const double *params) {
   }
 }
 
+int wx__cohort_zero_delay(const wx_model *m, const wx_flow *fl) {
+  const wx_param *p = &m->params[fl->delay.p[0]];
+  return fl->delay.kind == WX_DIST_FIXED && p->prior.kind == WX_PRIOR_NONE &&
+         p->value == 0;
+}
+
 uint32_t wx__cohort_erlang(const wx_model *m, const wx_dist *d) {
   if (d->kind == WX_DIST_EXPONENTIAL) return 1;
   if (d->kind != WX_DIST_GAMMA) return 0;

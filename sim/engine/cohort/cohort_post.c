@@ -111,15 +111,6 @@ void wx__ctouch_free(wx_cohort *e) {
   e->touch = NULL;
 }
 
-uint64_t wx__ctouch_bytes(const wx_cohort *e) {
-  const struct wx_ctouch *x = e->touch;
-  if (!x) return 0;
-  uint64_t nn = e->sp.n_nodes + 1u;
-  return sizeof *x + (uint64_t)x->n_rows * nn * 32 +
-         (uint64_t)e->m->n_touchpoints * (WX_TP_METRICS + 2) * 8 +
-         (16u << WX_COHORT_TP_RESP);
-}
-
 static double next_firing(const wx_cohort *e, uint32_t i, double after) {
   return wx__ctouch_firing(e->m, i, after);
 }

@@ -36,11 +36,9 @@
 
 #define HINT "; use engine: agent"
 
-/* 1 when response flow f fires at the post: a fixed 0 without a prior. */
+/* 1 when response flow f fires at the post. */
 static int instant(const wx_model *m, const wx_flow *fl) {
-  const wx_param *p = &m->params[fl->delay.p[0]];
-  return fl->delay.kind == WX_DIST_FIXED && p->prior.kind == WX_PRIOR_NONE &&
-         p->value == 0;
+  return wx__cohort_zero_delay(m, fl);
 }
 
 static int once_post(const wx_touchpoint *tp, uint32_t mod) {
