@@ -45,9 +45,7 @@
 
 static void agrees_with_agent(void **state) {
   (void)state;
-  wx_model *m = wxt_cohort_load("tests/data/cohort_instant.yaml");
-  wxt_cells_agree(m, R);
-  wx_model_free(m);
+  wxt_file_agrees("tests/data/cohort_instant.yaml", R);
 }
 
 /* tests/data/cohort_instant_more.yaml: initial people and campaigns
@@ -57,9 +55,7 @@ static void agrees_with_agent(void **state) {
  * response (the order's fate drawn on entering the shop). */
 static void more_agrees_with_agent(void **state) {
   (void)state;
-  wx_model *m = wxt_cohort_load("tests/data/cohort_instant_more.yaml");
-  wxt_cells_agree(m, R);
-  wx_model_free(m);
+  wxt_file_agrees("tests/data/cohort_instant_more.yaml", R);
 }
 
 /* The model with N initial people and the organic arrivals off. */

@@ -43,9 +43,7 @@
 
 static void pulses_agree_with_agent(void **state) {
   (void)state;
-  wx_model *m = wxt_cohort_load("tests/data/cohort_pulse.yaml");
-  wxt_cells_agree(m, R);
-  wx_model_free(m);
+  wxt_file_agrees("tests/data/cohort_pulse.yaml", R);
 }
 
 /* The response needs more than WX_COHORT_TP_PEND slots: with only that

@@ -44,9 +44,7 @@
 
 static void agrees_with_agent(void **state) {
   (void)state;
-  wx_model *m = wxt_cohort_load("tests/data/cohort_touch.yaml");
-  wxt_cells_agree(m, R);
-  wx_model_free(m);
+  wxt_file_agrees("tests/data/cohort_touch.yaml", R);
 }
 
 /* The articles as enterprise Moments posts on a module without staff

@@ -124,6 +124,12 @@ static void cells_agree(wx_model *m, unsigned reps, double bias,
 
 void wxt_cells_agree(wx_model *m, unsigned reps) { cells_agree(m, reps, 0, 0); }
 
+void wxt_file_agrees(const char *rel, unsigned reps) {
+  wx_model *m = wxt_cohort_load(rel);
+  wxt_cells_agree(m, reps);
+  wx_model_free(m);
+}
+
 void wxt_cells_agree_within(wx_model *m, unsigned reps, double bias) {
   cells_agree(m, reps, bias, 0);
 }

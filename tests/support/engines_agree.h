@@ -20,6 +20,8 @@ void wxt_run_engine(const char *engine, const wx_model *m, const wx_layout *l,
                     unsigned reps, double *s1, double *s2);
 /* Every cell agrees (see the top); more than 100 random cells checked. */
 void wxt_cells_agree(wx_model *m, unsigned reps);
+/* The same on the scenario at rel (wxt_cohort_load), freed after. */
+void wxt_file_agrees(const char *rel, unsigned reps);
 /* The same with a bias allowance on the means: |difference| beyond bias x
  * the column's largest mean must be within 4 standard errors (variances
  * are compared only without one). */
