@@ -75,10 +75,13 @@ static uint64_t by_inversion(const gsl_rng *r, uint64_t n, double p) {
   }
 }
 
-/* floor(y) for |y| < 2^62 without libm's call (no SSE4.1 round). */
+/* floor(y) for |y| < 2^62 without libm's call (no SSE4.1 round), and
+ * without a branch: y's sign is random in BTRS, and the branch on it was
+ * the costliest line of the sampler (perf, docs/cohort.md). */
 static inline double floor_of(double y) {
-  double t = (double)(int64_t)y;
-  return t > y ? t - 1 : t;
+  int64_t i = (int64_t)y; /* toward 0: one too high for negative y */
+  i -= (double)i > y;      /* in integers (a double select was a branch) */
+  return (double)i;
 }
 
 /* The remainder of Stirling's series for log Gamma(y), y >= 1: exact from
