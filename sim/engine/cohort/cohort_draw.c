@@ -171,7 +171,7 @@ static inline void settle_node(wx_cohort *e, uint32_t g, uint64_t x) {
   for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1];
        k += WX_CSPACE_INC) /* padded lists: WX_CSPACE_INC at a time */
     for (uint32_t j = k; j < k + WX_CSPACE_INC; j++)
-      e->ctr[s->inc_ctr[j]] += x * s->inc_val[j];
+      e->ctr[s->inc[j] >> 8] += x * (s->inc[j] & 255);
 }
 
 void wx__cohort_settle(wx_cohort *e, uint32_t st) {

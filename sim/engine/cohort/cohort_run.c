@@ -34,7 +34,7 @@ static void move_present(wx_cohort *e, const wx_crows *rows) {
       __builtin_prefetch(rows->porder + g);
       __builtin_prefetch(s->node_state + g);
       __builtin_prefetch(s->inc_off + g);
-      __builtin_prefetch(s->inc_ctr + s->inc_off[g]);
+      __builtin_prefetch(s->inc + s->inc_off[g]);
     }
     wx__cohort_spread(e, r, st, e->count[st], rows->prob, rows->porder);
     st = nx;
