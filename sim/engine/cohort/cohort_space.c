@@ -605,7 +605,9 @@ static int sparse_incr(wx_cspace *s) {
     nz += (n + WX_CSPACE_INC - 1) / WX_CSPACE_INC * WX_CSPACE_INC;
   }
   if (nz >= UINT32_MAX) return WX_ENOMEM;
-  if (s->n_ctr > (1u << 24)) return WX_ENOMEM; /* 24 bits of a word */
+  /* a word holds a counter in 24 bits: beyond, the dense incr (n_ctr
+   * bytes a node) could hardly have been allocated either */
+  if (s->n_ctr > (1u << 24)) return WX_ENOMEM;
   s->inc_off = calloc(s->n_nodes + 1u, sizeof *s->inc_off);
   s->inc = calloc(nz + 1, sizeof *s->inc);
   if (!s->inc_off || !s->inc) return WX_ENOMEM;
