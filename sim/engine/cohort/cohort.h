@@ -127,6 +127,9 @@ typedef struct {
   uint32_t fate;
 } wx_cedge;
 
+/* Node increment lists are padded to multiples of this (cohort_space.c). */
+#define WX_CSPACE_INC 4u
+
 /* Counter indices of a node's increments: joins of module i at i, leaves
  * at nm + i, flow f at 2 nm + f, outcome o at 2 nm + nf + o. */
 typedef struct {
@@ -158,10 +161,10 @@ typedef struct {
   uint32_t *tree_off, n_nodes, cap_nodes;
   uint32_t *node_state;
   uint8_t *incr; /* n_nodes * n_ctr */
-  /* the same, sparse: node g bumps inc_ctr[k] by inc_val[k] for k in
-   * [inc_off[g], inc_off[g + 1]) */
-  uint32_t *inc_off, *inc_ctr;
-  uint8_t *inc_val;
+  /* the same, sparse: node g bumps counter inc[k] >> 8 by inc[k] & 255
+   * (one word, one cache line) for k in [inc_off[g], inc_off[g + 1]), a
+   * multiple of WX_CSPACE_INC entries (padded with increments of 0) */
+  uint32_t *inc_off, *inc;
   uint32_t *edge_off; /* n_nodes + 1 */
   wx_cedge *edges;
   uint32_t n_edges, cap_edges;

@@ -75,10 +75,13 @@ static uint64_t by_inversion(const gsl_rng *r, uint64_t n, double p) {
   }
 }
 
-/* floor(y) for |y| < 2^62 without libm's call (no SSE4.1 round). */
+/* floor(y) for |y| < 2^62 without libm's call (no SSE4.1 round), and
+ * without a branch: y's sign is random in BTRS, and the branch on it was
+ * the costliest line of the sampler (perf, docs/cohort.md). */
 static inline double floor_of(double y) {
-  double t = (double)(int64_t)y;
-  return t > y ? t - 1 : t;
+  int64_t i = (int64_t)y; /* toward 0: one too high for negative y */
+  i -= (double)i > y;     /* in integers (a double select was a branch) */
+  return (double)i;
 }
 
 /* The remainder of Stirling's series for log Gamma(y), y >= 1: exact from
@@ -165,8 +168,10 @@ uint64_t wx__cohort_binomial(const gsl_rng *r, double p, uint64_t n) {
 static inline void settle_node(wx_cohort *e, uint32_t g, uint64_t x) {
   const wx_cspace *s = &e->sp;
   e->next[s->node_state[g]] += x;
-  for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
-    e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+  for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1];
+       k += WX_CSPACE_INC) /* padded lists: WX_CSPACE_INC at a time */
+    for (uint32_t j = k; j < k + WX_CSPACE_INC; j++)
+      e->ctr[s->inc[j] >> 8] += x * (s->inc[j] & 255);
 }
 
 void wx__cohort_settle(wx_cohort *e, uint32_t st) {

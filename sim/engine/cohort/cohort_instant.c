@@ -345,7 +345,7 @@ void wx__cinst_place(wx_cohort *e, const gsl_rng *r, uint32_t st, uint64_t n,
     uint32_t g = base + j;
     dest[s->node_state[g]] += x;
     for (uint32_t k = s->inc_off[g]; k < s->inc_off[g + 1]; k++)
-      e->ctr[s->inc_ctr[k]] += x * s->inc_val[k];
+      e->ctr[s->inc[k] >> 8] += x * (s->inc[k] & 255);
   }
 }
 

@@ -95,7 +95,8 @@ uint32_t wx__cohort_picks(const gsl_rng *r, const double *c, uint32_t i,
     pass -= pj;
     uint32_t now = 0; /* uniforms below the running sum: no branch each */
     for (uint32_t t = 0; t < n; t++) now += u[t] < below;
-    if (now > q) at[d] = j, many[d++] = now - q;
+    at[d] = j, many[d] = now - q; /* kept when someone landed: d < n */
+    d += now > q;
     q = now;
   }
   if (q < n) { /* a rounding fall-through lands on the last node */

@@ -22,9 +22,23 @@
  * (conditional form). */
 static void move_present(wx_cohort *e, const wx_crows *rows) {
   gsl_rng *r = e->rng[e->m->n_sources];
-  for (uint32_t st = 1; st < e->sp.n_states; st++)
-    if (e->count[st])
-      wx__cohort_spread(e, r, st, e->count[st], rows->prob, rows->porder);
+  const wx_cspace *s = &e->sp;
+  uint32_t st = 1, ns = s->n_states;
+  while (st < ns && !e->count[st]) st++;
+  while (st < ns) {
+    uint32_t nx = st + 1; /* the next occupied state's tree, fetched early */
+    while (nx < ns && !e->count[nx]) nx++;
+    if (nx < ns) {
+      uint32_t g = s->tree_off[nx];
+      __builtin_prefetch(rows->prob + g);
+      __builtin_prefetch(rows->porder + g);
+      __builtin_prefetch(s->node_state + g);
+      __builtin_prefetch(s->inc_off + g);
+      __builtin_prefetch(s->inc + s->inc_off[g]);
+    }
+    wx__cohort_spread(e, r, st, e->count[st], rows->prob, rows->porder);
+    st = nx;
+  }
 }
 
 /* Root rows of the step length tau: the cache, else the second slot. */

@@ -591,23 +591,33 @@ static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
   return WX_OK;
 }
 
-/* The sparse copy of the node increments, for the hot loop. */
+/* The sparse copy of the node increments, for the hot loop: each list
+ * padded to a multiple of WX_CSPACE_INC (increments of 0 to counter 0),
+ * so that the settling loop takes that many at a time and its length
+ * (mostly 0 to 2 blocks) is predicted far more often than one of 0 to 21
+ * entries (docs/cohort.md, "Speed and memory"). */
 static int sparse_incr(wx_cspace *s) {
   uint64_t nz = 0;
-  for (size_t i = 0; i < (size_t)s->n_nodes * s->n_ctr; i++) nz += !!s->incr[i];
+  for (uint32_t g = 0; g < s->n_nodes; g++) {
+    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
+    uint32_t n = 0;
+    for (uint32_t c = 0; c < s->n_ctr; c++) n += !!inc[c];
+    nz += (n + WX_CSPACE_INC - 1) / WX_CSPACE_INC * WX_CSPACE_INC;
+  }
+  if (nz >= UINT32_MAX) return WX_ENOMEM;
+  /* a word holds a counter in 24 bits: beyond, the dense incr (n_ctr
+   * bytes a node) could hardly have been allocated either */
+  if (s->n_ctr > (1u << 24)) return WX_ENOMEM;
   s->inc_off = calloc(s->n_nodes + 1u, sizeof *s->inc_off);
-  s->inc_ctr = calloc(nz + 1, sizeof *s->inc_ctr);
-  s->inc_val = calloc(nz + 1, 1);
-  if (!s->inc_off || !s->inc_ctr || !s->inc_val) return WX_ENOMEM;
+  s->inc = calloc(nz + 1, sizeof *s->inc);
+  if (!s->inc_off || !s->inc) return WX_ENOMEM;
   uint32_t k = 0;
   for (uint32_t g = 0; g < s->n_nodes; g++) {
     s->inc_off[g] = k;
     const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
     for (uint32_t c = 0; c < s->n_ctr; c++)
-      if (inc[c]) {
-        s->inc_ctr[k] = c;
-        s->inc_val[k++] = inc[c];
-      }
+      if (inc[c]) s->inc[k++] = c << 8 | inc[c];
+    while ((k - s->inc_off[g]) % WX_CSPACE_INC) k++; /* calloc'd: 0s */
   }
   s->inc_off[s->n_nodes] = k;
   return WX_OK;
@@ -713,8 +723,7 @@ void wx__cspace_free(wx_cspace *s) {
   free(s->edge_off);
   free(s->edges);
   free(s->inc_off);
-  free(s->inc_ctr);
-  free(s->inc_val);
+  free(s->inc);
   free(s->twice);
   free(s->stages);
   free(s->phase);
@@ -738,7 +747,7 @@ uint64_t wx__cspace_bytes(const wx_cspace *s) {
          (uint64_t)(s->n_states + 1u) * sizeof *s->tree_off +
          (uint64_t)s->n_entry * sizeof *s->entry_state +
          (uint64_t)(s->n_nodes + 1u) * sizeof *s->inc_off +
-         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * 5 : 0) +
+         (s->inc_off ? (uint64_t)s->inc_off[s->n_nodes] * sizeof *s->inc : 0) +
          wx__cinst_bytes(s);
 }
 
