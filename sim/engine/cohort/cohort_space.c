@@ -1,6 +1,7 @@
 /*
  * The cohort engine's state space (cohort.h): the membership states a
- * person can reach from the sources, and each state's step tree.  Built
+ * person can reach from the sources, and each state's step tree (built
+ * in cohort_tree.c).  Built
  * from the model's structure only, once per engine, so every probability
  * counts as possibly non-zero (a replication's draws may make it so).
  *
@@ -14,25 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cohort.h"
+#include "cohort_space.h"
 #include "util.h"
 
-#define TREE_HASH  (4u * WX_COHORT_MAX_TREE)
-#define STAGE_EDGE 0x80000000u /* a state graph edge that only passes a stage */
-#define FLOW_OF(g) ((g) & ~(STAGE_EDGE | WX_CEDGE_EXIT))
-/* the model flow of a pending entry, for messages (WX_NONE: a repeat) */
-#define FLOW_ID(f) (FLOW_OF(f) < s->nf ? FLOW_OF(f) : WX_NONE)
-
-/* Scratch of a build. */
-typedef struct {
-  uint32_t *pend;  /* pending flows of one state */
-  uint16_t *key;   /* one state's codes */
-  uint8_t *inc;    /* one node's increments */
-  uint32_t *thash; /* tree node hash, local index + 1 */
-  uint32_t *gfrom, *gto, *gflow, n_g, cap_g; /* state graph edges */
-} scratch;
-
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem) {
+int wx__cspace_grow(void **p, uint32_t *cap, uint32_t need, size_t elem) {
   if (need <= *cap) return WX_OK;
   uint32_t nc = *cap ? *cap : 64;
   while (nc < need) nc *= 2;
@@ -43,7 +29,7 @@ static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem) {
   return WX_OK;
 }
 
-static int fail(wx_cspace *s, uint32_t flow, const char *what) {
+int wx__cspace_fail(wx_cspace *s, uint32_t flow, const char *what) {
   s->fail_flow = flow;
   s->fail_what = what;
   return WX_ETOOBIG;
@@ -84,7 +70,8 @@ static uint32_t state_find(wx_cspace *s, const uint16_t *key, int add,
     return WX_NONE;
   }
   void *p = s->codes;
-  if (grow(&p, &s->cap_states, s->n_states + 1, nm * sizeof *key) != WX_OK) {
+  if (wx__cspace_grow(&p, &s->cap_states, s->n_states + 1, nm * sizeof *key) !=
+      WX_OK) {
     *rc = WX_ENOMEM;
     return WX_NONE;
   }
@@ -136,10 +123,10 @@ static int setup(wx_cspace *s, const wx_model *m, const uint8_t *need) {
     const wx_module *mod = &m->modules[i];
     s->entry_off[i] = WX_NONE;
     if (mod->n_joins > WX_COHORT_MAX_JOINS)
-      return fail(s, mod->joins[WX_COHORT_MAX_JOINS],
-                  "too many join flows out of one module");
+      return wx__cspace_fail(s, mod->joins[WX_COHORT_MAX_JOINS],
+                             "too many join flows out of one module");
     if (mod->n_exclusive >= 0x7Fu)
-      return fail(s, mod->exclusive[0], "too many move/churn flows");
+      return wx__cspace_fail(s, mod->exclusive[0], "too many move/churn flows");
     s->nj[i] = mod->n_joins;
     s->n_fates[i] = (mod->n_exclusive + 1u) << mod->n_joins;
     for (uint32_t k = 0; k < mod->n_joins; k++) s->join_bit[mod->joins[k]] = k;
@@ -181,24 +168,27 @@ static int add_entries(wx_cspace *s, const wx_model *m, uint16_t *key) {
     }
     key[i] = 0;
   }
-  return rc == WX_ETOOBIG ? fail(s, WX_NONE, "too many entry states") : rc;
+  return rc == WX_ETOOBIG ? wx__cspace_fail(s, WX_NONE, "too many entry states")
+                          : rc;
 }
 
 uint32_t wx__cspace_state(wx_cspace *s, const uint16_t *key, int add, int *rc) {
   return state_find(s, key, add, rc);
 }
 
-static int graph_edge(scratch *w, uint32_t a, uint32_t b, uint32_t f) {
+static int graph_edge(wx_cscratch *w, uint32_t a, uint32_t b, uint32_t f) {
   uint32_t cap = w->cap_g;
   void *p = w->gfrom;
-  if (grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK)
+    return WX_ENOMEM;
   w->gfrom = p;
   cap = w->cap_g;
   p = w->gto;
-  if (grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK) return WX_ENOMEM;
+  if (wx__cspace_grow(&p, &cap, w->n_g + 1, sizeof(uint32_t)) != WX_OK)
+    return WX_ENOMEM;
   w->gto = p;
   p = w->gflow;
-  if (grow(&p, &w->cap_g, w->n_g + 1, sizeof(uint32_t)) != WX_OK)
+  if (wx__cspace_grow(&p, &w->cap_g, w->n_g + 1, sizeof(uint32_t)) != WX_OK)
     return WX_ENOMEM;
   w->gflow = p;
   w->gfrom[w->n_g] = a;
@@ -229,7 +219,8 @@ static int add_unit_variants(wx_cspace *s, const wx_model *m, uint32_t st,
     }
   }
   return rc == WX_ETOOBIG
-             ? fail(s, WX_NONE, "reachable state space exceeds the bound")
+             ? wx__cspace_fail(s, WX_NONE,
+                               "reachable state space exceeds the bound")
              : rc;
 }
 
@@ -237,7 +228,7 @@ static int add_unit_variants(wx_cspace *s, const wx_model *m, uint32_t st,
  * and the edge to it. */
 typedef struct {
   wx_cspace *s;
-  scratch *w;
+  wx_cscratch *w;
   uint32_t st, f;
 } graph_ctx;
 
@@ -248,14 +239,15 @@ static int graph_end(void *ctx, const uint16_t *key, const uint8_t *inc,
   (void)inc, (void)fm, (void)ff, (void)nfac;
   uint32_t to = state_find(g->s, key, 1, &rc);
   if (rc == WX_ETOOBIG)
-    return fail(g->s, g->f, "reachable state space exceeds the bound");
+    return wx__cspace_fail(g->s, g->f,
+                           "reachable state space exceeds the bound");
   if (rc != WX_OK || g->f >= g->s->nf) return rc; /* repeats: no edge */
   return graph_edge(g->w, g->st, to, g->f);
 }
 
 /* The state graph's edges out of a vanishing state: to its instant ends,
  * labelled with its first instant flow. */
-static int reach_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
+static int reach_vanishing(wx_cspace *s, const wx_model *m, wx_cscratch *w,
                            uint32_t st) {
   uint32_t np =
       wx__cspace_pending(s, m, s->codes + (size_t)st * s->kw, w->pend);
@@ -269,7 +261,7 @@ static int reach_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
 
 /* Breadth-first over states from the entry states, recording the edges;
  * an edge into a vanishing state goes on to its instant ends. */
-static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
+static int reach_states(wx_cspace *s, const wx_model *m, wx_cscratch *w) {
   uint16_t *o = w->key;
   for (uint32_t st = 0; st < s->n_states; st++) {
     int rv = add_unit_variants(s, m, st, o);
@@ -292,7 +284,7 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
         wx__ceffect_key(s, &e, c, o);
         int rc = WX_OK;
         if (s->n_instant && wx__cinst_vanishing(s, m, o)) {
-          graph_ctx g = {s, w, st, FLOW_OF(f)};
+          graph_ctx g = {s, w, st, WX_CFLOW_OF(f)};
           memset(w->inc, 0, s->n_ctr + 1u);
           rc = wx__cinst_resolve(s, m, o, w->inc, graph_end, &g);
           if (rc != WX_OK) return rc;
@@ -300,11 +292,12 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
         }
         uint32_t to = state_find(s, o, 1, &rc);
         if (rc == WX_ETOOBIG)
-          return fail(s, FLOW_ID(f), "reachable state space exceeds the bound");
+          return wx__cspace_fail(s, WX_CFLOW_ID(f),
+                                 "reachable state space exceeds the bound");
         if (rc != WX_OK) return rc;
         /* repeats cycle by design; their trees stop at REP_DEPTH */
-        if (FLOW_OF(f) < s->nf &&
-            graph_edge(w, st, to, e.stage ? f | STAGE_EDGE : f) != WX_OK)
+        if (WX_CFLOW_OF(f) < s->nf &&
+            graph_edge(w, st, to, e.stage ? f | WX_CSTAGE_EDGE : f) != WX_OK)
           return WX_ENOMEM;
       }
     }
@@ -318,7 +311,7 @@ static int reach_states(wx_cspace *s, const wx_model *m, scratch *w) {
 /* A flow on a cycle, for the message: every state left over by Kahn's
  * order has a predecessor left over, so walking back n_states times from
  * one of them ends on a cycle; the last edge walked is on it. */
-static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
+static uint32_t cycle_flow(const wx_cspace *s, const wx_cscratch *w,
                            const uint32_t *indeg) {
   uint32_t v = 0, f = WX_NONE;
   while (v < s->n_states && !indeg[v]) v++;
@@ -326,7 +319,7 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
     for (uint32_t g = 0; g < w->n_g; g++)
       if (w->gto[g] == v && indeg[w->gfrom[g]]) {
         v = w->gfrom[g];
-        f = FLOW_OF(w->gflow[g]);
+        f = WX_CFLOW_OF(w->gflow[g]);
         break;
       }
   return f;
@@ -335,7 +328,7 @@ static uint32_t cycle_flow(const wx_cspace *s, const scratch *w,
 /* twice[o] = 1 when some path fires flows into outcome o twice: the most
  * firings from each state, in reverse topological order (every state is
  * reachable, so a path from any state extends one from an entry). */
-static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
+static int reach_twice(wx_cspace *s, const wx_model *m, const wx_cscratch *w,
                        const uint32_t *order, const uint32_t *first) {
   uint32_t no = s->no;
   uint8_t *most = calloc((size_t)s->n_states * no + 1u, 1);
@@ -348,8 +341,8 @@ static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
     uint32_t st = order[q];
     uint8_t *mine = most + (size_t)st * no;
     for (uint32_t g = first[st]; g < first[st + 1]; g++) {
-      int fires = !(w->gflow[g] & STAGE_EDGE);
-      const wx_flow *fl = &m->flows[FLOW_OF(w->gflow[g])];
+      int fires = !(w->gflow[g] & WX_CSTAGE_EDGE);
+      const wx_flow *fl = &m->flows[WX_CFLOW_OF(w->gflow[g])];
       const uint8_t *next = most + (size_t)w->gto[g] * no;
       for (uint32_t o = 0; o < no; o++) {
         int c =
@@ -367,7 +360,7 @@ static int reach_twice(wx_cspace *s, const wx_model *m, const scratch *w,
 
 /* Kahn's order: a state left with incoming edges lies on a cycle or after
  * one. */
-static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
+static int check_acyclic(wx_cspace *s, const wx_model *m, wx_cscratch *w) {
   uint32_t *indeg = calloc(s->n_states, sizeof *indeg);
   uint32_t *queue = calloc(s->n_states, sizeof *queue);
   int rc = indeg && queue ? WX_OK : WX_ENOMEM;
@@ -387,9 +380,9 @@ static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
       if (!--indeg[w->gto[g]]) queue[tail++] = w->gto[g];
   }
   if (rc == WX_OK && tail < s->n_states)
-    rc = fail(s, cycle_flow(s, w, indeg),
-              "a cycle of flows lets a person "
-              "come back to a state");
+    rc = wx__cspace_fail(s, cycle_flow(s, w, indeg),
+                         "a cycle of flows lets a person "
+                         "come back to a state");
   if (rc == WX_OK) rc = reach_twice(s, m, w, queue, first);
   if (rc == WX_OK) wx__cinst_twice(s, m);
   free(indeg);
@@ -398,232 +391,7 @@ static int check_acyclic(wx_cspace *s, const wx_model *m, scratch *w) {
   return rc;
 }
 
-/* ----------------------------------------------------------------- trees */
-
-static int node_room(wx_cspace *s, uint32_t need) {
-  uint32_t cap = s->cap_nodes;
-  void *p = s->node_state;
-  if (grow(&p, &cap, need, sizeof *s->node_state) != WX_OK) return WX_ENOMEM;
-  s->node_state = p;
-  cap = s->cap_nodes;
-  p = s->edge_off;
-  if (grow(&p, &cap, need + 1, sizeof *s->edge_off) != WX_OK) return WX_ENOMEM;
-  s->edge_off = p;
-  p = s->incr;
-  if (grow(&p, &s->cap_nodes, need, s->n_ctr ? s->n_ctr : 1) != WX_OK)
-    return WX_ENOMEM;
-  s->incr = p;
-  return WX_OK;
-}
-
-static uint32_t node_slot(uint32_t st, const uint8_t *inc, uint32_t n) {
-  uint64_t h = wx__fnv1a64(inc, n) ^ wx__mix64(st);
-  return (uint32_t)wx__mix64(h) & (TREE_HASH - 1);
-}
-
-/* The node (st, inc) of the tree starting at node `base`, added when
- * absent; WX_NONE with *rc set when the tree or memory is full. */
-static uint32_t node_find(wx_cspace *s, scratch *w, uint32_t base, uint32_t st,
-                          const uint8_t *inc, int *rc) {
-  uint32_t n = s->n_ctr, h = node_slot(st, inc, n);
-  for (;; h = (h + 1) & (TREE_HASH - 1)) {
-    uint32_t v = w->thash[h];
-    if (!v) break;
-    uint32_t g = base + v - 1;
-    if (s->node_state[g] == st && !memcmp(s->incr + (size_t)g * n, inc, n))
-      return g;
-  }
-  uint32_t g = s->n_nodes;
-  if (g - base >= WX_COHORT_MAX_TREE || g >= WX_COHORT_MAX_NODES) {
-    *rc = WX_ETOOBIG;
-    return WX_NONE;
-  }
-  if (node_room(s, g + 1) != WX_OK) {
-    *rc = WX_ENOMEM;
-    return WX_NONE;
-  }
-  s->node_state[g] = st;
-  memcpy(s->incr + (size_t)g * n, inc, n);
-  w->thash[h] = g - base + 1;
-  s->n_nodes++;
-  return g;
-}
-
-static int add_edge(wx_cspace *s, uint32_t to, uint32_t f, uint32_t enter,
-                    uint32_t fate, uint32_t inst) {
-  void *p = s->edges;
-  if (grow(&p, &s->cap_edges, s->n_edges + 1, sizeof *s->edges) != WX_OK)
-    return WX_ENOMEM;
-  s->edges = p;
-  if (s->n_instant) { /* only models with instant flows pay for it */
-    p = s->edge_inst;
-    if (grow(&p, &s->cap_inst, s->n_edges + 1, sizeof *s->edge_inst) != WX_OK)
-      return WX_ENOMEM;
-    s->edge_inst = p;
-    s->edge_inst[s->n_edges] = inst;
-  }
-  s->edges[s->n_edges++] = (wx_cedge){to, f, enter, fate};
-  return WX_OK;
-}
-
-/* An instant end in a step tree: its node and the edge to it, which
- * carries the instant path. */
-typedef struct {
-  wx_cspace *s;
-  scratch *w;
-  uint32_t base, f, enter, fate;
-} tree_ctx;
-
-static int tree_end(void *ctx, const uint16_t *key, const uint8_t *inc,
-                    const uint32_t *fm, const uint32_t *ff, uint32_t nfac) {
-  tree_ctx *x = ctx;
-  wx_cspace *s = x->s;
-  int rc = WX_OK;
-  uint32_t st = state_find(s, key, 0, &rc);
-  uint32_t to =
-      st == WX_NONE ? WX_NONE : node_find(s, x->w, x->base, st, inc, &rc);
-  if (to == WX_NONE)
-    return rc == WX_ENOMEM
-               ? rc
-               : fail(s, FLOW_ID(x->f), "a step tree exceeds the bound");
-  uint32_t inst = wx__cinst_path(s, fm, ff, nfac, &rc);
-  if (rc != WX_OK) return rc;
-  return add_edge(s, to, x->f, x->enter, x->fate, inst);
-}
-
-/* The root of a vanishing state's tree: instant edges to its ends. */
-static int expand_vanishing(wx_cspace *s, const wx_model *m, scratch *w,
-                            uint32_t base) {
-  tree_ctx x = {s, w, base, WX_CEDGE_INSTANT, WX_NONE, 0};
-  s->edge_off[base] = s->n_edges;
-  memcpy(w->key, s->codes + (size_t)s->node_state[base] * s->kw,
-         s->kw * sizeof *w->key);
-  memset(w->inc, 0, s->n_ctr + 1u);
-  return wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
-}
-
-/* The children of node g: one per pending flow and entry fate. */
-static int expand(wx_cspace *s, const wx_model *m, scratch *w, uint32_t base,
-                  uint32_t g) {
-  const uint16_t *c = s->codes + (size_t)s->node_state[g] * s->kw;
-  uint32_t np = wx__cspace_pending(s, m, c, w->pend);
-  s->edge_off[g] = s->n_edges;
-  for (uint32_t k = 0; k < np; k++) {
-    uint32_t f = w->pend[k];
-    wx_ceffect e = wx__cspace_apply(s, m, c, f, w->key);
-    memcpy(w->inc, s->incr + (size_t)g * s->n_ctr, s->n_ctr);
-    if (FLOW_OF(f) >= s->nf && !e.stage &&
-        w->inc[s->rep_ctr[FLOW_OF(f) - s->nf]] >= WX_COHORT_REP_DEPTH)
-      continue; /* the truncation of repeats (cohort_run.c bounds it) */
-    for (uint32_t j = 0; j < e.n; j++)
-      if (w->inc[e.ctr[j]]++ == WX_COHORT_DEPTH)
-        return fail(s, FLOW_ID(f),
-                    "a path of more flows than the step tree holds");
-    uint32_t nfate = wx__ceffect_fates(s, &e);
-    for (uint32_t fate = 0; fate < nfate; fate++) {
-      wx__ceffect_key(s, &e, fate, w->key);
-      int rc = WX_OK;
-      uint32_t enter = e.enter != WX_NONE ? e.enter : e.rep;
-      if (s->n_instant && wx__cinst_vanishing(s, m, w->key)) {
-        tree_ctx x = {s,     w,
-                      base,  f,
-                      enter, e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate};
-        rc = wx__cinst_resolve(s, m, w->key, w->inc, tree_end, &x);
-        if (rc != WX_OK) return rc;
-        continue;
-      }
-      uint32_t st = state_find(s, w->key, 0, &rc);
-      uint32_t to =
-          st == WX_NONE ? WX_NONE : node_find(s, w, base, st, w->inc, &rc);
-      if (to == WX_NONE)
-        return rc == WX_ENOMEM
-                   ? rc
-                   : fail(s, FLOW_ID(f), "a step tree exceeds the bound");
-      if (add_edge(s, to, f, enter,
-                   e.rep != WX_NONE ? fate | WX_CEDGE_REPEAT : fate,
-                   0) != WX_OK)
-        return WX_ENOMEM;
-    }
-  }
-  return WX_OK;
-}
-
-/* Empties the tree hash: in reverse insertion order every node's probe
- * chain (nodes inserted before it) is still intact when it is removed. */
-static void clear_tree(const wx_cspace *s, scratch *w, uint32_t base) {
-  for (uint32_t g = s->n_nodes; g-- > base;) {
-    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
-    uint32_t h = node_slot(s->node_state[g], inc, s->n_ctr);
-    while (w->thash[h] != g - base + 1) h = (h + 1) & (TREE_HASH - 1);
-    w->thash[h] = 0;
-  }
-}
-
-static int build_trees(wx_cspace *s, const wx_model *m, scratch *w) {
-  s->tree_off = calloc(s->n_states + 1u, sizeof *s->tree_off);
-  if (!s->tree_off) return WX_ENOMEM;
-  memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
-  for (uint32_t st = 0; st < s->n_states; st++) {
-    uint32_t base = s->n_nodes;
-    s->tree_off[st] = base;
-    int rc = WX_OK;
-    memset(w->inc, 0, s->n_ctr ? s->n_ctr : 1);
-    node_find(s, w, base, st, w->inc, &rc); /* the root */
-    uint32_t g = base;
-    if (rc == WX_OK && s->n_instant &&
-        wx__cinst_vanishing(s, m, s->codes + (size_t)st * s->kw))
-      rc = expand_vanishing(s, m, w, g++);
-    for (; g < s->n_nodes && rc == WX_OK; g++) rc = expand(s, m, w, base, g);
-    if (rc == WX_ETOOBIG) { /* for the message */
-      s->fail_state = st + 1;
-      s->fail_tree = s->n_nodes - base;
-      s->fail_total = s->n_nodes;
-    }
-    if (rc != WX_OK)
-      return rc == WX_ETOOBIG && !s->fail_what
-                 ? fail(s, WX_NONE, "too many tree nodes")
-                 : rc;
-    clear_tree(s, w, base);
-    if (s->n_nodes - base > s->max_tree) s->max_tree = s->n_nodes - base;
-  }
-  s->tree_off[s->n_states] = s->n_nodes;
-  s->edge_off[s->n_nodes] = s->n_edges;
-  return WX_OK;
-}
-
-/* The sparse copy of the node increments, for the hot loop: each list
- * padded to a multiple of WX_CSPACE_INC (increments of 0 to counter 0),
- * so that the settling loop takes that many at a time and its length
- * (mostly 0 to 2 blocks) is predicted far more often than one of 0 to 21
- * entries (docs/cohort.md, "Speed and memory"). */
-static int sparse_incr(wx_cspace *s) {
-  uint64_t nz = 0;
-  for (uint32_t g = 0; g < s->n_nodes; g++) {
-    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
-    uint32_t n = 0;
-    for (uint32_t c = 0; c < s->n_ctr; c++) n += !!inc[c];
-    nz += (n + WX_CSPACE_INC - 1) / WX_CSPACE_INC * WX_CSPACE_INC;
-  }
-  if (nz >= UINT32_MAX) return WX_ENOMEM;
-  /* a word holds a counter in 24 bits: beyond, the dense incr (n_ctr
-   * bytes a node) could hardly have been allocated either */
-  if (s->n_ctr > (1u << 24)) return WX_ENOMEM;
-  s->inc_off = calloc(s->n_nodes + 1u, sizeof *s->inc_off);
-  s->inc = calloc(nz + 1, sizeof *s->inc);
-  if (!s->inc_off || !s->inc) return WX_ENOMEM;
-  uint32_t k = 0;
-  for (uint32_t g = 0; g < s->n_nodes; g++) {
-    s->inc_off[g] = k;
-    const uint8_t *inc = s->incr + (size_t)g * s->n_ctr;
-    for (uint32_t c = 0; c < s->n_ctr; c++)
-      if (inc[c]) s->inc[k++] = c << 8 | inc[c];
-    while ((k - s->inc_off[g]) % WX_CSPACE_INC) k++; /* calloc'd: 0s */
-  }
-  s->inc_off[s->n_nodes] = k;
-  return WX_OK;
-}
-
-static void scratch_free(scratch *w) {
+static void scratch_free(wx_cscratch *w) {
   free(w->pend);
   free(w->key);
   free(w->inc);
@@ -638,14 +406,14 @@ static int build(wx_cspace *s, const wx_model *m, const uint8_t *need,
                  uint32_t max_states, int count_only) {
   *s = (wx_cspace){0};
   s->hash_cap = 4u * max_states;
-  scratch w = {0};
+  wx_cscratch w = {0};
   int rc = setup(s, m, need);
   if (rc == WX_OK) {
     w.pend = calloc(s->nm * (1u + WX_COHORT_MAX_JOINS) + s->no + s->nf + 1u,
                     sizeof *w.pend);
     w.key = calloc(s->kw + 1u, sizeof *w.key);
     w.inc = calloc(s->n_ctr + 1u, 1);
-    w.thash = calloc(TREE_HASH, sizeof *w.thash);
+    w.thash = calloc(WX_CTREE_HASH, sizeof *w.thash);
     if (!w.pend || !w.key || !w.inc || !w.thash) rc = WX_ENOMEM;
   }
   if (rc == WX_OK) rc = add_entries(s, m, w.key);
@@ -656,9 +424,7 @@ static int build(wx_cspace *s, const wx_model *m, const uint8_t *need,
   }
   if (rc == WX_OK) rc = check_acyclic(s, m, &w);
   if (rc == WX_OK) rc = wx__cinst_audit(s, m);
-  if (rc == WX_OK) rc = node_room(s, 1);
-  if (rc == WX_OK) rc = build_trees(s, m, &w);
-  if (rc == WX_OK) rc = sparse_incr(s);
+  if (rc == WX_OK) rc = wx__ctree_build(s, m, &w);
   scratch_free(&w);
   return rc;
 }
