@@ -39,6 +39,7 @@
 #include "model.h"
 #include "series.h"
 #include "engines_agree.h"
+#include "scenario_support.h"
 
 #define R 300u
 
@@ -191,6 +192,54 @@ static void long_pending_is_refused(void **state) {
   assert_int_equal(pending(300, 300), WX_ESCENARIO); /* over 32 slots */
 }
 
+/* Touchpoint fission that pays rewards (cohort_fission.c
+ * wx__cfiss_rewards): cohort_touch.yaml's articles with 7 per share and 11
+ * per invitee.  Both engines agree on every cell (referral_cost and the
+ * total cost among them), and the cohort engine's referral_cost is the
+ * amounts times its shares and fission arrivals in every sample. */
+static void touchpoint_rewards_agree(void **state) {
+  (void)state;
+  char path[1024], *text = NULL;
+  snprintf(path, sizeof path, "%s/tests/data/cohort_touch.yaml", WX_SOURCE_DIR);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  size_t cap = 1 << 16, n = 0;
+  assert_non_null(text = calloc(cap + 64, 1));
+  n = fread(text, 1, cap, f);
+  fclose(f);
+  assert_true(n > 0 && n < cap);
+  const char *cap_line = "      saturation: {cap: 150}\n";
+  char *at = strstr(text, cap_line);
+  assert_non_null(at);
+  at += strlen(cap_line);
+  const char *add = "      reward: {per_share: 7, per_invite: 11}\n";
+  memmove(at + strlen(add), at, strlen(at) + 1);
+  memcpy(at, add, strlen(add));
+  wx_model *m = wxt_load_ok(text);
+  free(text);
+  assert_int_equal(wx__cohort_check(m, NULL), WX_OK);
+  wxt_cells_agree(m, R);
+  wx_layout l;
+  assert_int_equal(wx__layout_init(&l, m, m->horizon), WX_OK);
+  uint32_t cost = wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "referral_cost");
+  uint32_t sh = wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "shares");
+  uint32_t ar = wx__layout_find(&l, WX_SCOPE_TOUCHPOINT, 0, "fission_arrivals");
+  assert_true(cost != WX_NONE && sh != WX_NONE && ar != WX_NONE);
+  double *s1 = calloc(2 * (size_t)l.n_samples * l.n_cols, sizeof *s1);
+  assert_non_null(s1);
+  wxt_run_engine("cohort", m, &l, 1, s1, s1 + (size_t)l.n_samples * l.n_cols);
+  const double *last = s1 + (size_t)(l.n_samples - 1) * l.n_cols;
+  assert_true(last[ar] > 0);
+  for (uint32_t k = 0; k < l.n_samples; k++) {
+    const double *row = s1 + (size_t)k * l.n_cols;
+    assert_true(fabs(row[cost] - (7 * row[sh] + 11 * row[ar])) <=
+                1e-9 * (1 + row[cost]));
+  }
+  free(s1);
+  wx__layout_free(&l);
+  wx_model_free(m);
+}
+
 int main(void) {
   gsl_set_error_handler_off();
   const struct CMUnitTest tests[] = {
@@ -199,6 +248,7 @@ int main(void) {
       cmocka_unit_test(enterprise_quota_agrees),
       cmocka_unit_test(slow_responses_agree),
       cmocka_unit_test(long_pending_is_refused),
+      cmocka_unit_test(touchpoint_rewards_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
