@@ -288,10 +288,15 @@ static int simulate(run_args *a, const wx_model *m, wx_diags *d) {
   }
   if (!a->quiet && (rc == WX_OK || rc == WX_EINTERRUPTED))
     printf("results in %s\n", a->run.out_dir);
-  if (rc == WX_EINTERRUPTED)
+  if (rc == WX_EINTERRUPTED && drawable)
     fprintf(stderr,
             "wxflow run: interrupted; finished replications kept in "
             "%s (manifest.json says \"partial\")\n",
+            a->run.out_dir);
+  else if (rc == WX_EINTERRUPTED)
+    fprintf(stderr,
+            "wxflow run: interrupted before any replication finished; "
+            "finish it with `wxflow run --resume %s`\n",
             a->run.out_dir);
   return rc;
 }
