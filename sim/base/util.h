@@ -38,4 +38,10 @@ int wx__diag(wx_diags *d, int code, const char *file, int line, int col,
 #endif
     ;
 
+/* p clamped to [0, 1]; NaN counts as 0 (a probability that is not one
+ * never fires). */
+static inline double wx__clamp01(double p) {
+  return p > 0 ? (p < 1 ? p : 1) : 0;
+}
+
 #endif

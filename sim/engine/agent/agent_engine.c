@@ -117,8 +117,6 @@ wx_engine *wx__agent_alloc(const wx_model *m, const wx_layout *l) {
 
 void wx__agent_stats(const wx_engine *e, wx_engine_stats *out) { *out = e->st; }
 
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
-
 /* Per-run tables from the parameter values: cumulative probabilities of
  * each module's exclusive branches, normalised when uncertain draws push
  * their sum above 1, and the join probabilities. */
@@ -128,12 +126,12 @@ static void derive_params(wx_engine *e, const double *params) {
     const wx_module *mod = &m->modules[i];
     double *cum = e->cum + e->excl_off[i], acc = 0;
     for (uint32_t k = 0; k < mod->n_exclusive; k++)
-      cum[k] = acc += clamp01(params[m->flows[mod->exclusive[k]].p]);
+      cum[k] = acc += wx__clamp01(params[m->flows[mod->exclusive[k]].p]);
     if (acc > 1)
       for (uint32_t k = 0; k < mod->n_exclusive; k++) cum[k] /= acc;
   }
   for (uint32_t f = 0; f < m->n_flows; f++)
-    e->join_p[f] = clamp01(params[m->flows[f].p]);
+    e->join_p[f] = wx__clamp01(params[m->flows[f].p]);
 }
 
 static void seed_streams(wx_engine *e, uint64_t seed) {

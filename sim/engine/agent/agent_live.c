@@ -30,6 +30,7 @@
 #include "calendar.h"
 #include "dist.h"
 #include "live.h"
+#include "util.h"
 
 /* What a WX_EV_LIVE event is: its tag is rank j * 4 + one of these. */
 enum { LIVE_BUY, LIVE_FOLLOW, LIVE_REPLAY_BUY, LIVE_SESSION };

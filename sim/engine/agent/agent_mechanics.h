@@ -81,8 +81,4 @@ void wx__pay_outcome(wx_engine *e, uint32_t p, uint32_t o, double value,
 /* Writes the rewards so far; returns their sum. */
 double wx__pay_sample(wx_engine *e);
 
-static inline double wx__clamp01(double p) {
-  return p > 0 ? (p < 1 ? p : 1) : 0;
-}
-
 #endif

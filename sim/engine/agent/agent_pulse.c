@@ -6,16 +6,15 @@
  * multiplier is 1 and the numbers equal the per-run tables bit for bit.
  */
 #include "agent_pulse.h"
-
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
+#include "util.h"
 
 const double *wx__pulse_cum(wx_engine *e, uint32_t m, double t) {
   const wx_module *mod = &e->m->modules[m];
   double *cum = e->pulse_cum + e->excl_off[m], acc = 0;
   for (uint32_t k = 0; k < mod->n_exclusive; k++) {
     const wx_flow *fl = &e->m->flows[mod->exclusive[k]];
-    double p = clamp01(e->params[fl->p]);
-    if (fl->n_pulses) p = clamp01(p * wx__flow_pulse(fl, e->params, t));
+    double p = wx__clamp01(e->params[fl->p]);
+    if (fl->n_pulses) p = wx__clamp01(p * wx__flow_pulse(fl, e->params, t));
     cum[k] = acc += p;
   }
   if (acc > 1)
@@ -26,5 +25,5 @@ const double *wx__pulse_cum(wx_engine *e, uint32_t m, double t) {
 double wx__pulse_join_p(const wx_engine *e, uint32_t f, double t) {
   const wx_flow *fl = &e->m->flows[f];
   if (!fl->n_pulses) return e->join_p[f];
-  return clamp01(e->join_p[f] * wx__flow_pulse(fl, e->params, t));
+  return wx__clamp01(e->join_p[f] * wx__flow_pulse(fl, e->params, t));
 }

@@ -17,6 +17,7 @@
 #include "agent_mechanics.h"
 #include "calendar.h"
 #include "touch.h"
+#include "util.h"
 
 static int touch_next(wx_engine *e, uint32_t i, double after) {
   double t =

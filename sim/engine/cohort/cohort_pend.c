@@ -31,8 +31,6 @@
 #define PEND_TAIL 1e-12
 #define MAX_FIRE  1e6 /* firings looked at for the smallest gap */
 
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
-
 double wx__ctouch_min_gap(const wx_model *m, uint32_t i) {
   double gap = INFINITY, t = wx__ctouch_firing(m, i, -INFINITY);
   for (double k = 0; k < MAX_FIRE && isfinite(t); k++) {
@@ -63,10 +61,10 @@ static double post_q(const wx_model *m, const wx_flow *fl,
   const wx_touchpoint *tp = &m->touchpoints[fl->tp - 1u];
   if (tp->live) return 1;
   double reach =
-      clamp01(params[tp->reach] * max_pulse(tp, params, WX_PULSE_REACH) *
-              params[tp->solitaire]);
-  return reach * clamp01(clamp01(params[fl->p]) *
-                         max_pulse(tp, params, WX_PULSE_RESPONSES));
+      wx__clamp01(params[tp->reach] * max_pulse(tp, params, WX_PULSE_REACH) *
+                  params[tp->solitaire]);
+  return reach * wx__clamp01(wx__clamp01(params[fl->p]) *
+                             max_pulse(tp, params, WX_PULSE_RESPONSES));
 }
 
 double wx__ctouch_pend_bound(const wx_model *m, uint32_t f,

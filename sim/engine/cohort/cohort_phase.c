@@ -25,6 +25,7 @@
 
 #include "cohort.h"
 #include "dist.h"
+#include "util.h"
 
 double wx__cohort_dist_variance(const wx_dist *d, const double *params) {
   double mu = wx__dist_mean(d, params);
@@ -87,8 +88,6 @@ wx_cphase wx__cohort_phase(const wx_model *m, const wx_dist *d,
   return phase_of(mu, c);
 }
 
-static double clamp01(double x) { return x > 0 ? (x < 1 ? x : 1) : 0; }
-
 static int rates_of(const wx_cphase *ph, double mu, double c, double *r,
                     double *q) {
   *q = 0;
@@ -102,7 +101,7 @@ static int rates_of(const wx_cphase *ph, double mu, double c, double *r,
     return 0;
   }
   if (ph->k == 2 && ph->exit_at == 0 && c >= 0.5) { /* Coxian-2 */
-    double b = clamp01(1 / (2 * c));
+    double b = wx__clamp01(1 / (2 * c));
     r[0] = 2 / mu;
     r[1] = 2 * b / mu;
     *q = 1 - b;
@@ -111,7 +110,7 @@ static int rates_of(const wx_cphase *ph, double mu, double c, double *r,
   /* Erlang(k-1) with probability q, else Erlang(k), one rate (Tijms) */
   double k = ph->k;
   double disc = k * (1 + c) - k * k * c;
-  double p = disc >= 0 ? clamp01((k * c - sqrt(disc)) / (1 + c)) : 0;
+  double p = disc >= 0 ? wx__clamp01((k * c - sqrt(disc)) / (1 + c)) : 0;
   for (uint32_t j = 0; j < ph->k; j++) r[j] = (k - p) / mu;
   *q = p;
   return 0;

@@ -50,8 +50,6 @@ struct wx_ctouch {
   uint32_t n_rows, clock;
 };
 
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
-
 gsl_rng *wx__ctouch_rng(const wx_cohort *e, uint32_t i) {
   return e->touch->rng[i];
 }
@@ -268,7 +266,7 @@ static void subset_p(const wx_cohort *e, const uint32_t *fl, uint32_t nr,
   for (uint32_t sub = 0; sub < (1u << nr); sub++) {
     double q = 1;
     for (uint32_t k = 0; k < nr; k++) {
-      double pk = clamp01(clamp01(e->params[e->m->flows[fl[k]].p]) * x);
+      double pk = wx__clamp01(wx__clamp01(e->params[e->m->flows[fl[k]].p]) * x);
       q *= sub >> k & 1u ? pk : 1 - pk;
     }
     p[sub] = q;
@@ -303,7 +301,7 @@ int wx__ctouch_reached(wx_cohort *e, uint32_t i, uint32_t st, uint64_t k,
   const wx_cspace *s = &e->sp;
   gsl_rng *r = t->rng[i];
   const uint16_t *c = s->codes + (size_t)st * s->kw;
-  uint64_t u = wx__cohort_binomial(r, clamp01(e->params[tp->unfollow]), k);
+  uint64_t u = wx__cohort_binomial(r, wx__clamp01(e->params[tp->unfollow]), k);
   int rc = WX_OK;
   if (u) {
     t->col[i * WX_TP_METRICS + WX_TP_UNFOLLOWS] += (double)u;
@@ -369,9 +367,9 @@ static int month_ok(wx_cohort *e, uint32_t i, double t) {
 }
 
 static double reach_p(const wx_cohort *e, const wx_touchpoint *tp, double t) {
-  return clamp01(e->params[tp->reach] *
-                 wx__tp_pulse(tp, e->params, t, WX_PULSE_REACH) *
-                 e->params[tp->solitaire]);
+  return wx__clamp01(e->params[tp->reach] *
+                     wx__tp_pulse(tp, e->params, t, WX_PULSE_REACH) *
+                     e->params[tp->solitaire]);
 }
 
 /* A post to every member of the module, reached with p. */

@@ -19,11 +19,10 @@
 
 #include "cohort.h"
 #include "dist.h"
+#include "util.h"
 
 #define PIECE 32.0
 #define TAIL  1e-16
-
-static double clamp01(double p) { return p > 0 ? (p < 1 ? p : 1) : 0; }
 
 int wx__ctrans_alloc(wx_ctrans *t, const wx_cspace *s, const wx_model *m) {
   *t = (wx_ctrans){0};
@@ -87,8 +86,8 @@ void wx__ctrans_free(wx_ctrans *t) {
 /* Flow f's p, times the pulse of t's set (agent_pulse.c). */
 static double flow_p(const wx_ctrans *t, const wx_model *m, uint32_t f,
                      const double *params) {
-  double p = clamp01(params[m->flows[f].p]);
-  return t->fmult ? clamp01(p * t->fmult[f]) : p;
+  double p = wx__clamp01(params[m->flows[f].p]);
+  return t->fmult ? wx__clamp01(p * t->fmult[f]) : p;
 }
 
 static void set_fates(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
@@ -154,7 +153,7 @@ int wx__ctrans_set(wx_ctrans *t, const wx_cspace *s, const wx_model *m,
     double mean = wx__dist_mean(&oc->repeat_delay, params);
     t->flow_rate[s->nf + o] =
         mean > 0 && isfinite(mean) ? s->rep_stages[o] / mean : 0;
-    t->rep_p[o] = clamp01(params[oc->repeat_p]);
+    t->rep_p[o] = wx__clamp01(params[oc->repeat_p]);
   }
   set_fates(t, s, m, params);
   for (uint32_t g = 0; g < s->n_nodes; g++) {
