@@ -50,22 +50,10 @@ static void agrees_with_agent(void **state) {
 }
 
 /* z of a mean and of a variance over R replications against a binomial's
- * n q and n q (1 - q). */
+ * n q and n q (1 - q), times v. */
 static void binomial_agrees(const char *what, double t, double s1, double s2,
                             double n, double q, double v) {
-  double mean = s1 / R, var = fmax((s2 - R * mean * mean) / (R - 1), 0);
-  double mu = v * n * q, sig2 = v * v * n * q * (1 - q);
-  if (!(sig2 > 0)) {
-    assert_true(fabs(mean - mu) <= 1e-9 * fmax(mu, 1));
-    return;
-  }
-  double z = (mean - mu) / sqrt(sig2 / R);
-  double zv = (var - sig2) / (sig2 * sqrt(2.0 / (R - 1)));
-  if (fabs(z) > 4 || fabs(zv) > 4)
-    fail_msg(
-        "t=%g %s: %.6g (closed form %.6g), z %.2f, var %.6g (%.6g), "
-        "z %.2f",
-        t, what, mean, mu, z, var, sig2, zv);
+  wxt_moments_agree(what, t, s1, s2, R, v * n * q, v * v * n * q * (1 - q));
 }
 
 static void closed_form_at(double N) {

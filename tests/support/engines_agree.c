@@ -124,6 +124,24 @@ static void cells_agree(wx_model *m, unsigned reps, double bias,
 
 void wxt_cells_agree(wx_model *m, unsigned reps) { cells_agree(m, reps, 0, 0); }
 
+void wxt_moments_agree(const char *what, double t, double s1, double s2,
+                       unsigned reps, double mu, double sig2) {
+  const double R = reps;
+  double mean = s1 / R, var = fmax((s2 - R * mean * mean) / (R - 1), 0);
+  if (!(sig2 > 0)) {
+    if (!(fabs(mean - mu) <= 1e-9 * fmax(fabs(mu), 1)))
+      fail_msg("t=%g %s: %.6g, closed form %.6g exactly", t, what, mean, mu);
+    return;
+  }
+  double z = (mean - mu) / sqrt(sig2 / R);
+  double zv = (var - sig2) / (sig2 * sqrt(2.0 / (R - 1)));
+  if (fabs(z) > 4 || fabs(zv) > 4)
+    fail_msg(
+        "t=%g %s: %.6g (closed form %.6g), z %.2f, var %.6g (%.6g), "
+        "z %.2f",
+        t, what, mean, mu, z, var, sig2, zv);
+}
+
 void wxt_file_agrees(const char *rel, unsigned reps) {
   wx_model *m = wxt_cohort_load(rel);
   wxt_cells_agree(m, reps);

@@ -18,6 +18,13 @@ uint32_t wxt_col_of(const wx_model *m, const wx_layout *l, const char *name,
 /* Sums and sums of squares of every cell over reps replications. */
 void wxt_run_engine(const char *engine, const wx_model *m, const wx_layout *l,
                     unsigned reps, double *s1, double *s2);
+/* One cell's sums s1, s2 over reps replications against a closed form
+ * of mean mu and variance sig2: the mean within 4 standard errors
+ * (sqrt(sig2 / reps)) and the sample variance within 4 of its own (normal
+ * theory, sig2 sqrt(2 / (reps - 1))); exactly mu when sig2 is 0.  The
+ * test fails naming `what` at time t. */
+void wxt_moments_agree(const char *what, double t, double s1, double s2,
+                       unsigned reps, double mu, double sig2);
 /* Every cell agrees (see the top); more than 100 random cells checked. */
 void wxt_cells_agree(wx_model *m, unsigned reps);
 /* The same on the scenario at rel (wxt_cohort_load), freed after. */
